@@ -1,0 +1,1 @@
+//! Runnable examples of the Belvo client; see `examples/examples/`.

@@ -1,0 +1,58 @@
+//! `cargo xtask`: the project's commands. Each module wires files to one `codegen` function;
+//! no conversion logic lives here.
+
+mod client;
+mod convert;
+mod diff;
+mod files;
+mod regen;
+
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Postman → OpenAPI → Rust client pipeline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert spec/belvo.postman_collection.json into spec/openapi.yaml and regenerate the
+    /// client in generated/.
+    Regen,
+    /// Fail with a diff when spec/openapi.yaml or generated/ is not what `regen` would write.
+    Check,
+    /// Convert any Postman collection into an OpenAPI 3.0.3 document.
+    Convert(convert::Args),
+    /// Write a standalone client crate for any Postman collection.
+    Client(client::Args),
+    /// Compare two versions of the spec and report changes, breaking ones flagged.
+    Diff(diff::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Regen => regen::run(files::Mode::Write),
+        Command::Check => regen::run(files::Mode::Check),
+        Command::Convert(args) => convert::run(args),
+        Command::Client(args) => client::run(args),
+        Command::Diff(args) => diff::run(args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads a file with its path in the error.
+fn read(path: &std::path::Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
