@@ -263,7 +263,7 @@ pub fn detect_format(s: &str) -> Option<&'static str> {
         Some("uuid")
     } else if is_date(s) {
         Some("date")
-    } else if s.len() > 10 && is_date(&s[..10]) && is_time(&s[10..]) {
+    } else if s.len() > 10 && s.is_char_boundary(10) && is_date(&s[..10]) && is_time(&s[10..]) {
         Some("date-time")
     } else if is_email(s) {
         Some("email")
@@ -400,6 +400,7 @@ mod tests {
         assert_eq!(detect_format("a@b.co"), Some("email"));
         assert_eq!(detect_format("https://belvo.com/x"), Some("uri"));
         assert_eq!(detect_format("hello"), None);
+        assert_eq!(detect_format("Twitter 政治"), None);
     }
 
     #[test]

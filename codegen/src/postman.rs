@@ -192,6 +192,11 @@ fn check_version(root: &Map<String, Value>) -> Result<(), ConvertError> {
             ))
         }
         None if root.contains_key("item") => Ok(()),
+        None if root.contains_key("openapi") || root.contains_key("swagger") => {
+            Err(ConvertError::Collection(
+                "this is an OpenAPI/Swagger document, not a Postman collection".into(),
+            ))
+        }
         None => Err(ConvertError::Collection(
             "expected a Postman collection: a JSON object with `info` and `item`".into(),
         )),
@@ -259,6 +264,7 @@ impl Walker {
         let path = item_path(folders, &name);
         let mut item = item.clone();
         lift_v20_auth(&mut item);
+        tolerate_loose_parts(&mut item);
         let typed: pm::Item =
             serde_path_to_error::deserialize(&item).map_err(|e| ConvertError::Item {
                 item: path.clone(),
@@ -455,6 +461,40 @@ impl Walker {
                 None
             }
         }))
+    }
+}
+
+/// Real exports carry header lists as `{}` or with `null` values, and cookies without the
+/// fields the schema requires. None of it matters to the spec, so it is made to fit the
+/// typed model instead of failing the whole item.
+fn tolerate_loose_parts(item: &mut Value) {
+    fn headers(parent: Option<&mut Value>) {
+        let Some(Value::Object(parent)) = parent else {
+            return;
+        };
+        match parent.get_mut("header") {
+            Some(Value::Array(list)) => {
+                list.retain(|h| h.is_string() || h.get("key").is_some_and(Value::is_string));
+                for h in list.iter_mut().filter(|h| h.is_object()) {
+                    let text = h.get("value").and_then(scalar_text).unwrap_or_default();
+                    h["value"] = Value::String(text);
+                }
+            }
+            Some(Value::String(_)) | None => {}
+            Some(_) => {
+                parent.remove("header");
+            }
+        }
+    }
+    headers(item.get_mut("request"));
+    if let Some(Value::Array(responses)) = item.get_mut("response") {
+        for response in responses.iter_mut() {
+            if let Value::Object(r) = response {
+                r.remove("cookie");
+            }
+            headers(Some(response));
+            headers(response.get_mut("originalRequest"));
+        }
     }
 }
 

@@ -26,7 +26,10 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
     }
     if mode == Mode::Write {
         for (path, _) in &outputs {
-            eprintln!("wrote {}", path.strip_prefix(&root).unwrap_or(path).display());
+            eprintln!(
+                "wrote {}",
+                path.strip_prefix(&root).unwrap_or(path).display()
+            );
         }
     }
     Ok(())

@@ -333,20 +333,19 @@ impl Components {
     fn merge_identical(&mut self) {
         loop {
             let groups = self.members();
-            let mut signatures: BTreeMap<String, usize> = BTreeMap::new();
+            let mut signatures = Signatures::default();
+            let mut first_with: BTreeMap<usize, usize> = BTreeMap::new();
             let mut merged = false;
-            let mut memo = BTreeMap::new();
             for (root, members) in &groups {
-                let sig = self.signature(*root, members, &groups, &mut memo, 0);
-                match signatures.get(&sig) {
+                let sig = self.signature(*root, members, &groups, &mut signatures);
+                match first_with.get(&sig) {
                     Some(other) => {
-                        let (a, b) = (*other, *root);
-                        let (ra, rb) = (self.find(a), self.find(b));
+                        let (ra, rb) = (self.find(*other), self.find(*root));
                         self.parent[ra.max(rb)] = ra.min(rb);
                         merged = true;
                     }
                     None => {
-                        signatures.insert(sig, *root);
+                        first_with.insert(sig, *root);
                     }
                 }
             }
@@ -356,19 +355,22 @@ impl Components {
         }
     }
 
+    /// A number standing for the group's structure: equal numbers, identical schemas.
+    /// Children are referred to by their own numbers, so signatures stay small however deep
+    /// the nesting.
     fn signature(
         &mut self,
         root: usize,
         members: &[usize],
         groups: &BTreeMap<usize, Vec<usize>>,
-        memo: &mut BTreeMap<usize, String>,
-        depth: usize,
-    ) -> String {
-        if let Some(sig) = memo.get(&root) {
-            return sig.clone();
+        signatures: &mut Signatures,
+    ) -> usize {
+        if let Some(sig) = signatures.of_group.get(&root) {
+            return *sig;
         }
-        if depth > 32 {
-            return format!("deep{root}");
+        // A group nested in itself: give the inner reference a name of its own.
+        if !signatures.in_progress.insert(root) {
+            return signatures.intern(format!("cycle{root}"));
         }
         let mut schema = self.group_schema(members);
         let mut refs = Vec::new();
@@ -378,16 +380,32 @@ impl Components {
             let child_root = self.find(id);
             let sig = match groups.get(&child_root) {
                 Some(child_members) => {
-                    self.signature(child_root, child_members, groups, memo, depth + 1)
+                    self.signature(child_root, child_members, groups, signatures)
                 }
-                None => format!("node{child_root}"),
+                None => signatures.intern(format!("node{child_root}")),
             };
             child_sigs.insert(id, sig);
         }
-        replace_pending(&mut schema, &mut |id| child_sigs[&id].clone());
-        let sig = schema.to_string();
-        memo.insert(root, sig.clone());
+        replace_pending(&mut schema, &mut |id| format!("#{}", child_sigs[&id]));
+        let sig = signatures.intern(schema.to_string());
+        signatures.in_progress.remove(&root);
+        signatures.of_group.insert(root, sig);
         sig
+    }
+}
+
+/// Interned structural signatures of groups.
+#[derive(Default)]
+struct Signatures {
+    interned: BTreeMap<String, usize>,
+    of_group: BTreeMap<usize, usize>,
+    in_progress: BTreeSet<usize>,
+}
+
+impl Signatures {
+    fn intern(&mut self, text: String) -> usize {
+        let next = self.interned.len();
+        *self.interned.entry(text).or_insert(next)
     }
 }
 

@@ -202,28 +202,26 @@ fn prepare<'a>(
         return None;
     }
     let url = &request.url;
-    let mut server = substitute(&url.host, variables, |v| format!("{{{v}}}"));
+    let mut server = template(&url.host, variables).0;
     if !url.protocol.is_empty() && !server.is_empty() {
-        server = format!(
-            "{}://{server}",
-            substitute(&url.protocol, variables, |v| v.to_string())
-        );
+        server = format!("{}://{server}", template(&url.protocol, variables).0);
     }
     if let Some(port) = &url.port {
         server = format!("{server}:{port}");
     }
     let mut segments = Vec::new();
-    let mut params = Vec::new();
+    let mut params_dedup: Vec<String> = Vec::new();
     for (i, seg) in url.path.iter().enumerate() {
-        if let Some(name) = seg.strip_prefix(':').filter(|n| !n.is_empty()) {
-            params.push(name.to_string());
-            segments.push(format!("{{{name}}}"));
-            continue;
+        let seg = match seg.strip_prefix(':').filter(|n| !n.is_empty()) {
+            Some(name) => format!("{{{name}}}"),
+            None => seg.clone(),
+        };
+        let (seg, names) = template(&seg, variables);
+        for name in names {
+            if !params_dedup.contains(&name) {
+                params_dedup.push(name);
+            }
         }
-        let seg = substitute(seg, variables, |v| {
-            params.push(v.to_string());
-            format!("{{{v}}}")
-        });
         // A trailing empty segment is a trailing slash; others are doubled slashes.
         if !seg.is_empty() || i + 1 == url.path.len() {
             segments.push(seg);
@@ -232,12 +230,6 @@ fn prepare<'a>(
     let mut path = format!("/{}", segments.join("/"));
     if path.contains("//") {
         path = path.replace("//", "/");
-    }
-    let mut params_dedup = Vec::new();
-    for p in params {
-        if !params_dedup.contains(&p) {
-            params_dedup.push(p);
-        }
     }
     let path_shape = erase_params(&path);
     Some(Prepared {
@@ -249,28 +241,55 @@ fn prepare<'a>(
     })
 }
 
-/// Replaces `{{name}}` by the collection variable's value, or by `unresolved(name)`.
-fn substitute(
-    text: &str,
-    variables: &BTreeMap<String, String>,
-    mut unresolved: impl FnMut(&str) -> String,
-) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
+/// Resolves `{{variables}}` with the collection's values (innermost first, so that
+/// `{{a_{{b}}}}` works) and returns an OpenAPI template in which every unresolved variable,
+/// and every `{name}` already there, is a `{parameter}`, with the parameters' names.
+fn template(text: &str, variables: &BTreeMap<String, String>) -> (String, Vec<String>) {
+    const OPEN: char = '\u{1}';
+    const CLOSE: char = '\u{2}';
+    let mut s = text.to_string();
+    while let Some(end) = s.find("}}") {
+        let Some(start) = s[..end].rfind("{{") else {
             break;
         };
-        out.push_str(&rest[..start]);
-        let name = rest[start + 2..start + len].trim();
-        match variables.get(name) {
-            Some(value) => out.push_str(value.trim_end_matches('/')),
-            None => out.push_str(&unresolved(name)),
-        }
-        rest = &rest[start + len + 2..];
+        let name = s[start + 2..end].trim();
+        let replacement = match variables.get(name) {
+            Some(value) => value.trim_end_matches('/').to_string(),
+            None => format!("{OPEN}{name}{CLOSE}"),
+        };
+        s.replace_range(start..end + 2, &replacement);
     }
-    out.push_str(rest);
-    out
+    let mut out = String::with_capacity(s.len());
+    let mut names = Vec::new();
+    let mut current: Option<String> = None;
+    for c in s.chars() {
+        match (c, current.as_mut()) {
+            (OPEN | '{', None) => current = Some(String::new()),
+            (CLOSE | '}', Some(raw)) => {
+                let name = parameter_name(raw);
+                if !name.is_empty() {
+                    out.push_str(&format!("{{{name}}}"));
+                    names.push(name);
+                }
+                current = None;
+            }
+            (OPEN | '{', Some(_)) => {}
+            (_, Some(raw)) => raw.push(c),
+            (CLOSE | '}', None) => {}
+            (_, None) => out.push(c),
+        }
+    }
+    if let Some(raw) = current {
+        out.push_str(&raw);
+    }
+    (out, names)
+}
+
+/// A parameter name OpenAPI tools accept in a template.
+fn parameter_name(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .collect()
 }
 
 fn erase_params(path: &str) -> String {
@@ -922,7 +941,13 @@ impl Servers {
                 break;
             };
             let name = &rest[start + 1..start + len];
-            variables.insert(name.to_string(), json!({"default": ""}));
+            variables.insert(
+                name.to_string(),
+                json!({
+                    "default": "",
+                    "description": format!("The collection's `{{{{{name}}}}}` variable, which it leaves unset"),
+                }),
+            );
             rest = &rest[start + len + 1..];
         }
         if !variables.is_empty() {
@@ -936,5 +961,29 @@ impl Servers {
             return json!([{"url": "/"}]);
         }
         json!([self.entry(0)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_resolve_known_variables_and_turn_others_into_parameters() {
+        let vars = BTreeMap::from([("v".to_string(), "v1".to_string())]);
+        assert_eq!(template("{{v}}", &vars), ("v1".into(), vec![]));
+        assert_eq!(
+            template("{{id}}", &vars),
+            ("{id}".into(), vec!["id".into()])
+        );
+        assert_eq!(template("{id}", &vars), ("{id}".into(), vec!["id".into()]));
+        assert_eq!(
+            template("user-{{n a}}", &vars),
+            ("user-{na}".into(), vec!["na".into()])
+        );
+        assert_eq!(
+            template("{{hello_{{x}}}}", &vars),
+            ("{hello_x}".into(), vec!["hello_x".into()])
+        );
     }
 }
