@@ -169,12 +169,32 @@ pub enum OverlayError {
         /// Kind of the value in the overlay.
         update: &'static str,
     },
+    /// The overlaid document no longer reads as OpenAPI 3.0.
+    #[error("the overlaid document is not valid OpenAPI 3.0: {0}")]
+    NotOpenApi(String),
     /// `remove` selected the document root, which has no parent to be removed from.
     #[error("{action}: cannot remove the document root")]
     RemoveRoot {
         /// The action.
         action: ActionRef,
     },
+}
+
+/// Applies `overlay_yaml` to a typed OpenAPI document, returning the corrected document.
+///
+/// The document is edited in its JSON form, keys in their original order, and read back; an
+/// overlay that leaves something that is not OpenAPI 3.0 is an error naming the place.
+pub fn apply_to_openapi(
+    spec: &openapiv3::OpenAPI,
+    overlay_yaml: &str,
+) -> Result<(openapiv3::OpenAPI, OverlayReport), OverlayError> {
+    let overlay = Overlay::parse(overlay_yaml)?;
+    let mut doc =
+        serde_json::to_value(spec).map_err(|err| OverlayError::NotOpenApi(err.to_string()))?;
+    let report = overlay.apply(&mut doc)?;
+    let spec = serde_path_to_error::deserialize(doc)
+        .map_err(|err| OverlayError::NotOpenApi(format!("at `{}`: {}", err.path(), err.inner())))?;
+    Ok((spec, report))
 }
 
 /// Parses `overlay_yaml` and applies it to `doc`, the JSON form of an OpenAPI document.

@@ -221,3 +221,52 @@ fn incompatible_merge_names_the_pointer() {
     );
     assert!(message.contains("an object into a string"), "{message}");
 }
+
+#[test]
+fn key_order_is_kept() {
+    let mut doc: Value =
+        serde_json::from_str(r#"{"paths": {"/z": {}, "/a": {}, "/m": {}}, "info": {}}"#).unwrap();
+    overlay::apply(
+        &mut doc,
+        &overlay_with("  - target: $.paths['/a']\n    remove: true\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_string(&doc).unwrap(),
+        r#"{"paths":{"/z":{},"/m":{}},"info":{}}"#
+    );
+}
+
+#[test]
+fn typed_documents_round_trip_through_the_overlay() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/overlay");
+    let read = |name: &str| std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+    let spec: openapiv3::OpenAPI = serde_json::from_str(&read("spec.json")).unwrap();
+    let expected: openapiv3::OpenAPI = serde_json::from_str(&read("belvo.expected.json")).unwrap();
+
+    let (overlaid, report) = overlay::apply_to_openapi(&spec, &read("belvo.overlay.yaml")).unwrap();
+
+    assert_eq!(overlaid, expected);
+    assert_eq!(report.actions.len(), 4);
+    let paths: Vec<&String> = overlaid.paths.paths.keys().collect();
+    assert_eq!(paths, ["/api/balances/", "/api/accounts/"]);
+}
+
+#[test]
+fn an_overlay_that_breaks_the_document_is_an_error() {
+    let spec: openapiv3::OpenAPI = serde_json::from_value(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "OK"}}}}}
+    }))
+    .unwrap();
+    let err = overlay::apply_to_openapi(
+        &spec,
+        &overlay_with("  - target: $.paths['/a'].get\n    update: {parameters: {name: x}}\n"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, OverlayError::NotOpenApi(_)), "{err:?}");
+    // openapiv3 flattens extensions into `paths`, so the location stops there.
+    assert!(err.to_string().contains("at `paths`"), "{err}");
+    assert!(err.to_string().contains("expected a sequence"), "{err}");
+}
