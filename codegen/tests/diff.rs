@@ -475,3 +475,19 @@ fn markdown_snapshot() {
     assert!(report.has_breaking());
     assert_eq!(report.to_markdown(), read("snapshot.expected.md"));
 }
+
+#[test]
+fn parse_reads_yaml_and_json_and_rejects_other_versions() {
+    let yaml = std::fs::read_to_string(format!("{FIXTURES}/base.yaml")).unwrap();
+    let doc = diff::parse(&yaml).expect("YAML");
+    assert_eq!(doc.paths.paths.len(), 2);
+    let json = serde_json::to_string(&base()).unwrap();
+    assert!(diff::parse(&json).is_ok());
+
+    let v31 = yaml.replace("openapi: 3.0.3", "openapi: 3.1.0");
+    let err = diff::parse(&v31).unwrap_err();
+    assert!(matches!(err, diff::ParseError::Version(_)), "{err}");
+
+    let err = diff::parse("openapi: 3.0.3\ninfo: [\n").unwrap_err();
+    assert!(err.to_string().contains("line"), "{err}");
+}

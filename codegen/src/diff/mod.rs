@@ -129,6 +129,27 @@ use openapiv3::OpenAPI;
 
 pub use rules::Rule;
 
+/// Why a text could not be read as an OpenAPI 3.0 document.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not YAML/JSON, or not shaped like an OpenAPI document; the message has the position.
+    #[error("{0}")]
+    Syntax(String),
+    /// Another major/minor version of OpenAPI, whose schemas this diff would misread.
+    #[error("`openapi: {0}` is not supported (expected 3.0.x)")]
+    Version(String),
+}
+
+/// Reads an OpenAPI 3.0 document from YAML or JSON text.
+pub fn parse(text: &str) -> Result<OpenAPI, ParseError> {
+    let doc: OpenAPI =
+        yaml_serde::from_str(text).map_err(|err| ParseError::Syntax(err.to_string()))?;
+    if !doc.openapi.starts_with("3.0.") {
+        return Err(ParseError::Version(doc.openapi));
+    }
+    Ok(doc)
+}
+
 /// Compares two documents.
 pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
     let mut walk = walk::Walk::new(old, new);
