@@ -491,3 +491,25 @@ fn parse_reads_yaml_and_json_and_rejects_other_versions() {
     let err = diff::parse("openapi: 3.0.3\ninfo: [\n").unwrap_err();
     assert!(err.to_string().contains("line"), "{err}");
 }
+
+#[test]
+fn diamond_shaped_refs_finish_quickly() {
+    // S0 has two properties pointing at S1, which has two pointing at S2, …: 2^40 paths, and
+    // the same with `allOf`. The walk must give up long before, without failing.
+    let mut doc = base();
+    for i in 0..40 {
+        let next = json!({"$ref": format!("#/components/schemas/S{}", i + 1)});
+        schema(&mut doc, &format!("S{i}")).clone_from(&json!({
+            "type": "object",
+            "properties": {"a": next.clone(), "b": next.clone()},
+            "allOf": [next.clone(), next],
+        }));
+    }
+    schema(&mut doc, "S40").clone_from(&json!({"type": "string"}));
+    props(&mut doc, "Balance")["deep"] = json!({"$ref": "#/components/schemas/S0"});
+    let mut new = doc.clone();
+    schema(&mut new, "S40").clone_from(&json!({"type": "integer"}));
+    let started = std::time::Instant::now();
+    let _ = report(&doc, &new);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -113,6 +113,9 @@
 //! the body) and inside parameter schemas. The document's own `security` is compared under the
 //! `api-security-*` rules in the document group; an operation's only when it overrides it.
 //!
+//! Pathological documents (`$ref` graphs deep or diamond-shaped enough to make the number of
+//! field paths explode) are compared up to a fixed amount of work per schema, then left.
+//!
 //! Not compared: response headers, callbacks, links, examples, descriptions, `readOnly` /
 //! `writeOnly`, numeric and length bounds, patterns, and an enum that appears or disappears as a
 //! whole (only values added to or removed from an existing enum).

@@ -4,6 +4,7 @@
 //! The walk only says *what* changed; whether that breaks a client depends on the direction
 //! (request or response) and is decided by the caller.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use openapiv3::{
@@ -11,10 +12,21 @@ use openapiv3::{
 };
 use serde::Serialize;
 
-/// Longest `$ref` chain followed, and deepest schema nesting compared: inputs past these are
-/// pathological, and stopping keeps the walk from looping or exhausting the stack.
+/// Longest `$ref` chain followed, deepest nesting of components compared, deepest `allOf`
+/// folded, and most schema nodes visited per comparison. Real documents stay far below these;
+/// they keep pathological ones (deep or diamond-shaped `$ref` graphs) from looping, exhausting
+/// the stack or taking exponential time.
 const MAX_REF_HOPS: usize = 32;
 const MAX_DEPTH: usize = 64;
+const MAX_ALL_OF_DEPTH: usize = 16;
+const WORK_BUDGET: usize = 200_000;
+
+/// Takes one unit of work from `budget`; false once it is spent.
+fn spend(budget: &Cell<usize>) -> bool {
+    let left = budget.get();
+    budget.set(left.saturating_sub(1));
+    left > 0
+}
 
 /// A schema as found in the document: inline or by reference.
 #[derive(Clone, Copy)]
@@ -128,7 +140,7 @@ fn additional(ap: &Option<AdditionalProperties>) -> Option<SchemaRef<'_>> {
     }
 }
 
-fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize) -> View<'a> {
+fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<usize>) -> View<'a> {
     let mut v = View {
         nullable: schema.schema_data.nullable,
         ..View::default()
@@ -177,7 +189,7 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize) -> View<'a> {
         }
         SchemaKind::AllOf { all_of } => {
             v.kind = "any".into();
-            merge_all_of(doc, &mut v, all_of, depth);
+            merge_all_of(doc, &mut v, all_of, depth, budget);
         }
         SchemaKind::Not { .. } => v.kind = "not".into(),
         SchemaKind::Any(any) => {
@@ -214,7 +226,7 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize) -> View<'a> {
             } else {
                 "any".into()
             };
-            merge_all_of(doc, &mut v, &any.all_of, depth);
+            merge_all_of(doc, &mut v, &any.all_of, depth, budget);
         }
     }
     v
@@ -226,15 +238,19 @@ fn merge_all_of<'a>(
     v: &mut View<'a>,
     parts: &'a [ReferenceOr<Schema>],
     depth: usize,
+    budget: &Cell<usize>,
 ) {
-    if depth >= MAX_DEPTH {
+    if depth >= MAX_ALL_OF_DEPTH {
         return;
     }
     for part in parts {
+        if !spend(budget) {
+            return;
+        }
         let Ok(schema) = resolve(doc, part.into()).schema else {
             continue;
         };
-        let p = view(doc, schema, depth + 1);
+        let p = view(doc, schema, depth + 1, budget);
         if v.kind == "any" {
             v.kind = p.kind;
         }
@@ -307,6 +323,7 @@ pub(super) fn compare<'a>(
         old_doc,
         new_doc,
         visiting: Vec::new(),
+        budget: Cell::new(WORK_BUDGET),
         out: Vec::new(),
     };
     walk.schema(old, new, String::new());
@@ -319,6 +336,7 @@ struct Walk<'a> {
     /// Component pairs being compared on the way down: meeting one again means a recursive
     /// schema, already being compared one level up.
     visiting: Vec<(&'a str, &'a str)>,
+    budget: Cell<usize>,
     out: Vec<SchemaChange>,
 }
 
@@ -339,7 +357,7 @@ impl<'a> Walk<'a> {
     }
 
     fn schema(&mut self, old: SchemaRef<'a>, new: SchemaRef<'a>, path: String) {
-        if self.visiting.len() >= MAX_DEPTH || path.len() > 4 * 1024 {
+        if self.visiting.len() >= MAX_DEPTH || path.len() > 4 * 1024 || !spend(&self.budget) {
             return;
         }
         let old = resolve(self.old_doc, old);
@@ -353,8 +371,8 @@ impl<'a> Walk<'a> {
         }
         match (old.schema, new.schema) {
             (Ok(o), Ok(n)) => {
-                let depth = self.visiting.len();
-                let (o, n) = (view(self.old_doc, o, depth), view(self.new_doc, n, depth));
+                let o = view(self.old_doc, o, 0, &self.budget);
+                let n = view(self.new_doc, n, 0, &self.budget);
                 self.views(o, n, &path);
             }
             (o, n) => {
