@@ -38,93 +38,77 @@ impl<'a> Walk<'a> {
         let scope = Scope::Document;
         let (old, new) = (self.old, self.new);
 
-        let urls = |doc: &'a OpenAPI| -> Vec<&'a str> {
+        let urls = |doc: &'a OpenAPI| -> BTreeSet<&'a str> {
             doc.servers.iter().map(|s| s.url.as_str()).collect()
         };
-        let (old_urls, new_urls) = (urls(old), urls(new));
-        for url in old_urls.iter().filter(|u| !new_urls.contains(u)) {
-            self.add(
-                &scope,
-                r::SERVER_REMOVED,
-                format!("server {} removed", code(url)),
-            );
-        }
-        for url in new_urls.iter().filter(|u| !old_urls.contains(u)) {
-            self.add(
-                &scope,
-                r::SERVER_ADDED,
-                format!("server {} added", code(url)),
-            );
-        }
+        let (removed, added) = (r::SERVER_REMOVED, r::SERVER_ADDED);
+        self.presence(&scope, "server", &urls(old), &urls(new), removed, added);
 
         let schemes = |doc: &'a OpenAPI| -> BTreeMap<&'a str, Option<String>> {
-            let Some(components) = &doc.components else {
-                return BTreeMap::new();
-            };
-            let all = &components.security_schemes;
-            all.iter()
-                .map(|(name, scheme)| (name.as_str(), scheme_signature(doc, scheme)))
+            let all = doc.components.iter().flat_map(|c| &c.security_schemes);
+            all.map(|(name, scheme)| (name.as_str(), scheme_signature(doc, scheme)))
                 .collect()
         };
         let (old_schemes, new_schemes) = (schemes(old), schemes(new));
-        for (name, old_sig) in &old_schemes {
-            match new_schemes.get(name) {
-                None => self.add(
-                    &scope,
-                    r::SECURITY_SCHEME_REMOVED,
-                    format!("security scheme {} removed", code(name)),
-                ),
-                Some(new_sig) if new_sig != old_sig => {
-                    let show = |s: &Option<String>| {
-                        s.clone()
-                            .unwrap_or_else(|| "an unresolved reference".into())
-                    };
-                    let message = format!(
-                        "security scheme {} changed from {} to {}",
-                        code(name),
-                        show(old_sig),
-                        show(new_sig)
-                    );
-                    self.add(&scope, r::SECURITY_SCHEME_CHANGED, message);
-                }
-                Some(_) => {}
-            }
-        }
-        for name in new_schemes.keys().filter(|n| !old_schemes.contains_key(*n)) {
-            self.add(
-                &scope,
-                r::SECURITY_SCHEME_ADDED,
-                format!("security scheme {} added", code(name)),
-            );
-        }
-
-        self.security(
+        let names = |schemes: &BTreeMap<&'a str, _>| schemes.keys().copied().collect();
+        let (removed, added) = (r::SECURITY_SCHEME_REMOVED, r::SECURITY_SCHEME_ADDED);
+        let (old_names, new_names) = (names(&old_schemes), names(&new_schemes));
+        self.presence(
             &scope,
-            old.security.as_deref(),
-            new.security.as_deref(),
-            "the API",
+            "security scheme",
+            &old_names,
+            &new_names,
+            removed,
+            added,
         );
-
-        let names = |doc: &'a OpenAPI| -> BTreeSet<&'a str> {
-            doc.components
-                .iter()
-                .flat_map(|c| c.schemas.keys().map(String::as_str))
-                .collect()
-        };
-        let (old_names, new_names) = (names(old), names(new));
-        for name in old_names.difference(&new_names) {
-            self.add(
-                &scope,
-                r::COMPONENT_SCHEMA_REMOVED,
-                format!("schema {} removed", code(name)),
+        for (name, old_sig) in &old_schemes {
+            let Some(new_sig) = new_schemes.get(name).filter(|new_sig| *new_sig != old_sig) else {
+                continue;
+            };
+            let show =
+                |sig: &Option<String>| sig.clone().unwrap_or_else(|| "an unresolved $ref".into());
+            let message = format!(
+                "security scheme {} changed from {} to {}",
+                code(name),
+                show(old_sig),
+                show(new_sig)
             );
+            self.add(&scope, r::SECURITY_SCHEME_CHANGED, message);
         }
-        for name in new_names.difference(&old_names) {
-            self.add(
-                &scope,
-                r::COMPONENT_SCHEMA_ADDED,
-                format!("schema {} added", code(name)),
-            );
+
+        let (old_sec, new_sec) = (old.security.as_deref(), new.security.as_deref());
+        self.security(&scope, old_sec, new_sec, "the API");
+
+        let schemas = |doc: &'a OpenAPI| -> BTreeSet<&'a str> {
+            let all = doc.components.iter().flat_map(|c| c.schemas.keys());
+            all.map(String::as_str).collect()
+        };
+        let (removed, added) = (r::COMPONENT_SCHEMA_REMOVED, r::COMPONENT_SCHEMA_ADDED);
+        self.presence(
+            &scope,
+            "schema",
+            &schemas(old),
+            &schemas(new),
+            removed,
+            added,
+        );
+    }
+
+    /// Reports what only `old` has under `removed`, and what only `new` has under `added`.
+    fn presence(
+        &mut self,
+        scope: &Scope,
+        what: &str,
+        old: &BTreeSet<&str>,
+        new: &BTreeSet<&str>,
+        removed: Rule,
+        added: Rule,
+    ) {
+        for name in old.difference(new) {
+            self.add(scope, removed, format!("{what} {} removed", code(name)));
+        }
+        for name in new.difference(old) {
+            self.add(scope, added, format!("{what} {} added", code(name)));
         }
     }
 
