@@ -1,0 +1,313 @@
+//! What changed between two versions of an OpenAPI document, with the changes that break a
+//! user of the generated client flagged, as Markdown ready for a pull request.
+//!
+//! ```no_run
+//! # fn load(_: &str) -> openapiv3::OpenAPI { unimplemented!() }
+//! let report = codegen::diff::diff(&load("old.yaml"), &load("new.yaml"));
+//! print!("{}", report.to_markdown());
+//! if report.has_breaking() { std::process::exit(1) }
+//! ```
+//!
+//! Operations are matched by method and path template (parameter names in the template are
+//! ignored, so renaming `{id}` to `{link_id}` shows up as a parameter change). `$ref`s to
+//! `components/{schemas,parameters,requestBodies,responses,securitySchemes}` are followed;
+//! recursive schemas are compared once per pair of components. Schemas are compared field by
+//! field (properties, array `items`, `additionalProperties`, `allOf` folded into one object,
+//! `oneOf`/`anyOf` variants matched by component name or else by position), and each change
+//! names its field path: `results[].account.balance` (`[]` is an array item, `{}` a map value,
+//! `<Name>` a `oneOf`/`anyOf` variant).
+//!
+//! # What "breaking" means here
+//!
+//! A change is **breaking** when code written against the old generated client can stop
+//! compiling or start failing against the new API: the server rejects what the client sends,
+//! the client cannot decode what the server answers, or a method, setter or field the caller
+//! uses disappears or changes type. The checks follow [oasdiff]'s, adjusted for a progenitor
+//! client with builder-style calls:
+//!
+//! - removing a request parameter, body or property is breaking (oasdiff only warns): the
+//!   builder setter the caller uses disappears, and the server may reject the value anyway;
+//! - a response property that gains `nullable` or loses `required` is breaking (the client may
+//!   get nothing where it expected a value); the reverse narrows what the server promises and
+//!   is not, even though the generated field may lose its `Option`;
+//! - a new enum value or `oneOf` variant in a response is breaking (generated enums are
+//!   closed); in a request it is not, and a removed one is breaking only there;
+//! - type and format changes are breaking in both directions: the generated Rust type changes
+//!   (`uuid::Uuid` → `String`, `i64` → `f64`);
+//! - progenitor gives an operation a single success type, so a new `2xx` response is breaking
+//!   unless its body is one the existing success responses already return; `default` counts
+//!   as an error response;
+//! - a component schema removed (or renamed) removes a generated type, so it is breaking even
+//!   when no operation uses it any more.
+//!
+//! # Rules
+//!
+//! | Rule id | Breaking | Fires when |
+//! |---|---|---|
+//! | `api-added` | no | an operation (method + path) appears |
+//! | `api-removed` | yes | an operation disappears |
+//! | `api-operation-id-changed` | yes | the operationId changes: the generated method is renamed |
+//! | `api-deprecated` | no | an operation becomes `deprecated` |
+//! | `api-security-added` | yes | credentials become necessary where none were |
+//! | `api-security-removed` | no | credentials are no longer necessary |
+//! | `api-security-alternative-added` | no | a new way to authenticate is accepted |
+//! | `api-security-alternative-removed` | yes | a way to authenticate is no longer accepted |
+//! | `request-parameter-added-required` | yes | a new required parameter |
+//! | `request-parameter-added` | no | a new optional parameter |
+//! | `request-parameter-removed` | yes | a parameter disappears (its setter goes with it) |
+//! | `request-parameter-became-required` | yes | an optional parameter becomes required |
+//! | `request-parameter-became-optional` | no | a required parameter becomes optional |
+//! | `request-parameter-location-changed` | yes | a parameter moves between query, header, path and cookie |
+//! | `request-parameter-type-changed` | yes | a parameter's type changes |
+//! | `request-parameter-format-changed` | yes | a parameter's format changes |
+//! | `request-parameter-enum-value-removed` | yes | a parameter no longer accepts an enum value |
+//! | `request-parameter-enum-value-added` | no | a parameter accepts a new enum value |
+//! | `request-body-added-required` | yes | a required request body appears |
+//! | `request-body-added` | no | an optional request body appears |
+//! | `request-body-removed` | yes | the request body disappears |
+//! | `request-body-became-required` | yes | the request body becomes required |
+//! | `request-body-became-optional` | no | the request body becomes optional |
+//! | `request-body-media-type-changed` | yes | the body's media type changes (JSON preferred when several) |
+//! | `request-property-added-required` | yes | a new required property in a request body or parameter |
+//! | `request-property-added` | no | a new optional property in a request |
+//! | `request-property-removed` | yes | a request property disappears |
+//! | `request-property-became-required` | yes | a request property becomes required |
+//! | `request-property-became-optional` | no | a request property becomes optional |
+//! | `request-property-type-changed` | yes | a request value's type changes |
+//! | `request-property-format-changed` | yes | a request value's format changes |
+//! | `request-property-became-nullable` | no | a request value may now be null |
+//! | `request-property-became-not-nullable` | yes | a request value may no longer be null |
+//! | `request-property-enum-value-removed` | yes | a request value no longer accepts an enum value |
+//! | `request-property-enum-value-added` | no | a request value accepts a new enum value |
+//! | `request-property-variant-removed` | yes | a request `oneOf`/`anyOf` loses a variant |
+//! | `request-property-variant-added` | no | a request `oneOf`/`anyOf` gains a variant |
+//! | `response-success-status-added` | no | a new 2xx whose body is one the operation already returns |
+//! | `response-success-status-added-new-type` | yes | a new 2xx with another body: the generated return type changes |
+//! | `response-success-status-removed` | yes | a 2xx response disappears |
+//! | `response-error-status-added` | no | a new non-2xx response (or `default`) |
+//! | `response-error-status-removed` | no | a non-2xx response disappears |
+//! | `response-body-added` | no | a response without a body gets one |
+//! | `response-body-removed` | yes | a response loses its body |
+//! | `response-media-type-changed` | yes | a response's media type changes (JSON preferred when several) |
+//! | `response-property-added` | no | a new response property |
+//! | `response-property-removed` | yes | a response property disappears |
+//! | `response-property-became-optional` | yes | a required response property becomes optional |
+//! | `response-property-became-required` | no | an optional response property becomes required |
+//! | `response-property-type-changed` | yes | a response value's type changes |
+//! | `response-property-format-changed` | yes | a response value's format changes |
+//! | `response-property-became-nullable` | yes | a response value may now be null |
+//! | `response-property-became-not-nullable` | no | a response value is no longer null |
+//! | `response-property-enum-value-added` | yes | a response value may carry a new enum value |
+//! | `response-property-enum-value-removed` | no | a response value no longer carries an enum value |
+//! | `response-property-variant-added` | yes | a response `oneOf`/`anyOf` gains a variant |
+//! | `response-property-variant-removed` | no | a response `oneOf`/`anyOf` loses a variant |
+//! | `server-added` | no | a server URL appears (the client takes its base URL as an argument) |
+//! | `server-removed` | no | a server URL disappears |
+//! | `security-scheme-added` | no | a security scheme appears |
+//! | `security-scheme-removed` | yes | a security scheme disappears |
+//! | `security-scheme-changed` | yes | a scheme sends its credential differently (type, location, name, HTTP scheme, OAuth2 URLs) |
+//! | `component-schema-added` | no | a schema appears in `components` |
+//! | `component-schema-removed` | yes | a schema leaves `components` (its generated type goes with it) |
+//!
+//! The `*-property-*` rules apply at any depth, including the body itself (path `""`, shown as
+//! the body) and inside parameter schemas. The document's own `security` is compared under the
+//! `api-security-*` rules in the document group; an operation's only when it overrides it.
+//!
+//! Pathological documents (`$ref` graphs deep or diamond-shaped enough to make the number of
+//! field paths explode) are compared up to a fixed amount of work per schema, then left.
+//!
+//! Not compared: response headers, callbacks, links, examples, descriptions, `readOnly` /
+//! `writeOnly`, numeric and length bounds, patterns, and an enum that appears or disappears as a
+//! whole (only values added to or removed from an existing enum).
+//!
+//! [oasdiff]: https://github.com/oasdiff/oasdiff/blob/main/BREAKING-CHANGES-EXAMPLES.md
+
+pub mod rules;
+mod schema;
+mod walk;
+
+use std::fmt::Write as _;
+
+use openapiv3::OpenAPI;
+
+pub use rules::Rule;
+
+/// Why a text could not be read as an OpenAPI 3.0 document.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not YAML/JSON, or not shaped like an OpenAPI document; the message has the position.
+    #[error("{0}")]
+    Syntax(String),
+    /// Another major/minor version of OpenAPI, whose schemas this diff would misread.
+    #[error("`openapi: {0}` is not supported (expected 3.0.x)")]
+    Version(String),
+}
+
+/// Reads an OpenAPI 3.0 document from YAML or JSON text.
+pub fn parse(text: &str) -> Result<OpenAPI, ParseError> {
+    let doc: OpenAPI =
+        yaml_serde::from_str(text).map_err(|err| ParseError::Syntax(err.to_string()))?;
+    if !doc.openapi.starts_with("3.0.") {
+        return Err(ParseError::Version(doc.openapi));
+    }
+    Ok(doc)
+}
+
+/// Compares two documents.
+pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
+    let mut walk = walk::Walk::new(old, new);
+    walk.document();
+    walk.operations();
+    let groups = walk
+        .groups
+        .into_iter()
+        .map(|(scope, mut changes)| {
+            // Breaking first, then in the order of the rules table (operation, parameters,
+            // request, responses), then by text: stable whatever the key order of the inputs.
+            let rank = |rule: &Rule| rules::ALL.iter().position(|r| r == rule);
+            changes.sort_by_cached_key(|c| (!c.rule.breaking, rank(&c.rule), c.message.clone()));
+            changes.dedup();
+            Group { scope, changes }
+        })
+        .collect();
+    Report { groups }
+}
+
+/// The changes between two documents, grouped by where they apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Document-level group first, then operations by path and method; no empty group.
+    pub groups: Vec<Group>,
+}
+
+/// The changes of one scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Where the changes apply.
+    pub scope: Scope,
+    /// Breaking changes first, then the others, each part sorted by message.
+    pub changes: Vec<Change>,
+}
+
+/// Where a change applies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Servers, security schemes, the document's security, component schemas.
+    Document,
+    /// One operation.
+    Operation {
+        /// Path template as written in the newer document that has it.
+        path: String,
+        /// Upper-case HTTP method.
+        method: String,
+        /// The operationId, from the newer document that has the operation.
+        operation_id: Option<String>,
+    },
+}
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The rule that fired.
+    pub rule: Rule,
+    /// What changed, as one line of Markdown.
+    pub message: String,
+}
+
+impl Report {
+    /// Whether any change is breaking.
+    pub fn has_breaking(&self) -> bool {
+        self.changes().any(|(_, change)| change.rule.breaking)
+    }
+
+    /// Whether the documents are the same as far as the rules can tell.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Every change with its scope, in report order.
+    pub fn changes(&self) -> impl Iterator<Item = (&Scope, &Change)> {
+        self.groups.iter().flat_map(|group| {
+            group
+                .changes
+                .iter()
+                .map(move |change| (&group.scope, change))
+        })
+    }
+
+    /// The report as Markdown: a heading, a summary line, then one section per group with one
+    /// bullet per change.
+    pub fn to_markdown(&self) -> String {
+        let breaking = self.changes().filter(|(_, c)| c.rule.breaking).count();
+        let other = self.changes().count() - breaking;
+        let mut out = String::from("## API changes\n\n");
+        if self.is_empty() {
+            out.push_str("No changes.\n");
+            return out;
+        }
+        let plural =
+            |n: usize, what: &str| format!("{n} {what} change{}", if n == 1 { "" } else { "s" });
+        // `write!` to a String cannot fail.
+        let _ = writeln!(
+            out,
+            "{}, {}.",
+            plural(breaking, "breaking"),
+            plural(other, "other")
+        );
+        for group in &self.groups {
+            out.push('\n');
+            match &group.scope {
+                Scope::Document => out.push_str("### Document\n"),
+                Scope::Operation {
+                    path,
+                    method,
+                    operation_id,
+                } => {
+                    let _ = write!(out, "### {}", code(&format!("{method} {path}")));
+                    if let Some(id) = operation_id {
+                        let _ = write!(out, " ({})", code(id));
+                    }
+                    out.push('\n');
+                }
+            }
+            out.push('\n');
+            for change in &group.changes {
+                let flag = if change.rule.breaking {
+                    "**breaking** "
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "- {flag}`{}`: {}", change.rule.id, change.message);
+            }
+        }
+        out
+    }
+}
+
+/// `text` as a Markdown code span, whatever backticks or line breaks it holds.
+pub(crate) fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    if longest == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code;
+
+    #[test]
+    fn code_spans_survive_backticks() {
+        assert_eq!(code("id"), "`id`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("x\ny"), "`x y`");
+    }
+}
