@@ -1,6 +1,7 @@
-//! `cargo xtask convert COLLECTION [-o OUT.yaml]`: any collection to OpenAPI.
+//! `cargo xtask convert COLLECTION [--overlay OVERLAY.yaml] [-o OUT.yaml]`: any collection to
+//! OpenAPI.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -11,15 +12,17 @@ use crate::files;
 pub struct Args {
     /// The Postman collection (v2.0 or v2.1 JSON).
     pub collection: PathBuf,
+    /// An OpenAPI Overlay 1.0 document of corrections to apply after inference.
+    #[arg(long)]
+    pub overlay: Option<PathBuf>,
     /// Where to write the OpenAPI YAML; standard output when absent.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let text = crate::read(&args.collection)?;
-    let yaml =
-        convert(&text).with_context(|| format!("converting {}", args.collection.display()))?;
+    let spec = spec(&args.collection, args.overlay.as_deref())?;
+    let yaml = codegen::to_yaml(&spec)?;
     match args.output {
         Some(path) => files::write_atomic(&path, &yaml),
         None => {
@@ -29,11 +32,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// Converts collection text to YAML, printing warnings to stderr.
-pub fn convert(text: &str) -> anyhow::Result<String> {
-    let conversion = codegen::convert(text)?;
+/// Converts a collection file and applies an overlay file, printing warnings to stderr.
+pub fn spec(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<openapiv3::OpenAPI> {
+    let text = crate::read(collection)?;
+    let conversion =
+        codegen::convert(&text).with_context(|| format!("converting {}", collection.display()))?;
     for warning in &conversion.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}: {warning}", collection.display());
     }
-    Ok(codegen::to_yaml(&conversion.spec)?)
+    let Some(overlay) = overlay else {
+        return Ok(conversion.spec);
+    };
+    let overlay_text = crate::read(overlay)?;
+    let (spec, _report) = codegen::overlay::apply_to_openapi(&conversion.spec, &overlay_text)
+        .with_context(|| format!("applying {}", overlay.display()))?;
+    Ok(spec)
 }

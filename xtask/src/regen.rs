@@ -10,6 +10,7 @@ use crate::files::{self, Mode};
 
 /// Paths of the pipeline's inputs and outputs, relative to the project root.
 pub const COLLECTION: &str = "spec/belvo.postman_collection.json";
+pub const OVERLAY: &str = "spec/overlay.yaml";
 pub const SPEC: &str = "spec/openapi.yaml";
 
 pub fn run(mode: Mode) -> anyhow::Result<()> {
@@ -37,8 +38,20 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
 
 /// Every file the pipeline produces, with its contents.
 pub fn outputs(root: &std::path::Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
-    let collection = crate::read(&root.join(COLLECTION))?;
-    let yaml = crate::convert::convert(&collection)
-        .map_err(|e| e.context(format!("converting {COLLECTION}")))?;
+    let overlay = root.join(OVERLAY);
+    let overlay = overlay.exists().then_some(overlay.as_path());
+    let spec = crate::convert::spec(&root.join(COLLECTION), overlay)?;
+    let yaml = codegen::to_yaml(&spec)?;
     Ok(vec![(root.join(SPEC), yaml)])
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test` fails, with the diff, when a committed output is stale.
+    #[test]
+    fn committed_outputs_are_fresh() {
+        if let Err(err) = super::run(crate::files::Mode::Check) {
+            panic!("{err:#}");
+        }
+    }
 }

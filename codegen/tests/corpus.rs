@@ -1,0 +1,74 @@
+//! Every collection of the shared corpus converts to a document that reads back as OpenAPI
+//! 3.0 and keeps the client-facing invariants, or is refused with a message; none panics.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+fn collections(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collections(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_corpus_collection_converts_or_is_refused_clearly() {
+    let Some(shared) = support::shared_dir() else {
+        return;
+    };
+    let mut files = Vec::new();
+    collections(&shared.join("corpus"), &mut files);
+    files.push(shared.join("belvo/belvo.postman_collection.json"));
+    assert!(
+        files.len() > 50,
+        "corpus looks incomplete: {} files",
+        files.len()
+    );
+
+    let (mut converted, mut refused) = (0, Vec::new());
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let outcome = std::panic::catch_unwind(|| codegen::convert(&text));
+        let Ok(result) = outcome else {
+            panic!("{} made the converter panic", file.display());
+        };
+        match result {
+            Ok(conversion) => {
+                let yaml = codegen::to_yaml(&conversion.spec).unwrap();
+                let back: openapiv3::OpenAPI = yaml_serde::from_str(&yaml)
+                    .unwrap_or_else(|e| panic!("{}: YAML does not read back: {e}", file.display()));
+                assert_eq!(back.openapi, "3.0.3");
+                let problems = support::invariant_violations(&back);
+                assert!(problems.is_empty(), "{}: {problems:?}", file.display());
+                converted += 1;
+            }
+            Err(err) => {
+                assert!(
+                    !matches!(err, codegen::ConvertError::Internal(_)),
+                    "{}: {err}",
+                    file.display()
+                );
+                refused.push(format!("{}: {err}", file.display()));
+            }
+        }
+    }
+    eprintln!(
+        "converted {converted} collections; refused {}:",
+        refused.len()
+    );
+    for r in &refused {
+        eprintln!("  {r}");
+    }
+    // Only the OpenAPI file that sits in the corpus beside its collection is refused.
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("not a Postman collection"));
+}
