@@ -6,6 +6,7 @@ mod convert;
 mod diff;
 mod files;
 mod regen;
+mod test;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,8 @@ enum Command {
     Client(client::Args),
     /// Compare two versions of the spec and report changes, breaking ones flagged.
     Diff(diff::Args),
+    /// Run every check CI runs, installing the pinned test tools first.
+    Test,
 }
 
 fn main() -> std::process::ExitCode {
@@ -42,6 +45,7 @@ fn main() -> std::process::ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Client(args) => client::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Test => test::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,0 +1,86 @@
+//! `cargo xtask test`: every check CI runs, from a fresh clone. Installs the test tools the
+//! project pins (Prism from tools/prism/package-lock.json, Python packages from
+//! tools/requirements.txt) when they are missing, then runs rustfmt, clippy and the whole
+//! test suite with `REQUIRE_TEST_TOOLS=1`, so a test that needs a tool fails instead of
+//! skipping.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::files::project_root;
+
+pub fn run() -> Result<()> {
+    let root = project_root();
+    install_prism(&root)?;
+    install_python_tools(&root)?;
+    cargo(&root, &["fmt", "--all", "--check"])?;
+    cargo(
+        &root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    cargo(&root, &["test", "--workspace"])
+}
+
+/// Path of the Prism binary the tests start.
+pub fn prism_bin(root: &Path) -> std::path::PathBuf {
+    root.join("tools/prism/node_modules/.bin/prism")
+}
+
+fn install_prism(root: &Path) -> Result<()> {
+    if prism_bin(root).exists() {
+        return Ok(());
+    }
+    eprintln!("installing Prism (npm ci in tools/prism)");
+    status(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(root.join("tools/prism")),
+    )
+}
+
+fn install_python_tools(root: &Path) -> Result<()> {
+    let ready = Command::new("python3")
+        .args(["-c", "import yaml, openapi_spec_validator"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ready {
+        return Ok(());
+    }
+    eprintln!("installing Python test tools (tools/requirements.txt)");
+    status(
+        Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "-r"])
+            .arg(root.join("tools/requirements.txt")),
+    )
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    status(
+        Command::new(cargo)
+            .args(args)
+            .current_dir(root)
+            .env("REQUIRE_TEST_TOOLS", "1")
+            .env("PRISM_BIN", prism_bin(root)),
+    )
+}
+
+fn status(command: &mut Command) -> Result<()> {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .with_context(|| format!("starting {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
