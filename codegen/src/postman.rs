@@ -265,12 +265,14 @@ impl Walker {
         let mut item = item.clone();
         lift_v20_auth(&mut item);
         tolerate_loose_parts(&mut item);
-        let typed: pm::Item =
-            serde_path_to_error::deserialize(&item).map_err(|e| ConvertError::Item {
+        let typed: pm::Item = serde_path_to_error::deserialize(&item).map_err(|e| {
+            let (field, message) = explain(&item, e);
+            ConvertError::Item {
                 item: path.clone(),
-                field: e.path().to_string(),
-                message: e.inner().to_string(),
-            })?;
+                field,
+                message,
+            }
+        })?;
         let request = match typed.request {
             pm::RequestUnion::RequestClass(r) => r,
             // A bare string is a GET of that URL.
@@ -462,6 +464,57 @@ impl Walker {
             }
         }))
     }
+}
+
+/// The field path and message of a typing error. serde reports a value that fits no variant
+/// of an untagged enum (a request, a URL) at the enum; typing the value as its object variant,
+/// level by level, finds the field actually at fault.
+fn explain(item: &Value, err: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+    let mut field = err.path().to_string();
+    let mut message = err.inner().to_string();
+    let mut node = item;
+    let mut prefix = String::new();
+    while message.contains("untagged enum") {
+        let relative = field
+            .strip_prefix(&prefix)
+            .unwrap_or(&field)
+            .trim_start_matches('.');
+        let Some(child) = node
+            .pointer(&json_pointer(relative))
+            .filter(|n| n.is_object())
+        else {
+            break;
+        };
+        let inner = match relative.rsplit('.').next().unwrap_or_default() {
+            "request" | "originalRequest" => {
+                serde_path_to_error::deserialize::<_, pm::RequestClass>(child).err()
+            }
+            "url" => serde_path_to_error::deserialize::<_, pm::UrlClass>(child).err(),
+            _ => None,
+        };
+        let Some(inner) = inner else { break };
+        prefix = field.clone();
+        field = format!("{field}.{}", inner.path());
+        message = inner.inner().to_string();
+        node = child;
+    }
+    (field, message)
+}
+
+/// `request.url.query[2]` → `/request/url/query/2`.
+fn json_pointer(path: &str) -> String {
+    path.split('.')
+        .filter(|p| !p.is_empty())
+        .flat_map(|part| {
+            let (name, index) = part.split_once('[').unwrap_or((part, ""));
+            [
+                Some(name),
+                Some(index.trim_end_matches(']')).filter(|i| !i.is_empty()),
+            ]
+        })
+        .flatten()
+        .map(|p| format!("/{p}"))
+        .collect()
 }
 
 /// Real exports carry header lists as `{}` or with `null` values, and cookies without the
@@ -780,7 +833,7 @@ mod tests {
             "item":[{"name":"Users","item":[{"name":"Get user","request":{"method":"GET","url":{"raw":"x","query":[{"key":5}]}}}]}]}"#;
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("Users/Get user"), "{err}");
-        assert!(err.contains("request"), "{err}");
+        assert!(err.contains("field `request.url.query[0].key`"), "{err}");
     }
 
     #[test]
