@@ -108,7 +108,7 @@ impl Components {
             Kind::OneOf(alts) => {
                 let alts: Vec<Value> = alts
                     .iter()
-                    .map(|a| self.emit(a, names, &format!("{path}|"), siblings, false))
+                    .map(|a| self.emit(a, names, path, siblings, false))
                     .collect();
                 json!({ "oneOf": alts })
             }
@@ -283,7 +283,7 @@ impl Components {
             Kind::OneOf(alts) => {
                 let alts: Vec<Value> = alts
                     .iter()
-                    .map(|a| self.property_schema(a, &format!("{path}|"), children))
+                    .map(|a| self.property_schema(a, path, children))
                     .collect();
                 json!({ "oneOf": alts })
             }
