@@ -13,9 +13,9 @@
 //!     (`Serialize`), ask for the token, build `R::ResumeBody` from JSON (`Deserialize`),
 //!     `R::resume(client, body)`, and repeat while it answers 428.
 //!
-//! A pair is: an operation answering 428 at path `P` and the `PATCH` at `P` (or, when `P` ends
-//! in a `{param}` segment, at its parent collection: `PUT /api/links/{id}/` resumes with
-//! `PATCH /api/links/`). The builder types, output and error types are read from progenitor's
+//! A pair is: an operation answering 428 at path `P` and the `PATCH` at `P` or, when `P` ends
+//! in a `{param}` segment, at its parent collection; a `PATCH` that needs no parameter besides
+//! its body is preferred, so `PUT /api/links/{id}/` resumes with `PATCH /api/links/`. The builder types, output and error types are read from progenitor's
 //! own output (the `send` and `body` signatures), never guessed from naming rules, so the
 //! glue cannot drift from what progenitor emitted; a pair it cannot read is left out of the
 //! trait with a warning.
@@ -23,11 +23,12 @@
 use std::collections::HashMap;
 
 use openapiv3::OpenAPI;
-use quote::quote;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
 use syn::visit_mut::VisitMut;
 
-use super::normalize::OperationInfo;
-use super::{ClientOptions, Warning};
+use super::normalize::{rust_name, OperationInfo};
+use super::{ClientOptions, Interface, Warning};
 
 /// An operation that may answer `428 Precondition Required` and the `PATCH` that resumes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,11 +56,21 @@ pub(crate) fn find_resumable(ops: &[OperationInfo]) -> Vec<ResumablePair> {
         .collect();
     let mut pairs = Vec::new();
     for op in ops.iter().filter(|o| o.answers_428) {
-        let same = patches.get(op.path.as_str()).filter(|p| p.id != op.id);
-        let parent = parent_collection(&op.path)
-            .and_then(|parent| patches.get(parent.as_str()))
-            .filter(|p| p.id != op.id);
-        if let Some(resume) = same.or(parent) {
+        let same = patches.get(op.path.as_str()).copied();
+        let parent = parent_collection(&op.path).and_then(|p| patches.get(p.as_str()).copied());
+        let candidates: Vec<&OperationInfo> = [same, parent]
+            .into_iter()
+            .flatten()
+            .filter(|p| p.id != op.id)
+            .collect();
+        // A resume is sent with only a body (session, token, link): prefer a PATCH that needs
+        // nothing else.
+        let chosen = candidates
+            .iter()
+            .find(|p| !p.needs_params)
+            .or(candidates.first())
+            .copied();
+        if let Some(resume) = chosen {
             pairs.push(ResumablePair {
                 retrieve: op.id.clone(),
                 method: op.method.to_uppercase(),
@@ -102,10 +113,325 @@ pub(crate) fn emit(
         pub const SERVERS: &[&str] = &[#(#servers),*];
     }];
     if opts.mfa_glue {
-        let _ = (file, pairs, warnings);
+        items.push(resumable_module(file, pairs, opts, warnings));
     }
-    let _ = quote! {};
     items
+}
+
+/// The `resumable` module: the table of pairs, the trait and one impl per usable pair.
+fn resumable_module(
+    file: &syn::File,
+    pairs: &[ResumablePair],
+    opts: &ClientOptions,
+    warnings: &mut Vec<Warning>,
+) -> syn::Item {
+    let entries: Vec<TokenStream> = pairs
+        .iter()
+        .map(|p| {
+            let (retrieve, method, path, resume, resume_path) = (
+                rust_name(&p.retrieve, false),
+                &p.method,
+                &p.path,
+                rust_name(&p.resume, false),
+                &p.resume_path,
+            );
+            quote! {
+                Resumable {
+                    retrieve: #retrieve,
+                    method: #method,
+                    path: #path,
+                    resume: #resume,
+                    resume_path: #resume_path,
+                }
+            }
+        })
+        .collect();
+
+    let mut impls = Vec::new();
+    if opts.interface == Interface::Builder {
+        for (pair, entry) in pairs.iter().zip(&entries) {
+            match pair_impl(file, pair, entry) {
+                Ok(tokens) => impls.push(tokens),
+                Err(why) => warnings.push(Warning {
+                    operation: Some(pair.retrieve.clone()),
+                    message: format!("no `ResumableOp` impl for the pair with `{}`: {why}", pair.resume),
+                }),
+            }
+        }
+    } else if !pairs.is_empty() {
+        warnings.push(Warning {
+            operation: None,
+            message: "`ResumableOp` impls need the builder interface; only `RESUMABLE` is emitted"
+                .to_owned(),
+        });
+    }
+    let trait_def = (opts.interface == Interface::Builder).then(|| {
+        quote! {
+            /// A request that may be answered `428` with a multi-factor challenge, and how
+            /// to resume it. Implemented for the builder of each retrieve operation, so a
+            /// request is built as usual (`client.retrieve_balances().body(..)`) and then
+            /// driven by generic code.
+            pub trait ResumableOp: Sized + Send {
+                /// Which operations these are.
+                const PAIR: Resumable;
+                /// Success body of the retrieve.
+                type Output;
+                /// Error body of the retrieve (the 428 challenge is one of its shapes).
+                type Error: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
+                /// Request body of the resume; build it from JSON (`session`, `token`, …).
+                type ResumeBody: ::serde::de::DeserializeOwned + Send;
+                /// Success body of the resume.
+                type ResumeOutput;
+                /// Error body of the resume (it may answer 428 again).
+                type ResumeError: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
+                /// Sends the request as built.
+                fn retrieve(
+                    self,
+                ) -> impl ::std::future::Future<
+                    Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+                > + Send;
+                /// Sends the resuming `PATCH` with `body`.
+                fn resume(
+                    client: &Client,
+                    body: Self::ResumeBody,
+                ) -> impl ::std::future::Future<
+                    Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+                > + Send + '_;
+            }
+        }
+    });
+
+    syn::parse_quote! {
+        /// Operations that may answer `428 Precondition Required` (a multi-factor challenge)
+        /// and the `PATCH` that resumes each; found in the spec by the generator.
+        pub mod resumable {
+            #[allow(unused_imports)]
+            use super::{builder, types, ByteStream, Client, Error, ResponseValue};
+            #[allow(unused_imports)]
+            use super::prelude::*;
+
+            /// One retrieve/resume pair; operations are named by their Rust method names.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Resumable {
+                /// Method of the operation that may answer 428.
+                pub retrieve: &'static str,
+                /// Its HTTP method.
+                pub method: &'static str,
+                /// Its path template.
+                pub path: &'static str,
+                /// Method of the resuming `PATCH`.
+                pub resume: &'static str,
+                /// Path of the resuming `PATCH`.
+                pub resume_path: &'static str,
+            }
+
+            /// Every pair, in spec order.
+            pub const RESUMABLE: &[Resumable] = &[#(#entries),*];
+
+            #trait_def
+
+            #(#impls)*
+        }
+    }
+}
+
+/// The `ResumableOp` impl for one pair, with types read from progenitor's builders.
+fn pair_impl(
+    file: &syn::File,
+    pair: &ResumablePair,
+    entry: &TokenStream,
+) -> Result<TokenStream, String> {
+    if pair.resume_needs_params {
+        return Err("the resume needs parameters besides its body".to_owned());
+    }
+    let retrieve = Builder::find(file, &pair.retrieve)?;
+    let resume = Builder::find(file, &pair.resume)?;
+    let resume_body = resume
+        .body
+        .ok_or_else(|| "the resume takes no body".to_owned())?;
+    for (what, ty) in [("retrieve", &retrieve.error), ("resume", &resume.error)] {
+        if ty.to_token_stream().to_string().contains("ByteStream") {
+            return Err(format!("the {what} has no JSON error body"));
+        }
+    }
+    let (ty, output, error) = (&retrieve.ty, &retrieve.output, &retrieve.error);
+    let (resume_method, resume_output, resume_error) =
+        (&resume.method, &resume.output, &resume.error);
+    Ok(quote! {
+        impl<'a> ResumableOp for builder::#ty<'a> {
+            const PAIR: Resumable = #entry;
+            type Output = #output;
+            type Error = #error;
+            type ResumeBody = #resume_body;
+            type ResumeOutput = #resume_output;
+            type ResumeError = #resume_error;
+            fn retrieve(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+            > + Send {
+                builder::#ty::send(self)
+            }
+            fn resume(
+                client: &Client,
+                body: Self::ResumeBody,
+            ) -> impl ::std::future::Future<
+                Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+            > + Send + '_ {
+                client.#resume_method().body(body).send()
+            }
+        }
+    })
+}
+
+/// What progenitor emitted for one operation in builder style.
+struct Builder {
+    /// The `Client` method that starts the builder.
+    method: syn::Ident,
+    /// The builder struct in `mod builder`.
+    ty: syn::Ident,
+    /// `T` of `send`'s `Result<ResponseValue<T>, Error<E>>`.
+    output: syn::Type,
+    /// `E` of the same.
+    error: syn::Type,
+    /// `X` of `body<V: TryInto<X>>`, when the operation has a body.
+    body: Option<syn::Type>,
+}
+
+impl Builder {
+    fn find(file: &syn::File, operation_id: &str) -> Result<Self, String> {
+        let snake = rust_name(operation_id, false);
+        let candidates = [snake.clone(), format!("{snake}_")];
+        let (method, ty) = client_fns(file)
+            .find_map(|f| {
+                let name = f.sig.ident.to_string();
+                if !candidates.contains(&name) {
+                    return None;
+                }
+                let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+                    return None;
+                };
+                Some((f.sig.ident.clone(), last_ident(ret)?))
+            })
+            .ok_or_else(|| format!("no builder method `{snake}` found in the generated client"))?;
+        let fns: Vec<&syn::ImplItemFn> = builder_items(file)
+            .filter_map(|item| match item {
+                syn::Item::Impl(i) if i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(&ty) => Some(i),
+                _ => None,
+            })
+            .flat_map(|i| i.items.iter())
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        let send = fns
+            .iter()
+            .find(|f| f.sig.ident == "send")
+            .ok_or_else(|| format!("builder `{ty}` has no `send`"))?;
+        let syn::ReturnType::Type(_, ret) = &send.sig.output else {
+            return Err(format!("`{ty}::send` returns nothing"));
+        };
+        let [ok, err] = generic_args(ret, "Result")
+            .ok_or_else(|| format!("`{ty}::send` does not return a Result"))?[..]
+        else {
+            return Err(format!("`{ty}::send` does not return a Result<_, _>"));
+        };
+        let output = generic_args(ok, "ResponseValue")
+            .and_then(|a| a.first().copied().cloned())
+            .ok_or_else(|| format!("`{ty}::send` does not return a ResponseValue"))?;
+        let error = generic_args(err, "Error")
+            .and_then(|a| a.first().copied().cloned())
+            .ok_or_else(|| format!("`{ty}::send` does not fail with an Error"))?;
+        let body = fns
+            .iter()
+            .find(|f| f.sig.ident == "body")
+            .and_then(|f| f.sig.generics.where_clause.as_ref())
+            .and_then(|w| {
+                w.predicates.iter().find_map(|p| match p {
+                    syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
+                        syn::TypeParamBound::Trait(tb) => {
+                            let seg = tb.path.segments.last()?;
+                            if seg.ident != "TryInto" {
+                                return None;
+                            }
+                            match &seg.arguments {
+                                syn::PathArguments::AngleBracketed(a) => {
+                                    a.args.iter().find_map(|g| match g {
+                                        syn::GenericArgument::Type(t) => Some(t.clone()),
+                                        _ => None,
+                                    })
+                                }
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }),
+                    _ => None,
+                })
+            });
+        Ok(Self {
+            method,
+            ty,
+            output,
+            error,
+            body,
+        })
+    }
+}
+
+/// Methods of `Client`, inherent or in the `Client{Tag}Ext` impls.
+fn client_fns(file: &syn::File) -> impl Iterator<Item = &syn::ImplItemFn> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) if last_ident(&i.self_ty).is_some_and(|id| id == "Client") => Some(i),
+            _ => None,
+        })
+        .flat_map(|i| i.items.iter())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+}
+
+/// Items of the generated `mod builder`.
+fn builder_items(file: &syn::File) -> impl Iterator<Item = &syn::Item> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items.iter())
+}
+
+fn last_ident(ty: &syn::Type) -> Option<syn::Ident> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+}
+
+/// The type arguments of `ty` when its last path segment is `name`.
+fn generic_args<'t>(ty: &'t syn::Type, name: &str) -> Option<Vec<&'t syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
+        return None;
+    };
+    Some(
+        a.args
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 /// Rewrites doc comments so that rustdoc neither compiles spec prose as doctests nor reads
@@ -170,11 +496,13 @@ fn tame_doc(text: &str) -> String {
     out.join("\n")
 }
 
-/// Whether rustdoc would treat a fence with this info string as Rust.
+/// Whether rustdoc would compile a fence with this info string as a doctest.
 fn is_rust_lang(info: &str) -> bool {
-    info.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-        .all(|t| {
+    let mut tokens = info
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty());
+    !info.contains("ignore")
+        && tokens.all(|t| {
             matches!(
                 t,
                 "rust"

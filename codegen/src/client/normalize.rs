@@ -339,6 +339,7 @@ impl Normalizer {
             .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_else(|_| json!({}))))
             .collect();
         for (name, mut v) in schemas {
+            let name = renames.get(&name).cloned().unwrap_or(name);
             self.tidy(&mut v, None, &format!("schema `{name}`"));
             self.schemas.insert(name, v);
         }
