@@ -19,3 +19,29 @@ pub mod naming;
 pub mod openapi;
 pub mod overlay;
 pub mod postman;
+mod yaml;
+
+pub use error::{ConvertError, Warning};
+
+/// The result of converting a collection.
+#[derive(Debug)]
+pub struct Conversion {
+    pub spec: openapiv3::OpenAPI,
+    /// What the collection holds that the spec cannot say, and was left out.
+    pub warnings: Vec<Warning>,
+}
+
+/// Converts a Postman collection (JSON text) into an OpenAPI 3.0.3 document.
+pub fn convert(collection_json: &str) -> Result<Conversion, ConvertError> {
+    let collection = postman::parse(collection_json)?;
+    let (document, warnings) = openapi::build(collection)?;
+    let spec =
+        serde_json::from_value(document).map_err(|e| ConvertError::Internal(e.to_string()))?;
+    Ok(Conversion { spec, warnings })
+}
+
+/// The YAML text of a spec, as committed in `spec/openapi.yaml`: the same spec always gives
+/// the same bytes.
+pub fn to_yaml(spec: &openapiv3::OpenAPI) -> Result<String, ConvertError> {
+    yaml::to_string(spec).map_err(|e| ConvertError::Internal(e.to_string()))
+}

@@ -1,1 +1,768 @@
-//! (work in progress)
+//! Reading a Postman collection into a flat list of [`Request`]s.
+//!
+//! The `postman_collection` crate models each item; this module walks the folder tree itself so
+//! that an error names the item (`folder/…/request`) and the field, v2.0 shapes are lifted to
+//! v2.1 before typing, and auth is inherited from folders and the collection.
+
+use std::collections::BTreeMap;
+
+use postman_collection::v2_1_0 as pm;
+use serde_json::{Map, Value};
+
+use crate::error::{ConvertError, Warning};
+
+/// A collection reduced to what the OpenAPI document needs.
+#[derive(Debug, Default)]
+pub struct Collection {
+    pub name: String,
+    pub description: Option<String>,
+    pub version: Option<String>,
+    /// Collection variables with a value, used to resolve `{{name}}` in URLs.
+    pub variables: BTreeMap<String, String>,
+    pub requests: Vec<Request>,
+    pub warnings: Vec<Warning>,
+}
+
+/// One request item with everything inherited from its folders resolved.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Names of the enclosing folders, outermost first.
+    pub folders: Vec<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub method: String,
+    pub url: Url,
+    pub headers: Vec<KeyValue>,
+    pub body: Option<Body>,
+    /// The auth in force for this request after inheritance; `None` means no auth.
+    pub auth: Option<Auth>,
+    pub responses: Vec<SavedResponse>,
+}
+
+impl Request {
+    /// `folder/…/request`, as errors and warnings name an item.
+    pub fn item_path(&self) -> String {
+        item_path(&self.folders, &self.name)
+    }
+}
+
+fn item_path(folders: &[String], name: &str) -> String {
+    let mut parts: Vec<&str> = folders.iter().map(String::as_str).collect();
+    parts.push(name);
+    parts.join("/")
+}
+
+/// A URL split the way Postman keeps it, still holding `{{variables}}`.
+#[derive(Debug, Clone, Default)]
+pub struct Url {
+    /// `https`, `http`, or empty when the URL has no scheme.
+    pub protocol: String,
+    /// Host as written, e.g. `{{baseUrl}}` or `api.example.com`.
+    pub host: String,
+    pub port: Option<String>,
+    /// Path segments; a trailing empty segment means a trailing slash.
+    pub path: Vec<String>,
+    pub query: Vec<KeyValue>,
+    /// Declared path variables (`:id`) with their example values.
+    pub variables: Vec<KeyValue>,
+}
+
+/// A key/value pair from Postman's query, header, form and variable lists.
+#[derive(Debug, Clone, Default)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: Option<String>,
+    pub description: Option<String>,
+    pub disabled: bool,
+    /// `file` for a form-data file field.
+    pub kind: Option<String>,
+}
+
+/// A request body by Postman mode.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Raw text with its declared language (`json`, `xml`, `text`, …) if any.
+    Raw {
+        text: String,
+        language: Option<String>,
+    },
+    UrlEncoded(Vec<KeyValue>),
+    FormData(Vec<KeyValue>),
+    GraphQl {
+        query: String,
+        variables: Option<String>,
+    },
+    File,
+}
+
+/// Auth kinds that have an OpenAPI security scheme.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Auth {
+    Basic,
+    Bearer,
+    Digest,
+    ApiKey {
+        name: String,
+        in_query: bool,
+    },
+    OAuth2 {
+        grant: String,
+        auth_url: Option<String>,
+        token_url: Option<String>,
+        scopes: Vec<String>,
+    },
+}
+
+/// A saved example response.
+#[derive(Debug, Clone)]
+pub struct SavedResponse {
+    pub name: String,
+    pub code: u16,
+    pub headers: Vec<KeyValue>,
+    pub body: Option<String>,
+    /// `_postman_previewlanguage`: json, xml, html, text.
+    pub preview_language: Option<String>,
+}
+
+/// Parses a collection. `text` is the JSON Postman exports (v2.0 or v2.1), or the
+/// `{"collection": …}` wrapper that Postman's API returns.
+pub fn parse(text: &str) -> Result<Collection, ConvertError> {
+    let mut root: Value = serde_json::from_str(text).map_err(|e| ConvertError::json(&e))?;
+    if let Some(inner) = root
+        .get_mut("collection")
+        .filter(|c| c.get("info").is_some())
+    {
+        root = inner.take();
+    }
+    let Value::Object(root) = root else {
+        return Err(ConvertError::Collection(
+            "expected a Postman collection: a JSON object with `info` and `item`".into(),
+        ));
+    };
+    check_version(&root)?;
+
+    let info = root.get("info").cloned().unwrap_or(Value::Null);
+    let mut collection = Collection {
+        name: str_field(&info, "name").unwrap_or_else(|| "API".into()),
+        description: info.get("description").and_then(description_text),
+        version: info.get("version").and_then(version_text),
+        ..Default::default()
+    };
+    for var in root
+        .get("variable")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let key = str_field(var, "key").or_else(|| str_field(var, "id"));
+        if let (Some(key), Some(value)) = (key, var.get("value").and_then(scalar_text)) {
+            collection.variables.insert(key, value);
+        }
+    }
+    let mut walker = Walker {
+        warnings: Vec::new(),
+        requests: Vec::new(),
+    };
+    let auth = walker.auth(root.get("auth"), "collection")?;
+    let items = root
+        .get("item")
+        .cloned()
+        .unwrap_or(Value::Array(Vec::new()));
+    walker.items(&items, &mut Vec::new(), auth.unwrap_or(None))?;
+    collection.requests = walker.requests;
+    collection.warnings = walker.warnings;
+    Ok(collection)
+}
+
+fn check_version(root: &Map<String, Value>) -> Result<(), ConvertError> {
+    let schema = root
+        .get("info")
+        .and_then(|i| i.get("schema"))
+        .and_then(Value::as_str);
+    match schema {
+        Some(s) if s.contains("v2.0") || s.contains("v2.1") => Ok(()),
+        Some(s) => Err(ConvertError::Collection(format!(
+            "unsupported Postman collection schema `{s}`: only v2.0 and v2.1 are read"
+        ))),
+        None if root.contains_key("requests") && root.contains_key("order") => {
+            Err(ConvertError::Collection(
+                "this is a Postman v1 collection, which is not read: open it in Postman and \
+                 export it again as Collection v2.1"
+                    .into(),
+            ))
+        }
+        None if root.contains_key("item") => Ok(()),
+        None => Err(ConvertError::Collection(
+            "expected a Postman collection: a JSON object with `info` and `item`".into(),
+        )),
+    }
+}
+
+struct Walker {
+    warnings: Vec<Warning>,
+    requests: Vec<Request>,
+}
+
+impl Walker {
+    fn warn(&mut self, item: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            item: item.to_string(),
+            message: message.into(),
+        });
+    }
+
+    fn items(
+        &mut self,
+        items: &Value,
+        folders: &mut Vec<String>,
+        inherited: Option<Auth>,
+    ) -> Result<(), ConvertError> {
+        let Some(items) = items.as_array() else {
+            return Err(ConvertError::Item {
+                item: item_path(folders, ""),
+                field: "item".into(),
+                message: "expected an array of items".into(),
+            });
+        };
+        for (index, item) in items.iter().enumerate() {
+            let name = str_field(item, "name").unwrap_or_else(|| format!("item {}", index + 1));
+            let path = item_path(folders, &name);
+            if !item.is_object() {
+                return Err(ConvertError::Item {
+                    item: path,
+                    field: String::new(),
+                    message: "expected an object".into(),
+                });
+            }
+            if let Some(children) = item.get("item") {
+                let auth = self.auth(item.get("auth"), &path)?;
+                folders.push(name);
+                let result = self.items(children, folders, auth.unwrap_or(inherited.clone()));
+                folders.pop();
+                result?;
+            } else if item.get("request").is_some() {
+                self.request(item, folders, name, inherited.clone())?;
+            } else {
+                self.warn(&path, "neither a request nor a folder; skipped");
+            }
+        }
+        Ok(())
+    }
+
+    fn request(
+        &mut self,
+        item: &Value,
+        folders: &[String],
+        name: String,
+        inherited: Option<Auth>,
+    ) -> Result<(), ConvertError> {
+        let path = item_path(folders, &name);
+        let mut item = item.clone();
+        lift_v20_auth(&mut item);
+        let typed: pm::Item =
+            serde_path_to_error::deserialize(&item).map_err(|e| ConvertError::Item {
+                item: path.clone(),
+                field: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
+        let request = match typed.request {
+            pm::RequestUnion::RequestClass(r) => r,
+            // A bare string is a GET of that URL.
+            pm::RequestUnion::String(url) => pm::RequestClass {
+                auth: None,
+                body: None,
+                certificate: None,
+                description: None,
+                header: None,
+                method: None,
+                proxy: None,
+                url: Some(pm::Url::String(url)),
+            },
+        };
+        let auth = match self.auth(item.pointer("/request/auth"), &path)? {
+            Some(own) => own,
+            None => inherited,
+        };
+        let Some(url) = request.url.as_ref().map(url_parts) else {
+            self.warn(&path, "request has no URL; skipped");
+            return Ok(());
+        };
+        let method = request
+            .method
+            .as_deref()
+            .unwrap_or("GET")
+            .to_ascii_uppercase();
+        let body = match request.body {
+            Some(b) if b.disabled != Some(true) => self.body(b, &path),
+            _ => None,
+        };
+        let mut responses = Vec::new();
+        for (i, r) in typed.response.into_iter().flatten().enumerate() {
+            let rname = r
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("response {}", i + 1));
+            let Some(code) = r
+                .code
+                .and_then(|c| u16::try_from(c).ok())
+                .filter(|c| (100..=599).contains(c))
+            else {
+                self.warn(
+                    &path,
+                    format!("saved response `{rname}` has no status code; skipped"),
+                );
+                continue;
+            };
+            let preview_language = item
+                .pointer(&format!("/response/{i}/_postman_previewlanguage"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            responses.push(SavedResponse {
+                name: rname,
+                code,
+                headers: r.header.map(headers_list).unwrap_or_default(),
+                body: r.body.filter(|b| !b.trim().is_empty()),
+                preview_language,
+            });
+        }
+        self.requests.push(Request {
+            folders: folders.to_vec(),
+            description: request
+                .description
+                .as_ref()
+                .or(typed.description.as_ref())
+                .and_then(description_union),
+            name,
+            method,
+            url,
+            headers: match request.header {
+                Some(pm::HeaderUnion::HeaderArray(h)) => h.into_iter().map(header_kv).collect(),
+                Some(pm::HeaderUnion::String(s)) => parse_header_lines(&s),
+                None => Vec::new(),
+            },
+            body,
+            auth,
+            responses,
+        });
+        Ok(())
+    }
+
+    fn body(&mut self, body: pm::Body, path: &str) -> Option<Body> {
+        let language = body
+            .options
+            .as_ref()
+            .and_then(|o| o.pointer("/raw/language"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match body.mode {
+            Some(pm::Mode::Raw) | None => body
+                .raw
+                .filter(|t| !t.trim().is_empty())
+                .map(|text| Body::Raw { text, language }),
+            Some(pm::Mode::Urlencoded) => Some(Body::UrlEncoded(
+                body.urlencoded
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| KeyValue {
+                        key: p.key,
+                        value: p.value,
+                        description: p.description.as_ref().and_then(description_union),
+                        disabled: p.disabled == Some(true),
+                        kind: p.parameter_type,
+                    })
+                    .collect(),
+            )),
+            Some(pm::Mode::Formdata) => Some(Body::FormData(
+                body.formdata
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| KeyValue {
+                        key: p.key,
+                        value: p.value,
+                        description: p.description.as_ref().and_then(description_union),
+                        disabled: p.disabled == Some(true),
+                        kind: p.form_parameter_type,
+                    })
+                    .collect(),
+            )),
+            Some(pm::Mode::Graphql) => {
+                let gql = body.graphql.unwrap_or(Value::Null);
+                let query = gql.get("query").and_then(Value::as_str);
+                match query {
+                    Some(q) => Some(Body::GraphQl {
+                        query: q.to_string(),
+                        variables: gql
+                            .get("variables")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
+                    }),
+                    None => {
+                        self.warn(path, "GraphQL body without a query; body skipped");
+                        None
+                    }
+                }
+            }
+            Some(pm::Mode::File) => Some(Body::File),
+        }
+    }
+
+    /// `Ok(None)`: no auth here, inherit. `Ok(Some(None))`: explicitly none.
+    #[allow(clippy::option_option)]
+    fn auth(
+        &mut self,
+        auth: Option<&Value>,
+        path: &str,
+    ) -> Result<Option<Option<Auth>>, ConvertError> {
+        let Some(auth) = auth.filter(|a| !a.is_null()) else {
+            return Ok(None);
+        };
+        let kind = auth.get("type").and_then(Value::as_str).unwrap_or_default();
+        let attr = |key: &str| -> Option<String> {
+            let list = auth.get(kind)?;
+            let value = match list {
+                Value::Array(list) => list
+                    .iter()
+                    .find(|a| a.get("key").and_then(Value::as_str) == Some(key))?
+                    .get("value")?,
+                Value::Object(map) => map.get(key)?,
+                _ => return None,
+            };
+            scalar_text(value)
+        };
+        Ok(Some(match kind {
+            "inherit" | "" => return Ok(None),
+            "noauth" => None,
+            "basic" => Some(Auth::Basic),
+            "bearer" => Some(Auth::Bearer),
+            "digest" => Some(Auth::Digest),
+            "apikey" => Some(Auth::ApiKey {
+                name: attr("key").unwrap_or_else(|| "X-API-Key".into()),
+                in_query: attr("in").as_deref() == Some("query"),
+            }),
+            "oauth2" => Some(Auth::OAuth2 {
+                grant: attr("grant_type").unwrap_or_else(|| "authorization_code".into()),
+                auth_url: attr("authUrl"),
+                token_url: attr("accessTokenUrl"),
+                scopes: attr("scope")
+                    .map(|s| s.split_whitespace().map(str::to_string).collect())
+                    .unwrap_or_default(),
+            }),
+            other => {
+                self.warn(
+                    path,
+                    format!("auth type `{other}` has no OpenAPI security scheme; left out"),
+                );
+                None
+            }
+        }))
+    }
+}
+
+/// v2.0 keeps auth attributes as an object (`"basic": {"username": …}`), v2.1 as a list of
+/// `{key, value}`; the typed model is v2.1, so lift every auth object on the way in.
+fn lift_v20_auth(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(auth)) = map.get_mut("auth") {
+                for (key, attrs) in auth.iter_mut() {
+                    if key == "type" || key == "noauth" {
+                        continue;
+                    }
+                    if let Value::Object(obj) = attrs {
+                        let list = obj
+                            .iter()
+                            .map(|(k, v)| serde_json::json!({"key": k, "value": v}))
+                            .collect();
+                        *attrs = Value::Array(list);
+                    }
+                }
+                // Unknown kinds ("inherit", vendor ones) would fail the typed model; the
+                // walker reads auth from the raw JSON anyway.
+                let known = matches!(
+                    auth.get("type").and_then(Value::as_str),
+                    Some(
+                        "apikey"
+                            | "awsv4"
+                            | "basic"
+                            | "bearer"
+                            | "digest"
+                            | "edgegrid"
+                            | "hawk"
+                            | "noauth"
+                            | "ntlm"
+                            | "oauth1"
+                            | "oauth2"
+                    )
+                );
+                if !known {
+                    map.remove("auth");
+                }
+            }
+            for child in map.values_mut() {
+                lift_v20_auth(child);
+            }
+        }
+        Value::Array(list) => list.iter_mut().for_each(lift_v20_auth),
+        _ => {}
+    }
+}
+
+fn url_parts(url: &pm::Url) -> Url {
+    match url {
+        pm::Url::String(raw) => parse_raw_url(raw),
+        pm::Url::UrlClass(u) => {
+            let from_raw = u.raw.as_deref().map(parse_raw_url).unwrap_or_default();
+            let host = match &u.host {
+                Some(pm::Host::String(h)) => h.clone(),
+                Some(pm::Host::StringArray(parts)) => parts.join("."),
+                None => from_raw.host.clone(),
+            };
+            let path = match &u.path {
+                Some(pm::UrlPath::String(p)) => split_path(p),
+                Some(pm::UrlPath::UnionArray(parts)) => parts
+                    .iter()
+                    .map(|p| match p {
+                        pm::PathElement::String(s) => s.clone(),
+                        pm::PathElement::PathClass(c) => c.value.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+                None => from_raw.path.clone(),
+            };
+            let query = match &u.query {
+                Some(q) => q
+                    .iter()
+                    .filter_map(|q| {
+                        Some(KeyValue {
+                            key: q.key.clone()?,
+                            value: q.value.clone(),
+                            description: q.description.as_ref().and_then(description_union),
+                            disabled: q.disabled == Some(true),
+                            kind: None,
+                        })
+                    })
+                    .collect(),
+                None => from_raw.query.clone(),
+            };
+            let variables = u
+                .variable
+                .iter()
+                .flatten()
+                .filter_map(|v| {
+                    Some(KeyValue {
+                        key: v.key.clone().or_else(|| v.id.clone())?,
+                        value: v.value.as_ref().and_then(scalar_text),
+                        description: v.description.as_ref().and_then(description_union),
+                        disabled: v.disabled == Some(true),
+                        kind: None,
+                    })
+                })
+                .collect();
+            Url {
+                protocol: u.protocol.clone().unwrap_or(from_raw.protocol),
+                host,
+                port: u.port.clone().or(from_raw.port),
+                path,
+                query,
+                variables,
+            }
+        }
+    }
+}
+
+/// Splits a raw URL such as `{{baseUrl}}/users/:id?active=true` into its parts.
+pub fn parse_raw_url(raw: &str) -> Url {
+    let raw = raw.trim();
+    let (rest, _fragment) = raw.split_once('#').unwrap_or((raw, ""));
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let (protocol, rest) = match rest.split_once("://") {
+        Some((p, r)) => (p.to_string(), r),
+        None => (String::new(), rest),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => {
+            (h.to_string(), Some(p.to_string()))
+        }
+        _ => (authority.to_string(), None),
+    };
+    let query = query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            KeyValue {
+                key: key.to_string(),
+                value: Some(value.to_string()),
+                ..Default::default()
+            }
+        })
+        .collect();
+    Url {
+        protocol,
+        host,
+        port,
+        path: split_path(path),
+        query,
+        variables: Vec::new(),
+    }
+}
+
+fn split_path(path: &str) -> Vec<String> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    if path.is_empty() {
+        return Vec::new();
+    }
+    path.split('/').map(str::to_string).collect()
+}
+
+fn header_kv(h: pm::Header) -> KeyValue {
+    KeyValue {
+        key: h.key,
+        value: Some(h.value),
+        description: h.description.as_ref().and_then(description_union),
+        disabled: h.disabled == Some(true),
+        kind: None,
+    }
+}
+
+fn headers_list(headers: pm::Headers) -> Vec<KeyValue> {
+    match headers {
+        pm::Headers::String(s) => parse_header_lines(&s),
+        pm::Headers::UnionArray(list) => list
+            .into_iter()
+            .flat_map(|h| match h {
+                pm::HeaderElement::Header(h) => vec![header_kv(h)],
+                pm::HeaderElement::String(s) => parse_header_lines(&s),
+            })
+            .collect(),
+    }
+}
+
+fn parse_header_lines(text: &str) -> Vec<KeyValue> {
+    text.lines()
+        .filter_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            Some(KeyValue {
+                key: k.trim().to_string(),
+                value: Some(v.trim().to_string()),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+fn description_union(d: &pm::DescriptionUnion) -> Option<String> {
+    let text = match d {
+        pm::DescriptionUnion::String(s) => s.clone(),
+        pm::DescriptionUnion::Description(d) => d.content.clone()?,
+    };
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+fn description_text(v: &Value) -> Option<String> {
+    serde_json::from_value::<pm::DescriptionUnion>(v.clone())
+        .ok()
+        .as_ref()
+        .and_then(description_union)
+}
+
+fn version_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => Some(format!(
+            "{}.{}.{}",
+            o.get("major")?,
+            o.get("minor")?,
+            o.get("patch")?
+        )),
+        _ => None,
+    }
+}
+
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Strings as they are, numbers and booleans as their JSON text.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_urls_split_into_parts() {
+        let u = parse_raw_url("https://{{host}}:8080/v1/users/:id/?active=true&q=");
+        assert_eq!(u.protocol, "https");
+        assert_eq!(u.host, "{{host}}");
+        assert_eq!(u.port.as_deref(), Some("8080"));
+        assert_eq!(u.path, ["v1", "users", ":id", ""]);
+        assert_eq!(u.query.len(), 2);
+        assert_eq!(u.query[1].value.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn invalid_json_reports_line_and_column() {
+        let err = parse("{\n  \"info\": ,\n}").unwrap_err();
+        match err {
+            ConvertError::Json { line, column, .. } => assert_eq!((line, column), (2, 11)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn v1_collections_are_refused_with_advice() {
+        let err = parse(r#"{"id":"x","name":"n","order":[],"requests":[]}"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("export it again as Collection v2.1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn malformed_item_names_item_path_and_field() {
+        let text = r#"{"info":{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item":[{"name":"Users","item":[{"name":"Get user","request":{"method":"GET","url":{"raw":"x","query":[{"key":5}]}}}]}]}"#;
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("Users/Get user"), "{err}");
+        assert!(err.contains("request"), "{err}");
+    }
+
+    #[test]
+    fn auth_inherits_and_v20_shapes_are_lifted() {
+        let text = r#"{"info":{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.0.0/collection.json"},
+            "auth":{"type":"basic","basic":{"username":"u","password":"p"}},
+            "item":[{"name":"F","auth":{"type":"apikey","apikey":{"key":"X-Key","in":"header"}},
+                     "item":[{"name":"a","request":{"url":"http://h/a"}}]},
+                    {"name":"b","request":{"url":"http://h/b","auth":{"type":"noauth"}}},
+                    {"name":"c","request":{"url":"http://h/c"}}]}"#;
+        let c = parse(text).unwrap();
+        let auths: Vec<_> = c.requests.iter().map(|r| r.auth.clone()).collect();
+        assert_eq!(
+            auths,
+            [
+                Some(Auth::ApiKey {
+                    name: "X-Key".into(),
+                    in_query: false
+                }),
+                None,
+                Some(Auth::Basic)
+            ]
+        );
+    }
+}

@@ -2,6 +2,10 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
+
+use crate::files;
+
 /// Arguments of `cargo xtask convert`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -13,6 +17,23 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let _ = args;
-    anyhow::bail!("not yet")
+    let text = crate::read(&args.collection)?;
+    let yaml =
+        convert(&text).with_context(|| format!("converting {}", args.collection.display()))?;
+    match args.output {
+        Some(path) => files::write_atomic(&path, &yaml),
+        None => {
+            print!("{yaml}");
+            Ok(())
+        }
+    }
+}
+
+/// Converts collection text to YAML, printing warnings to stderr.
+pub fn convert(text: &str) -> anyhow::Result<String> {
+    let conversion = codegen::convert(text)?;
+    for warning in &conversion.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(codegen::to_yaml(&conversion.spec)?)
 }

@@ -7,11 +7,13 @@ mod diff;
 mod files;
 mod regen;
 
-
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Postman → OpenAPI → Rust client pipeline")]
+#[command(
+    name = "cargo xtask",
+    about = "Postman → OpenAPI → Rust client pipeline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,4 +57,3 @@ fn read(path: &std::path::Path) -> anyhow::Result<String> {
     use anyhow::Context;
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
-

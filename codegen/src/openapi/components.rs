@@ -1,0 +1,495 @@
+//! Object shapes → named components.
+//!
+//! Every object shape found in a body becomes a node with the names its context suggests
+//! (`Balance` for the items of `/api/balances/`, `TokenGenerationData` for that property).
+//! Nodes are then grouped: nodes that want the same name and share most of their properties
+//! are one type seen through different examples (a `null` here, an extra field there), and are
+//! merged; nodes with identical shapes are one component whatever their names. Each group gets
+//! one name, unique, chosen from its members in a canonical order so the same collection
+//! always gives the same names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Map, Value};
+
+use crate::infer::{Kind, Shape};
+use crate::naming::{self, Namer};
+
+/// Placeholder written where a component reference goes until names are known.
+const PENDING: &str = "x-pending-node";
+
+/// Where a shape was found, and so what it may be called.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Preferred name, then fallbacks tried when it is taken by a different shape.
+    pub names: Vec<String>,
+    /// For a page of a paginated list (`{count, next, results: [..]}`): names for the items
+    /// of `results`, which are the entity rather than "a result".
+    pub results: Option<Vec<String>>,
+}
+
+impl Context {
+    pub fn named(names: Vec<String>) -> Context {
+        Context {
+            names,
+            results: None,
+        }
+    }
+}
+
+struct Node {
+    names: Vec<String>,
+    /// Whether the names come from a body's own context (its path, status or operation)
+    /// rather than from a property name; such names are handed out first, so the items of
+    /// `/api/balances/` are `Balance` even when some account has a `balance` property.
+    from_body: bool,
+    shape: Shape,
+    /// Nested object nodes by property path (`account`, `rates[]`).
+    children: BTreeMap<String, usize>,
+}
+
+/// Collects object shapes, then names them and writes `components/schemas`.
+#[derive(Default)]
+pub struct Components {
+    nodes: Vec<Node>,
+    parent: Vec<usize>,
+    /// `Context::results` of the body being added, taken by its top node.
+    results: Option<Vec<String>>,
+}
+
+impl Components {
+    /// Returns the JSON schema for `shape`, with every object replaced by a pending reference
+    /// to a node; call [`Components::finish`] once every body has been added.
+    pub fn schema(&mut self, shape: &Shape, context: &Context) -> Value {
+        self.results = context.results.clone();
+        self.emit(shape, &context.names, "", &mut BTreeMap::new(), true)
+    }
+
+    /// Schema for a shape. `names` are the candidate names for an object at this spot,
+    /// `path` its property path inside the enclosing node.
+    fn emit(
+        &mut self,
+        shape: &Shape,
+        names: &[String],
+        path: &str,
+        siblings: &mut BTreeMap<String, usize>,
+        top: bool,
+    ) -> Value {
+        let mut schema = match &shape.kind {
+            Kind::Object(props) if !props.is_empty() => {
+                let id = self.add_node(
+                    shape,
+                    names,
+                    top || path == "results" || path == "results[]",
+                );
+                if !top || !path.is_empty() {
+                    siblings.insert(path.to_string(), id);
+                }
+                let reference = json!({ PENDING: id });
+                if shape.nullable {
+                    return json!({"allOf": [reference], "nullable": true});
+                }
+                return reference;
+            }
+            Kind::Object(_) => json!({"type": "object"}),
+            Kind::Unknown => json!({}),
+            Kind::Boolean => json!({"type": "boolean"}),
+            Kind::Integer { format } => with_format(json!({"type": "integer"}), format.known()),
+            Kind::Number { format } => with_format(json!({"type": "number"}), format.known()),
+            Kind::String { format } => with_format(json!({"type": "string"}), format.known()),
+            Kind::Array(item) => {
+                let item_names: Vec<String> = names
+                    .iter()
+                    .map(|n| naming::type_name(&naming::singular(n)))
+                    .collect();
+                let items = self.emit(item, &item_names, &format!("{path}[]"), siblings, false);
+                json!({"type": "array", "items": items})
+            }
+            Kind::OneOf(alts) => {
+                let alts: Vec<Value> = alts
+                    .iter()
+                    .map(|a| self.emit(a, names, &format!("{path}|"), siblings, false))
+                    .collect();
+                json!({ "oneOf": alts })
+            }
+        };
+        if shape.nullable {
+            schema["nullable"] = Value::Bool(true);
+        }
+        schema
+    }
+
+    fn add_node(&mut self, shape: &Shape, names: &[String], from_body: bool) -> usize {
+        let id = self.nodes.len();
+        // Reserve the slot first so children get higher ids than their parent.
+        self.nodes.push(Node {
+            names: names.to_vec(),
+            from_body,
+            shape: shape.clone(),
+            children: BTreeMap::new(),
+        });
+        self.parent.push(id);
+        let mut children = BTreeMap::new();
+        let results = self.results.take();
+        if let Kind::Object(props) = &shape.kind {
+            for (key, prop) in props {
+                if let (Some(names), "results") = (&results, key.as_str()) {
+                    self.emit(prop, names, key, &mut children, false);
+                    continue;
+                }
+                let mut prop_names = vec![naming::type_name(key)];
+                for parent in names {
+                    prop_names.push(format!("{parent}{}", naming::type_name(key)));
+                }
+                self.emit(prop, &prop_names, key, &mut children, false);
+            }
+        }
+        self.nodes[id].children = children;
+        id
+    }
+
+    fn find(&mut self, mut id: usize) -> usize {
+        while self.parent[id] != id {
+            self.parent[id] = self.parent[self.parent[id]];
+            id = self.parent[id];
+        }
+        id
+    }
+
+    /// Joins two groups, and with them the nested objects at the same property paths.
+    fn union(&mut self, a: usize, b: usize) {
+        let mut stack = vec![(a, b)];
+        while let Some((a, b)) = stack.pop() {
+            let (ra, rb) = (self.find(a), self.find(b));
+            if ra == rb {
+                continue;
+            }
+            let (keep, gone) = (ra.min(rb), ra.max(rb));
+            self.parent[gone] = keep;
+            let children_a = self.nodes[a].children.clone();
+            for (path, child_b) in self.nodes[b].children.clone() {
+                if let Some(child_a) = children_a.get(&path) {
+                    stack.push((*child_a, child_b));
+                }
+            }
+        }
+    }
+
+    fn members(&mut self) -> BTreeMap<usize, Vec<usize>> {
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for id in 0..self.nodes.len() {
+            let root = self.find(id);
+            groups.entry(root).or_default().push(id);
+        }
+        groups
+    }
+
+    /// Names every group and returns the `components/schemas` map; `document` has its
+    /// pending references replaced by `$ref`s.
+    pub fn finish(mut self, document: &mut Value) -> Map<String, Value> {
+        self.merge_same_name();
+        self.merge_identical();
+        let groups = self.members();
+
+        let mut namer = Namer::default();
+        let mut names: BTreeMap<usize, String> = BTreeMap::new();
+        let mut order: Vec<(bool, usize)> = groups
+            .iter()
+            .map(|(root, members)| (!members.iter().any(|m| self.nodes[*m].from_body), *root))
+            .collect();
+        order.sort();
+        for (_, root) in order {
+            let members = &groups[&root];
+            let mut preferred: Vec<String> = Vec::new();
+            for m in members {
+                if let Some(first) = self.nodes[*m].names.first() {
+                    if !preferred.contains(first) {
+                        preferred.push(first.clone());
+                    }
+                }
+            }
+            let mut candidates = Vec::new();
+            if preferred.len() > 1 {
+                candidates.extend(naming::common_name(&preferred));
+            }
+            candidates.extend(preferred);
+            candidates.extend(self.nodes[members[0]].names.iter().skip(1).cloned());
+            names.insert(root, namer.unique(&candidates));
+        }
+
+        let mut schemas = Map::new();
+        let mut ordered: Vec<(&String, usize)> = names.iter().map(|(r, n)| (n, *r)).collect();
+        ordered.sort();
+        for (name, root) in ordered {
+            let schema = self.group_schema(&groups[&root]);
+            schemas.insert(name.clone(), schema);
+        }
+        let mut resolve = |id: usize| {
+            let root = self.find(id);
+            format!("#/components/schemas/{}", names[&root])
+        };
+        for schema in schemas.values_mut() {
+            replace_pending(schema, &mut resolve);
+        }
+        replace_pending(document, &mut resolve);
+        schemas
+    }
+
+    /// The schema of a group: all members' shapes merged, nested objects as references.
+    fn group_schema(&mut self, members: &[usize]) -> Value {
+        let shape = members
+            .iter()
+            .map(|m| self.nodes[*m].shape.clone())
+            .reduce(Shape::merge)
+            .unwrap_or_default();
+        let Kind::Object(props) = shape.kind else {
+            return json!({"type": "object"});
+        };
+        let mut children: BTreeMap<String, usize> = BTreeMap::new();
+        for m in members {
+            for (path, child) in &self.nodes[*m].children {
+                children.entry(path.clone()).or_insert(*child);
+            }
+        }
+        let mut properties = Map::new();
+        for (key, prop) in &props {
+            properties.insert(key.clone(), self.property_schema(prop, key, &children));
+        }
+        json!({"type": "object", "properties": properties})
+    }
+
+    /// Like `emit`, but nested objects point at the groups already built for them.
+    fn property_schema(
+        &mut self,
+        shape: &Shape,
+        path: &str,
+        children: &BTreeMap<String, usize>,
+    ) -> Value {
+        let mut schema = match &shape.kind {
+            Kind::Object(props) if !props.is_empty() => match children.get(path) {
+                Some(child) => {
+                    let reference = json!({ PENDING: *child });
+                    if shape.nullable {
+                        return json!({"allOf": [reference], "nullable": true});
+                    }
+                    return reference;
+                }
+                None => json!({"type": "object"}),
+            },
+            Kind::Array(item) => {
+                let items = self.property_schema(item, &format!("{path}[]"), children);
+                json!({"type": "array", "items": items})
+            }
+            Kind::OneOf(alts) => {
+                let alts: Vec<Value> = alts
+                    .iter()
+                    .map(|a| self.property_schema(a, &format!("{path}|"), children))
+                    .collect();
+                json!({ "oneOf": alts })
+            }
+            _ => {
+                let mut scratch = BTreeMap::new();
+                return self.emit(shape, &[], path, &mut scratch, false);
+            }
+        };
+        if shape.nullable {
+            schema["nullable"] = Value::Bool(true);
+        }
+        schema
+    }
+
+    /// Nodes that want the same name and share at least half their properties are one type.
+    fn merge_same_name(&mut self) {
+        let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if let Some(name) = node.names.first() {
+                by_name.entry(name.clone()).or_default().push(id);
+            }
+        }
+        for ids in by_name.into_values() {
+            let mut clusters: Vec<(usize, BTreeSet<String>)> = Vec::new();
+            for id in ids {
+                let keys = self.keys(id);
+                match clusters.iter_mut().find(|(_, k)| similar(k, &keys)) {
+                    Some((first, cluster_keys)) => {
+                        cluster_keys.extend(keys);
+                        let first = *first;
+                        self.union(first, id);
+                    }
+                    None => clusters.push((id, keys)),
+                }
+            }
+        }
+    }
+
+    fn keys(&self, id: usize) -> BTreeSet<String> {
+        match &self.nodes[id].shape.kind {
+            Kind::Object(props) => props.keys().cloned().collect(),
+            _ => BTreeSet::new(),
+        }
+    }
+
+    /// Groups whose schemas are the same, nested references included, become one.
+    fn merge_identical(&mut self) {
+        loop {
+            let groups = self.members();
+            let mut signatures: BTreeMap<String, usize> = BTreeMap::new();
+            let mut merged = false;
+            let mut memo = BTreeMap::new();
+            for (root, members) in &groups {
+                let sig = self.signature(*root, members, &groups, &mut memo, 0);
+                match signatures.get(&sig) {
+                    Some(other) => {
+                        let (a, b) = (*other, *root);
+                        let (ra, rb) = (self.find(a), self.find(b));
+                        self.parent[ra.max(rb)] = ra.min(rb);
+                        merged = true;
+                    }
+                    None => {
+                        signatures.insert(sig, *root);
+                    }
+                }
+            }
+            if !merged {
+                break;
+            }
+        }
+    }
+
+    fn signature(
+        &mut self,
+        root: usize,
+        members: &[usize],
+        groups: &BTreeMap<usize, Vec<usize>>,
+        memo: &mut BTreeMap<usize, String>,
+        depth: usize,
+    ) -> String {
+        if let Some(sig) = memo.get(&root) {
+            return sig.clone();
+        }
+        if depth > 32 {
+            return format!("deep{root}");
+        }
+        let mut schema = self.group_schema(members);
+        let mut refs = Vec::new();
+        collect_pending(&schema, &mut refs);
+        let mut child_sigs = BTreeMap::new();
+        for id in refs {
+            let child_root = self.find(id);
+            let sig = match groups.get(&child_root) {
+                Some(child_members) => {
+                    self.signature(child_root, child_members, groups, memo, depth + 1)
+                }
+                None => format!("node{child_root}"),
+            };
+            child_sigs.insert(id, sig);
+        }
+        replace_pending(&mut schema, &mut |id| child_sigs[&id].clone());
+        let sig = schema.to_string();
+        memo.insert(root, sig.clone());
+        sig
+    }
+}
+
+fn similar(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    let common = a.intersection(b).count();
+    let all = a.union(b).count();
+    all == 0 || common * 2 >= all
+}
+
+fn with_format(mut schema: Value, format: Option<&str>) -> Value {
+    if let Some(f) = format {
+        schema["format"] = Value::String(f.to_string());
+    }
+    schema
+}
+
+fn collect_pending(value: &Value, out: &mut Vec<usize>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(id) = map.get(PENDING).and_then(Value::as_u64) {
+                out.push(id as usize);
+            }
+            map.values().for_each(|v| collect_pending(v, out));
+        }
+        Value::Array(list) => list.iter().for_each(|v| collect_pending(v, out)),
+        _ => {}
+    }
+}
+
+fn replace_pending(value: &mut Value, resolve: &mut impl FnMut(usize) -> String) {
+    match value {
+        Value::Object(map) => {
+            if let Some(id) = map.get(PENDING).and_then(Value::as_u64) {
+                *value = json!({"$ref": resolve(id as usize)});
+                return;
+            }
+            map.values_mut().for_each(|v| replace_pending(v, resolve));
+        }
+        Value::Array(list) => list.iter_mut().for_each(|v| replace_pending(v, resolve)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(name: &str) -> Context {
+        Context::named(vec![name.to_string()])
+    }
+
+    #[test]
+    fn variants_of_one_type_merge_and_identical_shapes_share() {
+        let mut c = Components::default();
+        let a = Shape::from_example(
+            &json!({"id": "<uuid>", "category": null, "account": {"name": "<string>"}}),
+        );
+        let b = Shape::from_example(
+            &json!({"id": "<uuid>", "category": "X", "extra": 1, "account": {"name": "<string>"}}),
+        );
+        let err = Shape::from_example(&json!({"code": "<string>", "message": "<string>"}));
+        let mut doc = json!({
+            "a": c.schema(&a, &ctx("Balance")),
+            "b": c.schema(&b, &ctx("Balance")),
+            "e1": c.schema(&err, &ctx("Error")),
+            "e2": c.schema(&err, &ctx("Error")),
+        });
+        let schemas = c.finish(&mut doc);
+        assert_eq!(
+            schemas.keys().collect::<Vec<_>>(),
+            ["Account", "Balance", "Error"]
+        );
+        assert_eq!(doc["a"], doc["b"]);
+        assert_eq!(doc["e1"]["$ref"], "#/components/schemas/Error");
+        let balance = &schemas["Balance"]["properties"];
+        assert_eq!(balance["category"]["nullable"], true);
+        assert_eq!(balance["account"]["$ref"], "#/components/schemas/Account");
+        assert!(balance.get("extra").is_some());
+    }
+
+    #[test]
+    fn different_shapes_wanting_one_name_get_distinct_names() {
+        let mut c = Components::default();
+        let a = Shape::from_example(&json!({"a": 1, "b": 2}));
+        let b = Shape::from_example(&json!({"x": 1, "y": 2, "z": 3}));
+        let mut doc = json!([
+            c.schema(&a, &ctx("Thing")),
+            c.schema(
+                &b,
+                &Context::named(vec!["Thing".into(), "OtherThing".into()])
+            ),
+        ]);
+        let schemas = c.finish(&mut doc);
+        assert_eq!(schemas.keys().collect::<Vec<_>>(), ["OtherThing", "Thing"]);
+    }
+
+    #[test]
+    fn array_items_are_named_in_the_singular() {
+        let mut c = Components::default();
+        let s = Shape::from_example(&json!({"interest_rates": [{"rate": 1.5}]}));
+        let mut doc = c.schema(&s, &ctx("Loan"));
+        let schemas = c.finish(&mut doc);
+        assert!(schemas.contains_key("InterestRate"), "{schemas:?}");
+    }
+}

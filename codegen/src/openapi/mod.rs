@@ -1,0 +1,940 @@
+//! Requests → an OpenAPI 3.0.3 document.
+//!
+//! Requests are first put in a canonical order (path, method, name) and grouped by method and
+//! path shape, so the document does not depend on how items are ordered in Postman. Each group
+//! becomes one operation: parameters, request body, one response per saved status, security.
+//! Body shapes go through [`components`] to become named, shared schemas.
+
+mod components;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use serde_json::{json, Map, Value};
+
+use crate::error::{ConvertError, Warning};
+use crate::infer::{Kind, Shape};
+use crate::naming::{self, Namer};
+use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
+use components::{Components, Context};
+
+const METHODS: [&str; 8] = [
+    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
+];
+
+/// Request headers that a client sets itself or that carry credentials: not parameters.
+const TRANSPORT_HEADERS: [&str; 14] = [
+    "accept",
+    "accept-encoding",
+    "authorization",
+    "cache-control",
+    "connection",
+    "content-length",
+    "content-type",
+    "cookie",
+    "host",
+    "origin",
+    "postman-token",
+    "referer",
+    "user-agent",
+    "x-requested-with",
+];
+
+/// Builds the document for a parsed collection, returning it as JSON together with warnings.
+pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertError> {
+    let mut warnings = collection.warnings.clone();
+    let mut requests: Vec<Prepared> = collection
+        .requests
+        .iter()
+        .filter_map(|r| prepare(r, &collection.variables, &mut warnings))
+        .collect();
+    requests.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+
+    // One operation per method and path shape.
+    let mut groups: BTreeMap<(String, usize), Vec<Prepared>> = BTreeMap::new();
+    for r in requests {
+        groups
+            .entry((r.path_shape.clone(), method_rank(&r.request.method)))
+            .or_default()
+            .push(r);
+    }
+
+    let default_auth = most_common_auth(&collection.requests);
+    let mut schemes = SecuritySchemes::default();
+    if let Some(auth) = &default_auth {
+        schemes.name_of(auth);
+    }
+    let mut servers = Servers::default();
+    let mut components = Components::default();
+    let mut operation_ids = Namer::default();
+    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let mut tags = BTreeSet::new();
+
+    // Canonical order: by path shape, then method.
+    for group in groups.into_values() {
+        let first = &group[0];
+        let method = first.request.method.to_ascii_lowercase();
+        let id = naming::operation_id(&first.request.name);
+        let id = operation_ids.unique(&[
+            id.clone(),
+            format!("{id}_{method}"),
+            format!("{method}_{}", naming::operation_id(&first.path)),
+        ]);
+        let mut op = Map::new();
+        if let Some(tag) = tag_of(first.request) {
+            tags.insert(tag.clone());
+            op.insert("tags".into(), json!([tag]));
+        }
+        op.insert("summary".into(), json!(first.request.name));
+        if let Some(d) = &first.request.description {
+            op.insert("description".into(), json!(d));
+        }
+        op.insert("operationId".into(), json!(id));
+        let entity = entity_name(&first.path);
+        let parameters = parameters(&group, &mut warnings);
+        if !parameters.is_empty() {
+            op.insert("parameters".into(), Value::Array(parameters));
+        }
+        if let Some(body) = request_body(&group, &id, &mut components, &mut warnings) {
+            op.insert("requestBody".into(), body);
+        }
+        op.insert(
+            "responses".into(),
+            responses(&group, &id, &entity, &mut components),
+        );
+        let auth = first.request.auth.clone();
+        if auth != default_auth {
+            let security = match &auth {
+                Some(a) => json!([{ schemes.name_of(a): scopes(a) }]),
+                None => json!([]),
+            };
+            op.insert("security".into(), security);
+        }
+        let server = servers.add(&first.server);
+        if server != 0 {
+            op.insert("servers".into(), json!([servers.entry(server)]));
+        }
+        paths
+            .entry(first.path.clone())
+            .or_default()
+            .insert(method, Value::Object(op));
+    }
+
+    let mut info = Map::new();
+    info.insert("title".into(), json!(collection.name));
+    if let Some(d) = &collection.description {
+        info.insert("description".into(), json!(d));
+    }
+    info.insert(
+        "version".into(),
+        json!(collection.version.clone().unwrap_or_else(|| "1.0.0".into())),
+    );
+    let mut document = json!({
+        "openapi": "3.0.3",
+        "info": info,
+        "servers": servers.document_servers(),
+        "paths": paths,
+    });
+    if !tags.is_empty() {
+        document["tags"] = tags.iter().map(|t| json!({"name": t})).collect();
+    }
+    let schemas = components.finish(&mut document);
+    let mut comps = Map::new();
+    if !schemas.is_empty() {
+        comps.insert("schemas".into(), Value::Object(schemas));
+    }
+    if !schemes.is_empty() {
+        comps.insert("securitySchemes".into(), schemes.to_json());
+    }
+    if !comps.is_empty() {
+        document["components"] = Value::Object(comps);
+    }
+    if let Some(auth) = &default_auth {
+        document["security"] = json!([{ schemes.name_of(auth): scopes(auth) }]);
+    }
+    warnings.sort();
+    warnings.dedup();
+    Ok((document, warnings))
+}
+
+/// A request with its URL resolved against the collection variables.
+struct Prepared<'a> {
+    request: &'a Request,
+    /// OpenAPI path template, e.g. `/api/links/{id}/`.
+    path: String,
+    /// The template with parameter names erased, to group `:id` and `:linkId` together.
+    path_shape: String,
+    path_params: Vec<String>,
+    server: String,
+}
+
+impl Prepared<'_> {
+    fn sort_key(&self) -> (&str, usize, &str, &[String]) {
+        (
+            &self.path_shape,
+            method_rank(&self.request.method),
+            &self.request.name,
+            &self.request.folders,
+        )
+    }
+}
+
+fn method_rank(method: &str) -> usize {
+    METHODS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(method))
+        .unwrap_or(METHODS.len())
+}
+
+fn prepare<'a>(
+    request: &'a Request,
+    variables: &BTreeMap<String, String>,
+    warnings: &mut Vec<Warning>,
+) -> Option<Prepared<'a>> {
+    if method_rank(&request.method) == METHODS.len() {
+        warnings.push(Warning {
+            item: request.item_path(),
+            message: format!(
+                "method `{}` has no OpenAPI equivalent; skipped",
+                request.method
+            ),
+        });
+        return None;
+    }
+    let url = &request.url;
+    let mut server = substitute(&url.host, variables, |v| format!("{{{v}}}"));
+    if !url.protocol.is_empty() && !server.is_empty() {
+        server = format!(
+            "{}://{server}",
+            substitute(&url.protocol, variables, |v| v.to_string())
+        );
+    }
+    if let Some(port) = &url.port {
+        server = format!("{server}:{port}");
+    }
+    let mut segments = Vec::new();
+    let mut params = Vec::new();
+    for (i, seg) in url.path.iter().enumerate() {
+        if let Some(name) = seg.strip_prefix(':').filter(|n| !n.is_empty()) {
+            params.push(name.to_string());
+            segments.push(format!("{{{name}}}"));
+            continue;
+        }
+        let seg = substitute(seg, variables, |v| {
+            params.push(v.to_string());
+            format!("{{{v}}}")
+        });
+        // A trailing empty segment is a trailing slash; others are doubled slashes.
+        if !seg.is_empty() || i + 1 == url.path.len() {
+            segments.push(seg);
+        }
+    }
+    let mut path = format!("/{}", segments.join("/"));
+    if path.contains("//") {
+        path = path.replace("//", "/");
+    }
+    let mut params_dedup = Vec::new();
+    for p in params {
+        if !params_dedup.contains(&p) {
+            params_dedup.push(p);
+        }
+    }
+    let path_shape = erase_params(&path);
+    Some(Prepared {
+        request,
+        path,
+        path_shape,
+        path_params: params_dedup,
+        server,
+    })
+}
+
+/// Replaces `{{name}}` by the collection variable's value, or by `unresolved(name)`.
+fn substitute(
+    text: &str,
+    variables: &BTreeMap<String, String>,
+    mut unresolved: impl FnMut(&str) -> String,
+) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let name = rest[start + 2..start + len].trim();
+        match variables.get(name) {
+            Some(value) => out.push_str(value.trim_end_matches('/')),
+            None => out.push_str(&unresolved(name)),
+        }
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn erase_params(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The tag of a request: its innermost folder that is not a path parameter (`{id}`, `:id`).
+fn tag_of(request: &Request) -> Option<String> {
+    request
+        .folders
+        .iter()
+        .rev()
+        .find(|f| !(f.starts_with('{') || f.starts_with(':')))
+        .cloned()
+}
+
+/// The resource a path is about: its last literal segment (`/api/balances/{id}/` → balances).
+fn entity_name(path: &str) -> String {
+    path.split('/')
+        .rfind(|s| !s.is_empty() && !s.contains('{'))
+        .unwrap_or("root")
+        .to_string()
+}
+
+fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
+    let first = &group[0];
+    let mut out = Vec::new();
+    for name in &first.path_params {
+        let declared = first.request.url.variables.iter().find(|v| &v.key == name);
+        let shape = declared
+            .and_then(|v| v.value.as_deref())
+            .filter(|v| !v.is_empty() && !v.starts_with("{{"))
+            .map(Shape::from_text)
+            .unwrap_or_else(|| {
+                Shape::of(Kind::String {
+                    format: Default::default(),
+                })
+            });
+        let mut param = json!({
+            "name": name,
+            "in": "path",
+            "required": true,
+            "schema": scalar_schema(&shape),
+        });
+        if let Some(d) = declared.and_then(|v| v.description.as_deref()) {
+            param["description"] = json!(d);
+        }
+        out.push(param);
+    }
+
+    // Query parameters and headers: union over the group, every one optional, since a
+    // Postman example cannot show that a parameter is mandatory.
+    for (location, lists) in [
+        (
+            "query",
+            group
+                .iter()
+                .map(|r| &r.request.url.query)
+                .collect::<Vec<_>>(),
+        ),
+        ("header", group.iter().map(|r| &r.request.headers).collect()),
+    ] {
+        let mut seen: IndexMap<String, (Vec<&KeyValue>, usize)> = IndexMap::new();
+        for list in lists {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for kv in list.iter() {
+                let key = kv.key.trim();
+                if key.is_empty() {
+                    continue;
+                }
+                if location == "header" && is_transport_header(key, first.request) {
+                    continue;
+                }
+                let norm = if location == "header" {
+                    key.to_ascii_lowercase()
+                } else {
+                    key.to_string()
+                };
+                *counts.entry(norm.clone()).or_default() += 1;
+                let entry = seen.entry(norm).or_insert_with(|| (Vec::new(), 0));
+                entry.0.push(kv);
+            }
+            for (k, n) in counts {
+                let e = seen.get_mut(&k).expect("counted keys were inserted");
+                e.1 = e.1.max(n);
+            }
+        }
+        for (_, (values, repeats)) in seen {
+            let name = values[0].key.trim();
+            if name.contains("{{") {
+                warnings.push(Warning {
+                    item: first.request.item_path(),
+                    message: format!("{location} parameter `{name}` has a variable name; skipped"),
+                });
+                continue;
+            }
+            let shape = values
+                .iter()
+                .filter_map(|kv| kv.value.as_deref())
+                .filter(|v| !v.is_empty() && !v.contains("{{"))
+                .map(Shape::from_text)
+                .reduce(Shape::merge)
+                .unwrap_or_else(|| {
+                    Shape::of(Kind::String {
+                        format: Default::default(),
+                    })
+                });
+            let mut schema = scalar_schema(&shape);
+            if repeats > 1 {
+                schema = json!({"type": "array", "items": schema});
+            }
+            let mut param = json!({"name": name, "in": location});
+            if let Some(d) = values.iter().find_map(|kv| kv.description.as_deref()) {
+                param["description"] = json!(d);
+            }
+            param["required"] = json!(false);
+            param["schema"] = schema;
+            if let Some(example) = values.iter().find_map(|kv| kv.value.as_deref()) {
+                if !example.is_empty() && !example.starts_with('<') && !example.contains("{{") {
+                    param["example"] = json!(example);
+                }
+            }
+            out.push(param);
+        }
+    }
+    out
+}
+
+fn is_transport_header(key: &str, request: &Request) -> bool {
+    let lower = key.to_ascii_lowercase();
+    TRANSPORT_HEADERS.contains(&lower.as_str())
+        || matches!(&request.auth, Some(Auth::ApiKey { name, in_query: false }) if name.eq_ignore_ascii_case(key))
+}
+
+/// Schema of a scalar parameter; objects never occur here, so no components are involved.
+fn scalar_schema(shape: &Shape) -> Value {
+    let mut schema = match &shape.kind {
+        Kind::Boolean => json!({"type": "boolean"}),
+        Kind::Integer { .. } => json!({"type": "integer"}),
+        Kind::Number { .. } => json!({"type": "number"}),
+        Kind::String { format } => match format.known() {
+            Some(f) => json!({"type": "string", "format": f}),
+            None => json!({"type": "string"}),
+        },
+        _ => json!({"type": "string"}),
+    };
+    if let Kind::Integer { format } | Kind::Number { format } = &shape.kind {
+        if let Some(f) = format.known() {
+            schema["format"] = json!(f);
+        }
+    }
+    schema
+}
+
+fn content_type_of(headers: &[KeyValue]) -> Option<String> {
+    headers
+        .iter()
+        .filter(|h| !h.disabled)
+        .find(|h| h.key.eq_ignore_ascii_case("content-type"))
+        .and_then(|h| h.value.as_deref())
+        .map(|v| v.split(';').next().unwrap_or(v).trim().to_ascii_lowercase())
+        .filter(|v| v.contains('/') && !v.contains("{{"))
+}
+
+fn media_type_for(language: Option<&str>, text: &str) -> String {
+    match language {
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("html") => "text/html",
+        Some("javascript") => "application/javascript",
+        Some("text") if parse_json(text).is_none() => "text/plain",
+        _ if parse_json(text).is_some() => "application/json",
+        _ if text.trim_start().starts_with('<') => "application/xml",
+        _ => "text/plain",
+    }
+    .to_string()
+}
+
+fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
+}
+
+/// Parses a JSON example, tolerating the `{{variable}}` tokens Postman users leave unquoted.
+fn parse_json(text: &str) -> Option<Value> {
+    if let Ok(v) = serde_json::from_str(text) {
+        return Some(v);
+    }
+    if !text.contains("{{") {
+        return None;
+    }
+    let mut quoted = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if !in_string && rest.starts_with("{{") {
+            if let Some(end) = rest.find("}}") {
+                quoted.push('"');
+                quoted.push_str(&rest[..end + 2]);
+                quoted.push('"');
+                rest = &rest[end + 2..];
+                continue;
+            }
+        }
+        match c {
+            '"' if !escaped => in_string = !in_string,
+            _ => {}
+        }
+        escaped = c == '\\' && !escaped;
+        quoted.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    serde_json::from_str(&quoted).ok()
+}
+
+/// Shape of a JSON example where `{{variables}}` say nothing about the type.
+fn example_shape(value: &Value) -> Shape {
+    Shape::from_example(&strip_variables(value))
+}
+
+fn strip_variables(value: &Value) -> Value {
+    match value {
+        Value::String(s) if s.starts_with("{{") && s.ends_with("}}") => json!("<string>"),
+        Value::Array(items) => Value::Array(items.iter().map(strip_variables).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), strip_variables(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn request_body(
+    group: &[Prepared],
+    operation_id: &str,
+    components: &mut Components,
+    warnings: &mut Vec<Warning>,
+) -> Option<Value> {
+    // Media type → (merged shape or fixed schema, first example).
+    let mut media: BTreeMap<String, (Option<Shape>, Option<Value>, Value)> = BTreeMap::new();
+    let body_name = format!("{}Body", naming::type_name(operation_id));
+    for r in group {
+        let Some(body) = &r.request.body else {
+            continue;
+        };
+        let declared = content_type_of(&r.request.headers);
+        let (media_type, shape, example, fixed) = match body {
+            Body::Raw { text, language } => {
+                let media_type = declared
+                    .clone()
+                    .unwrap_or_else(|| media_type_for(language.as_deref(), text));
+                if is_json(&media_type) {
+                    match parse_json(text) {
+                        Some(v) => (media_type, Some(example_shape(&v)), Some(v), Value::Null),
+                        None => {
+                            warnings.push(Warning {
+                                item: r.request.item_path(),
+                                message: "request body is not valid JSON; typed as any value"
+                                    .into(),
+                            });
+                            (media_type, None, None, json!({}))
+                        }
+                    }
+                } else {
+                    (
+                        media_type,
+                        None,
+                        Some(json!(text)),
+                        json!({"type": "string"}),
+                    )
+                }
+            }
+            Body::UrlEncoded(fields) => (
+                "application/x-www-form-urlencoded".into(),
+                Some(form_shape(fields, false)),
+                None,
+                Value::Null,
+            ),
+            Body::FormData(fields) => (
+                "multipart/form-data".into(),
+                Some(form_shape(fields, true)),
+                None,
+                Value::Null,
+            ),
+            Body::GraphQl { query, variables } => {
+                let vars = variables
+                    .as_deref()
+                    .and_then(parse_json)
+                    .unwrap_or_else(|| json!({}));
+                let example = json!({"query": query, "variables": vars});
+                (
+                    "application/json".into(),
+                    Some(example_shape(&example)),
+                    Some(example),
+                    Value::Null,
+                )
+            }
+            Body::File => (
+                declared
+                    .clone()
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+                None,
+                None,
+                json!({"type": "string", "format": "binary"}),
+            ),
+        };
+        let entry = media
+            .entry(media_type)
+            .or_insert((None, example.clone(), fixed));
+        if let Some(shape) = shape {
+            entry.0 = Some(match entry.0.take() {
+                Some(existing) => existing.merge(shape),
+                None => shape,
+            });
+        }
+        if entry.1.is_none() {
+            entry.1 = example;
+        }
+    }
+    if media.is_empty() {
+        return None;
+    }
+    let mut content = Map::new();
+    for (media_type, (shape, example, fixed)) in media {
+        let schema = match shape {
+            Some(shape) => components.schema(&shape, &Context::named(vec![body_name.clone()])),
+            None => fixed,
+        };
+        let mut m = json!({ "schema": schema });
+        if let Some(example) = example {
+            m["example"] = example;
+        }
+        content.insert(media_type, m);
+    }
+    Some(json!({"required": true, "content": content}))
+}
+
+/// A form's fields as an object shape; `file` fields of multipart forms are binary strings.
+fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
+    let mut props = IndexMap::new();
+    for f in fields.iter().filter(|f| !f.key.trim().is_empty()) {
+        let shape = if multipart && f.kind.as_deref() == Some("file") {
+            Shape::of(Kind::String {
+                format: crate::infer::Format::Known("binary"),
+            })
+        } else {
+            f.value
+                .as_deref()
+                .filter(|v| !v.is_empty() && !v.contains("{{"))
+                .map(Shape::from_text)
+                .unwrap_or_else(|| {
+                    Shape::of(Kind::String {
+                        format: Default::default(),
+                    })
+                })
+        };
+        let merged = match props.shift_remove(f.key.trim()) {
+            Some(existing) => Shape::merge(existing, shape),
+            None => shape,
+        };
+        props.insert(f.key.trim().to_string(), merged);
+    }
+    Shape::of(Kind::Object(props))
+}
+
+fn responses(
+    group: &[Prepared],
+    operation_id: &str,
+    entity: &str,
+    components: &mut Components,
+) -> Value {
+    let mut saved: Vec<&SavedResponse> = group.iter().flat_map(|r| &r.request.responses).collect();
+    // Canonical order, so reordering saved responses in Postman changes nothing.
+    saved.sort_by(|a, b| (a.code, &a.name, &a.body).cmp(&(b.code, &b.name, &b.body)));
+    let mut by_code: BTreeMap<u16, Vec<&SavedResponse>> = BTreeMap::new();
+    for r in saved {
+        by_code.entry(r.code).or_default().push(r);
+    }
+    if by_code.is_empty() {
+        return json!({"default": {"description": "No response was saved in the collection"}});
+    }
+    let mut out = Map::new();
+    for (code, list) in by_code {
+        let mut media: BTreeMap<String, (Option<Shape>, Map<String, Value>)> = BTreeMap::new();
+        let mut example_names = Namer::default();
+        for r in &list {
+            let Some(body) = &r.body else { continue };
+            let media_type = content_type_of(&r.headers)
+                .unwrap_or_else(|| media_type_for(r.preview_language.as_deref(), body));
+            let entry = media.entry(media_type.clone()).or_default();
+            let key = example_names.unique(&[naming::operation_id(&r.name)]);
+            let value = if is_json(&media_type) {
+                match parse_json(body) {
+                    Some(v) => {
+                        let shape = example_shape(&v);
+                        entry.0 = Some(match entry.0.take() {
+                            Some(existing) => existing.merge(shape),
+                            None => shape,
+                        });
+                        v
+                    }
+                    None => json!(body),
+                }
+            } else {
+                json!(body)
+            };
+            entry
+                .1
+                .insert(key, json!({"summary": r.name, "value": value}));
+        }
+        let mut response = json!({ "description": reason(code) });
+        if !media.is_empty() {
+            let mut content = Map::new();
+            for (media_type, (shape, examples)) in media {
+                let schema = match shape {
+                    Some(shape) => {
+                        let context =
+                            response_context(&shape, code, operation_id, entity, &list[0].name);
+                        components.schema(&shape, &context)
+                    }
+                    None if is_json(&media_type) => json!({}),
+                    None => json!({"type": "string"}),
+                };
+                content.insert(media_type, json!({"schema": schema, "examples": examples}));
+            }
+            response["content"] = Value::Object(content);
+        }
+        out.insert(code.to_string(), response);
+    }
+    Value::Object(out)
+}
+
+/// Names for a response body: the entity for successes (`Balance`, `BalancesPage` for a
+/// paginated list), `Error` for failures, with fallbacks from the operation and status.
+fn response_context(
+    shape: &Shape,
+    code: u16,
+    operation_id: &str,
+    entity: &str,
+    response_name: &str,
+) -> Context {
+    let op = naming::type_name(operation_id);
+    let item = naming::type_name(&naming::singular(entity));
+    if code < 400 && is_page(shape) {
+        return Context {
+            names: vec![
+                format!("{}Page", naming::type_name(entity)),
+                format!("{op}Response"),
+            ],
+            results: Some(vec![item, format!("{op}Result")]),
+        };
+    }
+    let names = if code < 400 {
+        vec![item, format!("{op}Response")]
+    } else {
+        vec![
+            "Error".to_string(),
+            naming::type_name(response_name),
+            format!("{}Error", naming::type_name(reason(code))),
+        ]
+    };
+    Context::named(names)
+}
+
+/// A page of a paginated list: an object with a `results` array (Django REST framework's
+/// `{count, next, previous, results}`, which Belvo uses).
+fn is_page(shape: &Shape) -> bool {
+    match &shape.kind {
+        Kind::Object(props) => props
+            .get("results")
+            .is_some_and(|r| matches!(r.kind, Kind::Array(_))),
+        _ => false,
+    }
+}
+
+fn reason(code: u16) -> &'static str {
+    match code {
+        100 => "Continue",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "Precondition Failed",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        c if c < 200 => "Informational",
+        c if c < 300 => "Success",
+        c if c < 400 => "Redirection",
+        c if c < 500 => "Client Error",
+        _ => "Server Error",
+    }
+}
+
+/// The auth most requests use becomes the document default; others override per operation.
+fn most_common_auth(requests: &[Request]) -> Option<Auth> {
+    let mut counts: BTreeMap<Option<&Auth>, usize> = BTreeMap::new();
+    for r in requests {
+        *counts.entry(r.auth.as_ref()).or_default() += 1;
+    }
+    let best = counts.values().copied().max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .and_then(|(a, _)| a.cloned())
+}
+
+fn scopes(auth: &Auth) -> Value {
+    match auth {
+        Auth::OAuth2 { scopes, .. } => json!(scopes),
+        _ => json!([]),
+    }
+}
+
+/// Security schemes by auth, named `basicAuth`, `bearerAuth`, `apiKeyAuth`, … and numbered
+/// when two differ (two API keys in different headers).
+#[derive(Default)]
+struct SecuritySchemes {
+    names: BTreeMap<Auth, String>,
+    namer: Namer,
+}
+
+impl SecuritySchemes {
+    fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    fn name_of(&mut self, auth: &Auth) -> String {
+        if let Some(n) = self.names.get(auth) {
+            return n.clone();
+        }
+        let base = match auth {
+            Auth::Basic => "basicAuth",
+            Auth::Bearer => "bearerAuth",
+            Auth::Digest => "digestAuth",
+            Auth::ApiKey { .. } => "apiKeyAuth",
+            Auth::OAuth2 { .. } => "oauth2",
+        };
+        let name = self.namer.unique(&[base.to_string()]);
+        self.names.insert(auth.clone(), name.clone());
+        name
+    }
+
+    fn to_json(&self) -> Value {
+        let mut out: BTreeMap<&str, Value> = BTreeMap::new();
+        for (auth, name) in &self.names {
+            let scheme = match auth {
+                Auth::Basic => json!({"type": "http", "scheme": "basic"}),
+                Auth::Bearer => json!({"type": "http", "scheme": "bearer"}),
+                Auth::Digest => json!({"type": "http", "scheme": "digest"}),
+                Auth::ApiKey { name, in_query } => json!({
+                    "type": "apiKey",
+                    "in": if *in_query { "query" } else { "header" },
+                    "name": name,
+                }),
+                Auth::OAuth2 {
+                    grant,
+                    auth_url,
+                    token_url,
+                    scopes,
+                } => {
+                    let scopes: Map<String, Value> =
+                        scopes.iter().map(|s| (s.clone(), json!(""))).collect();
+                    let auth_url = auth_url
+                        .clone()
+                        .unwrap_or_else(|| "/oauth/authorize".into());
+                    let token_url = token_url.clone().unwrap_or_else(|| "/oauth/token".into());
+                    let flow = match grant.as_str() {
+                        "client_credentials" => {
+                            json!({"clientCredentials": {"tokenUrl": token_url, "scopes": scopes}})
+                        }
+                        "password" | "password_credentials" => {
+                            json!({"password": {"tokenUrl": token_url, "scopes": scopes}})
+                        }
+                        "implicit" => {
+                            json!({"implicit": {"authorizationUrl": auth_url, "scopes": scopes}})
+                        }
+                        _ => {
+                            json!({"authorizationCode": {"authorizationUrl": auth_url, "tokenUrl": token_url, "scopes": scopes}})
+                        }
+                    };
+                    json!({"type": "oauth2", "flows": flow})
+                }
+            };
+            out.insert(name, scheme);
+        }
+        json!(out)
+    }
+}
+
+/// Server URLs in order of first use; the first is the document's, others go on operations.
+#[derive(Default)]
+struct Servers {
+    urls: Vec<String>,
+}
+
+impl Servers {
+    fn add(&mut self, url: &str) -> usize {
+        match self.urls.iter().position(|u| u == url) {
+            Some(i) => i,
+            None => {
+                self.urls.push(url.to_string());
+                self.urls.len() - 1
+            }
+        }
+    }
+
+    fn entry(&self, index: usize) -> Value {
+        let url = &self.urls[index];
+        let url = if url.is_empty() { "/" } else { url.as_str() };
+        let mut server = json!({ "url": url });
+        let mut variables = Map::new();
+        let mut rest = url;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            let name = &rest[start + 1..start + len];
+            variables.insert(name.to_string(), json!({"default": ""}));
+            rest = &rest[start + len + 1..];
+        }
+        if !variables.is_empty() {
+            server["variables"] = Value::Object(variables);
+        }
+        server
+    }
+
+    fn document_servers(&self) -> Value {
+        if self.urls.is_empty() {
+            return json!([{"url": "/"}]);
+        }
+        json!([self.entry(0)])
+    }
+}
