@@ -154,7 +154,10 @@ fn resumable_module(
                 Ok(tokens) => impls.push(tokens),
                 Err(why) => warnings.push(Warning {
                     operation: Some(pair.retrieve.clone()),
-                    message: format!("no `ResumableOp` impl for the pair with `{}`: {why}", pair.resume),
+                    message: format!(
+                        "no `ResumableOp` impl for the pair with `{}`: {why}",
+                        pair.resume
+                    ),
                 }),
             }
         }
@@ -316,7 +319,11 @@ impl Builder {
             .ok_or_else(|| format!("no builder method `{snake}` found in the generated client"))?;
         let fns: Vec<&syn::ImplItemFn> = builder_items(file)
             .filter_map(|item| match item {
-                syn::Item::Impl(i) if i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(&ty) => Some(i),
+                syn::Item::Impl(i)
+                    if i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(&ty) =>
+                {
+                    Some(i)
+                }
                 _ => None,
             })
             .flat_map(|i| i.items.iter())
@@ -385,7 +392,9 @@ fn client_fns(file: &syn::File) -> impl Iterator<Item = &syn::ImplItemFn> {
     file.items
         .iter()
         .filter_map(|item| match item {
-            syn::Item::Impl(i) if last_ident(&i.self_ty).is_some_and(|id| id == "Client") => Some(i),
+            syn::Item::Impl(i) if last_ident(&i.self_ty).is_some_and(|id| id == "Client") => {
+                Some(i)
+            }
             _ => None,
         })
         .flat_map(|i| i.items.iter())
@@ -532,8 +541,14 @@ mod tests {
 
     #[test]
     fn parent_collection_of_item_paths() {
-        assert_eq!(parent_collection("/api/links/{id}/").as_deref(), Some("/api/links/"));
-        assert_eq!(parent_collection("/api/links/{id}").as_deref(), Some("/api/links"));
+        assert_eq!(
+            parent_collection("/api/links/{id}/").as_deref(),
+            Some("/api/links/")
+        );
+        assert_eq!(
+            parent_collection("/api/links/{id}").as_deref(),
+            Some("/api/links")
+        );
         assert_eq!(parent_collection("/api/links/"), None);
     }
 }

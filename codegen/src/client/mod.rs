@@ -1,7 +1,8 @@
 //! The last stage: an OpenAPI 3.0 document in, the source of a typed async Rust client out.
 //!
 //! [`generate`] works on a *copy* of the spec: [`normalize()`] rewrites that copy into the subset
-//! that progenitor 0.15 accepts (each rewrite documented there, with its reason), then
+//! that progenitor 0.15 accepts (each rewrite documented, with its reason, in the
+//! [`normalize`](mod@normalize) module), then
 //! progenitor emits the client, [`glue`] adds items derived from the spec (the servers and the
 //! multi-factor "resumable" operations), and the result is formatted with prettyplease.
 //! The committed spec stays faithful to the API; only the copy bends to the generator.
@@ -9,8 +10,8 @@
 //! Everything here is a pure function of its inputs: the same spec and options always give
 //! byte-identical code, so the generated file can be committed and checked for staleness.
 
-mod glue;
-mod normalize;
+pub mod glue;
+pub mod normalize;
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -242,7 +243,11 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
 /// Dependencies of generated code, at the versions the workspace's `generated/` crate uses
 /// (a test keeps the two in step): `(crate, Cargo.toml value, marker in the code that needs it)`.
 const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
-    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#, Some("::chrono::")),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#,
+        Some("::chrono::"),
+    ),
     ("futures", r#""0.3""#, Some("futures::")),
     ("progenitor-client", r#""0.15""#, None),
     (
@@ -252,14 +257,23 @@ const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#, None),
     ("serde_json", r#""1""#, None),
-    ("uuid", r#"{ version = "1", features = ["serde", "v4"] }"#, Some("::uuid::")),
+    (
+        "uuid",
+        r#"{ version = "1", features = ["serde", "v4"] }"#,
+        Some("::uuid::"),
+    ),
 ];
 
 /// The files of a standalone crate named `name` around generated `code`, as
 /// `(relative path, contents)`: a `Cargo.toml` with its own `[workspace]` table (so cargo never
 /// attaches it to an enclosing workspace) and only the dependencies the code uses, a `lib.rs`
 /// that includes the module, and the code as `src/generated.rs`.
-pub fn standalone_crate(name: &str, title: &str, command: &str, code: &str) -> Vec<(&'static str, String)> {
+pub fn standalone_crate(
+    name: &str,
+    title: &str,
+    command: &str,
+    code: &str,
+) -> Vec<(&'static str, String)> {
     let deps: String = DEPENDENCIES
         .iter()
         .filter(|(_, _, marker)| marker.is_none_or(|m| code.contains(m)))
@@ -434,10 +448,10 @@ fn locate_failure(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> 
                 _ => single_item.trace = Some(op.clone()),
             }
             let mut single = bare.clone();
-            single.paths.paths.insert(
-                path.clone(),
-                openapiv3::ReferenceOr::Item(single_item),
-            );
+            single
+                .paths
+                .paths
+                .insert(path.clone(), openapiv3::ReferenceOr::Item(single_item));
             if attempt(&single, settings).is_err() {
                 return op
                     .operation_id

@@ -62,7 +62,9 @@
 //!   untagged enum that cannot pick the wrong variant. Schemas of the *same* kind (two object
 //!   shapes, two arrays) cannot be told apart by serde's untagged enums (response fields are
 //!   optional, so any object matches any object shape); they are merged into one schema with
-//!   the union of their properties, so no field of any of them is lost. Error responses
+//!   the union of their properties, so no field of any of them is lost (a merge of up to three
+//!   named components is itself a shared component, e.g. `ErrorOrMfaTokenRequired`, so the
+//!   operations that merge the same bodies share one type). Error responses
 //!   without a JSON body are dropped when others have one: they surface as
 //!   `Error::UnexpectedResponse` with status and body intact.
 //! - **Inline body schemas move into components** (`{OperationId}Body`, `…Response`,
@@ -129,7 +131,10 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
     let mut method_names = MethodNames::default();
     for (raw, item) in std::mem::take(&mut spec.paths.paths) {
         let ReferenceOr::Item(mut item) = item else {
-            n.warn(None, format!("path `{raw}` is a $ref, which progenitor cannot read; dropped"));
+            n.warn(
+                None,
+                format!("path `{raw}` is a $ref, which progenitor cannot read; dropped"),
+            );
             continue;
         };
         let path = if raw.starts_with('/') {
@@ -138,7 +143,10 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
             format!("/{raw}")
         };
         if template_names(&path).is_none() {
-            n.warn(None, format!("path `{raw}` has a malformed `{{…}}` template; dropped"));
+            n.warn(
+                None,
+                format!("path `{raw}` has a malformed `{{…}}` template; dropped"),
+            );
             continue;
         }
         if items.contains_key(&path) {
@@ -158,10 +166,7 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
         let shared = std::mem::take(&mut item.parameters);
         for (method, op) in operations_mut(item) {
             let id = op.operation_id.clone().unwrap_or_default();
-            let answers_428 = op
-                .responses
-                .responses
-                .contains_key(&StatusCode::Code(428));
+            let answers_428 = op.responses.responses.contains_key(&StatusCode::Code(428));
             n.request_body(op, &id, &components);
             n.parameters(op, &id, &shared, &template, &components);
             n.responses(op, &id, &components);
@@ -237,6 +242,8 @@ struct Normalizer {
     taken: HashSet<String>,
     /// Operations whose error bodies were merged, with their statuses (one warning for all).
     merged_errors: Vec<String>,
+    /// Shared merged schemas: their JSON text → component name.
+    shared: std::collections::HashMap<String, String>,
 }
 
 /// The kind of JSON value a schema accepts, as far as an untagged enum can tell.
@@ -327,7 +334,10 @@ impl Normalizer {
         dangling.sort();
         dangling.dedup();
         for r in dangling {
-            self.warn(None, format!("schema $ref `{r}` does not resolve; replaced by `{{}}` (any JSON)"));
+            self.warn(
+                None,
+                format!("schema $ref `{r}` does not resolve; replaced by `{{}}` (any JSON)"),
+            );
         }
         if let Ok(fixed) = serde_json::from_value::<OpenAPI>(doc) {
             *spec = fixed;
@@ -336,7 +346,12 @@ impl Normalizer {
         let schemas: Vec<(String, Value)> = comps
             .schemas
             .iter()
-            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_else(|_| json!({}))))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(v).unwrap_or_else(|_| json!({})),
+                )
+            })
             .collect();
         for (name, mut v) in schemas {
             let name = renames.get(&name).cloned().unwrap_or(name);
@@ -436,7 +451,12 @@ impl Normalizer {
             let name = p.parameter_data_ref().name.clone();
             let keep = match &mut p {
                 Parameter::Cookie { .. } => {
-                    self.warn(Some(id), format!("cookie parameter `{name}` dropped (progenitor has no cookie support)"));
+                    self.warn(
+                        Some(id),
+                        format!(
+                            "cookie parameter `{name}` dropped (progenitor has no cookie support)"
+                        ),
+                    );
                     false
                 }
                 Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
@@ -457,12 +477,20 @@ impl Normalizer {
                     if template.contains(&name) {
                         parameter_data.required = true;
                         if !matches!(style, PathStyle::Simple) {
-                            self.warn(Some(id), format!("path parameter `{name}` has style {style:?}; sent as simple"));
+                            self.warn(
+                                Some(id),
+                                format!(
+                                    "path parameter `{name}` has style {style:?}; sent as simple"
+                                ),
+                            );
                             *style = PathStyle::Simple;
                         }
                         true
                     } else {
-                        self.warn(Some(id), format!("path parameter `{name}` is not in the path template; dropped"));
+                        self.warn(
+                            Some(id),
+                            format!("path parameter `{name}` is not in the path template; dropped"),
+                        );
                         false
                     }
                 }
@@ -476,7 +504,9 @@ impl Normalizer {
                 let schema = content
                     .values()
                     .find_map(|m| m.schema.clone())
-                    .unwrap_or_else(|| ReferenceOr::Item(to_schema_item(json!({"type": "string"}))));
+                    .unwrap_or_else(|| {
+                        ReferenceOr::Item(to_schema_item(json!({"type": "string"})))
+                    });
                 self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
                 data.format = ParameterSchemaOrContent::Schema(schema);
             }
@@ -495,7 +525,10 @@ impl Normalizer {
                 .iter()
                 .any(|p| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name));
             if !declared {
-                self.warn(Some(id), format!("path parameter `{name}` is not declared; added as a string"));
+                self.warn(
+                    Some(id),
+                    format!("path parameter `{name}` is not declared; added as a string"),
+                );
                 kept.push(Parameter::Path {
                     parameter_data: ParameterData {
                         name: name.clone(),
@@ -527,7 +560,12 @@ impl Normalizer {
             if seen.insert(rust_name(name, false)) {
                 unique.push(ReferenceOr::Item(p));
             } else {
-                self.warn(Some(id), format!("parameter `{name}` has the same Rust name as another parameter; dropped"));
+                self.warn(
+                    Some(id),
+                    format!(
+                        "parameter `{name}` has the same Rust name as another parameter; dropped"
+                    ),
+                );
             }
         }
         op.parameters = unique;
@@ -538,7 +576,10 @@ impl Normalizer {
             return;
         };
         let Some(mut body) = resolve_request_body(&body, components, 0) else {
-            self.warn(Some(id), "the request body $ref does not resolve; the operation has no body");
+            self.warn(
+                Some(id),
+                "the request body $ref does not resolve; the operation has no body",
+            );
             return;
         };
         if body.content.is_empty() {
@@ -561,7 +602,13 @@ impl Normalizer {
                 .filter(|k| **k != chosen_type)
                 .map(String::as_str)
                 .collect();
-            self.warn(Some(id), format!("the request body is also accepted as {}; the client sends {chosen_type} only", others.join(", ")));
+            self.warn(
+                Some(id),
+                format!(
+                    "the request body is also accepted as {}; the client sends {chosen_type} only",
+                    others.join(", ")
+                ),
+            );
         }
         media.encoding.clear();
         let (key, schema) = match rank {
@@ -604,7 +651,10 @@ impl Normalizer {
             });
         for (status, r) in default.into_iter().chain(listed) {
             let Some(mut response) = resolve_response(&r, components, 0) else {
-                self.warn(Some(id), format!("the {status} response $ref does not resolve; dropped"));
+                self.warn(
+                    Some(id),
+                    format!("the {status} response $ref does not resolve; dropped"),
+                );
                 continue;
             };
             // 1xx/3xx: reqwest follows redirects and progenitor reads 101 as an upgrade.
@@ -682,8 +732,10 @@ impl Normalizer {
                     // A bodiless reply read as a stream is just an empty stream.
                     for (s, r, b) in entries.iter_mut() {
                         if s.is_success() && matches!(b, Body::None) {
-                            r.content
-                                .insert("application/octet-stream".to_owned(), MediaType::default());
+                            r.content.insert(
+                                "application/octet-stream".to_owned(),
+                                MediaType::default(),
+                            );
                             *b = Body::Raw;
                         }
                     }
@@ -725,7 +777,8 @@ impl Normalizer {
         } else {
             let (combined, merged) = self.union(distinct, 0);
             if merged {
-                self.merged_errors.push(format!("{id} ({})", json_statuses.join(", ")));
+                self.merged_errors
+                    .push(format!("{id} ({})", json_statuses.join(", ")));
             }
             combined
         };
@@ -843,9 +896,9 @@ impl Normalizer {
     /// Adds the alternatives of `schema` to `out`, looking through pure `oneOf`/`anyOf`.
     fn flatten(&self, schema: Value, out: &mut Vec<Value>, depth: usize) {
         let resolved = self.resolve(&schema);
-        let alternatives = ["oneOf", "anyOf"].iter().find_map(|k| {
-            resolved.get(*k).and_then(Value::as_array).cloned()
-        });
+        let alternatives = ["oneOf", "anyOf"]
+            .iter()
+            .find_map(|k| resolved.get(*k).and_then(Value::as_array).cloned());
         match alternatives {
             Some(alts)
                 if depth < 8
@@ -867,7 +920,7 @@ impl Normalizer {
     /// One schema accepting what each of `schemas` accepts, without ambiguity: schemas of
     /// different JSON kinds become `oneOf` alternatives, schemas of one kind are merged.
     /// Returns whether anything was merged.
-    fn union(&self, schemas: Vec<Value>, depth: usize) -> (Value, bool) {
+    fn union(&mut self, schemas: Vec<Value>, depth: usize) -> (Value, bool) {
         let mut flat = Vec::new();
         for s in schemas {
             self.flatten(s, &mut flat, 0);
@@ -900,7 +953,7 @@ impl Normalizer {
     }
 
     /// Merges schemas of one kind into one that keeps every field of each.
-    fn merge(&self, kind: Kind, group: &[Value], depth: usize) -> Value {
+    fn merge(&mut self, kind: Kind, group: &[Value], depth: usize) -> Value {
         let resolved: Vec<Value> = group.iter().map(|s| self.resolve(s)).collect();
         let nullable = resolved
             .iter()
@@ -951,10 +1004,47 @@ impl Normalizer {
                 }
             }
         }
+        if kind == Kind::Object {
+            out = self.share_merged(out, group);
+        }
         out
     }
 
-    fn collect_properties(&self, s: &Value, props: &mut IndexMap<String, Vec<Value>>, depth: usize) {
+    /// A merge of up to three named components becomes one shared component named after
+    /// them (`ErrorOrMfaTokenRequired`), so the operations that merge the same bodies share
+    /// one Rust type; other merges stay inline.
+    fn share_merged(&mut self, merged: Value, group: &[Value]) -> Value {
+        let names: Option<Vec<String>> = group
+            .iter()
+            .map(|s| {
+                s.get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+                    .map(|n| rust_name(&unescape_pointer(n), true))
+            })
+            .collect();
+        let Some(names) = names.filter(|n| n.len() <= 3) else {
+            return merged;
+        };
+        let key = merged.to_string();
+        let name = match self.shared.get(&key) {
+            Some(name) => name.clone(),
+            None => {
+                let name = self.unique_name(&names.join("Or"));
+                self.schemas.insert(name.clone(), merged);
+                self.shared.insert(key, name.clone());
+                name
+            }
+        };
+        json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") })
+    }
+
+    fn collect_properties(
+        &self,
+        s: &Value,
+        props: &mut IndexMap<String, Vec<Value>>,
+        depth: usize,
+    ) {
         if let Some(p) = s.get("properties").and_then(Value::as_object) {
             for (name, schema) in p {
                 let list = props.entry(name.clone()).or_default();
@@ -1100,8 +1190,12 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         .iter()
         .any(|k| obj.contains_key(*k));
     if !obj.contains_key("type") && !combinator {
-        let format = obj.get("format").and_then(Value::as_str).unwrap_or_default();
-        let implied = if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
+        let format = obj
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let implied = if obj.contains_key("properties") || obj.contains_key("additionalProperties")
+        {
             Some("object")
         } else if obj.contains_key("items") {
             Some("array")
@@ -1110,10 +1204,15 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         } else if matches!(format, "float" | "double" | "number" | "decimal") {
             Some("number")
         } else if !format.is_empty()
-            || ["pattern", "minLength", "maxLength"].iter().any(|k| obj.contains_key(*k))
+            || ["pattern", "minLength", "maxLength"]
+                .iter()
+                .any(|k| obj.contains_key(*k))
         {
             Some("string")
-        } else if ["minimum", "maximum", "multipleOf"].iter().any(|k| obj.contains_key(*k)) {
+        } else if ["minimum", "maximum", "multipleOf"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+        {
             Some("number")
         } else {
             None
@@ -1179,7 +1278,13 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
 fn strip_docs(schema: &Value) -> Value {
     let mut s = schema.clone();
     if let Some(obj) = s.as_object_mut() {
-        for key in ["description", "title", "example", "examples", "externalDocs"] {
+        for key in [
+            "description",
+            "title",
+            "example",
+            "examples",
+            "externalDocs",
+        ] {
             obj.remove(key);
         }
     }
@@ -1317,7 +1422,10 @@ fn parameter_data_mut(p: &mut Parameter) -> &mut ParameterData {
 }
 
 fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
-    reference.strip_prefix("#/components/")?.strip_prefix(kind)?.strip_prefix('/')
+    reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(kind)?
+        .strip_prefix('/')
 }
 
 fn resolve_parameter(
@@ -1371,7 +1479,13 @@ pub(crate) fn rust_name(name: &str, pascal: bool) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let out = if pascal {
         cleaned.to_pascal_case()
