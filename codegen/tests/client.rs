@@ -492,3 +492,24 @@ fn standalone_dependencies_match_the_generated_crate() {
         }
     }
 }
+
+#[test]
+fn array_headers_become_strings() {
+    let spec = one_op(
+        "/x",
+        "get",
+        "      operationId: op\n      parameters:\n        \
+         - {name: X-Tags, in: header, schema: {type: array, items: {type: string}}}\n      \
+         responses: {'204': {description: x}}",
+    );
+    let n = normalize(&spec).unwrap();
+    let p = op(&n.spec, "/x", "get").parameters[0].as_item().unwrap();
+    let openapiv3::ParameterSchemaOrContent::Schema(s) = &p.parameter_data_ref().format else {
+        panic!()
+    };
+    assert_eq!(
+        serde_json::to_value(s).unwrap(),
+        serde_json::json!({"type": "string"})
+    );
+    assert_eq!(n.warnings.len(), 1);
+}

@@ -39,7 +39,8 @@
 //!   `content` get that content's schema. `Accept`, `Content-Type` and `Authorization` header
 //!   params are dropped: progenitor sets the first two itself, auth belongs to the runtime.
 //!   Params whose Rust names collide (`page-size`, `page_size`, or `body`/`client`, which the
-//!   builders use) keep the first and drop the rest.
+//!   builders use) keep the first and drop the rest. Header and path params typed as arrays or
+//!   objects become strings: progenitor formats them with `to_string()`, which those lack.
 //! - **Request bodies keep one media type**: `application/json` (also `application/*+json`,
 //!   rewritten to `application/json`), else `application/x-www-form-urlencoded`, else
 //!   `application/octet-stream` (schema forced to binary string), else `text/plain`. Others
@@ -510,10 +511,17 @@ impl Normalizer {
                 self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
                 data.format = ParameterSchemaOrContent::Schema(schema);
             }
+            let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
             let data = parameter_data_mut(&mut p);
             if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
                 if let Ok(mut v) = serde_json::to_value(&*schema) {
                     self.tidy(&mut v, Some(id), &format!("parameter `{name}`"));
+                    // progenitor writes header and path values with `to_string()`, which
+                    // arrays and objects lack.
+                    if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
+                        self.warn(Some(id), format!("parameter `{name}` is an array or object in a header or path; typed as a string the caller formats"));
+                        v = json!({"type": "string"});
+                    }
                     *schema = to_schema(v);
                 }
             }
