@@ -513,3 +513,28 @@ fn array_headers_become_strings() {
     );
     assert_eq!(n.warnings.len(), 1);
 }
+
+#[test]
+fn nested_inline_types_get_checked_names() {
+    // typify would name `Column.text` `ColumnText`, which a component already is.
+    let spec = parse(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      \
+         operationId: op\n      responses:\n        '200': {description: x, content: \
+         {application/json: {schema: {$ref: '#/components/schemas/Column'}}}}\n\
+         components:\n  schemas:\n    Column:\n      type: object\n      properties:\n        \
+         text: {type: object, properties: {a: {type: string}}}\n        \
+         tags: {type: array, items: {type: string, enum: [x, y]}}\n        \
+         extra: {type: object, additionalProperties: {type: string}}\n    \
+         ColumnText: {type: object, properties: {b: {type: string}}}\n",
+    );
+    let n = normalize(&spec).unwrap();
+    let schemas = &n.spec.components.as_ref().unwrap().schemas;
+    let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["Column", "ColumnText", "ColumnText2", "ColumnTagsItem"]
+    );
+    let code = generate(&spec, &ClientOptions::default()).unwrap().code;
+    assert!(code.contains("pub struct ColumnText2 {"));
+    assert!(code.contains("pub extra: ::std::collections::HashMap<"));
+}

@@ -72,6 +72,10 @@
 //!   `…Error`, arrays keep their inline `Vec` and move their items, `…Item`): progenitor names
 //!   every inline response `{operationId}-response` whatever the status, so distinct inline
 //!   bodies collide, and our names are checked against existing components.
+//! - **Inline schemas nested in components move into components too** (`{Parent}{Property}`,
+//!   `…Item` for array items, `…Value` for map values; nullable ones stay inline): typify
+//!   names them the same way but does not check the names against the components, so
+//!   `Column.text` and a component `ColumnText` gave two Rust types with one name.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -189,6 +193,7 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
         let list = std::mem::take(&mut n.merged_errors).join(", ");
         n.warn(None, format!("error bodies that JSON cannot tell apart (same kind) were merged into one schema per operation, keeping every field: {list}"));
     }
+    n.hoist_nested();
     let resumable = find_resumable(&infos);
     spec.paths.paths = items
         .into_iter()
@@ -816,6 +821,62 @@ impl Normalizer {
         if !dropped.is_empty() {
             self.warn(Some(id), format!("error status {} has {what}, unlike the others; it surfaces as Error::UnexpectedResponse", dropped.join(", ")));
         }
+    }
+
+    /// Moves inline schemas nested in component properties (and array items, map values) that
+    /// typify would name (`{Parent}{Property}`) into components whose names are checked
+    /// against all others, so typify never invents a name that another component has.
+    fn hoist_nested(&mut self) {
+        let mut i = 0;
+        while i < self.schemas.len() {
+            let (name, mut schema) = match self.schemas.get_index(i) {
+                Some((k, v)) => (k.clone(), v.clone()),
+                None => break,
+            };
+            self.hoist_children(&mut schema, &rust_name(&name, true), 0);
+            self.schemas.insert(name, schema);
+            i += 1;
+        }
+    }
+
+    fn hoist_children(&mut self, schema: &mut Value, base: &str, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for (prop, child) in props.iter_mut() {
+                let child_base = format!("{base}{}", rust_name(prop, true));
+                self.hoist(child, &child_base, depth);
+            }
+        }
+        if let Some(items) = obj.get_mut("items") {
+            self.hoist(items, &format!("{base}Item"), depth);
+        }
+        if let Some(values @ Value::Object(_)) = obj.get_mut("additionalProperties") {
+            self.hoist(values, &format!("{base}Value"), depth);
+        }
+    }
+
+    /// Hoists `schema` as `{base}` when typify would name it. Nullable schemas stay inline:
+    /// a `$ref` cannot carry `nullable` in OpenAPI 3.0.
+    fn hoist(&mut self, schema: &mut Value, base: &str, depth: usize) {
+        // Only these make typify emit a named type; arrays, maps and free-form objects stay
+        // `Vec`/`HashMap`/`Map` inline, and only their contents are considered.
+        let named = ["properties", "enum", "oneOf", "anyOf", "allOf"]
+            .iter()
+            .any(|k| schema.get(*k).is_some());
+        let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+        if !named || nullable || schema.get("$ref").is_some() {
+            self.hoist_children(schema, base, depth + 1);
+            return;
+        }
+        let name = self.unique_name(base);
+        let moved = std::mem::replace(schema, json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") }));
+        // Appended: `hoist_nested` reaches it later and handles its own children.
+        self.schemas.insert(name, moved);
     }
 
     /// Leaves `schema` inline when progenitor would not need to name a type for it (a `$ref`,
