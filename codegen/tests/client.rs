@@ -152,22 +152,16 @@ fn resumable_pairs_come_from_the_spec() {
         .iter()
         .map(|p| (p.retrieve.as_str(), p.resume.as_str()))
         .collect();
-    assert_eq!(
-        found,
-        [
-            (
-                "retrieve_balances_for_a_link",
-                "complete_a_balances_request"
-            ),
-            ("complete_a_balances_request", "complete_a_balances_request"),
-            ("register_a_new_link", "resume_a_links_session"),
-            ("update_a_link_s_credentials", "resume_a_links_session"),
-        ][..]
-            .iter()
-            .copied()
-            .filter(|(a, b)| a != b)
-            .collect::<Vec<_>>()
-    );
+    // The PATCHes answer 428 too, but would resume themselves: they are not pairs.
+    let expected = [
+        (
+            "retrieve_balances_for_a_link",
+            "complete_a_balances_request",
+        ),
+        ("register_a_new_link", "resume_a_links_session"),
+        ("update_a_link_s_credentials", "resume_a_links_session"),
+    ];
+    assert_eq!(found, expected);
 }
 
 #[test]
