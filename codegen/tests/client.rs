@@ -392,6 +392,10 @@ fn belvo_published_spec_generates() {
 /// prove `ResumableOp` usable from generic code) and fails with cargo's output if it does not
 /// build warning-free under clippy.
 fn assert_builds(name: &str, code: &str) {
+    assert_builds_with(name, code, MFA_DRIVER);
+}
+
+fn assert_builds_with(name: &str, code: &str, extra: &str) {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target"))
@@ -399,7 +403,7 @@ fn assert_builds(name: &str, code: &str) {
     let dir = target.join(name);
     for (file, mut contents) in standalone_crate(name, "a test", "cargo test", code) {
         if file == "src/lib.rs" {
-            contents.push_str(MFA_DRIVER);
+            contents.push_str(extra);
         }
         let path = dir.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -531,4 +535,60 @@ fn nested_inline_types_get_checked_names() {
     let code = generate(&spec, &ClientOptions::default()).unwrap().code;
     assert!(code.contains("pub struct ColumnText2 {"));
     assert!(code.contains("pub extra: ::std::collections::HashMap<"));
+}
+
+/// How a runtime plugs in: an inner type on `Client` and a hand-written `ClientHooks` impl
+/// (auth in `pre`, retries in `exec`).
+const RUNTIME: &str = r#"
+mod runtime {
+    /// Configuration a runtime keeps on the client.
+    #[derive(Clone, Debug, Default)]
+    pub struct Inner {
+        pub retries: u32,
+    }
+}
+
+impl progenitor_client::ClientHooks<runtime::Inner> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &progenitor_client::OperationInfo,
+    ) -> Result<(), Error<E>> {
+        request.headers_mut().insert(
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::HeaderValue::from_static("Basic eDp5"),
+        );
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut attempt = 0;
+        loop {
+            let Some(retry) = request.try_clone() else {
+                return self.client.execute(request).await;
+            };
+            match self.client.execute(retry).await {
+                Ok(r) if r.status().is_server_error() && attempt < self.inner.retries => {}
+                other => return other,
+            }
+            attempt += 1;
+        }
+    }
+}
+"#;
+
+#[test]
+#[ignore = "slow: builds the fixture client with a runtime inner type and ClientHooks"]
+fn runtime_hooks_build() {
+    let opts = ClientOptions {
+        inner_type: Some("crate::runtime::Inner".into()),
+        hooks: codegen::client::Hooks::Expected,
+        ..ClientOptions::default()
+    };
+    let code = generate(&mini(), &opts).unwrap().code;
+    assert_builds_with("mini-runtime", &code, &format!("{MFA_DRIVER}{RUNTIME}"));
 }
