@@ -1,0 +1,554 @@
+//! Items added to progenitor's output, derived from the spec rather than kept by hand.
+//!
+//! - `SERVERS`: the server URLs the spec declares, in order, so a runtime can offer them as
+//!   environments without repeating them.
+//! - `resumable` (when [`ClientOptions::mfa_glue`](super::ClientOptions::mfa_glue)): the
+//!   multi-factor "retrieve, answered 428, resume with PATCH" pairs. It holds
+//!   - `RESUMABLE: &[Resumable]`, one entry per pair (operation ids, method, paths), and
+//!   - a trait `ResumableOp`, implemented for the *builder* of each retrieve operation, with
+//!     `retrieve(self)` (send the request as built) and `resume(client, body)` (send the
+//!     `PATCH`), plus associated types for their bodies, outputs and error bodies. A
+//!     handwritten MFA extension can then write one generic loop:
+//!     `R::retrieve(req)`, on a 428 `ErrorResponse` read the challenge from the error body
+//!     (`Serialize`), ask for the token, build `R::ResumeBody` from JSON (`Deserialize`),
+//!     `R::resume(client, body)`, and repeat while it answers 428.
+//!
+//! A pair is: an operation answering 428 at path `P` and the `PATCH` at `P` or, when `P` ends
+//! in a `{param}` segment, at its parent collection; a `PATCH` that needs no parameter besides
+//! its body is preferred, so `PUT /api/links/{id}/` resumes with `PATCH /api/links/`. The builder types, output and error types are read from progenitor's
+//! own output (the `send` and `body` signatures), never guessed from naming rules, so the
+//! glue cannot drift from what progenitor emitted; a pair it cannot read is left out of the
+//! trait with a warning.
+
+use std::collections::HashMap;
+
+use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::visit_mut::VisitMut;
+
+use super::normalize::{rust_name, OperationInfo};
+use super::{ClientOptions, Interface, Warning};
+
+/// An operation that may answer `428 Precondition Required` and the `PATCH` that resumes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResumablePair {
+    /// operationId of the operation that may answer 428.
+    pub retrieve: String,
+    /// Its HTTP method, upper case.
+    pub method: String,
+    /// Its path template.
+    pub path: String,
+    /// operationId of the resuming `PATCH`.
+    pub resume: String,
+    /// The path of the resuming `PATCH`.
+    pub resume_path: String,
+    /// Whether the `PATCH` needs parameters besides its body (then no trait impl is emitted).
+    pub resume_needs_params: bool,
+}
+
+/// Pairs every operation answering 428 with the `PATCH` on its path or its parent collection.
+pub(crate) fn find_resumable(ops: &[OperationInfo]) -> Vec<ResumablePair> {
+    let patches: HashMap<&str, &OperationInfo> = ops
+        .iter()
+        .filter(|o| o.method == "patch")
+        .map(|o| (o.path.as_str(), o))
+        .collect();
+    let mut pairs = Vec::new();
+    for op in ops.iter().filter(|o| o.answers_428) {
+        let same = patches.get(op.path.as_str()).copied();
+        let parent = parent_collection(&op.path).and_then(|p| patches.get(p.as_str()).copied());
+        let candidates: Vec<&OperationInfo> = [same, parent]
+            .into_iter()
+            .flatten()
+            .filter(|p| p.id != op.id)
+            .collect();
+        // A resume is sent with only a body (session, token, link): prefer a PATCH that needs
+        // nothing else.
+        let chosen = candidates
+            .iter()
+            .find(|p| !p.needs_params)
+            .or(candidates.first())
+            .copied();
+        if let Some(resume) = chosen {
+            pairs.push(ResumablePair {
+                retrieve: op.id.clone(),
+                method: op.method.to_uppercase(),
+                path: op.path.clone(),
+                resume: resume.id.clone(),
+                resume_path: resume.path.clone(),
+                resume_needs_params: resume.needs_params,
+            });
+        }
+    }
+    pairs
+}
+
+/// `/a/b/{id}/` → `/a/b/`; `None` when the last segment is not a template parameter.
+fn parent_collection(path: &str) -> Option<String> {
+    let trailing = path.ends_with('/');
+    let trimmed = path.trim_end_matches('/');
+    let (parent, last) = trimmed.rsplit_once('/')?;
+    if !(last.starts_with('{') && last.ends_with('}')) {
+        return None;
+    }
+    Some(if trailing {
+        format!("{parent}/")
+    } else {
+        parent.to_owned()
+    })
+}
+
+/// The items appended to progenitor's output.
+pub(crate) fn emit(
+    spec: &OpenAPI,
+    file: &syn::File,
+    pairs: &[ResumablePair],
+    opts: &ClientOptions,
+    warnings: &mut Vec<Warning>,
+) -> Vec<syn::Item> {
+    let servers: Vec<&str> = spec.servers.iter().map(|s| s.url.as_str()).collect();
+    let mut items = vec![syn::parse_quote! {
+        /// The server URLs the spec declares, in its order (the first is the default).
+        pub const SERVERS: &[&str] = &[#(#servers),*];
+    }];
+    if opts.mfa_glue {
+        items.push(resumable_module(file, pairs, opts, warnings));
+    }
+    items
+}
+
+/// The `resumable` module: the table of pairs, the trait and one impl per usable pair.
+fn resumable_module(
+    file: &syn::File,
+    pairs: &[ResumablePair],
+    opts: &ClientOptions,
+    warnings: &mut Vec<Warning>,
+) -> syn::Item {
+    let entries: Vec<TokenStream> = pairs
+        .iter()
+        .map(|p| {
+            let (retrieve, method, path, resume, resume_path) = (
+                rust_name(&p.retrieve, false),
+                &p.method,
+                &p.path,
+                rust_name(&p.resume, false),
+                &p.resume_path,
+            );
+            quote! {
+                Resumable {
+                    retrieve: #retrieve,
+                    method: #method,
+                    path: #path,
+                    resume: #resume,
+                    resume_path: #resume_path,
+                }
+            }
+        })
+        .collect();
+
+    let mut impls = Vec::new();
+    if opts.interface == Interface::Builder {
+        for (pair, entry) in pairs.iter().zip(&entries) {
+            match pair_impl(file, pair, entry) {
+                Ok(tokens) => impls.push(tokens),
+                Err(why) => warnings.push(Warning {
+                    operation: Some(pair.retrieve.clone()),
+                    message: format!(
+                        "no `ResumableOp` impl for the pair with `{}`: {why}",
+                        pair.resume
+                    ),
+                }),
+            }
+        }
+    } else if !pairs.is_empty() {
+        warnings.push(Warning {
+            operation: None,
+            message: "`ResumableOp` impls need the builder interface; only `RESUMABLE` is emitted"
+                .to_owned(),
+        });
+    }
+    let trait_def = (opts.interface == Interface::Builder).then(|| {
+        quote! {
+            /// A request that may be answered `428` with a multi-factor challenge, and how
+            /// to resume it. Implemented for the builder of each retrieve operation, so a
+            /// request is built as usual (`client.retrieve_balances().body(..)`) and then
+            /// driven by generic code.
+            pub trait ResumableOp: Sized + Send {
+                /// Which operations these are.
+                const PAIR: Resumable;
+                /// Success body of the retrieve.
+                type Output;
+                /// Error body of the retrieve (the 428 challenge is one of its shapes).
+                type Error: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
+                /// Request body of the resume; build it from JSON (`session`, `token`, …).
+                type ResumeBody: ::serde::de::DeserializeOwned + Send;
+                /// Success body of the resume.
+                type ResumeOutput;
+                /// Error body of the resume (it may answer 428 again).
+                type ResumeError: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
+                /// Sends the request as built.
+                fn retrieve(
+                    self,
+                ) -> impl ::std::future::Future<
+                    Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+                > + Send;
+                /// Sends the resuming `PATCH` with `body`.
+                fn resume(
+                    client: &Client,
+                    body: Self::ResumeBody,
+                ) -> impl ::std::future::Future<
+                    Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+                > + Send + '_;
+            }
+        }
+    });
+
+    syn::parse_quote! {
+        /// Operations that may answer `428 Precondition Required` (a multi-factor challenge)
+        /// and the `PATCH` that resumes each; found in the spec by the generator.
+        pub mod resumable {
+            #[allow(unused_imports)]
+            use super::{builder, types, ByteStream, Client, Error, ResponseValue};
+            #[allow(unused_imports)]
+            use super::prelude::*;
+
+            /// One retrieve/resume pair; operations are named by their Rust method names.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Resumable {
+                /// Method of the operation that may answer 428.
+                pub retrieve: &'static str,
+                /// Its HTTP method.
+                pub method: &'static str,
+                /// Its path template.
+                pub path: &'static str,
+                /// Method of the resuming `PATCH`.
+                pub resume: &'static str,
+                /// Path of the resuming `PATCH`.
+                pub resume_path: &'static str,
+            }
+
+            /// Every pair, in spec order.
+            pub const RESUMABLE: &[Resumable] = &[#(#entries),*];
+
+            #trait_def
+
+            #(#impls)*
+        }
+    }
+}
+
+/// The `ResumableOp` impl for one pair, with types read from progenitor's builders.
+fn pair_impl(
+    file: &syn::File,
+    pair: &ResumablePair,
+    entry: &TokenStream,
+) -> Result<TokenStream, String> {
+    if pair.resume_needs_params {
+        return Err("the resume needs parameters besides its body".to_owned());
+    }
+    let retrieve = Builder::find(file, &pair.retrieve)?;
+    let resume = Builder::find(file, &pair.resume)?;
+    let resume_body = resume
+        .body
+        .ok_or_else(|| "the resume takes no body".to_owned())?;
+    for (what, ty) in [("retrieve", &retrieve.error), ("resume", &resume.error)] {
+        if ty.to_token_stream().to_string().contains("ByteStream") {
+            return Err(format!("the {what} has no JSON error body"));
+        }
+    }
+    let (ty, output, error) = (&retrieve.ty, &retrieve.output, &retrieve.error);
+    let (resume_method, resume_output, resume_error) =
+        (&resume.method, &resume.output, &resume.error);
+    Ok(quote! {
+        impl<'a> ResumableOp for builder::#ty<'a> {
+            const PAIR: Resumable = #entry;
+            type Output = #output;
+            type Error = #error;
+            type ResumeBody = #resume_body;
+            type ResumeOutput = #resume_output;
+            type ResumeError = #resume_error;
+            fn retrieve(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+            > + Send {
+                builder::#ty::send(self)
+            }
+            fn resume(
+                client: &Client,
+                body: Self::ResumeBody,
+            ) -> impl ::std::future::Future<
+                Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+            > + Send + '_ {
+                client.#resume_method().body(body).send()
+            }
+        }
+    })
+}
+
+/// What progenitor emitted for one operation in builder style.
+struct Builder {
+    /// The `Client` method that starts the builder.
+    method: syn::Ident,
+    /// The builder struct in `mod builder`.
+    ty: syn::Ident,
+    /// `T` of `send`'s `Result<ResponseValue<T>, Error<E>>`.
+    output: syn::Type,
+    /// `E` of the same.
+    error: syn::Type,
+    /// `X` of `body<V: TryInto<X>>`, when the operation has a body.
+    body: Option<syn::Type>,
+}
+
+impl Builder {
+    fn find(file: &syn::File, operation_id: &str) -> Result<Self, String> {
+        let snake = rust_name(operation_id, false);
+        let candidates = [snake.clone(), format!("{snake}_")];
+        let (method, ty) = client_fns(file)
+            .find_map(|f| {
+                let name = f.sig.ident.to_string();
+                if !candidates.contains(&name) {
+                    return None;
+                }
+                let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+                    return None;
+                };
+                Some((f.sig.ident.clone(), last_ident(ret)?))
+            })
+            .ok_or_else(|| format!("no builder method `{snake}` found in the generated client"))?;
+        let fns: Vec<&syn::ImplItemFn> = builder_items(file)
+            .filter_map(|item| match item {
+                syn::Item::Impl(i)
+                    if i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(&ty) =>
+                {
+                    Some(i)
+                }
+                _ => None,
+            })
+            .flat_map(|i| i.items.iter())
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        let send = fns
+            .iter()
+            .find(|f| f.sig.ident == "send")
+            .ok_or_else(|| format!("builder `{ty}` has no `send`"))?;
+        let syn::ReturnType::Type(_, ret) = &send.sig.output else {
+            return Err(format!("`{ty}::send` returns nothing"));
+        };
+        let [ok, err] = generic_args(ret, "Result")
+            .ok_or_else(|| format!("`{ty}::send` does not return a Result"))?[..]
+        else {
+            return Err(format!("`{ty}::send` does not return a Result<_, _>"));
+        };
+        let output = generic_args(ok, "ResponseValue")
+            .and_then(|a| a.first().copied().cloned())
+            .ok_or_else(|| format!("`{ty}::send` does not return a ResponseValue"))?;
+        let error = generic_args(err, "Error")
+            .and_then(|a| a.first().copied().cloned())
+            .ok_or_else(|| format!("`{ty}::send` does not fail with an Error"))?;
+        let body = fns
+            .iter()
+            .find(|f| f.sig.ident == "body")
+            .and_then(|f| f.sig.generics.where_clause.as_ref())
+            .and_then(|w| {
+                w.predicates.iter().find_map(|p| match p {
+                    syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
+                        syn::TypeParamBound::Trait(tb) => {
+                            let seg = tb.path.segments.last()?;
+                            if seg.ident != "TryInto" {
+                                return None;
+                            }
+                            match &seg.arguments {
+                                syn::PathArguments::AngleBracketed(a) => {
+                                    a.args.iter().find_map(|g| match g {
+                                        syn::GenericArgument::Type(t) => Some(t.clone()),
+                                        _ => None,
+                                    })
+                                }
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }),
+                    _ => None,
+                })
+            });
+        Ok(Self {
+            method,
+            ty,
+            output,
+            error,
+            body,
+        })
+    }
+}
+
+/// Methods of `Client`, inherent or in the `Client{Tag}Ext` impls.
+fn client_fns(file: &syn::File) -> impl Iterator<Item = &syn::ImplItemFn> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) if last_ident(&i.self_ty).is_some_and(|id| id == "Client") => {
+                Some(i)
+            }
+            _ => None,
+        })
+        .flat_map(|i| i.items.iter())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+}
+
+/// Items of the generated `mod builder`.
+fn builder_items(file: &syn::File) -> impl Iterator<Item = &syn::Item> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items.iter())
+}
+
+fn last_ident(ty: &syn::Type) -> Option<syn::Ident> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+}
+
+/// The type arguments of `ty` when its last path segment is `name`.
+fn generic_args<'t>(ty: &'t syn::Type, name: &str) -> Option<Vec<&'t syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
+        return None;
+    };
+    Some(
+        a.args
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// Rewrites doc comments so that rustdoc neither compiles spec prose as doctests nor reads
+/// indented text as code: fenced blocks without a language (or marked `rust`) become `text`,
+/// and indentation outside fences is capped at three spaces.
+pub(crate) fn tame_docs(file: &mut syn::File) {
+    struct Docs;
+    impl VisitMut for Docs {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if !attr.path().is_ident("doc") {
+                return;
+            }
+            if let syn::Meta::NameValue(nv) = &mut attr.meta {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &mut nv.value
+                {
+                    let tamed = tame_doc(&s.value());
+                    if tamed != s.value() {
+                        *s = syn::LitStr::new(&tamed, s.span());
+                    }
+                }
+            }
+        }
+    }
+    Docs.visit_file_mut(file);
+}
+
+fn tame_doc(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut fence: Option<&str> = None;
+    for line in text.split('\n') {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                let lang = trimmed.trim_start_matches(m).trim();
+                if is_rust_lang(lang) {
+                    out.push(format!("{m}text"));
+                } else {
+                    out.push(trimmed.to_owned());
+                }
+            }
+            (Some(open), Some(m)) if m == open => {
+                fence = None;
+                out.push(trimmed.to_owned());
+            }
+            (Some(_), _) => out.push(line.to_owned()),
+            (None, None) => {
+                let indent = line.len() - trimmed.len();
+                let keep = indent.min(3);
+                out.push(format!("{}{trimmed}", " ".repeat(keep)));
+            }
+        }
+    }
+    if let Some(open) = fence {
+        // An unclosed fence would swallow the rest of the item's docs.
+        out.push(open.to_owned());
+    }
+    out.join("\n")
+}
+
+/// Whether rustdoc would compile a fence with this info string as a doctest.
+fn is_rust_lang(info: &str) -> bool {
+    let mut tokens = info
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty());
+    !info.contains("ignore")
+        && tokens.all(|t| {
+            matches!(
+                t,
+                "rust"
+                    | "ignore"
+                    | "should_panic"
+                    | "no_run"
+                    | "compile_fail"
+                    | "test_harness"
+                    | "standalone_crate"
+            ) || t.starts_with("edition")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_lose_doctests_and_indented_code() {
+        let doc = "Intro\n\n```\nlet x = 1;\n```\n\n    indented\n```json\n{ }\n```";
+        assert_eq!(
+            tame_doc(doc),
+            "Intro\n\n```text\nlet x = 1;\n```\n\n   indented\n```json\n{ }\n```"
+        );
+        assert_eq!(tame_doc("```\nopen"), "```text\nopen\n```");
+    }
+
+    #[test]
+    fn parent_collection_of_item_paths() {
+        assert_eq!(
+            parent_collection("/api/links/{id}/").as_deref(),
+            Some("/api/links/")
+        );
+        assert_eq!(
+            parent_collection("/api/links/{id}").as_deref(),
+            Some("/api/links")
+        );
+        assert_eq!(parent_collection("/api/links/"), None);
+    }
+}

@@ -1,0 +1,1569 @@
+//! Rewrites a copy of a faithful OpenAPI 3.0 document into the subset progenitor 0.15 accepts.
+//!
+//! progenitor returns an error, or panics, on shapes that real specs contain; each rule below
+//! removes one such shape while keeping what a caller can observe as close to the API as the
+//! generator allows. Every change that a caller could notice is recorded as a [`Warning`].
+//!
+//! Document level:
+//! - **OpenAPI 3.1 (or anything but 3.0.x) is an error**: progenitor and typify read 3.0 only,
+//!   and 3.1 schemas (type arrays, `const`, …) would be misread rather than rejected.
+//! - **Schema component names that collide once in PascalCase** (`foo_bar`, `FooBar`) are
+//!   renamed `FooBar2`…, refs rewritten: typify would emit two Rust types with one name.
+//! - **Dangling or external schema `$ref`s become `{}`** (any JSON value), with a warning:
+//!   typify panics on a ref it cannot resolve.
+//! - **`$ref` path items are dropped** (warning): progenitor `unwrap`s them as inline items.
+//!   Paths not starting with `/` get one; paths with malformed `{…}` templates are dropped.
+//! - **Parameter, request-body and response `$ref`s are inlined** and path-level parameters are
+//!   copied into each operation, so every rule below sees one operation at a time.
+//!
+//! - **Schemas are tidied for typify**, which hits `todo!()` on shapes JSON Schema allows: a
+//!   schema without `type` but with type-specific keywords gets the type they imply (`format:
+//!   int64` → integer, `items` → array, `properties` → object, `pattern` → string); `format`
+//!   is removed from objects, arrays and booleans. No accepted value changes.
+//! - **Validation keywords are removed** (`pattern`, length, range and item-count bounds,
+//!   `uniqueItems`): typify turns them into validating newtypes, so one response field that
+//!   breaks a documented bound would make the whole response fail to parse; the server is the
+//!   one that validates. Closed `enum`s are kept: they are a statement of the spec.
+//!
+//! Operations:
+//! - **Missing operationIds are derived** from method and path (`get_api_links_id`);
+//!   **duplicates** (compared as the Rust method name progenitor derives, so `getUser` and
+//!   `get_user` collide) get `_2`, `_3`…; ids that would shadow `Client`'s own methods
+//!   (`new`, `client`, `pre`, `exec`…) get `_operation`. progenitor needs unique method names.
+//! - **Path template params without a declaration are added** as required string path params
+//!   (progenitor panics: "missing path name mapping"); declared path params absent from the
+//!   template are dropped; path params are made `required` (progenitor asserts it) and
+//!   `simple`-style.
+//! - **Cookie params are dropped** and **query params of style `deepObject`, `spaceDelimited`
+//!   or `pipeDelimited` are dropped** (warnings): progenitor rejects them. Params given by
+//!   `content` get that content's schema. `Accept`, `Content-Type` and `Authorization` header
+//!   params are dropped: progenitor sets the first two itself, auth belongs to the runtime.
+//!   Params whose Rust names collide (`page-size`, `page_size`, or `body`/`client`, which the
+//!   builders use) keep the first and drop the rest. Header and path params typed as arrays or
+//!   objects become strings: progenitor formats them with `to_string()`, which those lack.
+//! - **Request bodies keep one media type**: `application/json` (also `application/*+json`,
+//!   rewritten to `application/json`), else `application/x-www-form-urlencoded`, else
+//!   `application/octet-stream` (schema forced to binary string), else `text/plain`. Others
+//!   (`multipart/form-data`, XML, …) are dropped with a warning: progenitor panics on two media
+//!   types and errors on unknown ones. A JSON body without schema gets `{}`.
+//! - **Responses**: a JSON-ish media type (`application/json`, `*/*+json`, `text/json`) becomes
+//!   the only content, as `application/json`, with `{}` when it had no schema (progenitor hits
+//!   a `todo!()` otherwise). 1xx and 3xx responses are dropped (reqwest follows redirects;
+//!   progenitor would treat 101 as a websocket upgrade).
+//! - **`default` becomes `4XX` and `5XX`** (unless those exist): progenitor counts `default`
+//!   both as success and as error, which breaks the one-type-per-side rule below.
+//! - **One success type**: progenitor asserts at most one type over all 2xx responses. The
+//!   lowest 2xx with a JSON body wins; other 2xx with the same schema are kept, the rest are
+//!   dropped with a warning (such a reply then surfaces as `Error::UnexpectedResponse`, which
+//!   still carries the whole `reqwest::Response`). Without any JSON body but with some other
+//!   body, all 2xx become raw byte streams (a bodiless one is an empty stream).
+//! - **One error type**: all 4xx/5xx JSON bodies of an operation are combined. Identical
+//!   schemas stay as they are; schemas that JSON tells apart by kind (one array, one object, …)
+//!   become a component `{OperationId}Error` = `oneOf` of them, which typify emits as an
+//!   untagged enum that cannot pick the wrong variant. Schemas of the *same* kind (two object
+//!   shapes, two arrays) cannot be told apart by serde's untagged enums (response fields are
+//!   optional, so any object matches any object shape); they are merged into one schema with
+//!   the union of their properties, so no field of any of them is lost (a merge of up to three
+//!   named components is itself a shared component, e.g. `ErrorOrMfaTokenRequired`, so the
+//!   operations that merge the same bodies share one type). Error responses
+//!   without a JSON body are dropped when others have one: they surface as
+//!   `Error::UnexpectedResponse` with status and body intact.
+//! - **Inline body schemas move into components** (`{OperationId}Body`, `…Response`,
+//!   `…Error`, arrays keep their inline `Vec` and move their items, `…Item`): progenitor names
+//!   every inline response `{operationId}-response` whatever the status, so distinct inline
+//!   bodies collide, and our names are checked against existing components.
+//! - **Inline schemas nested in components move into components too** (`{Parent}{Property}`,
+//!   `…Item` for array items, `…Value` for map values; nullable ones stay inline): typify
+//!   names them the same way but does not check the names against the components, so
+//!   `Column.text` and a component `ColumnText` gave two Rust types with one name.
+
+use std::collections::{BTreeMap, HashSet};
+
+use heck::{ToPascalCase, ToSnakeCase};
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
+    PathStyle, QueryStyle, ReferenceOr, RequestBody, Response, Schema, StatusCode,
+};
+use serde_json::{json, Value};
+
+use super::glue::{find_resumable, ResumablePair};
+use super::{ClientError, Warning};
+
+/// Stand-in operation name for failures located in the component schemas.
+pub(crate) const COMPONENTS: &str = "(components)";
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Names progenitor's generated code uses on `Client` itself (inherent or through the
+/// `ClientInfo`/`ClientHooks` traits it calls as methods); an operation method of the same
+/// name would shadow them.
+const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "new_with_client",
+    "baseurl",
+    "client",
+    "api_version",
+    "inner",
+    "pre",
+    "post",
+    "exec",
+];
+
+/// The normalised copy of a spec, what was changed, and the MFA pairs found in it.
+#[derive(Clone, Debug)]
+pub struct Normalized {
+    /// The document progenitor will read.
+    pub spec: OpenAPI,
+    /// What changed, in document order.
+    pub warnings: Vec<Warning>,
+    /// Operations answering 428 and the `PATCH` that resumes each.
+    pub resumable: Vec<ResumablePair>,
+}
+
+/// Normalises a copy of `spec` for progenitor; see the module documentation for the rules.
+pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
+    if !spec.openapi.trim().starts_with("3.0.") {
+        return Err(ClientError::UnsupportedVersion(spec.openapi.clone()));
+    }
+    let mut spec = spec.clone();
+    let mut n = Normalizer::default();
+    n.schema_components(&mut spec);
+    let components = spec.components.clone().unwrap_or_default();
+
+    // Pass 1: usable paths and final operation ids (component names derive from the ids).
+    let mut items: IndexMap<String, PathItem> = IndexMap::new();
+    let mut method_names = MethodNames::default();
+    for (raw, item) in std::mem::take(&mut spec.paths.paths) {
+        let ReferenceOr::Item(mut item) = item else {
+            n.warn(
+                None,
+                format!("path `{raw}` is a $ref, which progenitor cannot read; dropped"),
+            );
+            continue;
+        };
+        let path = if raw.starts_with('/') {
+            raw.clone()
+        } else {
+            format!("/{raw}")
+        };
+        if template_names(&path).is_none() {
+            n.warn(
+                None,
+                format!("path `{raw}` has a malformed `{{…}}` template; dropped"),
+            );
+            continue;
+        }
+        if items.contains_key(&path) {
+            n.warn(None, format!("path `{raw}` duplicates `{path}`; dropped"));
+            continue;
+        }
+        for (method, op) in operations_mut(&mut item) {
+            n.operation_id(op, method, &path, &mut method_names);
+        }
+        items.insert(path, item);
+    }
+
+    // Pass 2: each operation on its own.
+    let mut infos = Vec::new();
+    for (path, item) in &mut items {
+        let template = template_names(path).unwrap_or_default();
+        let shared = std::mem::take(&mut item.parameters);
+        for (method, op) in operations_mut(item) {
+            let id = op.operation_id.clone().unwrap_or_default();
+            let answers_428 = op.responses.responses.contains_key(&StatusCode::Code(428));
+            n.request_body(op, &id, &components);
+            n.parameters(op, &id, &shared, &template, &components);
+            n.responses(op, &id, &components);
+            let needs_params = op.parameters.iter().any(|p| match p {
+                ReferenceOr::Item(p) => p.parameter_data_ref().required,
+                ReferenceOr::Reference { .. } => true,
+            });
+            infos.push(OperationInfo {
+                id,
+                method,
+                path: path.clone(),
+                answers_428,
+                needs_params,
+            });
+        }
+    }
+
+    if !n.merged_errors.is_empty() {
+        let list = std::mem::take(&mut n.merged_errors).join(", ");
+        n.warn(None, format!("error bodies that JSON cannot tell apart (same kind) were merged into one schema per operation, keeping every field: {list}"));
+    }
+    n.hoist_nested();
+    let resumable = find_resumable(&infos);
+    spec.paths.paths = items
+        .into_iter()
+        .map(|(p, i)| (p, ReferenceOr::Item(i)))
+        .collect();
+    let schemas = std::mem::take(&mut n.schemas)
+        .into_iter()
+        .map(|(k, v)| (k, to_schema(v)))
+        .collect();
+    spec.components.get_or_insert_with(Default::default).schemas = schemas;
+    Ok(Normalized {
+        spec,
+        warnings: n.warnings,
+        resumable,
+    })
+}
+
+/// What [`find_resumable`] needs to know of an operation after normalisation.
+pub(crate) struct OperationInfo {
+    pub id: String,
+    pub method: &'static str,
+    pub path: String,
+    /// The original document lists a 428 response.
+    pub answers_428: bool,
+    /// Some parameter must be given (a path parameter, a required query or header).
+    pub needs_params: bool,
+}
+
+/// Rust names already given to operations: progenitor's method (snake) and builder (Pascal).
+#[derive(Default)]
+struct MethodNames {
+    snake: HashSet<String>,
+    pascal: HashSet<String>,
+}
+
+impl MethodNames {
+    fn is_free(&self, id: &str) -> bool {
+        !self.snake.contains(&rust_name(id, false)) && !self.pascal.contains(&rust_name(id, true))
+    }
+    fn take(&mut self, id: &str) {
+        self.snake.insert(rust_name(id, false));
+        self.pascal.insert(rust_name(id, true));
+    }
+}
+
+#[derive(Default)]
+struct Normalizer {
+    warnings: Vec<Warning>,
+    /// The component schemas as JSON, with the ones moved out of operations appended.
+    schemas: IndexMap<String, Value>,
+    /// PascalCase keys of every schema name in use.
+    taken: HashSet<String>,
+    /// Operations whose error bodies were merged, with their statuses (one warning for all).
+    merged_errors: Vec<String>,
+    /// Shared merged schemas: their JSON text → component name.
+    shared: std::collections::HashMap<String, String>,
+}
+
+/// The kind of JSON value a schema accepts, as far as an untagged enum can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Boolean,
+    Unknown,
+}
+
+/// A response status as progenitor orders them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Code(u16),
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    fn order(self) -> u32 {
+        match self {
+            Status::Code(c) => u32::from(c),
+            Status::Range(r) => u32::from(r) * 100,
+            Status::Default => 1000,
+        }
+    }
+    fn is_success(self) -> bool {
+        matches!(self, Status::Code(200..=299) | Status::Range(2))
+    }
+    fn is_error(self) -> bool {
+        matches!(self, Status::Code(400..=599) | Status::Range(4..=5))
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(c) => write!(f, "{c}"),
+            Status::Range(r) => write!(f, "{r}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// What a response carries once its content is normalised.
+#[derive(Clone, Debug)]
+enum Body {
+    Json(Value),
+    Raw,
+    None,
+}
+
+impl Normalizer {
+    fn warn(&mut self, operation: Option<&str>, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            operation: operation.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+
+    /// Renames component schemas whose Rust names collide and replaces schema refs that point
+    /// nowhere by `{}`; leaves the component schemas in `self.schemas` as JSON.
+    fn schema_components(&mut self, spec: &mut OpenAPI) {
+        let comps = spec.components.get_or_insert_with(Default::default);
+        let names: Vec<String> = comps.schemas.keys().cloned().collect();
+        let mut renames = BTreeMap::new();
+        for name in &names {
+            let key = rust_name(name, true);
+            if self.taken.insert(key) {
+                continue;
+            }
+            let new = self.unique_name(name);
+            self.warn(
+                None,
+                format!("schema `{name}` has the same Rust name as another; renamed `{new}`"),
+            );
+            renames.insert(name.clone(), new);
+        }
+        let known: HashSet<String> = names.iter().cloned().collect();
+        let Ok(mut doc) = serde_json::to_value(&*spec) else {
+            return;
+        };
+        let mut dangling = Vec::new();
+        fix_refs(&mut doc, Ctx::Other, &renames, &known, &mut dangling);
+        dangling.sort();
+        dangling.dedup();
+        for r in dangling {
+            self.warn(
+                None,
+                format!("schema $ref `{r}` does not resolve; replaced by `{{}}` (any JSON)"),
+            );
+        }
+        if let Ok(fixed) = serde_json::from_value::<OpenAPI>(doc) {
+            *spec = fixed;
+        }
+        let comps = spec.components.get_or_insert_with(Default::default);
+        let schemas: Vec<(String, Value)> = comps
+            .schemas
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(v).unwrap_or_else(|_| json!({})),
+                )
+            })
+            .collect();
+        for (name, mut v) in schemas {
+            let name = renames.get(&name).cloned().unwrap_or(name);
+            self.tidy(&mut v, None, &format!("schema `{name}`"));
+            self.schemas.insert(name, v);
+        }
+    }
+
+    /// [`tidy_schema`], with its notes turned into warnings about `what`.
+    fn tidy(&mut self, schema: &mut Value, operation: Option<&str>, what: &str) {
+        let mut notes = Vec::new();
+        tidy_schema(schema, 0, &mut notes);
+        for note in notes {
+            self.warn(operation, format!("{what}: {note}"));
+        }
+    }
+
+    /// A schema name derived from `base` whose Rust name is not yet in use, now taken.
+    fn unique_name(&mut self, base: &str) -> String {
+        let base = rust_name(base, true);
+        let mut name = base.clone();
+        let mut k = 2;
+        while self.taken.contains(&rust_name(&name, true)) {
+            name = format!("{base}{k}");
+            k += 1;
+        }
+        self.taken.insert(rust_name(&name, true));
+        name
+    }
+
+    fn operation_id(
+        &mut self,
+        op: &mut Operation,
+        method: &str,
+        path: &str,
+        names: &mut MethodNames,
+    ) {
+        let label = format!("{} {path}", method.to_uppercase());
+        let base = match op.operation_id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() && rust_name(id, false) != "x" => id.to_owned(),
+            _ => {
+                let derived = rust_name(&format!("{method} {path}"), false);
+                self.warn(
+                    Some(&derived),
+                    format!("{label} has no operationId; named `{derived}`"),
+                );
+                derived
+            }
+        };
+        let mut id = base.clone();
+        if RESERVED_METHODS.contains(&rust_name(&id, false).as_str()) {
+            id = format!("{base}_operation");
+            self.warn(
+                Some(&id),
+                format!("operationId `{base}` would shadow a method of `Client`; renamed"),
+            );
+        }
+        let stem = id.clone();
+        let mut k = 2;
+        while !names.is_free(&id) {
+            id = format!("{stem}_{k}");
+            k += 1;
+        }
+        if id != stem {
+            self.warn(
+                Some(&id),
+                format!("operationId `{stem}` of {label} is used by another operation; renamed"),
+            );
+        }
+        names.take(&id);
+        op.operation_id = Some(id);
+    }
+
+    fn parameters(
+        &mut self,
+        op: &mut Operation,
+        id: &str,
+        shared: &[ReferenceOr<Parameter>],
+        template: &[String],
+        components: &openapiv3::Components,
+    ) {
+        let mut params: Vec<Parameter> = Vec::new();
+        for p in shared.iter().chain(&op.parameters) {
+            match resolve_parameter(p, components, 0) {
+                Some(p) => {
+                    // An operation-level parameter overrides a path-level one (same key).
+                    let key = param_key(&p);
+                    params.retain(|q| param_key(q) != key);
+                    params.push(p);
+                }
+                None => self.warn(Some(id), "a parameter $ref does not resolve; dropped"),
+            }
+        }
+
+        let mut kept = Vec::new();
+        for mut p in params {
+            let name = p.parameter_data_ref().name.clone();
+            let keep = match &mut p {
+                Parameter::Cookie { .. } => {
+                    self.warn(
+                        Some(id),
+                        format!(
+                            "cookie parameter `{name}` dropped (progenitor has no cookie support)"
+                        ),
+                    );
+                    false
+                }
+                Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
+                    self.warn(Some(id), format!("query parameter `{name}` has style {style:?}, which progenitor rejects; dropped"));
+                    false
+                }
+                Parameter::Header { .. }
+                    if ["accept", "content-type", "authorization"]
+                        .contains(&name.to_ascii_lowercase().as_str()) =>
+                {
+                    self.warn(Some(id), format!("header parameter `{name}` dropped: the client sets it (Accept, Content-Type) or the runtime does (Authorization)"));
+                    false
+                }
+                Parameter::Path {
+                    parameter_data,
+                    style,
+                } => {
+                    if template.contains(&name) {
+                        parameter_data.required = true;
+                        if !matches!(style, PathStyle::Simple) {
+                            self.warn(
+                                Some(id),
+                                format!(
+                                    "path parameter `{name}` has style {style:?}; sent as simple"
+                                ),
+                            );
+                            *style = PathStyle::Simple;
+                        }
+                        true
+                    } else {
+                        self.warn(
+                            Some(id),
+                            format!("path parameter `{name}` is not in the path template; dropped"),
+                        );
+                        false
+                    }
+                }
+                _ => true,
+            };
+            if !keep {
+                continue;
+            }
+            let data = parameter_data_mut(&mut p);
+            if let ParameterSchemaOrContent::Content(content) = &data.format {
+                let schema = content
+                    .values()
+                    .find_map(|m| m.schema.clone())
+                    .unwrap_or_else(|| {
+                        ReferenceOr::Item(to_schema_item(json!({"type": "string"})))
+                    });
+                self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
+                data.format = ParameterSchemaOrContent::Schema(schema);
+            }
+            let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
+            let data = parameter_data_mut(&mut p);
+            if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
+                if let Ok(mut v) = serde_json::to_value(&*schema) {
+                    self.tidy(&mut v, Some(id), &format!("parameter `{name}`"));
+                    // progenitor writes header and path values with `to_string()`, which
+                    // arrays and objects lack.
+                    if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
+                        self.warn(Some(id), format!("parameter `{name}` is an array or object in a header or path; typed as a string the caller formats"));
+                        v = json!({"type": "string"});
+                    }
+                    *schema = to_schema(v);
+                }
+            }
+            kept.push(p);
+        }
+
+        for name in template {
+            let declared = kept
+                .iter()
+                .any(|p| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name));
+            if !declared {
+                self.warn(
+                    Some(id),
+                    format!("path parameter `{name}` is not declared; added as a string"),
+                );
+                kept.push(Parameter::Path {
+                    parameter_data: ParameterData {
+                        name: name.clone(),
+                        description: None,
+                        required: true,
+                        deprecated: None,
+                        format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(
+                            to_schema_item(json!({"type": "string"})),
+                        )),
+                        example: None,
+                        examples: IndexMap::new(),
+                        explode: None,
+                        extensions: IndexMap::new(),
+                    },
+                    style: PathStyle::Simple,
+                });
+            }
+        }
+
+        // progenitor turns each name into a Rust identifier; the builders also have `client`
+        // and (with a request body) `body` fields.
+        let mut seen: HashSet<String> = HashSet::from(["client".to_owned()]);
+        if op.request_body.is_some() {
+            seen.insert("body".to_owned());
+        }
+        let mut unique = Vec::new();
+        for p in kept {
+            let name = &p.parameter_data_ref().name;
+            if seen.insert(rust_name(name, false)) {
+                unique.push(ReferenceOr::Item(p));
+            } else {
+                self.warn(
+                    Some(id),
+                    format!(
+                        "parameter `{name}` has the same Rust name as another parameter; dropped"
+                    ),
+                );
+            }
+        }
+        op.parameters = unique;
+    }
+
+    fn request_body(&mut self, op: &mut Operation, id: &str, components: &openapiv3::Components) {
+        let Some(body) = op.request_body.take() else {
+            return;
+        };
+        let Some(mut body) = resolve_request_body(&body, components, 0) else {
+            self.warn(
+                Some(id),
+                "the request body $ref does not resolve; the operation has no body",
+            );
+            return;
+        };
+        if body.content.is_empty() {
+            return;
+        }
+        let chosen = body
+            .content
+            .iter()
+            .filter_map(|(mt, m)| body_rank(mt).map(|rank| (rank, mt.clone(), m.clone())))
+            .min_by_key(|(rank, _, _)| *rank);
+        let Some((rank, chosen_type, mut media)) = chosen else {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.warn(Some(id), format!("request body type {} is not supported by progenitor; the operation is generated without a body", types.join(", ")));
+            return;
+        };
+        if body.content.len() > 1 {
+            let others: Vec<&str> = body
+                .content
+                .keys()
+                .filter(|k| **k != chosen_type)
+                .map(String::as_str)
+                .collect();
+            self.warn(
+                Some(id),
+                format!(
+                    "the request body is also accepted as {}; the client sends {chosen_type} only",
+                    others.join(", ")
+                ),
+            );
+        }
+        media.encoding.clear();
+        let (key, schema) = match rank {
+            0 | 1 => {
+                let mut schema = media
+                    .schema
+                    .as_ref()
+                    .and_then(|s| serde_json::to_value(s).ok())
+                    .unwrap_or_else(|| json!({}));
+                self.tidy(&mut schema, Some(id), "request body");
+                let key = if rank == 0 {
+                    "application/json"
+                } else {
+                    "application/x-www-form-urlencoded"
+                };
+                (key, self.extract(schema, &format!("{id}Body")))
+            }
+            2 => (
+                "application/octet-stream",
+                json!({"type": "string", "format": "binary"}),
+            ),
+            _ => ("text/plain", json!({"type": "string"})),
+        };
+        media.schema = Some(to_schema(schema));
+        body.content = IndexMap::from([(key.to_owned(), media)]);
+        op.request_body = Some(ReferenceOr::Item(body));
+    }
+
+    fn responses(&mut self, op: &mut Operation, id: &str, components: &openapiv3::Components) {
+        let mut entries: Vec<(Status, Response, Body)> = Vec::new();
+        let default = op.responses.default.take().map(|r| (Status::Default, r));
+        let listed = std::mem::take(&mut op.responses.responses)
+            .into_iter()
+            .map(|(code, r)| {
+                let status = match code {
+                    StatusCode::Code(c) => Status::Code(c),
+                    StatusCode::Range(r) => Status::Range(r),
+                };
+                (status, r)
+            });
+        for (status, r) in default.into_iter().chain(listed) {
+            let Some(mut response) = resolve_response(&r, components, 0) else {
+                self.warn(
+                    Some(id),
+                    format!("the {status} response $ref does not resolve; dropped"),
+                );
+                continue;
+            };
+            // 1xx/3xx: reqwest follows redirects and progenitor reads 101 as an upgrade.
+            if matches!(status, Status::Code(100..=199 | 300..=399) | Status::Range(1 | 3)) {
+                continue;
+            }
+            let mut notes = Vec::new();
+            let body = normalize_content(&mut response, &mut notes);
+            for note in notes {
+                self.warn(Some(id), format!("{status} response: {note}"));
+            }
+            entries.push((status, response, body));
+        }
+
+        // `default` counts as both success and error in progenitor: keep it as errors only.
+        if let Some(pos) = entries.iter().position(|(s, _, _)| *s == Status::Default) {
+            let (_, response, body) = entries.remove(pos);
+            for range in [4, 5] {
+                let covered = entries.iter().any(|(s, _, _)| *s == Status::Range(range));
+                if !covered {
+                    entries.push((Status::Range(range), response.clone(), body.clone()));
+                }
+            }
+        }
+
+        self.success(&mut entries, id);
+        self.errors(&mut entries, id);
+
+        entries.sort_by_key(|(s, _, _)| s.order());
+        for (status, response, _) in entries {
+            let code = match status {
+                Status::Code(c) => StatusCode::Code(c),
+                Status::Range(r) => StatusCode::Range(r),
+                Status::Default => continue,
+            };
+            op.responses
+                .responses
+                .insert(code, ReferenceOr::Item(response));
+        }
+    }
+
+    /// Keeps one success type (see the module documentation).
+    fn success(&mut self, entries: &mut Vec<(Status, Response, Body)>, id: &str) {
+        let chosen = entries
+            .iter()
+            .filter(|(s, _, b)| s.is_success() && matches!(b, Body::Json(_)))
+            .min_by_key(|(s, _, _)| s.order())
+            .map(|(s, _, b)| (*s, b.clone()));
+        match chosen {
+            Some((chosen_status, Body::Json(chosen))) => {
+                let mut dropped = Vec::new();
+                entries.retain(|(s, _, b)| {
+                    let same = matches!(b, Body::Json(v) if *v == chosen);
+                    if s.is_success() && !same {
+                        dropped.push(format!("{s} ({})", describe(b)));
+                        return false;
+                    }
+                    true
+                });
+                if !dropped.is_empty() {
+                    self.warn(Some(id), format!("one success type per operation: keeps the {chosen_status} body, drops {}; such replies surface as Error::UnexpectedResponse", dropped.join(", ")));
+                }
+                let schema = self.extract(chosen, &format!("{id}Response"));
+                for (s, r, _) in entries.iter_mut() {
+                    if s.is_success() {
+                        set_json(r, &schema);
+                    }
+                }
+            }
+            _ => {
+                let any_raw = entries
+                    .iter()
+                    .any(|(s, _, b)| s.is_success() && matches!(b, Body::Raw));
+                if any_raw {
+                    // A bodiless reply read as a stream is just an empty stream.
+                    for (s, r, b) in entries.iter_mut() {
+                        if s.is_success() && matches!(b, Body::None) {
+                            r.content.insert(
+                                "application/octet-stream".to_owned(),
+                                MediaType::default(),
+                            );
+                            *b = Body::Raw;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Points every error status at one schema (see the module documentation).
+    fn errors(&mut self, entries: &mut Vec<(Status, Response, Body)>, id: &str) {
+        let mut distinct: Vec<Value> = Vec::new();
+        let mut json_statuses = Vec::new();
+        for (s, _, b) in entries.iter() {
+            if let (true, Body::Json(v)) = (s.is_error(), b) {
+                json_statuses.push(s.to_string());
+                if !distinct.contains(v) {
+                    distinct.push(v.clone());
+                }
+            }
+        }
+        if distinct.is_empty() {
+            // No typed errors: progenitor still needs one kind, so keep the bodiless ones
+            // when both raw and bodiless errors exist.
+            let raw = entries
+                .iter()
+                .any(|(s, _, b)| s.is_error() && matches!(b, Body::Raw));
+            let none = entries
+                .iter()
+                .any(|(s, _, b)| s.is_error() && matches!(b, Body::None));
+            if raw && none {
+                self.drop_errors(entries, id, |b| matches!(b, Body::Raw), "a non-JSON body");
+            }
+            return;
+        }
+        self.drop_errors(entries, id, |b| !matches!(b, Body::Json(_)), "no JSON body");
+
+        let schema = if distinct.len() == 1 {
+            distinct.remove(0)
+        } else {
+            let (combined, merged) = self.union(distinct, 0);
+            if merged {
+                self.merged_errors
+                    .push(format!("{id} ({})", json_statuses.join(", ")));
+            }
+            combined
+        };
+        let schema = self.extract(schema, &format!("{id}Error"));
+        for (s, r, _) in entries.iter_mut() {
+            if s.is_error() {
+                set_json(r, &schema);
+            }
+        }
+    }
+
+    fn drop_errors(
+        &mut self,
+        entries: &mut Vec<(Status, Response, Body)>,
+        id: &str,
+        drop: impl Fn(&Body) -> bool,
+        what: &str,
+    ) {
+        let mut dropped = Vec::new();
+        entries.retain(|(s, _, b)| {
+            if s.is_error() && drop(b) {
+                dropped.push(s.to_string());
+                return false;
+            }
+            true
+        });
+        if !dropped.is_empty() {
+            self.warn(Some(id), format!("error status {} has {what}, unlike the others; it surfaces as Error::UnexpectedResponse", dropped.join(", ")));
+        }
+    }
+
+    /// Moves inline schemas nested in component properties (and array items, map values) that
+    /// typify would name (`{Parent}{Property}`) into components whose names are checked
+    /// against all others, so typify never invents a name that another component has.
+    fn hoist_nested(&mut self) {
+        let mut i = 0;
+        while i < self.schemas.len() {
+            let (name, mut schema) = match self.schemas.get_index(i) {
+                Some((k, v)) => (k.clone(), v.clone()),
+                None => break,
+            };
+            self.hoist_children(&mut schema, &rust_name(&name, true), 0);
+            self.schemas.insert(name, schema);
+            i += 1;
+        }
+    }
+
+    fn hoist_children(&mut self, schema: &mut Value, base: &str, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for (prop, child) in props.iter_mut() {
+                let child_base = format!("{base}{}", rust_name(prop, true));
+                self.hoist(child, &child_base, depth);
+            }
+        }
+        if let Some(items) = obj.get_mut("items") {
+            self.hoist(items, &format!("{base}Item"), depth);
+        }
+        if let Some(values @ Value::Object(_)) = obj.get_mut("additionalProperties") {
+            self.hoist(values, &format!("{base}Value"), depth);
+        }
+    }
+
+    /// Hoists `schema` as `{base}` when typify would name it. Nullable schemas stay inline:
+    /// a `$ref` cannot carry `nullable` in OpenAPI 3.0.
+    fn hoist(&mut self, schema: &mut Value, base: &str, depth: usize) {
+        // Only these make typify emit a named type; arrays, maps and free-form objects stay
+        // `Vec`/`HashMap`/`Map` inline, and only their contents are considered.
+        let named = ["properties", "enum", "oneOf", "anyOf", "allOf"]
+            .iter()
+            .any(|k| schema.get(*k).is_some());
+        let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+        if !named || nullable || schema.get("$ref").is_some() {
+            self.hoist_children(schema, base, depth + 1);
+            return;
+        }
+        let name = self.unique_name(base);
+        let moved = std::mem::replace(schema, json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") }));
+        // Appended: `hoist_nested` reaches it later and handles its own children.
+        self.schemas.insert(name, moved);
+    }
+
+    /// Leaves `schema` inline when progenitor would not need to name a type for it (a `$ref`,
+    /// a primitive, an array of those), moves array items out as `{base}Item`, and anything
+    /// else into a new component `{base}`; returns what to use in its place.
+    fn extract(&mut self, schema: Value, base: &str) -> Value {
+        if is_simple(&schema) {
+            return schema;
+        }
+        if schema.get("type").and_then(Value::as_str) == Some("array") {
+            let mut schema = schema;
+            if let Some(items) = schema.get_mut("items") {
+                let inner = self.extract(items.take(), &format!("{base}Item"));
+                *items = inner;
+            }
+            return schema;
+        }
+        let name = self.unique_name(base);
+        self.schemas.insert(name.clone(), schema);
+        json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") })
+    }
+
+    /// Follows schema refs (bounded, so cycles end) to the schema they name.
+    fn resolve(&self, schema: &Value) -> Value {
+        let mut current = schema.clone();
+        for _ in 0..16 {
+            let Some(target) = current
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+                .map(unescape_pointer)
+            else {
+                return current;
+            };
+            match self.schemas.get(&target) {
+                Some(s) => current = s.clone(),
+                None => return json!({}),
+            }
+        }
+        json!({})
+    }
+
+    fn kind(&self, schema: &Value, depth: usize) -> Kind {
+        let s = self.resolve(schema);
+        match s.get("type").and_then(Value::as_str) {
+            Some("object") => return Kind::Object,
+            Some("array") => return Kind::Array,
+            Some("string") => return Kind::String,
+            Some("integer" | "number") => return Kind::Number,
+            Some("boolean") => return Kind::Boolean,
+            _ => {}
+        }
+        if s.get("properties").is_some() || s.get("additionalProperties").is_some() {
+            return Kind::Object;
+        }
+        if s.get("items").is_some() {
+            return Kind::Array;
+        }
+        if depth > 8 {
+            return Kind::Unknown;
+        }
+        if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
+            let kinds: Vec<Kind> = parts.iter().map(|p| self.kind(p, depth + 1)).collect();
+            if kinds.contains(&Kind::Object) {
+                return Kind::Object;
+            }
+            return kinds.first().copied().unwrap_or(Kind::Unknown);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(alts) = s.get(key).and_then(Value::as_array) {
+                let kinds: HashSet<Kind> = alts.iter().map(|p| self.kind(p, depth + 1)).collect();
+                return match kinds.len() {
+                    1 => kinds.into_iter().next().unwrap_or(Kind::Unknown),
+                    _ => Kind::Unknown,
+                };
+            }
+        }
+        if let Some(values) = s.get("enum").and_then(Value::as_array) {
+            if values.iter().all(Value::is_string) {
+                return Kind::String;
+            }
+        }
+        Kind::Unknown
+    }
+
+    /// Adds the alternatives of `schema` to `out`, looking through pure `oneOf`/`anyOf`.
+    fn flatten(&self, schema: Value, out: &mut Vec<Value>, depth: usize) {
+        let resolved = self.resolve(&schema);
+        let alternatives = ["oneOf", "anyOf"]
+            .iter()
+            .find_map(|k| resolved.get(*k).and_then(Value::as_array).cloned());
+        match alternatives {
+            Some(alts)
+                if depth < 8
+                    && resolved.get("type").is_none()
+                    && resolved.get("properties").is_none() =>
+            {
+                for alt in alts {
+                    self.flatten(alt, out, depth + 1);
+                }
+            }
+            _ => {
+                if !out.contains(&schema) {
+                    out.push(schema);
+                }
+            }
+        }
+    }
+
+    /// One schema accepting what each of `schemas` accepts, without ambiguity: schemas of
+    /// different JSON kinds become `oneOf` alternatives, schemas of one kind are merged.
+    /// Returns whether anything was merged.
+    fn union(&mut self, schemas: Vec<Value>, depth: usize) -> (Value, bool) {
+        let mut flat = Vec::new();
+        for s in schemas {
+            self.flatten(s, &mut flat, 0);
+        }
+        if flat.len() == 1 {
+            return (flat.remove(0), false);
+        }
+        let mut groups: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
+        for s in flat {
+            groups.entry(self.kind(&s, 0)).or_default().push(s);
+        }
+        if groups.contains_key(&Kind::Unknown) || depth > 6 {
+            return (json!({}), true);
+        }
+        let mut merged = false;
+        let mut alternatives = Vec::new();
+        for (kind, mut group) in groups {
+            if group.len() == 1 {
+                alternatives.push(group.remove(0));
+            } else {
+                merged = true;
+                alternatives.push(self.merge(kind, &group, depth));
+            }
+        }
+        if alternatives.len() == 1 {
+            (alternatives.remove(0), merged)
+        } else {
+            (json!({ "oneOf": alternatives }), merged)
+        }
+    }
+
+    /// Merges schemas of one kind into one that keeps every field of each.
+    fn merge(&mut self, kind: Kind, group: &[Value], depth: usize) -> Value {
+        let resolved: Vec<Value> = group.iter().map(|s| self.resolve(s)).collect();
+        let nullable = resolved
+            .iter()
+            .any(|s| s.get("nullable").and_then(Value::as_bool) == Some(true));
+        let mut out = match kind {
+            Kind::Object => {
+                let mut props: IndexMap<String, Vec<Value>> = IndexMap::new();
+                for s in &resolved {
+                    self.collect_properties(s, &mut props, 0);
+                }
+                let mut merged = serde_json::Map::new();
+                for (name, list) in props {
+                    let (u, _) = self.union(list, depth + 1);
+                    merged.insert(name, u);
+                }
+                json!({ "type": "object", "properties": merged })
+            }
+            Kind::Array => {
+                let items = resolved
+                    .iter()
+                    .map(|s| s.get("items").cloned().unwrap_or_else(|| json!({})))
+                    .collect();
+                let (u, _) = self.union(items, depth + 1);
+                json!({ "type": "array", "items": u })
+            }
+            Kind::String | Kind::Number | Kind::Boolean => {
+                let shapes: Vec<Value> = resolved.iter().map(strip_docs).collect();
+                if shapes.iter().all(|s| *s == shapes[0]) {
+                    group[0].clone()
+                } else {
+                    let all_int = resolved
+                        .iter()
+                        .all(|s| s.get("type").and_then(Value::as_str) == Some("integer"));
+                    match kind {
+                        Kind::String => json!({ "type": "string" }),
+                        Kind::Number if all_int => json!({ "type": "integer" }),
+                        Kind::Number => json!({ "type": "number" }),
+                        _ => json!({ "type": "boolean" }),
+                    }
+                }
+            }
+            Kind::Unknown => json!({}),
+        };
+        if nullable {
+            if let Some(obj) = out.as_object_mut() {
+                if !obj.contains_key("$ref") {
+                    obj.insert("nullable".to_owned(), Value::Bool(true));
+                }
+            }
+        }
+        if kind == Kind::Object {
+            out = self.share_merged(out, group);
+        }
+        out
+    }
+
+    /// A merge of up to three named components becomes one shared component named after
+    /// them (`ErrorOrMfaTokenRequired`), so the operations that merge the same bodies share
+    /// one Rust type; other merges stay inline.
+    fn share_merged(&mut self, merged: Value, group: &[Value]) -> Value {
+        let names: Option<Vec<String>> = group
+            .iter()
+            .map(|s| {
+                s.get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+                    .map(|n| rust_name(&unescape_pointer(n), true))
+            })
+            .collect();
+        let Some(names) = names.filter(|n| n.len() <= 3) else {
+            return merged;
+        };
+        let key = merged.to_string();
+        let name = match self.shared.get(&key) {
+            Some(name) => name.clone(),
+            None => {
+                let name = self.unique_name(&names.join("Or"));
+                self.schemas.insert(name.clone(), merged);
+                self.shared.insert(key, name.clone());
+                name
+            }
+        };
+        json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") })
+    }
+
+    fn collect_properties(
+        &self,
+        s: &Value,
+        props: &mut IndexMap<String, Vec<Value>>,
+        depth: usize,
+    ) {
+        if let Some(p) = s.get("properties").and_then(Value::as_object) {
+            for (name, schema) in p {
+                let list = props.entry(name.clone()).or_default();
+                if !list.contains(schema) {
+                    list.push(schema.clone());
+                }
+            }
+        }
+        if depth < 8 {
+            if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
+                for part in parts {
+                    self.collect_properties(&self.resolve(part), props, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+fn describe(body: &Body) -> &'static str {
+    match body {
+        Body::Json(_) => "another body",
+        Body::Raw => "a non-JSON body",
+        Body::None => "no body",
+    }
+}
+
+fn set_json(response: &mut Response, schema: &Value) {
+    let media = MediaType {
+        schema: Some(to_schema(schema.clone())),
+        ..MediaType::default()
+    };
+    response.content = IndexMap::from([("application/json".to_owned(), media)]);
+}
+
+/// Reduces a response's content to one JSON media type when it has one, and says what it is.
+fn normalize_content(response: &mut Response, notes: &mut Vec<String>) -> Body {
+    let json = response
+        .content
+        .iter()
+        .find(|(mt, _)| is_json(mt))
+        .map(|(_, m)| m.clone());
+    match json {
+        Some(media) => {
+            let mut schema = media
+                .schema
+                .as_ref()
+                .and_then(|s| serde_json::to_value(s).ok())
+                .unwrap_or_else(|| json!({}));
+            tidy_schema(&mut schema, 0, notes);
+            set_json(response, &schema);
+            Body::Json(schema)
+        }
+        None if response.content.is_empty() => Body::None,
+        None => Body::Raw,
+    }
+}
+
+fn mime(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn is_json(media_type: &str) -> bool {
+    let m = mime(media_type);
+    m == "application/json"
+        || m == "text/json"
+        || (m.starts_with("application/") && m.ends_with("+json"))
+}
+
+/// Preference among request media types: JSON, form, bytes, text; `None` if unsupported.
+fn body_rank(media_type: &str) -> Option<u8> {
+    let m = mime(media_type);
+    if is_json(&m) {
+        Some(0)
+    } else if m == "application/x-www-form-urlencoded" {
+        Some(1)
+    } else if m == "application/octet-stream" {
+        Some(2)
+    } else if m == "text/plain" {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+/// Whether progenitor can use `schema` inline without naming a type after the operation.
+fn is_simple(schema: &Value) -> bool {
+    let Some(obj) = schema.as_object() else {
+        return true;
+    };
+    if obj.contains_key("$ref") {
+        return true;
+    }
+    let complex = [
+        "enum",
+        "properties",
+        "additionalProperties",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+    ];
+    if complex.iter().any(|k| obj.contains_key(*k)) {
+        return false;
+    }
+    match obj.get("type").and_then(Value::as_str) {
+        Some("array") => obj.get("items").is_none_or(is_simple),
+        Some("object") => false,
+        _ => true,
+    }
+}
+
+/// Bounds that typify would enforce while parsing responses (see the module documentation).
+const VALIDATION_KEYWORDS: &[&str] = &[
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Makes a schema explicit enough for typify (see the module documentation); recursive.
+fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    if obj.contains_key("$ref") || depth > 64 {
+        return;
+    }
+    let combinator = ["allOf", "oneOf", "anyOf", "not"]
+        .iter()
+        .any(|k| obj.contains_key(*k));
+    if !obj.contains_key("type") && !combinator {
+        let format = obj
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let implied = if obj.contains_key("properties") || obj.contains_key("additionalProperties")
+        {
+            Some("object")
+        } else if obj.contains_key("items") {
+            Some("array")
+        } else if matches!(format, "int32" | "int64" | "integer") {
+            Some("integer")
+        } else if matches!(format, "float" | "double" | "number" | "decimal") {
+            Some("number")
+        } else if !format.is_empty()
+            || ["pattern", "minLength", "maxLength"]
+                .iter()
+                .any(|k| obj.contains_key(*k))
+        {
+            Some("string")
+        } else if ["minimum", "maximum", "multipleOf"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+        {
+            Some("number")
+        } else {
+            None
+        };
+        if let Some(t) = implied {
+            obj.insert("type".to_owned(), json!(t));
+        }
+    }
+    if matches!(
+        obj.get("type").and_then(Value::as_str),
+        Some("object" | "array" | "boolean")
+    ) {
+        obj.remove("format");
+    }
+    for key in VALIDATION_KEYWORDS {
+        obj.remove(*key);
+    }
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        let mut seen = HashSet::new();
+        let mut dropped = Vec::new();
+        props.retain(|name, _| {
+            let fresh = seen.insert(rust_name(name, false));
+            if !fresh {
+                dropped.push(name.clone());
+            }
+            fresh
+        });
+        for name in dropped {
+            notes.push(format!("property `{name}` has the same Rust name as another property of its object; dropped"));
+        }
+    }
+    let declared: Option<HashSet<String>> = obj
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect());
+    if let (Some(declared), Some(Value::Array(required))) = (declared, obj.get_mut("required")) {
+        // typify adds an undeclared required name as an extra `Value` field, which can
+        // collide with a declared one.
+        required.retain(|r| r.as_str().is_some_and(|r| declared.contains(r)));
+    }
+    for (key, child) in obj.iter_mut() {
+        match key.as_str() {
+            "properties" => {
+                if let Some(props) = child.as_object_mut() {
+                    for p in props.values_mut() {
+                        tidy_schema(p, depth + 1, notes);
+                    }
+                }
+            }
+            "items" | "additionalProperties" | "not" => tidy_schema(child, depth + 1, notes),
+            "allOf" | "oneOf" | "anyOf" => {
+                if let Some(parts) = child.as_array_mut() {
+                    for p in parts {
+                        tidy_schema(p, depth + 1, notes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn strip_docs(schema: &Value) -> Value {
+    let mut s = schema.clone();
+    if let Some(obj) = s.as_object_mut() {
+        for key in [
+            "description",
+            "title",
+            "example",
+            "examples",
+            "externalDocs",
+        ] {
+            obj.remove(key);
+        }
+    }
+    s
+}
+
+fn to_schema(value: Value) -> ReferenceOr<Schema> {
+    serde_json::from_value(value).unwrap_or_else(|_| ReferenceOr::Item(to_schema_item(json!({}))))
+}
+
+fn to_schema_item(value: Value) -> Schema {
+    serde_json::from_value(value).unwrap_or_else(|_| Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+    })
+}
+
+/// Where a JSON value sits, for deciding whether a `$ref` in it names a schema.
+#[derive(Clone, Copy)]
+enum Ctx {
+    Other,
+    Schema,
+    SchemaMap,
+}
+
+/// Renames schema refs and replaces schema refs that point nowhere (or outside the document)
+/// by `{}`, collecting the latter.
+fn fix_refs(
+    v: &mut Value,
+    ctx: Ctx,
+    renames: &BTreeMap<String, String>,
+    known: &HashSet<String>,
+    dangling: &mut Vec<String>,
+) {
+    match v {
+        Value::Object(obj) => {
+            if let (Ctx::Schema, Some(Value::String(r))) = (ctx, obj.get("$ref")) {
+                let r = r.clone();
+                match r.strip_prefix(SCHEMA_PREFIX).map(unescape_pointer) {
+                    Some(name) if known.contains(&name) => {
+                        if let Some(new) = renames.get(&name) {
+                            obj.insert("$ref".to_owned(), json!(format!("{SCHEMA_PREFIX}{new}")));
+                        }
+                    }
+                    _ => {
+                        dangling.push(r);
+                        *v = json!({});
+                    }
+                }
+                return;
+            }
+            for (key, child) in obj.iter_mut() {
+                let child_ctx = match (ctx, key.as_str()) {
+                    (Ctx::SchemaMap, _) => Ctx::Schema,
+                    (Ctx::Schema, "properties") => Ctx::SchemaMap,
+                    (Ctx::Schema, "items" | "not" | "additionalProperties") => Ctx::Schema,
+                    (Ctx::Schema, "allOf" | "oneOf" | "anyOf") => Ctx::Schema,
+                    (Ctx::Other, "schema") => Ctx::Schema,
+                    (Ctx::Other, "schemas") => Ctx::SchemaMap,
+                    (Ctx::Other, _) => Ctx::Other,
+                    (Ctx::Schema, _) => Ctx::Other,
+                };
+                fix_refs(child, child_ctx, renames, known, dangling);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                fix_refs(item, ctx, renames, known, dangling);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn unescape_pointer(s: &str) -> String {
+    s.replace("~1", "/").replace("~0", "~")
+}
+
+fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
+    [
+        ("get", item.get.as_mut()),
+        ("put", item.put.as_mut()),
+        ("post", item.post.as_mut()),
+        ("delete", item.delete.as_mut()),
+        ("options", item.options.as_mut()),
+        ("head", item.head.as_mut()),
+        ("patch", item.patch.as_mut()),
+        ("trace", item.trace.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.map(|op| (m, op)))
+    .collect()
+}
+
+/// The parameter names of a path template, or `None` if progenitor could not parse it.
+fn template_names(path: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut current: Option<String> = None;
+    for c in path.chars() {
+        match (&mut current, c) {
+            (None, '{') => current = Some(String::new()),
+            (None, '}') => return None,
+            (None, _) => {}
+            (Some(name), '}') => {
+                if name.is_empty() {
+                    return None;
+                }
+                names.push(std::mem::take(name));
+                current = None;
+            }
+            (Some(_), '{' | '/') => return None,
+            (Some(name), c) => name.push(c),
+        }
+    }
+    current.is_none().then_some(names)
+}
+
+fn param_key(p: &Parameter) -> (u8, String) {
+    let loc = match p {
+        Parameter::Query { .. } => 0,
+        Parameter::Header { .. } => 1,
+        Parameter::Path { .. } => 2,
+        Parameter::Cookie { .. } => 3,
+    };
+    (loc, p.parameter_data_ref().name.clone())
+}
+
+fn parameter_data_mut(p: &mut Parameter) -> &mut ParameterData {
+    match p {
+        Parameter::Query { parameter_data, .. }
+        | Parameter::Header { parameter_data, .. }
+        | Parameter::Path { parameter_data, .. }
+        | Parameter::Cookie { parameter_data, .. } => parameter_data,
+    }
+}
+
+fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
+    reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(kind)?
+        .strip_prefix('/')
+}
+
+fn resolve_parameter(
+    p: &ReferenceOr<Parameter>,
+    c: &openapiv3::Components,
+    depth: usize,
+) -> Option<Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Some(p.clone()),
+        ReferenceOr::Reference { reference } if depth < 8 => {
+            let name = unescape_pointer(component_name(reference, "parameters")?);
+            resolve_parameter(c.parameters.get(&name)?, c, depth + 1)
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn resolve_request_body(
+    b: &ReferenceOr<RequestBody>,
+    c: &openapiv3::Components,
+    depth: usize,
+) -> Option<RequestBody> {
+    match b {
+        ReferenceOr::Item(b) => Some(b.clone()),
+        ReferenceOr::Reference { reference } if depth < 8 => {
+            let name = unescape_pointer(component_name(reference, "requestBodies")?);
+            resolve_request_body(c.request_bodies.get(&name)?, c, depth + 1)
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn resolve_response(
+    r: &ReferenceOr<Response>,
+    c: &openapiv3::Components,
+    depth: usize,
+) -> Option<Response> {
+    match r {
+        ReferenceOr::Item(r) => Some(r.clone()),
+        ReferenceOr::Reference { reference } if depth < 8 => {
+            let name = unescape_pointer(component_name(reference, "responses")?);
+            resolve_response(c.responses.get(&name)?, c, depth + 1)
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// The identifier progenitor/typify derive from `name` (ASCII-exact; other alphanumerics are
+/// kept as they are, which is enough to detect collisions).
+pub(crate) fn rust_name(name: &str, pascal: bool) -> String {
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = if pascal {
+        cleaned.to_pascal_case()
+    } else {
+        cleaned.to_snake_case()
+    };
+    match out.chars().next() {
+        None => if pascal { "X" } else { "x" }.to_owned(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("{}{out}", if pascal { "X" } else { "x" }),
+    }
+}
