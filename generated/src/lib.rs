@@ -1,1 +1,10 @@
-//! Typed Belvo client.
+//! Typed async client for the Belvo open-finance API.
+//!
+//! The operations, request and response types are generated from `spec/openapi.yaml` by
+//! `cargo xtask regen` into `generated.rs`, which is never edited by hand.
+
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
+
+pub use generated::*;

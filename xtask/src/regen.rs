@@ -12,6 +12,7 @@ use crate::files::{self, Mode};
 pub const COLLECTION: &str = "spec/belvo.postman_collection.json";
 pub const OVERLAY: &str = "spec/overlay.yaml";
 pub const SPEC: &str = "spec/openapi.yaml";
+pub const CLIENT: &str = "generated/src/generated.rs";
 
 pub fn run(mode: Mode) -> anyhow::Result<()> {
     let root = files::project_root();
@@ -42,7 +43,21 @@ pub fn outputs(root: &std::path::Path) -> anyhow::Result<Vec<(PathBuf, String)>>
     let overlay = overlay.exists().then_some(overlay.as_path());
     let spec = crate::convert::spec(&root.join(COLLECTION), overlay)?;
     let yaml = codegen::to_yaml(&spec)?;
-    Ok(vec![(root.join(SPEC), yaml)])
+    let client = codegen::client::generate(&spec, &client_options())
+        .map_err(|e| anyhow::anyhow!("generating the client from {SPEC}: {e}"))?;
+    for warning in &client.warnings {
+        eprintln!("note: client: {warning}");
+    }
+    Ok(vec![
+        (root.join(SPEC), yaml),
+        (root.join(CLIENT), client.code),
+    ])
+}
+
+/// How the `belvo` crate's client is generated: the handwritten runtime in `generated/src`
+/// relies on these settings.
+fn client_options() -> codegen::client::ClientOptions {
+    codegen::client::ClientOptions::default()
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@
 //! - **Schemas are tidied for typify**, which hits `todo!()` on shapes JSON Schema allows: a
 //!   schema without `type` but with type-specific keywords gets the type they imply (`format:
 //!   int64` → integer, `items` → array, `properties` → object, `pattern` → string); `format`
-//!   is removed from objects, arrays and booleans. No accepted value changes.
+//!   is removed from objects, arrays and booleans. No accepted value changes. `format: float`
+//!   is removed from numbers, so amounts are `f64`, not `f32`, which rounds 1234567.89.
 //! - **Validation keywords are removed** (`pattern`, length, range and item-count bounds,
 //!   `uniqueItems`): typify turns them into validating newtypes, so one response field that
 //!   breaks a documented bound would make the whole response fail to parse; the server is the
@@ -1294,6 +1295,13 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         obj.get("type").and_then(Value::as_str),
         Some("object" | "array" | "boolean")
     ) {
+        obj.remove("format");
+    }
+    // `format: float` would make typify emit `f32`, which cannot hold an amount such as
+    // 1234567.89 exactly enough; every number is read as `f64`.
+    if obj.get("type").and_then(Value::as_str) == Some("number")
+        && obj.get("format").and_then(Value::as_str) == Some("float")
+    {
         obj.remove("format");
     }
     for key in VALIDATION_KEYWORDS {

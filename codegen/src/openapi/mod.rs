@@ -3,7 +3,7 @@
 //! Requests are first put in a canonical order (path, method, name) and grouped by method and
 //! path shape, so the document does not depend on how items are ordered in Postman. Each group
 //! becomes one operation: parameters, request body, one response per saved status, security.
-//! Body shapes go through [`components`] to become named, shared schemas.
+//! Body shapes go through `components` to become named, shared schemas.
 
 mod components;
 
