@@ -57,7 +57,13 @@ pub fn outputs(root: &std::path::Path) -> anyhow::Result<Vec<(PathBuf, String)>>
 /// How the `belvo` crate's client is generated: the handwritten runtime in `generated/src`
 /// relies on these settings.
 fn client_options() -> codegen::client::ClientOptions {
-    codegen::client::ClientOptions::default()
+    codegen::client::ClientOptions {
+        // Credentials, retry policy and timeouts travel with the client; `runtime.rs`
+        // implements the hooks that use them.
+        inner_type: Some("crate::runtime::Inner".into()),
+        hooks: codegen::client::Hooks::Expected,
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
