@@ -18333,6 +18333,294 @@ pub mod builder {
             }
         }
     }
+    impl<'a> super::resumable::ResumableOp for RetrieveAccountsForALink<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "retrieve_accounts_for_a_link",
+            method: "POST",
+            path: "/api/accounts/",
+            resume: "complete_an_accounts_request",
+            resume_path: "/api/accounts/",
+        };
+        type Output = ::std::vec::Vec<types::Account>;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteRequestBody;
+        type ResumeOutput = ::std::vec::Vec<types::Account>;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            RetrieveAccountsForALink::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteAnAccountsRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for RetrieveBalancesForALink<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "retrieve_balances_for_a_link",
+            method: "POST",
+            path: "/api/balances/",
+            resume: "complete_a_balances_request",
+            resume_path: "/api/balances/",
+        };
+        type Output = ::std::vec::Vec<types::Balance>;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteRequestBody;
+        type ResumeOutput = ::std::vec::Vec<types::Balance>;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            RetrieveBalancesForALink::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteABalancesRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for RetrieveIncomesForALink<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "retrieve_incomes_for_a_link",
+            method: "POST",
+            path: "/api/incomes/",
+            resume: "complete_an_incomes_request",
+            resume_path: "/api/incomes/",
+        };
+        type Output = types::Income;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteRequestBody;
+        type ResumeOutput = ::std::vec::Vec<types::Income>;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            RetrieveIncomesForALink::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteAnIncomesRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for RegisterANewLink<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "register_a_new_link",
+            method: "POST",
+            path: "/api/links/",
+            resume: "complete_a_links_request",
+            resume_path: "/api/links/",
+        };
+        type Output = types::Link;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteALinksRequestBody;
+        type ResumeOutput = types::Link;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            RegisterANewLink::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteALinksRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for UpdateALinksCredentials<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "update_a_links_credentials",
+            method: "PUT",
+            path: "/api/links/{id}/",
+            resume: "complete_a_links_request",
+            resume_path: "/api/links/",
+        };
+        type Output = types::Link;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteALinksRequestBody;
+        type ResumeOutput = types::Link;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            UpdateALinksCredentials::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteALinksRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for ChangeALinksAccessMode<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "change_a_links_access_mode",
+            method: "PATCH",
+            path: "/api/links/{id}/",
+            resume: "complete_a_links_request",
+            resume_path: "/api/links/",
+        };
+        type Output = types::Link;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteALinksRequestBody;
+        type ResumeOutput = types::Link;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            ChangeALinksAccessMode::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteALinksRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for RetrieveOwnersForALink<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "retrieve_owners_for_a_link",
+            method: "POST",
+            path: "/api/owners/",
+            resume: "complete_an_owners_request",
+            resume_path: "/api/owners/",
+        };
+        type Output = ::std::vec::Vec<types::Owner>;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteRequestBody;
+        type ResumeOutput = ::std::vec::Vec<types::Owner>;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            RetrieveOwnersForALink::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteAnOwnersRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for RetrieveRecurringExpensesForALink<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "retrieve_recurring_expenses_for_a_link",
+            method: "POST",
+            path: "/api/recurring-expenses/",
+            resume: "complete_a_recurring_expenses_request",
+            resume_path: "/api/recurring-expenses/",
+        };
+        type Output = ::std::vec::Vec<types::RecurringExpense>;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteRequestBody;
+        type ResumeOutput = ::std::vec::Vec<types::RecurringExpense>;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            RetrieveRecurringExpensesForALink::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteARecurringExpensesRequest::new(client).body(body).send()
+        }
+    }
+    impl<'a> super::resumable::ResumableOp for RetrieveTransactionsForALink<'a> {
+        const PAIR: super::resumable::Resumable = super::resumable::Resumable {
+            retrieve: "retrieve_transactions_for_a_link",
+            method: "POST",
+            path: "/api/transactions/",
+            resume: "complete_a_transactions_request",
+            resume_path: "/api/transactions/",
+        };
+        type Output = ::std::vec::Vec<types::Transaction>;
+        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type ResumeBody = types::CompleteRequestBody;
+        type ResumeOutput = ::std::vec::Vec<types::Transaction>;
+        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        fn client(&self) -> &super::Client {
+            self.client
+        }
+        fn retrieve(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+        > + Send {
+            RetrieveTransactionsForALink::send(self)
+        }
+        fn resume(
+            client: &super::Client,
+            body: Self::ResumeBody,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+        > + Send + '_ {
+            CompleteATransactionsRequest::new(client).body(body).send()
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -18341,7 +18629,8 @@ pub mod prelude {
 /// The server URLs the spec declares, in its order (the first is the default).
 pub const SERVERS: &[&str] = &["https://sandbox.belvo.com"];
 /// Operations that may answer `428 Precondition Required` (a multi-factor challenge)
-/// and the `PATCH` that resumes each; found in the spec by the generator.
+/// and the `PATCH` that resumes each; found in the spec by the generator. The
+/// `ResumableOp` impls live beside the builders, in `mod builder`.
 pub mod resumable {
     #[allow(unused_imports)]
     use super::{builder, types, ByteStream, Client, Error, ResponseValue};
@@ -18434,6 +18723,8 @@ pub mod resumable {
     pub trait ResumableOp: Sized + Send {
         /// Which operations these are.
         const PAIR: Resumable;
+        /// The client this request was built on; the resume is sent through it too.
+        fn client(&self) -> &Client;
         /// Success body of the retrieve.
         type Output;
         /// Error body of the retrieve (the 428 challenge is one of its shapes).
@@ -18457,266 +18748,5 @@ pub mod resumable {
         ) -> impl ::std::future::Future<
             Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
         > + Send + '_;
-    }
-    impl<'a> ResumableOp for builder::RetrieveAccountsForALink<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "retrieve_accounts_for_a_link",
-            method: "POST",
-            path: "/api/accounts/",
-            resume: "complete_an_accounts_request",
-            resume_path: "/api/accounts/",
-        };
-        type Output = ::std::vec::Vec<types::Account>;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteRequestBody;
-        type ResumeOutput = ::std::vec::Vec<types::Account>;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::RetrieveAccountsForALink::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_an_accounts_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::RetrieveBalancesForALink<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "retrieve_balances_for_a_link",
-            method: "POST",
-            path: "/api/balances/",
-            resume: "complete_a_balances_request",
-            resume_path: "/api/balances/",
-        };
-        type Output = ::std::vec::Vec<types::Balance>;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteRequestBody;
-        type ResumeOutput = ::std::vec::Vec<types::Balance>;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::RetrieveBalancesForALink::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_a_balances_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::RetrieveIncomesForALink<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "retrieve_incomes_for_a_link",
-            method: "POST",
-            path: "/api/incomes/",
-            resume: "complete_an_incomes_request",
-            resume_path: "/api/incomes/",
-        };
-        type Output = types::Income;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteRequestBody;
-        type ResumeOutput = ::std::vec::Vec<types::Income>;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::RetrieveIncomesForALink::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_an_incomes_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::RegisterANewLink<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "register_a_new_link",
-            method: "POST",
-            path: "/api/links/",
-            resume: "complete_a_links_request",
-            resume_path: "/api/links/",
-        };
-        type Output = types::Link;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteALinksRequestBody;
-        type ResumeOutput = types::Link;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::RegisterANewLink::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_a_links_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::UpdateALinksCredentials<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "update_a_links_credentials",
-            method: "PUT",
-            path: "/api/links/{id}/",
-            resume: "complete_a_links_request",
-            resume_path: "/api/links/",
-        };
-        type Output = types::Link;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteALinksRequestBody;
-        type ResumeOutput = types::Link;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::UpdateALinksCredentials::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_a_links_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::ChangeALinksAccessMode<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "change_a_links_access_mode",
-            method: "PATCH",
-            path: "/api/links/{id}/",
-            resume: "complete_a_links_request",
-            resume_path: "/api/links/",
-        };
-        type Output = types::Link;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteALinksRequestBody;
-        type ResumeOutput = types::Link;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::ChangeALinksAccessMode::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_a_links_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::RetrieveOwnersForALink<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "retrieve_owners_for_a_link",
-            method: "POST",
-            path: "/api/owners/",
-            resume: "complete_an_owners_request",
-            resume_path: "/api/owners/",
-        };
-        type Output = ::std::vec::Vec<types::Owner>;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteRequestBody;
-        type ResumeOutput = ::std::vec::Vec<types::Owner>;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::RetrieveOwnersForALink::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_an_owners_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::RetrieveRecurringExpensesForALink<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "retrieve_recurring_expenses_for_a_link",
-            method: "POST",
-            path: "/api/recurring-expenses/",
-            resume: "complete_a_recurring_expenses_request",
-            resume_path: "/api/recurring-expenses/",
-        };
-        type Output = ::std::vec::Vec<types::RecurringExpense>;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteRequestBody;
-        type ResumeOutput = ::std::vec::Vec<types::RecurringExpense>;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::RetrieveRecurringExpensesForALink::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_a_recurring_expenses_request().body(body).send()
-        }
-    }
-    impl<'a> ResumableOp for builder::RetrieveTransactionsForALink<'a> {
-        const PAIR: Resumable = Resumable {
-            retrieve: "retrieve_transactions_for_a_link",
-            method: "POST",
-            path: "/api/transactions/",
-            resume: "complete_a_transactions_request",
-            resume_path: "/api/transactions/",
-        };
-        type Output = ::std::vec::Vec<types::Transaction>;
-        type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteRequestBody;
-        type ResumeOutput = ::std::vec::Vec<types::Transaction>;
-        type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        fn retrieve(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-        > + Send {
-            builder::RetrieveTransactionsForALink::send(self)
-        }
-        fn resume(
-            client: &Client,
-            body: Self::ResumeBody,
-        ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-        > + Send + '_ {
-            client.complete_a_transactions_request().body(body).send()
-        }
     }
 }

@@ -6,8 +6,11 @@
 //!   multi-factor "retrieve, answered 428, resume with PATCH" pairs. It holds
 //!   - `RESUMABLE: &[Resumable]`, one entry per pair (operation ids, method, paths), and
 //!   - a trait `ResumableOp`, implemented for the *builder* of each retrieve operation, with
-//!     `retrieve(self)` (send the request as built) and `resume(client, body)` (send the
-//!     `PATCH`), plus associated types for their bodies, outputs and error bodies. A
+//!     `retrieve(self)` (send the request as built), `resume(client, body)` (send the
+//!     `PATCH`) and `client(&self)` (the client the request was built on, so a helper
+//!     chained onto a builder can resume without being handed the client again), plus
+//!     associated types for their bodies, outputs and error bodies. The impls are placed
+//!     inside progenitor's `mod builder`, the only place that may read a builder's client. A
 //!     handwritten MFA extension can then write one generic loop:
 //!     `R::retrieve(req)`, on a 428 `ErrorResponse` read the challenge from the error body
 //!     (`Serialize`), ask for the token, build `R::ResumeBody` from JSON (`Deserialize`),
@@ -99,32 +102,43 @@ fn parent_collection(path: &str) -> Option<String> {
     })
 }
 
-/// The items appended to progenitor's output.
+/// Adds the glue to progenitor's output: items appended at the end, and the `ResumableOp`
+/// impls inside `mod builder`.
 pub(crate) fn emit(
     spec: &OpenAPI,
-    file: &syn::File,
+    file: &mut syn::File,
     pairs: &[ResumablePair],
     opts: &ClientOptions,
     warnings: &mut Vec<Warning>,
-) -> Vec<syn::Item> {
+) {
     let servers: Vec<&str> = spec.servers.iter().map(|s| s.url.as_str()).collect();
     let mut items = vec![syn::parse_quote! {
         /// The server URLs the spec declares, in its order (the first is the default).
         pub const SERVERS: &[&str] = &[#(#servers),*];
     }];
+    let mut impls = Vec::new();
     if opts.mfa_glue {
-        items.push(resumable_module(file, pairs, opts, warnings));
+        let (module, pair_impls) = resumable_module(file, pairs, opts, warnings);
+        items.push(module);
+        impls = pair_impls;
     }
-    items
+    if let Some((_, builder)) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
+        _ => None,
+    }) {
+        builder.extend(impls);
+    }
+    file.items.extend(items);
 }
 
-/// The `resumable` module: the table of pairs, the trait and one impl per usable pair.
+/// The `resumable` module (the table of pairs and the trait), and one impl per usable pair,
+/// to be placed in `mod builder`.
 fn resumable_module(
     file: &syn::File,
     pairs: &[ResumablePair],
     opts: &ClientOptions,
     warnings: &mut Vec<Warning>,
-) -> syn::Item {
+) -> (syn::Item, Vec<syn::Item>) {
     let entries: Vec<TokenStream> = pairs
         .iter()
         .map(|p| {
@@ -151,7 +165,7 @@ fn resumable_module(
     if opts.interface == Interface::Builder {
         for (pair, entry) in pairs.iter().zip(&entries) {
             match pair_impl(file, pair, entry) {
-                Ok(tokens) => impls.push(tokens),
+                Ok(tokens) => impls.push(syn::parse_quote!(#tokens)),
                 Err(why) => warnings.push(Warning {
                     operation: Some(pair.retrieve.clone()),
                     message: format!(
@@ -177,6 +191,8 @@ fn resumable_module(
             pub trait ResumableOp: Sized + Send {
                 /// Which operations these are.
                 const PAIR: Resumable;
+                /// The client this request was built on; the resume is sent through it too.
+                fn client(&self) -> &Client;
                 /// Success body of the retrieve.
                 type Output;
                 /// Error body of the retrieve (the 428 challenge is one of its shapes).
@@ -204,9 +220,10 @@ fn resumable_module(
         }
     });
 
-    syn::parse_quote! {
+    let module = syn::parse_quote! {
         /// Operations that may answer `428 Precondition Required` (a multi-factor challenge)
-        /// and the `PATCH` that resumes each; found in the spec by the generator.
+        /// and the `PATCH` that resumes each; found in the spec by the generator. The
+        /// `ResumableOp` impls live beside the builders, in `mod builder`.
         pub mod resumable {
             #[allow(unused_imports)]
             use super::{builder, types, ByteStream, Client, Error, ResponseValue};
@@ -232,10 +249,9 @@ fn resumable_module(
             pub const RESUMABLE: &[Resumable] = &[#(#entries),*];
 
             #trait_def
-
-            #(#impls)*
         }
-    }
+    };
+    (module, impls)
 }
 
 /// The `ResumableOp` impl for one pair, with types read from progenitor's builders.
@@ -258,30 +274,35 @@ fn pair_impl(
         }
     }
     let (ty, output, error) = (&retrieve.ty, &retrieve.output, &retrieve.error);
-    let (resume_method, resume_output, resume_error) =
-        (&resume.method, &resume.output, &resume.error);
+    let (resume_ty, resume_output, resume_error) = (&resume.ty, &resume.output, &resume.error);
+    // Emitted inside `mod builder`: types read from the builders' signatures resolve there
+    // as they are, and `self.client` is readable. The resume builder is started with `new`
+    // rather than a `Client` method, which may live in a tag's extension trait.
     Ok(quote! {
-        impl<'a> ResumableOp for builder::#ty<'a> {
-            const PAIR: Resumable = #entry;
+        impl<'a> super::resumable::ResumableOp for #ty<'a> {
+            const PAIR: super::resumable::Resumable = super::resumable::#entry;
             type Output = #output;
             type Error = #error;
             type ResumeBody = #resume_body;
             type ResumeOutput = #resume_output;
             type ResumeError = #resume_error;
+            fn client(&self) -> &super::Client {
+                self.client
+            }
             fn retrieve(
                 self,
             ) -> impl ::std::future::Future<
                 Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
             > + Send {
-                builder::#ty::send(self)
+                #ty::send(self)
             }
             fn resume(
-                client: &Client,
+                client: &super::Client,
                 body: Self::ResumeBody,
             ) -> impl ::std::future::Future<
                 Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
             > + Send + '_ {
-                client.#resume_method().body(body).send()
+                #resume_ty::new(client).body(body).send()
             }
         }
     })
@@ -289,8 +310,6 @@ fn pair_impl(
 
 /// What progenitor emitted for one operation in builder style.
 struct Builder {
-    /// The `Client` method that starts the builder.
-    method: syn::Ident,
     /// The builder struct in `mod builder`.
     ty: syn::Ident,
     /// `T` of `send`'s `Result<ResponseValue<T>, Error<E>>`.
@@ -305,7 +324,7 @@ impl Builder {
     fn find(file: &syn::File, operation_id: &str) -> Result<Self, String> {
         let snake = rust_name(operation_id, false);
         let candidates = [snake.clone(), format!("{snake}_")];
-        let (method, ty) = client_fns(file)
+        let ty = client_fns(file)
             .find_map(|f| {
                 let name = f.sig.ident.to_string();
                 if !candidates.contains(&name) {
@@ -314,7 +333,7 @@ impl Builder {
                 let syn::ReturnType::Type(_, ret) = &f.sig.output else {
                     return None;
                 };
-                Some((f.sig.ident.clone(), last_ident(ret)?))
+                last_ident(ret)
             })
             .ok_or_else(|| format!("no builder method `{snake}` found in the generated client"))?;
         let fns: Vec<&syn::ImplItemFn> = builder_items(file)
@@ -378,7 +397,6 @@ impl Builder {
                 })
             });
         Ok(Self {
-            method,
             ty,
             output,
             error,

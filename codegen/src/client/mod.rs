@@ -221,8 +221,7 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| ClientError::InvalidOutput(e.to_string()))?;
 
-    let glue = glue::emit(&spec, &file, &resumable, opts, &mut warnings);
-    file.items.extend(glue);
+    glue::emit(&spec, &mut file, &resumable, opts, &mut warnings);
     glue::tame_docs(&mut file);
     file.attrs = syn::parse_str::<syn::File>(INNER_ALLOWS)
         .map_err(|e| ClientError::InvalidOutput(e.to_string()))?
