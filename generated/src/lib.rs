@@ -7,7 +7,9 @@
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated;
+pub mod mfa;
 pub mod runtime;
 
 pub use generated::*;
+pub use mfa::MfaExt;
 pub use runtime::{Credentials, Environment};
