@@ -25,7 +25,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use belvo::mfa::{Challenge, MfaError, MfaExt, Outcome, ResumableOp, Token, RESUMABLE};
-use belvo::{types, Client, Credentials, Environment, Error};
+use belvo::{types, Client, Credentials, Environment};
+// `belvo::Error` is becoming the runtime's own error type: name the client's directly.
+use progenitor_client::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Pairs whose final answer the generated types cannot decode yet, and why.

@@ -43,6 +43,8 @@
 //! when the client decoded it (`Error::ErrorResponse`), else from the raw bytes
 //! (`Error::InvalidResponsePayload` or an undeclared 428).
 
+#![warn(missing_docs)]
+
 mod challenge;
 mod error;
 mod provider;
