@@ -440,7 +440,8 @@ async fn provider_failure_stops_the_flow() {
         .await
         .unwrap_err();
     assert!(matches!(err, MfaError::Provider(_)), "{err:?}");
-    assert!(err.to_string().contains("the user went away"));
+    let source = std::error::Error::source(&err).map(ToString::to_string);
+    assert_eq!(source.as_deref(), Some("the user went away"));
 }
 
 #[tokio::test]

@@ -131,7 +131,7 @@ impl<E, RE> MfaError<E, RE> {
 
 impl<E, RE> fmt::Display for MfaError<E, RE> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The client's error is the `source`, not repeated here; status and request id are,
+        // Wrapped errors are the `source`, not repeated here; status and request id are shown,
         // since they are what one quotes to Belvo support.
         let answer =
             |f: &mut fmt::Formatter<'_>, status: Option<StatusCode>, id: &Option<String>| {
@@ -188,7 +188,7 @@ impl<E, RE> fmt::Display for MfaError<E, RE> {
                 answer(f, *status, request_id)?;
                 write!(f, ": {reason}")
             }
-            MfaError::Provider(e) => write!(f, "the token provider failed: {e}"),
+            MfaError::Provider(_) => f.write_str("the token provider failed"),
             MfaError::ResumeBody { operation, reason } => {
                 write!(f, "cannot build the body of `{operation}`: {reason}")
             }
