@@ -18349,6 +18349,11 @@ pub mod builder {
         fn client(&self) -> &super::Client {
             self.client
         }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::RetrieveForALinkBody>::try_from(self.body.clone().ok()?)
+                .ok()?;
+            ::serde_json::to_value(body).ok()
+        }
         fn retrieve(
             self,
         ) -> impl ::std::future::Future<
@@ -18380,6 +18385,13 @@ pub mod builder {
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
             self.client
+        }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::RetrieveBalancesForALinkBody>::try_from(
+                    self.body.clone().ok()?,
+                )
+                .ok()?;
+            ::serde_json::to_value(body).ok()
         }
         fn retrieve(
             self,
@@ -18413,6 +18425,13 @@ pub mod builder {
         fn client(&self) -> &super::Client {
             self.client
         }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::RetrieveIncomesForALinkBody>::try_from(
+                    self.body.clone().ok()?,
+                )
+                .ok()?;
+            ::serde_json::to_value(body).ok()
+        }
         fn retrieve(
             self,
         ) -> impl ::std::future::Future<
@@ -18444,6 +18463,11 @@ pub mod builder {
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
             self.client
+        }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::RegisterANewLinkBody>::try_from(self.body.clone().ok()?)
+                .ok()?;
+            ::serde_json::to_value(body).ok()
         }
         fn retrieve(
             self,
@@ -18477,6 +18501,13 @@ pub mod builder {
         fn client(&self) -> &super::Client {
             self.client
         }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::UpdateALinksCredentialsBody>::try_from(
+                    self.body.clone().ok()?,
+                )
+                .ok()?;
+            ::serde_json::to_value(body).ok()
+        }
         fn retrieve(
             self,
         ) -> impl ::std::future::Future<
@@ -18508,6 +18539,13 @@ pub mod builder {
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
             self.client
+        }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::ChangeALinksAccessModeBody>::try_from(
+                    self.body.clone().ok()?,
+                )
+                .ok()?;
+            ::serde_json::to_value(body).ok()
         }
         fn retrieve(
             self,
@@ -18541,6 +18579,11 @@ pub mod builder {
         fn client(&self) -> &super::Client {
             self.client
         }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::RetrieveForALinkBody>::try_from(self.body.clone().ok()?)
+                .ok()?;
+            ::serde_json::to_value(body).ok()
+        }
         fn retrieve(
             self,
         ) -> impl ::std::future::Future<
@@ -18573,6 +18616,13 @@ pub mod builder {
         fn client(&self) -> &super::Client {
             self.client
         }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::RetrieveRecurringExpensesForALinkBody>::try_from(
+                    self.body.clone().ok()?,
+                )
+                .ok()?;
+            ::serde_json::to_value(body).ok()
+        }
         fn retrieve(
             self,
         ) -> impl ::std::future::Future<
@@ -18604,6 +18654,13 @@ pub mod builder {
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
             self.client
+        }
+        fn request_body(&self) -> Option<::serde_json::Value> {
+            let body = <types::RetrieveBalancesForALinkBody>::try_from(
+                    self.body.clone().ok()?,
+                )
+                .ok()?;
+            ::serde_json::to_value(body).ok()
         }
         fn retrieve(
             self,
@@ -18725,6 +18782,9 @@ pub mod resumable {
         const PAIR: Resumable;
         /// The client this request was built on; the resume is sent through it too.
         fn client(&self) -> &Client;
+        /// The request body as JSON, when it is set and valid: a resume may have to
+        /// repeat part of it (Belvo's `save_data`).
+        fn request_body(&self) -> Option<::serde_json::Value>;
         /// Success body of the retrieve.
         type Output;
         /// Error body of the retrieve (the 428 challenge is one of its shapes).

@@ -7,8 +7,9 @@
 //!   - `RESUMABLE: &[Resumable]`, one entry per pair (operation ids, method, paths), and
 //!   - a trait `ResumableOp`, implemented for the *builder* of each retrieve operation, with
 //!     `retrieve(self)` (send the request as built), `resume(client, body)` (send the
-//!     `PATCH`) and `client(&self)` (the client the request was built on, so a helper
-//!     chained onto a builder can resume without being handed the client again), plus
+//!     `PATCH`), `client(&self)` (the client the request was built on, so a helper
+//!     chained onto a builder can resume without being handed the client again) and
+//!     `request_body(&self)` (the body as JSON, for what a resume repeats), plus
 //!     associated types for their bodies, outputs and error bodies. The impls are placed
 //!     inside progenitor's `mod builder`, the only place that may read a builder's client. A
 //!     handwritten MFA extension can then write one generic loop:
@@ -193,6 +194,9 @@ fn resumable_module(
                 const PAIR: Resumable;
                 /// The client this request was built on; the resume is sent through it too.
                 fn client(&self) -> &Client;
+                /// The request body as JSON, when it is set and valid: a resume may have to
+                /// repeat part of it (Belvo's `save_data`).
+                fn request_body(&self) -> Option<::serde_json::Value>;
                 /// Success body of the retrieve.
                 type Output;
                 /// Error body of the retrieve (the 428 challenge is one of its shapes).
@@ -274,6 +278,15 @@ fn pair_impl(
         }
     }
     let (ty, output, error) = (&retrieve.ty, &retrieve.output, &retrieve.error);
+    // `try_from` converts a body builder into the body, and is the identity for a body held
+    // as is.
+    let request_body = match &retrieve.body {
+        Some(body) => quote! {
+            let body = <#body>::try_from(self.body.clone().ok()?).ok()?;
+            ::serde_json::to_value(body).ok()
+        },
+        None => quote!(None),
+    };
     let (resume_ty, resume_output, resume_error) = (&resume.ty, &resume.output, &resume.error);
     // Emitted inside `mod builder`: types read from the builders' signatures resolve there
     // as they are, and `self.client` is readable. The resume builder is started with `new`
@@ -288,6 +301,9 @@ fn pair_impl(
             type ResumeError = #resume_error;
             fn client(&self) -> &super::Client {
                 self.client
+            }
+            fn request_body(&self) -> Option<::serde_json::Value> {
+                #request_body
             }
             fn retrieve(
                 self,

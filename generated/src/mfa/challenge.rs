@@ -49,6 +49,7 @@ impl From<Resumable> for Operation {
 
 /// What the institution says about the token it wants (`token_generation_data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TokenGeneration {
     /// Text to show the user, e.g. "Enter the code sent to your phone".
     pub instructions: Option<String>,
@@ -77,7 +78,8 @@ impl Default for TokenGeneration {
 /// with a token before [`expires_at`](Challenge::expires_at).
 ///
 /// It serialises to JSON (the deadline as an RFC 3339 UTC timestamp), so it can be stored and
-/// resumed later by another process with a fresh client. `Debug` does not show the session.
+/// resumed later by another process with a fresh client; only `operation` and `session` are
+/// required when reading one back. `Debug` does not show the session.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Challenge {
@@ -86,21 +88,29 @@ pub struct Challenge {
     /// The paused session; sent back in the resume.
     pub session: String,
     /// The link the session belongs to; sent back in the resume.
+    #[serde(default)]
     pub link: Option<String>,
     /// When the session stops being resumable: `expiry` seconds after the 428 was received.
     /// `None` when the server gave no expiry.
+    #[serde(default)]
     pub expires_at: Option<DateTime<Utc>>,
     /// What the institution asks for.
+    #[serde(default)]
     pub token_generation_data: TokenGeneration,
     /// 1 for the challenge of the first request, 2 for one answered to the first resume, ….
+    #[serde(default)]
     pub round: u32,
-    /// Sent as `save_data` in the resume when set (the resume cannot see the original body).
+    /// Sent as `save_data` in the resume when set; taken from the request's body.
+    #[serde(default)]
     pub save_data: Option<bool>,
     /// The error code, normally `token_required`.
+    #[serde(default)]
     pub code: Option<String>,
     /// The server's message.
+    #[serde(default)]
     pub message: Option<String>,
     /// The server's request id, for Belvo support.
+    #[serde(default)]
     pub request_id: Option<String>,
 }
 

@@ -156,7 +156,8 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
         self
     }
 
-    /// `save_data` for the resumes; set it as in the request (Belvo's default is `true`).
+    /// `save_data` for the resumes. By default the request's own `save_data` is repeated
+    /// (and none is sent when the request had none: Belvo then saves).
     pub fn save_data(mut self, save: bool) -> Self {
         self.save_data = Some(save);
         self
@@ -285,12 +286,19 @@ pub async fn resume<R: ResumableOp>(
 /// The first request: its data, or the challenge it was answered with.
 async fn first_step<R: ResumableOp>(op: R) -> Result<Step<R::Output>, ErrorOf<R>> {
     let pair = R::PAIR;
+    // The resume repeats the request's `save_data` (Belvo would otherwise default to true).
+    let save_data = op
+        .request_body()
+        .and_then(|body| body.get("save_data")?.as_bool());
     let error = match op.retrieve().await {
         Ok(v) => return Ok(Step::Done(v)),
         Err(e) => e,
     };
     match classify(error, &Operation::from(pair), 1).await {
-        Classified::Challenge(c) => Ok(Step::Challenge(c)),
+        Classified::Challenge(mut c) => {
+            c.save_data = save_data;
+            Ok(Step::Challenge(c))
+        }
         Classified::Invalid {
             status,
             request_id,
