@@ -441,3 +441,83 @@ fn redact(mut text: String, secrets: &[Option<&str>]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    //! The paths of `classify` that the generated Belvo client does not reach over HTTP: a
+    //! 428 it does not declare, and undecodable bodies of other statuses.
+
+    use super::*;
+
+    fn op() -> Operation {
+        Operation::from(RESUMABLE[0])
+    }
+
+    fn response(status: u16, body: &'static str, request_id: Option<&str>) -> reqwest::Response {
+        let mut builder = http::Response::builder().status(status);
+        if let Some(id) = request_id {
+            builder = builder.header("x-request-id", id);
+        }
+        reqwest::Response::from(builder.body(body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn an_undeclared_428_is_read_from_the_response() {
+        let body = r#"{"code": "token_required", "session": "s", "expiry": 10}"#;
+        let error = Error::<()>::UnexpectedResponse(response(428, body, Some("h1")));
+        match classify(error, &op(), 1).await {
+            Classified::Challenge(c) => {
+                assert_eq!(c.session, "s");
+                assert!(c.expires_at.is_some());
+            }
+            _ => panic!("not a challenge"),
+        }
+
+        let error = Error::<()>::UnexpectedResponse(response(428, "<html>", Some("h2")));
+        match classify(error, &op(), 1).await {
+            Classified::Invalid {
+                status, request_id, ..
+            } => {
+                assert_eq!(status.map(|s| s.as_u16()), Some(428));
+                assert_eq!(request_id.as_deref(), Some("h2"));
+            }
+            _ => panic!("not invalid"),
+        }
+    }
+
+    #[tokio::test]
+    async fn other_answers_are_passed_on_with_their_request_id() {
+        let error = Error::<()>::UnexpectedResponse(response(503, "busy", Some("h3")));
+        match classify(error, &op(), 1).await {
+            Classified::Other {
+                request_id,
+                error: Error::UnexpectedResponse(r),
+            } => {
+                assert_eq!(request_id.as_deref(), Some("h3"));
+                assert_eq!(r.status(), 503);
+            }
+            _ => panic!("not passed on"),
+        }
+
+        // An undecodable body that is not a challenge (a 400 sent as an object).
+        let bytes = bytes::Bytes::from_static(br#"{"code": "invalid", "request_id": "b1"}"#);
+        let json_error = serde_json::from_slice::<Vec<u8>>(&bytes).unwrap_err();
+        let error = Error::<()>::InvalidResponsePayload(bytes, json_error);
+        match classify(error, &op(), 1).await {
+            Classified::Other {
+                request_id,
+                error: Error::InvalidResponsePayload(..),
+            } => assert_eq!(request_id.as_deref(), Some("b1")),
+            _ => panic!("not passed on"),
+        }
+    }
+
+    #[test]
+    fn redaction_removes_every_secret() {
+        let text = redact(
+            "a tok b sess c tok".into(),
+            &[Some("tok"), None, Some("sess"), Some("")],
+        );
+        assert_eq!(text, "a <redacted> b <redacted> c <redacted>");
+    }
+}
