@@ -4,11 +4,13 @@
 //! Inputs are the two large collections in `../shared`: Belvo (3.5 MB, 103 requests, ~700
 //! saved responses) and the peer's own GitHub fixture (4 MB). Each converter runs once as a
 //! warm-up, then `--runs` times (default 10), interleaved ours, peer, ours, peer… so that both
-//! see the same machine state. Wall time runs from spawn to exit; peak memory is the child's
-//! `ru_maxrss` from `wait4`, which on Linux cannot read below the spawning process's own peak,
-//! so outputs are checked (parsed as OpenAPI) only after every run, and the table states that
-//! floor. A Markdown table of median and min wall time, max peak RSS and the ratios ours/peer
-//! goes to standard output; progress goes to standard error.
+//! see the same machine state. Wall time runs from spawn to exit; `wait4` gives each child's
+//! peak memory (`ru_maxrss`) and its user+system CPU time, which is steadier than wall time
+//! when other builds share the machine. On Linux a child's `ru_maxrss` cannot read below the
+//! spawning process's own peak, so outputs are checked (parsed as OpenAPI) only after every
+//! run, and the table states that floor. A Markdown table of median and min wall time, median
+//! CPU time, max peak RSS and the ratios ours/peer goes to standard output; progress goes to
+//! standard error.
 //!
 //! Ours is the release build of this workspace's xtask (`xtask convert IN -o OUT`), copied out
 //! of the target directory right after the build because other worktrees sharing that directory
@@ -199,6 +201,8 @@ impl Converter {
 /// One run of one converter.
 struct Sample {
     wall: Duration,
+    /// User plus system CPU time: less swayed than wall time by other load on the machine.
+    cpu: Duration,
     /// Peak resident set size in KiB (Linux's `ru_maxrss` unit).
     max_rss_kib: u64,
     status: ExitStatus,
@@ -215,6 +219,7 @@ fn measure(mut cmd: Command) -> Result<Sample> {
     drop(child);
     Ok(Sample {
         wall,
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
         max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
         status: std::os::unix::process::ExitStatusExt::from_raw(raw_status),
     })
@@ -239,6 +244,12 @@ fn wait4(pid: libc::pid_t) -> Result<(i32, libc::rusage)> {
     }
 }
 
+fn timeval(t: libc::timeval) -> Duration {
+    let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(t.tv_usec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_micros(micros.into())
+}
+
 /// This process's own peak RSS in KiB (`VmHWM`), when Linux's `/proc` tells it. A child's
 /// `ru_maxrss` never reads below it: `posix_spawn` runs the child on the parent's memory until
 /// `exec`, and `exec` keeps that memory's high-water mark. Hence all runs happen before any
@@ -259,24 +270,30 @@ fn self_peak_rss_kib() -> Option<u64> {
 struct Stats {
     median: Duration,
     min: Duration,
+    median_cpu: Duration,
     max_rss_kib: u64,
 }
 
 impl Stats {
     fn of(samples: &[Sample]) -> Stats {
-        let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
-        walls.sort();
-        let n = walls.len();
-        let median = match n {
-            0 => Duration::ZERO,
-            _ if n % 2 == 1 => walls[n / 2],
-            _ => (walls[n / 2 - 1] + walls[n / 2]) / 2,
-        };
+        let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+        let cpus: Vec<Duration> = samples.iter().map(|s| s.cpu).collect();
         Stats {
-            median,
-            min: walls.first().copied().unwrap_or_default(),
+            median: median(walls.clone()),
+            min: walls.iter().min().copied().unwrap_or_default(),
+            median_cpu: median(cpus),
             max_rss_kib: samples.iter().map(|s| s.max_rss_kib).max().unwrap_or(0),
         }
+    }
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    let n = values.len();
+    match n {
+        0 => Duration::ZERO,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2,
     }
 }
 
@@ -298,32 +315,35 @@ fn markdown(rows: &[Row], peer_label: &str, runs: u32, floor_kib: Option<u64>) -
     };
     let mut out = format!(
         "Whole-process conversion: one warm-up, then {runs} runs each, interleaved; wall time \
-         from spawn to exit, peak RSS from wait4 (ru_maxrss; it cannot read below the \
-         benchmark's own peak, {}).\n\n\
-         | input | converter | result | median wall | min wall | peak RSS (max) |\n\
-         |---|---|---|--:|--:|--:|\n",
+         from spawn to exit; CPU (user+system) and peak RSS from wait4 (ru_maxrss, which \
+         cannot read below the benchmark's own peak, {}).\n\n\
+         | input | converter | result | median wall | min wall | median CPU | peak RSS (max) |\n\
+         |---|---|---|--:|--:|--:|--:|\n",
         floor_kib.map_or_else(|| "unknown".to_string(), mib)
     );
     for row in rows {
         let (ours_outcome, ours) = &row.ours;
         let (peer_outcome, peer) = &row.peer;
         out.push_str(&format!(
-            "| {} | ours (`xtask convert`) | {ours_outcome} | {} | {} | {} |\n",
+            "| {} | ours (`xtask convert`) | {ours_outcome} | {} | {} | {} | {} |\n",
             row.input,
             ms(ours.median),
             ms(ours.min),
+            ms(ours.median_cpu),
             mib(ours.max_rss_kib)
         ));
         out.push_str(&format!(
-            "| | {peer_label} | {peer_outcome} | {} | {} | {} |\n",
+            "| | {peer_label} | {peer_outcome} | {} | {} | {} | {} |\n",
             ms(peer.median),
             ms(peer.min),
+            ms(peer.median_cpu),
             mib(peer.max_rss_kib)
         ));
         out.push_str(&format!(
-            "| | **ours / peer** | | {} | {} | {} |\n",
+            "| | **ours / peer** | | {} | {} | {} | {} |\n",
             ratio(ours.median.as_secs_f64(), peer.median.as_secs_f64()),
             ratio(ours.min.as_secs_f64(), peer.min.as_secs_f64()),
+            ratio(ours.median_cpu.as_secs_f64(), peer.median_cpu.as_secs_f64()),
             ratio(ours.max_rss_kib as f64, peer.max_rss_kib as f64)
         ));
     }
