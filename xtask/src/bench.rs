@@ -47,22 +47,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let shared = project_root().join("..").join("shared");
-    if !shared.is_dir() {
-        bail!(
-            "{} is absent: the benchmark inputs (the Belvo and GitHub collections) live in \
-             ../shared beside the project, which a clone of the repository alone does not have",
-            shared.display()
-        );
-    }
-    let inputs = INPUTS
-        .iter()
-        .map(|rel| {
-            let path = shared.join(rel);
-            ensure!(path.is_file(), "{} is missing", path.display());
-            Ok(path)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let inputs = inputs(&project_root().join("..").join("shared"))?;
 
     let scratch = Scratch::new(args.keep_outputs)?;
     let ours = Converter::Ours(build_ours(&scratch.dir)?);
@@ -105,6 +90,25 @@ pub fn run(args: Args) -> Result<()> {
         eprintln!("bench: outputs kept in {}", scratch.dir.display());
     }
     Ok(())
+}
+
+/// The input files under `shared`, or an error that says plainly what is missing.
+fn inputs(shared: &Path) -> Result<Vec<PathBuf>> {
+    if !shared.is_dir() {
+        bail!(
+            "{} is absent: the benchmark inputs (the Belvo and GitHub collections) live in \
+             ../shared beside the project, which a clone of the repository alone does not have",
+            shared.display()
+        );
+    }
+    INPUTS
+        .iter()
+        .map(|rel| {
+            let path = shared.join(rel);
+            ensure!(path.is_file(), "{} is missing", path.display());
+            Ok(path)
+        })
+        .collect()
 }
 
 /// A converter under test, by executable.
@@ -492,5 +496,27 @@ impl Drop for Scratch {
         if !self.keep {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_shared_is_said_plainly() {
+        let err = inputs(Path::new("/nonexistent/shared")).unwrap_err();
+        assert!(err.to_string().contains("is absent"), "{err}");
+    }
+
+    #[test]
+    fn median_of_even_and_odd_counts() {
+        let ms = Duration::from_millis;
+        assert_eq!(median(vec![ms(3), ms(1), ms(2)]), ms(2));
+        assert_eq!(
+            median(vec![ms(4), ms(1), ms(2), ms(3)]),
+            Duration::from_micros(2500)
+        );
+        assert_eq!(median(Vec::new()), Duration::ZERO);
     }
 }
