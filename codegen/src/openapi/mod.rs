@@ -723,6 +723,17 @@ fn responses(
             } else {
                 json!(body)
             };
+            if depth(&value) > MAX_EXAMPLE_DEPTH {
+                warnings.push(Warning {
+                    item: group[0].request.item_path(),
+                    message: format!(
+                        "saved response `{}` nests deeper than {MAX_EXAMPLE_DEPTH} levels; \
+                         its example is left out",
+                        r.name
+                    ),
+                });
+                continue;
+            }
             entry
                 .1
                 .insert(key, json!({"summary": r.name, "value": value}));
