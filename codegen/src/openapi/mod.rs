@@ -248,7 +248,10 @@ fn template(text: &str, variables: &BTreeMap<String, String>) -> (String, Vec<St
     const OPEN: char = '\u{1}';
     const CLOSE: char = '\u{2}';
     let mut s = text.to_string();
-    while let Some(end) = s.find("}}") {
+    // A variable may name itself, or two each other; Postman stops such loops, and so do we.
+    let mut budget = 64;
+    while let Some(end) = s.find("}}").filter(|_| budget > 0) {
+        budget -= 1;
         let Some(start) = s[..end].rfind("{{") else {
             break;
         };
@@ -1009,5 +1012,12 @@ mod tests {
             template("{{hello_{{x}}}}", &vars),
             ("{hello_x}".into(), vec!["hello_x".into()])
         );
+        let cycle = BTreeMap::from([
+            ("a".to_string(), "{{b}}".to_string()),
+            ("b".to_string(), "{{a}}".to_string()),
+            ("self".to_string(), "x{{self}}".to_string()),
+        ]);
+        assert_eq!(template("{{a}}", &cycle).1, vec!["a".to_string()]);
+        assert!(template("{{self}}", &cycle).0.starts_with("xxx"));
     }
 }
