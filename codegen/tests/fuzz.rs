@@ -28,6 +28,9 @@
 //! signature (see `has_quoted_date_key`); the seed that found it is in the regressions file.
 
 use std::collections::BTreeSet;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use proptest::prelude::*;
@@ -719,6 +722,53 @@ fn excerpt(text: &str) -> String {
     }
 }
 
+/// How long one conversion of generated input may take; they take milliseconds.
+const CONVERT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `codegen::convert` on a thread of its own, so that a hang fails the case instead of stalling
+/// the suite. A hung thread is left behind, to die with the process; a panic is passed on.
+fn convert_in_time(
+    input: &str,
+) -> Result<Result<codegen::Conversion, codegen::ConvertError>, TestCaseError> {
+    let (done, result) = mpsc::channel();
+    let owned = input.to_string();
+    let worker = thread::spawn(move || {
+        let _ = done.send(codegen::convert(&owned));
+    });
+    match result.recv_timeout(CONVERT_TIMEOUT) {
+        Ok(conversion) => Ok(conversion),
+        Err(RecvTimeoutError::Timeout) => Err(TestCaseError::fail(format!(
+            "codegen::convert did not finish within {CONVERT_TIMEOUT:?}"
+        ))),
+        // The sender was dropped without sending: the conversion panicked.
+        Err(RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => Err(TestCaseError::fail(
+                "conversion thread ended without a result",
+            )),
+        },
+    }
+}
+
+/// Whether a collection variable's value names a variable (`{{…}}`), the known hang's
+/// precondition: `template` substitutes values repeatedly, so `baseUrl = {{baseUrl}}` (or
+/// `a = {{b}}`, `b = {{a}}`) never ends.
+fn has_variable_in_variable(input: &str) -> bool {
+    let Ok(root) = serde_json::from_str::<Value>(input) else {
+        return false;
+    };
+    let root = match root.get("collection") {
+        Some(inner) if inner.get("info").is_some() => inner.clone(),
+        _ => root,
+    };
+    root.get("variable")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.get("value").and_then(Value::as_str))
+        .any(|value| value.contains("{{") && value.contains("}}"))
+}
+
 /// Whether `yaml` holds the known bug's signature: a line that is only a quoted date-like key
 /// with its colon inside the quotes, such as `'7841-14-03:'`.
 fn has_quoted_date_key(yaml: &str) -> bool {
@@ -737,8 +787,13 @@ fn has_quoted_date_key(yaml: &str) -> bool {
 
 /// Every property the converter promises for one input.
 fn check(input: &str) -> Result<(), TestCaseError> {
+    if has_variable_in_variable(input) {
+        // KNOWN BUG, pinned by `known_bug_self_referencing_variable_hangs`: skipped here only so
+        // that a hang does not stall the suite. Delete this once openapi.rs is fixed.
+        return Ok(());
+    }
     // A panic here fails the case; proptest catches it and shrinks the input.
-    let Ok(first) = codegen::convert(input) else {
+    let Ok(first) = convert_in_time(input)? else {
         return Ok(()); // Refusing bad input with an error is the right outcome.
     };
     let yaml = codegen::to_yaml(&first.spec)
@@ -780,7 +835,7 @@ fn check(input: &str) -> Result<(), TestCaseError> {
         }
     }
 
-    let again = codegen::convert(input)
+    let again = convert_in_time(input)?
         .map_err(|e| TestCaseError::fail(format!("second conversion failed: {e}")))?;
     let yaml_again = codegen::to_yaml(&again.spec)
         .map_err(|e| TestCaseError::fail(format!("second to_yaml failed: {e}")))?;
@@ -793,6 +848,8 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         // Shrinking a deep JSON tree can take long; bound it so a failure reports promptly.
         max_shrink_iters: 4096,
+        // A hang costs CONVERT_TIMEOUT per shrink step: give up shrinking after two minutes.
+        max_shrink_time: 120_000,
         // `fuzz.proptest-regressions` beside this file. The default (`SourceParallel`) finds
         // the same path but first looks for a lib.rs, and warns on every run that it has none.
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
@@ -963,4 +1020,22 @@ fn known_bug_nested_arrays_overflow_stack() {
         "]".repeat(depth)
     )))
     .unwrap();
+}
+
+/// A collection variable whose value names itself, `baseUrl = {{baseUrl}}`, as exports hold
+/// when a collection variable stands in for an environment variable of the same name:
+/// `openapi::template` substitutes `{{name}}` until none is left, so it loops forever (and
+/// `{{baseUrl}}/v1` grows the string forever; `a = {{b}}`, `b = {{a}}` loops too). Found by
+/// `mutated_collection` in a 100,000-case run; `xtask convert` on it never returns.
+#[test]
+#[ignore = "codegen bug: a variable referencing itself makes convert loop forever"]
+fn known_bug_self_referencing_variable_hangs() {
+    let collection = json!({
+        "info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "baseUrl", "value": "{{baseUrl}}"}],
+        "item": [{"name": "a", "request": {"method": "GET", "url": "{{baseUrl}}/users"}}]
+    })
+    .to_string();
+    // Not `check`, which skips this input; the timeout still applies.
+    convert_in_time(&collection).unwrap().unwrap();
 }
