@@ -26,6 +26,9 @@
 //! tests with their minimal inputs; the seed that found the first is in the regressions file.
 
 use std::collections::BTreeSet;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use proptest::prelude::*;
@@ -717,10 +720,38 @@ fn excerpt(text: &str) -> String {
     }
 }
 
+/// How long one conversion of generated input may take; they take milliseconds.
+const CONVERT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `codegen::convert` on a thread of its own, so that a hang fails the case instead of stalling
+/// the suite. A hung thread is left behind, to die with the process; a panic is passed on.
+fn convert_in_time(
+    input: &str,
+) -> Result<Result<codegen::Conversion, codegen::ConvertError>, TestCaseError> {
+    let (done, result) = mpsc::channel();
+    let owned = input.to_string();
+    let worker = thread::spawn(move || {
+        let _ = done.send(codegen::convert(&owned));
+    });
+    match result.recv_timeout(CONVERT_TIMEOUT) {
+        Ok(conversion) => Ok(conversion),
+        Err(RecvTimeoutError::Timeout) => Err(TestCaseError::fail(format!(
+            "codegen::convert did not finish within {CONVERT_TIMEOUT:?}"
+        ))),
+        // The sender was dropped without sending: the conversion panicked.
+        Err(RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => Err(TestCaseError::fail(
+                "conversion thread ended without a result",
+            )),
+        },
+    }
+}
+
 /// Every property the converter promises for one input.
 fn check(input: &str) -> Result<(), TestCaseError> {
     // A panic here fails the case; proptest catches it and shrinks the input.
-    let Ok(first) = codegen::convert(input) else {
+    let Ok(first) = convert_in_time(input)? else {
         return Ok(()); // Refusing bad input with an error is the right outcome.
     };
     let yaml = codegen::to_yaml(&first.spec)
@@ -759,7 +790,7 @@ fn check(input: &str) -> Result<(), TestCaseError> {
         }
     }
 
-    let again = codegen::convert(input)
+    let again = convert_in_time(input)?
         .map_err(|e| TestCaseError::fail(format!("second conversion failed: {e}")))?;
     let yaml_again = codegen::to_yaml(&again.spec)
         .map_err(|e| TestCaseError::fail(format!("second to_yaml failed: {e}")))?;
@@ -772,6 +803,8 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         // Shrinking a deep JSON tree can take long; bound it so a failure reports promptly.
         max_shrink_iters: 4096,
+        // A hang costs CONVERT_TIMEOUT per shrink step: give up shrinking after two minutes.
+        max_shrink_time: 120_000,
         // `fuzz.proptest-regressions` beside this file. The default (`SourceParallel`) finds
         // the same path but first looks for a lib.rs, and warns on every run that it has none.
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
@@ -936,4 +969,20 @@ fn nested_arrays_stay_within_the_stack() {
         "]".repeat(depth)
     )))
     .unwrap();
+}
+
+/// A collection variable whose value names itself, `baseUrl = {{baseUrl}}`, as exports hold
+/// when a collection variable stands in for an environment variable of the same name:
+/// `openapi::template` substituted `{{name}}` until none was left, so it looped forever
+/// (`a = {{b}}`, `b = {{a}}` too). Found by `mutated_collection` in a 100,000-case run;
+/// substitution is now bounded.
+#[test]
+fn self_referencing_variable_terminates() {
+    let collection = json!({
+        "info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "baseUrl", "value": "{{baseUrl}}"}],
+        "item": [{"name": "a", "request": {"method": "GET", "url": "{{baseUrl}}/users"}}]
+    })
+    .to_string();
+    check(&collection).unwrap();
 }
