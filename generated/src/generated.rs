@@ -8710,6 +8710,78 @@ pub mod types {
             }
         }
     }
+    impl crate::pagination::Page for AccountsPage {
+        type Item = Account;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for BalancesPage {
+        type Item = Balance;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for IncomesPage {
+        type Item = Income;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for InstitutionsPage {
+        type Item = Institution;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for LinksPage {
+        type Item = Link;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for OwnersPage {
+        type Item = Owner;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for RecurringExpensesPage {
+        type Item = RecurringExpense;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for TransactionsPage {
+        type Item = Transaction;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Belvo API (banking)
@@ -8731,7 +8803,7 @@ impl Client {
     pub fn new(baseurl: &str, inner: crate::runtime::Inner) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
+            let dur = ::std::time::Duration::from_secs(60u64);
             reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
