@@ -182,6 +182,20 @@ fn page_trait_is_implemented_for_every_page_type() {
 }
 
 #[test]
+fn optional_collections_read_null_as_empty() {
+    let code = generate(&mini(), &ClientOptions::default()).unwrap().code;
+    assert!(code.contains(
+        "            default,\n            skip_serializing_if = \"::std::vec::Vec::is_empty\",\n            \
+         deserialize_with = \"null_as_default\"\n        )]\n        pub results: ::std::vec::Vec<Balance>,"
+    ));
+    assert!(
+        !code.contains("#[serde(default, skip_serializing_if"),
+        "a `#[serde(default, ..)]` field without `null_as_default`"
+    );
+    assert!(code.contains("fn null_as_default<'de, D, T>("));
+}
+
+#[test]
 fn resumable_pairs_come_from_the_spec() {
     let pairs = generate(&mini(), &ClientOptions::default())
         .unwrap()

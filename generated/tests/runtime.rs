@@ -503,6 +503,14 @@ async fn credentials_never_show_in_debug_or_errors() {
 }
 
 #[test]
+fn null_collections_read_as_empty() {
+    // Belvo sends `"funds_data": null` for accounts that are not funds.
+    let account: belvo::types::Account =
+        serde_json::from_value(json!({"name": "x", "funds_data": null})).unwrap();
+    assert!(account.funds_data.is_empty());
+}
+
+#[test]
 fn configuration_from_variables() {
     let vars = |pairs: &[(&str, &str)]| {
         let map: HashMap<String, String> = pairs

@@ -4,8 +4,8 @@
 //! that progenitor 0.15 accepts (each rewrite documented, with its reason, in the
 //! [`normalize`](mod@normalize) module), then
 //! progenitor emits the client, [`glue`] adds items derived from the spec (the servers, the
-//! multi-factor "resumable" operations and, on request, a page trait's impls), and the result
-//! is formatted with prettyplease.
+//! multi-factor "resumable" operations and, on request, a page trait's impls) and lets
+//! optional collections read `null` as empty, and the result is formatted with prettyplease.
 //! The committed spec stays faithful to the API; only the copy bends to the generator.
 //!
 //! Everything here is a pure function of its inputs: the same spec and options always give
@@ -242,6 +242,7 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
 
     let glue = glue::emit(&spec, &file, &resumable, opts, &mut warnings);
     file.items.extend(glue);
+    glue::accept_null_collections(&mut file);
     if let Some(path) = &page_trait {
         glue::implement_page_trait(&mut file, path);
     }
