@@ -5,7 +5,7 @@
 //! [`OperationError`](crate::OperationError)), where `E` is the operation's documented error
 //! body; `?` or `.map_err(belvo::Error::from)` turns it into [`Error`]. Statuses the spec does
 //! not list for an operation arrive as `UnexpectedResponse` with an unread body; the client
-//! reads such bodies in its `exec` hook ([`buffer_error_body`]) so that the conversion, which
+//! reads such bodies in its `exec` hook (`buffer_error_body`) so that the conversion, which
 //! cannot wait, still finds them.
 //!
 //! Belvo's error bodies are lists of `{request_id, message, code, field}` (one per problem);
@@ -25,9 +25,10 @@ use serde::{Deserialize, Serialize};
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Belvo answered with a status the operation does not succeed with.
+    /// Belvo answered with a status the operation does not succeed with. (Boxed: it holds
+    /// the headers and body, and `Result<T, Error>` should stay small.)
     #[error(transparent)]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// No usable answer: the connection failed, timed out or broke off (after retries).
     #[error("could not reach Belvo: {0}")]
     Transport(#[source] reqwest::Error),
@@ -120,7 +121,7 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
             P::ErrorResponse(rv) => {
                 let (status, headers) = (rv.status(), rv.headers().clone());
                 let body = serde_json::to_value(rv.into_inner()).ok();
-                Error::Api(ApiError::new(status, headers, body))
+                Error::Api(Box::new(ApiError::new(status, headers, body)))
             }
             P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
             P::UnexpectedResponse(response) => {
@@ -128,11 +129,11 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                     .extensions()
                     .get::<BufferedBody>()
                     .map(|b| body_value(&b.0));
-                Error::Api(ApiError::new(
+                Error::Api(Box::new(ApiError::new(
                     response.status(),
                     response.headers().clone(),
                     body,
-                ))
+                )))
             }
             P::Custom(s) => Error::Other(s),
         }
