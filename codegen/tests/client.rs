@@ -592,7 +592,7 @@ fn nested_inline_types_get_checked_names() {
 /// How a runtime plugs in: an inner type on `Client` and a hand-written `ClientHooks` impl
 /// (auth in `pre`, retries in `exec`).
 const RUNTIME: &str = r#"
-mod pagination {
+pub mod pagination {
     /// The shape the page glue implements.
     pub trait Page {
         type Item;
