@@ -100,7 +100,7 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
         }
         op.insert(
             "responses".into(),
-            responses(&group, &id, &entity, &mut components),
+            responses(&group, &id, &entity, &mut components, &mut warnings),
         );
         let auth = first.request.auth.clone();
         if auth != default_auth {
@@ -633,7 +633,7 @@ fn request_body(
             None => fixed,
         };
         let mut m = json!({ "schema": schema });
-        if let Some(example) = example {
+        if let Some(example) = example.filter(|e| depth(e) <= MAX_EXAMPLE_DEPTH) {
             m["example"] = example;
         }
         content.insert(media_type, m);
@@ -669,11 +669,24 @@ fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
     Shape::of(Kind::Object(props))
 }
 
+/// Examples nested deeper than this are left out: the spec puts them about ten levels down,
+/// and YAML readers stop at 128.
+const MAX_EXAMPLE_DEPTH: usize = 64;
+
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 fn responses(
     group: &[Prepared],
     operation_id: &str,
     entity: &str,
     components: &mut Components,
+    warnings: &mut Vec<Warning>,
 ) -> Value {
     let mut saved: Vec<&SavedResponse> = group.iter().flat_map(|r| &r.request.responses).collect();
     // Canonical order, so reordering saved responses in Postman changes nothing.
@@ -710,6 +723,17 @@ fn responses(
             } else {
                 json!(body)
             };
+            if depth(&value) > MAX_EXAMPLE_DEPTH {
+                warnings.push(Warning {
+                    item: group[0].request.item_path(),
+                    message: format!(
+                        "saved response `{}` nests deeper than {MAX_EXAMPLE_DEPTH} levels; \
+                         its example is left out",
+                        r.name
+                    ),
+                });
+                continue;
+            }
             entry
                 .1
                 .insert(key, json!({"summary": r.name, "value": value}));
