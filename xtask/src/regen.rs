@@ -65,6 +65,12 @@ fn client_options() -> codegen::client::ClientOptions {
         // implements the hooks that use them.
         inner_type: Some("crate::runtime::Inner".into()),
         hooks: codegen::client::Hooks::Expected,
+        // Only reached through the generated `Client::new`; `runtime::ClientBuilder` sets its
+        // own (same) default. Belvo retrieves can take tens of seconds.
+        timeout_secs: Some(60),
+        // `pagination.rs` walks every `{count, next, previous, results}` page through this
+        // trait; the impls are generated so a new list endpoint needs no handwritten line.
+        page_trait: Some("crate::pagination::Page".into()),
         ..Default::default()
     }
 }
