@@ -8,6 +8,9 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+/// Nesting depth past which an example value is typed as any JSON value.
+pub const MAX_DEPTH: usize = 24;
+
 /// What the examples say about one value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shape {
@@ -76,6 +79,15 @@ impl Shape {
 
     /// The shape of one example value.
     pub fn from_example(value: &Value) -> Shape {
+        Shape::from_example_at(value, 0)
+    }
+
+    fn from_example_at(value: &Value, depth: usize) -> Shape {
+        // Deeper than any real API nests; past it a value is typed as any JSON, which keeps
+        // every later stage (and the YAML reader) within its recursion limits.
+        if depth > MAX_DEPTH {
+            return Shape::default();
+        }
         match value {
             Value::Null => Shape {
                 kind: Kind::Unknown,
@@ -92,14 +104,14 @@ impl Shape {
             Value::Array(items) => {
                 let item = items
                     .iter()
-                    .map(Shape::from_example)
+                    .map(|v| Shape::from_example_at(v, depth + 1))
                     .reduce(Shape::merge)
                     .unwrap_or_default();
                 Shape::of(Kind::Array(Box::new(item)))
             }
             Value::Object(map) => Shape::of(Kind::Object(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), Shape::from_example(v)))
+                    .map(|(k, v)| (k.clone(), Shape::from_example_at(v, depth + 1)))
                     .collect(),
             )),
         }
@@ -443,6 +455,22 @@ mod tests {
         let s = Shape::from_example(&json!("x")).merge(Shape::from_example(&json!({"k": 1})));
         let Kind::OneOf(alts) = s.kind else { panic!() };
         assert_eq!(alts.len(), 2);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_any_value() {
+        let mut deep = json!(1);
+        for _ in 0..100 {
+            deep = json!([deep]);
+        }
+        let mut shape = Shape::from_example(&deep);
+        let mut levels = 0;
+        while let Kind::Array(item) = shape.kind {
+            shape = *item;
+            levels += 1;
+        }
+        assert_eq!(levels, MAX_DEPTH + 1);
+        assert_eq!(shape.kind, Kind::Unknown);
     }
 
     #[test]

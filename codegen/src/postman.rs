@@ -78,6 +78,25 @@ pub struct KeyValue {
     pub kind: Option<String>,
 }
 
+impl KeyValue {
+    /// A form field, query parameter or header as the typed model holds it.
+    fn field(
+        key: String,
+        value: Option<String>,
+        description: Option<&pm::DescriptionUnion>,
+        disabled: Option<bool>,
+        kind: Option<String>,
+    ) -> KeyValue {
+        KeyValue {
+            key,
+            value,
+            description: description.and_then(description_union),
+            disabled: disabled == Some(true),
+            kind,
+        }
+    }
+}
+
 /// A request body by Postman mode.
 #[derive(Debug, Clone)]
 pub enum Body {
@@ -371,12 +390,9 @@ impl Walker {
                 body.urlencoded
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|p| KeyValue {
-                        key: p.key,
-                        value: p.value,
-                        description: p.description.as_ref().and_then(description_union),
-                        disabled: p.disabled == Some(true),
-                        kind: p.parameter_type,
+                    .map(|p| {
+                        let description = p.description.as_ref();
+                        KeyValue::field(p.key, p.value, description, p.disabled, p.parameter_type)
                     })
                     .collect(),
             )),
@@ -384,12 +400,15 @@ impl Walker {
                 body.formdata
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|p| KeyValue {
-                        key: p.key,
-                        value: p.value,
-                        description: p.description.as_ref().and_then(description_union),
-                        disabled: p.disabled == Some(true),
-                        kind: p.form_parameter_type,
+                    .map(|p| {
+                        let description = p.description.as_ref();
+                        KeyValue::field(
+                            p.key,
+                            p.value,
+                            description,
+                            p.disabled,
+                            p.form_parameter_type,
+                        )
                     })
                     .collect(),
             )),
@@ -625,13 +644,9 @@ fn url_parts(url: &pm::Url) -> Url {
                 Some(q) => q
                     .iter()
                     .filter_map(|q| {
-                        Some(KeyValue {
-                            key: q.key.clone()?,
-                            value: q.value.clone(),
-                            description: q.description.as_ref().and_then(description_union),
-                            disabled: q.disabled == Some(true),
-                            kind: None,
-                        })
+                        let description = q.description.as_ref();
+                        let (key, value) = (q.key.clone()?, q.value.clone());
+                        Some(KeyValue::field(key, value, description, q.disabled, None))
                     })
                     .collect(),
                 None => from_raw.query.clone(),
@@ -716,13 +731,13 @@ fn split_path(path: &str) -> Vec<String> {
 }
 
 fn header_kv(h: pm::Header) -> KeyValue {
-    KeyValue {
-        key: h.key,
-        value: Some(h.value),
-        description: h.description.as_ref().and_then(description_union),
-        disabled: h.disabled == Some(true),
-        kind: None,
-    }
+    KeyValue::field(
+        h.key,
+        Some(h.value),
+        h.description.as_ref(),
+        h.disabled,
+        None,
+    )
 }
 
 fn headers_list(headers: pm::Headers) -> Vec<KeyValue> {

@@ -21,38 +21,53 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, yaml_serde::E
             }
             block = None;
         }
-        let (head, value) = split_value(line);
+        let (indent_text, key, value) = split_line(line);
         if value.starts_with('|') || value.starts_with('>') {
             block = Some(indent);
         }
-        out.push_str(head);
-        if needs_quotes(value) {
-            out.push('\'');
-            out.push_str(value);
-            out.push('\'');
-        } else {
-            out.push_str(value);
+        out.push_str(indent_text);
+        if let Some(key) = key {
+            push_scalar(&mut out, key);
+            out.push(':');
+            if !value.is_empty() {
+                out.push(' ');
+            }
         }
+        push_scalar(&mut out, value);
         out.push('\n');
     }
     Ok(out)
 }
 
-/// Splits a line into everything up to its scalar value, and the value.
-fn split_value(line: &str) -> (&str, &str) {
+/// Splits a line into its indentation (with any `- ` markers), its mapping key if it has a
+/// plain one, and its value. A plain scalar cannot contain `": "` nor end in `:`, so the first
+/// `": "`, or a final `:`, ends a key.
+fn split_line(line: &str) -> (&str, Option<&str>, &str) {
     let mut start = line.len() - line.trim_start().len();
     while line[start..].starts_with("- ") {
         start += 2;
     }
-    let rest = &line[start..];
-    // A mapping key ends at the first `: ` outside quotes; keys we write are never quoted
-    // with a `: ` inside, so the first one is it.
-    if !rest.starts_with(['\'', '"']) {
-        if let Some(colon) = rest.find(": ") {
-            start += colon + 2;
-        }
+    let (head, rest) = line.split_at(start);
+    if rest.starts_with(['\'', '"']) {
+        return (head, None, rest);
     }
-    line.split_at(start)
+    if let Some(colon) = rest.find(": ") {
+        return (head, Some(&rest[..colon]), &rest[colon + 2..]);
+    }
+    match rest.strip_suffix(':') {
+        Some(key) => (head, Some(key), ""),
+        None => (head, None, rest),
+    }
+}
+
+fn push_scalar(out: &mut String, scalar: &str) {
+    if needs_quotes(scalar) {
+        out.push('\'');
+        out.push_str(scalar);
+        out.push('\'');
+    } else {
+        out.push_str(scalar);
+    }
 }
 
 fn needs_quotes(value: &str) -> bool {
@@ -87,13 +102,15 @@ mod tests {
             "list": ["2021-01-01T00:00:00Z", "no", "plain"],
             "text": "line one\nday: 2021-01-01\n",
             "n": 2021,
+            "2021-02-03": {"nested": "on"},
         });
         let yaml = to_string(&v).unwrap();
         assert!(yaml.contains("date_from: '7841-14-03'"), "{yaml}");
         assert!(yaml.contains("- '2021-01-01T00:00:00Z'"), "{yaml}");
         assert!(yaml.contains("- 'no'"), "{yaml}");
         assert!(yaml.contains("  day: 2021-01-01\n"), "{yaml}");
-        assert!(yaml.contains("n: 2021"), "{yaml}");
+        assert!(yaml.contains("'n': 2021"), "{yaml}");
+        assert!(yaml.contains("'2021-02-03':\n  nested: 'on'"), "{yaml}");
         let back: serde_json::Value = yaml_serde::from_str(&yaml).unwrap();
         assert_eq!(back, v);
     }

@@ -144,6 +144,58 @@ fn runtime_settings_reach_the_client() {
 }
 
 #[test]
+fn page_trait_is_implemented_for_every_page_type() {
+    let opts = ClientOptions {
+        page_trait: Some("crate::pagination::Page".into()),
+        ..ClientOptions::default()
+    };
+    let code = generate(&mini(), &opts).unwrap().code;
+    let impls: Vec<&str> = code
+        .lines()
+        .filter(|l| l.contains("impl crate::pagination::Page for"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(impls, ["impl crate::pagination::Page for BalancePage {"]);
+    for needle in [
+        "type Item = Balance;",
+        "fn next_page(&self) -> ::std::option::Option<&str> {",
+        "self.next.as_deref()",
+        "fn into_items(self) -> ::std::vec::Vec<Self::Item> {",
+    ] {
+        assert!(code.contains(needle), "missing: {needle}");
+    }
+    // Off by default: the standalone crates have no such trait.
+    let plain = generate(&mini(), &ClientOptions::default()).unwrap().code;
+    assert!(!plain.contains("pagination::Page"));
+
+    let bad = ClientOptions {
+        page_trait: Some("not a path!".into()),
+        ..ClientOptions::default()
+    };
+    assert!(matches!(
+        generate(&mini(), &bad),
+        Err(ClientError::InvalidOption {
+            option: "page_trait",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn optional_collections_read_null_as_empty() {
+    let code = generate(&mini(), &ClientOptions::default()).unwrap().code;
+    assert!(code.contains(
+        "            default,\n            skip_serializing_if = \"::std::vec::Vec::is_empty\",\n            \
+         deserialize_with = \"null_as_default\"\n        )]\n        pub results: ::std::vec::Vec<Balance>,"
+    ));
+    assert!(
+        !code.contains("#[serde(default, skip_serializing_if"),
+        "a `#[serde(default, ..)]` field without `null_as_default`"
+    );
+    assert!(code.contains("fn null_as_default<'de, D, T>("));
+}
+
+#[test]
 fn resumable_pairs_come_from_the_spec() {
     let pairs = generate(&mini(), &ClientOptions::default())
         .unwrap()
@@ -552,6 +604,20 @@ fn nested_inline_types_get_checked_names() {
 /// How a runtime plugs in: an inner type on `Client` and a hand-written `ClientHooks` impl
 /// (auth in `pre`, retries in `exec`).
 const RUNTIME: &str = r#"
+pub mod pagination {
+    /// The shape the page glue implements.
+    pub trait Page {
+        type Item;
+        fn next_page(&self) -> Option<&str>;
+        fn into_items(self) -> Vec<Self::Item>;
+    }
+
+    /// Uses the impls, so that a wrong signature fails the build.
+    pub fn first_items<P: Page>(page: P) -> (bool, Vec<P::Item>) {
+        (page.next_page().is_some(), page.into_items())
+    }
+}
+
 mod runtime {
     /// Configuration a runtime keeps on the client.
     #[derive(Clone, Debug, Default)]
@@ -599,6 +665,7 @@ fn runtime_hooks_build() {
     let opts = ClientOptions {
         inner_type: Some("crate::runtime::Inner".into()),
         hooks: codegen::client::Hooks::Expected,
+        page_trait: Some("crate::pagination::Page".into()),
         ..ClientOptions::default()
     };
     let code = generate(&mini(), &opts).unwrap().code;

@@ -5,16 +5,16 @@
 //! echo 1234 | cargo run -p examples --example mfa_resume
 //! ```
 //! runs against an embedded mock (no credentials needed). With `BELVO_SECRET_ID`,
-//! `BELVO_SECRET_PASSWORD` and `BELVO_LINK_ID` set (and `BELVO_ENV` or `BELVO_URL`; the
-//! default is the sandbox), it runs against Belvo.
+//! `BELVO_SECRET_PASSWORD`, `BELVO_ENV` (`sandbox`, …) or `BELVO_URL`, and `BELVO_LINK_ID`
+//! set, it runs against Belvo.
 
 use std::io;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
 use belvo::mfa::{Challenge, Token, TokenProvider};
-use belvo::{types, MfaExt};
-use examples::{mock, mock_client, report, Belvo};
+use belvo::{types, ClientInfo, MfaExt};
+use examples::{belvo_from_env, link_from_env, mock, mock_client, report};
 
 /// Asks for each token on stdout and reads it from stdin.
 struct Stdin;
@@ -76,11 +76,11 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The mock, when used, must outlive the requests.
-    let (client, link, _mock) = match Belvo::from_env()? {
-        Some(belvo) => {
-            let link = belvo.link.ok_or("set BELVO_LINK_ID to the link to read")?;
-            println!("Using Belvo at {}", belvo.base_url);
-            (belvo.client, link, None)
+    let (client, link, _mock) = match belvo_from_env()? {
+        Some(client) => {
+            let link = link_from_env()?.ok_or("set BELVO_LINK_ID to the link to read")?;
+            println!("Using Belvo at {}", client.baseurl());
+            (client, link, None)
         }
         None => {
             let server = mock::mfa().await;

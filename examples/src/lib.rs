@@ -3,52 +3,27 @@
 
 pub mod mock;
 
+use belvo::runtime::{SECRET_ID_VAR, SECRET_PASSWORD_VAR};
 use belvo::{Client, Credentials, Environment};
 
-/// A client for a real Belvo environment, from the variables the runtime reads:
-/// `BELVO_SECRET_ID` and `BELVO_SECRET_PASSWORD`, then `BELVO_URL` or `BELVO_ENV` (`sandbox`,
-/// the default, `development`, `production`); `BELVO_LINK_ID` names a link to work on.
-pub struct Belvo {
-    /// The client.
-    pub client: Client,
-    /// Where it sends requests.
-    pub base_url: String,
-    /// `BELVO_LINK_ID`, when set.
-    pub link: Option<uuid::Uuid>,
+/// A client for Belvo when `BELVO_SECRET_ID` and `BELVO_SECRET_PASSWORD` are set, configured
+/// by the runtime from the environment (which also wants `BELVO_ENV` or `BELVO_URL`);
+/// `Ok(None)` when they are not, to run against a mock instead.
+pub fn belvo_from_env() -> Result<Option<Client>, belvo::ConfigError> {
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
+    if !(set(SECRET_ID_VAR) && set(SECRET_PASSWORD_VAR)) {
+        return Ok(None);
+    }
+    Client::from_env().map(Some)
 }
 
-impl Belvo {
-    /// `Ok(None)` when no credentials are set (run against the mock instead).
-    pub fn from_env() -> Result<Option<Belvo>, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let (Some(id), Some(password)) = (var("BELVO_SECRET_ID"), var("BELVO_SECRET_PASSWORD"))
-        else {
-            return Ok(None);
-        };
-        let environment = match (var("BELVO_URL"), var("BELVO_ENV")) {
-            (Some(_), Some(_)) => return Err("set BELVO_URL or BELVO_ENV, not both".into()),
-            (Some(url), None) => Environment::Custom(url),
-            (None, env) => match env.as_deref().map(|e| e.trim().to_ascii_lowercase()) {
-                None => Environment::Sandbox,
-                Some(e) if e == "sandbox" => Environment::Sandbox,
-                Some(e) if e == "development" => Environment::Development,
-                Some(e) if e == "production" => Environment::Production,
-                Some(e) => {
-                    return Err(format!(
-                        "BELVO_ENV={e}: expected sandbox, development or production"
-                    ))
-                }
-            },
-        };
-        let link = var("BELVO_LINK_ID")
-            .map(|l| l.trim().parse().map_err(|e| format!("BELVO_LINK_ID: {e}")))
-            .transpose()?;
-        Ok(Some(Belvo {
-            base_url: environment.base_url().to_owned(),
-            client: Client::connect(environment, Credentials::new(id, password)),
-            link,
-        }))
-    }
+/// `BELVO_LINK_ID`, the link to work on, when set.
+pub fn link_from_env() -> Result<Option<uuid::Uuid>, String> {
+    std::env::var("BELVO_LINK_ID")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| v.trim().parse().map_err(|e| format!("BELVO_LINK_ID: {e}")))
+        .transpose()
 }
 
 /// A client for the embedded mock at `uri` (it checks no credentials).

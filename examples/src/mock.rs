@@ -3,7 +3,7 @@
 //! what a real server would reject.
 
 use serde_json::{json, Value};
-use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The link the MFA mock serves.
@@ -87,8 +87,8 @@ fn balance(id: &str, name: &str, current: f64, available: f64) -> Value {
     })
 }
 
-/// `GET /api/accounts/?page=N` answers page N of `total` accounts, `per_page` a page, each
-/// page linking to the next by URL as Belvo does.
+/// `GET /api/accounts/` answers page 1 (or page N for `?page=N`) of `total` accounts,
+/// `per_page` a page, each page linking to the next by URL as Belvo does.
 pub async fn accounts(total: usize, per_page: usize) -> MockServer {
     let server = MockServer::start().await;
     let per_page = per_page.max(1);
@@ -109,9 +109,18 @@ pub async fn accounts(total: usize, per_page: usize) -> MockServer {
             "previous": (page > 1).then(|| link(page - 1)),
             "results": results,
         });
+        // The first page is asked for without a page number, the others by their links.
+        let on_page = move |request: &Request| {
+            let asked = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .map(|(_, v)| v.into_owned());
+            asked.as_deref().unwrap_or("1") == page.to_string()
+        };
         Mock::given(method("GET"))
             .and(path("/api/accounts/"))
-            .and(query_param("page", page.to_string()))
+            .and(on_page)
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
             .mount(&server)
             .await;

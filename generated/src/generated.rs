@@ -42,7 +42,11 @@ pub mod types {
         pub credit_data: ::std::option::Option<CreditData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub funds_data: ::std::vec::Vec<FundsData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::uuid::Uuid>,
@@ -131,7 +135,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<Account>,
     }
     impl AccountsPage {
@@ -173,7 +181,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<Balance>,
     }
     impl BalancesPage {
@@ -374,7 +386,11 @@ pub mod types {
         pub validation: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub validation_message: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub values: ::std::vec::Vec<Value>,
     }
     impl FormField {
@@ -391,7 +407,11 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub percentage: ::std::option::Option<f64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub public_identifications: ::std::vec::Vec<PublicIdentification>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
@@ -412,7 +432,11 @@ pub mod types {
         pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub income_source_type: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub income_streams: ::std::vec::Vec<IncomeStream>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<::std::string::String>,
@@ -504,7 +528,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<Income>,
     }
     impl IncomesPage {
@@ -515,13 +543,25 @@ pub mod types {
     ///`Institution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Institution {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub country_codes: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display_name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub features: ::std::vec::Vec<Feature>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub form_fields: ::std::vec::Vec<FormField>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon_logo: ::std::option::Option<::std::string::String>,
@@ -535,7 +575,11 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub primary_color: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub resources: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
@@ -560,7 +604,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<Institution>,
     }
     impl InstitutionsPage {
@@ -702,7 +750,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<Link>,
     }
     impl LinksPage {
@@ -731,11 +783,19 @@ pub mod types {
         pub cutting_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cutting_day: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub fees: ::std::vec::Vec<Fee>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interest_rate: ::std::option::Option<f64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub interest_rates: ::std::vec::Vec<InterestRate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_payment_date: ::std::option::Option<::std::string::String>,
@@ -851,7 +911,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<Owner>,
     }
     impl OwnersPage {
@@ -912,7 +976,11 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_type: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub transactions: ::std::vec::Vec<RecurringExpenseTransaction>,
     }
     impl RecurringExpense {
@@ -944,7 +1012,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<RecurringExpense>,
     }
     impl RecurringExpensesPage {
@@ -1028,7 +1100,11 @@ pub mod types {
     ///`RetrieveIncomesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RetrieveIncomesForALinkBody {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub allowed_income_types: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_from: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -1156,7 +1232,11 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
         pub results: ::std::vec::Vec<Transaction>,
     }
     impl TransactionsPage {
@@ -8710,6 +8790,89 @@ pub mod types {
             }
         }
     }
+    /// Reads `null` as the type's default: a field that may be absent may also be null.
+    fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::std::default::Default + ::serde::Deserialize<'de>,
+    {
+        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
+    }
+    impl crate::pagination::Page for AccountsPage {
+        type Item = Account;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for BalancesPage {
+        type Item = Balance;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for IncomesPage {
+        type Item = Income;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for InstitutionsPage {
+        type Item = Institution;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for LinksPage {
+        type Item = Link;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for OwnersPage {
+        type Item = Owner;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for RecurringExpensesPage {
+        type Item = RecurringExpense;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for TransactionsPage {
+        type Item = Transaction;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Belvo API (banking)
@@ -8731,7 +8894,7 @@ impl Client {
     pub fn new(baseurl: &str, inner: crate::runtime::Inner) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
+            let dur = ::std::time::Duration::from_secs(60u64);
             reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]

@@ -1,18 +1,47 @@
-//! How the generated client talks to Belvo: environments, credentials, and the hooks
-//! progenitor calls around every request.
+//! How a [`Client`] is configured and how it talks to Belvo: environments, credentials,
+//! timeouts, construction from the process environment, and the `ClientHooks` that progenitor
+//! calls around every request (basic auth in `pre`, retries in `exec`).
+//!
+//! Secrets never reach a `Debug` or `Display` output: [`Credentials`], [`Inner`],
+//! [`ClientBuilder`] and therefore `Client` print `<redacted>` in their place, and the
+//! `Authorization` header is marked sensitive.
 
 use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{HeaderValue, AUTHORIZATION};
 
+use crate::error::ConfigError;
+use crate::retry::RetryPolicy;
 use crate::Client;
+
+/// Environment variable holding the secret key ID.
+pub const SECRET_ID_VAR: &str = "BELVO_SECRET_ID";
+/// Environment variable holding the secret key password.
+pub const SECRET_PASSWORD_VAR: &str = "BELVO_SECRET_PASSWORD";
+/// Environment variable naming the environment: `sandbox`, `development` or `production`.
+pub const ENV_VAR: &str = "BELVO_ENV";
+/// Environment variable holding a base URL (a mock, a proxy), instead of [`ENV_VAR`].
+pub const URL_VAR: &str = "BELVO_URL";
+
+/// Default total time allowed for one HTTP attempt. Belvo retrieves (`POST /api/…/`) fetch
+/// from the institution while the caller waits, and can take tens of seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A Belvo environment, or any URL (a mock, a proxy).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Environment {
+    /// `https://sandbox.belvo.com`: fake institutions and data, for development.
     Sandbox,
+    /// `https://development.belvo.com`: real institutions, limited links.
     Development,
+    /// `https://api.belvo.com`.
     Production,
+    /// Any base URL, e.g. a local mock server.
     Custom(String),
 }
 
@@ -28,7 +57,22 @@ impl Environment {
     }
 }
 
-/// A Belvo secret key pair. `Debug` never shows the password.
+/// Parses the values accepted in `BELVO_ENV`: `sandbox`, `development`, `production`
+/// (case-insensitive, surrounding blanks ignored).
+impl FromStr for Environment {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sandbox" => Ok(Environment::Sandbox),
+            "development" => Ok(Environment::Development),
+            "production" => Ok(Environment::Production),
+            _ => Err(ConfigError::UnknownEnvironment(s.to_owned())),
+        }
+    }
+}
+
+/// A Belvo secret key pair. `Debug` shows neither part.
 #[derive(Clone)]
 pub struct Credentials {
     secret_id: String,
@@ -36,33 +80,230 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// The secret key ID and password from Belvo's dashboard.
     pub fn new(secret_id: impl Into<String>, secret_password: impl Into<String>) -> Self {
         Credentials {
             secret_id: secret_id.into(),
             secret_password: secret_password.into(),
         }
     }
+
+    /// The secret key ID, e.g. to say which key a client uses.
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    /// The `Authorization: Basic …` value, marked sensitive so that `http`'s `Debug` and
+    /// HTTP/2 header compression treat it as a secret.
+    fn authorization(&self) -> HeaderValue {
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", self.secret_id, self.secret_password));
+        // "Basic " and the base64 alphabet are visible ASCII, so every input gives a valid
+        // header value: this cannot fail.
+        let mut value = HeaderValue::try_from(format!("Basic {token}"))
+            .expect("`Basic ` followed by base64 is a valid header value");
+        value.set_sensitive(true);
+        value
+    }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("secret_id", &self.secret_id)
+            .field("secret_id", &"<redacted>")
             .field("secret_password", &"<redacted>")
             .finish()
     }
 }
 
-/// What every request of a [`Client`] needs besides its URL.
-#[derive(Clone, Debug)]
+/// What every request of a [`Client`] needs besides its URL: the `Authorization` value and
+/// the retry policy. The generated `Client::new(base_url, inner)` and
+/// `Client::new_with_client(base_url, reqwest_client, inner)` take one; build it with
+/// [`Inner::new`] (or let [`ClientBuilder`] do it).
+#[derive(Clone)]
 pub struct Inner {
+    authorization: HeaderValue,
+    retry: RetryPolicy,
+}
+
+impl Inner {
+    /// Authentication with `credentials`, retries as `retry` says.
+    pub fn new(credentials: &Credentials, retry: RetryPolicy) -> Self {
+        Inner {
+            authorization: credentials.authorization(),
+            retry,
+        }
+    }
+
+    /// The retry policy of the client.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inner")
+            .field("authorization", &"<redacted>")
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// Settings of a [`Client`]: where, who, how long to wait, how to retry.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use belvo::{Client, Credentials, Environment, RetryPolicy};
+///
+/// let client = Client::builder(Environment::Sandbox, Credentials::new("id", "password"))
+///     .timeout(Duration::from_secs(120))
+///     .retry(RetryPolicy::default().max_attempts(5))
+///     .build()?;
+/// # Ok::<(), belvo::ConfigError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    environment: Environment,
     credentials: Credentials,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    /// Defaults: [`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::default`].
+    pub fn new(environment: Environment, credentials: Credentials) -> Self {
+        ClientBuilder {
+            environment,
+            credentials,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Settings from the process environment: `BELVO_SECRET_ID`, `BELVO_SECRET_PASSWORD`, and
+    /// either `BELVO_ENV` (`sandbox`, `development`, `production`) or `BELVO_URL`. An empty
+    /// variable counts as unset. Setting both `BELVO_ENV` and `BELVO_URL` is an error rather
+    /// than a silent choice, since the wrong one could send production keys elsewhere.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode(name)),
+        })
+    }
+
+    /// As [`from_env`](Self::from_env), reading each variable through `lookup` (a secrets
+    /// store, a config file, a test's map) instead of the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::from_source(|name| Ok(lookup(name)))
+    }
+
+    fn from_source(
+        get: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    ) -> Result<Self, ConfigError> {
+        let get = |name| Ok(get(name)?.filter(|v: &String| !v.is_empty()));
+        let secret_id = get(SECRET_ID_VAR)?.ok_or(ConfigError::MissingVar(SECRET_ID_VAR))?;
+        let secret_password =
+            get(SECRET_PASSWORD_VAR)?.ok_or(ConfigError::MissingVar(SECRET_PASSWORD_VAR))?;
+        let environment = match (get(ENV_VAR)?, get(URL_VAR)?) {
+            (Some(_), Some(_)) => return Err(ConfigError::EnvironmentAndUrl),
+            (Some(name), None) => name.parse()?,
+            (None, Some(url)) => Environment::Custom(url),
+            (None, None) => return Err(ConfigError::MissingEnvironment),
+        };
+        Ok(Self::new(
+            environment,
+            Credentials::new(secret_id, secret_password),
+        ))
+    }
+
+    /// Total time allowed for one attempt of a request, from connecting to the end of the
+    /// body. Each retry gets the full time again.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to open a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried; [`RetryPolicy::none`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The client. Fails when the base URL is not an absolute `http(s)` URL or when the TLS
+    /// backend cannot be initialised.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let parsed = reqwest::Url::parse(self.environment.base_url()).map_err(|e| {
+            ConfigError::InvalidUrl {
+                reason: e.to_string(),
+            }
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ConfigError::InvalidUrl {
+                reason: format!(
+                    "the scheme must be http or https, not `{}`",
+                    parsed.scheme()
+                ),
+            });
+        }
+        let http = self.http_client()?;
+        Ok(self.into_client(http))
+    }
+
+    fn http_client(&self) -> Result<reqwest::Client, ConfigError> {
+        reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(concat!("belvo-rs/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(ConfigError::Http)
+    }
+
+    fn into_client(self, http: reqwest::Client) -> Client {
+        Client::new_with_client(
+            self.environment.base_url(),
+            http,
+            Inner::new(&self.credentials, self.retry),
+        )
+    }
 }
 
 impl Client {
-    /// A client for `environment` that authenticates with `credentials`.
+    /// A client for `environment` that authenticates with `credentials`, with the default
+    /// timeouts and retry policy.
+    ///
+    /// # Panics
+    /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does. Use
+    /// [`Client::builder`] to get that, and an invalid custom URL, as an error instead.
     pub fn connect(environment: Environment, credentials: Credentials) -> Self {
-        Client::new(environment.base_url(), Inner { credentials })
+        let builder = ClientBuilder::new(environment, credentials);
+        // The URL is not checked here: a bad one makes each request fail with
+        // `InvalidRequest`, which is no reason to panic.
+        match builder.http_client() {
+            Ok(http) => builder.into_client(http),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Settings for a client, to change timeouts or the retry policy before
+    /// [`build`](ClientBuilder::build).
+    pub fn builder(environment: Environment, credentials: Credentials) -> ClientBuilder {
+        ClientBuilder::new(environment, credentials)
+    }
+
+    /// A client configured from the process environment; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env()?.build()
     }
 }
 
@@ -72,20 +313,64 @@ impl ClientHooks<Inner> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let credentials = &self.inner().credentials;
-        let value = basic_auth(&credentials.secret_id, &credentials.secret_password);
         request
             .headers_mut()
-            .insert(reqwest::header::AUTHORIZATION, value);
+            .insert(AUTHORIZATION, self.inner().authorization.clone());
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = crate::retry::execute(self.client(), &self.inner().retry, request).await?;
+        // Error bodies are read here, while reading is async, so that converting an
+        // undocumented status into `belvo::Error` (a sync `From`) still has the body.
+        crate::error::buffer_error_body(response).await
     }
 }
 
-fn basic_auth(user: &str, password: &str) -> reqwest::header::HeaderValue {
-    use base64::Engine;
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    let mut value = reqwest::header::HeaderValue::from_str(&format!("Basic {token}"))
-        .expect("base64 is a valid header value");
-    value.set_sensitive(true);
-    value
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_names_parse() {
+        assert_eq!(
+            " Sandbox ".parse::<Environment>().ok(),
+            Some(Environment::Sandbox)
+        );
+        assert_eq!(
+            "production".parse::<Environment>().ok(),
+            Some(Environment::Production)
+        );
+        assert!(matches!(
+            "prod".parse::<Environment>(),
+            Err(ConfigError::UnknownEnvironment(v)) if v == "prod"
+        ));
+        assert_eq!(
+            Environment::Custom("http://localhost:4010/".into()).base_url(),
+            "http://localhost:4010"
+        );
+    }
+
+    #[test]
+    fn authorization_is_basic_and_sensitive() {
+        let value = Credentials::new("id", "pw").authorization();
+        assert_eq!(value.to_str().unwrap(), "Basic aWQ6cHc=");
+        assert!(value.is_sensitive());
+    }
+
+    #[test]
+    fn builder_refuses_bad_urls() {
+        let creds = Credentials::new("id", "pw");
+        for url in ["not a url", "ftp://example.com", "/relative"] {
+            let built = Client::builder(Environment::Custom(url.into()), creds.clone()).build();
+            assert!(
+                matches!(built, Err(ConfigError::InvalidUrl { .. })),
+                "{url}"
+            );
+        }
+    }
 }

@@ -390,6 +390,11 @@ async fn wrong_token_is_a_typed_error() {
     let text = err.to_string();
     assert!(text.contains("400") && text.contains("abc400"), "{text}");
     assert!(std::error::Error::source(&err).is_some());
+    // Into the runtime's one error type, status and request id kept.
+    let err = belvo::Error::from(err);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.request_id(), Some("abc400"));
+    assert_eq!(err.code(), Some("invalid_token"));
 }
 
 #[tokio::test]

@@ -7,12 +7,9 @@
 //! The client has no per-request header hook, so a small loopback proxy in front of Prism
 //! adds `Prefer`: `code=428` to the first request of a flow and `code=200` to the rest.
 //!
-//! Two gaps of the published spec are worked around, loudly:
-//! - `PUT /api/links/{id}/` requires `institution` and `username` without declaring them, so
-//!   no client generated from it can send them: the proxy adds them to that request only.
-//! - [`KNOWN_DECODE_GAPS`]: resumes whose answer the generated types cannot decode yet. The
-//!   MFA part must still work (the failure must be the decoding of the final 200), and the
-//!   test fails once such a pair decodes, so the list cannot go stale.
+//! One gap of the published spec is worked around: `PUT /api/links/{id}/` requires
+//! `institution` and `username` without declaring them, so no client generated from it can
+//! send them; the proxy adds them to that request only.
 //!
 //! Without Prism or `../shared` the test prints a note and passes, unless
 //! `REQUIRE_TEST_TOOLS` is set (as by `cargo xtask test` and CI): then it fails.
@@ -24,18 +21,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use belvo::mfa::{Challenge, MfaError, MfaExt, Outcome, ResumableOp, Token, RESUMABLE};
+use belvo::mfa::{Challenge, MfaExt, Outcome, ResumableOp, Token, RESUMABLE};
 use belvo::{types, Client, Credentials, Environment};
-// `belvo::Error` is becoming the runtime's own error type: name the client's directly.
-use progenitor_client::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Pairs whose final answer the generated types cannot decode yet, and why.
-const KNOWN_DECODE_GAPS: &[(&str, &str)] = &[(
-    "retrieve_accounts_for_a_link",
-    "Prism's example has `funds_data: null`, and the generated `Account::funds_data` is a \
-     `Vec` that rejects null (optional arrays need to accept null in codegen)",
-)];
 
 const LINK: &str = "30cb4806-6e00-48a4-91c9-ca55968576c8";
 /// The `session` of the 428 example in Belvo's spec.
@@ -250,22 +238,12 @@ where
         async { Ok::<_, String>(Token::new("1234ab")) }
     };
     let started = Instant::now();
-    let outcome = op.with_mfa(&provider).save_data(true).outcome().await;
-    let known_gap = KNOWN_DECODE_GAPS.iter().find(|(n, _)| *n == name);
-    let outcome = match (outcome, known_gap) {
-        (
-            Err(MfaError::Resume {
-                source: Error::InvalidResponsePayload(..),
-                ..
-            }),
-            Some((_, why)),
-        ) if asked.load(Ordering::SeqCst) == 1 => {
-            eprintln!("note: {name}: MFA flow done; the final answer does not decode: {why}");
-            return name;
-        }
-        (Ok(_), Some(_)) => panic!("{name} decodes now: remove it from KNOWN_DECODE_GAPS"),
-        (outcome, _) => outcome.unwrap_or_else(|e| panic!("{name}: {e}\n{e:?}")),
-    };
+    let outcome = op
+        .with_mfa(&provider)
+        .save_data(true)
+        .outcome()
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}\n{e:?}"));
     match outcome {
         Outcome::Resumed(v) => assert_eq!(v.status(), 200, "{name}"),
         Outcome::Retrieved(v) => panic!("{name}: not challenged: {v:?}"),

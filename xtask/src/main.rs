@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's commands. Each module wires files to one `codegen` function;
 //! no conversion logic lives here.
 
+mod bench;
 mod client;
 mod convert;
 mod diff;
@@ -33,6 +34,8 @@ enum Command {
     Client(client::Args),
     /// Compare two versions of the spec and report changes, breaking ones flagged.
     Diff(diff::Args),
+    /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
+    Bench(bench::Args),
     /// Run every check CI runs, installing the pinned test tools first.
     Test,
 }
@@ -45,6 +48,7 @@ fn main() -> std::process::ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Client(args) => client::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Test => test::run(),
     };
     match result {

@@ -16,7 +16,7 @@ pub const CLIENT: &str = "generated/src/generated.rs";
 
 pub fn run(mode: Mode) -> anyhow::Result<()> {
     let root = files::project_root();
-    let outputs = outputs(&root)?;
+    let outputs = outputs(&root, mode)?;
     let mut stale = Vec::new();
     for (path, contents) in &outputs {
         if let Err(err) = files::ensure_file_contents(mode, path, contents) {
@@ -38,15 +38,18 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
 }
 
 /// Every file the pipeline produces, with its contents.
-pub fn outputs(root: &std::path::Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
+/// `check` stays quiet about generator notes: they are printed when the outputs are written.
+pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let overlay = root.join(OVERLAY);
     let overlay = overlay.exists().then_some(overlay.as_path());
     let spec = crate::convert::spec(&root.join(COLLECTION), overlay)?;
     let yaml = codegen::to_yaml(&spec)?;
     let client = codegen::client::generate(&spec, &client_options())
         .map_err(|e| anyhow::anyhow!("generating the client from {SPEC}: {e}"))?;
-    for warning in &client.warnings {
-        eprintln!("note: client: {warning}");
+    if mode == Mode::Write {
+        for warning in &client.warnings {
+            eprintln!("note: client: {warning}");
+        }
     }
     Ok(vec![
         (root.join(SPEC), yaml),
@@ -62,6 +65,12 @@ fn client_options() -> codegen::client::ClientOptions {
         // implements the hooks that use them.
         inner_type: Some("crate::runtime::Inner".into()),
         hooks: codegen::client::Hooks::Expected,
+        // Only reached through the generated `Client::new`; `runtime::ClientBuilder` sets its
+        // own (same) default. Belvo retrieves can take tens of seconds.
+        timeout_secs: Some(60),
+        // `pagination.rs` walks every `{count, next, previous, results}` page through this
+        // trait; the impls are generated so a new list endpoint needs no handwritten line.
+        page_trait: Some("crate::pagination::Page".into()),
         ..Default::default()
     }
 }

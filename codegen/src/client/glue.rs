@@ -23,6 +23,14 @@
 //! own output (the `send` and `body` signatures), never guessed from naming rules, so the
 //! glue cannot drift from what progenitor emitted; a pair it cannot read is left out of the
 //! trait with a warning.
+//! - `null_as_default`: typify gives an optional array (or map) property a plain `Vec<T>` with
+//!   `#[serde(default)]`, which accepts a missing field but fails on `null`. An example cannot
+//!   prove that a field is never null (Belvo sends `"funds_data": null`), so every such field
+//!   also reads `null` as empty.
+//! - page trait impls (when [`ClientOptions::page_trait`](super::ClientOptions::page_trait)
+//!   names a trait): every struct of `mod types` with `next: Option<String>` and
+//!   `results: Vec<T>` implements it, again read from progenitor's output, so a new list
+//!   endpoint in the spec gets pagination without anyone keeping a list.
 
 use std::collections::HashMap;
 
@@ -324,6 +332,124 @@ fn pair_impl(
     })
 }
 
+/// Makes every `#[serde(default)]` field of the structs in `mod types` read `null` as its
+/// default (an empty `Vec` or map), through a `null_as_default` function added to the module.
+/// Fields typed `Option<_>` never get a bare `default` from typify, and required fields get no
+/// `default` at all, so neither is touched.
+pub(crate) fn accept_null_collections(file: &mut syn::File) {
+    let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut changed = false;
+    for item in items.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in &mut fields.named {
+            for attr in &mut field.attrs {
+                changed |= add_null_as_default(attr);
+            }
+        }
+    }
+    if changed {
+        items.push(syn::parse_quote! {
+            /// Reads `null` as the type's default: a field that may be absent may also be null.
+            fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: ::std::default::Default + ::serde::Deserialize<'de>,
+            {
+                let value: ::std::option::Option<T> =
+                    ::serde::Deserialize::deserialize(deserializer)?;
+                Ok(value.unwrap_or_default())
+            }
+        });
+    }
+}
+
+/// Adds `deserialize_with = "null_as_default"` to a `#[serde(..)]` attribute holding a bare
+/// `default` and no deserializer of its own; whether it did.
+fn add_null_as_default(attr: &mut syn::Attribute) -> bool {
+    use syn::punctuated::Punctuated;
+    if !attr.path().is_ident("serde") {
+        return false;
+    }
+    let Ok(metas) = attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+    else {
+        return false;
+    };
+    let has = |name: &str| metas.iter().any(|m| m.path().is_ident(name));
+    let bare_default = metas
+        .iter()
+        .any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident("default")));
+    if !bare_default || has("deserialize_with") || has("with") {
+        return false;
+    }
+    let mut metas = metas;
+    metas.push(syn::parse_quote!(deserialize_with = "null_as_default"));
+    *attr = syn::parse_quote!(#[serde(#metas)]);
+    true
+}
+
+/// Adds `impl #page_trait for X` inside `mod types` for every page struct `X` there (fields
+/// `next: Option<String>` and `results: Vec<T>`). The impls sit inside the module so that `T`
+/// is spelled exactly as progenitor spelled it, whatever its path.
+pub(crate) fn implement_page_trait(file: &mut syn::File, page_trait: &syn::Path) {
+    let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let impls: Vec<syn::Item> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => page_item_type(s).map(|item_ty| (&s.ident, item_ty)),
+            _ => None,
+        })
+        .map(|(name, item_ty)| {
+            syn::parse_quote! {
+                impl #page_trait for #name {
+                    type Item = #item_ty;
+                    fn next_page(&self) -> ::std::option::Option<&str> {
+                        self.next.as_deref()
+                    }
+                    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+                        self.results
+                    }
+                }
+            }
+        })
+        .collect();
+    items.extend(impls);
+}
+
+/// `T` when `s` is a page: a struct with `next: Option<String>` and `results: Vec<T>`.
+fn page_item_type(s: &syn::ItemStruct) -> Option<syn::Type> {
+    let syn::Fields::Named(fields) = &s.fields else {
+        return None;
+    };
+    let field = |name: &str| {
+        fields
+            .named
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+            .map(|f| &f.ty)
+    };
+    let next = generic_args(field("next")?, "Option")?;
+    if next.len() != 1 || last_ident(next[0]).is_none_or(|i| i != "String") {
+        return None;
+    }
+    match generic_args(field("results")?, "Vec")?[..] {
+        [item] => Some(item.clone()),
+        _ => None,
+    }
+}
+
 /// What progenitor emitted for one operation in builder style.
 struct Builder {
     /// The builder struct in `mod builder`.
@@ -571,6 +697,43 @@ mod tests {
             "Intro\n\n```text\nlet x = 1;\n```\n\n   indented\n```json\n{ }\n```"
         );
         assert_eq!(tame_doc("```\nopen"), "```text\nopen\n```");
+    }
+
+    #[test]
+    fn null_as_default_goes_on_bare_defaults_only() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct A {
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub list: ::std::vec::Vec<B>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub opt: ::std::option::Option<B>,
+                    #[serde(default = "defaults::a_n")]
+                    pub n: i64,
+                    pub required: B,
+                }
+            }
+        };
+        accept_null_collections(&mut file);
+        let code = prettyplease::unparse(&file);
+        // On the collection field only.
+        let (_, after) = code
+            .split_once("deserialize_with = \"null_as_default\"")
+            .unwrap();
+        assert!(
+            after
+                .trim_start_matches([')', ']', ' ', '\n'])
+                .starts_with("pub list"),
+            "{code}"
+        );
+        assert_eq!(code.matches("deserialize_with").count(), 1, "{code}");
+        assert!(code.contains("fn null_as_default<'de, D, T>"));
+
+        // Nothing to change, no helper.
+        let mut plain: syn::File =
+            syn::parse_quote! { pub mod types { pub struct C { pub x: i64 } } };
+        accept_null_collections(&mut plain);
+        assert!(!prettyplease::unparse(&plain).contains("null_as_default"));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! [`generate`] works on a *copy* of the spec: [`normalize()`] rewrites that copy into the subset
 //! that progenitor 0.15 accepts (each rewrite documented, with its reason, in the
 //! [`normalize`](mod@normalize) module), then
-//! progenitor emits the client, [`glue`] adds items derived from the spec (the servers and the
-//! multi-factor "resumable" operations), and the result is formatted with prettyplease.
+//! progenitor emits the client, [`glue`] adds items derived from the spec (the servers, the
+//! multi-factor "resumable" operations and, on request, a page trait's impls) and lets
+//! optional collections read `null` as empty, and the result is formatted with prettyplease.
 //! The committed spec stays faithful to the API; only the copy bends to the generator.
 //!
 //! Everything here is a pure function of its inputs: the same spec and options always give
@@ -90,6 +91,13 @@ pub struct ClientOptions {
     pub map_type: Option<String>,
     /// Emit the `resumable` module (MFA retrieve/resume pairs). Default: true.
     pub mfa_glue: bool,
+    /// Path of a trait to implement for every page type, e.g. `crate::pagination::Page`.
+    /// A page type is a generated struct with `next: Option<String>` and `results: Vec<T>`
+    /// (Belvo's `{count, next, previous, results}`); each gets
+    /// `impl Trait for XPage { type Item = T; fn next_page(&self) -> Option<&str>;
+    /// fn into_items(self) -> Vec<T>; }`, so a handwritten paginator works for every list
+    /// operation without a hand-kept list of types. Default: none.
+    pub page_trait: Option<String>,
     /// The command named in the `@generated` header, e.g. `cargo xtask regen`.
     pub command: String,
     /// The input named in the `@generated` header, e.g. `spec/openapi.yaml`.
@@ -111,6 +119,7 @@ impl Default for ClientOptions {
             extra_derives: Vec::new(),
             map_type: None,
             mfa_glue: true,
+            page_trait: None,
             command: "cargo xtask regen".to_owned(),
             source: "spec/openapi.yaml".to_owned(),
         }
@@ -211,6 +220,16 @@ const INNER_ALLOWS: &str = "#![allow(
 /// the first operation that fails on its own.
 pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient, ClientError> {
     let settings = settings(opts)?;
+    let page_trait = opts
+        .page_trait
+        .as_deref()
+        .map(|p| {
+            syn::parse_str::<syn::Path>(p).map_err(|e| ClientError::InvalidOption {
+                option: "page_trait",
+                message: e.to_string(),
+            })
+        })
+        .transpose()?;
     let Normalized {
         spec,
         mut warnings,
@@ -222,6 +241,10 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
         syn::parse2(tokens).map_err(|e| ClientError::InvalidOutput(e.to_string()))?;
 
     glue::emit(&spec, &mut file, &resumable, opts, &mut warnings);
+    glue::accept_null_collections(&mut file);
+    if let Some(path) = &page_trait {
+        glue::implement_page_trait(&mut file, path);
+    }
     glue::tame_docs(&mut file);
     file.attrs = syn::parse_str::<syn::File>(INNER_ALLOWS)
         .map_err(|e| ClientError::InvalidOutput(e.to_string()))?

@@ -99,6 +99,39 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// Names progenitor's generated code uses on `Client` itself (inherent or through the
 /// `ClientInfo`/`ClientHooks` traits it calls as methods); an operation method of the same
 /// name would shadow them.
+/// Type names the generated `types` module uses unqualified (typify writes
+/// `Default::default()`): a component of that name would shadow them, so it is renamed.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Default",
+    "Option",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "ToString",
+    "ToOwned",
+    "Iterator",
+    "IntoIterator",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "AsRef",
+];
+
 const RESERVED_METHODS: &[&str] = &[
     "new",
     "new_with_client",
@@ -317,6 +350,8 @@ impl Normalizer {
     /// Renames component schemas whose Rust names collide and replaces schema refs that point
     /// nowhere by `{}`; leaves the component schemas in `self.schemas` as JSON.
     fn schema_components(&mut self, spec: &mut OpenAPI) {
+        self.taken
+            .extend(RESERVED_TYPE_NAMES.iter().map(|n| n.to_string()));
         let comps = spec.components.get_or_insert_with(Default::default);
         let names: Vec<String> = comps.schemas.keys().cloned().collect();
         let mut renames = BTreeMap::new();
@@ -328,7 +363,7 @@ impl Normalizer {
             let new = self.unique_name(name);
             self.warn(
                 None,
-                format!("schema `{name}` has the same Rust name as another; renamed `{new}`"),
+                format!("schema `{name}` has the same Rust name as another type; renamed `{new}`"),
             );
             renames.insert(name.clone(), new);
         }

@@ -100,7 +100,7 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
         }
         op.insert(
             "responses".into(),
-            responses(&group, &id, &entity, &mut components),
+            responses(&group, &id, &entity, &mut components, &mut warnings),
         );
         let auth = first.request.auth.clone();
         if auth != default_auth {
@@ -248,7 +248,10 @@ fn template(text: &str, variables: &BTreeMap<String, String>) -> (String, Vec<St
     const OPEN: char = '\u{1}';
     const CLOSE: char = '\u{2}';
     let mut s = text.to_string();
-    while let Some(end) = s.find("}}") {
+    // A variable may name itself, or two each other; Postman stops such loops, and so do we.
+    let mut budget = 64;
+    while let Some(end) = s.find("}}").filter(|_| budget > 0) {
+        budget -= 1;
         let Some(start) = s[..end].rfind("{{") else {
             break;
         };
@@ -633,7 +636,7 @@ fn request_body(
             None => fixed,
         };
         let mut m = json!({ "schema": schema });
-        if let Some(example) = example {
+        if let Some(example) = example.filter(|e| depth(e) <= MAX_EXAMPLE_DEPTH) {
             m["example"] = example;
         }
         content.insert(media_type, m);
@@ -669,11 +672,24 @@ fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
     Shape::of(Kind::Object(props))
 }
 
+/// Examples nested deeper than this are left out: the spec puts them about ten levels down,
+/// and YAML readers stop at 128.
+const MAX_EXAMPLE_DEPTH: usize = 64;
+
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 fn responses(
     group: &[Prepared],
     operation_id: &str,
     entity: &str,
     components: &mut Components,
+    warnings: &mut Vec<Warning>,
 ) -> Value {
     let mut saved: Vec<&SavedResponse> = group.iter().flat_map(|r| &r.request.responses).collect();
     // Canonical order, so reordering saved responses in Postman changes nothing.
@@ -710,6 +726,17 @@ fn responses(
             } else {
                 json!(body)
             };
+            if depth(&value) > MAX_EXAMPLE_DEPTH {
+                warnings.push(Warning {
+                    item: group[0].request.item_path(),
+                    message: format!(
+                        "saved response `{}` nests deeper than {MAX_EXAMPLE_DEPTH} levels; \
+                         its example is left out",
+                        r.name
+                    ),
+                });
+                continue;
+            }
             entry
                 .1
                 .insert(key, json!({"summary": r.name, "value": value}));
@@ -985,5 +1012,12 @@ mod tests {
             template("{{hello_{{x}}}}", &vars),
             ("{hello_x}".into(), vec!["hello_x".into()])
         );
+        let cycle = BTreeMap::from([
+            ("a".to_string(), "{{b}}".to_string()),
+            ("b".to_string(), "{{a}}".to_string()),
+            ("self".to_string(), "x{{self}}".to_string()),
+        ]);
+        assert_eq!(template("{{a}}", &cycle).1, vec!["a".to_string()]);
+        assert!(template("{{self}}", &cycle).0.starts_with("xxx"));
     }
 }

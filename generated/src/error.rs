@@ -1,0 +1,392 @@
+//! One error type for every call: [`Error`], with the status, Belvo's `request_id`, `code`
+//! and `message`, and the body of an error answer, whatever the operation.
+//!
+//! Generated operations fail with `progenitor_client::Error<E>` (re-exported as
+//! [`OperationError`](crate::OperationError)), where `E` is the operation's documented error
+//! body; `?` or `.map_err(belvo::Error::from)` turns it into [`Error`]. Statuses the spec does
+//! not list for an operation arrive as `UnexpectedResponse` with an unread body; the client
+//! reads such bodies in its `exec` hook (`buffer_error_body`) so that the conversion, which
+//! cannot wait, still finds them.
+//!
+//! Belvo's error bodies are lists of `{request_id, message, code, field}` (one per problem);
+//! a multi-factor challenge (428) may come as one object. Both are read into
+//! [`ErrorDetail`]s. The published spec documents no request-id response header, so the id is
+//! taken from the body only.
+
+use std::fmt;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+
+/// What went wrong in a call to Belvo.
+#[derive(thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Belvo answered with a status the operation does not succeed with. (Boxed: it holds
+    /// the headers and body, and `Result<T, Error>` should stay small.)
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// No usable answer: the connection failed, timed out or broke off (after retries).
+    #[error("could not reach Belvo: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The request could not be built from the arguments given.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A success answer whose body does not have the documented shape.
+    #[error("the response body does not have the expected shape: {source}")]
+    InvalidResponse {
+        /// The body as received.
+        body: Bytes,
+        /// Where decoding failed.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The client could not be configured.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Any other failure (e.g. a page that links to itself).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The error answer, when Belvo sent one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Belvo's id of the failed request, to quote to Belvo's support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api()?.request_id()
+    }
+
+    /// Belvo's error code of the first problem (e.g. `required`, `token_required`).
+    pub fn code(&self) -> Option<&str> {
+        self.api()?.code()
+    }
+
+    /// The human-readable message of the first problem.
+    pub fn message(&self) -> Option<&str> {
+        self.api()?.message()
+    }
+
+    /// The body of the error answer as JSON (text that is not JSON becomes a JSON string).
+    pub fn body(&self) -> Option<&serde_json::Value> {
+        self.api()?.body()
+    }
+}
+
+/// Bodies are left out: they can be large and hold account data.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::InvalidRequest(s) => f.debug_tuple("InvalidRequest").field(s).finish(),
+            Error::InvalidResponse { body, source } => f
+                .debug_struct("InvalidResponse")
+                .field("body", &format_args!("<{} bytes>", body.len()))
+                .field("source", source)
+                .finish(),
+            Error::Config(e) => f.debug_tuple("Config").field(e).finish(),
+            Error::Other(s) => f.debug_tuple("Other").field(s).finish(),
+        }
+    }
+}
+
+/// Any operation's error, whatever its documented body type `E`.
+impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(s) => Error::InvalidRequest(s),
+            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+                Error::Transport(e)
+            }
+            P::ErrorResponse(rv) => {
+                let (status, headers) = (rv.status(), rv.headers().clone());
+                let body = serde_json::to_value(rv.into_inner()).ok();
+                Error::Api(Box::new(ApiError::new(status, headers, body)))
+            }
+            P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
+            P::UnexpectedResponse(response) => {
+                let body = response
+                    .extensions()
+                    .get::<BufferedBody>()
+                    .map(|b| body_value(&b.0));
+                Error::Api(Box::new(ApiError::new(
+                    response.status(),
+                    response.headers().clone(),
+                    body,
+                )))
+            }
+            P::Custom(s) => Error::Other(s),
+        }
+    }
+}
+
+/// A Belvo error answer: status, headers and body, with the body's problems decoded.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Option<serde_json::Value>,
+    details: Vec<ErrorDetail>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, headers: HeaderMap, body: Option<serde_json::Value>) -> Self {
+        let details = body.as_ref().map(details_of).unwrap_or_default();
+        ApiError {
+            status,
+            headers,
+            body,
+            details,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as JSON, when there was one.
+    pub fn body(&self) -> Option<&serde_json::Value> {
+        self.body.as_ref()
+    }
+
+    /// The body as `T`, e.g. `Vec<belvo::types::ErrorOrMfaTokenRequired>` for a 428 challenge.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(self.body.as_ref().unwrap_or(&serde_json::Value::Null))
+    }
+
+    /// Every problem the body lists, in order.
+    pub fn details(&self) -> &[ErrorDetail] {
+        &self.details
+    }
+
+    /// Belvo's id of the failed request: the first one the body gives.
+    pub fn request_id(&self) -> Option<&str> {
+        self.details.iter().find_map(|d| d.request_id.as_deref())
+    }
+
+    /// The error code of the first problem that has one.
+    pub fn code(&self) -> Option<&str> {
+        self.details.iter().find_map(|d| d.code.as_deref())
+    }
+
+    /// The message of the first problem that has one.
+    pub fn message(&self) -> Option<&str> {
+        self.details.iter().find_map(|d| d.message.as_deref())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Belvo answered {}", self.status)?;
+        if let Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        let detail = self
+            .details
+            .iter()
+            .find(|d| d.code.is_some() || d.field.is_some());
+        if let Some(code) = detail.and_then(|d| d.code.as_deref()) {
+            write!(f, " (code `{code}`")?;
+            if let Some(field) = detail.and_then(|d| d.field.as_deref()) {
+                write!(f, ", field `{field}`")?;
+            }
+            f.write_str(")")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " [request_id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// One problem of a Belvo error answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// Belvo's id of the request.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// Human-readable description.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Machine-readable code, e.g. `required`, `token_required`, `authentication_failed`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The request field at fault, when there is one.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// The problems of an error body: a list of objects, or one object. A `detail` string (the
+/// shape of some gateway and framework errors) stands in for a missing `message`.
+fn details_of(body: &serde_json::Value) -> Vec<ErrorDetail> {
+    let one = |v: &serde_json::Value| {
+        let mut detail = ErrorDetail::deserialize(v).ok()?;
+        if detail.message.is_none() {
+            detail.message = v.get("detail").and_then(|d| d.as_str()).map(str::to_owned);
+        }
+        Some(detail)
+    };
+    match body {
+        serde_json::Value::Array(items) => items.iter().filter_map(one).collect(),
+        serde_json::Value::Object(_) => one(body).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The body as JSON, or as a JSON string when it is not JSON.
+fn body_value(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// Why a client could not be configured. Names variables, never their secret values.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required environment variable is unset or empty.
+    #[error("environment variable {0} is not set")]
+    MissingVar(&'static str),
+    /// An environment variable is not valid Unicode.
+    #[error("environment variable {0} is not valid Unicode")]
+    NotUnicode(&'static str),
+    /// Neither `BELVO_ENV` nor `BELVO_URL` is set.
+    #[error(
+        "environment variable BELVO_ENV (sandbox, development or production) or BELVO_URL is \
+         not set"
+    )]
+    MissingEnvironment,
+    /// Both `BELVO_ENV` and `BELVO_URL` are set.
+    #[error("both BELVO_ENV and BELVO_URL are set; set only one")]
+    EnvironmentAndUrl,
+    /// `BELVO_ENV` (or a parsed environment name) is not a known environment.
+    #[error("unknown Belvo environment {0:?}; expected sandbox, development or production")]
+    UnknownEnvironment(String),
+    /// The base URL is not an absolute `http(s)` URL.
+    #[error("invalid base URL: {reason}")]
+    InvalidUrl {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be built (TLS backend).
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+/// The body of an error answer, kept in the response's extensions by [`buffer_error_body`].
+#[derive(Clone)]
+struct BufferedBody(Bytes);
+
+/// Error bodies larger than this are passed through unread (Belvo's are a few hundred bytes).
+const BUFFER_LIMIT: usize = 256 * 1024;
+
+/// Reads the body of an error answer (4xx, 5xx) into memory and returns a response that
+/// replays it, with the bytes also kept in its extensions for [`Error::from`]. Other answers
+/// are returned untouched. The rebuilt response keeps status, version, headers and
+/// extensions; its `url()` is reqwest's placeholder, since reqwest cannot set it.
+pub(crate) async fn buffer_error_body(
+    mut response: reqwest::Response,
+) -> reqwest::Result<reqwest::Response> {
+    if !(response.status().is_client_error() || response.status().is_server_error()) {
+        return Ok(response);
+    }
+    let mut head = http::Response::new(());
+    *head.status_mut() = response.status();
+    *head.version_mut() = response.version();
+    *head.headers_mut() = response.headers().clone();
+    *head.extensions_mut() = response.extensions().clone();
+    let mut buffer = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        buffer.extend_from_slice(&chunk);
+        if buffer.len() > BUFFER_LIMIT {
+            // Too big to hold: replay what was read, then stream the rest.
+            let read =
+                futures::stream::once(async { Ok::<_, reqwest::Error>(Bytes::from(buffer)) });
+            let body = reqwest::Body::wrap_stream(read.chain(response.bytes_stream()));
+            return Ok(head.map(|()| body).into());
+        }
+    }
+    let bytes = Bytes::from(buffer);
+    let mut rebuilt = head.map(|()| reqwest::Body::from(bytes.clone()));
+    rebuilt.extensions_mut().insert(BufferedBody(bytes));
+    Ok(rebuilt.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_from_lists_objects_and_detail() {
+        let list = serde_json::json!([
+            {"request_id": "r1", "message": "This field is required.", "code": "required", "field": "link"},
+            {"request_id": "r1", "message": "Other.", "code": "invalid"}
+        ]);
+        let api = ApiError::new(StatusCode::BAD_REQUEST, HeaderMap::new(), Some(list));
+        assert_eq!(api.details().len(), 2);
+        assert_eq!(api.request_id(), Some("r1"));
+        assert_eq!(api.code(), Some("required"));
+        assert_eq!(
+            api.to_string(),
+            "Belvo answered 400 Bad Request: This field is required. (code `required`, field \
+             `link`) [request_id r1]"
+        );
+
+        let object =
+            serde_json::json!({"code": "token_required", "session": "s", "request_id": "r2"});
+        let api = ApiError::new(
+            StatusCode::from_u16(428).unwrap(),
+            HeaderMap::new(),
+            Some(object),
+        );
+        assert_eq!(api.code(), Some("token_required"));
+        assert_eq!(api.request_id(), Some("r2"));
+
+        let detail = serde_json::json!({"detail": "Not found."});
+        let api = ApiError::new(StatusCode::NOT_FOUND, HeaderMap::new(), Some(detail));
+        assert_eq!(api.message(), Some("Not found."));
+        assert_eq!(api.to_string(), "Belvo answered 404 Not Found: Not found.");
+
+        // Odd shapes give no details rather than an error.
+        let odd = serde_json::json!([1, {"code": 5}, "text"]);
+        let api = ApiError::new(StatusCode::BAD_GATEWAY, HeaderMap::new(), Some(odd));
+        assert!(api.details().is_empty());
+    }
+
+    #[test]
+    fn non_json_bodies_become_strings() {
+        assert_eq!(
+            body_value(b"<html>bad gateway</html>"),
+            "<html>bad gateway</html>"
+        );
+        assert_eq!(body_value(b"[1]"), serde_json::json!([1]));
+    }
+}
