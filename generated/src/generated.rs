@@ -205,7 +205,7 @@ pub mod types {
         }
     }
     ///`CompleteALinksRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct CompleteALinksRequestBody {
         pub link: ::uuid::Uuid,
         pub session: ::std::string::String,
@@ -218,7 +218,7 @@ pub mod types {
         }
     }
     ///`CompleteRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct CompleteRequestBody {
         ///The `link` of the 428 response that paused the request.
         pub link: ::uuid::Uuid,
@@ -1025,7 +1025,7 @@ pub mod types {
         }
     }
     ///`RegisterANewLinkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct RegisterANewLinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<::std::string::String>,
@@ -1062,7 +1062,7 @@ pub mod types {
         }
     }
     ///`RetrieveBalancesForALinkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct RetrieveBalancesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::uuid::Uuid>,
@@ -1083,7 +1083,7 @@ pub mod types {
         }
     }
     ///`RetrieveForALinkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct RetrieveForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::uuid::Uuid>,
@@ -1098,7 +1098,7 @@ pub mod types {
         }
     }
     ///`RetrieveIncomesForALinkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct RetrieveIncomesForALinkBody {
         #[serde(
             default,
@@ -1125,7 +1125,7 @@ pub mod types {
         }
     }
     ///`RetrieveRecurringExpensesForALinkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct RetrieveRecurringExpensesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_from: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -1245,7 +1245,7 @@ pub mod types {
         }
     }
     ///`UpdateALinksCredentialsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct UpdateALinksCredentialsBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub certificate: ::std::option::Option<::std::string::String>,
@@ -2275,7 +2275,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct CompleteALinksRequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             session: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2354,7 +2354,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct CompleteRequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             save_data: ::std::result::Result<
@@ -7016,7 +7016,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct RegisterANewLinkBody {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7313,7 +7313,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct RetrieveBalancesForALinkBody {
             account: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -7459,7 +7459,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct RetrieveForALinkBody {
             link: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -7543,7 +7543,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct RetrieveIncomesForALinkBody {
             allowed_income_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -7712,7 +7712,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct RetrieveRecurringExpensesForALinkBody {
             date_from: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -8492,7 +8492,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct UpdateALinksCredentialsBody {
             certificate: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8757,6 +8757,102 @@ pub mod types {
                 }
             }
         }
+        impl ::std::fmt::Debug for CompleteALinksRequestBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("CompleteALinksRequestBody")
+                    .field("link", &self.link)
+                    .field("session", &self.session)
+                    .field("token", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for CompleteRequestBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("CompleteRequestBody")
+                    .field("link", &self.link)
+                    .field("save_data", &self.save_data)
+                    .field("session", &self.session)
+                    .field("token", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for RegisterANewLinkBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("RegisterANewLinkBody")
+                    .field("access_mode", &self.access_mode)
+                    .field("certificate", &"<redacted>")
+                    .field("credentials_storage", &self.credentials_storage)
+                    .field("external_id", &self.external_id)
+                    .field("fetch_historical", &self.fetch_historical)
+                    .field("institution", &self.institution)
+                    .field("password", &"<redacted>")
+                    .field("password2", &self.password2)
+                    .field("private_key", &"<redacted>")
+                    .field("token", &"<redacted>")
+                    .field("username", &self.username)
+                    .field("username2", &self.username2)
+                    .field("username3", &self.username3)
+                    .field("username_type", &self.username_type)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("RetrieveBalancesForALinkBody")
+                    .field("account", &self.account)
+                    .field("date_from", &self.date_from)
+                    .field("date_to", &self.date_to)
+                    .field("link", &self.link)
+                    .field("save_data", &self.save_data)
+                    .field("token", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for RetrieveForALinkBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("RetrieveForALinkBody")
+                    .field("link", &self.link)
+                    .field("save_data", &self.save_data)
+                    .field("token", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("RetrieveIncomesForALinkBody")
+                    .field("allowed_income_types", &self.allowed_income_types)
+                    .field("date_from", &self.date_from)
+                    .field("date_to", &self.date_to)
+                    .field("link", &self.link)
+                    .field("minimum_confidence_level", &self.minimum_confidence_level)
+                    .field("save_data", &self.save_data)
+                    .field("token", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("RetrieveRecurringExpensesForALinkBody")
+                    .field("date_from", &self.date_from)
+                    .field("date_to", &self.date_to)
+                    .field("link", &self.link)
+                    .field("save_data", &self.save_data)
+                    .field("token", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("UpdateALinksCredentialsBody")
+                    .field("certificate", &"<redacted>")
+                    .field("password", &"<redacted>")
+                    .field("password2", &self.password2)
+                    .field("private_key", &"<redacted>")
+                    .field("token", &"<redacted>")
+                    .field("username_type", &self.username_type)
+                    .finish()
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -8800,6 +8896,102 @@ pub mod types {
             deserializer,
         )?;
         Ok(value.unwrap_or_default())
+    }
+    impl ::std::fmt::Debug for CompleteALinksRequestBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CompleteALinksRequestBody")
+                .field("link", &self.link)
+                .field("session", &self.session)
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for CompleteRequestBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CompleteRequestBody")
+                .field("link", &self.link)
+                .field("save_data", &self.save_data)
+                .field("session", &self.session)
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RegisterANewLinkBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RegisterANewLinkBody")
+                .field("access_mode", &self.access_mode)
+                .field("certificate", &"<redacted>")
+                .field("credentials_storage", &self.credentials_storage)
+                .field("external_id", &self.external_id)
+                .field("fetch_historical", &self.fetch_historical)
+                .field("institution", &self.institution)
+                .field("password", &"<redacted>")
+                .field("password2", &self.password2)
+                .field("private_key", &"<redacted>")
+                .field("token", &"<redacted>")
+                .field("username", &self.username)
+                .field("username2", &self.username2)
+                .field("username3", &self.username3)
+                .field("username_type", &self.username_type)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RetrieveBalancesForALinkBody")
+                .field("account", &self.account)
+                .field("date_from", &self.date_from)
+                .field("date_to", &self.date_to)
+                .field("link", &self.link)
+                .field("save_data", &self.save_data)
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RetrieveForALinkBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RetrieveForALinkBody")
+                .field("link", &self.link)
+                .field("save_data", &self.save_data)
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RetrieveIncomesForALinkBody")
+                .field("allowed_income_types", &self.allowed_income_types)
+                .field("date_from", &self.date_from)
+                .field("date_to", &self.date_to)
+                .field("link", &self.link)
+                .field("minimum_confidence_level", &self.minimum_confidence_level)
+                .field("save_data", &self.save_data)
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RetrieveRecurringExpensesForALinkBody")
+                .field("date_from", &self.date_from)
+                .field("date_to", &self.date_to)
+                .field("link", &self.link)
+                .field("save_data", &self.save_data)
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateALinksCredentialsBody")
+                .field("certificate", &"<redacted>")
+                .field("password", &"<redacted>")
+                .field("password2", &self.password2)
+                .field("private_key", &"<redacted>")
+                .field("token", &"<redacted>")
+                .field("username_type", &self.username_type)
+                .finish()
+        }
     }
     impl crate::pagination::Page for AccountsPage {
         type Item = Account;

@@ -242,6 +242,7 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
 
     glue::emit(&spec, &mut file, &resumable, opts, &mut warnings);
     glue::accept_null_collections(&mut file);
+    glue::redact_secrets_in_debug(&mut file);
     if let Some(path) = &page_trait {
         glue::implement_page_trait(&mut file, path);
     }
