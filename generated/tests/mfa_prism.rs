@@ -14,96 +14,20 @@
 //! Without Prism or `../shared` the test prints a note and passes, unless
 //! `REQUIRE_TEST_TOOLS` is set (as by `cargo xtask test` and CI): then it fails.
 
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+mod support;
 
 use belvo::mfa::{Challenge, MfaExt, Outcome, ResumableOp, Token, RESUMABLE};
 use belvo::{types, Client, Credentials, Environment};
+use support::Prism;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const LINK: &str = "30cb4806-6e00-48a4-91c9-ca55968576c8";
 /// The `session` of the 428 example in Belvo's spec.
 const SESSION: &str = "2675b703b9d4451f8d4861a3eee54449";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Prism and the spec, or `None` with a note (a panic when the tools are required).
-fn tools() -> Option<(PathBuf, PathBuf)> {
-    let prism = std::env::var_os("PRISM_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("tools/prism/node_modules/.bin/prism"));
-    let spec = repo_root().join("../shared/belvo/openapi.yaml");
-    let missing: Vec<String> = [
-        (&prism, "Prism (`npm ci --prefix tools/prism`)"),
-        (&spec, "../shared/belvo/openapi.yaml"),
-    ]
-    .into_iter()
-    .filter(|(p, _)| !p.exists())
-    .map(|(p, what)| format!("{what} at {}", p.display()))
-    .collect();
-    if missing.is_empty() {
-        return Some((prism, spec));
-    }
-    let note = format!("MFA Prism test skipped: missing {}", missing.join(", "));
-    assert!(
-        std::env::var_os("REQUIRE_TEST_TOOLS").is_none(),
-        "{note} (REQUIRE_TEST_TOOLS is set)"
-    );
-    eprintln!("note: {note}");
-    None
-}
-
-/// A running Prism, killed on drop.
-struct Prism {
-    child: Child,
-    url: String,
-}
-
-impl Prism {
-    fn start(bin: &Path, spec: &Path) -> Prism {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(bin)
-            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
-            .arg(spec)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Prism starts");
-        let mut prism = Prism {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if let Ok(Some(status)) = prism.child.try_wait() {
-                panic!("Prism exited before listening: {status}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "Prism did not listen within 120 s"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        prism
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A loopback proxy to `upstream` that sends `Prefer: code=428` with the first request and
 /// `Prefer: code=200` with every later one. One request per connection (`Connection: close`).
@@ -282,7 +206,9 @@ fn for_link() -> types::RetrieveForALinkBody {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_resumable_pair_against_prism() {
-    let Some((bin, spec)) = tools() else { return };
+    let Some((bin, spec)) = support::tools("MFA Prism test") else {
+        return;
+    };
     let prism = Prism::start(&bin, &spec);
     let mut covered = Vec::new();
     macro_rules! flow {

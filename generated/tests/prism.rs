@@ -9,13 +9,13 @@
 //! test says so and passes, unless `REQUIRE_TEST_TOOLS` is set.
 
 use std::collections::BTreeSet;
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod support;
 
 use belvo::{Client, Credentials, Environment, OperationError, ResponseValue, RetryPolicy};
 use chrono::NaiveDate;
+use support::Prism;
 use uuid::Uuid;
 
 /// Operations that cannot pass with the published spec as it is, and the violations expected
@@ -29,74 +29,6 @@ const KNOWN_SPEC_DEFECTS: &[(&str, &[&str])] = &[(
         "Request body must have required property 'username'",
     ],
 )];
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Skips (or, under `REQUIRE_TEST_TOOLS`, fails) when a tool is missing.
-fn missing(what: &str) {
-    if std::env::var_os("REQUIRE_TEST_TOOLS").is_some() {
-        panic!("{what} (REQUIRE_TEST_TOOLS is set; run `cargo xtask test` to install tools)");
-    }
-    eprintln!("SKIPPED prism end-to-end test: {what}");
-}
-
-/// A running Prism, killed on drop (also when the test panics).
-struct Prism {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Prism {
-    fn start(bin: &Path, spec: &Path) -> (Prism, u16) {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free loopback port");
-        let log = std::env::temp_dir().join(format!("belvo-prism-{port}.log"));
-        let out = std::fs::File::create(&log).expect("Prism log file");
-        let err = out.try_clone().expect("Prism log file");
-        let child = Command::new(bin)
-            .args(["mock", "--host", "127.0.0.1", "-p", &port.to_string()])
-            .arg(spec)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
-        let mut prism = Prism { child, log };
-        prism.wait_listening(port);
-        (prism, port)
-    }
-
-    /// Polls the port until Prism accepts connections ("Prism is listening").
-    fn wait_listening(&mut self, port: u16) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(45) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("Prism exited with {status}:\n{}", self.log_text());
-            }
-            if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
-                eprintln!("Prism listening after {:.1?}", start.elapsed());
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        panic!("Prism did not listen within 45 s:\n{}", self.log_text());
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
 
 /// What each call gave: `None` when it succeeded without violations, else why not.
 struct Outcomes {
@@ -174,24 +106,13 @@ fn generated_operations() -> BTreeSet<String> {
 
 #[tokio::test]
 async fn every_operation_against_prism() {
-    let root = workspace_root();
-    let spec = root.join("../shared/belvo/openapi.yaml");
-    if !spec.exists() {
-        return missing(&format!("{} is absent", spec.display()));
-    }
-    let bin = std::env::var_os("PRISM_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("tools/prism/node_modules/.bin/prism"));
-    if !bin.exists() {
-        return missing(&format!(
-            "{} is absent (npm ci --prefix tools/prism)",
-            bin.display()
-        ));
-    }
+    let Some((bin, spec)) = support::tools("Prism end-to-end test") else {
+        return;
+    };
     let started = Instant::now();
-    let (_prism, port) = Prism::start(&bin, &spec);
+    let prism = Prism::start(&bin, &spec);
     let client = Client::builder(
-        Environment::Custom(format!("http://127.0.0.1:{port}")),
+        Environment::Custom(prism.url.clone()),
         Credentials::new("secret-id", "secret-password"),
     )
     .retry(RetryPolicy::none())

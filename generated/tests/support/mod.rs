@@ -1,0 +1,98 @@
+//! What the Prism end-to-end tests share: finding Prism and Belvo's published spec, and a
+//! Prism process on a free loopback port, killed on drop.
+
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The Prism binary and `../shared/belvo/openapi.yaml`, or `None` with a note when either is
+/// missing; under `REQUIRE_TEST_TOOLS` (set by `cargo xtask test` and CI) a missing tool fails.
+pub fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let prism = std::env::var_os("PRISM_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("tools/prism/node_modules/.bin/prism"));
+    let spec = root.join("../shared/belvo/openapi.yaml");
+    let missing: Vec<String> = [
+        (&prism, "Prism (`npm ci --prefix tools/prism`)"),
+        (&spec, "../shared/belvo/openapi.yaml"),
+    ]
+    .into_iter()
+    .filter(|(p, _)| !p.exists())
+    .map(|(p, what)| format!("{what} at {}", p.display()))
+    .collect();
+    if missing.is_empty() {
+        return Some((prism, spec));
+    }
+    let note = format!("{test} skipped: missing {}", missing.join(", "));
+    assert!(
+        std::env::var_os("REQUIRE_TEST_TOOLS").is_none(),
+        "{note} (REQUIRE_TEST_TOOLS is set; `cargo xtask test` installs the tools)"
+    );
+    eprintln!("SKIPPED {note}");
+    None
+}
+
+/// A running Prism mock server, killed on drop (also when the test panics).
+pub struct Prism {
+    child: Child,
+    log: PathBuf,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Prism {
+    /// Starts `bin mock spec` on a free port and waits until it accepts connections.
+    pub fn start(bin: &Path, spec: &Path) -> Prism {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free loopback port");
+        let log = std::env::temp_dir().join(format!("belvo-prism-{port}.log"));
+        let out = std::fs::File::create(&log).expect("Prism log file");
+        let err = out.try_clone().expect("Prism log file");
+        let child = Command::new(bin)
+            .args(["mock", "--host", "127.0.0.1", "-p", &port.to_string()])
+            .arg(spec)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+        let mut prism = Prism {
+            child,
+            log,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        prism.wait_listening(port);
+        prism
+    }
+
+    /// Polls the port until Prism accepts connections; its start takes several seconds.
+    fn wait_listening(&mut self, port: u16) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(120) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("Prism exited with {status}:\n{}", self.log_text());
+            }
+            if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+                eprintln!("Prism listening after {:.1?}", start.elapsed());
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("Prism did not listen within 120 s:\n{}", self.log_text());
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
