@@ -8,7 +8,7 @@
 //! one name, unique, chosen from its members in a canonical order so the same collection
 //! always gives the same names.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Map, Value};
 
@@ -43,6 +43,9 @@ struct Node {
     /// rather than from a property name; such names are handed out first, so the items of
     /// `/api/balances/` are `Balance` even when some account has a `balance` property.
     from_body: bool,
+    /// The shape with nested objects reduced to empty stubs: what the node says about its
+    /// own level. Nested objects are nodes of their own, found through `children`, so
+    /// keeping their properties here would only copy each subtree once per ancestor.
     shape: Shape,
     /// Nested object nodes by property path (`account`, `rates[]`).
     children: BTreeMap<String, usize>,
@@ -55,6 +58,10 @@ pub struct Components {
     parent: Vec<usize>,
     /// `Context::results` of the body being added, taken by its top node.
     results: Option<Vec<String>>,
+    /// `naming::type_name` of property names, and of the singular of names: the same few
+    /// hundred words recur in every example, and case conversion is not cheap.
+    type_names: HashMap<String, String>,
+    singular_names: HashMap<String, String>,
 }
 
 impl Components {
@@ -100,7 +107,12 @@ impl Components {
             Kind::Array(item) => {
                 let item_names: Vec<String> = names
                     .iter()
-                    .map(|n| naming::type_name(&naming::singular(n)))
+                    .map(|n| {
+                        self.singular_names
+                            .entry(n.clone())
+                            .or_insert_with(|| naming::type_name(&naming::singular(n)))
+                            .clone()
+                    })
                     .collect();
                 let items = self.emit(item, &item_names, &format!("{path}[]"), siblings, false);
                 json!({"type": "array", "items": items})
@@ -125,7 +137,7 @@ impl Components {
         self.nodes.push(Node {
             names: names.to_vec(),
             from_body,
-            shape: shape.clone(),
+            shape: stub_nested(shape, true),
             children: BTreeMap::new(),
         });
         self.parent.push(id);
@@ -137,10 +149,14 @@ impl Components {
                     self.emit(prop, names, key, &mut children, false);
                     continue;
                 }
-                let mut prop_names = vec![naming::type_name(key)];
-                for parent in names {
-                    prop_names.push(format!("{parent}{}", naming::type_name(key)));
-                }
+                let own = self
+                    .type_names
+                    .entry(key.clone())
+                    .or_insert_with(|| naming::type_name(key))
+                    .clone();
+                let mut prop_names = Vec::with_capacity(names.len() + 1);
+                prop_names.push(own.clone());
+                prop_names.extend(names.iter().map(|parent| format!("{parent}{own}")));
                 self.emit(prop, &prop_names, key, &mut children, false);
             }
         }
@@ -258,7 +274,9 @@ impl Components {
         json!({"type": "object", "properties": properties})
     }
 
-    /// Like `emit`, but nested objects point at the groups already built for them.
+    /// Like `emit`, but nested objects point at the groups already built for them. Node
+    /// shapes hold nested objects as stubs (see [`stub_nested`]), so whether a nested object
+    /// has properties is read from `children`.
     fn property_schema(
         &mut self,
         shape: &Shape,
@@ -266,7 +284,7 @@ impl Components {
         children: &BTreeMap<String, usize>,
     ) -> Value {
         let mut schema = match &shape.kind {
-            Kind::Object(props) if !props.is_empty() => match children.get(path) {
+            Kind::Object(_) => match children.get(path) {
                 Some(child) => {
                     let reference = json!({ PENDING: *child });
                     if shape.nullable {
@@ -406,6 +424,27 @@ impl Signatures {
     fn intern(&mut self, text: String) -> usize {
         let next = self.interned.len();
         *self.interned.entry(text).or_insert(next)
+    }
+}
+
+/// A copy of `shape` in which objects below the top one have no properties. Arrays and
+/// alternatives are kept, since they stay inline in the node's schema.
+fn stub_nested(shape: &Shape, top: bool) -> Shape {
+    let kind = match &shape.kind {
+        Kind::Object(props) if top => Kind::Object(
+            props
+                .iter()
+                .map(|(k, v)| (k.clone(), stub_nested(v, false)))
+                .collect(),
+        ),
+        Kind::Object(_) => Kind::Object(Default::default()),
+        Kind::Array(item) => Kind::Array(Box::new(stub_nested(item, false))),
+        Kind::OneOf(alts) => Kind::OneOf(alts.iter().map(|a| stub_nested(a, false)).collect()),
+        other => other.clone(),
+    };
+    Shape {
+        kind,
+        nullable: shape.nullable,
     }
 }
 
