@@ -188,13 +188,29 @@ pub fn apply_to_openapi(
     spec: &openapiv3::OpenAPI,
     overlay_yaml: &str,
 ) -> Result<(openapiv3::OpenAPI, OverlayReport), OverlayError> {
-    let overlay = Overlay::parse(overlay_yaml)?;
     let mut doc =
         serde_json::to_value(spec).map_err(|err| OverlayError::NotOpenApi(err.to_string()))?;
-    let report = overlay.apply(&mut doc)?;
-    let spec = serde_path_to_error::deserialize(doc)
-        .map_err(|err| OverlayError::NotOpenApi(format!("at `{}`: {}", err.path(), err.inner())))?;
+    let report = apply_to_document(&mut doc, overlay_yaml)?;
+    let spec = openapi_of(&doc)?;
     Ok((spec, report))
+}
+
+/// Applies `overlay_yaml` to an OpenAPI document in its JSON form, and checks that the result
+/// is still OpenAPI 3.0: an error names the place where it is not.
+///
+/// On error `doc` may be partly edited: apply to a copy when that matters.
+pub fn apply_to_document(
+    doc: &mut Value,
+    overlay_yaml: &str,
+) -> Result<OverlayReport, OverlayError> {
+    let report = apply(doc, overlay_yaml)?;
+    openapi_of(doc)?;
+    Ok(report)
+}
+
+fn openapi_of(doc: &Value) -> Result<openapiv3::OpenAPI, OverlayError> {
+    serde_path_to_error::deserialize(doc)
+        .map_err(|err| OverlayError::NotOpenApi(format!("at `{}`: {}", err.path(), err.inner())))
 }
 
 /// Parses `overlay_yaml` and applies it to `doc`, the JSON form of an OpenAPI document.

@@ -37,7 +37,7 @@ fn shuffle(value: &mut Value, rng: &mut Lcg) {
 }
 
 fn yaml_of(text: &str) -> String {
-    codegen::to_yaml(&codegen::convert(text).unwrap().spec).unwrap()
+    codegen::to_yaml(&codegen::convert(text).unwrap().document)
 }
 
 #[test]

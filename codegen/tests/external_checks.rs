@@ -26,8 +26,8 @@ fn python_ready() -> bool {
 
 fn write_spec(collection: &Path, out: &Path) {
     let text = std::fs::read_to_string(collection).unwrap();
-    let spec = codegen::convert(&text).unwrap().spec;
-    std::fs::write(out, codegen::to_yaml(&spec).unwrap()).unwrap();
+    let document = codegen::convert(&text).unwrap().document;
+    std::fs::write(out, codegen::to_yaml(&document)).unwrap();
 }
 
 #[test]
@@ -103,11 +103,10 @@ fn converted_corpus_validates_as_openapi_3() {
                 .unwrap()
                 .to_string_lossy()
                 .replace('/', "_");
-            let out = dir.join(format!("{name}.yaml"));
-            std::fs::write(&out, codegen::to_yaml(&conversion.spec).unwrap()).unwrap();
-            outputs.push(out);
+            outputs.push(write_twins(&dir, &name, &conversion.document));
         }
     }
+    outputs.push(write_twins(&dir, "awkward_scalars", &awkward_scalars()));
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tools/validate_openapi.py");
     let output = Command::new("python3")
         .arg(script)
@@ -125,6 +124,89 @@ fn converted_corpus_validates_as_openapi_3() {
         outputs.len()
     );
     eprintln!("{} converted corpus specs validate", outputs.len());
+}
+
+/// Writes `document` as `NAME.yaml`, with `NAME.json` beside it for the validator to compare
+/// PyYAML's reading against; returns the YAML's path.
+fn write_twins(dir: &Path, name: &str, document: &serde_json::Value) -> PathBuf {
+    let yaml = dir.join(format!("{name}.yaml"));
+    std::fs::write(&yaml, codegen::to_yaml(document)).unwrap();
+    std::fs::write(dir.join(format!("{name}.json")), document.to_string()).unwrap();
+    yaml
+}
+
+/// A valid document whose extensions hold strings and numbers that YAML 1.1 and 1.2 readers
+/// are known to read differently when they are written plain.
+fn awkward_scalars() -> serde_json::Value {
+    let strings = [
+        "",
+        " lead",
+        "trail ",
+        "a: b",
+        "a #b",
+        "x:",
+        "- x",
+        "'q'",
+        "\"dq\"",
+        "tab\there",
+        "cr\r\n",
+        "\n",
+        "a\n",
+        "a\n\n",
+        "\nlead",
+        "  indented\nnext",
+        "nel\u{85}x",
+        "ls\u{2028}x",
+        "bom\u{FEFF}",
+        "~",
+        "null",
+        "Yes",
+        "on",
+        "n",
+        "<<",
+        "=",
+        "0x1F",
+        "0o17",
+        "017",
+        "1_000",
+        "190:20:30",
+        "1:20",
+        "+1",
+        ".5",
+        "1e5",
+        "1.0",
+        "3.0.3",
+        ".inf",
+        "-.inf",
+        ".NaN",
+        "2021-01-31",
+        "7841-14-03",
+        "2001-12-14 21:59:43.10 -5",
+        "日本語",
+        "{{baseUrl}}/x",
+        "[a]",
+        "*alias",
+        "&anchor",
+        "!tag",
+        "%dir",
+        "@at",
+        "`tick",
+        "---",
+        "...",
+        "a\n---\nb",
+    ];
+    let mut keys = serde_json::Map::new();
+    for s in strings {
+        keys.insert(s.to_string(), serde_json::json!([s, { s: s }]));
+    }
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "awkward scalars", "version": "1.0.0"},
+        "paths": {},
+        "x-strings": strings.as_slice(),
+        "x-keys": keys,
+        "x-numbers": [0, -1, 1.5, 1e20, 1e-7, -2.5e300, 18446744073709551615u64],
+    })
 }
 
 fn tempdir(name: &str) -> PathBuf {

@@ -74,7 +74,7 @@ fn load_spec(text: &str) -> anyhow::Result<openapiv3::OpenAPI> {
         for warning in &conversion.warnings {
             eprintln!("warning: {warning}");
         }
-        return Ok(conversion.spec);
+        return Ok(conversion.spec()?);
     }
     let value: serde_json::Value = yaml_serde::from_str(text).context("neither JSON nor YAML")?;
     anyhow::ensure!(

@@ -21,8 +21,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let spec = spec(&args.collection, args.overlay.as_deref())?;
-    let yaml = codegen::to_yaml(&spec)?;
+    let document = document(&args.collection, args.overlay.as_deref())?;
+    let yaml = codegen::to_yaml(&document);
     match args.output {
         Some(path) => files::write_atomic(&path, &yaml),
         None => {
@@ -32,19 +32,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// Converts a collection file and applies an overlay file, printing warnings to stderr.
-pub fn spec(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<openapiv3::OpenAPI> {
+/// Converts a collection file and applies an overlay file, printing warnings to stderr; the
+/// OpenAPI document in its JSON form.
+pub fn document(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<serde_json::Value> {
     let text = crate::read(collection)?;
     let conversion =
         codegen::convert(&text).with_context(|| format!("converting {}", collection.display()))?;
     for warning in &conversion.warnings {
         eprintln!("warning: {}: {warning}", collection.display());
     }
-    let Some(overlay) = overlay else {
-        return Ok(conversion.spec);
-    };
-    let overlay_text = crate::read(overlay)?;
-    let (spec, _report) = codegen::overlay::apply_to_openapi(&conversion.spec, &overlay_text)
-        .with_context(|| format!("applying {}", overlay.display()))?;
-    Ok(spec)
+    let mut document = conversion.document;
+    if let Some(overlay) = overlay {
+        let overlay_text = crate::read(overlay)?;
+        codegen::overlay::apply_to_document(&mut document, &overlay_text)
+            .with_context(|| format!("applying {}", overlay.display()))?;
+    }
+    Ok(document)
 }

@@ -42,8 +42,10 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
 pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let overlay = root.join(OVERLAY);
     let overlay = overlay.exists().then_some(overlay.as_path());
-    let spec = crate::convert::spec(&root.join(COLLECTION), overlay)?;
-    let yaml = codegen::to_yaml(&spec)?;
+    let document = crate::convert::document(&root.join(COLLECTION), overlay)?;
+    let yaml = codegen::to_yaml(&document);
+    let spec: openapiv3::OpenAPI = serde_json::from_value(document)
+        .map_err(|e| anyhow::anyhow!("the spec is not OpenAPI 3.0: {e}"))?;
     let client = codegen::client::generate(&spec, &client_options())
         .map_err(|e| anyhow::anyhow!("generating the client from {SPEC}: {e}"))?;
     if mode == Mode::Write {
