@@ -145,6 +145,9 @@ pub struct SavedResponse {
 
 /// Parses a collection. `text` is the JSON Postman exports (v2.0 or v2.1), or the
 /// `{"collection": …}` wrapper that Postman's API returns.
+///
+/// The tree is consumed as it is walked: each request item is moved out, typed and dropped,
+/// so no part of the input is ever copied whole.
 pub fn parse(text: &str) -> Result<Collection, ConvertError> {
     let mut root: Value = serde_json::from_str(text).map_err(|e| ConvertError::json(&e))?;
     if let Some(inner) = root
@@ -153,7 +156,7 @@ pub fn parse(text: &str) -> Result<Collection, ConvertError> {
     {
         root = inner.take();
     }
-    let Value::Object(root) = root else {
+    let Value::Object(mut root) = root else {
         return Err(ConvertError::Collection(
             "expected a Postman collection: a JSON object with `info` and `item`".into(),
         ));
@@ -183,11 +186,9 @@ pub fn parse(text: &str) -> Result<Collection, ConvertError> {
         requests: Vec::new(),
     };
     let auth = walker.auth(root.get("auth"), "collection")?;
-    let items = root
-        .get("item")
-        .cloned()
-        .unwrap_or(Value::Array(Vec::new()));
-    walker.items(&items, &mut Vec::new(), auth.unwrap_or(None))?;
+    if let Some(items) = root.remove("item") {
+        walker.items(items, &mut Vec::new(), auth.unwrap_or(None))?;
+    }
     collection.requests = walker.requests;
     collection.warnings = walker.warnings;
     Ok(collection)
@@ -237,35 +238,35 @@ impl Walker {
 
     fn items(
         &mut self,
-        items: &Value,
+        items: Value,
         folders: &mut Vec<String>,
         inherited: Option<Auth>,
     ) -> Result<(), ConvertError> {
-        let Some(items) = items.as_array() else {
+        let Value::Array(items) = items else {
             return Err(ConvertError::Item {
                 item: item_path(folders, ""),
                 field: "item".into(),
                 message: "expected an array of items".into(),
             });
         };
-        for (index, item) in items.iter().enumerate() {
-            let name = str_field(item, "name").unwrap_or_else(|| format!("item {}", index + 1));
+        for (index, item) in items.into_iter().enumerate() {
+            let name = str_field(&item, "name").unwrap_or_else(|| format!("item {}", index + 1));
             let path = item_path(folders, &name);
-            if !item.is_object() {
+            let Value::Object(mut item) = item else {
                 return Err(ConvertError::Item {
                     item: path,
                     field: String::new(),
                     message: "expected an object".into(),
                 });
-            }
-            if let Some(children) = item.get("item") {
+            };
+            if let Some(children) = item.remove("item") {
                 let auth = self.auth(item.get("auth"), &path)?;
                 folders.push(name);
                 let result = self.items(children, folders, auth.unwrap_or(inherited.clone()));
                 folders.pop();
                 result?;
-            } else if item.get("request").is_some() {
-                self.request(item, folders, name, inherited.clone())?;
+            } else if item.contains_key("request") {
+                self.request(Value::Object(item), folders, name, inherited.clone())?;
             } else {
                 self.warn(&path, "neither a request nor a folder; skipped");
             }
@@ -275,16 +276,16 @@ impl Walker {
 
     fn request(
         &mut self,
-        item: &Value,
+        mut item: Value,
         folders: &[String],
         name: String,
         inherited: Option<Auth>,
     ) -> Result<(), ConvertError> {
         let path = item_path(folders, &name);
-        let mut item = item.clone();
+        leave_out_unread_parts(&mut item);
         lift_v20_auth(&mut item);
         tolerate_loose_parts(&mut item);
-        let typed: pm::Item = serde_path_to_error::deserialize(&item).map_err(|e| {
+        let typed: ItemParts = serde_path_to_error::deserialize(&item).map_err(|e| {
             let (field, message) = explain(&item, e);
             ConvertError::Item {
                 item: path.clone(),
@@ -292,20 +293,7 @@ impl Walker {
                 message,
             }
         })?;
-        let request = match typed.request {
-            pm::RequestUnion::RequestClass(r) => r,
-            // A bare string is a GET of that URL.
-            pm::RequestUnion::String(url) => pm::RequestClass {
-                auth: None,
-                body: None,
-                certificate: None,
-                description: None,
-                header: None,
-                method: None,
-                proxy: None,
-                url: Some(pm::Url::String(url)),
-            },
-        };
+        let request = typed.request;
         let auth = match self.auth(item.pointer("/request/auth"), &path)? {
             Some(own) => own,
             None => inherited,
@@ -485,6 +473,34 @@ impl Walker {
     }
 }
 
+/// The parts of a request item this module reads, typed with the `postman_collection` model.
+/// `request` is typed as the object form directly (see [`leave_out_unread_parts`]): typing
+/// an untagged enum first copies the whole value, bodies included.
+#[derive(serde::Deserialize)]
+struct ItemParts {
+    request: pm::RequestClass,
+    response: Option<Vec<pm::ResponseClass>>,
+    description: Option<pm::DescriptionUnion>,
+}
+
+/// Drops what is never read (scripts, the request saved with each example) so that it is
+/// neither typed nor able to fail the item, and writes a bare-string request (a GET of that
+/// URL) in its object form.
+fn leave_out_unread_parts(item: &mut Value) {
+    let Value::Object(map) = item else { return };
+    map.remove("event");
+    if let Some(url) = map.get("request").filter(|r| r.is_string()).cloned() {
+        map.insert("request".into(), serde_json::json!({ "url": url }));
+    }
+    if let Some(Value::Array(responses)) = map.get_mut("response") {
+        for response in responses.iter_mut() {
+            if let Value::Object(r) = response {
+                r.remove("originalRequest");
+            }
+        }
+    }
+}
+
 /// The field path and message of a typing error. serde reports a value that fits no variant
 /// of an untagged enum (a request, a URL) at the enum; typing the value as its object variant,
 /// level by level, finds the field actually at fault.
@@ -505,9 +521,6 @@ fn explain(item: &Value, err: serde_path_to_error::Error<serde_json::Error>) -> 
             break;
         };
         let inner = match relative.rsplit('.').next().unwrap_or_default() {
-            "request" | "originalRequest" => {
-                serde_path_to_error::deserialize::<_, pm::RequestClass>(child).err()
-            }
             "url" => serde_path_to_error::deserialize::<_, pm::UrlClass>(child).err(),
             _ => None,
         };
@@ -565,7 +578,6 @@ fn tolerate_loose_parts(item: &mut Value) {
                 r.remove("cookie");
             }
             headers(Some(response));
-            headers(response.get_mut("originalRequest"));
         }
     }
 }
@@ -849,6 +861,21 @@ mod tests {
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("Users/Get user"), "{err}");
         assert!(err.contains("field `request.url.query[0].key`"), "{err}");
+    }
+
+    #[test]
+    fn parts_never_read_cannot_fail_an_item() {
+        // A script whose `exec` is a number and an example whose saved request has a numeric
+        // URL both break the typed model, but neither reaches the spec.
+        let text = r#"{"info":{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item":[{"name":"a","event":[{"listen":"test","script":{"exec":5}}],
+                     "request":"http://h/a",
+                     "response":[{"name":"ok","code":200,"originalRequest":{"url":7},"body":"{}"}]}]}"#;
+        let c = parse(text).unwrap();
+        assert_eq!(c.requests.len(), 1);
+        assert_eq!(c.requests[0].method, "GET");
+        assert_eq!(c.requests[0].url.path, ["a"]);
+        assert_eq!(c.requests[0].responses[0].code, 200);
     }
 
     #[test]
