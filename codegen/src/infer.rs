@@ -221,10 +221,16 @@ fn kind_rank(kind: &Kind) -> u8 {
     }
 }
 
-/// A string example: a placeholder names its type; a concrete value may show a format.
+/// A string example: a placeholder names its type; a concrete value may show a format; a
+/// whole `{{variable}}` says only that it is a string.
 fn from_string(s: &str) -> Kind {
     if let Some(kind) = placeholder(s) {
         return kind;
+    }
+    if s.starts_with("{{") && s.ends_with("}}") {
+        return Kind::String {
+            format: Format::Unknown,
+        };
     }
     let format = match detect_format(s) {
         Some(f) => Format::Known(f),

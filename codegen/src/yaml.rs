@@ -193,22 +193,18 @@ fn is_plain_safe(s: &str) -> bool {
         )
         || bytes.last() == Some(&b' ')
         || bytes.last() == Some(&b':')
-        || RESERVED.contains(&s)
+        || (bytes.len() <= 5 && RESERVED.contains(&s))
     {
         return false;
     }
-    let mut previous = 0u8;
-    for c in s.chars() {
-        if !is_printable(c) {
-            return false;
-        }
-        // `: ` starts a value and ` #` a comment.
-        if (c == ' ' && previous == b':') || (c == '#' && previous == b' ') {
-            return false;
-        }
-        previous = if c.is_ascii() { c as u8 } else { 0 };
+    // `: ` starts a value and ` #` a comment.
+    if bytes.windows(2).any(|pair| pair == b": " || pair == b" #") {
+        return false;
     }
-    true
+    if s.is_ascii() {
+        return bytes.iter().all(|b| (b' '..=b'~').contains(b));
+    }
+    s.chars().all(is_printable)
 }
 
 /// Characters YAML allows unescaped, less those YAML 1.1 reads as line breaks (NEL, LS, PS)

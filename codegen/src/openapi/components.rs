@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Map, Value};
 
+use super::object;
 use crate::infer::{Kind, Shape};
 use crate::naming::{self, Namer};
 
@@ -94,7 +95,10 @@ impl Components {
                 }
                 let reference = json!({ PENDING: id });
                 if shape.nullable {
-                    return json!({"allOf": [reference], "nullable": true});
+                    return object([
+                        ("allOf", Value::Array(vec![reference])),
+                        ("nullable", Value::Bool(true)),
+                    ]);
                 }
                 return reference;
             }
@@ -115,14 +119,14 @@ impl Components {
                     })
                     .collect();
                 let items = self.emit(item, &item_names, &format!("{path}[]"), siblings, false);
-                json!({"type": "array", "items": items})
+                object([("type", json!("array")), ("items", items)])
             }
             Kind::OneOf(alts) => {
                 let alts: Vec<Value> = alts
                     .iter()
                     .map(|a| self.emit(a, names, path, siblings, false))
                     .collect();
-                json!({ "oneOf": alts })
+                object([("oneOf", Value::Array(alts))])
             }
         };
         if shape.nullable {
@@ -204,7 +208,7 @@ impl Components {
     /// pending references replaced by `$ref`s.
     pub fn finish(mut self, document: &mut Value) -> Map<String, Value> {
         self.merge_same_name();
-        self.merge_identical();
+        let mut built = self.merge_identical();
         let groups = self.members();
 
         let mut namer = Namer::default();
@@ -237,7 +241,10 @@ impl Components {
         let mut ordered: Vec<(&String, usize)> = names.iter().map(|(r, n)| (n, *r)).collect();
         ordered.sort();
         for (name, root) in ordered {
-            let schema = self.group_schema(&groups[&root]);
+            let schema = match built.remove(&root) {
+                Some(schema) => schema,
+                None => self.group_schema(&groups[&root]),
+            };
             schemas.insert(name.clone(), schema);
         }
         let mut resolve = |id: usize| {
@@ -271,7 +278,10 @@ impl Components {
         for (key, prop) in &props {
             properties.insert(key.clone(), self.property_schema(prop, key, &children));
         }
-        json!({"type": "object", "properties": properties})
+        object([
+            ("type", json!("object")),
+            ("properties", Value::Object(properties)),
+        ])
     }
 
     /// Like `emit`, but nested objects point at the groups already built for them. Node
@@ -288,7 +298,10 @@ impl Components {
                 Some(child) => {
                     let reference = json!({ PENDING: *child });
                     if shape.nullable {
-                        return json!({"allOf": [reference], "nullable": true});
+                        return object([
+                            ("allOf", Value::Array(vec![reference])),
+                            ("nullable", Value::Bool(true)),
+                        ]);
                     }
                     return reference;
                 }
@@ -296,14 +309,14 @@ impl Components {
             },
             Kind::Array(item) => {
                 let items = self.property_schema(item, &format!("{path}[]"), children);
-                json!({"type": "array", "items": items})
+                object([("type", json!("array")), ("items", items)])
             }
             Kind::OneOf(alts) => {
                 let alts: Vec<Value> = alts
                     .iter()
                     .map(|a| self.property_schema(a, path, children))
                     .collect();
-                json!({ "oneOf": alts })
+                object([("oneOf", Value::Array(alts))])
             }
             _ => {
                 let mut scratch = BTreeMap::new();
@@ -347,8 +360,9 @@ impl Components {
         }
     }
 
-    /// Groups whose schemas are the same, nested references included, become one.
-    fn merge_identical(&mut self) {
+    /// Groups whose schemas are the same, nested references included, become one. Returns
+    /// the schema of every group as the last round built it, which no merge followed.
+    fn merge_identical(&mut self) -> BTreeMap<usize, Value> {
         loop {
             let groups = self.members();
             let mut signatures = Signatures::default();
@@ -368,7 +382,7 @@ impl Components {
                 }
             }
             if !merged {
-                break;
+                return signatures.schemas;
             }
         }
     }
@@ -391,6 +405,7 @@ impl Components {
             return signatures.intern(format!("cycle{root}"));
         }
         let mut schema = self.group_schema(members);
+        signatures.schemas.insert(root, schema.clone());
         let mut refs = Vec::new();
         collect_pending(&schema, &mut refs);
         let mut child_sigs = BTreeMap::new();
@@ -418,6 +433,8 @@ struct Signatures {
     interned: BTreeMap<String, usize>,
     of_group: BTreeMap<usize, usize>,
     in_progress: BTreeSet<usize>,
+    /// Each group's schema, with pending references.
+    schemas: BTreeMap<usize, Value>,
 }
 
 impl Signatures {

@@ -129,12 +129,16 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
         "version".into(),
         json!(collection.version.clone().unwrap_or_else(|| "1.0.0".into())),
     );
-    let mut document = json!({
-        "openapi": "3.0.3",
-        "info": info,
-        "servers": servers.document_servers(),
-        "paths": paths,
-    });
+    let paths: Map<String, Value> = paths
+        .into_iter()
+        .map(|(path, item)| (path, Value::Object(item)))
+        .collect();
+    let mut document = object([
+        ("openapi", json!("3.0.3")),
+        ("info", Value::Object(info)),
+        ("servers", servers.document_servers()),
+        ("paths", Value::Object(paths)),
+    ]);
     if !tags.is_empty() {
         document["tags"] = tags.iter().map(|t| json!({"name": t})).collect();
     }
@@ -155,6 +159,17 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
     warnings.sort();
     warnings.dedup();
     Ok((document, warnings))
+}
+
+/// A JSON object of `entries`, moved in. `json!` would copy each value through serde, which
+/// for a schema or an example means copying its whole tree.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    )
 }
 
 /// A request with its URL resolved against the collection variables.
@@ -415,7 +430,7 @@ fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
                 });
             let mut schema = scalar_schema(&shape);
             if repeats > 1 {
-                schema = json!({"type": "array", "items": schema});
+                schema = object([("type", json!("array")), ("items", schema)]);
             }
             let mut param = json!({"name": name, "in": location});
             if let Some(d) = values.iter().find_map(|kv| kv.description.as_deref()) {
@@ -521,24 +536,6 @@ fn parse_json(text: &str) -> Option<Value> {
     serde_json::from_str(&quoted).ok()
 }
 
-/// Shape of a JSON example where `{{variables}}` say nothing about the type.
-fn example_shape(value: &Value) -> Shape {
-    Shape::from_example(&strip_variables(value))
-}
-
-fn strip_variables(value: &Value) -> Value {
-    match value {
-        Value::String(s) if s.starts_with("{{") && s.ends_with("}}") => json!("<string>"),
-        Value::Array(items) => Value::Array(items.iter().map(strip_variables).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), strip_variables(v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 fn request_body(
     group: &[Prepared],
     operation_id: &str,
@@ -560,7 +557,12 @@ fn request_body(
                     .unwrap_or_else(|| media_type_for(language.as_deref(), text));
                 if is_json(&media_type) {
                     match parse_json(text) {
-                        Some(v) => (media_type, Some(example_shape(&v)), Some(v), Value::Null),
+                        Some(v) => (
+                            media_type,
+                            Some(Shape::from_example(&v)),
+                            Some(v),
+                            Value::Null,
+                        ),
                         None => {
                             warnings.push(Warning {
                                 item: r.request.item_path(),
@@ -596,10 +598,10 @@ fn request_body(
                     .as_deref()
                     .and_then(parse_json)
                     .unwrap_or_else(|| json!({}));
-                let example = json!({"query": query, "variables": vars});
+                let example = object([("query", json!(query)), ("variables", vars)]);
                 (
                     "application/json".into(),
-                    Some(example_shape(&example)),
+                    Some(Shape::from_example(&example)),
                     Some(example),
                     Value::Null,
                 )
@@ -635,13 +637,16 @@ fn request_body(
             Some(shape) => components.schema(&shape, &Context::named(vec![body_name.clone()])),
             None => fixed,
         };
-        let mut m = json!({ "schema": schema });
+        let mut m = object([("schema", schema)]);
         if let Some(example) = example.filter(|e| depth(e) <= MAX_EXAMPLE_DEPTH) {
             m["example"] = example;
         }
         content.insert(media_type, m);
     }
-    Some(json!({"required": true, "content": content}))
+    Some(object([
+        ("required", Value::Bool(true)),
+        ("content", Value::Object(content)),
+    ]))
 }
 
 /// A form's fields as an object shape; `file` fields of multipart forms are binary strings.
@@ -714,7 +719,7 @@ fn responses(
             let value = if is_json(&media_type) {
                 match parse_json(body) {
                     Some(v) => {
-                        let shape = example_shape(&v);
+                        let shape = Shape::from_example(&v);
                         entry.0 = Some(match entry.0.take() {
                             Some(existing) => existing.merge(shape),
                             None => shape,
@@ -739,7 +744,7 @@ fn responses(
             }
             entry
                 .1
-                .insert(key, json!({"summary": r.name, "value": value}));
+                .insert(key, object([("summary", json!(r.name)), ("value", value)]));
         }
         let mut response = json!({ "description": reason(code) });
         if !media.is_empty() {
@@ -754,7 +759,10 @@ fn responses(
                     None if is_json(&media_type) => json!({}),
                     None => json!({"type": "string"}),
                 };
-                content.insert(media_type, json!({"schema": schema, "examples": examples}));
+                content.insert(
+                    media_type,
+                    object([("schema", schema), ("examples", Value::Object(examples))]),
+                );
             }
             response["content"] = Value::Object(content);
         }
