@@ -153,14 +153,18 @@ impl Components {
                     self.emit(prop, names, key, &mut children, false);
                     continue;
                 }
-                let own = self
-                    .type_names
-                    .entry(key.clone())
-                    .or_insert_with(|| naming::type_name(key))
-                    .clone();
-                let mut prop_names = Vec::with_capacity(names.len() + 1);
-                prop_names.push(own.clone());
-                prop_names.extend(names.iter().map(|parent| format!("{parent}{own}")));
+                // Names only matter where an object will be named.
+                let mut prop_names = Vec::new();
+                if holds_object(prop) {
+                    let own = self
+                        .type_names
+                        .entry(key.clone())
+                        .or_insert_with(|| naming::type_name(key))
+                        .clone();
+                    prop_names.reserve(names.len() + 1);
+                    prop_names.push(own.clone());
+                    prop_names.extend(names.iter().map(|parent| format!("{parent}{own}")));
+                }
                 self.emit(prop, &prop_names, key, &mut children, false);
             }
         }
@@ -441,6 +445,17 @@ impl Signatures {
     fn intern(&mut self, text: String) -> usize {
         let next = self.interned.len();
         *self.interned.entry(text).or_insert(next)
+    }
+}
+
+/// Whether `shape` is, or has inside its arrays and alternatives, an object with properties:
+/// something that becomes a node.
+fn holds_object(shape: &Shape) -> bool {
+    match &shape.kind {
+        Kind::Object(props) => !props.is_empty(),
+        Kind::Array(item) => holds_object(item),
+        Kind::OneOf(alts) => alts.iter().any(holds_object),
+        _ => false,
     }
 }
 
