@@ -11,6 +11,10 @@ use serde_json::Value;
 /// Nesting depth past which an example value is typed as any JSON value.
 pub const MAX_DEPTH: usize = 24;
 
+/// An object's properties in the order they were first seen. Hashed with foldhash: examples
+/// are hashed property by property, and SipHash's cost showed in profiles.
+pub type Properties = IndexMap<String, Shape, foldhash::fast::RandomState>;
+
 /// What the examples say about one value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shape {
@@ -36,7 +40,7 @@ pub enum Kind {
     },
     Array(Box<Shape>),
     /// Properties in the order they were first seen.
-    Object(IndexMap<String, Shape>),
+    Object(Properties),
     /// Examples disagree on the kind (say a string here and an object there).
     OneOf(Vec<Shape>),
 }
@@ -270,7 +274,7 @@ fn placeholder(s: &str) -> Option<Kind> {
             format: Format::Known("double"),
         },
         "boolean" => Kind::Boolean,
-        "object" => Kind::Object(IndexMap::new()),
+        "object" => Kind::Object(Properties::default()),
         _ => return None,
     })
 }
@@ -354,7 +358,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn object(shape: &Shape) -> &IndexMap<String, Shape> {
+    fn object(shape: &Shape) -> &Properties {
         match &shape.kind {
             Kind::Object(p) => p,
             other => panic!("not an object: {other:?}"),

@@ -145,8 +145,13 @@ fn number(out: &mut String, n: &serde_json::Number) {
     }
 }
 
-fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+fn pad(out: &mut String, mut indent: usize) {
+    const SPACES: &str = "                                                                ";
+    while indent > SPACES.len() {
+        out.push_str(SPACES);
+        indent -= SPACES.len();
+    }
+    out.push_str(&SPACES[..indent]);
 }
 
 /// Words that YAML 1.1 or 1.2 resolve to null, a boolean, a special float, or a merge or
@@ -197,14 +202,19 @@ fn is_plain_safe(s: &str) -> bool {
     {
         return false;
     }
-    // `: ` starts a value and ` #` a comment.
-    if bytes.windows(2).any(|pair| pair == b": " || pair == b" #") {
-        return false;
+    // One pass over the bytes; only text with non-ASCII characters needs a second.
+    let mut previous = 0u8;
+    let mut ascii = true;
+    for &b in bytes {
+        // `: ` starts a value and ` #` a comment.
+        let pair = (previous == b':' && b == b' ') || (previous == b' ' && b == b'#');
+        if b < b' ' || b == 0x7F || pair {
+            return false;
+        }
+        ascii &= b.is_ascii();
+        previous = b;
     }
-    if s.is_ascii() {
-        return bytes.iter().all(|b| (b' '..=b'~').contains(b));
-    }
-    s.chars().all(is_printable)
+    ascii || s.chars().all(is_printable)
 }
 
 /// Characters YAML allows unescaped, less those YAML 1.1 reads as line breaks (NEL, LS, PS)

@@ -61,8 +61,8 @@ pub struct Components {
     results: Option<Vec<String>>,
     /// `naming::type_name` of property names, and of the singular of names: the same few
     /// hundred words recur in every example, and case conversion is not cheap.
-    type_names: HashMap<String, String>,
-    singular_names: HashMap<String, String>,
+    type_names: HashMap<String, String, foldhash::fast::RandomState>,
+    singular_names: HashMap<String, String, foldhash::fast::RandomState>,
 }
 
 impl Components {

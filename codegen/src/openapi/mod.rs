@@ -651,7 +651,7 @@ fn request_body(
 
 /// A form's fields as an object shape; `file` fields of multipart forms are binary strings.
 fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
-    let mut props = IndexMap::new();
+    let mut props = crate::infer::Properties::default();
     for f in fields.iter().filter(|f| !f.key.trim().is_empty()) {
         let shape = if multipart && f.kind.as_deref() == Some("file") {
             Shape::of(Kind::String {
@@ -780,9 +780,16 @@ fn response_context(
     entity: &str,
     response_name: &str,
 ) -> Context {
+    if code >= 400 {
+        return Context::named(vec![
+            "Error".to_string(),
+            naming::type_name(response_name),
+            format!("{}Error", naming::type_name(reason(code))),
+        ]);
+    }
     let op = naming::type_name(operation_id);
     let item = naming::type_name(&naming::singular(entity));
-    if code < 400 && is_page(shape) {
+    if is_page(shape) {
         return Context {
             names: vec![
                 format!("{}Page", naming::type_name(entity)),
@@ -791,16 +798,7 @@ fn response_context(
             results: Some(vec![item, format!("{op}Result")]),
         };
     }
-    let names = if code < 400 {
-        vec![item, format!("{op}Response")]
-    } else {
-        vec![
-            "Error".to_string(),
-            naming::type_name(response_name),
-            format!("{}Error", naming::type_name(reason(code))),
-        ]
-    };
-    Context::named(names)
+    Context::named(vec![item, format!("{op}Response")])
 }
 
 /// A page of a paginated list: an object with a `results` array (Django REST framework's
