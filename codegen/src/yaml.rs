@@ -45,12 +45,15 @@ fn mapping(out: &mut String, map: &Map<String, Value>, indent: usize, inline_fir
         if i > 0 || !inline_first {
             pad(out, indent);
         }
-        if key.len() <= MAX_IMPLICIT_KEY && is_plain_safe(key) {
+        let start = out.len();
+        if is_plain_safe(key) {
             out.push_str(key);
-        } else if key.len() <= MAX_IMPLICIT_KEY {
-            quoted(out, key);
         } else {
-            // Longer keys must be explicit (`? key` then `: value`).
+            quoted(out, key);
+        }
+        // Longer keys, as written (escapes included), must be explicit: `? key`, `: value`.
+        if out.len() - start > MAX_IMPLICIT_KEY {
+            out.truncate(start);
             out.push_str("? ");
             double_quoted(out, key);
             out.push('\n');
@@ -348,6 +351,7 @@ mod tests {
     #[test]
     fn awkward_strings_round_trip() {
         let long = "long key ".repeat(200);
+        let escaped = "\0".repeat(200);
         for s in [
             "",
             " lead",
@@ -399,6 +403,7 @@ mod tests {
             "a\n---\nb",
             "a\n...\nb",
             long.as_str(),
+            escaped.as_str(),
         ] {
             round_trip(&json!({ s: s, "list": [s, {s: [s]}] }));
         }
