@@ -830,6 +830,16 @@ proptest! {
         check(&value.to_string())?;
     }
 
+    /// The YAML writer on its own: any JSON value, tricky strings and keys included, reads
+    /// back as itself.
+    #[test]
+    fn yaml_reads_back_as_written(value in json_value()) {
+        let yaml = codegen::to_yaml(&value);
+        let back: Value = yaml_serde::from_str(&yaml)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{}", excerpt(&yaml))))?;
+        prop_assert!(back == value, "read back as another value\n{}", excerpt(&yaml));
+    }
+
     #[test]
     fn postman_shaped(value in postman_like()) {
         check(&value.to_string())?;
