@@ -205,20 +205,44 @@ fn is_plain_safe(s: &str) -> bool {
     {
         return false;
     }
-    // One pass over the bytes; only text with non-ASCII characters needs a second.
-    let mut previous = 0u8;
+    // One table lookup per byte; only the rare bytes that matter are looked at further.
     let mut ascii = true;
-    for &b in bytes {
-        // `: ` starts a value and ` #` a comment.
-        let pair = (previous == b':' && b == b' ') || (previous == b' ' && b == b'#');
-        if b < b' ' || b == 0x7F || pair {
-            return false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match BYTE_CLASS[b as usize] {
+            ORDINARY => {}
+            // `: ` starts a value and ` #` a comment.
+            COLON if bytes.get(i + 1) == Some(&b' ') => return false,
+            SPACE if bytes.get(i + 1) == Some(&b'#') => return false,
+            CONTROL => return false,
+            NON_ASCII => ascii = false,
+            _ => {}
         }
-        ascii &= b.is_ascii();
-        previous = b;
     }
     ascii || s.chars().all(is_printable)
 }
+
+const ORDINARY: u8 = 0;
+const COLON: u8 = 1;
+const SPACE: u8 = 2;
+const CONTROL: u8 = 3;
+const NON_ASCII: u8 = 4;
+
+/// What each byte can mean inside a plain scalar.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [ORDINARY; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b':' => COLON,
+            b' ' => SPACE,
+            0..=0x1F | 0x7F => CONTROL,
+            0x80..=0xFF => NON_ASCII,
+            _ => ORDINARY,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Characters YAML allows unescaped, less those YAML 1.1 reads as line breaks (NEL, LS, PS)
 /// and the byte-order mark.
