@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 
 use postman_collection::v2_1_0 as pm;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ConvertError, Warning};
@@ -146,10 +148,15 @@ pub struct SavedResponse {
 /// Parses a collection. `text` is the JSON Postman exports (v2.0 or v2.1), or the
 /// `{"collection": …}` wrapper that Postman's API returns.
 ///
-/// The tree is consumed as it is walked: each request item is moved out, typed and dropped,
-/// so no part of the input is ever copied whole.
+/// The tree is built without the parts that are never read (see [`Pruned`]), and consumed as
+/// it is walked: each request item is moved out, typed and dropped, so no part of the input
+/// is ever copied whole.
 pub fn parse(text: &str) -> Result<Collection, ConvertError> {
-    let mut root: Value = serde_json::from_str(text).map_err(|e| ConvertError::json(&e))?;
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let mut root = Pruned(Level::Root)
+        .deserialize(&mut reader)
+        .and_then(|root| reader.end().map(|()| root))
+        .map_err(|e| ConvertError::json(&e))?;
     if let Some(inner) = root
         .get_mut("collection")
         .filter(|c| c.get("info").is_some())
@@ -282,7 +289,7 @@ impl Walker {
         inherited: Option<Auth>,
     ) -> Result<(), ConvertError> {
         let path = item_path(folders, &name);
-        leave_out_unread_parts(&mut item);
+        request_object_form(&mut item);
         lift_v20_auth(&mut item);
         tolerate_loose_parts(&mut item);
         let typed: ItemParts = serde_path_to_error::deserialize(&item).map_err(|e| {
@@ -474,8 +481,8 @@ impl Walker {
 }
 
 /// The parts of a request item this module reads, typed with the `postman_collection` model.
-/// `request` is typed as the object form directly (see [`leave_out_unread_parts`]): typing
-/// an untagged enum first copies the whole value, bodies included.
+/// `request` is typed as the object form directly (see [`request_object_form`]): typing an
+/// untagged enum first copies the whole value, bodies included.
 #[derive(serde::Deserialize)]
 struct ItemParts {
     request: pm::RequestClass,
@@ -483,21 +490,107 @@ struct ItemParts {
     description: Option<pm::DescriptionUnion>,
 }
 
-/// Drops what is never read (scripts, the request saved with each example) so that it is
-/// neither typed nor able to fail the item, and writes a bare-string request (a GET of that
-/// URL) in its object form.
-fn leave_out_unread_parts(item: &mut Value) {
-    let Value::Object(map) = item else { return };
-    map.remove("event");
-    if let Some(url) = map.get("request").filter(|r| r.is_string()).cloned() {
-        map.insert("request".into(), serde_json::json!({ "url": url }));
+/// Writes a bare-string request (a GET of that URL) in its object form.
+fn request_object_form(item: &mut Value) {
+    if let Some(url) = item.get("request").filter(|r| r.is_string()).cloned() {
+        item["request"] = serde_json::json!({ "url": url });
     }
-    if let Some(Value::Array(responses)) = map.get_mut("response") {
-        for response in responses.iter_mut() {
-            if let Value::Object(r) = response {
-                r.remove("originalRequest");
-            }
+}
+
+/// Where a value sits in a collection, for [`Pruned`].
+#[derive(Clone, Copy)]
+enum Level {
+    Root,
+    Items,
+    Item,
+    Responses,
+    Response,
+    /// Anywhere else: an ordinary `Value`.
+    Other,
+}
+
+/// Reads a collection into a `Value` without the parts that are never read: items' `event`
+/// scripts and saved responses' `originalRequest`. The latter is a third of a typical export's
+/// text and most of its objects. Being never built, neither can fail an item either. Anything
+/// outside the item tree's structure is read as serde_json reads it.
+struct Pruned(Level);
+
+impl<'de> DeserializeSeed<'de> for Pruned {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        match self.0 {
+            Level::Other => Value::deserialize(deserializer),
+            _ => deserializer.deserialize_any(self),
         }
+    }
+}
+
+impl<'de> Visitor<'de> for Pruned {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let element = match self.0 {
+            Level::Items => Level::Item,
+            Level::Responses => Level::Response,
+            _ => Level::Other,
+        };
+        let mut out = Vec::new();
+        while let Some(value) = seq.next_element_seed(Pruned(element))? {
+            out.push(value);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let level = match (self.0, key.as_str()) {
+                (Level::Item, "event") | (Level::Response, "originalRequest") => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                (Level::Root, "collection") => Level::Root,
+                (Level::Root | Level::Item, "item") => Level::Items,
+                (Level::Item, "response") => Level::Responses,
+                _ => Level::Other,
+            };
+            let value = map.next_value_seed(Pruned(level))?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
     }
 }
 
