@@ -148,9 +148,9 @@ pub struct SavedResponse {
 /// Parses a collection. `text` is the JSON Postman exports (v2.0 or v2.1), or the
 /// `{"collection": …}` wrapper that Postman's API returns.
 ///
-/// The tree is built without the parts that are never read (see [`Pruned`]), and consumed as
-/// it is walked: each request item is moved out, typed and dropped, so no part of the input
-/// is ever copied whole.
+/// The tree is built without the parts that are never read (scripts, examples' saved
+/// requests), and consumed as it is walked: each request item is moved out, typed and
+/// dropped, so no part of the input is ever copied whole.
 pub fn parse(text: &str) -> Result<Collection, ConvertError> {
     let mut reader = serde_json::Deserializer::from_str(text);
     let mut root = Pruned(Level::Root)
