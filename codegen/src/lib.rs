@@ -37,9 +37,14 @@ impl Conversion {
     /// documents `openapiv3` accepts (the corpus and fuzz tests check it), so an error here is
     /// a bug in the converter.
     pub fn spec(&self) -> Result<openapiv3::OpenAPI, ConvertError> {
-        serde_path_to_error::deserialize(&self.document)
-            .map_err(|e| ConvertError::Internal(format!("at `{}`: {}", e.path(), e.inner())))
+        typed(&self.document).map_err(ConvertError::Internal)
     }
+}
+
+/// An OpenAPI document in its JSON form as typed `openapiv3`, or where and why it is not one.
+fn typed(document: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
+    serde_path_to_error::deserialize(document)
+        .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
 }
 
 /// Converts a Postman collection (JSON text) into an OpenAPI 3.0.3 document.

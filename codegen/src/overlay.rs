@@ -190,8 +190,8 @@ pub fn apply_to_openapi(
 ) -> Result<(openapiv3::OpenAPI, OverlayReport), OverlayError> {
     let mut doc =
         serde_json::to_value(spec).map_err(|err| OverlayError::NotOpenApi(err.to_string()))?;
-    let report = apply_to_document(&mut doc, overlay_yaml)?;
-    let spec = openapi_of(&doc)?;
+    let report = apply(&mut doc, overlay_yaml)?;
+    let spec = crate::typed(&doc).map_err(OverlayError::NotOpenApi)?;
     Ok((spec, report))
 }
 
@@ -204,13 +204,8 @@ pub fn apply_to_document(
     overlay_yaml: &str,
 ) -> Result<OverlayReport, OverlayError> {
     let report = apply(doc, overlay_yaml)?;
-    openapi_of(doc)?;
+    crate::typed(doc).map_err(OverlayError::NotOpenApi)?;
     Ok(report)
-}
-
-fn openapi_of(doc: &Value) -> Result<openapiv3::OpenAPI, OverlayError> {
-    serde_path_to_error::deserialize(doc)
-        .map_err(|err| OverlayError::NotOpenApi(format!("at `{}`: {}", err.path(), err.inner())))
 }
 
 /// Parses `overlay_yaml` and applies it to `doc`, the JSON form of an OpenAPI document.
