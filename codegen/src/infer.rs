@@ -1,9 +1,13 @@
 //! JSON examples → shapes: what every example of a body says about its type.
 //!
-//! Postman's exports hold type placeholders (`"<uuid>"`, `"<number>"`) where a spec had a type,
-//! and concrete values elsewhere. A placeholder is read as the type it names; a concrete string
-//! gives a format only when it matches one. Every example of one body is merged into one
-//! [`Shape`]: union of properties, integer+number → number, `null` → nullable.
+//! Evidence comes in two strengths. A type placeholder (`"<uuid>"`, `"<integer>"`), which
+//! Postman's exporter writes where the source spec had a type, is a contract: it is kept as
+//! precise as it is. A concrete value is one sample, a guess: it shows its JSON type and
+//! nothing more. A uuid-, date- or URL-looking string gives no format, since the API may send
+//! `acc_9f3` or `2024-05-01 12:00` next time; a whole number gives an integer marked as a guess
+//! ([`Kind::Integer::guessed`]), which the client reads as any number. Every example of one
+//! value is merged into one [`Shape`] by least upper bound: union of properties,
+//! integer ∪ number = number, uuid ∪ string = string, `null` → nullable.
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -31,6 +35,10 @@ pub enum Kind {
     Boolean,
     Integer {
         format: Format,
+        /// Only whole sample values showed it; no placeholder did. The spec still says
+        /// `integer` (what every example is), marked with [`GUESS_EXTENSION`], and the client
+        /// reads it as any number, so a later `24.29` cannot fail a call.
+        guessed: bool,
     },
     Number {
         format: Format,
@@ -45,14 +53,19 @@ pub enum Kind {
     OneOf(Vec<Shape>),
 }
 
+/// The extension that marks a schema whose `integer` rests on sample values only.
+pub const GUESS_EXTENSION: &str = "x-from-examples";
+
 /// A format and how sure we are of it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Format {
-    /// Nothing known yet (a bare `"<string>"`, lorem ipsum): does not veto another example.
+    /// Nothing known (a whole `{{variable}}`): does not veto another example.
     #[default]
     Unknown,
+    /// A placeholder named it.
     Known(&'static str),
-    /// Examples showed values with no format, or with different ones.
+    /// A placeholder without a format (`"<string>"`), a sample value, or examples that
+    /// disagree: any text.
     None,
 }
 
@@ -103,6 +116,7 @@ impl Shape {
             }),
             Value::Number(_) => Shape::of(Kind::Integer {
                 format: Format::Unknown,
+                guessed: true,
             }),
             Value::String(s) => Shape::of(from_string(s)),
             Value::Array(items) => {
@@ -131,6 +145,7 @@ impl Shape {
         let kind = if t.parse::<i64>().is_ok() && !t.starts_with('+') {
             Kind::Integer {
                 format: Format::Unknown,
+                guessed: true,
             }
         } else if t.parse::<f64>().is_ok()
             && t.contains('.')
@@ -165,7 +180,20 @@ fn merge_kind(a: Kind, b: Kind) -> Kind {
     match (a, b) {
         (Unknown, k) | (k, Unknown) => k,
         (Boolean, Boolean) => Boolean,
-        (Integer { format: a }, Integer { format: b }) => Integer { format: a.merge(b) },
+        // A contract that says integer outweighs samples that agree with it.
+        (
+            Integer {
+                format: a,
+                guessed: ga,
+            },
+            Integer {
+                format: b,
+                guessed: gb,
+            },
+        ) => Integer {
+            format: a.merge(b),
+            guessed: ga && gb,
+        },
         (Number { format: a }, Number { format: b }) => Number { format: a.merge(b) },
         (Integer { .. }, Number { format }) | (Number { format }, Integer { .. }) => {
             Number { format }
@@ -225,21 +253,16 @@ fn kind_rank(kind: &Kind) -> u8 {
     }
 }
 
-/// A string example: a placeholder names its type; a concrete value may show a format; a
-/// whole `{{variable}}` says only that it is a string.
+/// A string example: a placeholder names its type; a whole `{{variable}}` says only that it
+/// is a string; any other value is one sample of text, whatever it looks like.
 fn from_string(s: &str) -> Kind {
     if let Some(kind) = placeholder(s) {
         return kind;
     }
-    if s.starts_with("{{") && s.ends_with("}}") {
-        return Kind::String {
-            format: Format::Unknown,
-        };
-    }
-    let format = match detect_format(s) {
-        Some(f) => Format::Known(f),
-        None if looks_like_free_text(s) => Format::Unknown,
-        None => Format::None,
+    let format = if s.starts_with("{{") && s.ends_with("}}") {
+        Format::Unknown
+    } else {
+        Format::None
     };
     Kind::String { format }
 }
@@ -249,7 +272,7 @@ fn placeholder(s: &str) -> Option<Kind> {
     let inner = s.strip_prefix('<')?.strip_suffix('>')?;
     let string = |format| Kind::String { format };
     Some(match inner {
-        "string" => string(Format::Unknown),
+        "string" => string(Format::None),
         "uuid" => string(Format::Known("uuid")),
         "dateTime" | "date-time" => string(Format::Known("date-time")),
         "date" => string(Format::Known("date")),
@@ -260,9 +283,11 @@ fn placeholder(s: &str) -> Option<Kind> {
         "password" => string(Format::Known("password")),
         "integer" => Kind::Integer {
             format: Format::Unknown,
+            guessed: false,
         },
         "long" => Kind::Integer {
             format: Format::Known("int64"),
+            guessed: false,
         },
         "number" => Kind::Number {
             format: Format::Unknown,
@@ -277,80 +302,6 @@ fn placeholder(s: &str) -> Option<Kind> {
         "object" => Kind::Object(Properties::default()),
         _ => return None,
     })
-}
-
-/// Formats recognised in concrete values.
-pub fn detect_format(s: &str) -> Option<&'static str> {
-    if is_uuid(s) {
-        Some("uuid")
-    } else if is_date(s) {
-        Some("date")
-    } else if s.len() > 10 && s.is_char_boundary(10) && is_date(&s[..10]) && is_time(&s[10..]) {
-        Some("date-time")
-    } else if is_email(s) {
-        Some("email")
-    } else if (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(' ') {
-        Some("uri")
-    } else {
-        None
-    }
-}
-
-fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
-}
-
-/// `YYYY-MM-DD` with a plausible month and day (Postman's faker writes `7841-14-03`, which
-/// is still meant as a date, so only the layout is checked for the year).
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
-
-/// `THH:MM[:SS[.frac]][Z|±HH:MM]`
-fn is_time(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('T').or_else(|| s.strip_prefix(' ')) else {
-        return false;
-    };
-    let b = rest.as_bytes();
-    b.len() >= 5
-        && b[2] == b':'
-        && b[..2].iter().all(u8::is_ascii_digit)
-        && b[3..5].iter().all(u8::is_ascii_digit)
-        && rest[5..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | 'Z' | '+' | '-'))
-}
-
-fn is_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((user, domain)) => {
-            !user.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !s.contains(char::is_whitespace)
-                && !domain.contains('@')
-        }
-        None => false,
-    }
-}
-
-/// Lorem ipsum and other prose: lowercase words separated by spaces. Says nothing about a
-/// format, so it must not veto one seen in another example.
-fn looks_like_free_text(s: &str) -> bool {
-    s.contains(' ')
-        && s.chars()
-            .all(|c| c.is_alphabetic() || c == ' ' || c == ',' || c == '.')
 }
 
 #[cfg(test)]
@@ -387,7 +338,8 @@ mod tests {
         assert_eq!(
             p["count"].kind,
             Kind::Integer {
-                format: Format::Unknown
+                format: Format::Unknown,
+                guessed: false
             }
         );
         assert_eq!(
@@ -412,17 +364,45 @@ mod tests {
     }
 
     #[test]
-    fn concrete_values_show_formats() {
+    fn sample_values_give_no_format() {
+        for sample in [
+            "683005d6-f45c-4adb-b289-f1a12f50f80c",
+            "2021-03-04T12:00:00.000Z",
+            "2021-03-04",
+            "a@b.co",
+            "https://belvo.com/x",
+            "eu tempor adipisicing",
+        ] {
+            assert_eq!(
+                Shape::from_example(&json!(sample)).kind,
+                Kind::String {
+                    format: Format::None
+                },
+                "{sample}"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_samples_are_guessed_integers_and_placeholders_outweigh_them() {
+        let guess = Shape::from_example(&json!(100));
         assert_eq!(
-            detect_format("683005d6-f45c-4adb-b289-f1a12f50f80c"),
-            Some("uuid")
+            guess.kind,
+            Kind::Integer {
+                format: Format::Unknown,
+                guessed: true
+            }
         );
-        assert_eq!(detect_format("2021-03-04T12:00:00.000Z"), Some("date-time"));
-        assert_eq!(detect_format("2021-03-04"), Some("date"));
-        assert_eq!(detect_format("a@b.co"), Some("email"));
-        assert_eq!(detect_format("https://belvo.com/x"), Some("uri"));
-        assert_eq!(detect_format("hello"), None);
-        assert_eq!(detect_format("Twitter 政治"), None);
+        let contract = Shape::from_example(&json!("<integer>"));
+        assert_eq!(
+            guess.clone().merge(contract).kind,
+            Kind::Integer {
+                format: Format::Unknown,
+                guessed: false
+            }
+        );
+        let fraction = Shape::from_example(&json!(24.29));
+        assert!(matches!(guess.merge(fraction).kind, Kind::Number { .. }));
     }
 
     #[test]
@@ -441,21 +421,37 @@ mod tests {
         assert!(!p["c"].nullable);
     }
 
+    /// Least upper bound: a format survives only where every example names it.
     #[test]
-    fn lorem_does_not_veto_a_format_but_a_plain_word_does() {
-        let dt = Shape::from_example(&json!("<dateTime>"));
-        let lorem = Shape::from_example(&json!("eu tempor adipisicing"));
+    fn a_format_survives_only_where_every_example_names_it() {
+        let uuid = || Shape::from_example(&json!("<uuid>"));
+        for other in [
+            "<string>",
+            "eu tempor adipisicing",
+            "CHECKING",
+            "<dateTime>",
+        ] {
+            assert_eq!(
+                uuid().merge(Shape::from_example(&json!(other))).kind,
+                Kind::String {
+                    format: Format::None
+                },
+                "{other}"
+            );
+        }
         assert_eq!(
-            dt.clone().merge(lorem).kind,
+            uuid().merge(uuid()).kind,
             Kind::String {
-                format: Format::Known("date-time")
+                format: Format::Known("uuid")
             }
         );
-        let word = Shape::from_example(&json!("CHECKING"));
+        // A `{{variable}}` says nothing about the format, so it does not veto one.
         assert_eq!(
-            dt.merge(word).kind,
+            uuid()
+                .merge(Shape::from_example(&json!("{{link_id}}")))
+                .kind,
             Kind::String {
-                format: Format::None
+                format: Format::Known("uuid")
             }
         );
     }

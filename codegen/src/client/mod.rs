@@ -12,6 +12,7 @@
 //! byte-identical code, so the generated file can be committed and checked for staleness.
 
 pub mod glue;
+mod guesses;
 pub mod normalize;
 
 use std::fmt;
@@ -230,11 +231,12 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
             })
         })
         .transpose()?;
+    let received = widen_guesses(spec)?;
     let Normalized {
         spec,
         mut warnings,
         resumable,
-    } = normalize(spec)?;
+    } = normalize(received.as_ref().unwrap_or(spec))?;
 
     let tokens = run_progenitor(&spec, &settings)?;
     let mut file: syn::File =
@@ -261,6 +263,18 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
         warnings,
         resumable,
     })
+}
+
+/// The spec with guessed integers that responses reach read as numbers (see [`guesses`]), or
+/// `None` when it has none.
+fn widen_guesses(spec: &OpenAPI) -> Result<Option<OpenAPI>, ClientError> {
+    let invalid =
+        |e: serde_json::Error| ClientError::InvalidOutput(format!("re-reading the spec: {e}"));
+    let mut doc = serde_json::to_value(spec).map_err(invalid)?;
+    if guesses::widen_received_integers(&mut doc) == 0 {
+        return Ok(None);
+    }
+    serde_json::from_value(doc).map(Some).map_err(invalid)
 }
 
 /// Dependencies of generated code, at the versions the workspace's `generated/` crate uses

@@ -8,12 +8,12 @@
 //! one name, unique, chosen from its members in a canonical order so the same collection
 //! always gives the same names.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
 use super::object;
-use crate::infer::{Kind, Shape};
+use crate::infer::{Format, Kind, Shape, GUESS_EXTENSION};
 use crate::naming::{self, Namer};
 
 /// Placeholder written where a component reference goes until names are known.
@@ -104,10 +104,9 @@ impl Components {
             }
             Kind::Object(_) => json!({"type": "object"}),
             Kind::Unknown => json!({}),
-            Kind::Boolean => json!({"type": "boolean"}),
-            Kind::Integer { format } => with_format(json!({"type": "integer"}), format.known()),
-            Kind::Number { format } => with_format(json!({"type": "number"}), format.known()),
-            Kind::String { format } => with_format(json!({"type": "string"}), format.known()),
+            Kind::Boolean | Kind::Integer { .. } | Kind::Number { .. } | Kind::String { .. } => {
+                scalar_schema(&shape.kind).unwrap_or_default()
+            }
             Kind::Array(item) => {
                 let item_names: Vec<String> = names
                     .iter()
@@ -211,6 +210,7 @@ impl Components {
     /// Names every group and returns the `components/schemas` map; `document` has its
     /// pending references replaced by `$ref`s.
     pub fn finish(mut self, document: &mut Value) -> Map<String, Value> {
+        self.widen_fractional_names();
         self.merge_same_name();
         let mut built = self.merge_identical();
         let groups = self.members();
@@ -333,6 +333,33 @@ impl Components {
         schema
     }
 
+    /// One name, one meaning: when a property holds a fraction anywhere in the collection,
+    /// its integers elsewhere become numbers too. An exporter shows one alternative of a
+    /// `oneOf` (Belvo's Mexican invoice lines count whole units, its Brazilian ones do not),
+    /// and a sample shows one value; reading `quantity: 2.5` as a number costs nothing, while
+    /// an integer that meets it fails the whole call.
+    fn widen_fractional_names(&mut self) {
+        let mut fractional: HashSet<&str> = HashSet::new();
+        for node in &self.nodes {
+            if let Kind::Object(props) = &node.shape.kind {
+                fractional.extend(
+                    props
+                        .iter()
+                        .filter(|(_, p)| holds_number(p))
+                        .map(|(k, _)| k.as_str()),
+                );
+            }
+        }
+        let fractional: HashSet<String> = fractional.into_iter().map(str::to_owned).collect();
+        for node in &mut self.nodes {
+            if let Kind::Object(props) = &mut node.shape.kind {
+                for (_, p) in props.iter_mut().filter(|(k, _)| fractional.contains(*k)) {
+                    widen_integers(p);
+                }
+            }
+        }
+    }
+
     /// Nodes that want the same name and share at least half their properties are one type.
     fn merge_same_name(&mut self) {
         let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -450,6 +477,30 @@ impl Signatures {
 
 /// Whether `shape` is, or has inside its arrays and alternatives, an object with properties:
 /// something that becomes a node.
+/// A number that may have a fraction, here or in an array or alternative.
+fn holds_number(shape: &Shape) -> bool {
+    match &shape.kind {
+        Kind::Number { .. } => true,
+        Kind::Array(item) => holds_number(item),
+        Kind::OneOf(alts) => alts.iter().any(holds_number),
+        _ => false,
+    }
+}
+
+/// Integers (here or in arrays and alternatives) become numbers.
+fn widen_integers(shape: &mut Shape) {
+    match &mut shape.kind {
+        Kind::Integer { .. } => {
+            shape.kind = Kind::Number {
+                format: Format::Unknown,
+            }
+        }
+        Kind::Array(item) => widen_integers(item),
+        Kind::OneOf(alts) => alts.iter_mut().for_each(widen_integers),
+        _ => {}
+    }
+}
+
 fn holds_object(shape: &Shape) -> bool {
     match &shape.kind {
         Kind::Object(props) => !props.is_empty(),
@@ -486,11 +537,24 @@ fn similar(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
     all == 0 || common * 2 >= all
 }
 
-fn with_format(mut schema: Value, format: Option<&str>) -> Value {
+/// The schema of a scalar kind: its type, the format a placeholder named, and the mark of an
+/// integer that only samples showed. `None` for arrays, objects and the rest.
+pub(super) fn scalar_schema(kind: &Kind) -> Option<Value> {
+    let (ty, format) = match kind {
+        Kind::Boolean => ("boolean", None),
+        Kind::Integer { format, .. } => ("integer", format.known()),
+        Kind::Number { format } => ("number", format.known()),
+        Kind::String { format } => ("string", format.known()),
+        _ => return None,
+    };
+    let mut schema = object([("type", json!(ty))]);
     if let Some(f) = format {
-        schema["format"] = Value::String(f.to_string());
+        schema["format"] = json!(f);
     }
-    schema
+    if let Kind::Integer { guessed: true, .. } = kind {
+        schema[GUESS_EXTENSION] = Value::Bool(true);
+    }
+    Some(schema)
 }
 
 fn collect_pending(value: &Value, out: &mut Vec<usize>) {

@@ -457,22 +457,7 @@ fn is_transport_header(key: &str, request: &Request) -> bool {
 
 /// Schema of a scalar parameter; objects never occur here, so no components are involved.
 fn scalar_schema(shape: &Shape) -> Value {
-    let mut schema = match &shape.kind {
-        Kind::Boolean => json!({"type": "boolean"}),
-        Kind::Integer { .. } => json!({"type": "integer"}),
-        Kind::Number { .. } => json!({"type": "number"}),
-        Kind::String { format } => match format.known() {
-            Some(f) => json!({"type": "string", "format": f}),
-            None => json!({"type": "string"}),
-        },
-        _ => json!({"type": "string"}),
-    };
-    if let Kind::Integer { format } | Kind::Number { format } = &shape.kind {
-        if let Some(f) = format.known() {
-            schema["format"] = json!(f);
-        }
-    }
-    schema
+    components::scalar_schema(&shape.kind).unwrap_or_else(|| json!({"type": "string"}))
 }
 
 fn content_type_of(headers: &[KeyValue]) -> Option<String> {
