@@ -19,6 +19,7 @@ pub mod naming;
 pub mod openapi;
 pub mod overlay;
 pub mod postman;
+pub mod status;
 mod yaml;
 
 pub use error::{ConvertError, Warning};

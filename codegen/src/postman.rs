@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ConvertError, Warning};
+use crate::status;
 
 /// A collection reduced to what the OpenAPI document needs.
 #[derive(Debug, Default)]
@@ -324,14 +325,21 @@ impl Walker {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("response {}", i + 1));
+            // Postman may store only the status text (`"status": "OK"`); the example's name
+            // is the last resort (`"Not Found (unknown id)"`).
             let Some(code) = r
                 .code
                 .and_then(|c| u16::try_from(c).ok())
                 .filter(|c| (100..=599).contains(c))
+                .or_else(|| r.status.as_deref().and_then(status::from_status_text))
+                .or_else(|| r.name.as_deref().and_then(status::from_example_name))
             else {
                 self.warn(
                     &path,
-                    format!("saved response `{rname}` has no status code; skipped"),
+                    format!(
+                        "saved response `{rname}` has no status code, and neither its status \
+                         text nor its name names one; skipped"
+                    ),
                 );
                 continue;
             };

@@ -16,6 +16,7 @@ use crate::error::{ConvertError, Warning};
 use crate::infer::{Kind, Shape};
 use crate::naming::{self, Namer};
 use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
+use crate::status::reason;
 use components::{Components, Context};
 
 const METHODS: [&str; 8] = [
@@ -794,44 +795,6 @@ fn is_page(shape: &Shape) -> bool {
             .get("results")
             .is_some_and(|r| matches!(r.kind, Kind::Array(_))),
         _ => false,
-    }
-}
-
-fn reason(code: u16) -> &'static str {
-    match code {
-        100 => "Continue",
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        410 => "Gone",
-        412 => "Precondition Failed",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Entity",
-        428 => "Precondition Required",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        c if c < 200 => "Informational",
-        c if c < 300 => "Success",
-        c if c < 400 => "Redirection",
-        c if c < 500 => "Client Error",
-        _ => "Server Error",
     }
 }
 
