@@ -35,12 +35,15 @@ pub enum Error {
     /// The request could not be built from the arguments given.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// A success answer whose body does not have the documented shape.
-    #[error("the response body does not have the expected shape: {source}")]
+    /// An answer whose body does not fit the generated types. The message names the
+    /// operation, the status, the path of the value, what was expected and what came, and
+    /// the `spec/overlay.yaml` action that would make such a body fit (see
+    /// [`decode::Mismatch`](crate::decode::Mismatch)).
+    #[error("{source}")]
     InvalidResponse {
         /// The body as received.
         body: Bytes,
-        /// Where decoding failed.
+        /// What does not fit, and where.
         #[source]
         source: serde_json::Error,
     },

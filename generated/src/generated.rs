@@ -11130,11 +11130,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -11258,40 +11258,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -11413,40 +11413,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -11552,18 +11552,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -11636,14 +11636,14 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -12230,11 +12230,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -12360,40 +12360,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -12515,40 +12515,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -12654,18 +12654,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -12738,14 +12738,14 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -12940,11 +12940,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -13070,40 +13070,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -13225,40 +13225,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -13364,18 +13364,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -13448,14 +13448,14 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -13791,11 +13791,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -13899,18 +13899,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -14424,11 +14424,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -14552,32 +14552,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -14703,32 +14703,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -14831,18 +14831,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -14984,39 +14984,39 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -15089,14 +15089,14 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -15238,39 +15238,39 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -15617,11 +15617,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -15745,40 +15745,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -15900,40 +15900,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -16036,18 +16036,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -16120,14 +16120,14 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -16357,11 +16357,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -16487,40 +16487,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -16642,40 +16642,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -16783,18 +16783,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -16869,14 +16869,14 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -18145,11 +18145,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -18295,40 +18295,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -18450,40 +18450,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
+                201u16 => super::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 408u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -18589,18 +18589,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => super::decode::response(response, &info).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -18673,14 +18673,14 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -19164,4 +19164,1472 @@ pub mod resumable {
             Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
         > + Send + '_;
     }
+}
+pub mod decode {
+    //! Response bodies decoded with an account of whatever does not fit: the operation and status,
+    //! the JSON path of the value, what the generated types expected there and what came,
+    //! Belvo-style `request_id`s, and the OpenAPI Overlay action that would make such a body fit
+    //! once added to the spec's overlay and the client regenerated.
+    //!
+    //! (This file is emitted into every generated client as its `decode` module by
+    //! `codegen::client::decode_glue`, which appends the `RESPONSES` and `PROPERTIES` tables that
+    //! describe the spec the client was generated from.)
+    use std::fmt;
+    /// How a spot of the spec is typed, as far as explaining a mismatch needs to know.
+    #[derive(Debug)]
+    pub enum Node {
+        /// A schema component.
+        Ref(&'static str),
+        /// An array of these items.
+        Array(&'static Node),
+        /// An integer.
+        Integer,
+        /// A string of this format.
+        Format(&'static str),
+        /// One of a closed list of values.
+        Enum,
+        /// Anything else: text, numbers, booleans, inline objects, alternatives.
+        Other,
+    }
+    /// A response body that does not fit the generated types.
+    #[derive(Debug, Clone)]
+    pub struct Mismatch {
+        /// The operation id.
+        pub operation: String,
+        /// The HTTP status of the response.
+        pub status: u16,
+        /// Where in the body: `results[3].quantity`, or empty for the body itself.
+        pub path: String,
+        /// What the generated types accept there.
+        pub expected: String,
+        /// What came (secrets and long texts are not shown).
+        pub found: String,
+        /// The decoder's own message.
+        pub detail: String,
+        /// The request id the API gave the response, when it gave one.
+        pub request_id: Option<String>,
+        /// Overlay 1.0 actions (YAML, as items of `actions:`) that would make the body fit.
+        pub overlay_action: Option<String>,
+    }
+    impl fmt::Display for Mismatch {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let at = if self.path.is_empty() {
+                "the body itself".to_owned()
+            } else {
+                format!("`{}`", self.path)
+            };
+            write!(
+                f,
+                "`{}` received a {} response that does not fit the generated types at {at}: \
+             expected {}, found {} ({})",
+                self.operation, self.status, self.expected, self.found, self.detail
+            )?;
+            if let Some(id) = &self.request_id {
+                write!(f, "; request_id {id}")?;
+            }
+            if let Some(action) = &self.overlay_action {
+                write!(
+                    f,
+                    "\nIf the API may send this, add to the spec's overlay (under `actions:`) and \
+                 regenerate the client:\n{action}"
+                )?;
+            }
+            Ok(())
+        }
+    }
+    impl std::error::Error for Mismatch {}
+    /// Reads a response the way progenitor's `ResponseValue::from_response` does, with a
+    /// [`Mismatch`] as the message of `InvalidResponsePayload` when the body does not fit.
+    pub async fn response<T: serde::de::DeserializeOwned, E>(
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let full = response
+            .bytes()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?;
+        match body::<T>(info.operation_id, status.as_u16(), &headers, &full) {
+            Ok(inner) => {
+                Ok(progenitor_client::ResponseValue::new(inner, status, headers))
+            }
+            Err(mismatch) => {
+                Err(
+                    progenitor_client::Error::InvalidResponsePayload(
+                        full,
+                        <serde_json::Error as serde::de::Error>::custom(mismatch),
+                    ),
+                )
+            }
+        }
+    }
+    /// Decodes `bytes`, the body of a `status` response to `operation`, as `T`.
+    pub fn body<T: serde::de::DeserializeOwned>(
+        operation: &str,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        bytes: &[u8],
+    ) -> Result<T, Mismatch> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let (segments, detail) = match serde_path_to_error::deserialize::<
+            _,
+            T,
+        >(&mut de) {
+            Ok(value) => {
+                match de.end() {
+                    Ok(()) => return Ok(value),
+                    Err(e) => (Vec::new(), e.to_string()),
+                }
+            }
+            Err(e) => (e.path().iter().cloned().collect(), e.into_inner().to_string()),
+        };
+        let json: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+        let value = json.as_ref().and_then(|v| value_at(v, &segments));
+        let key = segments
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                serde_path_to_error::Segment::Map { key } => Some(key.as_str()),
+                _ => None,
+            });
+        let located = locate(operation, status, &segments);
+        let node = located.as_ref().map_or(&Node::Other, |(_, node)| *node);
+        Err(Mismatch {
+            operation: operation.to_owned(),
+            status,
+            path: render_path(&segments),
+            expected: expected(node, &detail),
+            found: match (&json, value) {
+                (None, _) => "text that is not JSON".to_owned(),
+                (Some(_), v) => describe(v, key),
+            },
+            request_id: request_id(headers, json.as_ref()),
+            overlay_action: located
+                .and_then(|(target, node)| action(&target, node, value, &detail)),
+            detail,
+        })
+    }
+    /// The value at `segments` inside `root`.
+    fn value_at<'v>(
+        root: &'v serde_json::Value,
+        segments: &[serde_path_to_error::Segment],
+    ) -> Option<&'v serde_json::Value> {
+        let mut value = root;
+        for segment in segments {
+            value = match segment {
+                serde_path_to_error::Segment::Map { key } => value.get(key.as_str())?,
+                serde_path_to_error::Segment::Seq { index } => value.get(*index)?,
+                _ => continue,
+            };
+        }
+        Some(value)
+    }
+    fn render_path(segments: &[serde_path_to_error::Segment]) -> String {
+        let mut out = String::new();
+        for segment in segments {
+            match segment {
+                serde_path_to_error::Segment::Map { key } => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                serde_path_to_error::Segment::Seq { index } => {
+                    out.push_str(&format!("[{index}]"))
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+    /// The spot of the spec that types the value at `segments`: its JSONPath and its node.
+    fn locate(
+        operation: &str,
+        status: u16,
+        segments: &[serde_path_to_error::Segment],
+    ) -> Option<(String, &'static Node)> {
+        let (_, _, root_target, root) = RESPONSES
+            .iter()
+            .find(|(op, code, _, _)| *op == operation && *code == status)?;
+        let mut target = (*root_target).to_owned();
+        let mut node: &'static Node = root;
+        for segment in segments {
+            node = match (node, segment) {
+                (Node::Ref(name), serde_path_to_error::Segment::Map { key }) => {
+                    target = format!(
+                        "$.components.schemas[{}].properties[{}]", quote(name),
+                        quote(key)
+                    );
+                    property(name, key)
+                }
+                (Node::Ref(name), serde_path_to_error::Segment::Seq { .. }) => {
+                    target = format!("$.components.schemas[{}].items", quote(name));
+                    property(name, "[]")
+                }
+                (Node::Array(items), serde_path_to_error::Segment::Seq { .. }) => {
+                    target.push_str(".items");
+                    items
+                }
+                (
+                    _,
+                    serde_path_to_error::Segment::Map { .. }
+                    | serde_path_to_error::Segment::Seq { .. },
+                ) => return None,
+                _ => node,
+            };
+        }
+        Some((target, node))
+    }
+    fn property(component: &str, name: &str) -> &'static Node {
+        PROPERTIES
+            .binary_search_by(|(c, p, _)| (*c, *p).cmp(&(component, name)))
+            .map_or(&Node::Other, |i| &PROPERTIES[i].2)
+    }
+    /// A JSONPath name selector.
+    fn quote(name: &str) -> String {
+        format!("'{}'", name.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+    fn expected(node: &Node, detail: &str) -> String {
+        match node {
+            Node::Ref(name) => format!("`{name}`"),
+            Node::Array(_) => "an array".to_owned(),
+            Node::Integer => "an integer".to_owned(),
+            Node::Format(format) => format!("a string in format `{format}`"),
+            Node::Enum => "one of the listed values".to_owned(),
+            Node::Other => {
+                match detail.split_once("expected ") {
+                    Some((_, what)) => {
+                        what.split(" at line ").next().unwrap_or(what).to_owned()
+                    }
+                    None => "what the generated type reads".to_owned(),
+                }
+            }
+        }
+    }
+    /// Property names whose values are never shown in an error.
+    const SECRET_WORDS: &[&str] = &[
+        "password",
+        "secret",
+        "token",
+        "session",
+        "private_key",
+        "certificate",
+        "credential",
+        "api_key",
+        "apikey",
+        "authorization",
+    ];
+    fn describe(value: Option<&serde_json::Value>, key: Option<&str>) -> String {
+        let secret = key
+            .is_some_and(|k| {
+                let k = k.to_ascii_lowercase();
+                SECRET_WORDS.iter().any(|w| k.contains(w))
+            });
+        match value {
+            None => "nothing".to_owned(),
+            Some(serde_json::Value::Null) => "null".to_owned(),
+            Some(serde_json::Value::Array(items)) => {
+                format!("an array of {} items", items.len())
+            }
+            Some(serde_json::Value::Object(_)) => "an object".to_owned(),
+            Some(_) if secret => {
+                "a value (not shown: the field may hold a secret)".to_owned()
+            }
+            Some(serde_json::Value::String(s)) if s.chars().count() > 64 => {
+                format!("a string of {} characters", s.chars().count())
+            }
+            Some(serde_json::Value::String(s)) => format!("the string {s:?}"),
+            Some(other) => {
+                format!(
+                    "the {} {other}", if other.is_number() { "number" } else { "value" }
+                )
+            }
+        }
+    }
+    /// The id the API gave the response: a request-id header, else a `request_id` in the body
+    /// (an object, or the first of a list).
+    fn request_id(
+        headers: &reqwest::header::HeaderMap,
+        json: Option<&serde_json::Value>,
+    ) -> Option<String> {
+        for name in ["x-request-id", "request-id"] {
+            if let Some(id) = headers.get(name).and_then(|v| v.to_str().ok()) {
+                return Some(id.to_owned());
+            }
+        }
+        let json = json?;
+        let holder = json.get(0).unwrap_or(json);
+        holder.get("request_id").and_then(serde_json::Value::as_str).map(str::to_owned)
+    }
+    /// The overlay actions that would make `value` fit at `target`, when one change does.
+    fn action(
+        target: &str,
+        node: &Node,
+        value: Option<&serde_json::Value>,
+        detail: &str,
+    ) -> Option<String> {
+        let yaml = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let item = |target: &str, why: &str, body: &str| {
+            format!(
+                "  - target: {}\n    description: {}\n{body}", yaml(target), yaml(why)
+            )
+        };
+        if let (Node::Ref(name), Some(field)) = (
+            node,
+            detail.strip_prefix("missing field `"),
+        ) {
+            let field = field.split('`').next().unwrap_or(field);
+            return Some(
+                item(
+                    &format!(
+                        "$.components.schemas[{}].required[?@ == {}]", quote(name),
+                        quote(field)
+                    ),
+                    &format!("The API may leave out `{field}`."),
+                    "    remove: true\n",
+                ),
+            );
+        }
+        let value = value?;
+        Some(
+            match (node, value) {
+                (_, serde_json::Value::Null) => {
+                    item(
+                        target,
+                        "The API may send null here.",
+                        "    update:\n      nullable: true\n",
+                    )
+                }
+                (Node::Integer, serde_json::Value::Number(_)) => {
+                    item(
+                        target,
+                        "The API may send a fraction here.",
+                        "    update:\n      type: number\n",
+                    )
+                }
+                (Node::Format(format), serde_json::Value::String(_)) => {
+                    item(
+                        &format!("{target}.format"),
+                        &format!("The API may send text that is not a `{format}` here."),
+                        "    remove: true\n",
+                    )
+                }
+                (Node::Enum, _) => {
+                    item(
+                        &format!("{target}.enum"),
+                        "The API may send values beyond the listed ones.",
+                        "    remove: true\n",
+                    )
+                }
+                _ => {
+                    let (parent, name) = target.strip_suffix("']")?.rsplit_once("['")?;
+                    let mut out = item(
+                        target,
+                        "Replaced by any JSON value below.",
+                        "    remove: true\n",
+                    );
+                    out.push_str(
+                        &item(
+                            parent,
+                            "The API may send other kinds of value here.",
+                            &format!(
+                                "    update:\n      {}: {{}}\n", yaml(& name.replace("\\'",
+                                "'"))
+                            ),
+                        ),
+                    );
+                    out
+                }
+            },
+        )
+    }
+    /// For each operation id and status with a JSON body: where its schema is in the spec
+    /// the client was generated from, and how it is typed.
+    pub static RESPONSES: &[(&str, u16, &str, Node)] = &[
+        (
+            "list_all_accounts",
+            200u16,
+            "$.paths['/api/accounts/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("AccountsPage"),
+        ),
+        (
+            "list_all_accounts",
+            401u16,
+            "$.paths['/api/accounts/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_accounts_for_a_link",
+            200u16,
+            "$.paths['/api/accounts/'].post.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Account")),
+        ),
+        (
+            "retrieve_accounts_for_a_link",
+            201u16,
+            "$.paths['/api/accounts/'].post.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Account")),
+        ),
+        (
+            "retrieve_accounts_for_a_link",
+            400u16,
+            "$.paths['/api/accounts/'].post.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_accounts_for_a_link",
+            401u16,
+            "$.paths['/api/accounts/'].post.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_accounts_for_a_link",
+            408u16,
+            "$.paths['/api/accounts/'].post.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_accounts_for_a_link",
+            428u16,
+            "$.paths['/api/accounts/'].post.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "retrieve_accounts_for_a_link",
+            500u16,
+            "$.paths['/api/accounts/'].post.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_accounts_request",
+            200u16,
+            "$.paths['/api/accounts/'].patch.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Account")),
+        ),
+        (
+            "complete_an_accounts_request",
+            201u16,
+            "$.paths['/api/accounts/'].patch.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Account")),
+        ),
+        (
+            "complete_an_accounts_request",
+            400u16,
+            "$.paths['/api/accounts/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_accounts_request",
+            401u16,
+            "$.paths['/api/accounts/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_accounts_request",
+            408u16,
+            "$.paths['/api/accounts/'].patch.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_accounts_request",
+            428u16,
+            "$.paths['/api/accounts/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "complete_an_accounts_request",
+            500u16,
+            "$.paths['/api/accounts/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_accounts_details",
+            200u16,
+            "$.paths['/api/accounts/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("Account"),
+        ),
+        (
+            "get_an_accounts_details",
+            401u16,
+            "$.paths['/api/accounts/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_accounts_details",
+            404u16,
+            "$.paths['/api/accounts/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_an_account",
+            401u16,
+            "$.paths['/api/accounts/{id}/'].delete.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_an_account",
+            404u16,
+            "$.paths['/api/accounts/{id}/'].delete.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "list_all_balances",
+            200u16,
+            "$.paths['/api/balances/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("BalancesPage"),
+        ),
+        (
+            "list_all_balances",
+            401u16,
+            "$.paths['/api/balances/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_balances_for_a_link",
+            200u16,
+            "$.paths['/api/balances/'].post.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Balance")),
+        ),
+        (
+            "retrieve_balances_for_a_link",
+            201u16,
+            "$.paths['/api/balances/'].post.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Balance")),
+        ),
+        (
+            "retrieve_balances_for_a_link",
+            400u16,
+            "$.paths['/api/balances/'].post.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_balances_for_a_link",
+            401u16,
+            "$.paths['/api/balances/'].post.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_balances_for_a_link",
+            408u16,
+            "$.paths['/api/balances/'].post.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_balances_for_a_link",
+            428u16,
+            "$.paths['/api/balances/'].post.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "retrieve_balances_for_a_link",
+            500u16,
+            "$.paths['/api/balances/'].post.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_balances_request",
+            200u16,
+            "$.paths['/api/balances/'].patch.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Balance")),
+        ),
+        (
+            "complete_a_balances_request",
+            201u16,
+            "$.paths['/api/balances/'].patch.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Balance")),
+        ),
+        (
+            "complete_a_balances_request",
+            400u16,
+            "$.paths['/api/balances/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_balances_request",
+            401u16,
+            "$.paths['/api/balances/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_balances_request",
+            408u16,
+            "$.paths['/api/balances/'].patch.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_balances_request",
+            428u16,
+            "$.paths['/api/balances/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "complete_a_balances_request",
+            500u16,
+            "$.paths['/api/balances/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_balances_details",
+            200u16,
+            "$.paths['/api/balances/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("Balance"),
+        ),
+        (
+            "get_a_balances_details",
+            401u16,
+            "$.paths['/api/balances/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_balances_details",
+            404u16,
+            "$.paths['/api/balances/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_balance",
+            401u16,
+            "$.paths['/api/balances/{id}/'].delete.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_balance",
+            404u16,
+            "$.paths['/api/balances/{id}/'].delete.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "list_all_incomes",
+            200u16,
+            "$.paths['/api/incomes/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("IncomesPage"),
+        ),
+        (
+            "list_all_incomes",
+            401u16,
+            "$.paths['/api/incomes/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_incomes_for_a_link",
+            200u16,
+            "$.paths['/api/incomes/'].post.responses['200'].content['application/json'].schema",
+            Node::Ref("Income"),
+        ),
+        (
+            "retrieve_incomes_for_a_link",
+            201u16,
+            "$.paths['/api/incomes/'].post.responses['201'].content['application/json'].schema",
+            Node::Ref("Income"),
+        ),
+        (
+            "retrieve_incomes_for_a_link",
+            400u16,
+            "$.paths['/api/incomes/'].post.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_incomes_for_a_link",
+            401u16,
+            "$.paths['/api/incomes/'].post.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_incomes_for_a_link",
+            408u16,
+            "$.paths['/api/incomes/'].post.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_incomes_for_a_link",
+            428u16,
+            "$.paths['/api/incomes/'].post.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "retrieve_incomes_for_a_link",
+            500u16,
+            "$.paths['/api/incomes/'].post.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_incomes_request",
+            200u16,
+            "$.paths['/api/incomes/'].patch.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Income")),
+        ),
+        (
+            "complete_an_incomes_request",
+            201u16,
+            "$.paths['/api/incomes/'].patch.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Income")),
+        ),
+        (
+            "complete_an_incomes_request",
+            400u16,
+            "$.paths['/api/incomes/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_incomes_request",
+            401u16,
+            "$.paths['/api/incomes/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_incomes_request",
+            408u16,
+            "$.paths['/api/incomes/'].patch.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_incomes_request",
+            428u16,
+            "$.paths['/api/incomes/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "complete_an_incomes_request",
+            500u16,
+            "$.paths['/api/incomes/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_incomes_details",
+            200u16,
+            "$.paths['/api/incomes/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Income")),
+        ),
+        (
+            "get_an_incomes_details",
+            401u16,
+            "$.paths['/api/incomes/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_incomes_details",
+            404u16,
+            "$.paths['/api/incomes/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_an_income",
+            401u16,
+            "$.paths['/api/incomes/{id}/'].delete.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_an_income",
+            404u16,
+            "$.paths['/api/incomes/{id}/'].delete.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "list_all_institutions",
+            200u16,
+            "$.paths['/api/institutions/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("InstitutionsPage"),
+        ),
+        (
+            "list_all_institutions",
+            401u16,
+            "$.paths['/api/institutions/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_institutions_details",
+            200u16,
+            "$.paths['/api/institutions/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("Institution"),
+        ),
+        (
+            "get_an_institutions_details",
+            401u16,
+            "$.paths['/api/institutions/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_institutions_details",
+            404u16,
+            "$.paths['/api/institutions/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "list_all_links",
+            200u16,
+            "$.paths['/api/links/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("LinksPage"),
+        ),
+        (
+            "list_all_links",
+            401u16,
+            "$.paths['/api/links/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "register_a_new_link",
+            201u16,
+            "$.paths['/api/links/'].post.responses['201'].content['application/json'].schema",
+            Node::Ref("Link"),
+        ),
+        (
+            "register_a_new_link",
+            400u16,
+            "$.paths['/api/links/'].post.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "register_a_new_link",
+            401u16,
+            "$.paths['/api/links/'].post.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "register_a_new_link",
+            428u16,
+            "$.paths['/api/links/'].post.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "register_a_new_link",
+            500u16,
+            "$.paths['/api/links/'].post.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_links_request",
+            200u16,
+            "$.paths['/api/links/'].patch.responses['200'].content['application/json'].schema",
+            Node::Ref("Link"),
+        ),
+        (
+            "complete_a_links_request",
+            400u16,
+            "$.paths['/api/links/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_links_request",
+            401u16,
+            "$.paths['/api/links/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_links_request",
+            428u16,
+            "$.paths['/api/links/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "complete_a_links_request",
+            500u16,
+            "$.paths['/api/links/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_links_details",
+            200u16,
+            "$.paths['/api/links/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("Link"),
+        ),
+        (
+            "get_a_links_details",
+            401u16,
+            "$.paths['/api/links/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_links_details",
+            404u16,
+            "$.paths['/api/links/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "update_a_links_credentials",
+            200u16,
+            "$.paths['/api/links/{id}/'].put.responses['200'].content['application/json'].schema",
+            Node::Ref("Link"),
+        ),
+        (
+            "update_a_links_credentials",
+            400u16,
+            "$.paths['/api/links/{id}/'].put.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "update_a_links_credentials",
+            401u16,
+            "$.paths['/api/links/{id}/'].put.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "update_a_links_credentials",
+            404u16,
+            "$.paths['/api/links/{id}/'].put.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "update_a_links_credentials",
+            428u16,
+            "$.paths['/api/links/{id}/'].put.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "update_a_links_credentials",
+            500u16,
+            "$.paths['/api/links/{id}/'].put.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_link",
+            401u16,
+            "$.paths['/api/links/{id}/'].delete.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_link",
+            404u16,
+            "$.paths['/api/links/{id}/'].delete.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "change_a_links_access_mode",
+            200u16,
+            "$.paths['/api/links/{id}/'].patch.responses['200'].content['application/json'].schema",
+            Node::Ref("Link"),
+        ),
+        (
+            "change_a_links_access_mode",
+            400u16,
+            "$.paths['/api/links/{id}/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "change_a_links_access_mode",
+            401u16,
+            "$.paths['/api/links/{id}/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "change_a_links_access_mode",
+            404u16,
+            "$.paths['/api/links/{id}/'].patch.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "change_a_links_access_mode",
+            428u16,
+            "$.paths['/api/links/{id}/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "change_a_links_access_mode",
+            500u16,
+            "$.paths['/api/links/{id}/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "list_all_owners",
+            200u16,
+            "$.paths['/api/owners/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("OwnersPage"),
+        ),
+        (
+            "list_all_owners",
+            401u16,
+            "$.paths['/api/owners/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_owners_for_a_link",
+            200u16,
+            "$.paths['/api/owners/'].post.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Owner")),
+        ),
+        (
+            "retrieve_owners_for_a_link",
+            201u16,
+            "$.paths['/api/owners/'].post.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Owner")),
+        ),
+        (
+            "retrieve_owners_for_a_link",
+            400u16,
+            "$.paths['/api/owners/'].post.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_owners_for_a_link",
+            401u16,
+            "$.paths['/api/owners/'].post.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_owners_for_a_link",
+            408u16,
+            "$.paths['/api/owners/'].post.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_owners_for_a_link",
+            428u16,
+            "$.paths['/api/owners/'].post.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "retrieve_owners_for_a_link",
+            500u16,
+            "$.paths['/api/owners/'].post.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_owners_request",
+            200u16,
+            "$.paths['/api/owners/'].patch.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Owner")),
+        ),
+        (
+            "complete_an_owners_request",
+            201u16,
+            "$.paths['/api/owners/'].patch.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Owner")),
+        ),
+        (
+            "complete_an_owners_request",
+            400u16,
+            "$.paths['/api/owners/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_owners_request",
+            401u16,
+            "$.paths['/api/owners/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_owners_request",
+            408u16,
+            "$.paths['/api/owners/'].patch.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_an_owners_request",
+            428u16,
+            "$.paths['/api/owners/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "complete_an_owners_request",
+            500u16,
+            "$.paths['/api/owners/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_owners_details",
+            200u16,
+            "$.paths['/api/owners/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("Owner"),
+        ),
+        (
+            "get_an_owners_details",
+            401u16,
+            "$.paths['/api/owners/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_an_owners_details",
+            404u16,
+            "$.paths['/api/owners/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_an_owner",
+            401u16,
+            "$.paths['/api/owners/{id}/'].delete.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_an_owner",
+            404u16,
+            "$.paths['/api/owners/{id}/'].delete.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "list_all_recurring_expenses",
+            200u16,
+            "$.paths['/api/recurring-expenses/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("RecurringExpensesPage"),
+        ),
+        (
+            "list_all_recurring_expenses",
+            401u16,
+            "$.paths['/api/recurring-expenses/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_recurring_expenses_for_a_link",
+            200u16,
+            "$.paths['/api/recurring-expenses/'].post.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("RecurringExpense")),
+        ),
+        (
+            "retrieve_recurring_expenses_for_a_link",
+            201u16,
+            "$.paths['/api/recurring-expenses/'].post.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("RecurringExpense")),
+        ),
+        (
+            "retrieve_recurring_expenses_for_a_link",
+            400u16,
+            "$.paths['/api/recurring-expenses/'].post.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_recurring_expenses_for_a_link",
+            401u16,
+            "$.paths['/api/recurring-expenses/'].post.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_recurring_expenses_for_a_link",
+            408u16,
+            "$.paths['/api/recurring-expenses/'].post.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_recurring_expenses_for_a_link",
+            428u16,
+            "$.paths['/api/recurring-expenses/'].post.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "retrieve_recurring_expenses_for_a_link",
+            500u16,
+            "$.paths['/api/recurring-expenses/'].post.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_recurring_expenses_request",
+            200u16,
+            "$.paths['/api/recurring-expenses/'].patch.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("RecurringExpense")),
+        ),
+        (
+            "complete_a_recurring_expenses_request",
+            201u16,
+            "$.paths['/api/recurring-expenses/'].patch.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("RecurringExpense")),
+        ),
+        (
+            "complete_a_recurring_expenses_request",
+            400u16,
+            "$.paths['/api/recurring-expenses/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_recurring_expenses_request",
+            401u16,
+            "$.paths['/api/recurring-expenses/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_recurring_expenses_request",
+            408u16,
+            "$.paths['/api/recurring-expenses/'].patch.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_recurring_expenses_request",
+            428u16,
+            "$.paths['/api/recurring-expenses/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "complete_a_recurring_expenses_request",
+            500u16,
+            "$.paths['/api/recurring-expenses/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_recurring_expenses_details",
+            200u16,
+            "$.paths['/api/recurring-expenses/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("RecurringExpense")),
+        ),
+        (
+            "get_a_recurring_expenses_details",
+            401u16,
+            "$.paths['/api/recurring-expenses/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_recurring_expenses_details",
+            404u16,
+            "$.paths['/api/recurring-expenses/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_recurring_expense",
+            401u16,
+            "$.paths['/api/recurring-expenses/{id}/'].delete.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_recurring_expense",
+            404u16,
+            "$.paths['/api/recurring-expenses/{id}/'].delete.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "list_all_transactions",
+            200u16,
+            "$.paths['/api/transactions/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("TransactionsPage"),
+        ),
+        (
+            "list_all_transactions",
+            401u16,
+            "$.paths['/api/transactions/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            200u16,
+            "$.paths['/api/transactions/'].post.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Transaction")),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            201u16,
+            "$.paths['/api/transactions/'].post.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Transaction")),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            202u16,
+            "$.paths['/api/transactions/'].post.responses['202'].content['application/json'].schema",
+            Node::Ref("RetrieveTransactionsForALinkResponse"),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            400u16,
+            "$.paths['/api/transactions/'].post.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            401u16,
+            "$.paths['/api/transactions/'].post.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            408u16,
+            "$.paths['/api/transactions/'].post.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            428u16,
+            "$.paths['/api/transactions/'].post.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "retrieve_transactions_for_a_link",
+            500u16,
+            "$.paths['/api/transactions/'].post.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_transactions_request",
+            200u16,
+            "$.paths['/api/transactions/'].patch.responses['200'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Transaction")),
+        ),
+        (
+            "complete_a_transactions_request",
+            201u16,
+            "$.paths['/api/transactions/'].patch.responses['201'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Transaction")),
+        ),
+        (
+            "complete_a_transactions_request",
+            400u16,
+            "$.paths['/api/transactions/'].patch.responses['400'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_transactions_request",
+            401u16,
+            "$.paths['/api/transactions/'].patch.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_transactions_request",
+            408u16,
+            "$.paths['/api/transactions/'].patch.responses['408'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "complete_a_transactions_request",
+            428u16,
+            "$.paths['/api/transactions/'].patch.responses['428'].content['application/json'].schema",
+            Node::Array(&Node::Ref("MfaTokenRequired")),
+        ),
+        (
+            "complete_a_transactions_request",
+            500u16,
+            "$.paths['/api/transactions/'].patch.responses['500'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_transactions_details",
+            200u16,
+            "$.paths['/api/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
+            Node::Ref("Transaction"),
+        ),
+        (
+            "get_a_transactions_details",
+            401u16,
+            "$.paths['/api/transactions/{id}/'].get.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "get_a_transactions_details",
+            404u16,
+            "$.paths['/api/transactions/{id}/'].get.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_transaction",
+            401u16,
+            "$.paths['/api/transactions/{id}/'].delete.responses['401'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+        (
+            "delete_a_transaction",
+            404u16,
+            "$.paths['/api/transactions/{id}/'].delete.responses['404'].content['application/json'].schema",
+            Node::Array(&Node::Ref("Error")),
+        ),
+    ];
+    /// `(component, property, node)` for properties that lead to another component or can
+    /// reject a value of the right JSON kind, sorted; `[]` stands for an array's items.
+    pub static PROPERTIES: &[(&str, &str, Node)] = &[
+        ("Account", "balance", Node::Ref("AccountBalance")),
+        ("Account", "collected_at", Node::Format("date-time")),
+        ("Account", "created_at", Node::Format("date-time")),
+        ("Account", "credit_data", Node::Ref("CreditData")),
+        ("Account", "funds_data", Node::Array(&Node::Ref("FundsData"))),
+        ("Account", "id", Node::Format("uuid")),
+        ("Account", "institution", Node::Ref("AccountInstitution")),
+        ("Account", "last_accessed_at", Node::Format("date-time")),
+        ("Account", "loan_data", Node::Ref("LoanData")),
+        ("Account", "receivables_data", Node::Ref("ReceivablesData")),
+        ("AccountsPage", "count", Node::Integer),
+        ("AccountsPage", "results", Node::Array(&Node::Ref("Account"))),
+        ("Balance", "account", Node::Ref("Account")),
+        ("Balance", "collected_at", Node::Format("date-time")),
+        ("Balance", "id", Node::Format("uuid")),
+        ("Balance", "value_date", Node::Format("date")),
+        ("BalancesPage", "count", Node::Integer),
+        ("BalancesPage", "results", Node::Array(&Node::Ref("Balance"))),
+        ("CompleteALinksRequestBody", "link", Node::Format("uuid")),
+        ("CompleteRequestBody", "link", Node::Format("uuid")),
+        ("CreditCardData", "collected_at", Node::Format("date-time")),
+        ("CreditData", "collected_at", Node::Format("date-time")),
+        ("FormField", "values", Node::Array(&Node::Ref("Value"))),
+        (
+            "FundsData",
+            "public_identifications",
+            Node::Array(&Node::Ref("PublicIdentification")),
+        ),
+        ("Income", "created_at", Node::Format("date-time")),
+        ("Income", "first_transaction_date", Node::Format("date")),
+        ("Income", "id", Node::Format("uuid")),
+        ("Income", "income_streams", Node::Array(&Node::Ref("IncomeStream"))),
+        ("Income", "last_transaction_date", Node::Format("date")),
+        ("Income", "link", Node::Format("uuid")),
+        ("Income", "number_of_income_streams", Node::Integer),
+        ("IncomeStream", "full_periods", Node::Integer),
+        ("IncomeStream", "last_income_date", Node::Format("date")),
+        ("IncomeStream", "lookback_periods", Node::Integer),
+        ("IncomeStream", "number_of_incomes", Node::Integer),
+        ("IncomeStream", "periods_with_income", Node::Integer),
+        ("IncomesPage", "count", Node::Integer),
+        ("IncomesPage", "results", Node::Array(&Node::Ref("Income"))),
+        ("Institution", "country_codes", Node::Array(&Node::Other)),
+        ("Institution", "features", Node::Array(&Node::Ref("Feature"))),
+        ("Institution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        ("Institution", "id", Node::Integer),
+        ("Institution", "resources", Node::Array(&Node::Other)),
+        ("InstitutionsPage", "count", Node::Integer),
+        ("InstitutionsPage", "results", Node::Array(&Node::Ref("Institution"))),
+        ("Link", "created_at", Node::Format("date-time")),
+        ("Link", "created_by", Node::Format("uuid")),
+        ("Link", "id", Node::Format("uuid")),
+        ("Link", "last_accessed_at", Node::Format("date-time")),
+        ("LinksPage", "count", Node::Integer),
+        ("LinksPage", "results", Node::Array(&Node::Ref("Link"))),
+        ("LoanData", "collected_at", Node::Format("date-time")),
+        ("LoanData", "contract_end_date", Node::Format("date")),
+        ("LoanData", "contract_start_date", Node::Format("date")),
+        ("LoanData", "fees", Node::Array(&Node::Ref("Fee"))),
+        ("LoanData", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
+        ("LoanData", "number_of_installments_outstanding", Node::Integer),
+        ("LoanData", "number_of_installments_total", Node::Integer),
+        ("MfaTokenRequired", "expiry", Node::Integer),
+        ("MfaTokenRequired", "link", Node::Format("uuid")),
+        ("MfaTokenRequired", "token_generation_data", Node::Ref("TokenGenerationData")),
+        ("Owner", "collected_at", Node::Format("date-time")),
+        ("Owner", "created_at", Node::Format("date-time")),
+        ("Owner", "document_id", Node::Ref("DocumentId")),
+        ("Owner", "id", Node::Format("uuid")),
+        ("Owner", "link", Node::Format("uuid")),
+        ("OwnersPage", "count", Node::Integer),
+        ("OwnersPage", "results", Node::Array(&Node::Ref("Owner"))),
+        ("ReceivablesData", "collected_at", Node::Format("date-time")),
+        ("RecurringExpense", "account", Node::Ref("Account")),
+        ("RecurringExpense", "days_since_last_transaction", Node::Integer),
+        ("RecurringExpense", "id", Node::Format("uuid")),
+        (
+            "RecurringExpense",
+            "transactions",
+            Node::Array(&Node::Ref("RecurringExpenseTransaction")),
+        ),
+        ("RecurringExpenseTransaction", "value_date", Node::Format("date")),
+        ("RecurringExpensesPage", "count", Node::Integer),
+        (
+            "RecurringExpensesPage",
+            "results",
+            Node::Array(&Node::Ref("RecurringExpense")),
+        ),
+        ("RetrieveBalancesForALinkBody", "account", Node::Format("uuid")),
+        ("RetrieveBalancesForALinkBody", "date_from", Node::Format("date")),
+        ("RetrieveBalancesForALinkBody", "date_to", Node::Format("date")),
+        ("RetrieveBalancesForALinkBody", "link", Node::Format("uuid")),
+        ("RetrieveForALinkBody", "link", Node::Format("uuid")),
+        (
+            "RetrieveIncomesForALinkBody",
+            "allowed_income_types",
+            Node::Array(&Node::Other),
+        ),
+        ("RetrieveIncomesForALinkBody", "date_from", Node::Format("date")),
+        ("RetrieveIncomesForALinkBody", "date_to", Node::Format("date")),
+        ("RetrieveIncomesForALinkBody", "link", Node::Format("uuid")),
+        ("RetrieveRecurringExpensesForALinkBody", "date_from", Node::Format("date")),
+        ("RetrieveRecurringExpensesForALinkBody", "date_to", Node::Format("date")),
+        ("RetrieveRecurringExpensesForALinkBody", "link", Node::Format("uuid")),
+        ("Transaction", "account", Node::Ref("Account")),
+        ("Transaction", "accounting_date", Node::Format("date-time")),
+        ("Transaction", "collected_at", Node::Format("date-time")),
+        ("Transaction", "created_at", Node::Format("date-time")),
+        ("Transaction", "credit_card_data", Node::Ref("CreditCardData")),
+        ("Transaction", "id", Node::Format("uuid")),
+        ("Transaction", "merchant", Node::Ref("Merchant")),
+        ("Transaction", "value_date", Node::Format("date")),
+        ("TransactionsPage", "count", Node::Integer),
+        ("TransactionsPage", "results", Node::Array(&Node::Ref("Transaction"))),
+    ];
 }

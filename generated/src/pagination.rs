@@ -133,8 +133,10 @@ impl Client {
         if !response.status().is_success() {
             return Err(progenitor_client::Error::<()>::UnexpectedResponse(response).into());
         }
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        serde_json::from_slice(&body).map_err(|source| Error::InvalidResponse { body, source })
+        // Decoded like every operation's body, so a page that does not fit says where.
+        Ok(crate::decode::response::<P, ()>(response, &info)
+            .await?
+            .into_inner())
     }
 
     /// Where a page link is fetched from: the link itself on the client's origin, else its

@@ -583,7 +583,7 @@ fn last_ident(ty: &syn::Type) -> Option<syn::Ident> {
 }
 
 /// The type arguments of `ty` when its last path segment is `name`.
-fn generic_args<'t>(ty: &'t syn::Type, name: &str) -> Option<Vec<&'t syn::Type>> {
+pub(crate) fn generic_args<'t>(ty: &'t syn::Type, name: &str) -> Option<Vec<&'t syn::Type>> {
     let syn::Type::Path(p) = ty else { return None };
     let seg = p.path.segments.last()?;
     if seg.ident != name {

@@ -11,6 +11,7 @@
 //! Everything here is a pure function of its inputs: the same spec and options always give
 //! byte-identical code, so the generated file can be committed and checked for staleness.
 
+mod decode_glue;
 pub mod glue;
 mod guesses;
 pub mod normalize;
@@ -99,6 +100,9 @@ pub struct ClientOptions {
     /// fn into_items(self) -> Vec<T>; }`, so a handwritten paginator works for every list
     /// operation without a hand-kept list of types. Default: none.
     pub page_trait: Option<String>,
+    /// Also emit `check_response(method, path, status, body)`, which decodes a body with the
+    /// type the client uses for that response (for soundness tests). Default: false.
+    pub response_checks: bool,
     /// The command named in the `@generated` header, e.g. `cargo xtask regen`.
     pub command: String,
     /// The input named in the `@generated` header, e.g. `spec/openapi.yaml`.
@@ -121,6 +125,7 @@ impl Default for ClientOptions {
             map_type: None,
             mfa_glue: true,
             page_trait: None,
+            response_checks: false,
             command: "cargo xtask regen".to_owned(),
             source: "spec/openapi.yaml".to_owned(),
         }
@@ -220,6 +225,7 @@ const INNER_ALLOWS: &str = "#![allow(
 /// formats the result. Never panics: a progenitor panic becomes [`ClientError::Panic`] naming
 /// the first operation that fails on its own.
 pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient, ClientError> {
+    let original = spec;
     let settings = settings(opts)?;
     let page_trait = opts
         .page_trait
@@ -243,6 +249,8 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
         syn::parse2(tokens).map_err(|e| ClientError::InvalidOutput(e.to_string()))?;
 
     glue::emit(&spec, &mut file, &resumable, opts, &mut warnings);
+    decode_glue::route_decoding(original, &spec, &mut file, opts.response_checks)
+        .map_err(ClientError::InvalidOutput)?;
     glue::accept_null_collections(&mut file);
     glue::redact_secrets_in_debug(&mut file);
     if let Some(path) = &page_trait {
@@ -294,6 +302,7 @@ const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#, None),
     ("serde_json", r#""1""#, None),
+    ("serde_path_to_error", r#""0.1""#, None),
     (
         "uuid",
         r#"{ version = "1", features = ["serde", "v4"] }"#,

@@ -1216,7 +1216,7 @@ fn mime(media_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn is_json(media_type: &str) -> bool {
+pub(crate) fn is_json(media_type: &str) -> bool {
     let m = mime(media_type);
     m == "application/json"
         || m == "text/json"
