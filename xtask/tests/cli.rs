@@ -81,6 +81,16 @@ fn git(dir: &Path, args: &[&str]) {
     assert_ok(&out);
 }
 
+/// The names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
@@ -170,13 +180,8 @@ fn regen_writes_every_output_or_none() {
     std::fs::create_dir_all(client.join("in-the-way")).unwrap();
     assert_fails(&xtask(&copy, &["regen"]), &["generated.rs is a directory"]);
     assert_eq!(read(&spec), stale);
-    let mut left: Vec<_> = std::fs::read_dir(copy.join("spec"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    left.sort();
     assert_eq!(
-        left,
+        listing(&copy.join("spec")),
         [
             "belvo.postman_collection.json",
             "openapi.yaml",
@@ -254,12 +259,11 @@ fn output_through_symlinks_and_special_files() {
         assert!(dir.join(link).symlink_metadata().unwrap().is_symlink());
         assert_eq!(read(&dir.join(target)), expected, "{link}");
     }
-    let mut real: Vec<_> = std::fs::read_dir(dir.join("real"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    real.sort();
-    assert_eq!(real, ["new.yaml", "spec.yaml"], "no temporary file left");
+    assert_eq!(
+        listing(&dir.join("real")),
+        ["new.yaml", "spec.yaml"],
+        "no temporary file left"
+    );
 
     let fifo = dir.join("fifo");
     let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
