@@ -1,27 +1,25 @@
 //! Checks by tools outside Rust: ../shared/tools/fidelity.py scores the conversion of the full
 //! Belvo collection against Belvo's published spec, and openapi-spec-validator validates every
-//! converted corpus collection. Both need Python with tools/requirements.txt installed
-//! (`cargo xtask test` installs it); without it they say so and pass, unless
-//! `REQUIRE_TEST_TOOLS=1` (set by `cargo xtask test` and CI), where they fail.
+//! converted corpus collection. Both need `../shared` and Python with tools/requirements.txt
+//! (`cargo xtask test` installs it); when the build found either absent (`build.rs`), they are
+//! ignored, with the reason, and when run anyway (`cargo xtask test` runs ignored tests) they
+//! fail.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn python_ready() -> bool {
+/// Fails unless python3 can import what the checks use.
+fn require_python() {
     let ok = Command::new("python3")
         .args(["-c", "import yaml, openapi_spec_validator"])
         .output()
         .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("REQUIRE_TEST_TOOLS").is_none(),
-            "python3 with tools/requirements.txt is required (REQUIRE_TEST_TOOLS is set)"
-        );
-        eprintln!("NOTE: python3 with tools/requirements.txt is absent; external checks skipped");
-    }
-    ok
+    assert!(
+        ok,
+        "python3 with tools/requirements.txt is absent (`cargo xtask test` installs it)"
+    );
 }
 
 fn write_spec(collection: &Path, out: &Path) {
@@ -31,13 +29,13 @@ fn write_spec(collection: &Path, out: &Path) {
 }
 
 #[test]
+#[cfg_attr(
+    any(no_shared, no_python_tools),
+    ignore = "../shared or python3 with tools/requirements.txt is absent"
+)]
 fn full_belvo_collection_scores_at_least_the_targets() {
-    let Some(shared) = support::shared_dir() else {
-        return;
-    };
-    if !python_ready() {
-        return;
-    }
+    let shared = support::shared_dir();
+    require_python();
     let dir = tempdir("fidelity");
     let out = dir.join("belvo.yaml");
     write_spec(&shared.join("belvo/belvo.postman_collection.json"), &out);
@@ -56,16 +54,18 @@ fn full_belvo_collection_scores_at_least_the_targets() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let summary = &report["summary"];
     eprintln!("fidelity: {summary}");
+    // The figures reached (README) less half a point: room for a small intended trade-off,
+    // none for a real regression.
     for (metric, floor) in [
         ("operations", 100.0),
         ("parameters", 100.0),
         ("statuses", 100.0),
-        ("request_fields", 94.0),
-        ("response_fields", 80.0),
-        ("request_types", 98.0),
-        ("response_types", 98.0),
-        ("request_formats", 95.0),
-        ("response_formats", 95.0),
+        ("request_fields", 96.5),
+        ("response_fields", 83.5),
+        ("request_types", 99.5),
+        ("response_types", 99.0),
+        ("request_formats", 99.5),
+        ("response_formats", 98.4),
     ] {
         let score = summary[metric].as_f64().unwrap();
         assert!(score >= floor, "{metric} = {score:.1}, below {floor}");
@@ -73,13 +73,13 @@ fn full_belvo_collection_scores_at_least_the_targets() {
 }
 
 #[test]
+#[cfg_attr(
+    any(no_shared, no_python_tools),
+    ignore = "../shared or python3 with tools/requirements.txt is absent"
+)]
 fn converted_corpus_validates_as_openapi_3() {
-    let Some(shared) = support::shared_dir() else {
-        return;
-    };
-    if !python_ready() {
-        return;
-    }
+    let shared = support::shared_dir();
+    require_python();
     let dir = tempdir("corpus");
     let mut outputs = Vec::new();
     let mut stack = vec![shared.join("corpus")];

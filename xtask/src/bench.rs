@@ -47,7 +47,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let inputs = inputs(&project_root().join("..").join("shared"))?;
+    let inputs = inputs(&project_root()?.join("..").join("shared"))?;
 
     let scratch = Scratch::new(args.keep_outputs)?;
     let ours = Converter::Ours(build_ours(&scratch.dir)?);
@@ -85,7 +85,7 @@ pub fn run(args: Args) -> Result<()> {
             ),
         });
     }
-    print!("{}", markdown(&table, &peer_label, args.runs, floor_kib));
+    crate::files::write_stdout(&markdown(&table, &peer_label, args.runs, floor_kib))?;
     if args.keep_outputs {
         eprintln!("bench: outputs kept in {}", scratch.dir.display());
     }
@@ -364,7 +364,7 @@ fn build_ours(dir: &Path) -> Result<PathBuf> {
             "json-render-diagnostics",
             "--manifest-path",
         ])
-        .arg(project_root().join("Cargo.toml"))
+        .arg(project_root()?.join("Cargo.toml"))
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo build")?;
@@ -426,7 +426,7 @@ fn peer_root() -> Result<PathBuf> {
             "--no-deps",
             "--manifest-path",
         ])
-        .arg(project_root().join("Cargo.toml"))
+        .arg(project_root()?.join("Cargo.toml"))
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo metadata")?;

@@ -15,7 +15,8 @@ pub struct Args {
     /// An OpenAPI Overlay 1.0 document of corrections to apply after inference.
     #[arg(long)]
     pub overlay: Option<PathBuf>,
-    /// Where to write the OpenAPI YAML; standard output when absent.
+    /// Where to write the OpenAPI YAML (a symlink is followed; a FIFO or device is written in
+    /// place); standard output when absent.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
@@ -28,17 +29,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     std::mem::forget(document);
     match args.output {
         Some(path) => files::write_atomic(&path, &yaml),
-        None => {
-            print!("{yaml}");
-            Ok(())
-        }
+        None => files::write_stdout(&yaml),
     }
 }
 
 /// Converts a collection file and applies an overlay file, printing warnings to stderr; the
 /// OpenAPI document in its JSON form.
 pub fn document(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<serde_json::Value> {
-    let text = crate::read(collection)?;
+    let text = files::read(collection)?;
     let conversion =
         codegen::convert(&text).with_context(|| format!("converting {}", collection.display()))?;
     for warning in &conversion.warnings {
@@ -46,7 +44,7 @@ pub fn document(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<ser
     }
     let mut document = conversion.document;
     if let Some(overlay) = overlay {
-        let overlay_text = crate::read(overlay)?;
+        let overlay_text = files::read(overlay)?;
         codegen::overlay::apply_to_document(&mut document, &overlay_text)
             .with_context(|| format!("applying {}", overlay.display()))?;
     }

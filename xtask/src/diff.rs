@@ -13,7 +13,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-use crate::files::project_root;
+use crate::files::{self, project_root};
 
 /// The spec, relative to the project root (and so to the root of the git tree).
 const SPEC: &str = "spec/openapi.yaml";
@@ -34,6 +34,14 @@ pub fn run(args: Args) -> Result<()> {
     let ((old_label, old_text), (new_label, new_text)) = match args.specs.as_slice() {
         [] => (at_revision("HEAD")?, working_tree()?),
         [base] => {
+            if base.contains("..") && !Path::new(base).exists() {
+                bail!(
+                    "`{base}` is a range, but BASE is one git revision (a branch, a tag, a \
+                     commit, `HEAD~3`) whose {SPEC} is compared with the working tree's; \
+                     to compare two revisions, save each with `git show REV:{SPEC} > FILE` \
+                     and pass both files: `cargo xtask diff OLD.yaml NEW.yaml`"
+                );
+            }
             if Path::new(base).is_file() {
                 bail!(
                     "`{base}` is a file, but a single argument is a git revision; \
@@ -52,7 +60,7 @@ pub fn run(args: Args) -> Result<()> {
     let new = parse(&new_label, &new_text)?;
 
     let report = codegen::diff::diff(&old, &new);
-    print!("{}", report.to_markdown());
+    files::write_stdout(&report.to_markdown())?;
     if args.fail_on_breaking && report.has_breaking() {
         bail!("breaking changes from {old_label} to {new_label} (--fail-on-breaking)");
     }
@@ -61,11 +69,11 @@ pub fn run(args: Args) -> Result<()> {
 
 /// A spec given by path, with the path as its label.
 fn file(path: &str) -> Result<(String, String)> {
-    Ok((path.to_owned(), crate::read(Path::new(path))?))
+    Ok((path.to_owned(), files::read(Path::new(path))?))
 }
 
 fn working_tree() -> Result<(String, String)> {
-    let text = crate::read(&project_root().join(SPEC))?;
+    let text = files::read(&project_root()?.join(SPEC))?;
     Ok((format!("{SPEC} (working tree)"), text))
 }
 
@@ -79,13 +87,13 @@ fn at_revision(revision: &str) -> Result<(String, String)> {
     let output = Command::new("git")
         .arg("show")
         .arg(format!("{revision}:{SPEC}"))
-        .current_dir(project_root())
+        .current_dir(project_root()?)
         .output()
         .context("running `git show` (is git installed?)")?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         bail!("cannot read {label}: {}", stderr.trim());
     }
-    let text = String::from_utf8(output.stdout).with_context(|| format!("{label} is not UTF-8"))?;
+    let text = files::decode(output.stdout, &label)?;
     Ok((label, text))
 }

@@ -66,9 +66,3 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
-
-/// Reads a file with its path in the error.
-fn read(path: &std::path::Path) -> anyhow::Result<String> {
-    use anyhow::Context;
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
-}

@@ -1,8 +1,8 @@
 //! `cargo xtask regen` and `cargo xtask check`: the committed spec and client, kept fresh.
 //!
 //! Both run the same pipeline; `regen` writes what differs, `check` fails with a diff. Every
-//! output is computed before anything is written, so a failure leaves `spec/` and
-//! `generated/` as they were.
+//! output is computed before anything is written, and they are written all or none
+//! ([`files::write_all`]), so a failure leaves `spec/` and `generated/` as they were.
 
 use std::path::PathBuf;
 
@@ -15,24 +15,28 @@ pub const SPEC: &str = "spec/openapi.yaml";
 pub const CLIENT: &str = "generated/src/generated.rs";
 
 pub fn run(mode: Mode) -> anyhow::Result<()> {
-    let root = files::project_root();
+    let root = files::project_root()?;
     let outputs = outputs(&root, mode)?;
-    let mut stale = Vec::new();
-    for (path, contents) in &outputs {
-        if let Err(err) = files::ensure_file_contents(mode, path, contents) {
-            stale.push(format!("{err:#}"));
+    if mode == Mode::Check {
+        let stale: Vec<String> = outputs
+            .iter()
+            .filter_map(|(path, contents)| files::stale_diff(path, contents))
+            .collect();
+        if !stale.is_empty() {
+            anyhow::bail!("{}", stale.join("\n"));
         }
+        return Ok(());
     }
-    if !stale.is_empty() {
-        anyhow::bail!("{}", stale.join("\n"));
-    }
-    if mode == Mode::Write {
-        for (path, _) in &outputs {
-            eprintln!(
-                "wrote {}",
-                path.strip_prefix(&root).unwrap_or(path).display()
-            );
-        }
+    let changed: Vec<(PathBuf, String)> = outputs
+        .into_iter()
+        .filter(|(path, contents)| files::stale_diff(path, contents).is_some())
+        .collect();
+    files::write_all(&changed)?;
+    for (path, _) in &changed {
+        eprintln!(
+            "wrote {}",
+            path.strip_prefix(&root).unwrap_or(path).display()
+        );
     }
     Ok(())
 }
@@ -82,8 +86,12 @@ mod tests {
     /// `cargo test` fails, with the diff, when a committed output is stale.
     #[test]
     fn committed_outputs_are_fresh() {
-        if let Err(err) = super::run(crate::files::Mode::Check) {
-            panic!("{err:#}");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let outputs = super::outputs(&root, crate::files::Mode::Check).unwrap();
+        for (path, contents) in outputs {
+            if let Some(diff) = crate::files::stale_diff(&path, &contents) {
+                panic!("{diff}");
+            }
         }
     }
 }

@@ -1,8 +1,8 @@
 //! `cargo xtask test`: every check CI runs, from a fresh clone. Installs the test tools the
 //! project pins (Prism from tools/prism/package-lock.json, Python packages from
 //! tools/requirements.txt) when they are missing, then runs rustfmt, clippy and the whole
-//! test suite with `REQUIRE_TEST_TOOLS=1`, so a test that needs a tool fails instead of
-//! skipping.
+//! test suite, `#[ignore]`d tests included, with `REQUIRE_TEST_TOOLS=1`, so a test that needs
+//! a tool fails instead of skipping. Refuses to start without `../shared`.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,7 +12,16 @@ use anyhow::{bail, Context, Result};
 use crate::files::project_root;
 
 pub fn run() -> Result<()> {
-    let root = project_root();
+    let root = project_root()?;
+    // Without the corpus, the tests that read it would be ignored and the run would pass.
+    let shared = root.join("../shared");
+    if !shared.join("README.md").is_file() {
+        bail!(
+            "{} (the test corpus, Belvo's published spec and the fidelity scorer) is missing; \
+             `cargo xtask test` runs every test, so it needs the directory beside the checkout",
+            shared.display()
+        );
+    }
     install_prism(&root)?;
     install_python_tools(&root)?;
     cargo(&root, &["fmt", "--all", "--check"])?;
@@ -27,7 +36,13 @@ pub fn run() -> Result<()> {
             "warnings",
         ],
     )?;
-    cargo(&root, &["test", "--workspace"])
+    cargo(&root, &["test", "--workspace"])?;
+    // `#[ignore]`d tests too (doc tests excluded: progenitor's examples are `ignore` blocks
+    // that are not meant to compile).
+    cargo(
+        &root,
+        &["test", "--workspace", "--tests", "--", "--ignored"],
+    )
 }
 
 /// Path of the Prism binary the tests start.
