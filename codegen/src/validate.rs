@@ -56,12 +56,7 @@ fn structure(root: &Value, node: &Value, at: &mut String) -> Result<(), String> 
                                 push_key(at, kind);
                                 match (kind.as_str(), entries) {
                                     ("schemas", Value::Object(schemas)) => {
-                                        for (name, s) in schemas {
-                                            let len = at.len();
-                                            push_key(at, name);
-                                            schema(root, s, at)?;
-                                            at.truncate(len);
-                                        }
+                                        schemas_of(root, schemas, at)?;
                                     }
                                     _ => structure(root, entries, at)?,
                                 }
@@ -106,20 +101,28 @@ fn schema(root: &Value, node: &Value, at: &mut String) -> Result<(), String> {
         let len = at.len();
         push_key(at, key);
         match (key.as_str(), value) {
-            ("properties", Value::Object(properties)) => {
-                for (name, property) in properties {
-                    let len = at.len();
-                    push_key(at, name);
-                    schema(root, property, at)?;
-                    at.truncate(len);
-                }
-            }
+            ("properties", Value::Object(properties)) => schemas_of(root, properties, at)?,
             ("items" | "not" | "additionalProperties", _) => schema(root, value, at)?,
             ("allOf" | "oneOf" | "anyOf", Value::Array(list)) => {
                 each(list, at, |s, at| schema(root, s, at))?;
             }
             _ => {}
         }
+        at.truncate(len);
+    }
+    Ok(())
+}
+
+/// Each value of a map of schemas by name (`components/schemas`, `properties`).
+fn schemas_of(
+    root: &Value,
+    map: &serde_json::Map<String, Value>,
+    at: &mut String,
+) -> Result<(), String> {
+    for (name, s) in map {
+        let len = at.len();
+        push_key(at, name);
+        schema(root, s, at)?;
         at.truncate(len);
     }
     Ok(())
