@@ -44,6 +44,7 @@ async fn a_value_that_does_not_fit_is_named_with_its_path_and_the_overlay_fix() 
         .map_err(Error::from)
         .expect_err("the timestamp has no offset");
     let text = error.to_string();
+    eprintln!("{text}");
     for expected in [
         "`get_a_links_details` received a 200 response",
         "at `created_at`",
