@@ -271,16 +271,21 @@ fn path_params_follow_the_template() {
             (d.name.clone(), d.required)
         })
         .collect();
+    // `page_size` has the Rust name of `page-size`: renamed in Rust, sent as `page_size`.
     assert_eq!(
         names,
         [
             ("id".to_owned(), true),
             ("page-size".to_owned(), false),
+            ("page_size_2".to_owned(), false),
             ("other".to_owned(), true)
         ]
     );
+    assert_eq!(n.wire_names["page_size_2"], "page_size");
     assert_eq!(n.warnings.len(), 6, "{:#?}", n.warnings);
-    generate(&spec, &ClientOptions::default()).unwrap();
+    let code = generate(&spec, &ClientOptions::default()).unwrap().code;
+    assert!(code.contains("QueryParam::new(\"page_size\", &page_size_2)"));
+    assert!(!code.contains("\"page_size_2\""));
 }
 
 #[test]
