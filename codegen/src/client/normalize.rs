@@ -30,7 +30,8 @@
 //! - **Missing operationIds are derived** from method and path (`get_api_links_id`);
 //!   **duplicates** (compared as the Rust method name progenitor derives, so `getUser` and
 //!   `get_user` collide) get `_2`, `_3`…; ids that would shadow `Client`'s own methods
-//!   (`new`, `client`, `pre`, `exec`…) get `_operation`. progenitor needs unique method names.
+//!   (`new`, `client`, `pre`, `exec`…) or, as builder types, what the builders use (`Result`,
+//!   `String`, `Error`…) get `_operation`. progenitor needs unique method names.
 //! - **Path template params without a declaration are added** as required string path params
 //!   (progenitor panics: "missing path name mapping"); declared path params absent from the
 //!   template are dropped; path params are made `required` (progenitor asserts it) and
@@ -102,9 +103,6 @@ pub(crate) const COMPONENTS: &str = "(components)";
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Names progenitor's generated code uses on `Client` itself (inherent or through the
-/// `ClientInfo`/`ClientHooks` traits it calls as methods); an operation method of the same
-/// name would shadow them.
 /// Type names the generated `types` module uses unqualified (typify writes
 /// `Default::default()`): a component of that name would shadow them, so it is renamed.
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -138,6 +136,27 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "AsRef",
 ];
 
+/// Names the generated `builder` module imports from progenitor's client crate; a builder
+/// (the PascalCase operationId) of one of these names, or of a std type the builders use
+/// unqualified (`Result`, `String`, `From`: [`RESERVED_TYPE_NAMES`]), would shadow it.
+const BUILDER_IMPORTS: &[&str] = &[
+    "Client",
+    "ClientInfo",
+    "ClientHooks",
+    "Error",
+    "ResponseValue",
+    "ByteStream",
+    "OperationInfo",
+    "RequestBuilderExt",
+];
+
+fn is_reserved_builder(pascal: &str) -> bool {
+    BUILDER_IMPORTS.contains(&pascal) || RESERVED_TYPE_NAMES.contains(&pascal)
+}
+
+/// Names progenitor's generated code uses on `Client` itself (inherent or through the
+/// `ClientInfo`/`ClientHooks` traits it calls as methods); an operation method of the same
+/// name would shadow them.
 const RESERVED_METHODS: &[&str] = &[
     "new",
     "new_with_client",
@@ -457,11 +476,13 @@ impl Normalizer {
             }
         };
         let mut id = base.clone();
-        if RESERVED_METHODS.contains(&rust_name(&id, false).as_str()) {
+        if RESERVED_METHODS.contains(&rust_name(&id, false).as_str())
+            || is_reserved_builder(&rust_name(&id, true))
+        {
             id = format!("{base}_operation");
             self.warn(
                 Some(&id),
-                format!("operationId `{base}` would shadow a method of `Client`; renamed"),
+                format!("operationId `{base}` would shadow a method of `Client` or a name the builders use; renamed"),
             );
         }
         let stem = id.clone();
@@ -1579,14 +1600,14 @@ fn resolve_response(
     }
 }
 
-/// The identifier progenitor/typify derive from `name` (ASCII-exact; other alphanumerics are
-/// kept as they are, which is enough to detect collisions).
+/// The identifier typify derives from `name` (its `sanitize`, without the `_` it appends to
+/// keywords), so two names give one Rust name exactly when they collide in generated code.
 pub(crate) fn rust_name(name: &str, pascal: bool) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
+            if unicode_ident::is_xid_continue(c) {
                 c
             } else {
                 '-'
@@ -1600,7 +1621,7 @@ pub(crate) fn rust_name(name: &str, pascal: bool) -> String {
     };
     match out.chars().next() {
         None => if pascal { "X" } else { "x" }.to_owned(),
-        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(c) if unicode_ident::is_xid_start(c) => out,
         Some(_) => format!("{}{out}", if pascal { "X" } else { "x" }),
     }
 }
