@@ -504,3 +504,63 @@ fn a_file_name_cannot_add_code() {
     assert!(lib.starts_with("//! Typed async client for t fn injected() {}, generated"));
     assert!(code.contains(".request(::reqwest::Method::OPTIONS, url)"));
 }
+
+/// The reproductions of the issue, in one crate: OPTIONS and TRACE, parameters named like the
+/// builder's methods (wire names kept), a bare `\r` in texts, schemas that refer to
+/// themselves directly, through `allOf`, and through each other.
+#[test]
+fn issue_reproductions_compile() {
+    let spec: openapiv3::OpenAPI = yaml_serde::from_str(
+        r#"
+openapi: 3.0.3
+info: {title: "t\rx", version: '1', description: "a\rb"}
+paths:
+  /x/{send}:
+    options:
+      operationId: opts
+      description: "line\rother"
+      parameters:
+        - {name: new, in: query, schema: {type: string}}
+        - {name: send, in: header, schema: {type: string}}
+        - {name: body, in: query, schema: {type: string}}
+      responses: {'200': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/Direct'}}}}}
+    trace:
+      operationId: tr
+      responses: {'200': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/AllOf'}}}}}
+    post:
+      operationId: Result
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}
+      responses: {'204': {description: x}}
+components:
+  schemas:
+    Direct: {$ref: '#/components/schemas/Direct'}
+    AllOf: {allOf: [{$ref: '#/components/schemas/AllOf'}, {}]}
+    A: {allOf: [{$ref: '#/components/schemas/B'}, {type: object, properties: {a: {type: string}}}]}
+    B: {allOf: [{$ref: '#/components/schemas/A'}, {type: object, properties: {b: {type: string}}}]}
+"#,
+    )
+    .unwrap();
+    let client = generate(&spec, &ClientOptions::default()).unwrap();
+    let code = &client.code;
+    for needle in [
+        ".request(::reqwest::Method::OPTIONS, url)",
+        ".request(::reqwest::Method::TRACE, url)",
+        "QueryParam::new(\"new\", &new_param)",
+        "header_map.append(\"send\", value",
+        "QueryParam::new(\"body\", &body)",
+        "pub fn result_operation(&self)",
+    ] {
+        assert!(code.contains(needle), "missing: {needle}");
+    }
+    let cycles = client
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("refer"))
+        .count();
+    assert_eq!(cycles, 3, "{:#?}", client.warnings);
+    let files = standalone_crate("client-issue", &spec.info.title, "cargo test", code);
+    check_no_injection(code, &files[1].1, &files[0].1).unwrap_or_else(|e| panic!("{e}"));
+    if let Err(diagnostics) = build_crate("client-issue", "t\rx", code, "", Check::Compiles) {
+        panic!("{diagnostics}");
+    }
+}
