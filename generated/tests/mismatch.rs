@@ -34,7 +34,8 @@ fn client(server: &MockServer) -> Client {
 /// A timestamp without an offset, which real servers send, where the spec says `date-time`.
 #[tokio::test]
 async fn a_value_that_does_not_fit_is_named_with_its_path_and_the_overlay_fix() {
-    let body = json!({"id": LINK, "institution": "erebor_mx_retail", "created_at": "2024-05-01T12:00:00"});
+    let body =
+        json!({"id": LINK, "institution": "erebor_mx_retail", "created_at": "2024-05-01T12:00:00"});
     let server = serve("GET", &format!("/api/links/{LINK}/"), 200, body.clone()).await;
     let error = client(&server)
         .get_a_links_details()
@@ -54,12 +55,18 @@ async fn a_value_that_does_not_fit_is_named_with_its_path_and_the_overlay_fix() 
         "  - target: \"$.components.schemas['Link'].properties['created_at'].format\"",
         "    remove: true",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
     }
     let Error::InvalidResponse { body: raw, .. } = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(raw).unwrap(), body);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(raw).unwrap(),
+        body
+    );
 }
 
 /// Inside a list: the index is part of the path, and an integer that meets a fraction gets
@@ -81,7 +88,10 @@ async fn paths_inside_lists_and_integers_that_meet_fractions() {
         "  - target: \"$.components.schemas['AccountsPage'].properties['count']\"",
         "    update:\n      type: number",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
     }
 
     let page = json!({"count": 1, "results": [{"id": LINK}, {"id": "acc_9f3"}]});
@@ -98,7 +108,10 @@ async fn paths_inside_lists_and_integers_that_meet_fractions() {
         "found the string \"acc_9f3\"",
         "\"$.components.schemas['Account'].properties['id'].format\"",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
     }
 }
 

@@ -40,6 +40,7 @@ use quote::{quote, ToTokens};
 use syn::visit_mut::VisitMut;
 
 use super::normalize::{rust_name, OperationInfo};
+use super::text::{comment_text, Lines};
 use super::{ClientOptions, Interface, Warning};
 
 /// An operation that may answer `428 Precondition Required` and the `PATCH` that resumes it.
@@ -603,9 +604,41 @@ pub(crate) fn generic_args<'t>(ty: &'t syn::Type, name: &str) -> Option<Vec<&'t 
     )
 }
 
-/// Rewrites doc comments so that rustdoc neither compiles spec prose as doctests nor reads
-/// indented text as code: fenced blocks without a language (or marked `rust`) become `text`,
-/// and indentation outside fences is capped at three spaces.
+/// Rewrites progenitor's `client.options(url)` and `client.trace(url)` (it calls
+/// `reqwest::Client::{method}` for every HTTP method, and reqwest has no shortcut for these
+/// two) into `client.request(::reqwest::Method::OPTIONS, url)`, so such operations work
+/// rather than fail to compile.
+pub(crate) fn request_methods_without_shortcut(file: &mut syn::File) {
+    struct Calls;
+    impl VisitMut for Calls {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            let method = match call.method.to_string().as_str() {
+                "options" => quote!(OPTIONS),
+                "trace" => quote!(TRACE),
+                _ => return,
+            };
+            let on_reqwest_client = matches!(
+                &*call.receiver,
+                syn::Expr::Field(f) if matches!(&f.member, syn::Member::Named(m) if m == "client")
+            );
+            if on_reqwest_client && call.args.len() == 1 && call.turbofish.is_none() {
+                let url = &call.args[0];
+                let args: syn::punctuated::Punctuated<syn::Expr, syn::Token![,]> =
+                    syn::parse_quote!(::reqwest::Method::#method, #url);
+                call.method = syn::Ident::new("request", call.method.span());
+                call.args = args;
+            }
+        }
+    }
+    Calls.visit_file_mut(file);
+}
+
+/// Rewrites doc comments so that rustc accepts them ([`comment_text`]: no bare carriage
+/// return, no bidirectional control) and rustdoc neither compiles spec prose as doctests nor
+/// reads indented text as code: fenced blocks without a language (or marked `rust`) become
+/// `text`, and indentation outside fences is capped at three spaces. Every doc attribute of
+/// the file passes here, so this is where description, title and name text is made safe.
 pub(crate) fn tame_docs(file: &mut syn::File) {
     struct Docs;
     impl VisitMut for Docs {
@@ -631,6 +664,7 @@ pub(crate) fn tame_docs(file: &mut syn::File) {
 }
 
 fn tame_doc(text: &str) -> String {
+    let text = comment_text(text, Lines::Many);
     let mut out = Vec::new();
     let mut fence: Option<&str> = None;
     for line in text.split('\n') {

@@ -30,7 +30,8 @@
 //! - **Missing operationIds are derived** from method and path (`get_api_links_id`);
 //!   **duplicates** (compared as the Rust method name progenitor derives, so `getUser` and
 //!   `get_user` collide) get `_2`, `_3`…; ids that would shadow `Client`'s own methods
-//!   (`new`, `client`, `pre`, `exec`…) get `_operation`. progenitor needs unique method names.
+//!   (`new`, `client`, `pre`, `exec`…) or, as builder types, what the builders use (`Result`,
+//!   `String`, `Error`…) get `_operation`. progenitor needs unique method names.
 //! - **Path template params without a declaration are added** as required string path params
 //!   (progenitor panics: "missing path name mapping"); declared path params absent from the
 //!   template are dropped; path params are made `required` (progenitor asserts it) and
@@ -39,8 +40,9 @@
 //!   or `pipeDelimited` are dropped** (warnings): progenitor rejects them. Params given by
 //!   `content` get that content's schema. `Accept`, `Content-Type` and `Authorization` header
 //!   params are dropped: progenitor sets the first two itself, auth belongs to the runtime.
-//!   Params whose Rust names collide (`page-size`, `page_size`, or `body`/`client`, which the
-//!   builders use) keep the first and drop the rest. Header and path params typed as arrays or
+//!   Params whose Rust names collide (`page-size`, `page_size`, or `send`/`body`/`client`,
+//!   which the builders use) are renamed in Rust only, and header params whose names are not
+//!   HTTP header names are dropped ([`params`](super::params)). Header and path params typed as arrays or
 //!   objects become strings: progenitor formats them with `to_string()`, which those lack.
 //! - **Request bodies keep one media type**: `application/json` (also `application/*+json`,
 //!   rewritten to `application/json`), else `application/x-www-form-urlencoded`, else
@@ -73,6 +75,9 @@
 //!   `…Error`, arrays keep their inline `Vec` and move their items, `…Item`): progenitor names
 //!   every inline response `{operationId}-response` whatever the status, so distinct inline
 //!   bodies collide, and our names are checked against existing components.
+//! - **Schemas that stand for themselves** (`A: {$ref: A}`, `allOf` cycles) lose the link
+//!   that closes the cycle, with a warning (module `cycles`): typify would emit
+//!   conflicting impls or overflow its stack.
 //! - **Inline schemas nested in components move into components too** (`{Parent}{Property}`,
 //!   `…Item` for array items, `…Value` for map values; nullable ones stay inline): typify
 //!   names them the same way but does not check the names against the components, so
@@ -88,7 +93,9 @@ use openapiv3::{
 };
 use serde_json::{json, Value};
 
+use super::cycles::break_alias_cycles;
 use super::glue::{find_resumable, ResumablePair};
+use super::params::{rename_parameters, WireNames};
 use super::{ClientError, Warning};
 
 /// Stand-in operation name for failures located in the component schemas.
@@ -96,9 +103,6 @@ pub(crate) const COMPONENTS: &str = "(components)";
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Names progenitor's generated code uses on `Client` itself (inherent or through the
-/// `ClientInfo`/`ClientHooks` traits it calls as methods); an operation method of the same
-/// name would shadow them.
 /// Type names the generated `types` module uses unqualified (typify writes
 /// `Default::default()`): a component of that name would shadow them, so it is renamed.
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -132,6 +136,27 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "AsRef",
 ];
 
+/// Names the generated `builder` module imports from progenitor's client crate; a builder
+/// (the PascalCase operationId) of one of these names, or of a std type the builders use
+/// unqualified (`Result`, `String`, `From`: [`RESERVED_TYPE_NAMES`]), would shadow it.
+const BUILDER_IMPORTS: &[&str] = &[
+    "Client",
+    "ClientInfo",
+    "ClientHooks",
+    "Error",
+    "ResponseValue",
+    "ByteStream",
+    "OperationInfo",
+    "RequestBuilderExt",
+];
+
+fn is_reserved_builder(pascal: &str) -> bool {
+    BUILDER_IMPORTS.contains(&pascal) || RESERVED_TYPE_NAMES.contains(&pascal)
+}
+
+/// Names progenitor's generated code uses on `Client` itself (inherent or through the
+/// `ClientInfo`/`ClientHooks` traits it calls as methods); an operation method of the same
+/// name would shadow them.
 const RESERVED_METHODS: &[&str] = &[
     "new",
     "new_with_client",
@@ -153,6 +178,8 @@ pub struct Normalized {
     pub warnings: Vec<Warning>,
     /// Operations answering 428 and the `PATCH` that resumes each.
     pub resumable: Vec<ResumablePair>,
+    /// Query and header parameters renamed for Rust: name in `spec` → name on the wire.
+    pub wire_names: WireNames,
 }
 
 /// Normalises a copy of `spec` for progenitor; see the module documentation for the rules.
@@ -228,7 +255,11 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
         n.warn(None, format!("error bodies that JSON cannot tell apart (same kind) were merged into one schema per operation, keeping every field: {list}"));
     }
     n.hoist_nested();
+    for note in break_alias_cycles(&mut n.schemas) {
+        n.warn(None, note);
+    }
     let resumable = find_resumable(&infos);
+    let wire_names = rename_parameters(&mut items, &mut n.warnings);
     spec.paths.paths = items
         .into_iter()
         .map(|(p, i)| (p, ReferenceOr::Item(i)))
@@ -242,6 +273,7 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
         spec,
         warnings: n.warnings,
         resumable,
+        wire_names,
     })
 }
 
@@ -444,11 +476,13 @@ impl Normalizer {
             }
         };
         let mut id = base.clone();
-        if RESERVED_METHODS.contains(&rust_name(&id, false).as_str()) {
+        if RESERVED_METHODS.contains(&rust_name(&id, false).as_str())
+            || is_reserved_builder(&rust_name(&id, true))
+        {
             id = format!("{base}_operation");
             self.warn(
                 Some(&id),
-                format!("operationId `{base}` would shadow a method of `Client`; renamed"),
+                format!("operationId `{base}` would shadow a method of `Client` or a name the builders use; renamed"),
             );
         }
         let stem = id.clone();
@@ -597,27 +631,8 @@ impl Normalizer {
             }
         }
 
-        // progenitor turns each name into a Rust identifier; the builders also have `client`
-        // and (with a request body) `body` fields.
-        let mut seen: HashSet<String> = HashSet::from(["client".to_owned()]);
-        if op.request_body.is_some() {
-            seen.insert("body".to_owned());
-        }
-        let mut unique = Vec::new();
-        for p in kept {
-            let name = &p.parameter_data_ref().name;
-            if seen.insert(rust_name(name, false)) {
-                unique.push(ReferenceOr::Item(p));
-            } else {
-                self.warn(
-                    Some(id),
-                    format!(
-                        "parameter `{name}` has the same Rust name as another parameter; dropped"
-                    ),
-                );
-            }
-        }
-        op.parameters = unique;
+        // Rust names that collide are renamed later, in `params::rename_parameters`.
+        op.parameters = kept.into_iter().map(ReferenceOr::Item).collect();
     }
 
     fn request_body(&mut self, op: &mut Operation, id: &str, components: &openapiv3::Components) {
@@ -1475,7 +1490,7 @@ fn unescape_pointer(s: &str) -> String {
     s.replace("~1", "/").replace("~0", "~")
 }
 
-fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
+pub(super) fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
     [
         ("get", item.get.as_mut()),
         ("put", item.put.as_mut()),
@@ -1524,7 +1539,7 @@ fn param_key(p: &Parameter) -> (u8, String) {
     (loc, p.parameter_data_ref().name.clone())
 }
 
-fn parameter_data_mut(p: &mut Parameter) -> &mut ParameterData {
+pub(super) fn parameter_data_mut(p: &mut Parameter) -> &mut ParameterData {
     match p {
         Parameter::Query { parameter_data, .. }
         | Parameter::Header { parameter_data, .. }
@@ -1585,14 +1600,14 @@ fn resolve_response(
     }
 }
 
-/// The identifier progenitor/typify derive from `name` (ASCII-exact; other alphanumerics are
-/// kept as they are, which is enough to detect collisions).
+/// The identifier typify derives from `name` (its `sanitize`, without the `_` it appends to
+/// keywords), so two names give one Rust name exactly when they collide in generated code.
 pub(crate) fn rust_name(name: &str, pascal: bool) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
+            if unicode_ident::is_xid_continue(c) {
                 c
             } else {
                 '-'
@@ -1606,7 +1621,7 @@ pub(crate) fn rust_name(name: &str, pascal: bool) -> String {
     };
     match out.chars().next() {
         None => if pascal { "X" } else { "x" }.to_owned(),
-        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(c) if unicode_ident::is_xid_start(c) => out,
         Some(_) => format!("{}{out}", if pascal { "X" } else { "x" }),
     }
 }

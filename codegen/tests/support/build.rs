@@ -1,0 +1,75 @@
+//! Builds generated client code as a standalone crate with cargo, for the tests that prove the
+//! output compiles.
+//!
+//! Every crate is written under `<target>/client-check/<name>` with the workspace's
+//! `Cargo.lock` (so the dependencies are the versions the workspace builds) and built into one
+//! shared target directory, `<target>/client-check/target`: dependencies are compiled once
+//! (about a minute the first time) and each test then compiles only its own crate. Builds are
+//! serialised within a test binary (cargo would lock the directory anyway).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use codegen::client::standalone_crate;
+
+/// How a crate is checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// `cargo clippy -- -D warnings`: compiles, and warning-free.
+    ClippyDenyWarnings,
+    /// `cargo check`: compiles.
+    Compiles,
+}
+
+static CARGO: Mutex<()> = Mutex::new(());
+
+/// The directory of the shared builds.
+pub fn check_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("client-check")
+}
+
+/// Writes `code` as the standalone crate `name` (with `extra` appended to its `lib.rs`) and
+/// builds it; `Err` holds cargo's diagnostics. Returns how long cargo took.
+pub fn build_crate(
+    name: &str,
+    title: &str,
+    code: &str,
+    extra: &str,
+    check: Check,
+) -> Result<Duration, String> {
+    let target = check_dir();
+    let dir = target.join(name);
+    for (file, mut contents) in standalone_crate(name, title, "cargo test", code) {
+        if file == "src/lib.rs" {
+            contents.push_str(extra);
+        }
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    std::fs::copy(lock, dir.join("Cargo.lock")).unwrap();
+    let args: &[&str] = match check {
+        Check::ClippyDenyWarnings => &["clippy", "--quiet", "--", "-D", "warnings"],
+        Check::Compiles => &["check", "--quiet"],
+    };
+    let _one_at_a_time = CARGO.lock().unwrap_or_else(|e| e.into_inner());
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", target.join("target"))
+        .output()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    let took = start.elapsed();
+    if out.status.success() {
+        Ok(took)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
