@@ -1085,7 +1085,20 @@ impl Normalizer {
                     self.collect_properties(s, &mut props, 0);
                 }
                 let mut merged = serde_json::Map::new();
+                let mut rust_names = HashSet::new();
                 for (name, list) in props {
+                    // Bodies tidied one by one can still bring two names that are one Rust
+                    // field (`#` and `🦀` are both `x`): the first is kept, as in one body.
+                    if !rust_names.insert(rust_name(&name, false)) {
+                        self.warn(
+                            None,
+                            format!(
+                                "property `{name}` of merged bodies has the same Rust name as \
+                                 another of their properties; dropped"
+                            ),
+                        );
+                        continue;
+                    }
                     let (u, _) = self.union(list, depth + 1);
                     merged.insert(name, u);
                 }
