@@ -19,10 +19,13 @@ pub mod naming;
 pub mod openapi;
 pub mod overlay;
 pub mod postman;
+mod read_yaml;
 pub mod status;
+pub mod validate;
 mod yaml;
 
 pub use error::{ConvertError, Warning};
+pub use read_yaml::{from_yaml, YamlError, MAX_NESTING};
 
 /// The result of converting a collection.
 #[derive(Debug)]

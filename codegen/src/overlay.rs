@@ -169,9 +169,26 @@ pub enum OverlayError {
         /// Kind of the value in the overlay.
         update: &'static str,
     },
-    /// The overlaid document no longer reads as OpenAPI 3.0.
+    /// The overlaid document is not valid OpenAPI 3.0, and no action is to blame (the
+    /// document was not valid before either).
     #[error("the overlaid document is not valid OpenAPI 3.0: {0}")]
     NotOpenApi(String),
+    /// The document was valid OpenAPI 3.0 before this action and is not after it.
+    #[error("{action} leaves a document that is not valid OpenAPI 3.0: {problem}")]
+    Breaks {
+        /// The action.
+        action: ActionRef,
+        /// What is wrong, and where, after the action.
+        problem: String,
+    },
+    /// Evaluating the target would select too many nodes.
+    #[error("{action}: {message}")]
+    TooCostly {
+        /// The action.
+        action: ActionRef,
+        /// The limit that was reached.
+        message: String,
+    },
     /// `remove` selected the document root, which has no parent to be removed from.
     #[error("{action}: cannot remove the document root")]
     RemoveRoot {
@@ -182,29 +199,34 @@ pub enum OverlayError {
 
 /// Applies `overlay_yaml` to a typed OpenAPI document, returning the corrected document.
 ///
-/// The document is edited in its JSON form, keys in their original order, and read back; an
-/// overlay that leaves something that is not OpenAPI 3.0 is an error naming the place.
+/// The document is edited in its JSON form, keys in their original order, and checked as
+/// [`apply_to_document`] does.
 pub fn apply_to_openapi(
     spec: &openapiv3::OpenAPI,
     overlay_yaml: &str,
 ) -> Result<(openapiv3::OpenAPI, OverlayReport), OverlayError> {
     let mut doc =
         serde_json::to_value(spec).map_err(|err| OverlayError::NotOpenApi(err.to_string()))?;
-    let report = apply(&mut doc, overlay_yaml)?;
-    let spec = crate::typed(&doc).map_err(OverlayError::NotOpenApi)?;
+    let overlay = Overlay::parse(overlay_yaml)?;
+    let original = doc.clone();
+    let report = overlay.apply(&mut doc)?;
+    let spec = overlay.check_result(&original, &doc)?;
     Ok((spec, report))
 }
 
 /// Applies `overlay_yaml` to an OpenAPI document in its JSON form, and checks that the result
-/// is still OpenAPI 3.0: an error names the place where it is not.
+/// is still OpenAPI 3.0 a client can be generated from ([`crate::validate`]): an error names
+/// the action that broke it and what is wrong where.
 ///
 /// On error `doc` may be partly edited: apply to a copy when that matters.
 pub fn apply_to_document(
     doc: &mut Value,
     overlay_yaml: &str,
 ) -> Result<OverlayReport, OverlayError> {
-    let report = apply(doc, overlay_yaml)?;
-    crate::typed(doc).map_err(OverlayError::NotOpenApi)?;
+    let overlay = Overlay::parse(overlay_yaml)?;
+    let original = doc.clone();
+    let report = overlay.apply(doc)?;
+    overlay.check_result(&original, doc)?;
     Ok(report)
 }
 
@@ -219,13 +241,10 @@ pub fn apply(doc: &mut Value, overlay_yaml: &str) -> Result<OverlayReport, Overl
 impl Overlay {
     /// Parses and validates an overlay document (YAML or JSON).
     pub fn parse(yaml: &str) -> Result<Self, OverlayError> {
-        let overlay: Overlay = yaml_serde::from_str(yaml).map_err(|err| {
-            let location = err.location();
-            OverlayError::Yaml {
-                message: err.to_string(),
-                line: location.as_ref().map(|l| l.line()),
-                column: location.as_ref().map(|l| l.column()),
-            }
+        let overlay: Overlay = crate::from_yaml(yaml).map_err(|err| OverlayError::Yaml {
+            message: err.message,
+            line: err.line,
+            column: err.column,
         })?;
         overlay.validate()?;
         Ok(overlay)
@@ -257,8 +276,54 @@ impl Overlay {
 
     /// Applies the actions in order to `doc`.
     pub fn apply(&self, doc: &mut Value) -> Result<OverlayReport, OverlayError> {
-        let mut outcomes = Vec::with_capacity(self.actions.len());
-        for (index, action) in self.actions.iter().enumerate() {
+        self.apply_first(self.actions.len(), doc)
+    }
+
+    /// `result`, what the actions made of `original`, as typed OpenAPI; when it is not valid,
+    /// an error naming an action after which the document is invalid while it was valid before.
+    /// That action is found by bisection over prefixes of the actions (each prefix re-applied
+    /// to a copy of `original`), so the cost is a few applications, not one check per action.
+    fn check_result(
+        &self,
+        original: &Value,
+        result: &Value,
+    ) -> Result<openapiv3::OpenAPI, OverlayError> {
+        let problem = match crate::validate::validate(result) {
+            Ok(spec) => return Ok(spec),
+            Err(problem) => problem,
+        };
+        if let Err(before) = crate::validate::validate(original) {
+            return Err(OverlayError::NotOpenApi(format!(
+                "{before} (already before the overlay)"
+            )));
+        }
+        // Invariant: the first `valid` actions leave a valid document, the first `invalid`
+        // do not, and `problem` is what is wrong after the first `invalid`.
+        let (mut valid, mut invalid, mut problem) = (0, self.actions.len(), problem);
+        while invalid - valid > 1 {
+            let middle = valid + (invalid - valid) / 2;
+            let mut doc = original.clone();
+            self.apply_first(middle, &mut doc)?;
+            match crate::validate::validate(&doc) {
+                Ok(_) => valid = middle,
+                Err(found) => (invalid, problem) = (middle, found),
+            }
+        }
+        let action = &self.actions[invalid - 1];
+        Err(OverlayError::Breaks {
+            action: ActionRef {
+                index: invalid - 1,
+                description: action.description.clone(),
+                target: action.target.clone(),
+            },
+            problem,
+        })
+    }
+
+    /// Applies the first `count` actions in order to `doc`.
+    fn apply_first(&self, count: usize, doc: &mut Value) -> Result<OverlayReport, OverlayError> {
+        let mut outcomes = Vec::with_capacity(count);
+        for (index, action) in self.actions.iter().take(count).enumerate() {
             let action_ref = ActionRef {
                 index,
                 description: action.description.clone(),
@@ -355,22 +420,11 @@ fn apply_action(doc: &mut Value, action: &Action, id: &ActionRef) -> Result<usiz
     if !action.remove && action.update.is_none() {
         return Err(OverlayError::NoEffect { action: id.clone() });
     }
-    let mut locations: Vec<Vec<Step>> = path
-        .query_located(doc)
-        .locations()
-        .map(|location| {
-            location
-                .iter()
-                .map(|step| match step {
-                    PathElement::Name(name) => Step::Key((*name).to_owned()),
-                    PathElement::Index(index) => Step::Index(*index),
-                })
-                .collect()
-        })
-        .collect();
-    // Each node once, however many times the query names it.
-    locations.sort();
-    locations.dedup();
+    let locations =
+        locate(&path, &action.target, doc).map_err(|message| OverlayError::TooCostly {
+            action: id.clone(),
+            message,
+        })?;
     if locations.is_empty() {
         return Err(OverlayError::NoMatch { action: id.clone() });
     }
@@ -420,6 +474,215 @@ fn node_mut<'a>(doc: &'a mut Value, location: &[Step]) -> Option<&'a mut Value> 
         .try_fold(doc, |node, step| match (node, step) {
             (Value::Object(map), Step::Key(key)) => map.get_mut(key),
             (Value::Array(items), Step::Index(index)) => items.get_mut(*index),
+            _ => None,
+        })
+}
+
+/// How many nodes a target may select, counted with repeats, on the way to its result.
+/// Each step of [`locate`] is bounded by the document (its nodes times its depth); this caps
+/// the whole, far above any real correction (Belvo's largest target selects a few hundred).
+const MAX_SELECTED: usize = 2_000_000;
+
+/// The distinct locations `target` (parsed as `path`) selects in `doc`, sorted.
+///
+/// RFC 9535 keeps duplicates: `$..*..*` selects each node once per ancestor, and each further
+/// `..*` multiplies again (on Belvo's spec, `$..*..*..*..*` took 53 s and 5.9 GB in
+/// `serde_json_path`). The query is therefore evaluated in steps: split before each descendant
+/// segment (`..`) and each union (`[a,b]`), each step applied to the distinct nodes the
+/// previous one selected. Whatever the query, the result is the same set of nodes; only the
+/// repeats, which the overlay ignores anyway, are gone.
+fn locate(path: &JsonPath, target: &str, doc: &Value) -> Result<Vec<Vec<Step>>, String> {
+    let Some(steps) = query_steps(target) else {
+        // The split failed on a query the parser accepted: evaluate it whole.
+        return collect_locations(path, doc, &[], &mut 0);
+    };
+    let mut selected = 0;
+    let mut current: Vec<Vec<Step>> = vec![Vec::new()];
+    for step in steps {
+        let absolute = has_absolute_query(step);
+        let relative = if absolute {
+            None
+        } else {
+            Some(JsonPath::parse(&format!("${step}")).map_err(|e| e.to_string())?)
+        };
+        let mut next = Vec::new();
+        for location in &current {
+            let found = match &relative {
+                // `@` and the selectors only see the node and below: evaluate on it.
+                Some(query) => match node_ref(doc, location) {
+                    Some(node) => collect_locations(query, node, location, &mut selected)?,
+                    None => Vec::new(),
+                },
+                // A filter that reads from `$` needs the whole document as root.
+                None => {
+                    let query = format!("{}{step}", normalized_path(location));
+                    let query = JsonPath::parse(&query).map_err(|e| e.to_string())?;
+                    collect_locations(&query, doc, &[], &mut selected)?
+                }
+            };
+            next.extend(found);
+        }
+        next.sort();
+        next.dedup();
+        current = next;
+    }
+    Ok(current)
+}
+
+/// The locations `path` selects in `node` (which sits at `prefix`), each once, sorted;
+/// `selected` counts them with repeats, up to [`MAX_SELECTED`].
+fn collect_locations(
+    path: &JsonPath,
+    node: &Value,
+    prefix: &[Step],
+    selected: &mut usize,
+) -> Result<Vec<Vec<Step>>, String> {
+    let mut found = Vec::new();
+    for location in path.query_located(node).locations() {
+        *selected += 1;
+        if *selected > MAX_SELECTED {
+            return Err(format!(
+                "the target selects more than {MAX_SELECTED} nodes (counting each time a node \
+                 is selected again); write a narrower target"
+            ));
+        }
+        let mut steps = prefix.to_vec();
+        steps.extend(location.iter().map(|step| match step {
+            PathElement::Name(name) => Step::Key((*name).to_owned()),
+            PathElement::Index(index) => Step::Index(*index),
+        }));
+        found.push(steps);
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// The target's segments grouped into steps that cannot select a node twice from distinct
+/// nodes: a new step starts at each descendant segment and each bracket with more than one
+/// selector. `None` when the text does not split as expected.
+fn query_steps(target: &str) -> Option<Vec<&str>> {
+    let rest = target.trim().strip_prefix('$')?;
+    let bytes = rest.as_bytes();
+    let (mut steps, mut step_start, mut i) = (Vec::new(), 0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let descendant = rest[i..].starts_with("..");
+        i += match bytes[i] {
+            b'.' if descendant => 2,
+            b'.' => 1,
+            b'[' => 0,
+            _ => return None,
+        };
+        let union = if bytes.get(i) == Some(&b'[') {
+            let (end, union) = bracket_end(rest, i)?;
+            i = end;
+            union
+        } else {
+            while i < bytes.len()
+                && !matches!(bytes[i], b'.' | b'[')
+                && !bytes[i].is_ascii_whitespace()
+            {
+                i += 1;
+            }
+            false
+        };
+        if (descendant || union) && start > step_start {
+            steps.push(&rest[step_start..start]);
+            step_start = start;
+        }
+    }
+    if step_start < rest.len() {
+        steps.push(&rest[step_start..]);
+    }
+    Some(steps)
+}
+
+/// The index just after the `]` that closes the `[` at `open`, and whether the bracket holds
+/// more than one selector (a `,` at its top level). Quoted names and nested brackets are
+/// skipped.
+fn bracket_end(text: &str, open: usize) -> Option<(usize, bool)> {
+    let (mut depth, mut quote, mut escaped, mut union) = (0usize, None, false, false);
+    for (at, byte) in text.bytes().enumerate().skip(open) {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == q {
+                quote = None;
+            }
+            continue;
+        }
+        match byte {
+            b'\'' | b'"' => quote = Some(byte),
+            b'[' | b'(' => depth += 1,
+            b')' => depth = depth.checked_sub(1)?,
+            b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some((at + 1, union));
+                }
+            }
+            b',' if depth == 1 => union = true,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a step holds a query from the root (`$`) inside a filter, outside quoted names.
+fn has_absolute_query(step: &str) -> bool {
+    let (mut quote, mut escaped) = (None, false);
+    for byte in step.bytes() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if byte == b'\\' => escaped = true,
+            Some(q) if byte == q => quote = None,
+            Some(_) => {}
+            None if byte == b'\'' || byte == b'"' => quote = Some(byte),
+            None if byte == b'$' => return true,
+            None => {}
+        }
+    }
+    false
+}
+
+/// A location as an RFC 9535 normalized path (`$['paths']['/a'][0]`).
+fn normalized_path(location: &[Step]) -> String {
+    let mut out = String::from("$");
+    for step in location {
+        match step {
+            Step::Index(index) => out.push_str(&format!("[{index}]")),
+            Step::Key(key) => {
+                out.push_str("['");
+                for c in key.chars() {
+                    match c {
+                        '\'' => out.push_str("\\'"),
+                        '\\' => out.push_str("\\\\"),
+                        c if u32::from(c) < 0x20 => {
+                            out.push_str(&format!("\\u{:04x}", u32::from(c)))
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push_str("']");
+            }
+        }
+    }
+    out
+}
+
+fn node_ref<'a>(doc: &'a Value, location: &[Step]) -> Option<&'a Value> {
+    location
+        .iter()
+        .try_fold(doc, |node, step| match (node, step) {
+            (Value::Object(map), Step::Key(key)) => map.get(key),
+            (Value::Array(items), Step::Index(index)) => items.get(*index),
             _ => None,
         })
 }
@@ -536,6 +799,49 @@ mod tests {
             Overlay::parse(&text),
             Err(OverlayError::Invalid(message)) if message.contains("2.0.0")
         ));
+    }
+
+    /// Evaluating in steps selects exactly the nodes the query selects, repeats aside.
+    #[test]
+    fn stepwise_evaluation_selects_what_the_query_does() {
+        let doc: Value =
+            serde_json::from_str(include_str!("../tests/fixtures/overlay/spec.json")).unwrap();
+        for target in [
+            "$",
+            "$..*",
+            "$..*..*",
+            "$..*[*]..*",
+            "$.paths[*][*]",
+            "$.paths.*.*.responses['200','200', '201']",
+            "$..[?@.name]",
+            "$..[?@.name == 'a,b]' || @.in == \"q[u]ery\"]",
+            "$..parameters[0,0,1,-1]",
+            "$..properties..type",
+            "$.paths[?@.get]..[?@ == $.info.title]",
+            "$..[?length(@) > 2]..[0:2]",
+        ] {
+            let path = JsonPath::parse(target).unwrap();
+            let mut whole: Vec<Vec<Step>> = collect_locations(&path, &doc, &[], &mut 0).unwrap();
+            whole.sort();
+            whole.dedup();
+            assert_eq!(locate(&path, target, &doc).unwrap(), whole, "{target}");
+        }
+        assert_eq!(
+            query_steps("$.a..b['c','d'][?@.x == ']'].e"),
+            Some(vec![".a", "..b", "['c','d'][?@.x == ']'].e"])
+        );
+    }
+
+    #[test]
+    fn normalized_paths_read_back() {
+        let doc = json!({"a'b\\c\n": [{"d": 1}]});
+        let location = vec![
+            Step::Key("a'b\\c\n".into()),
+            Step::Index(0),
+            Step::Key("d".into()),
+        ];
+        let path = JsonPath::parse(&normalized_path(&location)).unwrap();
+        assert_eq!(path.query(&doc).exactly_one().unwrap(), &json!(1));
     }
 
     #[test]

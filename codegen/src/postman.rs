@@ -291,6 +291,9 @@ impl Walker {
     ) -> Result<(), ConvertError> {
         let path = item_path(folders, &name);
         request_object_form(&mut item);
+        // Read before `lift_v20_auth`, which drops auth of kinds the typed model does not
+        // know: read after, a `jwt` auth looked absent and the item inherited its folder's.
+        let own_auth = self.auth(item.pointer("/request/auth"), &path)?;
         lift_v20_auth(&mut item);
         tolerate_loose_parts(&mut item);
         let typed: ItemParts = serde_path_to_error::deserialize(&item).map_err(|e| {
@@ -302,10 +305,7 @@ impl Walker {
             }
         })?;
         let request = typed.request;
-        let auth = match self.auth(item.pointer("/request/auth"), &path)? {
-            Some(own) => own,
-            None => inherited,
-        };
+        let auth = own_auth.unwrap_or(inherited);
         let Some(url) = request.url.as_ref().map(url_parts) else {
             self.warn(&path, "request has no URL; skipped");
             return Ok(());
@@ -977,6 +977,33 @@ mod tests {
         assert_eq!(c.requests[0].method, "GET");
         assert_eq!(c.requests[0].url.path, ["a"]);
         assert_eq!(c.requests[0].responses[0].code, 200);
+    }
+
+    /// An auth of a kind OpenAPI cannot say (`jwt`, `hawk`, a vendor's) is left out with a
+    /// warning, in either version's shape, and never replaced by the auth it would inherit.
+    #[test]
+    fn unknown_auth_is_reported_not_inherited() {
+        for (schema, attrs) in [
+            ("v2.1.0", r#"[{"key":"secret","value":"s"}]"#),
+            ("v2.0.0", r#"{"secret":"s"}"#),
+        ] {
+            for kind in ["jwt", "hawk", "akamai-something"] {
+                let text = format!(
+                    r#"{{"info":{{"name":"c","schema":"https://schema.getpostman.com/json/collection/{schema}/collection.json"}},
+                    "auth":{{"type":"bearer","bearer":[{{"key":"token","value":"t"}}]}},
+                    "item":[{{"name":"a","request":{{"url":"http://h/a","auth":{{"type":"{kind}","{kind}":{attrs}}}}}}}]}}"#
+                );
+                let c = parse(&text).unwrap();
+                assert_eq!(c.requests[0].auth, None, "{schema} {kind}");
+                assert!(
+                    c.warnings
+                        .iter()
+                        .any(|w| w.item == "a" && w.message.contains(&format!("`{kind}`"))),
+                    "{schema} {kind}: {:?}",
+                    c.warnings
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! Every collection of the shared corpus converts to a document that reads back as OpenAPI
-//! 3.0 and keeps the client-facing invariants, or is refused with a message; none panics.
+//! Every collection of the shared corpus converts to a document that is valid OpenAPI 3.0
+//! (`codegen::validate`), reads back as itself and keeps the client-facing invariants (every
+//! parameter example a value of its schema's type among them), or is refused with a message;
+//! none panics. The committed spec keeps the same promises.
 
 mod support;
 
@@ -42,9 +44,10 @@ fn every_corpus_collection_converts_or_is_refused_clearly() {
         };
         match result {
             Ok(conversion) => {
-                conversion
-                    .spec()
-                    .unwrap_or_else(|e| panic!("{}: not typed OpenAPI: {e}", file.display()));
+                codegen::validate::validate(&conversion.document)
+                    .unwrap_or_else(|e| panic!("{}: not valid OpenAPI: {e}", file.display()));
+                let misfits = support::parameter_example_misfits(&conversion.document);
+                assert!(misfits.is_empty(), "{}: {misfits:#?}", file.display());
                 let yaml = codegen::to_yaml(&conversion.document);
                 let back: serde_json::Value = yaml_serde::from_str(&yaml)
                     .unwrap_or_else(|e| panic!("{}: YAML does not read back: {e}", file.display()));
@@ -79,4 +82,16 @@ fn every_corpus_collection_converts_or_is_refused_clearly() {
     // Only the OpenAPI file that sits in the corpus beside its collection is refused.
     assert_eq!(refused.len(), 1, "{refused:?}");
     assert!(refused[0].contains("not a Postman collection"));
+}
+
+/// The committed spec, overlay applied, is valid and its parameter examples fit their schemas.
+#[test]
+fn committed_spec_is_valid_and_its_examples_fit() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml"))
+            .unwrap();
+    let document: serde_json::Value = codegen::from_yaml(&text).unwrap();
+    codegen::validate::validate(&document).unwrap();
+    let misfits = support::parameter_example_misfits(&document);
+    assert!(misfits.is_empty(), "{misfits:#?}");
 }

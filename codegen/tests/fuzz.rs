@@ -25,10 +25,14 @@
 //! The converter bugs it found are fixed and kept at the end of this file as regression
 //! tests with their minimal inputs; the seed that found the first is in the regressions file.
 
+mod support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use proptest::prelude::*;
@@ -723,20 +727,116 @@ fn excerpt(text: &str) -> String {
 /// How long one conversion of generated input may take; they take milliseconds.
 const CONVERT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Counts, per thread, the bytes allocated and not yet freed and their peak, so that a
+/// conversion's memory can be measured while other tests run on other threads. Memory freed
+/// on another thread than the one that allocated it is not seen (the counts saturate at 0).
+struct Counting;
+
+thread_local! {
+    // `const` thread locals without `Drop` need no allocation and no destructor, so the
+    // allocator may use them.
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static PEAK: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        shrank(layout.size());
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        shrank(layout.size());
+        grew(new_size);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn grew(bytes: usize) {
+    let _ = LIVE.try_with(|live| {
+        let now = live.get() + bytes;
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+fn shrank(bytes: usize) {
+    let _ = LIVE.try_with(|live| live.set(live.get().saturating_sub(bytes)));
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// What running a function cost on the current thread: time, and the peak of memory it held
+/// above what the thread held before.
+struct Cost {
+    elapsed: Duration,
+    peak_bytes: usize,
+}
+
+fn measured<T>(f: impl FnOnce() -> T) -> (T, Cost) {
+    let base = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(base));
+    let start = Instant::now();
+    let value = f();
+    let elapsed = start.elapsed();
+    let peak_bytes = PEAK.with(Cell::get).saturating_sub(base);
+    (
+        value,
+        Cost {
+            elapsed,
+            peak_bytes,
+        },
+    )
+}
+
+/// Memory one conversion may hold: a fixed allowance plus a multiple of its input. Generated
+/// inputs take a few times their size; the quadratic cases reported in issue 10 took a
+/// thousand times theirs (1.2 GB for 1 MB).
+fn memory_budget(input_len: usize) -> usize {
+    64 * 1024 * 1024 + 200 * input_len
+}
+
 /// `codegen::convert` on a thread of its own, so that a hang fails the case instead of stalling
-/// the suite. A hung thread is left behind, to die with the process; a panic is passed on.
+/// the suite, within [`CONVERT_TIMEOUT`] and [`memory_budget`]. A hung thread is left behind,
+/// to die with the process; a panic is passed on.
 fn convert_in_time(
     input: &str,
+) -> Result<Result<codegen::Conversion, codegen::ConvertError>, TestCaseError> {
+    convert_within(input, CONVERT_TIMEOUT)
+}
+
+/// [`convert_in_time`] with another time limit.
+fn convert_within(
+    input: &str,
+    timeout: Duration,
 ) -> Result<Result<codegen::Conversion, codegen::ConvertError>, TestCaseError> {
     let (done, result) = mpsc::channel();
     let owned = input.to_string();
     let worker = thread::spawn(move || {
-        let _ = done.send(codegen::convert(&owned));
+        let (conversion, cost) = measured(|| codegen::convert(&owned));
+        let _ = done.send((conversion, cost.peak_bytes));
     });
-    match result.recv_timeout(CONVERT_TIMEOUT) {
-        Ok(conversion) => Ok(conversion),
+    match result.recv_timeout(timeout) {
+        Ok((conversion, peak)) => {
+            let budget = memory_budget(input.len());
+            if peak > budget {
+                return Err(TestCaseError::fail(format!(
+                    "codegen::convert held {peak} bytes for {} bytes of input (budget {budget})",
+                    input.len()
+                )));
+            }
+            Ok(conversion)
+        }
         Err(RecvTimeoutError::Timeout) => Err(TestCaseError::fail(format!(
-            "codegen::convert did not finish within {CONVERT_TIMEOUT:?}"
+            "codegen::convert did not finish within {timeout:?}"
         ))),
         // The sender was dropped without sending: the conversion panicked.
         Err(RecvTimeoutError::Disconnected) => match worker.join() {
@@ -754,9 +854,8 @@ fn check(input: &str) -> Result<(), TestCaseError> {
     let Ok(first) = convert_in_time(input)? else {
         return Ok(()); // Refusing bad input with an error is the right outcome.
     };
-    first
-        .spec()
-        .map_err(|e| TestCaseError::fail(format!("not typed OpenAPI: {e}")))?;
+    codegen::validate::validate(&first.document)
+        .map_err(|e| TestCaseError::fail(format!("not valid OpenAPI: {e}")))?;
     let yaml = codegen::to_yaml(&first.document);
     let back: serde_json::Value = yaml_serde::from_str(&yaml)
         .map_err(|e| TestCaseError::fail(format!("YAML does not read back: {e}")))?;
@@ -798,6 +897,9 @@ fn check(input: &str) -> Result<(), TestCaseError> {
             }
         }
     }
+
+    let misfits = support::parameter_example_misfits(&first.document);
+    prop_assert!(misfits.is_empty(), "{misfits:?}");
 
     let again = convert_in_time(input)?
         .map_err(|e| TestCaseError::fail(format!("second conversion failed: {e}")))?;
@@ -1005,4 +1107,263 @@ fn self_referencing_variable_terminates() {
     })
     .to_string();
     check(&collection).unwrap();
+}
+
+// Inputs of the sizes reported in issue 10 (cause 8), each within a time and memory budget.
+// Each took over a minute, or gigabytes, in a release build; in a debug build, which is about
+// ten times slower, they now take a few seconds. The time limit is generous for a loaded
+// machine; a quadratic cost would exceed it many times over.
+
+/// Time allowed for one input of the reported size in a debug build.
+const LARGE_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn collection(variables: Value, items: Value) -> String {
+    json!({
+        "info": {"name": "large", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": variables,
+        "item": items
+    })
+    .to_string()
+}
+
+fn convert_large(input: &str) -> Result<codegen::Conversion, codegen::ConvertError> {
+    convert_within(input, LARGE_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Variables that expand into each other (`a = {{a}}{{a}}…`, 1 MB) are refused at a limit
+/// that names the item and field, instead of growing into gigabytes; a URL that repeats a
+/// variable 400,000 times resolves within the budget.
+#[test]
+fn variables_expanding_into_each_other_are_refused() {
+    let input = collection(
+        json!([{"key": "a", "value": "{{a}}".repeat(200_000)}]),
+        json!([{"name": "r", "request": {"method": "GET", "url": "https://h/x/{{a}}"}}]),
+    );
+    let err = convert_large(&input).unwrap_err().to_string();
+    assert!(
+        err.contains("item `r`, field `request.url.path[1]`") && err.contains("65536"),
+        "{err}"
+    );
+
+    let input = collection(
+        json!([{"key": "a", "value": "v"}]),
+        json!([{"name": "r", "request": {"method": "GET", "url": format!("https://h/{}", "{{a}}".repeat(400_000))}}]),
+    );
+    convert_large(&input).unwrap();
+}
+
+/// One URL with 150,000 distinct path parameters (1.2 MB): every one declared, in time.
+#[test]
+fn a_url_with_many_path_parameters_is_linear() {
+    let n = 150_000;
+    let path: Vec<String> = (0..n).map(|i| format!(":p{i}")).collect();
+    let input = collection(
+        json!([]),
+        json!([{"name": "r", "request": {"method": "GET", "url": format!("https://h/{}", path.join("/"))}}]),
+    );
+    let conversion = convert_large(&input).unwrap();
+    let params = conversion.document["paths"]
+        .as_object()
+        .and_then(|paths| paths.values().next())
+        .and_then(|item| item["get"]["parameters"].as_array())
+        .map_or(0, Vec::len);
+    assert_eq!(params, n);
+}
+
+/// 20,000 requests to one path whose saved examples share one name: numbered in one pass.
+#[test]
+fn many_examples_of_one_name_are_linear() {
+    let n = 20_000;
+    let items: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"name": format!("r{i}"), "request": {"method": "GET", "url": "https://h/x"},
+                        "response": [{"name": "same", "code": 200, "body": "{\"a\": 1}"}]})
+        })
+        .collect();
+    let conversion = convert_large(&collection(json!([]), json!(items))).unwrap();
+    let examples = conversion.document["paths"]["/x"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["examples"]
+        .as_object()
+        .expect("examples");
+    assert_eq!(examples.len(), n);
+    assert!(examples.contains_key("same") && examples.contains_key(&format!("same{n}")));
+}
+
+/// YAML nested 100,000 deep, as an overlay and as a spec to diff, in each flow form: refused
+/// with the limit and the position, before the parser spends time on it.
+#[test]
+fn deeply_nested_yaml_is_refused_before_parsing() {
+    let n = 100_000;
+    for (open, close) in [("[", "]"), ("{", "}"), ("{a: ", "}")] {
+        let deep = format!("{}1{}", open.repeat(n), close.repeat(n));
+        let overlay = format!(
+            "overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: $\n    update: {deep}\n"
+        );
+        let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {deep}\n");
+        let (overlay_err, overlay_cost) = measured(|| {
+            codegen::overlay::Overlay::parse(&overlay)
+                .unwrap_err()
+                .to_string()
+        });
+        let (spec_err, spec_cost) =
+            measured(|| codegen::diff::parse(&spec).unwrap_err().to_string());
+        for (err, cost, line) in [(overlay_err, overlay_cost, 5), (spec_err, spec_cost, 3)] {
+            assert!(
+                err.contains(&format!(
+                    "deeper than {} levels at line {line}",
+                    codegen::MAX_NESTING
+                )),
+                "{err}"
+            );
+            assert!(
+                cost.elapsed < Duration::from_secs(5),
+                "{open}: {:?}",
+                cost.elapsed
+            );
+            assert!(
+                cost.peak_bytes < memory_budget(deep.len()),
+                "{}",
+                cost.peak_bytes
+            );
+        }
+    }
+}
+
+/// `$..*..*..*..*..*` on the committed Belvo spec (one `..*` more than the 53 s, 5.9 GB case):
+/// each node once, the same nodes as the depth says, within budget.
+#[test]
+fn repeated_descendant_targets_are_linear() {
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml"))
+            .unwrap();
+    let doc: Value = codegen::from_yaml(&spec).unwrap();
+    fn at_depth_from(value: &Value, depth: usize, from: usize) -> usize {
+        let children: Vec<&Value> = match value {
+            Value::Object(map) => map.values().collect(),
+            Value::Array(items) => items.iter().collect(),
+            _ => Vec::new(),
+        };
+        usize::from(depth >= from)
+            + children
+                .into_iter()
+                .map(|c| at_depth_from(c, depth + 1, from))
+                .sum::<usize>()
+    }
+    let overlay = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $..*..*..*..*..*\n    remove: true\n";
+    let mut edited = doc.clone();
+    let (report, cost) = measured(|| codegen::overlay::apply(&mut edited, overlay).unwrap());
+    assert_eq!(report.actions[0].matched, at_depth_from(&doc, 0, 5));
+    assert!(cost.elapsed < LARGE_TIMEOUT, "{:?}", cost.elapsed);
+    assert!(
+        cost.peak_bytes < memory_budget(spec.len()),
+        "{}",
+        cost.peak_bytes
+    );
+}
+
+// Silently wrong output (issue 10, cause 10).
+
+/// Path variables named in any script keep their names, and names that are not letters or
+/// digits are spelled out rather than dropped: distinct variables stay distinct parameters.
+#[test]
+fn unicode_path_variables_keep_distinct_names() {
+    let input = collection(
+        json!([]),
+        json!([
+            {"name": "a", "request": {"method": "GET", "url": "https://h/u/:用户id/x/:id"}},
+            {"name": "b", "request": {"method": "GET", "url": "https://h/v/:🦀/w/:🐍"}},
+        ]),
+    );
+    check(&input).unwrap();
+    let paths = convert_in_time(&input).unwrap().unwrap().document["paths"].clone();
+    let names = |path: &str| -> Vec<String> {
+        paths[path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} in {paths}"))
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("/u/{用户id}/x/{id}"), ["用户id", "id"]);
+    assert_eq!(names("/v/{_1f980_}/w/{_1f40d_}"), ["_1f980_", "_1f40d_"]);
+}
+
+/// A JSON body nested deeper than serde_json reads (128 levels) is typed and reported like one
+/// just within it: an object schema with the deepest part any value, and a warning that the
+/// example is left out; never a string example under a schema of `{}`.
+#[test]
+fn bodies_past_the_parser_limit_are_json_like_shallower_ones() {
+    for depth in [100, 200, 5_000] {
+        let body = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
+        let input = with_body(&body);
+        check(&input).unwrap();
+        let conversion = convert_in_time(&input).unwrap().unwrap();
+        let op = &conversion.document["paths"]["/x"]["post"];
+        let request = &op["requestBody"]["content"]["application/json"];
+        let response = &op["responses"]["200"]["content"]["application/json"];
+        for media in [request, response] {
+            assert_ne!(media["schema"], json!({}), "{depth}: {media}");
+            assert!(media.get("example").is_none(), "{depth}: {media}");
+            assert!(
+                media["examples"].as_object().is_none_or(|e| e.is_empty()),
+                "{depth}: {media}"
+            );
+        }
+        let schemas = &conversion.document["components"]["schemas"];
+        assert!(
+            schemas
+                .as_object()
+                .is_some_and(|s| s.values().any(|s| s["type"] == "object")),
+            "{depth}: {schemas}"
+        );
+        for what in ["request body", "saved response `ok`"] {
+            assert!(
+                conversion
+                    .warnings
+                    .iter()
+                    .any(|w| w.message.starts_with(what)
+                        && w.message.contains("deeper than 64 levels")),
+                "{depth}: {what}: {:?}",
+                conversion.warnings
+            );
+        }
+    }
+}
+
+/// Query and header examples are values of their schema's type: `100` under `integer`, never
+/// the text `'100'`; text that is not one leaves the example out.
+#[test]
+fn parameter_examples_fit_their_schemas() {
+    let input = collection(
+        json!([]),
+        json!([{"name": "a", "request": {"method": "GET",
+            "url": {"raw": "https://h/x?n=100&f=1.5&b=true&s=abc&r=1&r=2",
+                    "host": ["h"], "path": ["x"],
+                    "query": [{"key": "n", "value": "100"}, {"key": "f", "value": "1.5"},
+                              {"key": "b", "value": "true"}, {"key": "s", "value": "abc"},
+                              {"key": "r", "value": "1"}, {"key": "r", "value": "2"}]},
+            "header": [{"key": "X-Count", "value": " 7 "}]}}]),
+    );
+    check(&input).unwrap();
+    let conversion = convert_in_time(&input).unwrap().unwrap();
+    let examples: Vec<(String, Value)> = conversion.document["paths"]["/x"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().to_owned(), p["example"].clone()))
+        .collect();
+    let expected = [
+        ("n", json!(100)),
+        ("f", json!(1.5)),
+        ("b", json!(true)),
+        ("s", json!("abc")),
+        ("r", json!([1])),
+        ("X-Count", json!(7)),
+    ];
+    for (name, example) in expected {
+        assert!(
+            examples.contains(&(name.to_owned(), example.clone())),
+            "{name}: {example} not in {examples:?}"
+        );
+    }
 }

@@ -265,8 +265,103 @@ fn an_overlay_that_breaks_the_document_is_an_error() {
         &overlay_with("  - target: $.paths['/a'].get\n    update: {parameters: {name: x}}\n"),
     )
     .unwrap_err();
-    assert!(matches!(err, OverlayError::NotOpenApi(_)), "{err:?}");
+    assert!(
+        matches!(&err, OverlayError::Breaks { action, .. } if action.index == 0),
+        "{err:?}"
+    );
     // openapiv3 flattens extensions into `paths`, so the location stops there.
     assert!(err.to_string().contains("at `paths`"), "{err}");
     assert!(err.to_string().contains("expected a sequence"), "{err}");
+}
+
+/// A valid document with a referenced schema, a path parameter and two operations.
+fn sound_document() -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/links/{id}": {"get": {
+                "operationId": "get_link",
+                "parameters": [{"name": "id", "in": "path", "required": true,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "OK", "content": {"application/json":
+                    {"schema": {"$ref": "#/components/schemas/Link"}}}}}}},
+            "/links": {"get": {"operationId": "list_links",
+                "responses": {"200": {"description": "OK"}}}}
+        },
+        "components": {"schemas": {"Link": {"type": "object",
+            "properties": {"id": {"type": "string"}}}}}
+    })
+}
+
+/// Each way an overlay can leave a document that reads as typed OpenAPI but is not valid
+/// fails, naming the action (here the second of three; the others are harmless) and the place.
+#[test]
+fn an_overlay_leaving_an_invalid_document_names_the_action() {
+    let harmless = "  - target: $.info\n    update: {description: first}\n";
+    let also_harmless = "  - target: $.info\n    update: {x-note: last}\n";
+    for (breaking, expected) in [
+        (
+            "  - target: $.components.schemas.Link\n    remove: true\n",
+            "`$ref: #/components/schemas/Link` points to nothing",
+        ),
+        (
+            "  - target: $.paths\n    update: {'/users/{user}': {get: {operationId: u, responses: {'200': {description: OK}}}}}\n",
+            "GET /users/{user}: path parameter `user` is not declared",
+        ),
+        (
+            "  - target: $\n    update: {openapi: 9.9.9}\n",
+            "`openapi: 9.9.9` is not 3.0.x",
+        ),
+        (
+            "  - target: $.components.schemas.Link.properties.id\n    update: {type: objekt}\n",
+            "at `/components/schemas/Link/properties/id`: `type: \"objekt\"`",
+        ),
+        (
+            "  - target: $.paths['/links/{id}'].get.parameters[0]\n    update: {required: false}\n",
+            "GET /links/{id}: path parameter `id` must be `required: true`",
+        ),
+        (
+            "  - target: $.paths['/links'].get\n    update: {operationId: get_link}\n",
+            "operationId `get_link` is used by both",
+        ),
+    ] {
+        let text = overlay_with(&format!("{harmless}{breaking}{also_harmless}"));
+        let mut doc = sound_document();
+        let err = overlay::apply_to_document(&mut doc, &text).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            matches!(&err, OverlayError::Breaks { action, .. } if action.index == 1),
+            "{message}"
+        );
+        assert!(message.starts_with("actions[1] with target"), "{message}");
+        assert!(message.contains(expected), "{message}\nexpected: {expected}");
+    }
+}
+
+/// The action named is one after which the document turns invalid, not merely the last: a
+/// later harmless action does not take the blame, and an invalid state repaired later is no
+/// error at all.
+#[test]
+fn the_breaking_action_is_found_among_many() {
+    let mut actions: String = (0..40)
+        .map(|i| format!("  - target: $.info\n    update: {{x-n{i}: {i}}}\n"))
+        .collect();
+    actions.insert_str(
+        actions.match_indices("  - ").nth(17).unwrap().0,
+        "  - target: $.components.schemas.Link\n    remove: true\n",
+    );
+    let mut doc = sound_document();
+    let err = overlay::apply_to_document(&mut doc, &overlay_with(&actions)).unwrap_err();
+    assert!(
+        matches!(&err, OverlayError::Breaks { action, .. } if action.index == 17),
+        "{err}"
+    );
+
+    let repaired = concat!(
+        "  - target: $.components.schemas.Link\n    remove: true\n",
+        "  - target: $.components.schemas\n    update: {Link: {type: object}}\n",
+    );
+    let mut doc = sound_document();
+    overlay::apply_to_document(&mut doc, &overlay_with(repaired)).unwrap();
 }

@@ -19293,6 +19293,11 @@ pub mod decode {
                 serde_path_to_error::Segment::Map { key } => Some(key.as_str()),
                 _ => None,
             });
+        let detail = match (is_secret(key), detail.find("expected ")) {
+            (true, Some(at)) => detail[at..].to_owned(),
+            (true, None) => "value not shown".to_owned(),
+            (false, _) => detail,
+        };
         let located = locate(operation, status, &segments);
         let node = located.as_ref().map_or(&Node::Other, |(_, node)| *node);
         Err(Mismatch {
@@ -19420,12 +19425,14 @@ pub mod decode {
         "apikey",
         "authorization",
     ];
+    fn is_secret(key: Option<&str>) -> bool {
+        key.is_some_and(|k| {
+            let k = k.to_ascii_lowercase();
+            SECRET_WORDS.iter().any(|w| k.contains(w))
+        })
+    }
     fn describe(value: Option<&serde_json::Value>, key: Option<&str>) -> String {
-        let secret = key
-            .is_some_and(|k| {
-                let k = k.to_ascii_lowercase();
-                SECRET_WORDS.iter().any(|w| k.contains(w))
-            });
+        let secret = is_secret(key);
         match value {
             None => "nothing".to_owned(),
             Some(serde_json::Value::Null) => "null".to_owned(),

@@ -91,7 +91,7 @@ fn load_spec(text: &str) -> anyhow::Result<openapiv3::OpenAPI> {
         }
         return Ok(conversion.spec()?);
     }
-    let value: serde_json::Value = yaml_serde::from_str(text).context("neither JSON nor YAML")?;
+    let value: serde_json::Value = codegen::from_yaml(text).context("neither JSON nor YAML")?;
     anyhow::ensure!(
         is_openapi(&value),
         "a YAML input must be an OpenAPI document"

@@ -25,7 +25,9 @@ use super::glue::generic_args;
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// The methods of a path item, as `PathItem::iter` names them.
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// The decoder emitted into every client.
 const TEMPLATE: &str = include_str!("decode_template.rs");
@@ -89,8 +91,12 @@ fn rewrite_item(item: &mut syn::Item, prefix: &syn::Path, decoded: &mut Vec<Deco
             rewritten: 0,
         };
         calls.visit_block_mut(&mut f.block);
-        let Some(operation) = calls.operation else { continue };
-        let syn::ReturnType::Type(_, ret) = &f.sig.output else { continue };
+        let Some(operation) = calls.operation else {
+            continue;
+        };
+        let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+            continue;
+        };
         let Some([ok, err]) = generic_args(ret, "Result").and_then(|a| <[_; 2]>::try_from(a).ok())
         else {
             continue;
@@ -150,7 +156,9 @@ impl VisitMut for Calls<'_> {
 
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
         syn::visit_mut::visit_expr_call_mut(self, call);
-        let syn::Expr::Path(func) = &*call.func else { return };
+        let syn::Expr::Path(func) = &*call.func else {
+            return;
+        };
         let segments: Vec<String> = func
             .path
             .segments
@@ -175,7 +183,9 @@ fn tables(spec: &OpenAPI, normalized: &OpenAPI) -> TokenStream {
     let ids = operation_ids(normalized);
     let mut responses = Vec::new();
     for (path, method, op) in operations(spec) {
-        let Some(id) = ids.get(&(path.to_owned(), method)) else { continue };
+        let Some(id) = ids.get(&(path.to_owned(), method)) else {
+            continue;
+        };
         for (code, response) in &op.responses.responses {
             let (StatusCode::Code(code), ReferenceOr::Item(response)) = (code, response) else {
                 continue;
@@ -199,7 +209,9 @@ fn tables(spec: &OpenAPI, normalized: &OpenAPI) -> TokenStream {
     }
     let mut properties = Vec::new();
     for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
-        let ReferenceOr::Item(schema) = schema else { continue };
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
         let mut props: Vec<(String, TokenStream)> = Vec::new();
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
@@ -211,7 +223,13 @@ fn tables(spec: &OpenAPI, normalized: &OpenAPI) -> TokenStream {
                 }
             }
             SchemaKind::Type(Type::Array(a)) => {
-                if let Some(node) = a.items.clone().map(|i| i.unbox()).as_ref().and_then(informative_node) {
+                if let Some(node) = a
+                    .items
+                    .clone()
+                    .map(|i| i.unbox())
+                    .as_ref()
+                    .and_then(informative_node)
+                {
                     props.push(("[]".to_owned(), node));
                 }
             }
@@ -304,7 +322,9 @@ fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &'static str, &open
 /// `(path, method)` → the operation id progenitor used.
 fn operation_ids(normalized: &OpenAPI) -> BTreeMap<(String, &'static str), String> {
     operations(normalized)
-        .filter_map(|(path, method, op)| Some(((path.to_owned(), method), op.operation_id.clone()?)))
+        .filter_map(|(path, method, op)| {
+            Some(((path.to_owned(), method), op.operation_id.clone()?))
+        })
         .collect()
 }
 

@@ -118,6 +118,13 @@ pub fn body<T: serde::de::DeserializeOwned>(
         serde_path_to_error::Segment::Map { key } => Some(key.as_str()),
         _ => None,
     });
+    // serde quotes the offending value in its message; under a secret-looking name only
+    // what was expected is kept.
+    let detail = match (is_secret(key), detail.find("expected ")) {
+        (true, Some(at)) => detail[at..].to_owned(),
+        (true, None) => "value not shown".to_owned(),
+        (false, _) => detail,
+    };
     let located = locate(operation, status, &segments);
     let node = located.as_ref().map_or(&Node::Other, |(_, node)| *node);
     Err(Mismatch {
@@ -233,11 +240,15 @@ const SECRET_WORDS: &[&str] = &[
     "api_key", "apikey", "authorization",
 ];
 
-fn describe(value: Option<&serde_json::Value>, key: Option<&str>) -> String {
-    let secret = key.is_some_and(|k| {
+fn is_secret(key: Option<&str>) -> bool {
+    key.is_some_and(|k| {
         let k = k.to_ascii_lowercase();
         SECRET_WORDS.iter().any(|w| k.contains(w))
-    });
+    })
+}
+
+fn describe(value: Option<&serde_json::Value>, key: Option<&str>) -> String {
+    let secret = is_secret(key);
     match value {
         None => "nothing".to_owned(),
         Some(serde_json::Value::Null) => "null".to_owned(),

@@ -145,8 +145,7 @@ pub enum ParseError {
 
 /// Reads an OpenAPI 3.0 document from YAML or JSON text.
 pub fn parse(text: &str) -> Result<OpenAPI, ParseError> {
-    let doc: OpenAPI =
-        yaml_serde::from_str(text).map_err(|err| ParseError::Syntax(err.to_string()))?;
+    let doc: OpenAPI = crate::from_yaml(text).map_err(|err| ParseError::Syntax(err.message))?;
     if !doc.openapi.starts_with("3.0.") {
         return Err(ParseError::Version(doc.openapi));
     }

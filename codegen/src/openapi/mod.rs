@@ -7,7 +7,7 @@
 
 mod components;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
@@ -44,11 +44,10 @@ const TRANSPORT_HEADERS: [&str; 14] = [
 /// Builds the document for a parsed collection, returning it as JSON together with warnings.
 pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertError> {
     let mut warnings = collection.warnings.clone();
-    let mut requests: Vec<Prepared> = collection
-        .requests
-        .iter()
-        .filter_map(|r| prepare(r, &collection.variables, &mut warnings))
-        .collect();
+    let mut requests: Vec<Prepared> = Vec::with_capacity(collection.requests.len());
+    for r in &collection.requests {
+        requests.extend(prepare(r, &collection.variables, &mut warnings)?);
+    }
     requests.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
     // One operation per method and path shape.
@@ -206,7 +205,7 @@ fn prepare<'a>(
     request: &'a Request,
     variables: &BTreeMap<String, String>,
     warnings: &mut Vec<Warning>,
-) -> Option<Prepared<'a>> {
+) -> Result<Option<Prepared<'a>>, ConvertError> {
     if method_rank(&request.method) == METHODS.len() {
         warnings.push(Warning {
             item: request.item_path(),
@@ -215,27 +214,37 @@ fn prepare<'a>(
                 request.method
             ),
         });
-        return None;
+        return Ok(None);
     }
     let url = &request.url;
-    let mut server = template(&url.host, variables).0;
+    let resolve = |text: &str, field: String| {
+        template(text, variables).map_err(|message| ConvertError::Item {
+            item: request.item_path(),
+            field,
+            message,
+        })
+    };
+    let mut server = resolve(&url.host, "request.url.host".into())?.0;
     if !url.protocol.is_empty() && !server.is_empty() {
-        server = format!("{}://{server}", template(&url.protocol, variables).0);
+        let protocol = resolve(&url.protocol, "request.url.protocol".into())?.0;
+        server = format!("{protocol}://{server}");
     }
     if let Some(port) = &url.port {
         server = format!("{server}:{port}");
     }
     let mut segments = Vec::new();
-    let mut params_dedup: Vec<String> = Vec::new();
+    // Parameters in order of first use; the set keeps a path of many parameters linear.
+    let mut path_params: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     for (i, seg) in url.path.iter().enumerate() {
         let seg = match seg.strip_prefix(':').filter(|n| !n.is_empty()) {
             Some(name) => format!("{{{name}}}"),
             None => seg.clone(),
         };
-        let (seg, names) = template(&seg, variables);
+        let (seg, names) = resolve(&seg, format!("request.url.path[{i}]"))?;
         for name in names {
-            if !params_dedup.contains(&name) {
-                params_dedup.push(name);
+            if seen.insert(name.clone()) {
+                path_params.push(name);
             }
         }
         // A trailing empty segment is a trailing slash; others are doubled slashes.
@@ -248,19 +257,28 @@ fn prepare<'a>(
         path = path.replace("//", "/");
     }
     let path_shape = erase_params(&path);
-    Some(Prepared {
+    Ok(Some(Prepared {
         request,
         path,
         path_shape,
-        path_params: params_dedup,
+        path_params,
         server,
-    })
+    }))
 }
+
+/// How many characters resolving `{{variables}}` may add to a URL part. Variables may name
+/// each other, so without a bound a 1 MB collection (`a = {{a}}{{a}}…`) resolved into
+/// gigabytes; no real URL comes near this.
+const MAX_EXPANSION: usize = 64 * 1024;
 
 /// Resolves `{{variables}}` with the collection's values (innermost first, so that
 /// `{{a_{{b}}}}` works) and returns an OpenAPI template in which every unresolved variable,
-/// and every `{name}` already there, is a `{parameter}`, with the parameters' names.
-fn template(text: &str, variables: &BTreeMap<String, String>) -> (String, Vec<String>) {
+/// and every `{name}` already there, is a `{parameter}`, with the parameters' names. An error
+/// when resolving makes the text more than [`MAX_EXPANSION`] characters longer.
+fn template(
+    text: &str,
+    variables: &BTreeMap<String, String>,
+) -> Result<(String, Vec<String>), String> {
     const OPEN: char = '\u{1}';
     const CLOSE: char = '\u{2}';
     let mut s = text.to_string();
@@ -276,6 +294,13 @@ fn template(text: &str, variables: &BTreeMap<String, String>) -> (String, Vec<St
             Some(value) => value.trim_end_matches('/').to_string(),
             None => format!("{OPEN}{name}{CLOSE}"),
         };
+        if s.len() - (end + 2 - start) + replacement.len() > text.len() + MAX_EXPANSION {
+            return Err(format!(
+                "resolving the variable `{{{{{name}}}}}` makes the text more than \
+                 {MAX_EXPANSION} characters longer than written (variables that expand into \
+                 each other?)"
+            ));
+        }
         s.replace_range(start..end + 2, &replacement);
     }
     let mut out = String::with_capacity(s.len());
@@ -287,7 +312,9 @@ fn template(text: &str, variables: &BTreeMap<String, String>) -> (String, Vec<St
             (CLOSE | '}', Some(raw)) => {
                 let name = parameter_name(raw);
                 if !name.is_empty() {
-                    out.push_str(&format!("{{{name}}}"));
+                    out.push('{');
+                    out.push_str(&name);
+                    out.push('}');
                     names.push(name);
                 }
                 current = None;
@@ -301,14 +328,23 @@ fn template(text: &str, variables: &BTreeMap<String, String>) -> (String, Vec<St
     if let Some(raw) = current {
         out.push_str(&raw);
     }
-    (out, names)
+    Ok((out, names))
 }
 
-/// A parameter name OpenAPI tools accept in a template.
+/// A parameter name OpenAPI tools accept in a template: letters and digits of any script
+/// (`用户id`), `_`, `-` and `.` are kept, white space is dropped, and any other character
+/// (`🦀`, `/`, `:`) is written as its code point between underscores (`_1f980_`), so that no
+/// variable loses its name and distinct names stay distinct.
 fn parameter_name(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .collect()
+    let mut name = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+            name.push(c);
+        } else if !c.is_whitespace() {
+            name.push_str(&format!("_{:x}_", u32::from(c)));
+        }
+    }
+    name
 }
 
 fn erase_params(path: &str) -> String {
@@ -349,8 +385,14 @@ fn entity_name(path: &str) -> String {
 fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
     let first = &group[0];
     let mut out = Vec::new();
+    // Declared path variables by the name their `:name` becomes (the first of a name wins);
+    // a map, since a URL may have many.
+    let mut declared_by_name: HashMap<String, &KeyValue> = HashMap::new();
+    for v in &first.request.url.variables {
+        declared_by_name.entry(parameter_name(&v.key)).or_insert(v);
+    }
     for name in &first.path_params {
-        let declared = first.request.url.variables.iter().find(|v| &v.key == name);
+        let declared = declared_by_name.get(name).copied();
         let shape = declared
             .and_then(|v| v.value.as_deref())
             .filter(|v| !v.is_empty() && !v.starts_with("{{"))
@@ -438,16 +480,38 @@ fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
                 param["description"] = json!(d);
             }
             param["required"] = json!(false);
+            let example = values
+                .iter()
+                .find_map(|kv| kv.value.as_deref())
+                .filter(|e| !e.is_empty() && !e.starts_with('<') && !e.contains("{{"))
+                .and_then(|text| example_of(text, &schema));
             param["schema"] = schema;
-            if let Some(example) = values.iter().find_map(|kv| kv.value.as_deref()) {
-                if !example.is_empty() && !example.starts_with('<') && !example.contains("{{") {
-                    param["example"] = json!(example);
-                }
+            if let Some(example) = example {
+                param["example"] = example;
             }
             out.push(param);
         }
     }
     out
+}
+
+/// A parameter's example text as a value of its schema's type (`100` for an integer, not
+/// `'100'`), or `None` when the text is not one, so that no example contradicts its schema.
+fn example_of(text: &str, schema: &Value) -> Option<Value> {
+    let trimmed = text.trim();
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => trimmed
+            .parse::<i64>()
+            .map(Value::from)
+            .or_else(|_| trimmed.parse::<u64>().map(Value::from))
+            .ok(),
+        Some("number") => serde_json::from_str::<serde_json::Number>(trimmed)
+            .ok()
+            .map(Value::Number),
+        Some("boolean") => trimmed.parse::<bool>().ok().map(Value::Bool),
+        Some("array") => Some(Value::Array(vec![example_of(text, schema.get("items")?)?])),
+        _ => Some(Value::String(text.to_owned())),
+    }
 }
 
 fn is_transport_header(key: &str, request: &Request) -> bool {
@@ -491,7 +555,7 @@ fn is_json(media: &str) -> bool {
 
 /// Parses a JSON example, tolerating the `{{variable}}` tokens Postman users leave unquoted.
 fn parse_json(text: &str) -> Option<Value> {
-    if let Ok(v) = serde_json::from_str(text) {
+    if let Some(v) = parse_deep(text) {
         return Some(v);
     }
     if !text.contains("{{") {
@@ -519,7 +583,72 @@ fn parse_json(text: &str) -> Option<Value> {
         quoted.push(c);
         rest = &rest[c.len_utf8()..];
     }
-    serde_json::from_str(&quoted).ok()
+    parse_deep(&quoted)
+}
+
+/// Where a body nested deeper than serde_json reads (128 levels) is cut: below it every
+/// subtree is `null`. Deeper than the shapes look ([`crate::infer::MAX_DEPTH`]) and than
+/// examples are kept ([`MAX_EXAMPLE_DEPTH`]), so the cut changes neither schema nor example:
+/// such a body gets the same schema and warning as one just within the parser's limit,
+/// instead of being taken for text.
+const CUT_DEPTH: usize = 100;
+const _: () = assert!(crate::infer::MAX_DEPTH < CUT_DEPTH && MAX_EXAMPLE_DEPTH < CUT_DEPTH);
+
+/// `serde_json::from_str`, reading a document nested past the parser's limit with its deepest
+/// part cut at [`CUT_DEPTH`].
+fn parse_deep(text: &str) -> Option<Value> {
+    match serde_json::from_str(text) {
+        Ok(v) => Some(v),
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            serde_json::from_str(&cut_deep(text, CUT_DEPTH)).ok()
+        }
+        Err(_) => None,
+    }
+}
+
+/// The JSON text with every array or object that opens deeper than `max` levels replaced by
+/// `null`, in one pass. Only whole subtrees between ASCII brackets go, so the text stays UTF-8;
+/// text that is not JSON stays not JSON.
+fn cut_deep(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    // Depth inside the subtree being skipped, when one is.
+    let mut skipping = 0usize;
+    let mut kept_from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' if skipping > 0 => skipping += 1,
+            b']' | b'}' if skipping > 0 => {
+                skipping -= 1;
+                if skipping == 0 {
+                    kept_from = at + 1;
+                }
+            }
+            b'[' | b'{' if depth == max => {
+                out.push_str(&text[kept_from..at]);
+                out.push_str("null");
+                skipping = 1;
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if skipping == 0 {
+        out.push_str(&text[kept_from..]);
+    }
+    out
 }
 
 fn request_body(
@@ -624,8 +753,16 @@ fn request_body(
             None => fixed,
         };
         let mut m = object([("schema", schema)]);
-        if let Some(example) = example.filter(|e| depth(e) <= MAX_EXAMPLE_DEPTH) {
-            m["example"] = example;
+        match example {
+            Some(example) if depth(&example) > MAX_EXAMPLE_DEPTH => warnings.push(Warning {
+                item: group[0].request.item_path(),
+                message: format!(
+                    "request body nests deeper than {MAX_EXAMPLE_DEPTH} levels; its example \
+                     is left out"
+                ),
+            }),
+            Some(example) => m["example"] = example,
+            None => {}
         }
         content.insert(media_type, m);
     }
@@ -952,18 +1089,16 @@ mod tests {
     #[test]
     fn templates_resolve_known_variables_and_turn_others_into_parameters() {
         let vars = BTreeMap::from([("v".to_string(), "v1".to_string())]);
-        assert_eq!(template("{{v}}", &vars), ("v1".into(), vec![]));
+        let t = |text: &str, vars: &BTreeMap<String, String>| template(text, vars).unwrap();
+        assert_eq!(t("{{v}}", &vars), ("v1".into(), vec![]));
+        assert_eq!(t("{{id}}", &vars), ("{id}".into(), vec!["id".into()]));
+        assert_eq!(t("{id}", &vars), ("{id}".into(), vec!["id".into()]));
         assert_eq!(
-            template("{{id}}", &vars),
-            ("{id}".into(), vec!["id".into()])
-        );
-        assert_eq!(template("{id}", &vars), ("{id}".into(), vec!["id".into()]));
-        assert_eq!(
-            template("user-{{n a}}", &vars),
+            t("user-{{n a}}", &vars),
             ("user-{na}".into(), vec!["na".into()])
         );
         assert_eq!(
-            template("{{hello_{{x}}}}", &vars),
+            t("{{hello_{{x}}}}", &vars),
             ("{hello_x}".into(), vec!["hello_x".into()])
         );
         let cycle = BTreeMap::from([
@@ -971,7 +1106,44 @@ mod tests {
             ("b".to_string(), "{{a}}".to_string()),
             ("self".to_string(), "x{{self}}".to_string()),
         ]);
-        assert_eq!(template("{{a}}", &cycle).1, vec!["a".to_string()]);
-        assert!(template("{{self}}", &cycle).0.starts_with("xxx"));
+        assert_eq!(t("{{a}}", &cycle).1, vec!["a".to_string()]);
+        assert!(t("{{self}}", &cycle).0.starts_with("xxx"));
+    }
+
+    #[test]
+    fn unicode_names_are_kept_and_other_characters_spelled_out() {
+        let vars = BTreeMap::new();
+        assert_eq!(
+            template("{用户id}", &vars).unwrap(),
+            ("{用户id}".into(), vec!["用户id".into()])
+        );
+        assert_eq!(parameter_name("🦀"), "_1f980_");
+        assert_eq!(parameter_name("a/b"), "a_2f_b");
+        assert_ne!(parameter_name("a🦀"), parameter_name("a🐍"));
+    }
+
+    #[test]
+    fn deep_json_is_cut_not_refused() {
+        let deep = format!(r#"{}"x\"[{{":1{}"#, "[".repeat(300), "]".repeat(300));
+        assert!(serde_json::from_str::<Value>(&deep).is_err());
+        let value = parse_json(&deep).expect("read with its deepest part cut");
+        assert_eq!(depth(&value), CUT_DEPTH);
+        // Brackets inside strings are text; the cut leaves valid JSON around them.
+        assert_eq!(cut_deep(r#"[["[\"]",{"a":[1]}]]"#, 1), r#"[null]"#);
+        assert_eq!(cut_deep(r#"["[\"]",{"a":[1]}]"#, 1), r#"["[\"]",null]"#);
+        assert_eq!(cut_deep("[1]", 1), "[1]");
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        let vars = BTreeMap::from([("a".to_string(), "{{a}}".repeat(100_000))]);
+        let err = template("{{a}}", &vars).unwrap_err();
+        assert!(
+            err.contains("`{{a}}`") && err.contains(&MAX_EXPANSION.to_string()),
+            "{err}"
+        );
+        // A long value that does not grow is fine.
+        let long = BTreeMap::from([("a".to_string(), "x".repeat(MAX_EXPANSION))]);
+        assert_eq!(template("{{a}}", &long).unwrap().0.len(), MAX_EXPANSION);
     }
 }

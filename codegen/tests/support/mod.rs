@@ -58,3 +58,72 @@ pub fn invariant_violations(spec: &openapiv3::OpenAPI) -> Vec<String> {
     }
     problems
 }
+
+/// Parameters whose `example` is not a value of their schema's type (`type: integer` with
+/// `example: '100'`), as `METHOD path: name` with the two; schemas behind a local `$ref` are
+/// followed.
+pub fn parameter_example_misfits(document: &serde_json::Value) -> Vec<String> {
+    let mut misfits = Vec::new();
+    let Some(paths) = document.get("paths").and_then(|p| p.as_object()) else {
+        return misfits;
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, op) in item {
+            let lists = [op.get("parameters"), (method == "parameters").then_some(op)];
+            for param in lists
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l.as_array())
+                .flatten()
+            {
+                let (Some(example), Some(schema)) = (param.get("example"), param.get("schema"))
+                else {
+                    continue;
+                };
+                if !fits(document, example, schema) {
+                    misfits.push(format!(
+                        "{method} {path}: parameter `{}`: example {example} does not fit {schema}",
+                        param["name"]
+                    ));
+                }
+            }
+        }
+    }
+    misfits
+}
+
+/// Whether `value` is of the type `schema` says (types only, not formats or bounds).
+fn fits(
+    document: &serde_json::Value,
+    value: &serde_json::Value,
+    schema: &serde_json::Value,
+) -> bool {
+    if let Some(reference) = schema.get("$ref").and_then(|r| r.as_str()) {
+        return match reference
+            .strip_prefix('#')
+            .and_then(|p| document.pointer(p))
+        {
+            Some(target) => fits(document, value, target),
+            None => false,
+        };
+    }
+    if value.is_null() && schema.get("nullable") == Some(&serde_json::Value::Bool(true)) {
+        return true;
+    }
+    match schema.get("type").and_then(|t| t.as_str()) {
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        Some("string") => value.is_string(),
+        Some("object") => value.is_object(),
+        Some("array") => value.as_array().is_some_and(|items| {
+            items
+                .iter()
+                .all(|i| schema.get("items").is_none_or(|s| fits(document, i, s)))
+        }),
+        _ => true,
+    }
+}

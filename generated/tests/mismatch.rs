@@ -1,0 +1,127 @@
+//! A body that does not fit the generated types, over real HTTP on loopback (wiremock): the
+//! error names the operation, the status, the path of the value, what was expected and what
+//! came, the request id, and the overlay action that would make such a body fit; the body
+//! stays reachable and secrets stay out of the message.
+
+use belvo::{Client, Credentials, Environment, Error};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const LINK: &str = "683005d6-f45c-4adb-b289-f1a12f50f80c";
+
+async fn serve(verb: &str, at: &str, status: u16, body: serde_json::Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(
+            ResponseTemplate::new(status)
+                .insert_header("x-request-id", "req-7f3a")
+                .set_body_json(body),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::connect(
+        Environment::Custom(server.uri()),
+        Credentials::new("id", "password"),
+    )
+}
+
+/// A timestamp without an offset, which real servers send, where the spec says `date-time`.
+#[tokio::test]
+async fn a_value_that_does_not_fit_is_named_with_its_path_and_the_overlay_fix() {
+    let body = json!({"id": LINK, "institution": "erebor_mx_retail", "created_at": "2024-05-01T12:00:00"});
+    let server = serve("GET", &format!("/api/links/{LINK}/"), 200, body.clone()).await;
+    let error = client(&server)
+        .get_a_links_details()
+        .id(LINK.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("the timestamp has no offset");
+    let text = error.to_string();
+    eprintln!("{text}");
+    for expected in [
+        "`get_a_links_details` received a 200 response",
+        "at `created_at`",
+        "expected a string in format `date-time`",
+        "found the string \"2024-05-01T12:00:00\"",
+        "request_id req-7f3a",
+        "  - target: \"$.components.schemas['Link'].properties['created_at'].format\"",
+        "    remove: true",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    let Error::InvalidResponse { body: raw, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(raw).unwrap(), body);
+}
+
+/// Inside a list: the index is part of the path, and an integer that meets a fraction gets
+/// `type: number`.
+#[tokio::test]
+async fn paths_inside_lists_and_integers_that_meet_fractions() {
+    let page = json!({"count": 2.5, "next": null, "previous": null, "results": []});
+    let server = serve("GET", "/api/accounts/", 200, page).await;
+    let text = client(&server)
+        .list_all_accounts()
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("a fractional count")
+        .to_string();
+    for expected in [
+        "at `count`",
+        "expected an integer, found the number 2.5",
+        "  - target: \"$.components.schemas['AccountsPage'].properties['count']\"",
+        "    update:\n      type: number",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+
+    let page = json!({"count": 1, "results": [{"id": LINK}, {"id": "acc_9f3"}]});
+    let server = serve("GET", "/api/accounts/", 200, page).await;
+    let text = client(&server)
+        .list_all_accounts()
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("an id that is not a uuid")
+        .to_string();
+    for expected in [
+        "at `results[1].id`",
+        "found the string \"acc_9f3\"",
+        "\"$.components.schemas['Account'].properties['id'].format\"",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+}
+
+/// Error bodies are decoded the same way, and a value under a secret-looking name is not shown.
+#[tokio::test]
+async fn error_bodies_too_and_secrets_stay_out() {
+    let challenge = json!([{"code": "token_required", "session": 98_765_432_101_u64}]);
+    let server = serve("POST", "/api/accounts/", 428, challenge).await;
+    let error = client(&server)
+        .retrieve_accounts_for_a_link()
+        .body(belvo::types::RetrieveForALinkBody {
+            link: Some(LINK.parse().unwrap()),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("a session that is not text");
+    let text = error.to_string();
+    assert!(
+        text.contains("received a 428 response") && text.contains("at `[0].session`"),
+        "{text}"
+    );
+    assert!(!text.contains("98765432101"), "{text}");
+    assert!(text.contains("not shown"), "{text}");
+}
