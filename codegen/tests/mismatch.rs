@@ -3,11 +3,12 @@
 //! same body now decodes. Both clients are compiled and run (one shared target dir, so only the
 //! small crates themselves are built).
 
+mod support;
+
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use codegen::client::{generate, standalone_crate, ClientOptions};
+use codegen::client::{generate, ClientOptions};
 use serde_json::json;
 
 /// A collection whose link has a `date-time` and a contract integer.
@@ -35,42 +36,23 @@ fn decode_with_client(name: &str, spec: &openapiv3::OpenAPI, body: &str) -> Stri
         ..ClientOptions::default()
     };
     let code = generate(spec, &options).expect("generates").code;
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("client-check");
-    let dir = target.join(name);
-    for (file, contents) in standalone_crate(name, "a test", "cargo test", &code) {
-        let path = dir.join(file);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
-    }
-    let crate_name = name.replace('-', "_");
-    std::fs::write(
-        dir.join("src/main.rs"),
-        format!(
-            "use std::io::Read;\n\
-             fn main() {{\n\
-                 let mut body = Vec::new();\n\
-                 std::io::stdin().read_to_end(&mut body).unwrap();\n\
-                 match {crate_name}::check_response(\"get\", \"/links/{{id}}\", 200, &body) {{\n\
-                     Some(Ok(())) => print!(\"ok\"),\n\
-                     Some(Err(e)) => print!(\"{{e}}\"),\n\
-                     None => print!(\"no typed body\"),\n\
-                 }}\n\
-             }}\n"
-        ),
-    )
-    .unwrap();
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let mut child = Command::new(env!("CARGO"))
-        .args(["run", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", target.join("target"))
+    let main = format!(
+        "use std::io::Read;\n\
+         fn main() {{\n\
+             let mut body = Vec::new();\n\
+             std::io::stdin().read_to_end(&mut body).unwrap();\n\
+             match {}::check_response(\"get\", \"/links/{{id}}\", 200, &body) {{\n\
+                 Some(Ok(())) => print!(\"ok\"),\n\
+                 Some(Err(e)) => print!(\"{{e}}\"),\n\
+                 None => print!(\"no typed body\"),\n\
+             }}\n\
+         }}\n",
+        name.replace('-', "_")
+    );
+    let binary = support::build::build_binary(name, "a test", &code, &main);
+    let mut child = Command::new(binary)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     child
@@ -80,11 +62,7 @@ fn decode_with_client(name: &str, spec: &openapiv3::OpenAPI, body: &str) -> Stri
         .write_all(body.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
 

@@ -10,11 +10,10 @@
 //! - `SOUNDNESS_BODIES`: bodies per operation and status (default 20, as soundness.py);
 //! - `SOUNDNESS_SEED`: the seed (default 1).
 //!
-//! Each collection's client is written as a standalone crate under
-//! `<target>/soundness/<name>`, with a `main.rs` that reads `[{method, path, status, body}]`
-//! from stdin and prints one result per entry; both crates build into
-//! `<target>/soundness/target`, so dependencies are compiled once (the first run takes a few
-//! minutes). The test is `#[ignore]`d as slow, like the other tests that build a client, and
+//! Each collection's client is written as a standalone crate with a `main.rs` that reads
+//! `[{method, path, status, body}]` from stdin and prints one result per entry, built by
+//! `support::build::build_binary` into the shared client-check target (dependencies are
+//! compiled once; the first run takes a few minutes). The test is `#[ignore]`d as slow, and
 //! `cargo xtask test` runs it:
 //! `cargo test -p codegen --test soundness -- --ignored --nocapture` prints the figures.
 
@@ -29,7 +28,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use bodies::{Generator, Rng};
-use codegen::client::{generate, standalone_crate, ClientOptions};
+use codegen::client::{generate, ClientOptions};
 use serde_json::{json, Value};
 
 const METHODS: [&str; 8] = [
@@ -528,17 +527,10 @@ fn build_checker(name: &str, spec: &openapiv3::OpenAPI) -> PathBuf {
     let options = ClientOptions {
         response_checks: true,
         mfa_glue: false,
-        command: "cargo test --test soundness".into(),
-        source: name.into(),
         ..ClientOptions::default()
     };
     let client = generate(spec, &options).unwrap();
-    let root = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
-        .join("soundness");
     let package = format!("soundness-{name}");
-    let dir = root.join(&package);
     let main = CHECKER_MAIN.replace(
         "use serde_json::Value;",
         &format!(
@@ -546,38 +538,7 @@ fn build_checker(name: &str, spec: &openapiv3::OpenAPI) -> PathBuf {
             package.replace('-', "_")
         ),
     );
-    let mut files = standalone_crate(&package, name, "cargo test --test soundness", &client.code);
-    files.push(("src/main.rs", main));
-    for (file, contents) in files {
-        let path = dir.join(file);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        // Unchanged files keep their time stamps, so cargo has nothing to rebuild.
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
-            std::fs::write(path, contents).unwrap();
-        }
-    }
-    let lock = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock")).unwrap();
-    if std::fs::read(dir.join("Cargo.lock")).ok().as_ref() != Some(&lock) {
-        std::fs::write(dir.join("Cargo.lock"), &lock).unwrap();
-    }
-    let start = Instant::now();
-    let target = root.join("target");
-    let out = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--bin", &package])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
-        // No debug info: a faster build of a large generated module, and nothing is debugged.
-        .env("CARGO_PROFILE_DEV_DEBUG", "false")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "building {}:\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("{package}: built in {:.1?}", start.elapsed());
-    target.join("debug").join(package)
+    support::build::build_binary(&package, name, &client.code, &main)
 }
 
 #[test]

@@ -73,3 +73,41 @@ pub fn build_crate(
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
 }
+
+/// Writes `code` as the standalone crate `name` with `main` as its binary, builds it into the
+/// shared target directory and returns the binary's path. Files that did not change keep
+/// their time stamps, so an unchanged client is not rebuilt.
+pub fn build_binary(name: &str, title: &str, code: &str, main: &str) -> PathBuf {
+    let target = check_dir();
+    let dir = target.join(name);
+    let mut files = standalone_crate(name, title, "cargo test", code);
+    files.push(("src/main.rs", main.to_owned()));
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"))
+        .unwrap();
+    files.push(("Cargo.lock", lock));
+    for (file, contents) in files {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
+            std::fs::write(path, contents).unwrap();
+        }
+    }
+    let _one_at_a_time = CARGO.lock().unwrap_or_else(|e| e.into_inner());
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--bin", name])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", target.join("target"))
+        // No debug info: a faster build of a large generated module, and nothing is debugged.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "building {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{name}: built in {:.1?}", start.elapsed());
+    target.join("target/debug").join(name)
+}
