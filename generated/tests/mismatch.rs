@@ -45,21 +45,18 @@ async fn a_value_that_does_not_fit_is_named_with_its_path_and_the_overlay_fix() 
         .map_err(Error::from)
         .expect_err("the timestamp has no offset");
     let text = error.to_string();
-    eprintln!("{text}");
-    for expected in [
-        "`get_a_links_details` received a 200 response",
-        "at `created_at`",
-        "expected a string in format `date-time`",
-        "found the string \"2024-05-01T12:00:00\"",
-        "request_id req-7f3a",
-        "  - target: \"$.components.schemas['Link'].properties['created_at'].format\"",
-        "    remove: true",
-    ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
-    }
+    assert_mentions(
+        &text,
+        &[
+            "`get_a_links_details` received a 200 response",
+            "at `created_at`",
+            "expected a string in format `date-time`",
+            "found the string \"2024-05-01T12:00:00\"",
+            "request_id req-7f3a",
+            "  - target: \"$.components.schemas['Link'].properties['created_at'].format\"",
+            "    remove: true",
+        ],
+    );
     let Error::InvalidResponse { body: raw, .. } = &error else {
         panic!("{error:?}")
     };
@@ -69,50 +66,47 @@ async fn a_value_that_does_not_fit_is_named_with_its_path_and_the_overlay_fix() 
     );
 }
 
+/// The error text of listing accounts when Belvo answers `page`.
+async fn list_accounts_error(page: serde_json::Value) -> String {
+    let server = serve("GET", "/api/accounts/", 200, page).await;
+    client(&server)
+        .list_all_accounts()
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("a page that does not fit")
+        .to_string()
+}
+
+fn assert_mentions(text: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(text.contains(e), "{e:?} missing from:\n{text}");
+    }
+}
+
 /// Inside a list: the index is part of the path, and an integer that meets a fraction gets
 /// `type: number`.
 #[tokio::test]
 async fn paths_inside_lists_and_integers_that_meet_fractions() {
-    let page = json!({"count": 2.5, "next": null, "previous": null, "results": []});
-    let server = serve("GET", "/api/accounts/", 200, page).await;
-    let text = client(&server)
-        .list_all_accounts()
-        .send()
-        .await
-        .map_err(Error::from)
-        .expect_err("a fractional count")
-        .to_string();
-    for expected in [
-        "at `count`",
-        "expected an integer, found the number 2.5",
-        "  - target: \"$.components.schemas['AccountsPage'].properties['count']\"",
-        "    update:\n      type: number",
-    ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
-    }
-
-    let page = json!({"count": 1, "results": [{"id": LINK}, {"id": "acc_9f3"}]});
-    let server = serve("GET", "/api/accounts/", 200, page).await;
-    let text = client(&server)
-        .list_all_accounts()
-        .send()
-        .await
-        .map_err(Error::from)
-        .expect_err("an id that is not a uuid")
-        .to_string();
-    for expected in [
-        "at `results[1].id`",
-        "found the string \"acc_9f3\"",
-        "\"$.components.schemas['Account'].properties['id'].format\"",
-    ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
-    }
+    let fraction = json!({"count": 2.5, "next": null, "previous": null, "results": []});
+    assert_mentions(
+        &list_accounts_error(fraction).await,
+        &[
+            "at `count`",
+            "expected an integer, found the number 2.5",
+            "  - target: \"$.components.schemas['AccountsPage'].properties['count']\"",
+            "    update:\n      type: number",
+        ],
+    );
+    let not_a_uuid = json!({"count": 1, "results": [{"id": LINK}, {"id": "acc_9f3"}]});
+    assert_mentions(
+        &list_accounts_error(not_a_uuid).await,
+        &[
+            "at `results[1].id`",
+            "found the string \"acc_9f3\"",
+            "\"$.components.schemas['Account'].properties['id'].format\"",
+        ],
+    );
 }
 
 /// Error bodies are decoded the same way, and a value under a secret-looking name is not shown.
