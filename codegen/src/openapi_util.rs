@@ -24,7 +24,8 @@ pub(crate) fn is_json(media_type: &str) -> bool {
         || (m.starts_with("application/") && m.ends_with("+json"))
 }
 
-/// The operations of a path item, with their lower-case methods, in OpenAPI's order.
+/// The operations of a path item, with their lower-case methods, in OpenAPI's order (the
+/// order of `PathItem::iter`, its read-only counterpart).
 pub(crate) fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
     [
         ("get", item.get.as_mut()),
@@ -35,23 +36,6 @@ pub(crate) fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Ope
         ("head", item.head.as_mut()),
         ("patch", item.patch.as_mut()),
         ("trace", item.trace.as_mut()),
-    ]
-    .into_iter()
-    .filter_map(|(m, op)| op.map(|op| (m, op)))
-    .collect()
-}
-
-/// The operations of a path item, read-only; see [`operations_mut`].
-pub(crate) fn operations(item: &PathItem) -> Vec<(&'static str, &Operation)> {
-    [
-        ("get", item.get.as_ref()),
-        ("put", item.put.as_ref()),
-        ("post", item.post.as_ref()),
-        ("delete", item.delete.as_ref()),
-        ("options", item.options.as_ref()),
-        ("head", item.head.as_ref()),
-        ("patch", item.patch.as_ref()),
-        ("trace", item.trace.as_ref()),
     ]
     .into_iter()
     .filter_map(|(m, op)| op.map(|op| (m, op)))

@@ -11,8 +11,6 @@ use std::collections::HashMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 
-use crate::openapi_util::operations;
-
 /// An operation that may answer `428 Precondition Required` and the `PATCH` that resumes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResumablePair {
@@ -31,9 +29,9 @@ pub struct ResumablePair {
 }
 
 /// What pairing needs to know of an operation of the normalised spec.
-struct OperationInfo {
+struct OperationInfo<'a> {
     id: String,
-    method: &'static str,
+    method: &'a str,
     path: String,
     /// The document lists a 428 response.
     answers_428: bool,
@@ -50,18 +48,16 @@ pub(crate) fn find_resumable(spec: &OpenAPI) -> Vec<ResumablePair> {
         .iter()
         .filter_map(|(path, item)| item.as_item().map(|item| (path, item)))
         .flat_map(|(path, item)| {
-            operations(item)
-                .into_iter()
-                .map(|(method, op)| OperationInfo {
-                    id: op.operation_id.clone().unwrap_or_default(),
-                    method,
-                    path: path.clone(),
-                    answers_428: op.responses.responses.contains_key(&StatusCode::Code(428)),
-                    needs_params: op.parameters.iter().any(|p| match p {
-                        ReferenceOr::Item(p) => p.parameter_data_ref().required,
-                        ReferenceOr::Reference { .. } => true,
-                    }),
-                })
+            item.iter().map(|(method, op)| OperationInfo {
+                id: op.operation_id.clone().unwrap_or_default(),
+                method,
+                path: path.clone(),
+                answers_428: op.responses.responses.contains_key(&StatusCode::Code(428)),
+                needs_params: op.parameters.iter().any(|p| match p {
+                    ReferenceOr::Item(p) => p.parameter_data_ref().required,
+                    ReferenceOr::Reference { .. } => true,
+                }),
+            })
         })
         .collect();
     let patches: HashMap<&str, &OperationInfo> = ops
