@@ -17,6 +17,7 @@ pub mod error;
 pub mod infer;
 pub mod naming;
 pub mod openapi;
+mod openapi_util;
 pub mod overlay;
 pub mod postman;
 mod read_yaml;

@@ -2,157 +2,37 @@
 //!
 //! [`generate`] works on a *copy* of the spec: [`normalize()`] rewrites that copy into the subset
 //! that progenitor 0.15 accepts (each rewrite documented, with its reason, in the
-//! [`normalize`](mod@normalize) module), then
-//! progenitor emits the client, [`glue`] adds items derived from the spec (the servers, the
-//! multi-factor "resumable" operations and, on request, a page trait's impls) and lets
-//! optional collections read `null` as empty, and the result is formatted with prettyplease.
+//! [`normalize`](mod@normalize) module), [`resumable`] finds the multi-factor retrieve/resume
+//! pairs in the normalised copy, progenitor emits the client, the `glue` passes (one file
+//! each) add what progenitor does not write and mend what it writes, and the result is
+//! formatted with prettyplease.
 //! The committed spec stays faithful to the API; only the copy bends to the generator.
 //!
 //! Everything here is a pure function of its inputs: the same spec and options always give
 //! byte-identical code, so the generated file can be committed and checked for staleness.
 
 mod cycles;
-mod decode_glue;
-pub mod glue;
+mod glue;
 mod guesses;
+mod identifiers;
 pub mod normalize;
+mod options;
 pub mod params;
+pub mod resumable;
 mod text;
+mod warning;
 
-use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
-pub use glue::ResumablePair;
 pub use normalize::{normalize, Normalized};
+pub use options::{ClientOptions, Hooks, Interface, Tags};
+pub use resumable::ResumablePair;
 use text::{comment_text, Lines};
-
-/// How operations are called; see [`ClientOptions::interface`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Interface {
-    /// `client.op().param(x).body(b).send().await`: adding an optional parameter or body field
-    /// to the API does not break callers, and every argument is named at the call site.
-    #[default]
-    Builder,
-    /// `client.op(a, b, c).await`: shorter, but every new parameter changes the signature.
-    /// The MFA glue is not emitted in this style (it is written against the builders).
-    Positional,
-}
-
-/// Where operation methods live; see [`ClientOptions::tags`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Tags {
-    /// All methods are inherent methods of `Client`: found by completion, no imports needed.
-    #[default]
-    Merged,
-    /// One `Client{Tag}Ext` trait per tag (builder interface only); callers import them from
-    /// the generated `prelude`.
-    Separate,
-}
-
-/// Whether the crate that includes the generated code must implement
-/// `progenitor_client::ClientHooks` for `Client`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Hooks {
-    /// A do-nothing `impl ClientHooks for &Client` is generated; an `impl ClientHooks for
-    /// Client` written by hand takes precedence (auto-ref).
-    #[default]
-    Optional,
-    /// No default is generated; a missing hand-written impl is one clear compile error. Use
-    /// this once a runtime module implements auth and retries in `ClientHooks`.
-    Expected,
-}
-
-/// Settings for [`generate`]. `Default` gives the project's choices.
-#[derive(Clone, Debug)]
-pub struct ClientOptions {
-    /// Call style of the generated methods. Default: [`Interface::Builder`].
-    pub interface: Interface,
-    /// Placement of the generated methods. Default: [`Tags::Merged`].
-    pub tags: Tags,
-    /// Type of an extra `inner` field of `Client`, given to `ClientHooks` and the hook
-    /// functions (e.g. `crate::runtime::Inner`: credentials, retry policy). It must be a Rust
-    /// type path valid where the generated module is included, and `Clone + Debug`.
-    /// `Client::new` then takes it as a second argument.
-    pub inner_type: Option<String>,
-    /// Whether a hand-written `ClientHooks` impl is required. Default: [`Hooks::Optional`].
-    pub hooks: Hooks,
-    /// Path of a function called as `f(&inner?, &mut reqwest::Request)` before each request.
-    pub pre_hook: Option<String>,
-    /// Path of an async function `f(&inner?, &mut reqwest::Request) -> Result<_, E: Display>`.
-    pub pre_hook_async: Option<String>,
-    /// Path of a function called as `f(&inner?, &reqwest::Result<reqwest::Response>)`.
-    pub post_hook: Option<String>,
-    /// Path of an async function `f(&inner?, &reqwest::Result<reqwest::Response>) -> Result<..>`.
-    pub post_hook_async: Option<String>,
-    /// Connect and total timeout, in seconds, of the `reqwest::Client` that `Client::new`
-    /// builds (progenitor's default is 15).
-    pub timeout_secs: Option<u64>,
-    /// Extra derives for every generated type (e.g. `PartialEq`).
-    pub extra_derives: Vec<String>,
-    /// Map type for `additionalProperties` (default `std::collections::HashMap`).
-    pub map_type: Option<String>,
-    /// Emit the `resumable` module (MFA retrieve/resume pairs). Default: true.
-    pub mfa_glue: bool,
-    /// Path of a trait to implement for every page type, e.g. `crate::pagination::Page`.
-    /// A page type is a generated struct with `next: Option<String>` and `results: Vec<T>`
-    /// (Belvo's `{count, next, previous, results}`); each gets
-    /// `impl Trait for XPage { type Item = T; fn next_page(&self) -> Option<&str>;
-    /// fn into_items(self) -> Vec<T>; }`, so a handwritten paginator works for every list
-    /// operation without a hand-kept list of types. Default: none.
-    pub page_trait: Option<String>,
-    /// Also emit `check_response(method, path, status, body)`, which decodes a body with the
-    /// type the client uses for that response (for soundness tests). Default: false.
-    pub response_checks: bool,
-    /// The command named in the `@generated` header, e.g. `cargo xtask regen`.
-    pub command: String,
-    /// The input named in the `@generated` header, e.g. `spec/openapi.yaml`.
-    pub source: String,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        Self {
-            interface: Interface::Builder,
-            tags: Tags::Merged,
-            inner_type: None,
-            hooks: Hooks::Optional,
-            pre_hook: None,
-            pre_hook_async: None,
-            post_hook: None,
-            post_hook_async: None,
-            timeout_secs: None,
-            extra_derives: Vec::new(),
-            map_type: None,
-            mfa_glue: true,
-            page_trait: None,
-            response_checks: false,
-            command: "cargo xtask regen".to_owned(),
-            source: "spec/openapi.yaml".to_owned(),
-        }
-    }
-}
-
-/// Something [`normalize()`] changed or dropped so that the client could be generated.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    /// The operation concerned (its final operationId), or `None` for the whole document.
-    pub operation: Option<String>,
-    /// What was done and what it means for callers.
-    pub message: String,
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.operation {
-            Some(op) => write!(f, "{op}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
+pub use warning::{ClientError, Warning};
 
 /// The generated client source and what had to be changed to get it.
 #[derive(Clone, Debug)]
@@ -163,49 +43,6 @@ pub struct GeneratedClient {
     pub warnings: Vec<Warning>,
     /// The multi-factor retrieve/resume pairs found in the spec.
     pub resumable: Vec<ResumablePair>,
-}
-
-/// Why no client could be generated.
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    /// progenitor handles OpenAPI 3.0.x only.
-    #[error("OpenAPI version {0} is not supported; the client generator needs 3.0.x")]
-    UnsupportedVersion(String),
-    /// A [`ClientOptions`] field does not parse as Rust.
-    #[error("option `{option}` is not valid Rust: {message}")]
-    InvalidOption {
-        /// The field name.
-        option: &'static str,
-        /// The parser's message.
-        message: String,
-    },
-    /// progenitor or typify rejected the (normalised) document.
-    #[error("progenitor rejected {}: {message}", where_(.operation))]
-    Progenitor {
-        /// The first operation that fails alone, when one could be found.
-        operation: Option<String>,
-        /// progenitor's error.
-        message: String,
-    },
-    /// progenitor or typify panicked on a shape the normaliser does not know about yet.
-    #[error("progenitor panicked on {}: {message}", where_(.operation))]
-    Panic {
-        /// The first operation that fails alone, when one could be found.
-        operation: Option<String>,
-        /// The panic message.
-        message: String,
-    },
-    /// The generated tokens are not a valid Rust file (a generator bug).
-    #[error("generated code does not parse: {0}")]
-    InvalidOutput(String),
-}
-
-fn where_(operation: &Option<String>) -> String {
-    match operation {
-        Some(op) if op == normalize::COMPONENTS => "the component schemas".to_owned(),
-        Some(op) => format!("operation `{op}`"),
-        None => "the document".to_owned(),
-    }
 }
 
 /// Lints allowed inside the generated module: progenitor's and typify's output is not written
@@ -245,25 +82,25 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
     let Normalized {
         spec,
         mut warnings,
-        resumable,
         wire_names,
     } = normalize(received.as_ref().unwrap_or(spec))?;
+    let resumable = resumable::find_resumable(&spec);
 
     let tokens = run_progenitor(&spec, &settings)?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| ClientError::InvalidOutput(e.to_string()))?;
 
-    glue::emit(&spec, &mut file, &resumable, opts, &mut warnings);
-    decode_glue::route_decoding(original, &spec, &mut file, opts.response_checks)
+    glue::emit::emit(&spec, &mut file, &resumable, opts, &mut warnings);
+    glue::decode::route_decoding(original, &spec, &mut file, opts.response_checks)
         .map_err(ClientError::InvalidOutput)?;
-    glue::accept_null_collections(&mut file);
-    glue::redact_secrets_in_debug(&mut file);
+    glue::null_collections::accept_null_collections(&mut file);
+    glue::redact::redact_secrets_in_debug(&mut file);
     if let Some(path) = &page_trait {
-        glue::implement_page_trait(&mut file, path);
+        glue::page_trait::implement_page_trait(&mut file, path);
     }
-    glue::request_methods_without_shortcut(&mut file);
+    glue::shortcuts::request_methods_without_shortcut(&mut file);
     params::restore_wire_names(&mut file, &wire_names);
-    glue::tame_docs(&mut file);
+    glue::docs::tame_docs(&mut file);
     file.attrs = syn::parse_str::<syn::File>(INNER_ALLOWS)
         .map_err(|e| ClientError::InvalidOutput(e.to_string()))?
         .attrs;
@@ -504,7 +341,7 @@ fn locate_failure(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> 
     let mut bare = spec.clone();
     bare.paths.paths.clear();
     if attempt(&bare, settings).is_err() {
-        return Some(normalize::COMPONENTS.to_owned());
+        return Some(warning::COMPONENTS.to_owned());
     }
     for (path, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };

@@ -85,7 +85,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use heck::{ToPascalCase, ToSnakeCase};
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
@@ -94,12 +93,10 @@ use openapiv3::{
 use serde_json::{json, Value};
 
 use super::cycles::break_alias_cycles;
-use super::glue::{find_resumable, ResumablePair};
+use super::identifiers::{rust_name, Case};
 use super::params::{rename_parameters, WireNames};
-use super::{ClientError, Warning};
-
-/// Stand-in operation name for failures located in the component schemas.
-pub(crate) const COMPONENTS: &str = "(components)";
+use super::warning::{ClientError, Warning};
+use crate::openapi_util::{is_json, mime, operations_mut, parameter_data_mut};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -169,15 +166,13 @@ const RESERVED_METHODS: &[&str] = &[
     "exec",
 ];
 
-/// The normalised copy of a spec, what was changed, and the MFA pairs found in it.
+/// The normalised copy of a spec and what was changed.
 #[derive(Clone, Debug)]
 pub struct Normalized {
     /// The document progenitor will read.
     pub spec: OpenAPI,
     /// What changed, in document order.
     pub warnings: Vec<Warning>,
-    /// Operations answering 428 and the `PATCH` that resumes each.
-    pub resumable: Vec<ResumablePair>,
     /// Query and header parameters renamed for Rust: name in `spec` → name on the wire.
     pub wire_names: WireNames,
 }
@@ -226,27 +221,14 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
     }
 
     // Pass 2: each operation on its own.
-    let mut infos = Vec::new();
     for (path, item) in &mut items {
         let template = template_names(path).unwrap_or_default();
         let shared = std::mem::take(&mut item.parameters);
-        for (method, op) in operations_mut(item) {
+        for (_, op) in operations_mut(item) {
             let id = op.operation_id.clone().unwrap_or_default();
-            let answers_428 = op.responses.responses.contains_key(&StatusCode::Code(428));
             n.request_body(op, &id, &components);
             n.parameters(op, &id, &shared, &template, &components);
             n.responses(op, &id, &components);
-            let needs_params = op.parameters.iter().any(|p| match p {
-                ReferenceOr::Item(p) => p.parameter_data_ref().required,
-                ReferenceOr::Reference { .. } => true,
-            });
-            infos.push(OperationInfo {
-                id,
-                method,
-                path: path.clone(),
-                answers_428,
-                needs_params,
-            });
         }
     }
 
@@ -258,7 +240,6 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
     for note in break_alias_cycles(&mut n.schemas) {
         n.warn(None, note);
     }
-    let resumable = find_resumable(&infos);
     let wire_names = rename_parameters(&mut items, &mut n.warnings);
     spec.paths.paths = items
         .into_iter()
@@ -272,20 +253,8 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
     Ok(Normalized {
         spec,
         warnings: n.warnings,
-        resumable,
         wire_names,
     })
-}
-
-/// What [`find_resumable`] needs to know of an operation after normalisation.
-pub(crate) struct OperationInfo {
-    pub id: String,
-    pub method: &'static str,
-    pub path: String,
-    /// The original document lists a 428 response.
-    pub answers_428: bool,
-    /// Some parameter must be given (a path parameter, a required query or header).
-    pub needs_params: bool,
 }
 
 /// Rust names already given to operations: progenitor's method (snake) and builder (Pascal).
@@ -297,11 +266,12 @@ struct MethodNames {
 
 impl MethodNames {
     fn is_free(&self, id: &str) -> bool {
-        !self.snake.contains(&rust_name(id, false)) && !self.pascal.contains(&rust_name(id, true))
+        !self.snake.contains(&rust_name(id, Case::Snake))
+            && !self.pascal.contains(&rust_name(id, Case::Pascal))
     }
     fn take(&mut self, id: &str) {
-        self.snake.insert(rust_name(id, false));
-        self.pascal.insert(rust_name(id, true));
+        self.snake.insert(rust_name(id, Case::Snake));
+        self.pascal.insert(rust_name(id, Case::Pascal));
     }
 }
 
@@ -388,7 +358,7 @@ impl Normalizer {
         let names: Vec<String> = comps.schemas.keys().cloned().collect();
         let mut renames = BTreeMap::new();
         for name in &names {
-            let key = rust_name(name, true);
+            let key = rust_name(name, Case::Pascal);
             if self.taken.insert(key) {
                 continue;
             }
@@ -445,14 +415,14 @@ impl Normalizer {
 
     /// A schema name derived from `base` whose Rust name is not yet in use, now taken.
     fn unique_name(&mut self, base: &str) -> String {
-        let base = rust_name(base, true);
+        let base = rust_name(base, Case::Pascal);
         let mut name = base.clone();
         let mut k = 2;
-        while self.taken.contains(&rust_name(&name, true)) {
+        while self.taken.contains(&rust_name(&name, Case::Pascal)) {
             name = format!("{base}{k}");
             k += 1;
         }
-        self.taken.insert(rust_name(&name, true));
+        self.taken.insert(rust_name(&name, Case::Pascal));
         name
     }
 
@@ -465,9 +435,9 @@ impl Normalizer {
     ) {
         let label = format!("{} {path}", method.to_uppercase());
         let base = match op.operation_id.as_deref().map(str::trim) {
-            Some(id) if !id.is_empty() && rust_name(id, false) != "x" => id.to_owned(),
+            Some(id) if !id.is_empty() && rust_name(id, Case::Snake) != "x" => id.to_owned(),
             _ => {
-                let derived = rust_name(&format!("{method} {path}"), false);
+                let derived = rust_name(&format!("{method} {path}"), Case::Snake);
                 self.warn(
                     Some(&derived),
                     format!("{label} has no operationId; named `{derived}`"),
@@ -476,8 +446,8 @@ impl Normalizer {
             }
         };
         let mut id = base.clone();
-        if RESERVED_METHODS.contains(&rust_name(&id, false).as_str())
-            || is_reserved_builder(&rust_name(&id, true))
+        if RESERVED_METHODS.contains(&rust_name(&id, Case::Snake).as_str())
+            || is_reserved_builder(&rust_name(&id, Case::Pascal))
         {
             id = format!("{base}_operation");
             self.warn(
@@ -884,7 +854,7 @@ impl Normalizer {
                 Some((k, v)) => (k.clone(), v.clone()),
                 None => break,
             };
-            self.hoist_children(&mut schema, &rust_name(&name, true), 0);
+            self.hoist_children(&mut schema, &rust_name(&name, Case::Pascal), 0);
             self.schemas.insert(name, schema);
             i += 1;
         }
@@ -899,7 +869,7 @@ impl Normalizer {
         };
         if let Some(Value::Object(props)) = obj.get_mut("properties") {
             for (prop, child) in props.iter_mut() {
-                let child_base = format!("{base}{}", rust_name(prop, true));
+                let child_base = format!("{base}{}", rust_name(prop, Case::Pascal));
                 self.hoist(child, &child_base, depth);
             }
         }
@@ -1153,7 +1123,7 @@ impl Normalizer {
                 s.get("$ref")
                     .and_then(Value::as_str)
                     .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
-                    .map(|n| rust_name(&unescape_pointer(n), true))
+                    .map(|n| rust_name(&unescape_pointer(n), Case::Pascal))
             })
             .collect();
         let Some(names) = names.filter(|n| n.len() <= 3) else {
@@ -1233,22 +1203,6 @@ fn normalize_content(response: &mut Response, notes: &mut Vec<String>) -> Body {
         None if response.content.is_empty() => Body::None,
         None => Body::Raw,
     }
-}
-
-fn mime(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-pub(crate) fn is_json(media_type: &str) -> bool {
-    let m = mime(media_type);
-    m == "application/json"
-        || m == "text/json"
-        || (m.starts_with("application/") && m.ends_with("+json"))
 }
 
 /// Preference among request media types: JSON, form, bytes, text; `None` if unsupported.
@@ -1374,7 +1328,7 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         let mut seen = HashSet::new();
         let mut dropped = Vec::new();
         props.retain(|name, _| {
-            let fresh = seen.insert(rust_name(name, false));
+            let fresh = seen.insert(rust_name(name, Case::Snake));
             if !fresh {
                 dropped.push(name.clone());
             }
@@ -1503,22 +1457,6 @@ fn unescape_pointer(s: &str) -> String {
     s.replace("~1", "/").replace("~0", "~")
 }
 
-pub(super) fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
-    [
-        ("get", item.get.as_mut()),
-        ("put", item.put.as_mut()),
-        ("post", item.post.as_mut()),
-        ("delete", item.delete.as_mut()),
-        ("options", item.options.as_mut()),
-        ("head", item.head.as_mut()),
-        ("patch", item.patch.as_mut()),
-        ("trace", item.trace.as_mut()),
-    ]
-    .into_iter()
-    .filter_map(|(m, op)| op.map(|op| (m, op)))
-    .collect()
-}
-
 /// The parameter names of a path template, or `None` if progenitor could not parse it.
 fn template_names(path: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
@@ -1550,15 +1488,6 @@ fn param_key(p: &Parameter) -> (u8, String) {
         Parameter::Cookie { .. } => 3,
     };
     (loc, p.parameter_data_ref().name.clone())
-}
-
-pub(super) fn parameter_data_mut(p: &mut Parameter) -> &mut ParameterData {
-    match p {
-        Parameter::Query { parameter_data, .. }
-        | Parameter::Header { parameter_data, .. }
-        | Parameter::Path { parameter_data, .. }
-        | Parameter::Cookie { parameter_data, .. } => parameter_data,
-    }
 }
 
 fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
@@ -1610,31 +1539,5 @@ fn resolve_response(
             resolve_response(c.responses.get(&name)?, c, depth + 1)
         }
         ReferenceOr::Reference { .. } => None,
-    }
-}
-
-/// The identifier typify derives from `name` (its `sanitize`, without the `_` it appends to
-/// keywords), so two names give one Rust name exactly when they collide in generated code.
-pub(crate) fn rust_name(name: &str, pascal: bool) -> String {
-    let cleaned: String = name
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if unicode_ident::is_xid_continue(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let out = if pascal {
-        cleaned.to_pascal_case()
-    } else {
-        cleaned.to_snake_case()
-    };
-    match out.chars().next() {
-        None => if pascal { "X" } else { "x" }.to_owned(),
-        Some(c) if unicode_ident::is_xid_start(c) => out,
-        Some(_) => format!("{}{out}", if pascal { "X" } else { "x" }),
     }
 }

@@ -25,8 +25,8 @@ use openapiv3::{Parameter, PathItem, ReferenceOr};
 use syn::visit_mut::VisitMut;
 use unicode_ident::{is_xid_continue, is_xid_start};
 
-use super::normalize::{operations_mut, parameter_data_mut};
-use super::Warning;
+use super::warning::Warning;
+use crate::openapi_util::{operations_mut, parameter_data_mut};
 
 /// Names a parameter of an operation cannot have in Rust, from progenitor 0.15's builder
 /// (`method.rs`, `builder_struct`): its methods `new`, `send`, `stream`; its field `client`;

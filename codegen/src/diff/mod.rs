@@ -122,6 +122,7 @@
 //!
 //! [oasdiff]: https://github.com/oasdiff/oasdiff/blob/main/BREAKING-CHANGES-EXAMPLES.md
 
+mod change;
 pub mod rules;
 mod schema;
 mod walk;
@@ -130,6 +131,8 @@ use std::fmt::Write as _;
 
 use openapiv3::OpenAPI;
 
+use change::code;
+pub use change::{Change, Scope};
 pub use rules::Rule;
 
 /// Why a text could not be read as an OpenAPI 3.0 document.
@@ -186,31 +189,6 @@ pub struct Group {
     pub scope: Scope,
     /// Breaking changes first, then the others, each part sorted by message.
     pub changes: Vec<Change>,
-}
-
-/// Where a change applies.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scope {
-    /// Servers, security schemes, the document's security, component schemas.
-    Document,
-    /// One operation.
-    Operation {
-        /// Path template as written in the newer document that has it.
-        path: String,
-        /// Upper-case HTTP method.
-        method: String,
-        /// The operationId, from the newer document that has the operation.
-        operation_id: Option<String>,
-    },
-}
-
-/// One change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// The rule that fired.
-    pub rule: Rule,
-    /// What changed, as one line of Markdown.
-    pub message: String,
 }
 
 impl Report {
@@ -281,22 +259,6 @@ impl Report {
         }
         out
     }
-}
-
-/// `text` as a Markdown code span, whatever backticks or line breaks it holds.
-pub(crate) fn code(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    if longest == 0 {
-        return format!("`{text}`");
-    }
-    let fence = "`".repeat(longest + 1);
-    format!("{fence} {text} {fence}")
 }
 
 #[cfg(test)]

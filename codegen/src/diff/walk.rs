@@ -9,9 +9,9 @@ use openapiv3::{
     Response, SecurityRequirement, SecurityScheme, StatusCode,
 };
 
+use super::change::{code, Change, Scope};
 use super::rules::{self as r, Rule};
 use super::schema::{self, ref_name, Kind, SchemaChange, SchemaRef};
-use super::{code, Change, Scope};
 
 /// Collects changes by scope while walking.
 pub(super) struct Walk<'a> {

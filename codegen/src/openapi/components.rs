@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use super::object;
 use crate::infer::{Format, Kind, Shape, GUESS_EXTENSION};
 use crate::naming::{self, Namer};
+use crate::openapi_util::object;
 
 /// Placeholder written where a component reference goes until names are known.
 const PENDING: &str = "x-pending-node";

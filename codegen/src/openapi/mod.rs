@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ConvertError, Warning};
 use crate::infer::{Kind, Shape};
 use crate::naming::{self, Namer};
+use crate::openapi_util::object;
 use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
 use crate::status::reason;
 use components::{Components, Context};
@@ -159,17 +160,6 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
     warnings.sort();
     warnings.dedup();
     Ok((document, warnings))
-}
-
-/// A JSON object of `entries`, moved in. `json!` would copy each value through serde, which
-/// for a schema or an example means copying its whole tree.
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    Value::Object(
-        entries
-            .into_iter()
-            .map(|(key, value)| (key.to_owned(), value))
-            .collect(),
-    )
 }
 
 /// A request with its URL resolved against the collection variables.

@@ -9,7 +9,7 @@
 //!   `PROPERTIES` (each component property that can reject a value of the right JSON kind, or
 //!   leads to another component), both read from the spec as given, so overlay targets name
 //!   what the user's spec names;
-//! - with [`ClientOptions::response_checks`](super::ClientOptions::response_checks),
+//! - with [`ClientOptions::response_checks`](crate::client::ClientOptions::response_checks),
 //!   `check_response(method, path, status, body)`, which decodes a body with the type the
 //!   client would use, for soundness tests.
 
@@ -20,7 +20,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit_mut::VisitMut;
 
-use super::glue::generic_args;
+use super::builders::generic_args;
+use crate::openapi_util::is_json;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -193,7 +194,7 @@ fn tables(spec: &OpenAPI, normalized: &OpenAPI) -> TokenStream {
             let Some((media, schema)) = response
                 .content
                 .iter()
-                .find(|(m, _)| super::normalize::is_json(m))
+                .find(|(m, _)| is_json(m))
                 .and_then(|(m, c)| Some((m, c.schema.as_ref()?)))
             else {
                 continue;

@@ -1,0 +1,25 @@
+//! Syntax-tree passes over progenitor's output, one file each, applied by
+//! [`generate`](super::generate) in this order:
+//!
+//! - [`emit`]: appends `SERVERS` and the `resumable` module (MFA retrieve/resume pairs and the
+//!   `ResumableOp` impls inside `mod builder`);
+//! - [`decode`]: routes every response decoding through the emitted `decode` module
+//!   ([`decode_template.rs`](decode), included as text), whose errors say where a body does not
+//!   fit and which overlay action would accept it;
+//! - [`null_collections`]: optional collections read `null` as empty;
+//! - [`redact`]: `Debug` of structs with credential fields prints `<redacted>`;
+//! - [`page_trait`]: implements a page trait for every `{next, results}` struct;
+//! - [`shortcuts`]: `reqwest::Client::options`/`trace` calls become `request(Method::…)`;
+//! - [`docs`]: every doc comment made safe for rustc and rustdoc.
+//!
+//! [`builders`] changes nothing: it reads progenitor's builders for the passes above. Every
+//! pass reads what progenitor emitted, not naming rules, so the glue cannot drift from it.
+
+pub(crate) mod builders;
+pub(crate) mod decode;
+pub(crate) mod docs;
+pub(crate) mod emit;
+pub(crate) mod null_collections;
+pub(crate) mod page_trait;
+pub(crate) mod redact;
+pub(crate) mod shortcuts;
