@@ -1059,7 +1059,7 @@ impl Normalizer {
                 for (name, list) in props {
                     // Bodies tidied one by one can still bring two names that are one Rust
                     // field (`#` and `🦀` are both `x`): the first is kept, as in one body.
-                    if !rust_names.insert(rust_name(&name, false)) {
+                    if !rust_names.insert(rust_name(&name, Case::Snake)) {
                         self.warn(
                             None,
                             format!(
