@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, from a fresh clone. Installs the test tools the
 //! project pins (Prism from tools/prism/package-lock.json, Python packages from
-//! tools/requirements.txt) when they are missing, then runs rustfmt, clippy and the whole
+//! tools/requirements.txt) when they are missing, then runs rustfmt, clippy, rustdoc and the whole
 //! test suite, `#[ignore]`d tests included, with `REQUIRE_TEST_TOOLS=1`, so a test that needs
 //! a tool fails instead of skipping. Refuses to start without `../shared`.
 
@@ -35,6 +35,13 @@ pub fn run() -> Result<()> {
             "-D",
             "warnings",
         ],
+    )?;
+    // Documentation stays warning-free (broken or private links, bad HTML in docs).
+    status(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["doc", "--workspace", "--no-deps"])
+            .current_dir(&root)
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     cargo(&root, &["test", "--workspace"])?;
     // `#[ignore]`d tests too (doc tests excluded: progenitor's examples are `ignore` blocks

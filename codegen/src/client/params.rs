@@ -1,15 +1,15 @@
 //! Rust names of parameters, kept apart from the names sent on the wire.
 //!
 //! progenitor names a parameter's builder field, setter and local variable after the
-//! parameter's name, sanitised ([`progenitor_snake`]: `page-size` → `page_size`, `type` →
+//! parameter's name, sanitised (`progenitor_snake`: `page-size` → `page_size`, `type` →
 //! `type_`), and sends it under the name as written. A crate does not compile when one
 //! operation has two parameters with one Rust name, or a parameter named like something the
-//! builder already has ([`BUILDER_NAMES`]: `send` would be a second method `send`). Such a
+//! builder already has (`BUILDER_NAMES`: `send` would be a second method `send`). Such a
 //! parameter is renamed for Rust only, with a warning:
 //!
 //! - a query or header parameter gets a *marker* name in the normalised spec (`send_param`,
 //!   `page_size_2`), which is no parameter name anywhere in the document, and
-//!   [`restore_wire_names`] puts the original name back where progenitor writes it as a
+//!   `restore_wire_names` puts the original name back where progenitor writes it as a
 //!   string (`QueryParam::new("…", …)`, `header_map.append("…", …)`);
 //! - a path parameter is not on the wire by name (its value replaces `{name}`), so the template
 //!   and every declaration of it on the path are renamed together.
@@ -36,7 +36,7 @@ use crate::openapi_util::{operations_mut, parameter_data_mut};
 pub(crate) const BUILDER_NAMES: &[&str] =
     &["new", "send", "stream", "client", "clone", "header_map"];
 
-/// What [`rename_parameters`] did: marker name → wire name, for [`restore_wire_names`].
+/// What `rename_parameters` did: marker name → wire name, for `restore_wire_names`.
 pub type WireNames = BTreeMap<String, String>;
 
 /// Renames parameters whose Rust names collide (see the module documentation) and drops header
