@@ -479,11 +479,31 @@ impl Normalizer {
         template: &[String],
         components: &openapiv3::Components,
     ) {
+        let mut kept = Vec::new();
+        for mut p in self.effective_parameters(op, id, shared, components) {
+            if self.usable_parameter(&mut p, id, template) {
+                self.plain_parameter_value(&mut p, id);
+                kept.push(p);
+            }
+        }
+        self.declare_path_parameters(&mut kept, id, template);
+        // Rust names that collide are renamed later, in `params::rename_parameters`.
+        op.parameters = kept.into_iter().map(ReferenceOr::Item).collect();
+    }
+
+    /// The path item's parameters and the operation's, resolved, an operation-level one
+    /// overriding a path-level one with the same key.
+    fn effective_parameters(
+        &mut self,
+        op: &Operation,
+        id: &str,
+        shared: &[ReferenceOr<Parameter>],
+        components: &openapiv3::Components,
+    ) -> Vec<Parameter> {
         let mut params: Vec<Parameter> = Vec::new();
         for p in shared.iter().chain(&op.parameters) {
             match resolve_parameter(p, components, 0) {
                 Some(p) => {
-                    // An operation-level parameter overrides a path-level one (same key).
                     let key = param_key(&p);
                     params.retain(|q| param_key(q) != key);
                     params.push(p);
@@ -491,88 +511,95 @@ impl Normalizer {
                 None => self.warn(Some(id), "a parameter $ref does not resolve; dropped"),
             }
         }
+        params
+    }
 
-        let mut kept = Vec::new();
-        for mut p in params {
-            let name = p.parameter_data_ref().name.clone();
-            let keep = match &mut p {
-                Parameter::Cookie { .. } => {
+    /// Whether progenitor can take `p` (cookies, non-form query styles, headers the client or
+    /// runtime sets, and path parameters outside the template cannot); a path parameter that
+    /// stays is made required and simple.
+    fn usable_parameter(&mut self, p: &mut Parameter, id: &str, template: &[String]) -> bool {
+        let name = p.parameter_data_ref().name.clone();
+        match p {
+            Parameter::Cookie { .. } => {
+                self.warn(
+                    Some(id),
+                    format!("cookie parameter `{name}` dropped (progenitor has no cookie support)"),
+                );
+                false
+            }
+            Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
+                self.warn(Some(id), format!("query parameter `{name}` has style {style:?}, which progenitor rejects; dropped"));
+                false
+            }
+            Parameter::Header { .. }
+                if ["accept", "content-type", "authorization"]
+                    .contains(&name.to_ascii_lowercase().as_str()) =>
+            {
+                self.warn(Some(id), format!("header parameter `{name}` dropped: the client sets it (Accept, Content-Type) or the runtime does (Authorization)"));
+                false
+            }
+            Parameter::Path {
+                parameter_data,
+                style,
+            } => {
+                if template.contains(&name) {
+                    parameter_data.required = true;
+                    if !matches!(style, PathStyle::Simple) {
+                        self.warn(
+                            Some(id),
+                            format!("path parameter `{name}` has style {style:?}; sent as simple"),
+                        );
+                        *style = PathStyle::Simple;
+                    }
+                    true
+                } else {
                     self.warn(
                         Some(id),
-                        format!(
-                            "cookie parameter `{name}` dropped (progenitor has no cookie support)"
-                        ),
+                        format!("path parameter `{name}` is not in the path template; dropped"),
                     );
                     false
                 }
-                Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
-                    self.warn(Some(id), format!("query parameter `{name}` has style {style:?}, which progenitor rejects; dropped"));
-                    false
-                }
-                Parameter::Header { .. }
-                    if ["accept", "content-type", "authorization"]
-                        .contains(&name.to_ascii_lowercase().as_str()) =>
-                {
-                    self.warn(Some(id), format!("header parameter `{name}` dropped: the client sets it (Accept, Content-Type) or the runtime does (Authorization)"));
-                    false
-                }
-                Parameter::Path {
-                    parameter_data,
-                    style,
-                } => {
-                    if template.contains(&name) {
-                        parameter_data.required = true;
-                        if !matches!(style, PathStyle::Simple) {
-                            self.warn(
-                                Some(id),
-                                format!(
-                                    "path parameter `{name}` has style {style:?}; sent as simple"
-                                ),
-                            );
-                            *style = PathStyle::Simple;
-                        }
-                        true
-                    } else {
-                        self.warn(
-                            Some(id),
-                            format!("path parameter `{name}` is not in the path template; dropped"),
-                        );
-                        false
-                    }
-                }
-                _ => true,
-            };
-            if !keep {
-                continue;
             }
-            let data = parameter_data_mut(&mut p);
-            if let ParameterSchemaOrContent::Content(content) = &data.format {
-                let schema = content
-                    .values()
-                    .find_map(|m| m.schema.clone())
-                    .unwrap_or_else(|| {
-                        ReferenceOr::Item(to_schema_item(json!({"type": "string"})))
-                    });
-                self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
-                data.format = ParameterSchemaOrContent::Schema(schema);
-            }
-            let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
-            let data = parameter_data_mut(&mut p);
-            if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
-                if let Ok(mut v) = serde_json::to_value(&*schema) {
-                    self.tidy(&mut v, Some(id), &format!("parameter `{name}`"));
-                    // progenitor writes header and path values with `to_string()`, which
-                    // arrays and objects lack.
-                    if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
-                        self.warn(Some(id), format!("parameter `{name}` is an array or object in a header or path; typed as a string the caller formats"));
-                        v = json!({"type": "string"});
-                    }
-                    *schema = to_schema(v);
-                }
-            }
-            kept.push(p);
+            _ => true,
         }
+    }
 
+    /// `p` as a plain value progenitor can send: a `content` description becomes its schema,
+    /// the schema is tidied, and an array or object in a header or path becomes a string.
+    fn plain_parameter_value(&mut self, p: &mut Parameter, id: &str) {
+        let name = p.parameter_data_ref().name.clone();
+        let data = parameter_data_mut(p);
+        if let ParameterSchemaOrContent::Content(content) = &data.format {
+            let schema = content
+                .values()
+                .find_map(|m| m.schema.clone())
+                .unwrap_or_else(|| ReferenceOr::Item(to_schema_item(json!({"type": "string"}))));
+            self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
+            data.format = ParameterSchemaOrContent::Schema(schema);
+        }
+        let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
+        let data = parameter_data_mut(p);
+        if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
+            if let Ok(mut v) = serde_json::to_value(&*schema) {
+                self.tidy(&mut v, Some(id), &format!("parameter `{name}`"));
+                // progenitor writes header and path values with `to_string()`, which
+                // arrays and objects lack.
+                if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
+                    self.warn(Some(id), format!("parameter `{name}` is an array or object in a header or path; typed as a string the caller formats"));
+                    v = json!({"type": "string"});
+                }
+                *schema = to_schema(v);
+            }
+        }
+    }
+
+    /// A path parameter for each name of the template that none declares, as a string.
+    fn declare_path_parameters(
+        &mut self,
+        kept: &mut Vec<Parameter>,
+        id: &str,
+        template: &[String],
+    ) {
         for name in template {
             let declared = kept
                 .iter()
@@ -600,9 +627,6 @@ impl Normalizer {
                 });
             }
         }
-
-        // Rust names that collide are renamed later, in `params::rename_parameters`.
-        op.parameters = kept.into_iter().map(ReferenceOr::Item).collect();
     }
 
     fn request_body(&mut self, op: &mut Operation, id: &str, components: &openapiv3::Components) {
