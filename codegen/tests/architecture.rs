@@ -554,7 +554,6 @@ const NOT_YET_SPLIT: &[&str] = &[
     "codegen/src/postman.rs: Walker::request",
     "codegen/src/diff/schema.rs: view",
     "codegen/src/client/params.rs: rename_parameters",
-    "generated/src/mfa/mod.rs: classify",
     "codegen/src/client/glue/builders.rs: Builder::find",
     "codegen/src/openapi/mod.rs: responses",
 ];
