@@ -1301,34 +1301,7 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         .iter()
         .any(|k| obj.contains_key(*k));
     if !obj.contains_key("type") && !combinator {
-        let format = obj
-            .get("format")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let implied = if obj.contains_key("properties") || obj.contains_key("additionalProperties")
-        {
-            Some("object")
-        } else if obj.contains_key("items") {
-            Some("array")
-        } else if matches!(format, "int32" | "int64" | "integer") {
-            Some("integer")
-        } else if matches!(format, "float" | "double" | "number" | "decimal") {
-            Some("number")
-        } else if !format.is_empty()
-            || ["pattern", "minLength", "maxLength"]
-                .iter()
-                .any(|k| obj.contains_key(*k))
-        {
-            Some("string")
-        } else if ["minimum", "maximum", "multipleOf"]
-            .iter()
-            .any(|k| obj.contains_key(*k))
-        {
-            Some("number")
-        } else {
-            None
-        };
-        if let Some(t) = implied {
+        if let Some(t) = implied_type(obj) {
             obj.insert("type".to_owned(), json!(t));
         }
     }
@@ -1348,6 +1321,63 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
     for key in VALIDATION_KEYWORDS {
         obj.remove(*key);
     }
+    tidy_properties(obj, notes);
+    for (key, child) in obj.iter_mut() {
+        match key.as_str() {
+            "properties" => {
+                if let Some(props) = child.as_object_mut() {
+                    for p in props.values_mut() {
+                        tidy_schema(p, depth + 1, notes);
+                    }
+                }
+            }
+            "items" | "additionalProperties" | "not" => tidy_schema(child, depth + 1, notes),
+            "allOf" | "oneOf" | "anyOf" => {
+                if let Some(parts) = child.as_array_mut() {
+                    for p in parts {
+                        tidy_schema(p, depth + 1, notes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The type a schema without one implies by its other keywords (`properties` → object,
+/// `format: int64` → integer, `pattern` → string, …), if any.
+fn implied_type(obj: &serde_json::Map<String, Value>) -> Option<&'static str> {
+    let format = obj
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
+        Some("object")
+    } else if obj.contains_key("items") {
+        Some("array")
+    } else if matches!(format, "int32" | "int64" | "integer") {
+        Some("integer")
+    } else if matches!(format, "float" | "double" | "number" | "decimal") {
+        Some("number")
+    } else if !format.is_empty()
+        || ["pattern", "minLength", "maxLength"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+    {
+        Some("string")
+    } else if ["minimum", "maximum", "multipleOf"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
+        Some("number")
+    } else {
+        None
+    }
+}
+
+/// Drops properties whose Rust name another property of the object already has (with a
+/// note), and required names no property declares.
+fn tidy_properties(obj: &mut serde_json::Map<String, Value>, notes: &mut Vec<String>) {
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         let mut seen = HashSet::new();
         let mut dropped = Vec::new();
@@ -1370,26 +1400,6 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         // typify adds an undeclared required name as an extra `Value` field, which can
         // collide with a declared one.
         required.retain(|r| r.as_str().is_some_and(|r| declared.contains(r)));
-    }
-    for (key, child) in obj.iter_mut() {
-        match key.as_str() {
-            "properties" => {
-                if let Some(props) = child.as_object_mut() {
-                    for p in props.values_mut() {
-                        tidy_schema(p, depth + 1, notes);
-                    }
-                }
-            }
-            "items" | "additionalProperties" | "not" => tidy_schema(child, depth + 1, notes),
-            "allOf" | "oneOf" | "anyOf" => {
-                if let Some(parts) = child.as_array_mut() {
-                    for p in parts {
-                        tidy_schema(p, depth + 1, notes);
-                    }
-                }
-            }
-            _ => {}
-        }
     }
 }
 
