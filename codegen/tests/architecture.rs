@@ -542,44 +542,14 @@ fn long_functions(files: &[PathBuf]) -> Vec<String> {
     found.into_iter().map(|(_, line)| line).collect()
 }
 
-/// Functions still over the limit, `file: path`, each to be split by meaning and then removed
-/// from this list (the test fails on one that no longer needs its place, so the list only
-/// shrinks).
-const NOT_YET_SPLIT: &[&str] = &[
-    "codegen/src/diff/schema.rs: view",
-    "codegen/src/client/params.rs: rename_parameters",
-    "codegen/src/client/glue/builders.rs: Builder::find",
-];
-
 #[test]
 fn no_handwritten_function_is_longer_than_80_lines() {
     let long = long_functions(&handwritten_files());
-    let name = |line: &str| {
-        line.rsplit_once(" (")
-            .map_or(line, |(name, _)| name)
-            .to_owned()
-    };
-    let new: Vec<&String> = long
-        .iter()
-        .filter(|l| !NOT_YET_SPLIT.contains(&name(l).as_str()))
-        .collect();
-    let names: Vec<String> = long.iter().map(|l| name(l)).collect();
-    let done: Vec<&&str> = NOT_YET_SPLIT
-        .iter()
-        .filter(|n| !names.iter().any(|l| l == *n))
-        .collect();
     assert!(
-        new.is_empty(),
+        long.is_empty(),
         "{} functions longer than {MAX_FN_LINES} lines (split them by meaning):\n{}",
-        new.len(),
-        new.iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    assert!(
-        done.is_empty(),
-        "within {MAX_FN_LINES} lines now, remove from NOT_YET_SPLIT: {done:?}"
+        long.len(),
+        long.join("\n")
     );
 }
 

@@ -8,7 +8,8 @@ use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde::Serialize;
 
@@ -192,44 +193,54 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<us
             merge_all_of(doc, &mut v, all_of, depth, budget);
         }
         SchemaKind::Not { .. } => v.kind = "not".into(),
-        SchemaKind::Any(any) => {
-            v.format = any.format.clone();
-            v.enumeration = any
-                .enumeration
-                .iter()
-                .filter(|value| !value.is_null())
-                .map(|value| match value.as_str() {
-                    Some(s) => s.to_owned(),
-                    None => value.to_string(),
-                })
-                .collect();
-            v.properties = any
-                .properties
-                .iter()
-                .map(|(k, s)| (k.as_str(), s.into()))
-                .collect();
-            v.required = any.required.iter().map(String::as_str).collect();
-            v.items = any.items.as_ref().map(Into::into);
-            v.additional = additional(&any.additional_properties);
-            v.kind = if let Some(typ) = &any.typ {
-                typ.clone()
-            } else if !any.one_of.is_empty() {
-                v.variants = any.one_of.iter().map(Into::into).collect();
-                "oneOf".into()
-            } else if !any.any_of.is_empty() {
-                v.variants = any.any_of.iter().map(Into::into).collect();
-                "anyOf".into()
-            } else if !v.properties.is_empty() || v.additional.is_some() {
-                "object".into()
-            } else if v.items.is_some() {
-                "array".into()
-            } else {
-                "any".into()
-            };
-            merge_all_of(doc, &mut v, &any.all_of, depth, budget);
-        }
+        SchemaKind::Any(any) => any_view(doc, &mut v, any, depth, budget),
     }
     v
+}
+
+/// A schema written without one of the typed forms (`openapiv3`'s `Any`): its kind is its
+/// `type`, else what its keywords imply.
+fn any_view<'a>(
+    doc: &'a OpenAPI,
+    v: &mut View<'a>,
+    any: &'a AnySchema,
+    depth: usize,
+    budget: &Cell<usize>,
+) {
+    v.format = any.format.clone();
+    v.enumeration = any
+        .enumeration
+        .iter()
+        .filter(|value| !value.is_null())
+        .map(|value| match value.as_str() {
+            Some(s) => s.to_owned(),
+            None => value.to_string(),
+        })
+        .collect();
+    v.properties = any
+        .properties
+        .iter()
+        .map(|(k, s)| (k.as_str(), s.into()))
+        .collect();
+    v.required = any.required.iter().map(String::as_str).collect();
+    v.items = any.items.as_ref().map(Into::into);
+    v.additional = additional(&any.additional_properties);
+    v.kind = if let Some(typ) = &any.typ {
+        typ.clone()
+    } else if !any.one_of.is_empty() {
+        v.variants = any.one_of.iter().map(Into::into).collect();
+        "oneOf".into()
+    } else if !any.any_of.is_empty() {
+        v.variants = any.any_of.iter().map(Into::into).collect();
+        "anyOf".into()
+    } else if !v.properties.is_empty() || v.additional.is_some() {
+        "object".into()
+    } else if v.items.is_some() {
+        "array".into()
+    } else {
+        "any".into()
+    };
+    merge_all_of(doc, v, &any.all_of, depth, budget);
 }
 
 /// Folds the parts of an `allOf` into `v`: what a generated struct flattening them would hold.
