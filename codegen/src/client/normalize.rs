@@ -96,7 +96,9 @@ use super::cycles::break_alias_cycles;
 use super::identifiers::{rust_name, Case};
 use super::params::{rename_parameters, WireNames};
 use super::warning::{ClientError, Warning};
-use crate::openapi_util::{is_json, mime, operations_mut, parameter_data_mut};
+use crate::openapi_util::{
+    component_name, is_json, mime, operations_mut, parameter_data_mut, resolve_ref,
+};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -502,7 +504,7 @@ impl Normalizer {
     ) -> Vec<Parameter> {
         let mut params: Vec<Parameter> = Vec::new();
         for p in shared.iter().chain(&op.parameters) {
-            match resolve_parameter(p, components, 0) {
+            match resolve_parameter(p, components) {
                 Some(p) => {
                     let key = param_key(&p);
                     params.retain(|q| param_key(q) != key);
@@ -633,7 +635,7 @@ impl Normalizer {
         let Some(body) = op.request_body.take() else {
             return;
         };
-        let Some(mut body) = resolve_request_body(&body, components, 0) else {
+        let Some(mut body) = resolve_request_body(&body, components) else {
             self.warn(
                 Some(id),
                 "the request body $ref does not resolve; the operation has no body",
@@ -708,7 +710,7 @@ impl Normalizer {
                 (status, r)
             });
         for (status, r) in default.into_iter().chain(listed) {
-            let Some(mut response) = resolve_response(&r, components, 0) else {
+            let Some(mut response) = resolve_response(&r, components) else {
                 self.warn(
                     Some(id),
                     format!("the {status} response $ref does not resolve; dropped"),
@@ -1524,54 +1526,30 @@ fn param_key(p: &Parameter) -> (u8, String) {
     (loc, p.parameter_data_ref().name.clone())
 }
 
-fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
-    reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(kind)?
-        .strip_prefix('/')
-}
+/// How many `$ref`s in a row normalisation follows to a parameter, body or response.
+const MAX_REF_FOLLOWS: usize = 8;
 
-fn resolve_parameter(
-    p: &ReferenceOr<Parameter>,
-    c: &openapiv3::Components,
-    depth: usize,
-) -> Option<Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p.clone()),
-        ReferenceOr::Reference { reference } if depth < 8 => {
-            let name = unescape_pointer(component_name(reference, "parameters")?);
-            resolve_parameter(c.parameters.get(&name)?, c, depth + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
-    }
+fn resolve_parameter(p: &ReferenceOr<Parameter>, c: &openapiv3::Components) -> Option<Parameter> {
+    resolve_ref(p, MAX_REF_FOLLOWS, |r| {
+        c.parameters.get(component_name(r, "parameters")?.as_ref())
+    })
+    .cloned()
 }
 
 fn resolve_request_body(
     b: &ReferenceOr<RequestBody>,
     c: &openapiv3::Components,
-    depth: usize,
 ) -> Option<RequestBody> {
-    match b {
-        ReferenceOr::Item(b) => Some(b.clone()),
-        ReferenceOr::Reference { reference } if depth < 8 => {
-            let name = unescape_pointer(component_name(reference, "requestBodies")?);
-            resolve_request_body(c.request_bodies.get(&name)?, c, depth + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
-    }
+    resolve_ref(b, MAX_REF_FOLLOWS, |r| {
+        c.request_bodies
+            .get(component_name(r, "requestBodies")?.as_ref())
+    })
+    .cloned()
 }
 
-fn resolve_response(
-    r: &ReferenceOr<Response>,
-    c: &openapiv3::Components,
-    depth: usize,
-) -> Option<Response> {
-    match r {
-        ReferenceOr::Item(r) => Some(r.clone()),
-        ReferenceOr::Reference { reference } if depth < 8 => {
-            let name = unescape_pointer(component_name(reference, "responses")?);
-            resolve_response(c.responses.get(&name)?, c, depth + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
-    }
+fn resolve_response(r: &ReferenceOr<Response>, c: &openapiv3::Components) -> Option<Response> {
+    resolve_ref(r, MAX_REF_FOLLOWS, |r| {
+        c.responses.get(component_name(r, "responses")?.as_ref())
+    })
+    .cloned()
 }

@@ -13,6 +13,8 @@ use openapiv3::{
 };
 use serde::Serialize;
 
+use crate::openapi_util::component_name;
+
 /// Longest `$ref` chain followed, deepest nesting of components compared, deepest `allOf`
 /// folded, and most schema nodes visited per comparison. Real documents stay far below these;
 /// they keep pathological ones (deep or diamond-shaped `$ref` graphs) from looping, exhausting
@@ -54,16 +56,6 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
     }
 }
 
-/// The last segment of a local `$ref` (`#/components/parameters/Page` → `Page`), unescaped.
-pub(super) fn ref_name<'r>(reference: &'r str, prefix: &str) -> Option<std::borrow::Cow<'r, str>> {
-    let name = reference.strip_prefix(prefix)?;
-    Some(if name.contains('~') {
-        name.replace("~1", "/").replace("~0", "~").into()
-    } else {
-        name.into()
-    })
-}
-
 /// A schema after following `$ref`s: the schema, and the name of the first component reached
 /// (which identifies it for cycle detection and in `oneOf` variant labels).
 struct Resolved<'a> {
@@ -83,7 +75,7 @@ fn resolve<'a>(doc: &'a OpenAPI, start: SchemaRef<'a>) -> Resolved<'a> {
                 }
             }
             SchemaRef::Ref(reference) => {
-                let found = ref_name(reference, "#/components/schemas/").and_then(|key| {
+                let found = component_name(reference, "schemas").and_then(|key| {
                     let (key, target) = doc.components.as_ref()?.schemas.get_key_value(&*key)?;
                     Some((key.as_str(), target))
                 });
