@@ -106,6 +106,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn json_media_types_are_one_rule_for_every_stage() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "text/json",
+            "application/problem+json",
+            "application/vnd.api+json;version=2",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in [
+            "application/jsonl",
+            "text/x-json",
+            "text/plain+json",
+            "application/json-patch",
+            "application/xml",
+            "",
+        ] {
+            assert!(!is_json(other), "{other}");
+        }
+    }
+
+    #[test]
     fn component_names_are_read_from_their_section_only_and_unescaped() {
         let name = |r: &'static str, section| component_name(r, section).map(Cow::into_owned);
         assert_eq!(

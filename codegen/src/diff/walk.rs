@@ -12,7 +12,7 @@ use openapiv3::{
 use super::change::{code, Change, Scope};
 use super::rules::{self as r, Rule};
 use super::schema::{self, Kind, SchemaChange, SchemaRef};
-use crate::openapi_util::{component_name, resolve_ref};
+use crate::openapi_util::{component_name, is_json, resolve_ref};
 
 /// Collects changes by scope while walking.
 pub(super) struct Walk<'a> {
@@ -709,12 +709,13 @@ fn request_body<'a>(
 /// A body: its media type and schema (if it has one).
 type Body<'a> = (&'a str, Option<SchemaRef<'a>>);
 
-/// The media type a generated client uses: JSON when offered, else the first one.
+/// The media type a generated client uses: `application/json` when offered, else another JSON
+/// one (`openapi_util::is_json`, the rule every stage uses), else the first one.
 fn main_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<Body<'_>> {
     let (media, value) = content
         .iter()
         .find(|(m, _)| m.as_str() == "application/json")
-        .or_else(|| content.iter().find(|(m, _)| m.contains("json")))
+        .or_else(|| content.iter().find(|(m, _)| is_json(m)))
         .or_else(|| content.first())?;
     Some((media.as_str(), value.schema.as_ref().map(Into::into)))
 }

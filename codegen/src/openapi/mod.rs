@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ConvertError, Warning};
 use crate::infer::{Kind, Shape};
 use crate::naming::{self, Namer};
-use crate::openapi_util::object;
+use crate::openapi_util::{is_json, object};
 use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
 use crate::status::reason;
 use components::{Components, Context};
@@ -621,10 +621,6 @@ fn media_type_for(language: Option<&str>, text: &str) -> String {
         _ => "text/plain",
     }
     .to_string()
-}
-
-fn is_json(media: &str) -> bool {
-    media == "application/json" || media.ends_with("+json")
 }
 
 /// Parses a JSON example, tolerating the `{{variable}}` tokens Postman users leave unquoted.
