@@ -62,6 +62,24 @@ pub(crate) fn resolve_ref<'a, T>(
     }
 }
 
+/// A path template with its parameter names erased (`/links/{id}` → `/links/{}`): the key
+/// under which two templates are one path whatever their parameters are called. Text
+/// between a `{` and the next `}` is dropped, braces kept.
+pub(crate) fn path_shape(template: &str) -> String {
+    let mut shape = String::with_capacity(template.len());
+    let mut in_braces = false;
+    for c in template.chars() {
+        match c {
+            '{' => in_braces = true,
+            '}' => in_braces = false,
+            _ if in_braces => continue,
+            _ => {}
+        }
+        shape.push(c);
+    }
+    shape
+}
+
 /// The operations of a path item, with their lower-case methods, in OpenAPI's order (the
 /// order of `PathItem::iter`, its read-only counterpart).
 pub(crate) fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
@@ -126,6 +144,18 @@ mod tests {
         ] {
             assert!(!is_json(other), "{other}");
         }
+    }
+
+    #[test]
+    fn path_shapes_erase_parameter_names_only() {
+        assert_eq!(
+            path_shape("/links/{id}/items/{item_id}"),
+            "/links/{}/items/{}"
+        );
+        assert_eq!(path_shape("/a/{x}.json"), "/a/{}.json");
+        assert_eq!(path_shape("/plain/path"), "/plain/path");
+        assert_eq!(path_shape("/{用户id}"), "/{}");
+        assert_eq!(path_shape("/open/{x"), "/open/{");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use openapiv3::{
 use super::change::{code, Change, Scope};
 use super::rules::{self as r, Rule};
 use super::schema::{self, Kind, SchemaChange, SchemaRef};
-use crate::openapi_util::{component_name, is_json, resolve_ref};
+use crate::openapi_util::{component_name, is_json, path_shape, resolve_ref};
 
 /// Collects changes by scope while walking.
 pub(super) struct Walk<'a> {
@@ -541,17 +541,7 @@ fn operations(doc: &OpenAPI) -> BTreeMap<(String, &str), Op<'_>> {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        let mut key = String::with_capacity(path.len());
-        let mut in_braces = false;
-        for c in path.chars() {
-            match c {
-                '{' => in_braces = true,
-                '}' => in_braces = false,
-                _ if in_braces => continue,
-                _ => {}
-            }
-            key.push(c);
-        }
+        let key = path_shape(path);
         for (method, op) in item.iter() {
             ops.insert(
                 (key.clone(), method),

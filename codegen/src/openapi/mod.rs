@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ConvertError, Warning};
 use crate::infer::{Kind, Shape};
 use crate::naming::{self, Namer};
-use crate::openapi_util::{is_json, object};
+use crate::openapi_util::{is_json, object, path_shape};
 use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
 use crate::status::reason;
 use components::{Components, Context};
@@ -296,7 +296,7 @@ fn prepare<'a>(
     if path.contains("//") {
         path = path.replace("//", "/");
     }
-    let path_shape = erase_params(&path);
+    let path_shape = path_shape(&path);
     Ok(Some(Prepared {
         request,
         path,
@@ -385,23 +385,6 @@ fn parameter_name(raw: &str) -> String {
         }
     }
     name
-}
-
-fn erase_params(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The tag of a request: its innermost folder that is not a path parameter (`{id}`, `:id`).
