@@ -72,21 +72,10 @@ fn builder_type(file: &syn::File, operation_id: &str) -> Result<syn::Ident, Stri
 
 /// The inherent methods of builder `ty` in `mod builder`.
 fn builder_methods<'f>(file: &'f syn::File, ty: &syn::Ident) -> Vec<&'f syn::ImplItemFn> {
-    builder_items(file)
-        .filter_map(|item| match item {
-            syn::Item::Impl(i)
-                if i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(ty) =>
-            {
-                Some(i)
-            }
-            _ => None,
-        })
-        .flat_map(|i| i.items.iter())
-        .filter_map(|item| match item {
-            syn::ImplItem::Fn(f) => Some(f),
-            _ => None,
-        })
-        .collect()
+    impl_fns(builder_items(file), |i| {
+        i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(ty)
+    })
+    .collect()
 }
 
 /// `X` of a `body<V>(..) where V: TryInto<X>` signature.
@@ -118,12 +107,19 @@ fn body_type(sig: &syn::Signature) -> Option<syn::Type> {
 
 /// Methods of `Client`, inherent or in the `Client{Tag}Ext` impls.
 fn client_fns(file: &syn::File) -> impl Iterator<Item = &syn::ImplItemFn> {
-    file.items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Impl(i) if last_ident(&i.self_ty).is_some_and(|id| id == "Client") => {
-                Some(i)
-            }
+    impl_fns(file.items.iter(), |i| {
+        last_ident(&i.self_ty).is_some_and(|id| id == "Client")
+    })
+}
+
+/// The functions of the `impl` blocks among `items` that `keep` accepts.
+fn impl_fns<'f>(
+    items: impl Iterator<Item = &'f syn::Item>,
+    keep: impl Fn(&syn::ItemImpl) -> bool,
+) -> impl Iterator<Item = &'f syn::ImplItemFn> {
+    items
+        .filter_map(move |item| match item {
+            syn::Item::Impl(i) if keep(i) => Some(i),
             _ => None,
         })
         .flat_map(|i| i.items.iter())
