@@ -126,6 +126,23 @@ fn enum_text<T: ToString>(values: &[Option<T>]) -> Vec<String> {
     values.iter().flatten().map(ToString::to_string).collect()
 }
 
+impl<'a> View<'a> {
+    /// What an object schema says of its fields, typed or written as `Any`.
+    fn object_parts(
+        &mut self,
+        properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'a [String],
+        additional_properties: &'a Option<AdditionalProperties>,
+    ) {
+        self.properties = properties
+            .iter()
+            .map(|(k, s)| (k.as_str(), s.into()))
+            .collect();
+        self.required = required.iter().map(String::as_str).collect();
+        self.additional = additional(additional_properties);
+    }
+}
+
 fn additional(ap: &Option<AdditionalProperties>) -> Option<SchemaRef<'_>> {
     match ap {
         Some(AdditionalProperties::Schema(schema)) => Some((&**schema).into()),
@@ -160,13 +177,7 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<us
         }
         SchemaKind::Type(Type::Object(t)) => {
             v.kind = "object".into();
-            v.properties = t
-                .properties
-                .iter()
-                .map(|(k, s)| (k.as_str(), s.into()))
-                .collect();
-            v.required = t.required.iter().map(String::as_str).collect();
-            v.additional = additional(&t.additional_properties);
+            v.object_parts(&t.properties, &t.required, &t.additional_properties);
         }
         SchemaKind::Type(Type::Array(t)) => {
             v.kind = "array".into();
@@ -209,14 +220,8 @@ fn any_view<'a>(
             None => value.to_string(),
         })
         .collect();
-    v.properties = any
-        .properties
-        .iter()
-        .map(|(k, s)| (k.as_str(), s.into()))
-        .collect();
-    v.required = any.required.iter().map(String::as_str).collect();
+    v.object_parts(&any.properties, &any.required, &any.additional_properties);
     v.items = any.items.as_ref().map(Into::into);
-    v.additional = additional(&any.additional_properties);
     v.kind = if let Some(typ) = &any.typ {
         typ.clone()
     } else if !any.one_of.is_empty() {
