@@ -1,7 +1,10 @@
 //! The OpenAPI basics every stage shares, written once: what counts as a JSON media type,
-//! the operations of a path item, a parameter's common data, building JSON objects.
+//! `$ref` resolution, the operations of a path item, a parameter's common data, building JSON
+//! objects.
 
-use openapiv3::{Operation, Parameter, ParameterData, PathItem};
+use std::borrow::Cow;
+
+use openapiv3::{Operation, Parameter, ParameterData, PathItem, ReferenceOr};
 use serde_json::Value;
 
 /// The media type without parameters, lower case: `Application/JSON; charset=utf-8` →
@@ -22,6 +25,59 @@ pub(crate) fn is_json(media_type: &str) -> bool {
     m == "application/json"
         || m == "text/json"
         || (m.starts_with("application/") && m.ends_with("+json"))
+}
+
+/// The name a local `$ref` gives a component of `section` (`#/components/{section}/{name}`),
+/// with JSON Pointer escapes (`~1`, `~0`) undone; `None` for any other reference.
+pub(crate) fn component_name<'r>(reference: &'r str, section: &str) -> Option<Cow<'r, str>> {
+    let name = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(section)?
+        .strip_prefix('/')?;
+    Some(if name.contains('~') {
+        name.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        name.into()
+    })
+}
+
+/// Follows a chain of `$ref`s to an item, `lookup` finding what each reference names; `None`
+/// when one does not resolve or more than `max_follows` references follow each other (each
+/// stage keeps its own bound: a chain so long is a cycle in practice).
+pub(crate) fn resolve_ref<'a, T>(
+    start: &'a ReferenceOr<T>,
+    max_follows: usize,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+) -> Option<&'a T> {
+    let mut current = start;
+    for _ in 0..max_follows {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => current = lookup(reference)?,
+        }
+    }
+    match current {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// A path template with its parameter names erased (`/links/{id}` → `/links/{}`): the key
+/// under which two templates are one path whatever their parameters are called. Text
+/// between a `{` and the next `}` is dropped, braces kept.
+pub(crate) fn path_shape(template: &str) -> String {
+    let mut shape = String::with_capacity(template.len());
+    let mut in_braces = false;
+    for c in template.chars() {
+        match c {
+            '{' => in_braces = true,
+            '}' => in_braces = false,
+            _ if in_braces => continue,
+            _ => {}
+        }
+        shape.push(c);
+    }
+    shape
 }
 
 /// The operations of a path item, with their lower-case methods, in OpenAPI's order (the
@@ -61,4 +117,86 @@ pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
             .map(|(key, value)| (key.to_owned(), value))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_media_types_are_one_rule_for_every_stage() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "text/json",
+            "application/problem+json",
+            "application/vnd.api+json;version=2",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in [
+            "application/jsonl",
+            "text/x-json",
+            "text/plain+json",
+            "application/json-patch",
+            "application/xml",
+            "",
+        ] {
+            assert!(!is_json(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn path_shapes_erase_parameter_names_only() {
+        assert_eq!(
+            path_shape("/links/{id}/items/{item_id}"),
+            "/links/{}/items/{}"
+        );
+        assert_eq!(path_shape("/a/{x}.json"), "/a/{}.json");
+        assert_eq!(path_shape("/plain/path"), "/plain/path");
+        assert_eq!(path_shape("/{用户id}"), "/{}");
+        assert_eq!(path_shape("/open/{x"), "/open/{");
+    }
+
+    #[test]
+    fn component_names_are_read_from_their_section_only_and_unescaped() {
+        let name = |r: &'static str, section| component_name(r, section).map(Cow::into_owned);
+        assert_eq!(
+            name("#/components/schemas/Page", "schemas"),
+            Some("Page".into())
+        );
+        assert_eq!(
+            name("#/components/schemas/a~1b~0c", "schemas"),
+            Some("a/b~c".into())
+        );
+        assert_eq!(name("#/components/schemas/Page", "responses"), None);
+        assert_eq!(name("#/components/schemasX/Page", "schemas"), None);
+        assert_eq!(name("other.yaml#/components/schemas/Page", "schemas"), None);
+    }
+
+    #[test]
+    fn references_are_followed_to_the_bound_and_no_further() {
+        // `r0` → `r1` → … → `r{n-1}` → the item.
+        let chain = |n: usize| -> Vec<ReferenceOr<u8>> {
+            (0..n)
+                .map(|i| ReferenceOr::Reference {
+                    reference: format!("r{}", i + 1),
+                })
+                .chain([ReferenceOr::Item(7)])
+                .collect()
+        };
+        let follow = |links: &Vec<ReferenceOr<u8>>, bound| {
+            resolve_ref(&links[0], bound, |r: &str| {
+                links.get(r[1..].parse::<usize>().ok()?)
+            })
+            .copied()
+        };
+        assert_eq!(follow(&chain(0), 0), Some(7));
+        assert_eq!(follow(&chain(3), 3), Some(7));
+        assert_eq!(follow(&chain(4), 3), None);
+        let dangling = vec![ReferenceOr::<u8>::Reference {
+            reference: "r9".into(),
+        }];
+        assert_eq!(follow(&dangling, 3), None);
+    }
 }

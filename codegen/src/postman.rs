@@ -319,42 +319,7 @@ impl Walker {
             Some(b) if b.disabled != Some(true) => self.body(b, &path),
             _ => None,
         };
-        let mut responses = Vec::new();
-        for (i, r) in typed.response.into_iter().flatten().enumerate() {
-            let rname = r
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("response {}", i + 1));
-            // Postman may store only the status text (`"status": "OK"`); the example's name
-            // is the last resort (`"Not Found (unknown id)"`).
-            let Some(code) = r
-                .code
-                .and_then(|c| u16::try_from(c).ok())
-                .filter(|c| (100..=599).contains(c))
-                .or_else(|| r.status.as_deref().and_then(status::from_status_text))
-                .or_else(|| r.name.as_deref().and_then(status::from_example_name))
-            else {
-                self.warn(
-                    &path,
-                    format!(
-                        "saved response `{rname}` has no status code, and neither its status \
-                         text nor its name names one; skipped"
-                    ),
-                );
-                continue;
-            };
-            let preview_language = item
-                .pointer(&format!("/response/{i}/_postman_previewlanguage"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            responses.push(SavedResponse {
-                name: rname,
-                code,
-                headers: r.header.map(headers_list).unwrap_or_default(),
-                body: r.body.filter(|b| !b.trim().is_empty()),
-                preview_language,
-            });
-        }
+        let responses = self.saved_responses(&item, typed.response, &path);
         self.requests.push(Request {
             folders: folders.to_vec(),
             description: request
@@ -375,6 +340,53 @@ impl Walker {
             responses,
         });
         Ok(())
+    }
+
+    /// The item's saved responses with a status code (from the code, the status text or
+    /// the example's name); one with none is skipped with a warning.
+    fn saved_responses(
+        &mut self,
+        item: &Value,
+        saved: Option<Vec<pm::ResponseClass>>,
+        path: &str,
+    ) -> Vec<SavedResponse> {
+        let mut responses = Vec::new();
+        for (i, r) in saved.into_iter().flatten().enumerate() {
+            let rname = r
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("response {}", i + 1));
+            // Postman may store only the status text (`"status": "OK"`); the example's name
+            // is the last resort (`"Not Found (unknown id)"`).
+            let Some(code) = r
+                .code
+                .and_then(|c| u16::try_from(c).ok())
+                .filter(|c| (100..=599).contains(c))
+                .or_else(|| r.status.as_deref().and_then(status::from_status_text))
+                .or_else(|| r.name.as_deref().and_then(status::from_example_name))
+            else {
+                self.warn(
+                    path,
+                    format!(
+                        "saved response `{rname}` has no status code, and neither its status \
+                         text nor its name names one; skipped"
+                    ),
+                );
+                continue;
+            };
+            let preview_language = item
+                .pointer(&format!("/response/{i}/_postman_previewlanguage"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            responses.push(SavedResponse {
+                name: rname,
+                code,
+                headers: r.header.map(headers_list).unwrap_or_default(),
+                body: r.body.filter(|b| !b.trim().is_empty()),
+                preview_language,
+            });
+        }
+        responses
     }
 
     fn body(&mut self, body: pm::Body, path: &str) -> Option<Body> {

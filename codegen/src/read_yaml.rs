@@ -62,27 +62,53 @@ pub fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// grammar that may only miss nesting, never invent it: a miss is still refused by
 /// `yaml_serde`, just later.
 fn check_nesting(text: &str) -> Result<(), (usize, usize)> {
-    let mut flow = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    // Lines indented deeper than this belong to a block scalar.
-    let mut block_scalar: Option<usize> = None;
+    let mut scanner = Scanner::default();
     for (index, line) in text.split('\n').enumerate() {
+        scanner.line(line).map_err(|column| (index + 1, column))?;
+    }
+    Ok(())
+}
+
+/// What carries over from one line to the next.
+#[derive(Default)]
+struct Scanner {
+    /// Flow collections open.
+    flow: usize,
+    /// The quote that opened the quoted scalar we are in.
+    quote: Option<char>,
+    /// The last character in a double-quoted scalar was a `\`.
+    escaped: bool,
+    /// Lines indented deeper than this belong to a block scalar.
+    block_scalar: Option<usize>,
+}
+
+/// Where a line stands in block context.
+struct BlockPosition {
+    /// In block context a node may start at the first character of a line, and after
+    /// `- `, `? ` or `: `.
+    node_start: bool,
+    /// Column of the last key or `-`/`?` indicator: a block scalar's lines are indented
+    /// deeper than it.
+    owner: usize,
+    /// Inside an anchor or tag (`&a`, `!!str`), which comes before a node.
+    property: bool,
+}
+
+impl Scanner {
+    /// Scans one line; `Err` holds the column of a collection opened too deep.
+    fn line(&mut self, line: &str) -> Result<(), usize> {
         let indent = line.len() - line.trim_start_matches(' ').len();
-        if let Some(owner) = block_scalar {
+        if let Some(owner) = self.block_scalar {
             if line.trim().is_empty() || indent > owner {
-                continue;
+                return Ok(());
             }
-            block_scalar = None;
+            self.block_scalar = None;
         }
-        // In block context a node may start at the first character of a line, and after
-        // `- `, `? ` or `: `.
-        let mut node_start = true;
-        // Column of the last key or `-`/`?` indicator: a block scalar's lines are indented
-        // deeper than it.
-        let mut owner = indent;
-        // Inside an anchor or tag (`&a`, `!!str`), which comes before a node.
-        let mut property = false;
+        let mut block = BlockPosition {
+            node_start: true,
+            owner: indent,
+            property: false,
+        };
         let mut prev: Option<char> = None;
         // The last character that is not white space, where a flow-context quote may follow.
         let mut prev_token: Option<char> = None;
@@ -97,78 +123,108 @@ fn check_nesting(text: &str) -> Result<(), (usize, usize)> {
             if !c.is_whitespace() {
                 prev_token = Some(c);
             }
-            if let Some(q) = quote {
-                if escaped {
-                    escaped = false;
-                } else if q == '"' && c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    if q == '\'' && next == Some('\'') {
-                        chars.next(); // `''` is a quote inside a single-quoted scalar.
-                        column += 1;
-                    } else {
-                        quote = None;
-                    }
+            if self.quote.is_some() {
+                if self.quoted(c, next) {
+                    chars.next(); // `''` is a quote inside a single-quoted scalar.
+                    column += 1;
                 }
                 continue;
             }
             if c == '#' && after_space {
                 break;
             }
-            if flow > 0 {
-                match c {
-                    '[' | '{' => {
-                        flow += 1;
-                        if flow > MAX_NESTING {
-                            return Err((index + 1, column));
-                        }
-                    }
-                    ']' | '}' => flow -= 1,
-                    '"' | '\''
-                        if after_space || matches!(after_token, Some('[' | '{' | ',' | ':')) =>
-                    {
-                        quote = Some(c);
-                    }
-                    _ => {}
+            if self.flow > 0 {
+                if self.in_flow(c, after_space, after_token) {
+                    return Err(column);
                 }
                 continue;
             }
-            if property {
-                property = !c.is_whitespace();
+            if block.property {
+                block.property = !c.is_whitespace();
                 continue;
             }
             if c.is_whitespace() {
                 continue;
             }
-            let indicator = next.is_none_or(char::is_whitespace);
-            if node_start {
-                match c {
-                    '[' | '{' => {
-                        flow = 1;
-                        node_start = false;
-                    }
-                    '"' | '\'' => {
-                        quote = Some(c);
-                        owner = column - 1;
-                        node_start = false;
-                    }
-                    '|' | '>' => {
-                        block_scalar = Some(owner);
-                        break;
-                    }
-                    '-' | '?' | ':' if indicator => owner = column - 1,
-                    '&' | '!' => property = true,
-                    _ => {
-                        owner = column - 1;
-                        node_start = false;
-                    }
-                }
-            } else if c == ':' && indicator {
-                node_start = true;
+            if self.in_block(&mut block, c, next, column) {
+                break;
             }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// A character of a quoted scalar; true when it and the next are `''`, which stays in
+    /// a single-quoted scalar (the caller skips the second).
+    fn quoted(&mut self, c: char, next: Option<char>) -> bool {
+        let Some(q) = self.quote else {
+            return false;
+        };
+        if self.escaped {
+            self.escaped = false;
+        } else if q == '"' && c == '\\' {
+            self.escaped = true;
+        } else if c == q {
+            if q == '\'' && next == Some('\'') {
+                return true;
+            }
+            self.quote = None;
+        }
+        false
+    }
+
+    /// A character in a flow collection; true when it opens one deeper than [`MAX_NESTING`].
+    fn in_flow(&mut self, c: char, after_space: bool, after_token: Option<char>) -> bool {
+        match c {
+            '[' | '{' => {
+                self.flow += 1;
+                return self.flow > MAX_NESTING;
+            }
+            ']' | '}' => self.flow -= 1,
+            '"' | '\'' if after_space || matches!(after_token, Some('[' | '{' | ',' | ':')) => {
+                self.quote = Some(c);
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// A character of block context that is not white space; true when the rest of the
+    /// line is a block scalar's header.
+    fn in_block(
+        &mut self,
+        block: &mut BlockPosition,
+        c: char,
+        next: Option<char>,
+        column: usize,
+    ) -> bool {
+        let indicator = next.is_none_or(char::is_whitespace);
+        if block.node_start {
+            match c {
+                '[' | '{' => {
+                    self.flow = 1;
+                    block.node_start = false;
+                }
+                '"' | '\'' => {
+                    self.quote = Some(c);
+                    block.owner = column - 1;
+                    block.node_start = false;
+                }
+                '|' | '>' => {
+                    self.block_scalar = Some(block.owner);
+                    return true;
+                }
+                '-' | '?' | ':' if indicator => block.owner = column - 1,
+                '&' | '!' => block.property = true,
+                _ => {
+                    block.owner = column - 1;
+                    block.node_start = false;
+                }
+            }
+        } else if c == ':' && indicator {
+            block.node_start = true;
+        }
+        false
+    }
 }
 
 #[cfg(test)]

@@ -64,16 +64,7 @@ fn schema_of(response: &ReferenceOr<openapiv3::Response>) -> serde_json::Value {
 fn snapshot_of_the_fixture_client() {
     let out = generate(&mini(), &ClientOptions::default()).unwrap();
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
-    let path = fixture("mini.rs.expected");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&path, &out.code).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == out.code,
-        "{} is stale; rerun with UPDATE_EXPECT=1 and review the diff",
-        path.display()
-    );
+    support::snapshot::assert_snapshot(&fixture("mini.rs.expected"), &out.code);
 }
 
 #[test]

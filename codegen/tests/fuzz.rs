@@ -511,93 +511,115 @@ fn seed_collection() -> Value {
         "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]},
         "variable": [{"key": "baseUrl", "value": "https://api.example.com/v1"}],
         "item": [
+            users_folder(),
+            login_request(),
+            upload_request(),
+            search_request(),
+        ]
+    })
+}
+
+/// A folder with its own auth: a GET with a path variable, query, headers and saved
+/// responses, and a PATCH without auth and with a JSON body.
+fn users_folder() -> Value {
+    json!({
+        "name": "Users",
+        "auth": {"type": "apikey", "apikey": [
+            {"key": "key", "value": "X-Key"}, {"key": "in", "value": "header"}
+        ]},
+        "item": [
             {
-                "name": "Users",
-                "auth": {"type": "apikey", "apikey": [
-                    {"key": "key", "value": "X-Key"}, {"key": "in", "value": "header"}
-                ]},
-                "item": [
+                "name": "Get user",
+                "request": {
+                    "method": "GET",
+                    "header": [{"key": "Accept", "value": "application/json"},
+                               {"key": "X-Trace", "value": "<uuid>"}],
+                    "url": {
+                        "raw": "{{baseUrl}}/users/:id?expand=true",
+                        "host": ["{{baseUrl}}"],
+                        "path": ["users", ":id"],
+                        "query": [{"key": "expand", "value": "true"},
+                                  {"key": "page", "value": "<integer>", "disabled": true}],
+                        "variable": [{"key": "id", "value": "<uuid>",
+                                      "description": "The user."}]
+                    }
+                },
+                "response": [
                     {
-                        "name": "Get user",
-                        "request": {
-                            "method": "GET",
-                            "header": [{"key": "Accept", "value": "application/json"},
-                                       {"key": "X-Trace", "value": "<uuid>"}],
-                            "url": {
-                                "raw": "{{baseUrl}}/users/:id?expand=true",
-                                "host": ["{{baseUrl}}"],
-                                "path": ["users", ":id"],
-                                "query": [{"key": "expand", "value": "true"},
-                                          {"key": "page", "value": "<integer>", "disabled": true}],
-                                "variable": [{"key": "id", "value": "<uuid>",
-                                              "description": "The user."}]
-                            }
-                        },
-                        "response": [
-                            {
-                                "name": "OK",
-                                "code": 200,
-                                "status": "OK",
-                                "_postman_previewlanguage": "json",
-                                "header": [{"key": "Content-Type", "value": "application/json"}],
-                                "body": "{\"id\": \"b1\", \"name\": \"Ann\", \"age\": 31, \"tags\": [\"a\"], \"created\": \"2021-01-31T10:00:00Z\"}"
-                            },
-                            {
-                                "name": "Not found",
-                                "code": 404,
-                                "_postman_previewlanguage": "json",
-                                "body": "{\"detail\": \"not found\", \"code\": \"not_found\"}"
-                            }
-                        ]
+                        "name": "OK",
+                        "code": 200,
+                        "status": "OK",
+                        "_postman_previewlanguage": "json",
+                        "header": [{"key": "Content-Type", "value": "application/json"}],
+                        "body": "{\"id\": \"b1\", \"name\": \"Ann\", \"age\": 31, \"tags\": [\"a\"], \"created\": \"2021-01-31T10:00:00Z\"}"
                     },
                     {
-                        "name": "Update user",
-                        "request": {
-                            "method": "PATCH",
-                            "auth": {"type": "noauth"},
-                            "url": "{{baseUrl}}/users/{{userId}}",
-                            "body": {"mode": "raw", "raw": "{\"name\": \"<string>\", \"age\": 1}",
-                                     "options": {"raw": {"language": "json"}}}
-                        },
-                        "response": [
-                            {"name": "Updated", "code": 204, "body": ""}
-                        ]
+                        "name": "Not found",
+                        "code": 404,
+                        "_postman_previewlanguage": "json",
+                        "body": "{\"detail\": \"not found\", \"code\": \"not_found\"}"
                     }
                 ]
             },
             {
-                "name": "Login",
+                "name": "Update user",
                 "request": {
-                    "method": "POST",
-                    "url": "{{baseUrl}}/login",
-                    "body": {"mode": "urlencoded", "urlencoded": [
-                        {"key": "user", "value": "ann"}, {"key": "password", "value": "<string>"}
-                    ]}
-                }
-            },
-            {
-                "name": "Upload",
-                "request": {
-                    "method": "POST",
-                    "url": "{{baseUrl}}/files/:fileId/parts/:part",
-                    "body": {"mode": "formdata", "formdata": [
-                        {"key": "file", "type": "file", "src": "a.png"},
-                        {"key": "note", "value": "é 🦀", "type": "text"}
-                    ]}
+                    "method": "PATCH",
+                    "auth": {"type": "noauth"},
+                    "url": "{{baseUrl}}/users/{{userId}}",
+                    "body": {"mode": "raw", "raw": "{\"name\": \"<string>\", \"age\": 1}",
+                             "options": {"raw": {"language": "json"}}}
                 },
-                "response": [{"name": "Created", "code": 201,
-                              "body": "[{\"id\": 1}, {\"id\": 2, \"extra\": null}]"}]
-            },
-            {
-                "name": "Search",
-                "request": {
-                    "method": "POST",
-                    "url": "{{baseUrl}}/graphql",
-                    "body": {"mode": "graphql",
-                             "graphql": {"query": "{ users { id } }", "variables": "{}"}}
-                }
+                "response": [
+                    {"name": "Updated", "code": 204, "body": ""}
+                ]
             }
         ]
+    })
+}
+
+/// A urlencoded form body without saved responses.
+fn login_request() -> Value {
+    json!({
+        "name": "Login",
+        "request": {
+            "method": "POST",
+            "url": "{{baseUrl}}/login",
+            "body": {"mode": "urlencoded", "urlencoded": [
+                {"key": "user", "value": "ann"}, {"key": "password", "value": "<string>"}
+            ]}
+        }
+    })
+}
+
+/// A multipart body with a file and a non-ASCII text field, two path variables, a
+/// top-level array response.
+fn upload_request() -> Value {
+    json!({
+        "name": "Upload",
+        "request": {
+            "method": "POST",
+            "url": "{{baseUrl}}/files/:fileId/parts/:part",
+            "body": {"mode": "formdata", "formdata": [
+                {"key": "file", "type": "file", "src": "a.png"},
+                {"key": "note", "value": "é 🦀", "type": "text"}
+            ]}
+        },
+        "response": [{"name": "Created", "code": 201,
+                      "body": "[{\"id\": 1}, {\"id\": 2, \"extra\": null}]"}]
+    })
+}
+
+/// A GraphQL body.
+fn search_request() -> Value {
+    json!({
+        "name": "Search",
+        "request": {
+            "method": "POST",
+            "url": "{{baseUrl}}/graphql",
+            "body": {"mode": "graphql",
+                     "graphql": {"query": "{ users { id } }", "variables": "{}"}}
+        }
     })
 }
 

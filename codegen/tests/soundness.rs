@@ -276,11 +276,43 @@ fn measure(name: &str, truth: &Value, ours: &Value, sample: &Sample) -> Report {
         name: name.to_owned(),
         ..Report::default()
     };
+    let (cases, pairs) = sample_cases(truth, ours, sample, &mut report);
+    assert!(
+        !cases.is_empty(),
+        "{name}: no operation and status in common with the truth spec"
+    );
+
+    let spec = serde_json::from_value(ours.clone()).expect("our spec reads as OpenAPI 3.0");
+    let results = check(name, &spec, &cases);
+    for (i, (first, label)) in pairs.iter().enumerate() {
+        let end = pairs.get(i + 1).map_or(cases.len(), |p| p.0);
+        tally_pair(
+            &mut report,
+            label,
+            &cases[*first..end],
+            &results[*first..end],
+        );
+    }
+    assert!(
+        report.pairs > 0,
+        "{name}: the client has a typed body for no operation and status of the truth spec"
+    );
+    report
+}
+
+/// Bodies generated from the truth's schema for every operation and 2xx status both specs
+/// describe with a JSON body, and each pair's first case index with its label, to attribute
+/// results; counts the operations on the way.
+fn sample_cases(
+    truth: &Value,
+    ours: &Value,
+    sample: &Sample,
+    report: &mut Report,
+) -> (Vec<Case>, Vec<(usize, String)>) {
     let truth_ops = operations(truth);
     let our_ops = operations(ours);
     report.truth_operations = truth_ops.len();
     let mut cases = Vec::new();
-    // Each pair's first case index and its label, to attribute results.
     let mut pairs: Vec<(usize, String)> = Vec::new();
     for (key, (_, truth_op)) in &truth_ops {
         let Some((our_path, our_op)) = our_ops.get(key) else {
@@ -316,55 +348,46 @@ fn measure(name: &str, truth: &Value, ours: &Value, sample: &Sample) -> Report {
             }
         }
     }
-    assert!(
-        !cases.is_empty(),
-        "{name}: no operation and status in common with the truth spec"
-    );
+    (cases, pairs)
+}
 
-    let spec = serde_json::from_value(ours.clone()).expect("our spec reads as OpenAPI 3.0");
-    let results = check(name, &spec, &cases);
-    for (i, (first, label)) in pairs.iter().enumerate() {
-        let end = pairs.get(i + 1).map_or(cases.len(), |p| p.0);
-        if results[*first..end].iter().all(Value::is_null) {
-            report.untyped.push(label.clone());
+/// One pair's results into `report`: untyped when the client has no typed body for it,
+/// otherwise each body accepted or counted as a failure, a few of them shown.
+fn tally_pair(report: &mut Report, label: &str, cases: &[Case], results: &[Value]) {
+    if results.iter().all(Value::is_null) {
+        report.untyped.push(label.to_owned());
+        return;
+    }
+    report.pairs += 1;
+    let mut failed = 0;
+    for (case, result) in cases.iter().zip(results) {
+        report.bodies += 1;
+        if *result == Value::Bool(true) {
+            report.accepted_bodies += 1;
             continue;
         }
-        report.pairs += 1;
-        let mut failed = 0;
-        for (case, result) in cases[*first..end].iter().zip(&results[*first..end]) {
-            report.bodies += 1;
-            if *result == Value::Bool(true) {
-                report.accepted_bodies += 1;
-                continue;
+        failed += 1;
+        report.failure_count += 1;
+        let message = result.as_str().map_or(result.to_string(), str::to_owned);
+        *report.reasons.entry(reason(label, &message)).or_default() += 1;
+        // A few per pair, so one bad operation does not hide the others.
+        if failed <= SHOWN_PER_PAIR && report.failures.len() < SHOWN {
+            let text = case.body.to_string();
+            let mut body: String = text.chars().take(300).collect();
+            if body.len() < text.len() {
+                body.push('…');
             }
-            failed += 1;
-            report.failure_count += 1;
-            let message = result.as_str().map_or(result.to_string(), str::to_owned);
-            *report.reasons.entry(reason(label, &message)).or_default() += 1;
-            // A few per pair, so one bad operation does not hide the others.
-            if failed <= SHOWN_PER_PAIR && report.failures.len() < SHOWN {
-                let text = case.body.to_string();
-                let mut body: String = text.chars().take(300).collect();
-                if body.len() < text.len() {
-                    body.push('…');
-                }
-                let message = message.replace('\n', "\n    ");
-                report
-                    .failures
-                    .push(format!("{label}: {message}\n    body: {body}"));
-            }
-        }
-        if failed == 0 {
-            report.pairs_always_ok += 1;
-        } else {
-            report.failing_pairs.push(label.clone());
+            let message = message.replace('\n', "\n    ");
+            report
+                .failures
+                .push(format!("{label}: {message}\n    body: {body}"));
         }
     }
-    assert!(
-        report.pairs > 0,
-        "{name}: the client has a typed body for no operation and status of the truth spec"
-    );
-    report
+    if failed == 0 {
+        report.pairs_always_ok += 1;
+    } else {
+        report.failing_pairs.push(label.to_owned());
+    }
 }
 
 /// A failure's kind: `label` and the first line of `message` with numbers and quoted

@@ -10,8 +10,12 @@
 //!
 //! Belvo's error bodies are lists of `{request_id, message, code, field}` (one per problem);
 //! a multi-factor challenge (428) may come as one object. Both are read into
-//! [`ErrorDetail`]s. The published spec documents no request-id response header, so the id is
-//! taken from the body only.
+//! [`ErrorDetail`]s. The published spec documents no request-id response header, so
+//! [`Error::request_id`] is taken from the body only. Two other places also read a header,
+//! since a server may send one: a body that fails to decode
+//! ([`decode::Mismatch`](crate::decode::Mismatch)) takes its id from an `x-request-id` or
+//! `request-id` header first, then from the body; the MFA flow
+//! ([`MfaError`](crate::mfa::MfaError)) from the body first, then from `x-request-id`.
 
 use std::fmt;
 

@@ -96,7 +96,9 @@ use super::cycles::break_alias_cycles;
 use super::identifiers::{rust_name, Case};
 use super::params::{rename_parameters, WireNames};
 use super::warning::{ClientError, Warning};
-use crate::openapi_util::{is_json, mime, operations_mut, parameter_data_mut};
+use crate::openapi_util::{
+    component_name, is_json, mime, operations_mut, parameter_data_mut, resolve_ref,
+};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -479,11 +481,31 @@ impl Normalizer {
         template: &[String],
         components: &openapiv3::Components,
     ) {
+        let mut kept = Vec::new();
+        for mut p in self.effective_parameters(op, id, shared, components) {
+            if self.usable_parameter(&mut p, id, template) {
+                self.plain_parameter_value(&mut p, id);
+                kept.push(p);
+            }
+        }
+        self.declare_path_parameters(&mut kept, id, template);
+        // Rust names that collide are renamed later, in `params::rename_parameters`.
+        op.parameters = kept.into_iter().map(ReferenceOr::Item).collect();
+    }
+
+    /// The path item's parameters and the operation's, resolved, an operation-level one
+    /// overriding a path-level one with the same key.
+    fn effective_parameters(
+        &mut self,
+        op: &Operation,
+        id: &str,
+        shared: &[ReferenceOr<Parameter>],
+        components: &openapiv3::Components,
+    ) -> Vec<Parameter> {
         let mut params: Vec<Parameter> = Vec::new();
         for p in shared.iter().chain(&op.parameters) {
-            match resolve_parameter(p, components, 0) {
+            match resolve_parameter(p, components) {
                 Some(p) => {
-                    // An operation-level parameter overrides a path-level one (same key).
                     let key = param_key(&p);
                     params.retain(|q| param_key(q) != key);
                     params.push(p);
@@ -491,88 +513,95 @@ impl Normalizer {
                 None => self.warn(Some(id), "a parameter $ref does not resolve; dropped"),
             }
         }
+        params
+    }
 
-        let mut kept = Vec::new();
-        for mut p in params {
-            let name = p.parameter_data_ref().name.clone();
-            let keep = match &mut p {
-                Parameter::Cookie { .. } => {
+    /// Whether progenitor can take `p` (cookies, non-form query styles, headers the client or
+    /// runtime sets, and path parameters outside the template cannot); a path parameter that
+    /// stays is made required and simple.
+    fn usable_parameter(&mut self, p: &mut Parameter, id: &str, template: &[String]) -> bool {
+        let name = p.parameter_data_ref().name.clone();
+        match p {
+            Parameter::Cookie { .. } => {
+                self.warn(
+                    Some(id),
+                    format!("cookie parameter `{name}` dropped (progenitor has no cookie support)"),
+                );
+                false
+            }
+            Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
+                self.warn(Some(id), format!("query parameter `{name}` has style {style:?}, which progenitor rejects; dropped"));
+                false
+            }
+            Parameter::Header { .. }
+                if ["accept", "content-type", "authorization"]
+                    .contains(&name.to_ascii_lowercase().as_str()) =>
+            {
+                self.warn(Some(id), format!("header parameter `{name}` dropped: the client sets it (Accept, Content-Type) or the runtime does (Authorization)"));
+                false
+            }
+            Parameter::Path {
+                parameter_data,
+                style,
+            } => {
+                if template.contains(&name) {
+                    parameter_data.required = true;
+                    if !matches!(style, PathStyle::Simple) {
+                        self.warn(
+                            Some(id),
+                            format!("path parameter `{name}` has style {style:?}; sent as simple"),
+                        );
+                        *style = PathStyle::Simple;
+                    }
+                    true
+                } else {
                     self.warn(
                         Some(id),
-                        format!(
-                            "cookie parameter `{name}` dropped (progenitor has no cookie support)"
-                        ),
+                        format!("path parameter `{name}` is not in the path template; dropped"),
                     );
                     false
                 }
-                Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
-                    self.warn(Some(id), format!("query parameter `{name}` has style {style:?}, which progenitor rejects; dropped"));
-                    false
-                }
-                Parameter::Header { .. }
-                    if ["accept", "content-type", "authorization"]
-                        .contains(&name.to_ascii_lowercase().as_str()) =>
-                {
-                    self.warn(Some(id), format!("header parameter `{name}` dropped: the client sets it (Accept, Content-Type) or the runtime does (Authorization)"));
-                    false
-                }
-                Parameter::Path {
-                    parameter_data,
-                    style,
-                } => {
-                    if template.contains(&name) {
-                        parameter_data.required = true;
-                        if !matches!(style, PathStyle::Simple) {
-                            self.warn(
-                                Some(id),
-                                format!(
-                                    "path parameter `{name}` has style {style:?}; sent as simple"
-                                ),
-                            );
-                            *style = PathStyle::Simple;
-                        }
-                        true
-                    } else {
-                        self.warn(
-                            Some(id),
-                            format!("path parameter `{name}` is not in the path template; dropped"),
-                        );
-                        false
-                    }
-                }
-                _ => true,
-            };
-            if !keep {
-                continue;
             }
-            let data = parameter_data_mut(&mut p);
-            if let ParameterSchemaOrContent::Content(content) = &data.format {
-                let schema = content
-                    .values()
-                    .find_map(|m| m.schema.clone())
-                    .unwrap_or_else(|| {
-                        ReferenceOr::Item(to_schema_item(json!({"type": "string"})))
-                    });
-                self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
-                data.format = ParameterSchemaOrContent::Schema(schema);
-            }
-            let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
-            let data = parameter_data_mut(&mut p);
-            if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
-                if let Ok(mut v) = serde_json::to_value(&*schema) {
-                    self.tidy(&mut v, Some(id), &format!("parameter `{name}`"));
-                    // progenitor writes header and path values with `to_string()`, which
-                    // arrays and objects lack.
-                    if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
-                        self.warn(Some(id), format!("parameter `{name}` is an array or object in a header or path; typed as a string the caller formats"));
-                        v = json!({"type": "string"});
-                    }
-                    *schema = to_schema(v);
-                }
-            }
-            kept.push(p);
+            _ => true,
         }
+    }
 
+    /// `p` as a plain value progenitor can send: a `content` description becomes its schema,
+    /// the schema is tidied, and an array or object in a header or path becomes a string.
+    fn plain_parameter_value(&mut self, p: &mut Parameter, id: &str) {
+        let name = p.parameter_data_ref().name.clone();
+        let data = parameter_data_mut(p);
+        if let ParameterSchemaOrContent::Content(content) = &data.format {
+            let schema = content
+                .values()
+                .find_map(|m| m.schema.clone())
+                .unwrap_or_else(|| ReferenceOr::Item(to_schema_item(json!({"type": "string"}))));
+            self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
+            data.format = ParameterSchemaOrContent::Schema(schema);
+        }
+        let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
+        let data = parameter_data_mut(p);
+        if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
+            if let Ok(mut v) = serde_json::to_value(&*schema) {
+                self.tidy(&mut v, Some(id), &format!("parameter `{name}`"));
+                // progenitor writes header and path values with `to_string()`, which
+                // arrays and objects lack.
+                if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
+                    self.warn(Some(id), format!("parameter `{name}` is an array or object in a header or path; typed as a string the caller formats"));
+                    v = json!({"type": "string"});
+                }
+                *schema = to_schema(v);
+            }
+        }
+    }
+
+    /// A path parameter for each name of the template that none declares, as a string.
+    fn declare_path_parameters(
+        &mut self,
+        kept: &mut Vec<Parameter>,
+        id: &str,
+        template: &[String],
+    ) {
         for name in template {
             let declared = kept
                 .iter()
@@ -600,16 +629,13 @@ impl Normalizer {
                 });
             }
         }
-
-        // Rust names that collide are renamed later, in `params::rename_parameters`.
-        op.parameters = kept.into_iter().map(ReferenceOr::Item).collect();
     }
 
     fn request_body(&mut self, op: &mut Operation, id: &str, components: &openapiv3::Components) {
         let Some(body) = op.request_body.take() else {
             return;
         };
-        let Some(mut body) = resolve_request_body(&body, components, 0) else {
+        let Some(mut body) = resolve_request_body(&body, components) else {
             self.warn(
                 Some(id),
                 "the request body $ref does not resolve; the operation has no body",
@@ -684,7 +710,7 @@ impl Normalizer {
                 (status, r)
             });
         for (status, r) in default.into_iter().chain(listed) {
-            let Some(mut response) = resolve_response(&r, components, 0) else {
+            let Some(mut response) = resolve_response(&r, components) else {
                 self.warn(
                     Some(id),
                     format!("the {status} response $ref does not resolve; dropped"),
@@ -1277,34 +1303,7 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         .iter()
         .any(|k| obj.contains_key(*k));
     if !obj.contains_key("type") && !combinator {
-        let format = obj
-            .get("format")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let implied = if obj.contains_key("properties") || obj.contains_key("additionalProperties")
-        {
-            Some("object")
-        } else if obj.contains_key("items") {
-            Some("array")
-        } else if matches!(format, "int32" | "int64" | "integer") {
-            Some("integer")
-        } else if matches!(format, "float" | "double" | "number" | "decimal") {
-            Some("number")
-        } else if !format.is_empty()
-            || ["pattern", "minLength", "maxLength"]
-                .iter()
-                .any(|k| obj.contains_key(*k))
-        {
-            Some("string")
-        } else if ["minimum", "maximum", "multipleOf"]
-            .iter()
-            .any(|k| obj.contains_key(*k))
-        {
-            Some("number")
-        } else {
-            None
-        };
-        if let Some(t) = implied {
+        if let Some(t) = implied_type(obj) {
             obj.insert("type".to_owned(), json!(t));
         }
     }
@@ -1324,6 +1323,63 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
     for key in VALIDATION_KEYWORDS {
         obj.remove(*key);
     }
+    tidy_properties(obj, notes);
+    for (key, child) in obj.iter_mut() {
+        match key.as_str() {
+            "properties" => {
+                if let Some(props) = child.as_object_mut() {
+                    for p in props.values_mut() {
+                        tidy_schema(p, depth + 1, notes);
+                    }
+                }
+            }
+            "items" | "additionalProperties" | "not" => tidy_schema(child, depth + 1, notes),
+            "allOf" | "oneOf" | "anyOf" => {
+                if let Some(parts) = child.as_array_mut() {
+                    for p in parts {
+                        tidy_schema(p, depth + 1, notes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The type a schema without one implies by its other keywords (`properties` → object,
+/// `format: int64` → integer, `pattern` → string, …), if any.
+fn implied_type(obj: &serde_json::Map<String, Value>) -> Option<&'static str> {
+    let format = obj
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
+        Some("object")
+    } else if obj.contains_key("items") {
+        Some("array")
+    } else if matches!(format, "int32" | "int64" | "integer") {
+        Some("integer")
+    } else if matches!(format, "float" | "double" | "number" | "decimal") {
+        Some("number")
+    } else if !format.is_empty()
+        || ["pattern", "minLength", "maxLength"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+    {
+        Some("string")
+    } else if ["minimum", "maximum", "multipleOf"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
+        Some("number")
+    } else {
+        None
+    }
+}
+
+/// Drops properties whose Rust name another property of the object already has (with a
+/// note), and required names no property declares.
+fn tidy_properties(obj: &mut serde_json::Map<String, Value>, notes: &mut Vec<String>) {
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         let mut seen = HashSet::new();
         let mut dropped = Vec::new();
@@ -1346,26 +1402,6 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
         // typify adds an undeclared required name as an extra `Value` field, which can
         // collide with a declared one.
         required.retain(|r| r.as_str().is_some_and(|r| declared.contains(r)));
-    }
-    for (key, child) in obj.iter_mut() {
-        match key.as_str() {
-            "properties" => {
-                if let Some(props) = child.as_object_mut() {
-                    for p in props.values_mut() {
-                        tidy_schema(p, depth + 1, notes);
-                    }
-                }
-            }
-            "items" | "additionalProperties" | "not" => tidy_schema(child, depth + 1, notes),
-            "allOf" | "oneOf" | "anyOf" => {
-                if let Some(parts) = child.as_array_mut() {
-                    for p in parts {
-                        tidy_schema(p, depth + 1, notes);
-                    }
-                }
-            }
-            _ => {}
-        }
     }
 }
 
@@ -1490,54 +1526,30 @@ fn param_key(p: &Parameter) -> (u8, String) {
     (loc, p.parameter_data_ref().name.clone())
 }
 
-fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
-    reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(kind)?
-        .strip_prefix('/')
-}
+/// How many `$ref`s in a row normalisation follows to a parameter, body or response.
+const MAX_REF_FOLLOWS: usize = 8;
 
-fn resolve_parameter(
-    p: &ReferenceOr<Parameter>,
-    c: &openapiv3::Components,
-    depth: usize,
-) -> Option<Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p.clone()),
-        ReferenceOr::Reference { reference } if depth < 8 => {
-            let name = unescape_pointer(component_name(reference, "parameters")?);
-            resolve_parameter(c.parameters.get(&name)?, c, depth + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
-    }
+fn resolve_parameter(p: &ReferenceOr<Parameter>, c: &openapiv3::Components) -> Option<Parameter> {
+    resolve_ref(p, MAX_REF_FOLLOWS, |r| {
+        c.parameters.get(component_name(r, "parameters")?.as_ref())
+    })
+    .cloned()
 }
 
 fn resolve_request_body(
     b: &ReferenceOr<RequestBody>,
     c: &openapiv3::Components,
-    depth: usize,
 ) -> Option<RequestBody> {
-    match b {
-        ReferenceOr::Item(b) => Some(b.clone()),
-        ReferenceOr::Reference { reference } if depth < 8 => {
-            let name = unescape_pointer(component_name(reference, "requestBodies")?);
-            resolve_request_body(c.request_bodies.get(&name)?, c, depth + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
-    }
+    resolve_ref(b, MAX_REF_FOLLOWS, |r| {
+        c.request_bodies
+            .get(component_name(r, "requestBodies")?.as_ref())
+    })
+    .cloned()
 }
 
-fn resolve_response(
-    r: &ReferenceOr<Response>,
-    c: &openapiv3::Components,
-    depth: usize,
-) -> Option<Response> {
-    match r {
-        ReferenceOr::Item(r) => Some(r.clone()),
-        ReferenceOr::Reference { reference } if depth < 8 => {
-            let name = unescape_pointer(component_name(reference, "responses")?);
-            resolve_response(c.responses.get(&name)?, c, depth + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
-    }
+fn resolve_response(r: &ReferenceOr<Response>, c: &openapiv3::Components) -> Option<Response> {
+    resolve_ref(r, MAX_REF_FOLLOWS, |r| {
+        c.responses.get(component_name(r, "responses")?.as_ref())
+    })
+    .cloned()
 }

@@ -46,6 +46,33 @@ pub(crate) fn rename_parameters(
     items: &mut IndexMap<String, PathItem>,
     warnings: &mut Vec<Warning>,
 ) -> WireNames {
+    let mut in_use = names_in_use(items);
+    let mut wire = WireNames::new();
+    let mut renamed: IndexMap<String, PathItem> = IndexMap::with_capacity(items.len());
+    for (mut path, mut item) in std::mem::take(items) {
+        let has_body = item.iter().any(|(_, op)| op.request_body.is_some());
+        let path_renames = path_template_renames(&path, has_body, &mut in_use);
+        for (name, marker) in &path_renames {
+            path = path.replace(&format!("{{{name}}}"), &format!("{{{marker}}}"));
+        }
+        for (method, op) in operations_mut(&mut item) {
+            let id = op.operation_id.clone().unwrap_or_else(|| method.to_owned());
+            let renames = Renames {
+                path: &path_renames,
+                in_use: &mut in_use,
+                wire: &mut wire,
+                warnings: &mut *warnings,
+            };
+            op.parameters = renames.operation(&id, op);
+        }
+        renamed.insert(path, item);
+    }
+    *items = renamed;
+    wire
+}
+
+/// Every parameter name and path template name of the spec: a marker must be none of them.
+fn names_in_use(items: &IndexMap<String, PathItem>) -> HashSet<String> {
     let mut in_use: HashSet<String> = HashSet::new();
     for (path, item) in items.iter() {
         in_use.extend(template(path));
@@ -53,81 +80,94 @@ pub(crate) fn rename_parameters(
             in_use.extend(params(&op.parameters).map(|p| p.parameter_data_ref().name.clone()));
         }
     }
-    let mut wire = WireNames::new();
-    let mut renamed: IndexMap<String, PathItem> = IndexMap::with_capacity(items.len());
-    for (mut path, mut item) in std::mem::take(items) {
-        let has_body = item.iter().any(|(_, op)| op.request_body.is_some());
-        // Path parameters: one renaming for the template and all its operations.
-        let mut taken = reserved_names(has_body);
-        let mut path_renames = BTreeMap::new();
-        for name in template(&path) {
+    in_use
+}
+
+/// Path parameters: one renaming for the template and all its operations, name → marker.
+fn path_template_renames(
+    path: &str,
+    has_body: bool,
+    in_use: &mut HashSet<String>,
+) -> BTreeMap<String, String> {
+    let mut taken = reserved_names(has_body);
+    let mut path_renames = BTreeMap::new();
+    for name in template(path) {
+        let rust = progenitor_snake(&name);
+        if taken.contains(&rust) {
+            let marker = marker(&rust, in_use, &taken);
+            taken.insert(progenitor_snake(&marker));
+            path_renames.insert(name, marker);
+        } else {
+            taken.insert(rust);
+        }
+    }
+    path_renames
+}
+
+/// The renaming of one operation's parameters.
+struct Renames<'a> {
+    /// The path template's renames (name → marker).
+    path: &'a BTreeMap<String, String>,
+    in_use: &'a mut HashSet<String>,
+    wire: &'a mut WireNames,
+    warnings: &'a mut Vec<Warning>,
+}
+
+impl Renames<'_> {
+    /// `op`'s parameters: path ones as the template renamed them, query and header ones
+    /// renamed when their Rust names are taken, headers with invalid names dropped.
+    fn operation(self, id: &str, op: &openapiv3::Operation) -> Vec<ReferenceOr<Parameter>> {
+        let mut taken = reserved_names(op.request_body.is_some());
+        let mut kept = Vec::new();
+        for mut p in params(&op.parameters).cloned().collect::<Vec<_>>() {
+            let name = p.parameter_data_ref().name.clone();
+            if let Parameter::Path { parameter_data, .. } = &mut p {
+                if let Some(marker) = self.path.get(&name) {
+                    parameter_data.name = marker.clone();
+                    self.warnings
+                        .push(rename_warning(id, "path", &name, marker));
+                }
+                taken.insert(progenitor_snake(&parameter_data.name));
+            }
+            kept.push(p);
+        }
+        let mut final_params = Vec::new();
+        for mut p in kept {
+            let name = p.parameter_data_ref().name.clone();
+            let location = match &p {
+                Parameter::Path { .. } => {
+                    final_params.push(ReferenceOr::Item(p));
+                    continue;
+                }
+                Parameter::Query { .. } => "query",
+                Parameter::Header { .. } => "header",
+                Parameter::Cookie { .. } => "cookie",
+            };
+            if location == "header" && !is_header_name(&name) {
+                self.warnings.push(Warning {
+                    operation: Some(id.to_owned()),
+                    message: format!(
+                        "header parameter `{}` is not a valid HTTP header name; dropped",
+                        name.escape_debug()
+                    ),
+                });
+                continue;
+            }
             let rust = progenitor_snake(&name);
             if taken.contains(&rust) {
-                let marker = marker(&rust, &mut in_use, &taken);
+                let marker = marker(&rust, self.in_use, &taken);
+                self.warnings
+                    .push(rename_warning(id, location, &name, &marker));
+                self.wire.insert(marker.clone(), name);
+                parameter_data_mut(&mut p).name = marker.clone();
                 taken.insert(progenitor_snake(&marker));
-                path_renames.insert(name, marker);
             } else {
                 taken.insert(rust);
             }
+            final_params.push(ReferenceOr::Item(p));
         }
-        for (name, marker) in &path_renames {
-            path = path.replace(&format!("{{{name}}}"), &format!("{{{marker}}}"));
-        }
-        for (method, op) in operations_mut(&mut item) {
-            let id = op.operation_id.clone().unwrap_or_else(|| method.to_owned());
-            let mut taken = reserved_names(op.request_body.is_some());
-            let mut kept = Vec::new();
-            for mut p in params(&op.parameters).cloned().collect::<Vec<_>>() {
-                let name = p.parameter_data_ref().name.clone();
-                if let Parameter::Path { parameter_data, .. } = &mut p {
-                    if let Some(marker) = path_renames.get(&name) {
-                        parameter_data.name = marker.clone();
-                        warnings.push(rename_warning(&id, "path", &name, marker));
-                    }
-                    taken.insert(progenitor_snake(&parameter_data.name));
-                }
-                kept.push(p);
-            }
-            let mut final_params = Vec::new();
-            for mut p in kept {
-                let name = p.parameter_data_ref().name.clone();
-                let location = match &p {
-                    Parameter::Path { .. } => {
-                        final_params.push(ReferenceOr::Item(p));
-                        continue;
-                    }
-                    Parameter::Query { .. } => "query",
-                    Parameter::Header { .. } => "header",
-                    Parameter::Cookie { .. } => "cookie",
-                };
-                if location == "header" && !is_header_name(&name) {
-                    warnings.push(Warning {
-                        operation: Some(id.clone()),
-                        message: format!(
-                            "header parameter `{}` is not a valid HTTP header name; dropped",
-                            name.escape_debug()
-                        ),
-                    });
-                    continue;
-                }
-                let rust = progenitor_snake(&name);
-                if taken.contains(&rust) {
-                    let marker = marker(&rust, &mut in_use, &taken);
-                    warnings.push(rename_warning(&id, location, &name, &marker));
-                    wire.insert(marker.clone(), name);
-                    parameter_data_mut(&mut p).name = marker.clone();
-                    taken.insert(progenitor_snake(&marker));
-                } else {
-                    taken.insert(rust);
-                }
-                final_params.push(ReferenceOr::Item(p));
-            }
-            op.parameters = final_params;
-        }
-        renamed.insert(path, item);
+        final_params
     }
-    *items = renamed;
-    wire
 }
 
 /// Puts the wire names of renamed query and header parameters back into progenitor's output:

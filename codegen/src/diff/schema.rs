@@ -8,9 +8,12 @@ use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde::Serialize;
+
+use crate::openapi_util::component_name;
 
 /// Longest `$ref` chain followed, deepest nesting of components compared, deepest `allOf`
 /// folded, and most schema nodes visited per comparison. Real documents stay far below these;
@@ -53,16 +56,6 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
     }
 }
 
-/// The last segment of a local `$ref` (`#/components/parameters/Page` → `Page`), unescaped.
-pub(super) fn ref_name<'r>(reference: &'r str, prefix: &str) -> Option<std::borrow::Cow<'r, str>> {
-    let name = reference.strip_prefix(prefix)?;
-    Some(if name.contains('~') {
-        name.replace("~1", "/").replace("~0", "~").into()
-    } else {
-        name.into()
-    })
-}
-
 /// A schema after following `$ref`s: the schema, and the name of the first component reached
 /// (which identifies it for cycle detection and in `oneOf` variant labels).
 struct Resolved<'a> {
@@ -82,7 +75,7 @@ fn resolve<'a>(doc: &'a OpenAPI, start: SchemaRef<'a>) -> Resolved<'a> {
                 }
             }
             SchemaRef::Ref(reference) => {
-                let found = ref_name(reference, "#/components/schemas/").and_then(|key| {
+                let found = component_name(reference, "schemas").and_then(|key| {
                     let (key, target) = doc.components.as_ref()?.schemas.get_key_value(&*key)?;
                     Some((key.as_str(), target))
                 });
@@ -133,6 +126,23 @@ fn enum_text<T: ToString>(values: &[Option<T>]) -> Vec<String> {
     values.iter().flatten().map(ToString::to_string).collect()
 }
 
+impl<'a> View<'a> {
+    /// What an object schema says of its fields, typed or written as `Any`.
+    fn object_parts(
+        &mut self,
+        properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'a [String],
+        additional_properties: &'a Option<AdditionalProperties>,
+    ) {
+        self.properties = properties
+            .iter()
+            .map(|(k, s)| (k.as_str(), s.into()))
+            .collect();
+        self.required = required.iter().map(String::as_str).collect();
+        self.additional = additional(additional_properties);
+    }
+}
+
 fn additional(ap: &Option<AdditionalProperties>) -> Option<SchemaRef<'_>> {
     match ap {
         Some(AdditionalProperties::Schema(schema)) => Some((&**schema).into()),
@@ -167,13 +177,7 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<us
         }
         SchemaKind::Type(Type::Object(t)) => {
             v.kind = "object".into();
-            v.properties = t
-                .properties
-                .iter()
-                .map(|(k, s)| (k.as_str(), s.into()))
-                .collect();
-            v.required = t.required.iter().map(String::as_str).collect();
-            v.additional = additional(&t.additional_properties);
+            v.object_parts(&t.properties, &t.required, &t.additional_properties);
         }
         SchemaKind::Type(Type::Array(t)) => {
             v.kind = "array".into();
@@ -192,44 +196,48 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<us
             merge_all_of(doc, &mut v, all_of, depth, budget);
         }
         SchemaKind::Not { .. } => v.kind = "not".into(),
-        SchemaKind::Any(any) => {
-            v.format = any.format.clone();
-            v.enumeration = any
-                .enumeration
-                .iter()
-                .filter(|value| !value.is_null())
-                .map(|value| match value.as_str() {
-                    Some(s) => s.to_owned(),
-                    None => value.to_string(),
-                })
-                .collect();
-            v.properties = any
-                .properties
-                .iter()
-                .map(|(k, s)| (k.as_str(), s.into()))
-                .collect();
-            v.required = any.required.iter().map(String::as_str).collect();
-            v.items = any.items.as_ref().map(Into::into);
-            v.additional = additional(&any.additional_properties);
-            v.kind = if let Some(typ) = &any.typ {
-                typ.clone()
-            } else if !any.one_of.is_empty() {
-                v.variants = any.one_of.iter().map(Into::into).collect();
-                "oneOf".into()
-            } else if !any.any_of.is_empty() {
-                v.variants = any.any_of.iter().map(Into::into).collect();
-                "anyOf".into()
-            } else if !v.properties.is_empty() || v.additional.is_some() {
-                "object".into()
-            } else if v.items.is_some() {
-                "array".into()
-            } else {
-                "any".into()
-            };
-            merge_all_of(doc, &mut v, &any.all_of, depth, budget);
-        }
+        SchemaKind::Any(any) => any_view(doc, &mut v, any, depth, budget),
     }
     v
+}
+
+/// A schema written without one of the typed forms (`openapiv3`'s `Any`): its kind is its
+/// `type`, else what its keywords imply.
+fn any_view<'a>(
+    doc: &'a OpenAPI,
+    v: &mut View<'a>,
+    any: &'a AnySchema,
+    depth: usize,
+    budget: &Cell<usize>,
+) {
+    v.format = any.format.clone();
+    v.enumeration = any
+        .enumeration
+        .iter()
+        .filter(|value| !value.is_null())
+        .map(|value| match value.as_str() {
+            Some(s) => s.to_owned(),
+            None => value.to_string(),
+        })
+        .collect();
+    v.object_parts(&any.properties, &any.required, &any.additional_properties);
+    v.items = any.items.as_ref().map(Into::into);
+    v.kind = if let Some(typ) = &any.typ {
+        typ.clone()
+    } else if !any.one_of.is_empty() {
+        v.variants = any.one_of.iter().map(Into::into).collect();
+        "oneOf".into()
+    } else if !any.any_of.is_empty() {
+        v.variants = any.any_of.iter().map(Into::into).collect();
+        "anyOf".into()
+    } else if !v.properties.is_empty() || v.additional.is_some() {
+        "object".into()
+    } else if v.items.is_some() {
+        "array".into()
+    } else {
+        "any".into()
+    };
+    merge_all_of(doc, v, &any.all_of, depth, budget);
 }
 
 /// Folds the parts of an `allOf` into `v`: what a generated struct flattening them would hold.

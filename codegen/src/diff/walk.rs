@@ -11,7 +11,8 @@ use openapiv3::{
 
 use super::change::{code, Change, Scope};
 use super::rules::{self as r, Rule};
-use super::schema::{self, ref_name, Kind, SchemaChange, SchemaRef};
+use super::schema::{self, Kind, SchemaChange, SchemaRef};
+use crate::openapi_util::{component_name, is_json, path_shape, resolve_ref};
 
 /// Collects changes by scope while walking.
 pub(super) struct Walk<'a> {
@@ -540,17 +541,7 @@ fn operations(doc: &OpenAPI) -> BTreeMap<(String, &str), Op<'_>> {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        let mut key = String::with_capacity(path.len());
-        let mut in_braces = false;
-        for c in path.chars() {
-            match c {
-                '{' => in_braces = true,
-                '}' => in_braces = false,
-                _ if in_braces => continue,
-                _ => {}
-            }
-            key.push(c);
-        }
+        let key = path_shape(path);
         for (method, op) in item.iter() {
             ops.insert(
                 (key.clone(), method),
@@ -598,7 +589,7 @@ fn scheme_signature(doc: &OpenAPI, scheme: &ReferenceOr<SecurityScheme>) -> Opti
         doc.components
             .as_ref()?
             .security_schemes
-            .get(ref_name(name, "#/components/securitySchemes/")?.as_ref())
+            .get(component_name(name, "securitySchemes")?.as_ref())
     })?;
     Some(match scheme {
         SecurityScheme::APIKey { location, name, .. } => {
@@ -633,19 +624,15 @@ fn scheme_signature(doc: &OpenAPI, scheme: &ReferenceOr<SecurityScheme>) -> Opti
     })
 }
 
+/// How many `$ref`s in a row the walk follows to a parameter, body, response or scheme.
+const MAX_REF_FOLLOWS: usize = 31;
+
 /// Follows a chain of local `$ref`s to an item; `None` when a reference does not resolve.
 fn resolve<'a, T>(
     start: &'a ReferenceOr<T>,
     lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
 ) -> Option<&'a T> {
-    let mut current = start;
-    for _ in 0..32 {
-        match current {
-            ReferenceOr::Item(item) => return Some(item),
-            ReferenceOr::Reference { reference } => current = lookup(reference)?,
-        }
-    }
-    None
+    resolve_ref(start, MAX_REF_FOLLOWS, lookup)
 }
 
 /// A parameter after `$ref` resolution.
@@ -665,7 +652,7 @@ fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(&'static str, Stri
             doc.components
                 .as_ref()?
                 .parameters
-                .get(ref_name(name, "#/components/parameters/")?.as_ref())
+                .get(component_name(name, "parameters")?.as_ref())
         }) else {
             continue;
         };
@@ -705,19 +692,20 @@ fn request_body<'a>(
         doc.components
             .as_ref()?
             .request_bodies
-            .get(ref_name(name, "#/components/requestBodies/")?.as_ref())
+            .get(component_name(name, "requestBodies")?.as_ref())
     })
 }
 
 /// A body: its media type and schema (if it has one).
 type Body<'a> = (&'a str, Option<SchemaRef<'a>>);
 
-/// The media type a generated client uses: JSON when offered, else the first one.
+/// The media type a generated client uses: `application/json` when offered, else another JSON
+/// one (`openapi_util::is_json`, the rule every stage uses), else the first one.
 fn main_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<Body<'_>> {
     let (media, value) = content
         .iter()
         .find(|(m, _)| m.as_str() == "application/json")
-        .or_else(|| content.iter().find(|(m, _)| m.contains("json")))
+        .or_else(|| content.iter().find(|(m, _)| is_json(m)))
         .or_else(|| content.first())?;
     Some((media.as_str(), value.schema.as_ref().map(Into::into)))
 }
@@ -728,7 +716,7 @@ fn responses<'a>(doc: &'a OpenAPI, op: &'a Operation) -> BTreeMap<String, Option
         doc.components
             .as_ref()?
             .responses
-            .get(ref_name(name, "#/components/responses/")?.as_ref())
+            .get(component_name(name, "responses")?.as_ref())
     };
     let statuses = op.responses.responses.iter().map(|(status, response)| {
         let status = match status {

@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ConvertError, Warning};
 use crate::infer::{Kind, Shape};
 use crate::naming::{self, Namer};
-use crate::openapi_util::object;
+use crate::openapi_util::{is_json, object, path_shape};
 use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
 use crate::status::reason;
 use components::{Components, Context};
@@ -51,7 +51,21 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
     }
     requests.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
-    // One operation per method and path shape.
+    let mut parts = Parts::new(most_common_auth(&collection.requests), warnings);
+    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    // Canonical order: by path shape, then method.
+    for group in operation_groups(requests).into_values() {
+        let (method, op) = parts.operation(&group);
+        paths
+            .entry(group[0].path.clone())
+            .or_default()
+            .insert(method, Value::Object(op));
+    }
+    Ok(parts.document(&collection, paths))
+}
+
+/// One operation per method and path shape, keyed so that they come in canonical order.
+fn operation_groups(requests: Vec<Prepared>) -> BTreeMap<(String, usize), Vec<Prepared>> {
     let mut groups: BTreeMap<(String, usize), Vec<Prepared>> = BTreeMap::new();
     for r in requests {
         groups
@@ -59,31 +73,53 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
             .or_default()
             .push(r);
     }
+    groups
+}
 
-    let default_auth = most_common_auth(&collection.requests);
-    let mut schemes = SecuritySchemes::default();
-    if let Some(auth) = &default_auth {
-        schemes.name_of(auth);
+/// What the operations of a document share while they are built: names handed out, shapes,
+/// security schemes and servers registered, tags seen, warnings.
+struct Parts {
+    default_auth: Option<Auth>,
+    schemes: SecuritySchemes,
+    servers: Servers,
+    components: Components,
+    operation_ids: Namer,
+    tags: BTreeSet<String>,
+    warnings: Vec<Warning>,
+}
+
+impl Parts {
+    fn new(default_auth: Option<Auth>, warnings: Vec<Warning>) -> Parts {
+        let mut schemes = SecuritySchemes::default();
+        // The document default is registered first, so it gets the first scheme name.
+        if let Some(auth) = &default_auth {
+            schemes.name_of(auth);
+        }
+        Parts {
+            default_auth,
+            schemes,
+            servers: Servers::default(),
+            components: Components::default(),
+            operation_ids: Namer::default(),
+            tags: BTreeSet::new(),
+            warnings,
+        }
     }
-    let mut servers = Servers::default();
-    let mut components = Components::default();
-    let mut operation_ids = Namer::default();
-    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    let mut tags = BTreeSet::new();
 
-    // Canonical order: by path shape, then method.
-    for group in groups.into_values() {
+    /// The operation for one group of requests (same method and path shape), with its
+    /// lower-case method.
+    fn operation(&mut self, group: &[Prepared]) -> (String, Map<String, Value>) {
         let first = &group[0];
         let method = first.request.method.to_ascii_lowercase();
         let id = naming::operation_id(&first.request.name);
-        let id = operation_ids.unique(&[
+        let id = self.operation_ids.unique(&[
             id.clone(),
             format!("{id}_{method}"),
             format!("{method}_{}", naming::operation_id(&first.path)),
         ]);
         let mut op = Map::new();
         if let Some(tag) = tag_of(first.request) {
-            tags.insert(tag.clone());
+            self.tags.insert(tag.clone());
             op.insert("tags".into(), json!([tag]));
         }
         op.insert("summary".into(), json!(first.request.name));
@@ -92,35 +128,78 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
         }
         op.insert("operationId".into(), json!(id));
         let entity = entity_name(&first.path);
-        let parameters = parameters(&group, &mut warnings);
+        let parameters = parameters(group, &mut self.warnings);
         if !parameters.is_empty() {
             op.insert("parameters".into(), Value::Array(parameters));
         }
-        if let Some(body) = request_body(&group, &id, &mut components, &mut warnings) {
+        if let Some(body) = request_body(group, &id, &mut self.components, &mut self.warnings) {
             op.insert("requestBody".into(), body);
         }
-        op.insert(
-            "responses".into(),
-            responses(&group, &id, &entity, &mut components, &mut warnings),
+        let responses = responses(
+            group,
+            &id,
+            &entity,
+            &mut self.components,
+            &mut self.warnings,
         );
+        op.insert("responses".into(), responses);
         let auth = first.request.auth.clone();
-        if auth != default_auth {
+        if auth != self.default_auth {
             let security = match &auth {
-                Some(a) => json!([{ schemes.name_of(a): scopes(a) }]),
+                Some(a) => json!([{ self.schemes.name_of(a): scopes(a) }]),
                 None => json!([]),
             };
             op.insert("security".into(), security);
         }
-        let server = servers.add(&first.server);
+        let server = self.servers.add(&first.server);
         if server != 0 {
-            op.insert("servers".into(), json!([servers.entry(server)]));
+            op.insert("servers".into(), json!([self.servers.entry(server)]));
         }
-        paths
-            .entry(first.path.clone())
-            .or_default()
-            .insert(method, Value::Object(op));
+        (method, op)
     }
 
+    /// The document around `paths`: info, servers, tags, components, default security; and
+    /// the warnings, sorted and without repeats.
+    fn document(
+        mut self,
+        collection: &Collection,
+        paths: BTreeMap<String, Map<String, Value>>,
+    ) -> (Value, Vec<Warning>) {
+        let paths: Map<String, Value> = paths
+            .into_iter()
+            .map(|(path, item)| (path, Value::Object(item)))
+            .collect();
+        let mut document = object([
+            ("openapi", json!("3.0.3")),
+            ("info", info(collection)),
+            ("servers", self.servers.document_servers()),
+            ("paths", Value::Object(paths)),
+        ]);
+        if !self.tags.is_empty() {
+            document["tags"] = self.tags.iter().map(|t| json!({"name": t})).collect();
+        }
+        let schemas = self.components.finish(&mut document);
+        let mut comps = Map::new();
+        if !schemas.is_empty() {
+            comps.insert("schemas".into(), Value::Object(schemas));
+        }
+        if !self.schemes.is_empty() {
+            comps.insert("securitySchemes".into(), self.schemes.to_json());
+        }
+        if !comps.is_empty() {
+            document["components"] = Value::Object(comps);
+        }
+        if let Some(auth) = &self.default_auth {
+            document["security"] = json!([{ self.schemes.name_of(auth): scopes(auth) }]);
+        }
+        self.warnings.sort();
+        self.warnings.dedup();
+        (document, self.warnings)
+    }
+}
+
+/// The document's `info`: the collection's name, description and version (`1.0.0` if none).
+fn info(collection: &Collection) -> Value {
     let mut info = Map::new();
     info.insert("title".into(), json!(collection.name));
     if let Some(d) = &collection.description {
@@ -130,36 +209,7 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
         "version".into(),
         json!(collection.version.clone().unwrap_or_else(|| "1.0.0".into())),
     );
-    let paths: Map<String, Value> = paths
-        .into_iter()
-        .map(|(path, item)| (path, Value::Object(item)))
-        .collect();
-    let mut document = object([
-        ("openapi", json!("3.0.3")),
-        ("info", Value::Object(info)),
-        ("servers", servers.document_servers()),
-        ("paths", Value::Object(paths)),
-    ]);
-    if !tags.is_empty() {
-        document["tags"] = tags.iter().map(|t| json!({"name": t})).collect();
-    }
-    let schemas = components.finish(&mut document);
-    let mut comps = Map::new();
-    if !schemas.is_empty() {
-        comps.insert("schemas".into(), Value::Object(schemas));
-    }
-    if !schemes.is_empty() {
-        comps.insert("securitySchemes".into(), schemes.to_json());
-    }
-    if !comps.is_empty() {
-        document["components"] = Value::Object(comps);
-    }
-    if let Some(auth) = &default_auth {
-        document["security"] = json!([{ schemes.name_of(auth): scopes(auth) }]);
-    }
-    warnings.sort();
-    warnings.dedup();
-    Ok((document, warnings))
+    Value::Object(info)
 }
 
 /// A request with its URL resolved against the collection variables.
@@ -246,7 +296,7 @@ fn prepare<'a>(
     if path.contains("//") {
         path = path.replace("//", "/");
     }
-    let path_shape = erase_params(&path);
+    let path_shape = path_shape(&path);
     Ok(Some(Prepared {
         request,
         path,
@@ -337,23 +387,6 @@ fn parameter_name(raw: &str) -> String {
     name
 }
 
-fn erase_params(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The tag of a request: its innermost folder that is not a path parameter (`{id}`, `:id`).
 fn tag_of(request: &Request) -> Option<String> {
     request
@@ -373,7 +406,33 @@ fn entity_name(path: &str) -> String {
 }
 
 fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
-    let first = &group[0];
+    let mut out = path_parameters(&group[0]);
+    // Query parameters and headers: union over the group, every one optional, since a
+    // Postman example cannot show that a parameter is mandatory.
+    for (location, lists) in [
+        (
+            "query",
+            group
+                .iter()
+                .map(|r| &r.request.url.query)
+                .collect::<Vec<_>>(),
+        ),
+        ("header", group.iter().map(|r| &r.request.headers).collect()),
+    ] {
+        let seen = union_of_lists(location, &lists, group[0].request);
+        out.extend(optional_parameters(
+            location,
+            seen,
+            group[0].request,
+            warnings,
+        ));
+    }
+    out
+}
+
+/// The path parameters of `first`'s template, typed by the value of the URL variable that
+/// declares each (a string when none does).
+fn path_parameters(first: &Prepared) -> Vec<Value> {
     let mut out = Vec::new();
     // Declared path variables by the name their `:name` becomes (the first of a name wins);
     // a map, since a URL may have many.
@@ -403,84 +462,92 @@ fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
         }
         out.push(param);
     }
+    out
+}
 
-    // Query parameters and headers: union over the group, every one optional, since a
-    // Postman example cannot show that a parameter is mandatory.
-    for (location, lists) in [
-        (
-            "query",
-            group
-                .iter()
-                .map(|r| &r.request.url.query)
-                .collect::<Vec<_>>(),
-        ),
-        ("header", group.iter().map(|r| &r.request.headers).collect()),
-    ] {
-        let mut seen: IndexMap<String, (Vec<&KeyValue>, usize)> = IndexMap::new();
-        for list in lists {
-            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for kv in list.iter() {
-                let key = kv.key.trim();
-                if key.is_empty() {
-                    continue;
-                }
-                if location == "header" && is_transport_header(key, first.request) {
-                    continue;
-                }
-                let norm = if location == "header" {
-                    key.to_ascii_lowercase()
-                } else {
-                    key.to_string()
-                };
-                *counts.entry(norm.clone()).or_default() += 1;
-                let entry = seen.entry(norm).or_insert_with(|| (Vec::new(), 0));
-                entry.0.push(kv);
-            }
-            for (k, n) in counts {
-                let e = seen.get_mut(&k).expect("counted keys were inserted");
-                e.1 = e.1.max(n);
-            }
-        }
-        for (_, (values, repeats)) in seen {
-            let name = values[0].key.trim();
-            if name.contains("{{") {
-                warnings.push(Warning {
-                    item: first.request.item_path(),
-                    message: format!("{location} parameter `{name}` has a variable name; skipped"),
-                });
+/// Each key of `lists` (headers case-insensitively, transport headers left out) with every
+/// entry that has it and the most times one list repeats it.
+fn union_of_lists<'a>(
+    location: &str,
+    lists: &[&'a Vec<KeyValue>],
+    request: &Request,
+) -> IndexMap<String, (Vec<&'a KeyValue>, usize)> {
+    let mut seen: IndexMap<String, (Vec<&KeyValue>, usize)> = IndexMap::new();
+    for list in lists {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for kv in list.iter() {
+            let key = kv.key.trim();
+            if key.is_empty() {
                 continue;
             }
-            let shape = values
-                .iter()
-                .filter_map(|kv| kv.value.as_deref())
-                .filter(|v| !v.is_empty() && !v.contains("{{"))
-                .map(Shape::from_text)
-                .reduce(Shape::merge)
-                .unwrap_or_else(|| {
-                    Shape::of(Kind::String {
-                        format: Default::default(),
-                    })
-                });
-            let mut schema = scalar_schema(&shape);
-            if repeats > 1 {
-                schema = object([("type", json!("array")), ("items", schema)]);
+            if location == "header" && is_transport_header(key, request) {
+                continue;
             }
-            let mut param = json!({"name": name, "in": location});
-            if let Some(d) = values.iter().find_map(|kv| kv.description.as_deref()) {
-                param["description"] = json!(d);
-            }
-            param["required"] = json!(false);
-            let example = values
-                .iter()
-                .find_map(|kv| kv.value.as_deref())
-                .filter(|e| !e.is_empty() && !e.starts_with('<') && !e.contains("{{"))
-                .and_then(|text| example_of(text, &schema));
-            param["schema"] = schema;
-            if let Some(example) = example {
-                param["example"] = example;
-            }
-            out.push(param);
+            let norm = if location == "header" {
+                key.to_ascii_lowercase()
+            } else {
+                key.to_string()
+            };
+            *counts.entry(norm.clone()).or_default() += 1;
+            let entry = seen.entry(norm).or_insert_with(|| (Vec::new(), 0));
+            entry.0.push(kv);
         }
+        for (k, n) in counts {
+            let e = seen.get_mut(&k).expect("counted keys were inserted");
+            e.1 = e.1.max(n);
+        }
+    }
+    seen
+}
+
+/// One optional parameter per key seen at `location`: an array when a request repeats it,
+/// its example a value of the schema's type; a key with a variable in it is skipped.
+fn optional_parameters(
+    location: &str,
+    seen: IndexMap<String, (Vec<&KeyValue>, usize)>,
+    request: &Request,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (_, (values, repeats)) in seen {
+        let name = values[0].key.trim();
+        if name.contains("{{") {
+            warnings.push(Warning {
+                item: request.item_path(),
+                message: format!("{location} parameter `{name}` has a variable name; skipped"),
+            });
+            continue;
+        }
+        let shape = values
+            .iter()
+            .filter_map(|kv| kv.value.as_deref())
+            .filter(|v| !v.is_empty() && !v.contains("{{"))
+            .map(Shape::from_text)
+            .reduce(Shape::merge)
+            .unwrap_or_else(|| {
+                Shape::of(Kind::String {
+                    format: Default::default(),
+                })
+            });
+        let mut schema = scalar_schema(&shape);
+        if repeats > 1 {
+            schema = object([("type", json!("array")), ("items", schema)]);
+        }
+        let mut param = json!({"name": name, "in": location});
+        if let Some(d) = values.iter().find_map(|kv| kv.description.as_deref()) {
+            param["description"] = json!(d);
+        }
+        param["required"] = json!(false);
+        let example = values
+            .iter()
+            .find_map(|kv| kv.value.as_deref())
+            .filter(|e| !e.is_empty() && !e.starts_with('<') && !e.contains("{{"))
+            .and_then(|text| example_of(text, &schema));
+        param["schema"] = schema;
+        if let Some(example) = example {
+            param["example"] = example;
+        }
+        out.push(param);
     }
     out
 }
@@ -537,10 +604,6 @@ fn media_type_for(language: Option<&str>, text: &str) -> String {
         _ => "text/plain",
     }
     .to_string()
-}
-
-fn is_json(media: &str) -> bool {
-    media == "application/json" || media.ends_with("+json")
 }
 
 /// Parses a JSON example, tolerating the `{{variable}}` tokens Postman users leave unquoted.
@@ -654,72 +717,7 @@ fn request_body(
         let Some(body) = &r.request.body else {
             continue;
         };
-        let declared = content_type_of(&r.request.headers);
-        let (media_type, shape, example, fixed) = match body {
-            Body::Raw { text, language } => {
-                let media_type = declared
-                    .clone()
-                    .unwrap_or_else(|| media_type_for(language.as_deref(), text));
-                if is_json(&media_type) {
-                    match parse_json(text) {
-                        Some(v) => (
-                            media_type,
-                            Some(Shape::from_example(&v)),
-                            Some(v),
-                            Value::Null,
-                        ),
-                        None => {
-                            warnings.push(Warning {
-                                item: r.request.item_path(),
-                                message: "request body is not valid JSON; typed as any value"
-                                    .into(),
-                            });
-                            (media_type, None, None, json!({}))
-                        }
-                    }
-                } else {
-                    (
-                        media_type,
-                        None,
-                        Some(json!(text)),
-                        json!({"type": "string"}),
-                    )
-                }
-            }
-            Body::UrlEncoded(fields) => (
-                "application/x-www-form-urlencoded".into(),
-                Some(form_shape(fields, false)),
-                None,
-                Value::Null,
-            ),
-            Body::FormData(fields) => (
-                "multipart/form-data".into(),
-                Some(form_shape(fields, true)),
-                None,
-                Value::Null,
-            ),
-            Body::GraphQl { query, variables } => {
-                let vars = variables
-                    .as_deref()
-                    .and_then(parse_json)
-                    .unwrap_or_else(|| json!({}));
-                let example = object([("query", json!(query)), ("variables", vars)]);
-                (
-                    "application/json".into(),
-                    Some(Shape::from_example(&example)),
-                    Some(example),
-                    Value::Null,
-                )
-            }
-            Body::File => (
-                declared
-                    .clone()
-                    .unwrap_or_else(|| "application/octet-stream".into()),
-                None,
-                None,
-                json!({"type": "string", "format": "binary"}),
-            ),
-        };
+        let (media_type, shape, example, fixed) = body_media(r.request, body, warnings);
         let entry = media
             .entry(media_type)
             .or_insert((None, example.clone(), fixed));
@@ -760,6 +758,80 @@ fn request_body(
         ("required", Value::Bool(true)),
         ("content", Value::Object(content)),
     ]))
+}
+
+/// One request's body: its media type, a shape to merge with the other requests' (JSON,
+/// forms) or else a fixed schema, and its example.
+fn body_media(
+    request: &Request,
+    body: &Body,
+    warnings: &mut Vec<Warning>,
+) -> (String, Option<Shape>, Option<Value>, Value) {
+    let declared = content_type_of(&request.headers);
+    match body {
+        Body::Raw { text, language } => {
+            let media_type = declared
+                .clone()
+                .unwrap_or_else(|| media_type_for(language.as_deref(), text));
+            if is_json(&media_type) {
+                match parse_json(text) {
+                    Some(v) => (
+                        media_type,
+                        Some(Shape::from_example(&v)),
+                        Some(v),
+                        Value::Null,
+                    ),
+                    None => {
+                        warnings.push(Warning {
+                            item: request.item_path(),
+                            message: "request body is not valid JSON; typed as any value".into(),
+                        });
+                        (media_type, None, None, json!({}))
+                    }
+                }
+            } else {
+                (
+                    media_type,
+                    None,
+                    Some(json!(text)),
+                    json!({"type": "string"}),
+                )
+            }
+        }
+        Body::UrlEncoded(fields) => (
+            "application/x-www-form-urlencoded".into(),
+            Some(form_shape(fields, false)),
+            None,
+            Value::Null,
+        ),
+        Body::FormData(fields) => (
+            "multipart/form-data".into(),
+            Some(form_shape(fields, true)),
+            None,
+            Value::Null,
+        ),
+        Body::GraphQl { query, variables } => {
+            let vars = variables
+                .as_deref()
+                .and_then(parse_json)
+                .unwrap_or_else(|| json!({}));
+            let example = object([("query", json!(query)), ("variables", vars)]);
+            (
+                "application/json".into(),
+                Some(Shape::from_example(&example)),
+                Some(example),
+                Value::Null,
+            )
+        }
+        Body::File => (
+            declared
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            None,
+            None,
+            json!({"type": "string", "format": "binary"}),
+        ),
+    }
 }
 
 /// A form's fields as an object shape; `file` fields of multipart forms are binary strings.
@@ -821,44 +893,7 @@ fn responses(
     }
     let mut out = Map::new();
     for (code, list) in by_code {
-        let mut media: BTreeMap<String, (Option<Shape>, Map<String, Value>)> = BTreeMap::new();
-        let mut example_names = Namer::default();
-        for r in &list {
-            let Some(body) = &r.body else { continue };
-            let media_type = content_type_of(&r.headers)
-                .unwrap_or_else(|| media_type_for(r.preview_language.as_deref(), body));
-            let entry = media.entry(media_type.clone()).or_default();
-            let key = example_names.unique(&[naming::operation_id(&r.name)]);
-            let value = if is_json(&media_type) {
-                match parse_json(body) {
-                    Some(v) => {
-                        let shape = Shape::from_example(&v);
-                        entry.0 = Some(match entry.0.take() {
-                            Some(existing) => existing.merge(shape),
-                            None => shape,
-                        });
-                        v
-                    }
-                    None => json!(body),
-                }
-            } else {
-                json!(body)
-            };
-            if depth(&value) > MAX_EXAMPLE_DEPTH {
-                warnings.push(Warning {
-                    item: group[0].request.item_path(),
-                    message: format!(
-                        "saved response `{}` nests deeper than {MAX_EXAMPLE_DEPTH} levels; \
-                         its example is left out",
-                        r.name
-                    ),
-                });
-                continue;
-            }
-            entry
-                .1
-                .insert(key, object([("summary", json!(r.name)), ("value", value)]));
-        }
+        let media = saved_media(&list, group[0].request, warnings);
         let mut response = json!({ "description": reason(code) });
         if !media.is_empty() {
             let mut content = Map::new();
@@ -882,6 +917,54 @@ fn responses(
         out.insert(code.to_string(), response);
     }
     Value::Object(out)
+}
+
+/// The saved responses of one status by media type: the merged shape of their JSON bodies
+/// and each as a named example (one nested too deeply is left out, with a warning).
+fn saved_media(
+    list: &[&SavedResponse],
+    request: &Request,
+    warnings: &mut Vec<Warning>,
+) -> BTreeMap<String, (Option<Shape>, Map<String, Value>)> {
+    let mut media: BTreeMap<String, (Option<Shape>, Map<String, Value>)> = BTreeMap::new();
+    let mut example_names = Namer::default();
+    for r in list {
+        let Some(body) = &r.body else { continue };
+        let media_type = content_type_of(&r.headers)
+            .unwrap_or_else(|| media_type_for(r.preview_language.as_deref(), body));
+        let entry = media.entry(media_type.clone()).or_default();
+        let key = example_names.unique(&[naming::operation_id(&r.name)]);
+        let value = if is_json(&media_type) {
+            match parse_json(body) {
+                Some(v) => {
+                    let shape = Shape::from_example(&v);
+                    entry.0 = Some(match entry.0.take() {
+                        Some(existing) => existing.merge(shape),
+                        None => shape,
+                    });
+                    v
+                }
+                None => json!(body),
+            }
+        } else {
+            json!(body)
+        };
+        if depth(&value) > MAX_EXAMPLE_DEPTH {
+            warnings.push(Warning {
+                item: request.item_path(),
+                message: format!(
+                    "saved response `{}` nests deeper than {MAX_EXAMPLE_DEPTH} levels; \
+                     its example is left out",
+                    r.name
+                ),
+            });
+            continue;
+        }
+        entry
+            .1
+            .insert(key, object([("summary", json!(r.name)), ("value", value)]));
+    }
+    media
 }
 
 /// Names for a response body: the entity for successes (`Balance`, `BalancesPage` for a

@@ -158,26 +158,7 @@ impl<'a> Generator<'a> {
             return Value::Null;
         }
         match typ {
-            "object" => {
-                let required: Vec<&str> = s
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .map(|r| r.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let mut out = Map::new();
-                if let Some(properties) = s.get("properties").and_then(Value::as_object) {
-                    for (name, sub) in properties {
-                        if self.ignored.contains(&name.as_str()) {
-                            continue;
-                        }
-                        if required.contains(&name.as_str()) || self.rng.chance(P_PRESENT) {
-                            let v = self.value(sub, depth + 1);
-                            out.insert(name.clone(), v);
-                        }
-                    }
-                }
-                Value::Object(out)
-            }
+            "object" => self.object(s, depth),
             "array" => {
                 let items = s.get("items").unwrap_or(&Value::Null);
                 let n = self.rng.int(0, 3);
@@ -186,23 +167,54 @@ impl<'a> Generator<'a> {
                 Value::Array(values.filter(|v| !v.is_null()).collect())
             }
             "integer" => self.rng.int(-5, 100_000).into(),
-            "number" => {
-                if self.rng.chance(0.5) {
-                    self.rng.int(0, 1000).into()
-                } else {
-                    // Two decimals; a whole result stays a float (`12.0`), as in Python.
-                    let x = -1000.0 + 2000.0 * self.rng.unit();
-                    ((x * 100.0).round() / 100.0).into()
+            "number" => self.number(),
+            "boolean" => self.rng.chance(0.5).into(),
+            _ => self.string(s),
+        }
+    }
+
+    /// An object: every required property, each other one with probability `P_PRESENT`,
+    /// ignored names never.
+    fn object(&mut self, s: &Value, depth: usize) -> Value {
+        let required: Vec<&str> = s
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut out = Map::new();
+        if let Some(properties) = s.get("properties").and_then(Value::as_object) {
+            for (name, sub) in properties {
+                if self.ignored.contains(&name.as_str()) {
+                    continue;
+                }
+                if required.contains(&name.as_str()) || self.rng.chance(P_PRESENT) {
+                    let v = self.value(sub, depth + 1);
+                    out.insert(name.clone(), v);
                 }
             }
-            "boolean" => self.rng.chance(0.5).into(),
-            _ => match s.get("format").and_then(Value::as_str) {
-                Some("date-time") => "2024-05-01T12:34:56.789Z".into(),
-                Some("date") => "2024-05-01".into(),
-                Some("uuid") => "0d3ffb69-f83b-456e-ad8e-208d0998d71d".into(),
-                Some("email") => "a@b.co".into(),
-                _ => format!("x{}", self.rng.int(0, 9)).into(),
-            },
+        }
+        Value::Object(out)
+    }
+
+    /// A number: half the time an integer, else a float with two decimals.
+    fn number(&mut self) -> Value {
+        if self.rng.chance(0.5) {
+            self.rng.int(0, 1000).into()
+        } else {
+            // Two decimals; a whole result stays a float (`12.0`), as in Python.
+            let x = -1000.0 + 2000.0 * self.rng.unit();
+            ((x * 100.0).round() / 100.0).into()
+        }
+    }
+
+    /// A string, in the schema's format when it is one of the common ones.
+    fn string(&mut self, s: &Value) -> Value {
+        match s.get("format").and_then(Value::as_str) {
+            Some("date-time") => "2024-05-01T12:34:56.789Z".into(),
+            Some("date") => "2024-05-01".into(),
+            Some("uuid") => "0d3ffb69-f83b-456e-ad8e-208d0998d71d".into(),
+            Some("email") => "a@b.co".into(),
+            _ => format!("x{}", self.rng.int(0, 9)).into(),
         }
     }
 

@@ -1,8 +1,10 @@
-//! Shared test helpers: finding `../shared`, and invariants every converted spec must keep.
+//! Shared test helpers: finding `../shared`, invariants every converted spec must keep, and
+//! snapshots (`snapshot.rs`).
 
 #![allow(dead_code)]
 
 pub mod build;
+pub mod snapshot;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -343,31 +343,23 @@ enum Classified<E> {
     },
 }
 
+/// Sorts the failure of `operation` in `round` (see [`Classified`]).
 async fn classify<E: Serialize>(
     error: Error<E>,
     operation: &Operation,
     round: u32,
 ) -> Classified<E> {
-    let received_at = now();
-    let challenge = |body: &Value, status, header_id: Option<String>| match challenge::parse(
-        body,
-        operation.clone(),
+    let received = Received {
+        operation,
         round,
-        received_at,
-    ) {
-        Ok(c) => Classified::Challenge(c),
-        Err(reason) => Classified::Invalid {
-            status,
-            request_id: request_id_of(body).or(header_id),
-            reason,
-        },
+        at: now(),
     };
     match error {
         // The documented 428, decoded into the generated error type.
         Error::ErrorResponse(rv) if rv.status() == reqwest::StatusCode::PRECONDITION_REQUIRED => {
             let header_id = header_request_id(rv.headers());
             match serde_json::to_value(&*rv) {
-                Ok(body) => challenge(&body, Some(rv.status()), header_id),
+                Ok(body) => received.challenge(&body, Some(rv.status()), header_id),
                 Err(e) => Classified::Invalid {
                     status: Some(rv.status()),
                     request_id: header_id,
@@ -378,7 +370,7 @@ async fn classify<E: Serialize>(
         // A body the generated type does not fit (an object where a list was declared);
         // the status is lost, so the body must show itself to be a challenge.
         Error::InvalidResponsePayload(bytes, e) => match serde_json::from_slice::<Value>(&bytes) {
-            Ok(body) if looks_like_challenge(&body) => challenge(&body, None, None),
+            Ok(body) if looks_like_challenge(&body) => received.challenge(&body, None, None),
             Ok(body) => Classified::Other {
                 request_id: request_id_of(&body),
                 error: Error::InvalidResponsePayload(bytes, e),
@@ -392,22 +384,7 @@ async fn classify<E: Serialize>(
         Error::UnexpectedResponse(response)
             if response.status() == reqwest::StatusCode::PRECONDITION_REQUIRED =>
         {
-            let status = response.status();
-            let header_id = header_request_id(response.headers());
-            match response.bytes().await {
-                Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
-                    Ok(body) => challenge(&body, Some(status), header_id),
-                    Err(e) => Classified::Invalid {
-                        status: Some(status),
-                        request_id: header_id,
-                        reason: format!("the 428 body is not JSON: {e}"),
-                    },
-                },
-                Err(e) => Classified::Other {
-                    request_id: header_id,
-                    error: Error::ResponseBodyError(e),
-                },
-            }
+            received.undeclared_428(response).await
         }
         Error::ErrorResponse(rv) => Classified::Other {
             request_id: serde_json::to_value(&*rv)
@@ -424,6 +401,53 @@ async fn classify<E: Serialize>(
             request_id: None,
             error,
         },
+    }
+}
+
+/// A 428 answer to `operation` in `round`, received `at`.
+struct Received<'a> {
+    operation: &'a Operation,
+    round: u32,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Received<'_> {
+    /// `body` as a challenge, or why it is not one (with the request id of the body, else of
+    /// the header).
+    fn challenge<E>(
+        &self,
+        body: &Value,
+        status: Option<reqwest::StatusCode>,
+        header_id: Option<String>,
+    ) -> Classified<E> {
+        match challenge::parse(body, self.operation.clone(), self.round, self.at) {
+            Ok(c) => Classified::Challenge(c),
+            Err(reason) => Classified::Invalid {
+                status,
+                request_id: request_id_of(body).or(header_id),
+                reason,
+            },
+        }
+    }
+
+    /// A 428 the spec does not declare, so progenitor left its body unread.
+    async fn undeclared_428<E>(&self, response: reqwest::Response) -> Classified<E> {
+        let status = response.status();
+        let header_id = header_request_id(response.headers());
+        match response.bytes().await {
+            Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(body) => self.challenge(&body, Some(status), header_id),
+                Err(e) => Classified::Invalid {
+                    status: Some(status),
+                    request_id: header_id,
+                    reason: format!("the 428 body is not JSON: {e}"),
+                },
+            },
+            Err(e) => Classified::Other {
+                request_id: header_id,
+                error: Error::ResponseBodyError(e),
+            },
+        }
     }
 }
 

@@ -18,35 +18,8 @@ pub(super) struct Builder {
 
 impl Builder {
     pub(super) fn find(file: &syn::File, operation_id: &str) -> Result<Self, String> {
-        let snake = rust_name(operation_id, Case::Snake);
-        let candidates = [snake.clone(), format!("{snake}_")];
-        let ty = client_fns(file)
-            .find_map(|f| {
-                let name = f.sig.ident.to_string();
-                if !candidates.contains(&name) {
-                    return None;
-                }
-                let syn::ReturnType::Type(_, ret) = &f.sig.output else {
-                    return None;
-                };
-                last_ident(ret)
-            })
-            .ok_or_else(|| format!("no builder method `{snake}` found in the generated client"))?;
-        let fns: Vec<&syn::ImplItemFn> = builder_items(file)
-            .filter_map(|item| match item {
-                syn::Item::Impl(i)
-                    if i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(&ty) =>
-                {
-                    Some(i)
-                }
-                _ => None,
-            })
-            .flat_map(|i| i.items.iter())
-            .filter_map(|item| match item {
-                syn::ImplItem::Fn(f) => Some(f),
-                _ => None,
-            })
-            .collect();
+        let ty = builder_type(file, operation_id)?;
+        let fns = builder_methods(file, &ty);
         let send = fns
             .iter()
             .find(|f| f.sig.ident == "send")
@@ -68,30 +41,7 @@ impl Builder {
         let body = fns
             .iter()
             .find(|f| f.sig.ident == "body")
-            .and_then(|f| f.sig.generics.where_clause.as_ref())
-            .and_then(|w| {
-                w.predicates.iter().find_map(|p| match p {
-                    syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
-                        syn::TypeParamBound::Trait(tb) => {
-                            let seg = tb.path.segments.last()?;
-                            if seg.ident != "TryInto" {
-                                return None;
-                            }
-                            match &seg.arguments {
-                                syn::PathArguments::AngleBracketed(a) => {
-                                    a.args.iter().find_map(|g| match g {
-                                        syn::GenericArgument::Type(t) => Some(t.clone()),
-                                        _ => None,
-                                    })
-                                }
-                                _ => None,
-                            }
-                        }
-                        _ => None,
-                    }),
-                    _ => None,
-                })
-            });
+            .and_then(|f| body_type(&f.sig));
         Ok(Self {
             ty,
             output,
@@ -101,14 +51,75 @@ impl Builder {
     }
 }
 
+/// The builder type the client's method for `operation_id` returns (progenitor appends `_`
+/// to a method name that is a keyword).
+fn builder_type(file: &syn::File, operation_id: &str) -> Result<syn::Ident, String> {
+    let snake = rust_name(operation_id, Case::Snake);
+    let candidates = [snake.clone(), format!("{snake}_")];
+    client_fns(file)
+        .find_map(|f| {
+            let name = f.sig.ident.to_string();
+            if !candidates.contains(&name) {
+                return None;
+            }
+            let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+                return None;
+            };
+            last_ident(ret)
+        })
+        .ok_or_else(|| format!("no builder method `{snake}` found in the generated client"))
+}
+
+/// The inherent methods of builder `ty` in `mod builder`.
+fn builder_methods<'f>(file: &'f syn::File, ty: &syn::Ident) -> Vec<&'f syn::ImplItemFn> {
+    impl_fns(builder_items(file), |i| {
+        i.trait_.is_none() && last_ident(&i.self_ty).as_ref() == Some(ty)
+    })
+    .collect()
+}
+
+/// `X` of a `body<V>(..) where V: TryInto<X>` signature.
+fn body_type(sig: &syn::Signature) -> Option<syn::Type> {
+    sig.generics.where_clause.as_ref().and_then(|w| {
+        w.predicates.iter().find_map(|p| match p {
+            syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
+                syn::TypeParamBound::Trait(tb) => {
+                    let seg = tb.path.segments.last()?;
+                    if seg.ident != "TryInto" {
+                        return None;
+                    }
+                    match &seg.arguments {
+                        syn::PathArguments::AngleBracketed(a) => {
+                            a.args.iter().find_map(|g| match g {
+                                syn::GenericArgument::Type(t) => Some(t.clone()),
+                                _ => None,
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }),
+            _ => None,
+        })
+    })
+}
+
 /// Methods of `Client`, inherent or in the `Client{Tag}Ext` impls.
 fn client_fns(file: &syn::File) -> impl Iterator<Item = &syn::ImplItemFn> {
-    file.items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Impl(i) if last_ident(&i.self_ty).is_some_and(|id| id == "Client") => {
-                Some(i)
-            }
+    impl_fns(file.items.iter(), |i| {
+        last_ident(&i.self_ty).is_some_and(|id| id == "Client")
+    })
+}
+
+/// The functions of the `impl` blocks among `items` that `keep` accepts.
+fn impl_fns<'f>(
+    items: impl Iterator<Item = &'f syn::Item>,
+    keep: impl Fn(&syn::ItemImpl) -> bool,
+) -> impl Iterator<Item = &'f syn::ImplItemFn> {
+    items
+        .filter_map(move |item| match item {
+            syn::Item::Impl(i) if keep(i) => Some(i),
             _ => None,
         })
         .flat_map(|i| i.items.iter())

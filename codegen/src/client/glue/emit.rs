@@ -71,90 +71,9 @@ fn resumable_module(
     opts: &ClientOptions,
     warnings: &mut Vec<Warning>,
 ) -> (syn::Item, Vec<syn::Item>) {
-    let entries: Vec<TokenStream> = pairs
-        .iter()
-        .map(|p| {
-            let (retrieve, method, path, resume, resume_path) = (
-                rust_name(&p.retrieve, Case::Snake),
-                &p.method,
-                &p.path,
-                rust_name(&p.resume, Case::Snake),
-                &p.resume_path,
-            );
-            quote! {
-                Resumable {
-                    retrieve: #retrieve,
-                    method: #method,
-                    path: #path,
-                    resume: #resume,
-                    resume_path: #resume_path,
-                }
-            }
-        })
-        .collect();
-
-    let mut impls = Vec::new();
-    if opts.interface == Interface::Builder {
-        for (pair, entry) in pairs.iter().zip(&entries) {
-            match pair_impl(file, pair, entry) {
-                Ok(tokens) => impls.push(syn::parse_quote!(#tokens)),
-                Err(why) => warnings.push(Warning {
-                    operation: Some(pair.retrieve.clone()),
-                    message: format!(
-                        "no `ResumableOp` impl for the pair with `{}`: {why}",
-                        pair.resume
-                    ),
-                }),
-            }
-        }
-    } else if !pairs.is_empty() {
-        warnings.push(Warning {
-            operation: None,
-            message: "`ResumableOp` impls need the builder interface; only `RESUMABLE` is emitted"
-                .to_owned(),
-        });
-    }
-    let trait_def = (opts.interface == Interface::Builder).then(|| {
-        quote! {
-            /// A request that may be answered `428` with a multi-factor challenge, and how
-            /// to resume it. Implemented for the builder of each retrieve operation, so a
-            /// request is built as usual (`client.retrieve_balances().body(..)`) and then
-            /// driven by generic code.
-            pub trait ResumableOp: Sized + Send {
-                /// Which operations these are.
-                const PAIR: Resumable;
-                /// The client this request was built on; the resume is sent through it too.
-                fn client(&self) -> &Client;
-                /// The request body as JSON, when it is set and valid: a resume may have to
-                /// repeat part of it (Belvo's `save_data`).
-                fn request_body(&self) -> Option<::serde_json::Value>;
-                /// Success body of the retrieve.
-                type Output;
-                /// Error body of the retrieve (the 428 challenge is one of its shapes).
-                type Error: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
-                /// Request body of the resume; build it from JSON (`session`, `token`, …).
-                type ResumeBody: ::serde::de::DeserializeOwned + Send;
-                /// Success body of the resume.
-                type ResumeOutput;
-                /// Error body of the resume (it may answer 428 again).
-                type ResumeError: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
-                /// Sends the request as built.
-                fn retrieve(
-                    self,
-                ) -> impl ::std::future::Future<
-                    Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
-                > + Send;
-                /// Sends the resuming `PATCH` with `body`.
-                fn resume(
-                    client: &Client,
-                    body: Self::ResumeBody,
-                ) -> impl ::std::future::Future<
-                    Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
-                > + Send + '_;
-            }
-        }
-    });
-
+    let entries: Vec<TokenStream> = pairs.iter().map(table_entry).collect();
+    let impls = resumable_impls(file, pairs, &entries, opts, warnings);
+    let trait_def = (opts.interface == Interface::Builder).then(resumable_op_trait);
     let module = syn::parse_quote! {
         /// Operations that may answer `428 Precondition Required` (a multi-factor challenge)
         /// and the `PATCH` that resumes each; found in the spec by the generator. The
@@ -187,6 +106,101 @@ fn resumable_module(
         }
     };
     (module, impls)
+}
+
+/// One `Resumable { .. }` row of the `RESUMABLE` table.
+fn table_entry(p: &ResumablePair) -> TokenStream {
+    let (retrieve, method, path, resume, resume_path) = (
+        rust_name(&p.retrieve, Case::Snake),
+        &p.method,
+        &p.path,
+        rust_name(&p.resume, Case::Snake),
+        &p.resume_path,
+    );
+    quote! {
+        Resumable {
+            retrieve: #retrieve,
+            method: #method,
+            path: #path,
+            resume: #resume,
+            resume_path: #resume_path,
+        }
+    }
+}
+
+/// A `ResumableOp` impl per pair (builder interface only); a pair whose builders cannot be
+/// read gets a warning instead.
+fn resumable_impls(
+    file: &syn::File,
+    pairs: &[ResumablePair],
+    entries: &[TokenStream],
+    opts: &ClientOptions,
+    warnings: &mut Vec<Warning>,
+) -> Vec<syn::Item> {
+    let mut impls = Vec::new();
+    if opts.interface == Interface::Builder {
+        for (pair, entry) in pairs.iter().zip(entries) {
+            match pair_impl(file, pair, entry) {
+                Ok(tokens) => impls.push(syn::parse_quote!(#tokens)),
+                Err(why) => warnings.push(Warning {
+                    operation: Some(pair.retrieve.clone()),
+                    message: format!(
+                        "no `ResumableOp` impl for the pair with `{}`: {why}",
+                        pair.resume
+                    ),
+                }),
+            }
+        }
+    } else if !pairs.is_empty() {
+        warnings.push(Warning {
+            operation: None,
+            message: "`ResumableOp` impls need the builder interface; only `RESUMABLE` is emitted"
+                .to_owned(),
+        });
+    }
+    impls
+}
+
+/// The `ResumableOp` trait, which generic code drives a pair through (builder interface only).
+fn resumable_op_trait() -> TokenStream {
+    quote! {
+        /// A request that may be answered `428` with a multi-factor challenge, and how
+        /// to resume it. Implemented for the builder of each retrieve operation, so a
+        /// request is built as usual (`client.retrieve_balances().body(..)`) and then
+        /// driven by generic code.
+        pub trait ResumableOp: Sized + Send {
+            /// Which operations these are.
+            const PAIR: Resumable;
+            /// The client this request was built on; the resume is sent through it too.
+            fn client(&self) -> &Client;
+            /// The request body as JSON, when it is set and valid: a resume may have to
+            /// repeat part of it (Belvo's `save_data`).
+            fn request_body(&self) -> Option<::serde_json::Value>;
+            /// Success body of the retrieve.
+            type Output;
+            /// Error body of the retrieve (the 428 challenge is one of its shapes).
+            type Error: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
+            /// Request body of the resume; build it from JSON (`session`, `token`, …).
+            type ResumeBody: ::serde::de::DeserializeOwned + Send;
+            /// Success body of the resume.
+            type ResumeOutput;
+            /// Error body of the resume (it may answer 428 again).
+            type ResumeError: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
+            /// Sends the request as built.
+            fn retrieve(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = Result<ResponseValue<Self::Output>, Error<Self::Error>>,
+            > + Send;
+            /// Sends the resuming `PATCH` with `body`.
+            fn resume(
+                client: &Client,
+                body: Self::ResumeBody,
+            ) -> impl ::std::future::Future<
+                Output = Result<ResponseValue<Self::ResumeOutput>, Error<Self::ResumeError>>,
+            > + Send + '_;
+        }
+    }
 }
 
 /// The `ResumableOp` impl for one pair, with types read from progenitor's builders.
