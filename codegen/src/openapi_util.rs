@@ -7,6 +7,12 @@ use std::borrow::Cow;
 use openapiv3::{Operation, Parameter, ParameterData, PathItem, ReferenceOr};
 use serde_json::Value;
 
+/// Whether an `openapi` version field names OpenAPI 3.0.x, the only version every stage reads
+/// (progenitor and typify read 3.0; 3.1 schemas would be misread rather than rejected).
+pub(crate) fn is_openapi_3_0(version: &str) -> bool {
+    version.trim().starts_with("3.0.")
+}
+
 /// The media type without parameters, lower case: `Application/JSON; charset=utf-8` →
 /// `application/json`.
 pub(crate) fn mime(media_type: &str) -> String {

@@ -20,7 +20,7 @@ const DATA_KEYS: [&str; 4] = ["example", "examples", "default", "enum"];
 /// first problem and where it is.
 pub fn validate(doc: &Value) -> Result<OpenAPI, String> {
     match doc.get("openapi").and_then(Value::as_str) {
-        Some(version) if version.starts_with("3.0.") => {}
+        Some(version) if crate::openapi_util::is_openapi_3_0(version) => {}
         Some(version) => return Err(format!("`openapi: {version}` is not 3.0.x")),
         None => return Err("`openapi` is missing or not a string".into()),
     }

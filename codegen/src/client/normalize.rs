@@ -181,7 +181,7 @@ pub struct Normalized {
 
 /// Normalises a copy of `spec` for progenitor; see the module documentation for the rules.
 pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
-    if !spec.openapi.trim().starts_with("3.0.") {
+    if !crate::openapi_util::is_openapi_3_0(&spec.openapi) {
         return Err(ClientError::UnsupportedVersion(spec.openapi.clone()));
     }
     let mut spec = spec.clone();
@@ -385,8 +385,15 @@ impl Normalizer {
                 format!("schema $ref `{r}` does not resolve; replaced by `{{}}` (any JSON)"),
             );
         }
-        if let Ok(fixed) = serde_json::from_value::<OpenAPI>(doc) {
-            *spec = fixed;
+        match serde_json::from_value::<OpenAPI>(doc) {
+            Ok(fixed) => *spec = fixed,
+            // Not silently: the dangling refs stay, and typify will name the one it meets.
+            Err(e) => self.warn(
+                None,
+                format!(
+                    "the document could not be re-read after repairing $refs ({e}); left as it was"
+                ),
+            ),
         }
         let comps = spec.components.get_or_insert_with(Default::default);
         let schemas: Vec<(String, Value)> = comps
