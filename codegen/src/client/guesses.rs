@@ -20,22 +20,24 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Rewrites `doc` (an OpenAPI document as JSON) in place; returns how many schemas changed.
 pub(crate) fn widen_received_integers(doc: &mut Value) -> usize {
-    let mut reached = BTreeSet::new();
+    // Response schemas first: their own guesses widen, and their references are noted
+    // (widening changes no `$ref`).
     let mut pending = Vec::new();
-    for_each_response_schema(doc, &mut |schema| collect_refs(schema, &mut pending));
-    let schemas = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or_default();
-    while let Some(name) = pending.pop() {
-        if reached.insert(name.clone()) {
-            if let Some(schema) = schemas.get(&name) {
-                collect_refs(schema, &mut pending);
+    let mut changed = 0;
+    for_each_response_schema(doc, &mut |schema| {
+        collect_refs(schema, &mut pending);
+        changed += widen(schema);
+    });
+    let mut reached = BTreeSet::new();
+    if let Some(schemas) = doc.pointer("/components/schemas") {
+        while let Some(name) = pending.pop() {
+            if reached.insert(name.clone()) {
+                if let Some(schema) = schemas.get(&name) {
+                    collect_refs(schema, &mut pending);
+                }
             }
         }
     }
-    let mut changed = 0;
-    for_each_response_schema_mut(doc, &mut |schema| changed += widen(schema));
     if let Some(Value::Object(components)) = doc.pointer_mut("/components/schemas") {
         for (name, schema) in components.iter_mut() {
             if reached.contains(name) {
@@ -48,34 +50,7 @@ pub(crate) fn widen_received_integers(doc: &mut Value) -> usize {
 
 /// Calls `f` on the schema of every response of every operation, and of every response
 /// component (operations may refer to those).
-fn for_each_response_schema(doc: &Value, f: &mut impl FnMut(&Value)) {
-    let operations = doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values());
-    let shared = doc.pointer("/components/responses").into_iter();
-    for responses in operations
-        .filter_map(|op| op.get("responses"))
-        .chain(shared)
-    {
-        for content in responses
-            .as_object()
-            .into_iter()
-            .flat_map(|r| r.values())
-            .filter_map(|r| r.get("content").and_then(Value::as_object))
-        {
-            content
-                .values()
-                .filter_map(|m| m.get("schema"))
-                .for_each(&mut *f);
-        }
-    }
-}
-
-fn for_each_response_schema_mut(doc: &mut Value, f: &mut impl FnMut(&mut Value)) {
+fn for_each_response_schema(doc: &mut Value, f: &mut impl FnMut(&mut Value)) {
     let mut visit = |responses: &mut Value| {
         for response in responses
             .as_object_mut()
