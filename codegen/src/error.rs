@@ -1,6 +1,4 @@
-//! Errors that stop a conversion, and warnings about what was skipped.
-
-use std::fmt;
+//! Errors that stop a conversion (what is skipped with a warning is in [`crate::warning`]).
 
 /// Why a collection could not be converted. Every variant says where: a line and column for
 /// malformed JSON, an item path (`folder/…/request`) and a field for a malformed item.
@@ -45,19 +43,5 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_string(),
         None => message.to_string(),
-    }
-}
-
-/// Something in the collection that the spec cannot say and was therefore left out.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Warning {
-    /// Folder names and the request name joined by `/`, or `collection`.
-    pub item: String,
-    pub message: String,
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.item, self.message)
     }
 }

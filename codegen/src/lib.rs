@@ -23,10 +23,12 @@ pub mod postman;
 mod read_yaml;
 pub mod status;
 pub mod validate;
+pub mod warning;
 mod yaml;
 
-pub use error::{ConvertError, Warning};
+pub use error::ConvertError;
 pub use read_yaml::{from_yaml, YamlError, MAX_NESTING};
+pub use warning::{Code, Location, Warning};
 
 /// The result of converting a collection.
 #[derive(Debug)]

@@ -11,8 +11,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::error::{ConvertError, Warning};
+use crate::error::ConvertError;
 use crate::status;
+use crate::warning::{Code, Location, Warning};
 
 /// A collection reduced to what the OpenAPI document needs.
 #[derive(Debug, Default)]
@@ -193,7 +194,7 @@ pub fn parse(text: &str) -> Result<Collection, ConvertError> {
         warnings: Vec::new(),
         requests: Vec::new(),
     };
-    let auth = walker.auth(root.get("auth"), "collection")?;
+    let auth = walker.auth(root.get("auth"), &Location::Collection)?;
     if let Some(items) = root.remove("item") {
         walker.items(items, &mut Vec::new(), auth.unwrap_or(None))?;
     }
@@ -237,11 +238,8 @@ struct Walker {
 }
 
 impl Walker {
-    fn warn(&mut self, item: &str, message: impl Into<String>) {
-        self.warnings.push(Warning {
-            item: item.to_string(),
-            message: message.into(),
-        });
+    fn warn(&mut self, code: Code, at: Location, message: impl Into<String>) {
+        self.warnings.push(Warning::new(code, at, message));
     }
 
     fn items(
@@ -268,7 +266,7 @@ impl Walker {
                 });
             };
             if let Some(children) = item.remove("item") {
-                let auth = self.auth(item.get("auth"), &path)?;
+                let auth = self.auth(item.get("auth"), &Location::Item(path.clone()))?;
                 folders.push(name);
                 let result = self.items(children, folders, auth.unwrap_or(inherited.clone()));
                 folders.pop();
@@ -276,7 +274,11 @@ impl Walker {
             } else if item.contains_key("request") {
                 self.request(Value::Object(item), folders, name, inherited.clone())?;
             } else {
-                self.warn(&path, "neither a request nor a folder; skipped");
+                self.warn(
+                    Code::ItemNeitherRequestNorFolder,
+                    Location::Item(path),
+                    "neither a request nor a folder; skipped",
+                );
             }
         }
         Ok(())
@@ -293,7 +295,7 @@ impl Walker {
         request_object_form(&mut item);
         // Read before `lift_v20_auth`, which drops auth of kinds the typed model does not
         // know: read after, a `jwt` auth looked absent and the item inherited its folder's.
-        let own_auth = self.auth(item.pointer("/request/auth"), &path)?;
+        let own_auth = self.auth(item.pointer("/request/auth"), &Location::Item(path.clone()))?;
         lift_v20_auth(&mut item);
         tolerate_loose_parts(&mut item);
         let typed: ItemParts = serde_path_to_error::deserialize(&item).map_err(|e| {
@@ -307,7 +309,11 @@ impl Walker {
         let request = typed.request;
         let auth = own_auth.unwrap_or(inherited);
         let Some(url) = request.url.as_ref().map(url_parts) else {
-            self.warn(&path, "request has no URL; skipped");
+            self.warn(
+                Code::RequestWithoutUrl,
+                Location::Item(path),
+                "request has no URL; skipped",
+            );
             return Ok(());
         };
         let method = request
@@ -366,7 +372,8 @@ impl Walker {
                 .or_else(|| r.name.as_deref().and_then(status::from_example_name))
             else {
                 self.warn(
-                    path,
+                    Code::ResponseWithoutStatus,
+                    Location::Item(path.to_owned()),
                     format!(
                         "saved response `{rname}` has no status code, and neither its status \
                          text nor its name names one; skipped"
@@ -439,7 +446,11 @@ impl Walker {
                             .map(str::to_string),
                     }),
                     None => {
-                        self.warn(path, "GraphQL body without a query; body skipped");
+                        self.warn(
+                            Code::GraphqlWithoutQuery,
+                            Location::Item(path.to_owned()),
+                            "GraphQL body without a query; body skipped",
+                        );
                         None
                     }
                 }
@@ -453,7 +464,7 @@ impl Walker {
     fn auth(
         &mut self,
         auth: Option<&Value>,
-        path: &str,
+        at: &Location,
     ) -> Result<Option<Option<Auth>>, ConvertError> {
         let Some(auth) = auth.filter(|a| !a.is_null()) else {
             return Ok(None);
@@ -491,7 +502,8 @@ impl Walker {
             }),
             other => {
                 self.warn(
-                    path,
+                    Code::UnsupportedAuth,
+                    at.clone(),
                     format!("auth type `{other}` has no OpenAPI security scheme; left out"),
                 );
                 None
@@ -1008,9 +1020,8 @@ mod tests {
                 let c = parse(&text).unwrap();
                 assert_eq!(c.requests[0].auth, None, "{schema} {kind}");
                 assert!(
-                    c.warnings
-                        .iter()
-                        .any(|w| w.item == "a" && w.message.contains(&format!("`{kind}`"))),
+                    c.warnings.iter().any(|w| w.code == Code::UnsupportedAuth
+                        && w.location == Location::Item("a".into())),
                     "{schema} {kind}: {:?}",
                     c.warnings
                 );

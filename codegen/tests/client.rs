@@ -12,6 +12,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use codegen::client::{generate, normalize, standalone_crate, ClientError, ClientOptions};
+use codegen::{Code, Location, Warning};
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use support::build::Check;
 
@@ -228,7 +229,17 @@ fn operation_ids_are_derived_and_deduplicated() {
         .map(|(_, o)| o.operation_id.clone().unwrap())
         .collect();
     assert_eq!(ids, ["get_a_id", "getUser", "get_user_2", "new_operation"]);
-    assert_eq!(n.warnings.len(), 4 + 3, "{:#?}", n.warnings); // + 3 undeclared `id`s
+    let at = |method| Location::operation(method, "/a/{id}");
+    let expected = [
+        (Code::OperationIdMissing, at("get")),
+        (Code::OperationIdDuplicate, at("post")),
+        (Code::OperationIdReserved, at("delete")),
+        (Code::PathParameterUndeclared, at("get")),
+        (Code::PathParameterUndeclared, at("put")),
+        (Code::PathParameterUndeclared, at("post")),
+        (Code::PathParameterUndeclared, at("delete")),
+    ];
+    assert_eq!(codes(&n.warnings), expected, "{:#?}", n.warnings);
     generate(&spec, &ClientOptions::default()).unwrap();
 }
 
@@ -267,7 +278,16 @@ fn path_params_follow_the_template() {
         ]
     );
     assert_eq!(n.wire_names["page_size_2"], "page_size");
-    assert_eq!(n.warnings.len(), 6, "{:#?}", n.warnings);
+    let at = || Location::operation("get", "/a/{id}/b/{other}");
+    let expected = [
+        (Code::PathParameterNotInTemplate, at()), // gone
+        (Code::ParameterUnsupported, at()),       // c, in a cookie
+        (Code::ParameterUnsupported, at()),       // f, deepObject
+        (Code::HeaderParameterDropped, at()),     // Authorization
+        (Code::PathParameterUndeclared, at()),    // other
+        (Code::ParameterRenamed, at()),           // page_size
+    ];
+    assert_eq!(codes(&n.warnings), expected, "{:#?}", n.warnings);
     let code = generate(&spec, &ClientOptions::default()).unwrap().code;
     assert!(code.contains("QueryParam::new(\"page_size\", &page_size_2)"));
     assert!(!code.contains("\"page_size_2\""));
@@ -306,11 +326,13 @@ fn one_success_type_and_one_error_type() {
         err,
         schema_of(&o.responses.responses[&StatusCode::Code(400)])
     );
-    assert!(n.warnings.iter().any(|w| w.message.contains("drops 202")));
-    assert!(n
-        .warnings
-        .iter()
-        .any(|w| w.message.contains("204 (no body)")));
+    let at = || Location::operation("post", "/x");
+    let expected = [
+        (Code::SuccessTypesDropped, at()),  // 202 and 204
+        (Code::ErrorStatusesDropped, at()), // 404, no JSON body
+        (Code::ErrorBodiesMerged, Location::Document),
+    ];
+    assert_eq!(codes(&n.warnings), expected, "{:#?}", n.warnings);
     generate(&spec, &ClientOptions::default()).unwrap();
 }
 
@@ -366,7 +388,11 @@ fn request_bodies_keep_one_supported_media_type() {
         body.content.keys().collect::<Vec<_>>(),
         ["application/json"]
     );
-    assert_eq!(n.warnings.len(), 1, "{:#?}", n.warnings);
+    let expected = [(
+        Code::RequestBodyAlternatives,
+        Location::operation("post", "/x"),
+    )];
+    assert_eq!(codes(&n.warnings), expected, "{:#?}", n.warnings);
 
     let multipart_only = one_op(
         "/x",
@@ -377,7 +403,11 @@ fn request_bodies_keep_one_supported_media_type() {
     );
     let n = normalize(&multipart_only).unwrap();
     assert!(op(&n.spec, "/x", "post").request_body.is_none());
-    assert!(n.warnings[0].message.contains("multipart/form-data"));
+    let expected = [(
+        Code::RequestBodyUnsupported,
+        Location::operation("post", "/x"),
+    )];
+    assert_eq!(codes(&n.warnings), expected, "{:#?}", n.warnings);
     generate(&multipart_only, &ClientOptions::default()).unwrap();
 }
 
@@ -398,7 +428,11 @@ fn dangling_refs_and_colliding_names_are_repaired() {
         schema_of(&o.responses.responses[&StatusCode::Code(200)]),
         serde_json::json!({"$ref": "#/components/schemas/FooBar2"})
     );
-    assert_eq!(n.warnings.len(), 2, "{:#?}", n.warnings);
+    let expected = [
+        (Code::SchemaRenamed, Location::Component("foo_bar".into())),
+        (Code::DanglingSchemaRef, Location::Document),
+    ];
+    assert_eq!(codes(&n.warnings), expected, "{:#?}", n.warnings);
     generate(&spec, &ClientOptions::default()).unwrap();
 }
 
@@ -538,7 +572,11 @@ fn array_headers_become_strings() {
         serde_json::to_value(s).unwrap(),
         serde_json::json!({"type": "string"})
     );
-    assert_eq!(n.warnings.len(), 1);
+    let expected = [(
+        Code::StructuredParameterInText,
+        Location::operation("get", "/x"),
+    )];
+    assert_eq!(codes(&n.warnings), expected, "{:#?}", n.warnings);
 }
 
 #[test]
@@ -634,4 +672,12 @@ fn runtime_hooks_build() {
     };
     let code = generate(&mini(), &opts).unwrap().code;
     assert_builds_with("mini-runtime", &code, &format!("{MFA_DRIVER}{RUNTIME}"));
+}
+
+/// The codes of `warnings` with their locations, in order: what a test checks, not the text.
+fn codes(warnings: &[Warning]) -> Vec<(Code, Location)> {
+    warnings
+        .iter()
+        .map(|w| (w.code, w.location.clone()))
+        .collect()
 }

@@ -95,7 +95,8 @@ fn a_saved_response_with_no_status_anywhere_is_skipped_with_a_warning() {
         conversion
             .warnings
             .iter()
-            .any(|w| w.message.contains("`Example` has no status code")),
+            .any(|w| w.code == codegen::Code::ResponseWithoutStatus
+                && w.location == codegen::Location::Item("Get a widget".into())),
         "{:?}",
         conversion.warnings
     );

@@ -172,11 +172,12 @@ impl Converter {
         let stderr = std::fs::read_to_string(&err).unwrap_or_default();
         let first_line = stderr
             .lines()
-            .find(|l| !l.trim().is_empty() && !l.starts_with("warning:"))
+            .find(|l| !l.trim().is_empty() && !l.starts_with("warning"))
             .unwrap_or("")
             .trim()
             .to_string();
-        let warnings = stderr.lines().filter(|l| l.starts_with("warning:")).count();
+        // Ours print `warning[W…]`, the peer `warning:`.
+        let warnings = stderr.lines().filter(|l| l.starts_with("warning")).count();
         if let Some(bad) = runs.iter().find(|r| !r.status.success()) {
             return format!("failed ({}): {first_line}", bad.status);
         }

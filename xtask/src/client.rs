@@ -58,9 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ..ClientOptions::default()
     };
     let client = generate(&spec, &opts).context("generating the client")?;
-    for warning in &client.warnings {
-        eprintln!("warning: {warning}");
-    }
+    crate::print_warnings(&client.warnings);
     // Everything is computed before the first write, and written all or none.
     let crate_files: Vec<(PathBuf, String)> =
         standalone_crate(&name, &spec.info.title, COMMAND, &client.code)
@@ -86,9 +84,7 @@ fn load_spec(text: &str) -> anyhow::Result<openapiv3::OpenAPI> {
             return Ok(serde_json::from_value(value)?);
         }
         let conversion = codegen::convert(text)?;
-        for warning in &conversion.warnings {
-            eprintln!("warning: {warning}");
-        }
+        crate::print_warnings(&conversion.warnings);
         return Ok(conversion.spec()?);
     }
     let value: serde_json::Value = codegen::from_yaml(text).context("neither JSON nor YAML")?;

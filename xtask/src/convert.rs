@@ -39,9 +39,7 @@ pub fn document(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<ser
     let text = files::read(collection)?;
     let conversion =
         codegen::convert(&text).with_context(|| format!("converting {}", collection.display()))?;
-    for warning in &conversion.warnings {
-        eprintln!("warning: {}: {warning}", collection.display());
-    }
+    crate::print_warnings(&conversion.warnings);
     let mut document = conversion.document;
     if let Some(overlay) = overlay {
         let overlay_text = files::read(overlay)?;

@@ -66,3 +66,11 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
+
+/// Prints warnings on stderr, one a line, in the one format of every command:
+/// `warning[W122] GET /accounts/: message` (codes in `codegen::warning`).
+pub fn print_warnings(warnings: &[codegen::Warning]) {
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+}

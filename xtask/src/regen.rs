@@ -53,9 +53,7 @@ pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBu
     let client = codegen::client::generate(&spec, &client_options())
         .map_err(|e| anyhow::anyhow!("generating the client from {SPEC}: {e}"))?;
     if mode == Mode::Write {
-        for warning in &client.warnings {
-            eprintln!("note: client: {warning}");
-        }
+        crate::print_warnings(&client.warnings);
     }
     Ok(vec![
         (root.join(SPEC), yaml),

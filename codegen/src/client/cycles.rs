@@ -16,14 +16,16 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::warning::{Code, Location, Warning};
+
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// A step from a schema to a sub-schema it stands for: an index into `allOf`/`oneOf`/`anyOf`.
 type Step = (&'static str, usize);
 
 /// Cuts every cycle of `$ref`/`allOf`/`oneOf`/`anyOf` links among `schemas` (see the module
-/// documentation); returns one message per link cut, naming the schema.
-pub(crate) fn break_alias_cycles(schemas: &mut IndexMap<String, Value>) -> Vec<String> {
+/// documentation); returns one warning per link cut.
+pub(crate) fn break_alias_cycles(schemas: &mut IndexMap<String, Value>) -> Vec<Warning> {
     let mut notes = Vec::new();
     // Each pass cuts the first cycle found; a spec without cycles takes one pass.
     while let Some((from, steps, to)) = first_back_link(schemas) {
@@ -31,11 +33,19 @@ pub(crate) fn break_alias_cycles(schemas: &mut IndexMap<String, Value>) -> Vec<S
             break;
         };
         cut(schema, &steps);
-        notes.push(if from == to {
-            format!("schema `{from}` refers to itself without a property between; that reference was removed")
+        let message = if from == to {
+            "refers to itself without a property between; that reference was removed".to_owned()
         } else {
-            format!("schema `{from}` refers back to itself through `{to}` without a property between; its reference to `{to}` was removed")
-        });
+            format!(
+                "refers back to itself through `{to}` without a property between; its \
+                 reference to `{to}` was removed"
+            )
+        };
+        notes.push(Warning::new(
+            Code::AliasCycleBroken,
+            Location::Component(from),
+            message,
+        ));
     }
     notes
 }

@@ -12,6 +12,7 @@
 //! byte-identical code, so the generated file can be committed and checked for staleness.
 
 mod cycles;
+mod error;
 mod glue;
 mod guesses;
 mod identifiers;
@@ -20,7 +21,6 @@ mod options;
 pub mod params;
 pub mod resumable;
 mod text;
-mod warning;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -32,7 +32,9 @@ pub use normalize::{normalize, Normalized};
 pub use options::{ClientOptions, Hooks, Interface, Tags};
 pub use resumable::ResumablePair;
 use text::{comment_text, Lines};
-pub use warning::{ClientError, Warning};
+
+use crate::warning::{Location, Warning};
+pub use error::ClientError;
 
 /// The generated client source and what had to be changed to get it.
 #[derive(Clone, Debug)]
@@ -296,11 +298,11 @@ fn run_progenitor(
     match attempt(spec, settings) {
         Ok(tokens) => Ok(tokens),
         Err(Failure::Error(message)) => Err(ClientError::Progenitor {
-            operation: locate_failure(spec, settings),
+            location: locate_failure(spec, settings),
             message,
         }),
         Err(Failure::Panic(message)) => Err(ClientError::Panic {
-            operation: locate_failure(spec, settings),
+            location: locate_failure(spec, settings),
             message,
         }),
     }
@@ -336,12 +338,13 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Finds what makes progenitor fail: the components alone, or else the first operation that
-/// fails in a document holding only it. Only runs after a failure, so its cost is no concern.
-fn locate_failure(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> Option<String> {
+/// fails in a document holding only it, else the whole document. Only runs after a failure,
+/// so its cost is no concern.
+fn locate_failure(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> Location {
     let mut bare = spec.clone();
     bare.paths.paths.clear();
     if attempt(&bare, settings).is_err() {
-        return Some(warning::COMPONENTS.to_owned());
+        return Location::Components;
     }
     for (path, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };
@@ -363,12 +366,9 @@ fn locate_failure(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> 
                 .paths
                 .insert(path.clone(), openapiv3::ReferenceOr::Item(single_item));
             if attempt(&single, settings).is_err() {
-                return op
-                    .operation_id
-                    .clone()
-                    .or_else(|| Some(format!("{} {path}", method.to_uppercase())));
+                return Location::operation(method, path);
             }
         }
     }
-    None
+    Location::Document
 }

@@ -83,7 +83,7 @@
 //!   names them the same way but does not check the names against the components, so
 //!   `Column.text` and a component `ColumnText` gave two Rust types with one name.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -93,12 +93,13 @@ use openapiv3::{
 use serde_json::{json, Value};
 
 use super::cycles::break_alias_cycles;
+use super::error::ClientError;
 use super::identifiers::{rust_name, Case};
 use super::params::{rename_parameters, WireNames};
-use super::warning::{ClientError, Warning};
 use crate::openapi_util::{
     component_name, is_json, mime, operations_mut, parameter_data_mut, resolve_ref,
 };
+use crate::warning::{Code, Location, Warning};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -190,37 +191,7 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
     let components = spec.components.clone().unwrap_or_default();
 
     // Pass 1: usable paths and final operation ids (component names derive from the ids).
-    let mut items: IndexMap<String, PathItem> = IndexMap::new();
-    let mut method_names = MethodNames::default();
-    for (raw, item) in std::mem::take(&mut spec.paths.paths) {
-        let ReferenceOr::Item(mut item) = item else {
-            n.warn(
-                None,
-                format!("path `{raw}` is a $ref, which progenitor cannot read; dropped"),
-            );
-            continue;
-        };
-        let path = if raw.starts_with('/') {
-            raw.clone()
-        } else {
-            format!("/{raw}")
-        };
-        if template_names(&path).is_none() {
-            n.warn(
-                None,
-                format!("path `{raw}` has a malformed `{{…}}` template; dropped"),
-            );
-            continue;
-        }
-        if items.contains_key(&path) {
-            n.warn(None, format!("path `{raw}` duplicates `{path}`; dropped"));
-            continue;
-        }
-        for (method, op) in operations_mut(&mut item) {
-            n.operation_id(op, method, &path, &mut method_names);
-        }
-        items.insert(path, item);
-    }
+    let mut items = n.usable_paths(std::mem::take(&mut spec.paths.paths));
 
     // Pass 2: each operation on its own.
     for (path, item) in &mut items {
@@ -236,12 +207,18 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
 
     if !n.merged_errors.is_empty() {
         let list = std::mem::take(&mut n.merged_errors).join(", ");
-        n.warn(None, format!("error bodies that JSON cannot tell apart (same kind) were merged into one schema per operation, keeping every field: {list}"));
+        n.warn(
+            Code::ErrorBodiesMerged,
+            Location::Document,
+            format!(
+                "error bodies that JSON cannot tell apart (same kind) were merged into one \
+                 schema per operation, keeping every field: {list}"
+            ),
+        );
     }
     n.hoist_nested();
-    for note in break_alias_cycles(&mut n.schemas) {
-        n.warn(None, note);
-    }
+    let cut = break_alias_cycles(&mut n.schemas);
+    n.warnings.extend(cut);
     let wire_names = rename_parameters(&mut items, &mut n.warnings);
     spec.paths.paths = items
         .into_iter()
@@ -280,6 +257,8 @@ impl MethodNames {
 #[derive(Default)]
 struct Normalizer {
     warnings: Vec<Warning>,
+    /// Each final operationId's operation, where its warnings are located.
+    operations: HashMap<String, Location>,
     /// The component schemas as JSON, with the ones moved out of operations appended.
     schemas: IndexMap<String, Value>,
     /// PascalCase keys of every schema name in use.
@@ -344,11 +323,66 @@ enum Body {
 }
 
 impl Normalizer {
-    fn warn(&mut self, operation: Option<&str>, message: impl Into<String>) {
-        self.warnings.push(Warning {
-            operation: operation.map(str::to_owned),
-            message: message.into(),
-        });
+    fn warn(&mut self, code: Code, at: Location, message: impl Into<String>) {
+        self.warnings.push(Warning::new(code, at, message));
+    }
+
+    /// A warning about the operation whose final operationId is `id`.
+    fn warn_op(&mut self, id: &str, code: Code, message: impl Into<String>) {
+        let at = self.at(id);
+        self.warn(code, at, message);
+    }
+
+    /// Where the operation whose final operationId is `id` is (every one is registered by
+    /// [`Normalizer::operation_id`] before any other warning about it).
+    fn at(&self, id: &str) -> Location {
+        self.operations
+            .get(id)
+            .cloned()
+            .unwrap_or(Location::Document)
+    }
+
+    /// The paths progenitor can take, each with a leading `/`, and every operation's final
+    /// operationId.
+    fn usable_paths(
+        &mut self,
+        paths: IndexMap<String, ReferenceOr<PathItem>>,
+    ) -> IndexMap<String, PathItem> {
+        let mut items: IndexMap<String, PathItem> = IndexMap::new();
+        let mut method_names = MethodNames::default();
+        for (raw, item) in paths {
+            let ReferenceOr::Item(mut item) = item else {
+                self.warn(
+                    Code::PathIsRef,
+                    Location::Path(raw),
+                    "a $ref, which progenitor cannot read; dropped",
+                );
+                continue;
+            };
+            let path = if raw.starts_with('/') {
+                raw.clone()
+            } else {
+                format!("/{raw}")
+            };
+            if template_names(&path).is_none() {
+                self.warn(
+                    Code::MalformedPathTemplate,
+                    Location::Path(raw),
+                    "a malformed `{…}` template; dropped",
+                );
+                continue;
+            }
+            if items.contains_key(&path) {
+                let message = format!("duplicates `{path}`; dropped");
+                self.warn(Code::DuplicatePath, Location::Path(raw), message);
+                continue;
+            }
+            for (method, op) in operations_mut(&mut item) {
+                self.operation_id(op, method, &path, &mut method_names);
+            }
+            items.insert(path, item);
+        }
+        items
     }
 
     /// Renames component schemas whose Rust names collide and replaces schema refs that point
@@ -366,8 +400,9 @@ impl Normalizer {
             }
             let new = self.unique_name(name);
             self.warn(
-                None,
-                format!("schema `{name}` has the same Rust name as another type; renamed `{new}`"),
+                Code::SchemaRenamed,
+                Location::Component(name.clone()),
+                format!("has the same Rust name as another type; renamed `{new}`"),
             );
             renames.insert(name.clone(), new);
         }
@@ -381,7 +416,8 @@ impl Normalizer {
         dangling.dedup();
         for r in dangling {
             self.warn(
-                None,
+                Code::DanglingSchemaRef,
+                Location::Document,
                 format!("schema $ref `{r}` does not resolve; replaced by `{{}}` (any JSON)"),
             );
         }
@@ -389,7 +425,8 @@ impl Normalizer {
             Ok(fixed) => *spec = fixed,
             // Not silently: the dangling refs stay, and typify will name the one it meets.
             Err(e) => self.warn(
-                None,
+                Code::DocumentNotReread,
+                Location::Document,
                 format!(
                     "the document could not be re-read after repairing $refs ({e}); left as it was"
                 ),
@@ -408,17 +445,21 @@ impl Normalizer {
             .collect();
         for (name, mut v) in schemas {
             let name = renames.get(&name).cloned().unwrap_or(name);
-            self.tidy(&mut v, None, &format!("schema `{name}`"));
+            self.tidy(&mut v, Location::Component(name.clone()), None);
             self.schemas.insert(name, v);
         }
     }
 
-    /// [`tidy_schema`], with its notes turned into warnings about `what`.
-    fn tidy(&mut self, schema: &mut Value, operation: Option<&str>, what: &str) {
+    /// [`tidy_schema`], with its notes turned into warnings at `at`, about `what` there.
+    fn tidy(&mut self, schema: &mut Value, at: Location, what: Option<&str>) {
         let mut notes = Vec::new();
         tidy_schema(schema, 0, &mut notes);
         for note in notes {
-            self.warn(operation, format!("{what}: {note}"));
+            let message = match what {
+                Some(what) => format!("{what}: {note}"),
+                None => note,
+            };
+            self.warn(Code::PropertyNameCollision, at.clone(), message);
         }
     }
 
@@ -442,14 +483,15 @@ impl Normalizer {
         path: &str,
         names: &mut MethodNames,
     ) {
-        let label = format!("{} {path}", method.to_uppercase());
+        let at = Location::operation(method, path);
         let base = match op.operation_id.as_deref().map(str::trim) {
             Some(id) if !id.is_empty() && rust_name(id, Case::Snake) != "x" => id.to_owned(),
             _ => {
                 let derived = rust_name(&format!("{method} {path}"), Case::Snake);
                 self.warn(
-                    Some(&derived),
-                    format!("{label} has no operationId; named `{derived}`"),
+                    Code::OperationIdMissing,
+                    at.clone(),
+                    format!("no operationId; named `{derived}`"),
                 );
                 derived
             }
@@ -460,8 +502,12 @@ impl Normalizer {
         {
             id = format!("{base}_operation");
             self.warn(
-                Some(&id),
-                format!("operationId `{base}` would shadow a method of `Client` or a name the builders use; renamed"),
+                Code::OperationIdReserved,
+                at.clone(),
+                format!(
+                    "operationId `{base}` would shadow a method of `Client` or a name the \
+                     builders use; renamed `{id}`"
+                ),
             );
         }
         let stem = id.clone();
@@ -472,11 +518,13 @@ impl Normalizer {
         }
         if id != stem {
             self.warn(
-                Some(&id),
-                format!("operationId `{stem}` of {label} is used by another operation; renamed"),
+                Code::OperationIdDuplicate,
+                at.clone(),
+                format!("operationId `{stem}` is used by another operation; renamed `{id}`"),
             );
         }
         names.take(&id);
+        self.operations.insert(id.clone(), at);
         op.operation_id = Some(id);
     }
 
@@ -517,7 +565,11 @@ impl Normalizer {
                     params.retain(|q| param_key(q) != key);
                     params.push(p);
                 }
-                None => self.warn(Some(id), "a parameter $ref does not resolve; dropped"),
+                None => self.warn_op(
+                    id,
+                    Code::DanglingRef,
+                    "a parameter $ref does not resolve; dropped",
+                ),
             }
         }
         params
@@ -530,21 +582,30 @@ impl Normalizer {
         let name = p.parameter_data_ref().name.clone();
         match p {
             Parameter::Cookie { .. } => {
-                self.warn(
-                    Some(id),
+                self.warn_op(
+                    id,
+                    Code::ParameterUnsupported,
                     format!("cookie parameter `{name}` dropped (progenitor has no cookie support)"),
                 );
                 false
             }
             Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
-                self.warn(Some(id), format!("query parameter `{name}` has style {style:?}, which progenitor rejects; dropped"));
+                let message = format!(
+                    "query parameter `{name}` has style {style:?}, which progenitor rejects; \
+                     dropped"
+                );
+                self.warn_op(id, Code::ParameterUnsupported, message);
                 false
             }
             Parameter::Header { .. }
                 if ["accept", "content-type", "authorization"]
                     .contains(&name.to_ascii_lowercase().as_str()) =>
             {
-                self.warn(Some(id), format!("header parameter `{name}` dropped: the client sets it (Accept, Content-Type) or the runtime does (Authorization)"));
+                let message = format!(
+                    "header parameter `{name}` dropped: the client sets it (Accept, \
+                     Content-Type) or the runtime does (Authorization)"
+                );
+                self.warn_op(id, Code::HeaderParameterDropped, message);
                 false
             }
             Parameter::Path {
@@ -554,16 +615,18 @@ impl Normalizer {
                 if template.contains(&name) {
                     parameter_data.required = true;
                     if !matches!(style, PathStyle::Simple) {
-                        self.warn(
-                            Some(id),
+                        self.warn_op(
+                            id,
+                            Code::PathParameterStyle,
                             format!("path parameter `{name}` has style {style:?}; sent as simple"),
                         );
                         *style = PathStyle::Simple;
                     }
                     true
                 } else {
-                    self.warn(
-                        Some(id),
+                    self.warn_op(
+                        id,
+                        Code::PathParameterNotInTemplate,
                         format!("path parameter `{name}` is not in the path template; dropped"),
                     );
                     false
@@ -583,18 +646,27 @@ impl Normalizer {
                 .values()
                 .find_map(|m| m.schema.clone())
                 .unwrap_or_else(|| ReferenceOr::Item(to_schema_item(json!({"type": "string"}))));
-            self.warn(Some(id), format!("parameter `{name}` is described by `content`; its schema is used as a plain value"));
+            let message = format!(
+                "parameter `{name}` is described by `content`; its schema is used as a plain \
+                 value"
+            );
+            self.warn_op(id, Code::ParameterContent, message);
             data.format = ParameterSchemaOrContent::Schema(schema);
         }
         let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
         let data = parameter_data_mut(p);
         if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
             if let Ok(mut v) = serde_json::to_value(&*schema) {
-                self.tidy(&mut v, Some(id), &format!("parameter `{name}`"));
+                let at = self.at(id);
+                self.tidy(&mut v, at, Some(&format!("parameter `{name}`")));
                 // progenitor writes header and path values with `to_string()`, which
                 // arrays and objects lack.
                 if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
-                    self.warn(Some(id), format!("parameter `{name}` is an array or object in a header or path; typed as a string the caller formats"));
+                    let message = format!(
+                        "parameter `{name}` is an array or object in a header or path; typed \
+                         as a string the caller formats"
+                    );
+                    self.warn_op(id, Code::StructuredParameterInText, message);
                     v = json!({"type": "string"});
                 }
                 *schema = to_schema(v);
@@ -614,8 +686,9 @@ impl Normalizer {
                 .iter()
                 .any(|p| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name));
             if !declared {
-                self.warn(
-                    Some(id),
+                self.warn_op(
+                    id,
+                    Code::PathParameterUndeclared,
                     format!("path parameter `{name}` is not declared; added as a string"),
                 );
                 kept.push(Parameter::Path {
@@ -643,8 +716,9 @@ impl Normalizer {
             return;
         };
         let Some(mut body) = resolve_request_body(&body, components) else {
-            self.warn(
-                Some(id),
+            self.warn_op(
+                id,
+                Code::DanglingRef,
                 "the request body $ref does not resolve; the operation has no body",
             );
             return;
@@ -659,7 +733,12 @@ impl Normalizer {
             .min_by_key(|(rank, _, _)| *rank);
         let Some((rank, chosen_type, mut media)) = chosen else {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.warn(Some(id), format!("request body type {} is not supported by progenitor; the operation is generated without a body", types.join(", ")));
+            let message = format!(
+                "request body type {} is not supported by progenitor; the operation is \
+                 generated without a body",
+                types.join(", ")
+            );
+            self.warn_op(id, Code::RequestBodyUnsupported, message);
             return;
         };
         if body.content.len() > 1 {
@@ -669,8 +748,9 @@ impl Normalizer {
                 .filter(|k| **k != chosen_type)
                 .map(String::as_str)
                 .collect();
-            self.warn(
-                Some(id),
+            self.warn_op(
+                id,
+                Code::RequestBodyAlternatives,
                 format!(
                     "the request body is also accepted as {}; the client sends {chosen_type} only",
                     others.join(", ")
@@ -685,7 +765,8 @@ impl Normalizer {
                     .as_ref()
                     .and_then(|s| serde_json::to_value(s).ok())
                     .unwrap_or_else(|| json!({}));
-                self.tidy(&mut schema, Some(id), "request body");
+                let at = self.at(id);
+                self.tidy(&mut schema, at, Some("request body"));
                 let key = if rank == 0 {
                     "application/json"
                 } else {
@@ -718,8 +799,9 @@ impl Normalizer {
             });
         for (status, r) in default.into_iter().chain(listed) {
             let Some(mut response) = resolve_response(&r, components) else {
-                self.warn(
-                    Some(id),
+                self.warn_op(
+                    id,
+                    Code::DanglingRef,
                     format!("the {status} response $ref does not resolve; dropped"),
                 );
                 continue;
@@ -731,7 +813,11 @@ impl Normalizer {
             let mut notes = Vec::new();
             let body = normalize_content(&mut response, &mut notes);
             for note in notes {
-                self.warn(Some(id), format!("{status} response: {note}"));
+                self.warn_op(
+                    id,
+                    Code::PropertyNameCollision,
+                    format!("{status} response: {note}"),
+                );
             }
             entries.push((status, response, body));
         }
@@ -782,7 +868,12 @@ impl Normalizer {
                     true
                 });
                 if !dropped.is_empty() {
-                    self.warn(Some(id), format!("one success type per operation: keeps the {chosen_status} body, drops {}; such replies surface as Error::UnexpectedResponse", dropped.join(", ")));
+                    let message = format!(
+                        "one success type per operation: keeps the {chosen_status} body, drops \
+                         {}; such replies surface as Error::UnexpectedResponse",
+                        dropped.join(", ")
+                    );
+                    self.warn_op(id, Code::SuccessTypesDropped, message);
                 }
                 let schema = self.extract(chosen, &format!("{id}Response"));
                 for (s, r, _) in entries.iter_mut() {
@@ -873,7 +964,12 @@ impl Normalizer {
             true
         });
         if !dropped.is_empty() {
-            self.warn(Some(id), format!("error status {} has {what}, unlike the others; it surfaces as Error::UnexpectedResponse", dropped.join(", ")));
+            let message = format!(
+                "error status {} has {what}, unlike the others; it surfaces as \
+                 Error::UnexpectedResponse",
+                dropped.join(", ")
+            );
+            self.warn_op(id, Code::ErrorStatusesDropped, message);
         }
     }
 
@@ -1094,7 +1190,8 @@ impl Normalizer {
                     // field (`#` and `🦀` are both `x`): the first is kept, as in one body.
                     if !rust_names.insert(rust_name(&name, Case::Snake)) {
                         self.warn(
-                            None,
+                            Code::PropertyNameCollision,
+                            Location::Document,
                             format!(
                                 "property `{name}` of merged bodies has the same Rust name as \
                                  another of their properties; dropped"

@@ -25,8 +25,8 @@ use openapiv3::{Parameter, PathItem, ReferenceOr};
 use syn::visit_mut::VisitMut;
 use unicode_ident::{is_xid_continue, is_xid_start};
 
-use super::warning::Warning;
 use crate::openapi_util::{operations_mut, parameter_data_mut};
+use crate::warning::{Code, Location, Warning};
 
 /// Names a parameter of an operation cannot have in Rust, from progenitor 0.15's builder
 /// (`method.rs`, `builder_struct`): its methods `new`, `send`, `stream`; its field `client`;
@@ -50,20 +50,22 @@ pub(crate) fn rename_parameters(
     let mut wire = WireNames::new();
     let mut renamed: IndexMap<String, PathItem> = IndexMap::with_capacity(items.len());
     for (mut path, mut item) in std::mem::take(items) {
+        // Warnings name the path as the spec has it, before any marker.
+        let spec_path = path.clone();
         let has_body = item.iter().any(|(_, op)| op.request_body.is_some());
         let path_renames = path_template_renames(&path, has_body, &mut in_use);
         for (name, marker) in &path_renames {
             path = path.replace(&format!("{{{name}}}"), &format!("{{{marker}}}"));
         }
         for (method, op) in operations_mut(&mut item) {
-            let id = op.operation_id.clone().unwrap_or_else(|| method.to_owned());
+            let at = Location::operation(method, &spec_path);
             let renames = Renames {
                 path: &path_renames,
                 in_use: &mut in_use,
                 wire: &mut wire,
                 warnings: &mut *warnings,
             };
-            op.parameters = renames.operation(&id, op);
+            op.parameters = renames.operation(&at, op);
         }
         renamed.insert(path, item);
     }
@@ -116,7 +118,7 @@ struct Renames<'a> {
 impl Renames<'_> {
     /// `op`'s parameters: path ones as the template renamed them, query and header ones
     /// renamed when their Rust names are taken, headers with invalid names dropped.
-    fn operation(self, id: &str, op: &openapiv3::Operation) -> Vec<ReferenceOr<Parameter>> {
+    fn operation(self, at: &Location, op: &openapiv3::Operation) -> Vec<ReferenceOr<Parameter>> {
         let mut taken = reserved_names(op.request_body.is_some());
         let mut kept = Vec::new();
         for mut p in params(&op.parameters).cloned().collect::<Vec<_>>() {
@@ -125,7 +127,7 @@ impl Renames<'_> {
                 if let Some(marker) = self.path.get(&name) {
                     parameter_data.name = marker.clone();
                     self.warnings
-                        .push(rename_warning(id, "path", &name, marker));
+                        .push(rename_warning(at, "path", &name, marker));
                 }
                 taken.insert(progenitor_snake(&parameter_data.name));
             }
@@ -144,20 +146,21 @@ impl Renames<'_> {
                 Parameter::Cookie { .. } => "cookie",
             };
             if location == "header" && !is_header_name(&name) {
-                self.warnings.push(Warning {
-                    operation: Some(id.to_owned()),
-                    message: format!(
+                self.warnings.push(Warning::new(
+                    Code::HeaderParameterDropped,
+                    at.clone(),
+                    format!(
                         "header parameter `{}` is not a valid HTTP header name; dropped",
                         name.escape_debug()
                     ),
-                });
+                ));
                 continue;
             }
             let rust = progenitor_snake(&name);
             if taken.contains(&rust) {
                 let marker = marker(&rust, self.in_use, &taken);
                 self.warnings
-                    .push(rename_warning(id, location, &name, &marker));
+                    .push(rename_warning(at, location, &name, &marker));
                 self.wire.insert(marker.clone(), name);
                 parameter_data_mut(&mut p).name = marker.clone();
                 taken.insert(progenitor_snake(&marker));
@@ -332,16 +335,17 @@ fn marker(rust: &str, in_use: &mut HashSet<String>, taken: &HashSet<String>) -> 
     }
 }
 
-fn rename_warning(id: &str, location: &str, name: &str, marker: &str) -> Warning {
-    Warning {
-        operation: Some(id.to_owned()),
-        message: format!(
+fn rename_warning(at: &Location, location: &str, name: &str, marker: &str) -> Warning {
+    Warning::new(
+        Code::ParameterRenamed,
+        at.clone(),
+        format!(
             "{location} parameter `{}` is `{marker}` in Rust (the builder or another \
              parameter has its Rust name); the API still sees `{}`",
             name.escape_debug(),
             name.escape_debug()
         ),
-    }
+    )
 }
 
 fn template(path: &str) -> Vec<String> {

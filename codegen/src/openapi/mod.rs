@@ -12,12 +12,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
-use crate::error::{ConvertError, Warning};
+use crate::error::ConvertError;
 use crate::infer::{Kind, Shape};
 use crate::naming::{self, Namer};
 use crate::openapi_util::{is_json, object, path_shape};
 use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
 use crate::status::reason;
+use crate::warning::{Code, Location, Warning};
 use components::{Components, Context};
 
 const METHODS: [&str; 8] = [
@@ -247,13 +248,14 @@ fn prepare<'a>(
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<Prepared<'a>>, ConvertError> {
     if method_rank(&request.method) == METHODS.len() {
-        warnings.push(Warning {
-            item: request.item_path(),
-            message: format!(
+        warnings.push(Warning::new(
+            Code::UnsupportedMethod,
+            Location::Item(request.item_path()),
+            format!(
                 "method `{}` has no OpenAPI equivalent; skipped",
                 request.method
             ),
-        });
+        ));
         return Ok(None);
     }
     let url = &request.url;
@@ -512,10 +514,11 @@ fn optional_parameters(
     for (_, (values, repeats)) in seen {
         let name = values[0].key.trim();
         if name.contains("{{") {
-            warnings.push(Warning {
-                item: request.item_path(),
-                message: format!("{location} parameter `{name}` has a variable name; skipped"),
-            });
+            warnings.push(Warning::new(
+                Code::VariableParameterName,
+                Location::Item(request.item_path()),
+                format!("{location} parameter `{name}` has a variable name; skipped"),
+            ));
             continue;
         }
         let shape = values
@@ -742,13 +745,14 @@ fn request_body(
         };
         let mut m = object([("schema", schema)]);
         match example {
-            Some(example) if depth(&example) > MAX_EXAMPLE_DEPTH => warnings.push(Warning {
-                item: group[0].request.item_path(),
-                message: format!(
+            Some(example) if depth(&example) > MAX_EXAMPLE_DEPTH => warnings.push(Warning::new(
+                Code::ExampleTooDeep,
+                Location::Item(group[0].request.item_path()),
+                format!(
                     "request body nests deeper than {MAX_EXAMPLE_DEPTH} levels; its example \
                      is left out"
                 ),
-            }),
+            )),
             Some(example) => m["example"] = example,
             None => {}
         }
@@ -782,10 +786,11 @@ fn body_media(
                         Value::Null,
                     ),
                     None => {
-                        warnings.push(Warning {
-                            item: request.item_path(),
-                            message: "request body is not valid JSON; typed as any value".into(),
-                        });
+                        warnings.push(Warning::new(
+                            Code::BodyNotJson,
+                            Location::Item(request.item_path()),
+                            "request body is not valid JSON; typed as any value",
+                        ));
                         (media_type, None, None, json!({}))
                     }
                 }
@@ -950,14 +955,15 @@ fn saved_media(
             json!(body)
         };
         if depth(&value) > MAX_EXAMPLE_DEPTH {
-            warnings.push(Warning {
-                item: request.item_path(),
-                message: format!(
+            warnings.push(Warning::new(
+                Code::ExampleTooDeep,
+                Location::Item(request.item_path()),
+                format!(
                     "saved response `{}` nests deeper than {MAX_EXAMPLE_DEPTH} levels; \
                      its example is left out",
                     r.name
                 ),
-            });
+            ));
             continue;
         }
         entry

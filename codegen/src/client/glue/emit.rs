@@ -32,7 +32,7 @@ use super::builders::Builder;
 use crate::client::identifiers::{rust_name, Case};
 use crate::client::options::{ClientOptions, Interface};
 use crate::client::resumable::ResumablePair;
-use crate::client::warning::Warning;
+use crate::warning::{Code, Location, Warning};
 
 /// Adds the glue to progenitor's output: items appended at the end, and the `ResumableOp`
 /// impls inside `mod builder`.
@@ -142,21 +142,22 @@ fn resumable_impls(
         for (pair, entry) in pairs.iter().zip(entries) {
             match pair_impl(file, pair, entry) {
                 Ok(tokens) => impls.push(syn::parse_quote!(#tokens)),
-                Err(why) => warnings.push(Warning {
-                    operation: Some(pair.retrieve.clone()),
-                    message: format!(
+                Err(why) => warnings.push(Warning::new(
+                    Code::ResumableImplMissing,
+                    Location::operation(&pair.method, &pair.path),
+                    format!(
                         "no `ResumableOp` impl for the pair with `{}`: {why}",
                         pair.resume
                     ),
-                }),
+                )),
             }
         }
     } else if !pairs.is_empty() {
-        warnings.push(Warning {
-            operation: None,
-            message: "`ResumableOp` impls need the builder interface; only `RESUMABLE` is emitted"
-                .to_owned(),
-        });
+        warnings.push(Warning::new(
+            Code::ResumableNeedsBuilder,
+            Location::Document,
+            "`ResumableOp` impls need the builder interface; only `RESUMABLE` is emitted",
+        ));
     }
     impls
 }
