@@ -194,9 +194,11 @@ pub fn parse(text: &str) -> Result<Collection, ConvertError> {
         warnings: Vec::new(),
         requests: Vec::new(),
     };
-    let auth = walker.auth(root.get("auth"), &Location::Collection)?;
+    let auth = walker
+        .auth(root.get("auth"), &Location::Collection)
+        .or_inherited(None);
     if let Some(items) = root.remove("item") {
-        walker.items(items, &mut Vec::new(), auth.unwrap_or(None))?;
+        walker.items(items, &mut Vec::new(), auth)?;
     }
     collection.requests = walker.requests;
     collection.warnings = walker.warnings;
@@ -266,9 +268,9 @@ impl Walker {
                 });
             };
             if let Some(children) = item.remove("item") {
-                let auth = self.auth(item.get("auth"), &Location::Item(path.clone()))?;
+                let auth = self.auth(item.get("auth"), &Location::Item(path.clone()));
                 folders.push(name);
-                let result = self.items(children, folders, auth.unwrap_or(inherited.clone()));
+                let result = self.items(children, folders, auth.or_inherited(inherited.clone()));
                 folders.pop();
                 result?;
             } else if item.contains_key("request") {
@@ -295,7 +297,7 @@ impl Walker {
         request_object_form(&mut item);
         // Read before `lift_v20_auth`, which drops auth of kinds the typed model does not
         // know: read after, a `jwt` auth looked absent and the item inherited its folder's.
-        let own_auth = self.auth(item.pointer("/request/auth"), &Location::Item(path.clone()))?;
+        let own_auth = self.auth(item.pointer("/request/auth"), &Location::Item(path.clone()));
         lift_v20_auth(&mut item);
         tolerate_loose_parts(&mut item);
         let typed: ItemParts = serde_path_to_error::deserialize(&item).map_err(|e| {
@@ -307,7 +309,7 @@ impl Walker {
             }
         })?;
         let request = typed.request;
-        let auth = own_auth.unwrap_or(inherited);
+        let auth = own_auth.or_inherited(inherited);
         let Some(url) = request.url.as_ref().map(url_parts) else {
             self.warn(
                 Code::RequestWithoutUrl,
@@ -459,15 +461,10 @@ impl Walker {
         }
     }
 
-    /// `Ok(None)`: no auth here, inherit. `Ok(Some(None))`: explicitly none.
-    #[allow(clippy::option_option)]
-    fn auth(
-        &mut self,
-        auth: Option<&Value>,
-        at: &Location,
-    ) -> Result<Option<Option<Auth>>, ConvertError> {
+    /// The auth an item (or the collection) declares for itself, read from its raw JSON.
+    fn auth(&mut self, auth: Option<&Value>, at: &Location) -> OwnAuth {
         let Some(auth) = auth.filter(|a| !a.is_null()) else {
-            return Ok(None);
+            return OwnAuth::Inherit;
         };
         let kind = auth.get("type").and_then(Value::as_str).unwrap_or_default();
         let attr = |key: &str| -> Option<String> {
@@ -482,8 +479,8 @@ impl Walker {
             };
             scalar_text(value)
         };
-        Ok(Some(match kind {
-            "inherit" | "" => return Ok(None),
+        OwnAuth::Declared(match kind {
+            "inherit" | "" => return OwnAuth::Inherit,
             "noauth" => None,
             "basic" => Some(Auth::Basic),
             "bearer" => Some(Auth::Bearer),
@@ -508,7 +505,26 @@ impl Walker {
                 );
                 None
             }
-        }))
+        })
+    }
+}
+
+/// What an item says about its own auth.
+enum OwnAuth {
+    /// Nothing, or `inherit`: its folder's (or the collection's) applies.
+    Inherit,
+    /// This auth; `None` for `noauth`, and for a type OpenAPI cannot say (left out with a
+    /// warning rather than replaced by the inherited one, which the API would not accept).
+    Declared(Option<Auth>),
+}
+
+impl OwnAuth {
+    /// The auth in force, given the one the item would inherit.
+    fn or_inherited(self, inherited: Option<Auth>) -> Option<Auth> {
+        match self {
+            OwnAuth::Inherit => inherited,
+            OwnAuth::Declared(auth) => auth,
+        }
     }
 }
 
