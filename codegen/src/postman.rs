@@ -175,10 +175,14 @@ pub fn parse(text: &str) -> Result<Collection, ConvertError> {
     let info = root.get("info").cloned().unwrap_or(Value::Null);
     let mut collection = Collection {
         name: str_field(&info, "name").unwrap_or_else(|| "API".into()),
-        description: info.get("description").and_then(description_text),
         version: info.get("version").and_then(version_text),
         ..Default::default()
     };
+    let mut walker = Walker {
+        warnings: Vec::new(),
+        requests: Vec::new(),
+    };
+    collection.description = walker.collection_description(info.get("description"));
     for var in root
         .get("variable")
         .and_then(Value::as_array)
@@ -190,10 +194,6 @@ pub fn parse(text: &str) -> Result<Collection, ConvertError> {
             collection.variables.insert(key, value);
         }
     }
-    let mut walker = Walker {
-        warnings: Vec::new(),
-        requests: Vec::new(),
-    };
     let auth = walker
         .auth(root.get("auth"), &Location::Collection)
         .or_inherited(None);
@@ -461,6 +461,25 @@ impl Walker {
         }
     }
 
+    /// The collection's description: text, or Postman's `{content, type}` object; another
+    /// shape is left out with a warning.
+    fn collection_description(&mut self, description: Option<&Value>) -> Option<String> {
+        let description = description.filter(|d| !d.is_null())?;
+        match serde_json::from_value::<pm::DescriptionUnion>(description.clone()) {
+            Ok(d) => description_union(&d),
+            Err(e) => {
+                self.warn(
+                    Code::DescriptionUnreadable,
+                    Location::Collection,
+                    format!(
+                        "the description is neither text nor {{content, type}} ({e}); left out"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// The auth an item (or the collection) declares for itself, read from its raw JSON.
     fn auth(&mut self, auth: Option<&Value>, at: &Location) -> OwnAuth {
         let Some(auth) = auth.filter(|a| !a.is_null()) else {
@@ -486,7 +505,14 @@ impl Walker {
             "bearer" => Some(Auth::Bearer),
             "digest" => Some(Auth::Digest),
             "apikey" => Some(Auth::ApiKey {
-                name: attr("key").unwrap_or_else(|| "X-API-Key".into()),
+                name: attr("key").unwrap_or_else(|| {
+                    self.warn(
+                        Code::ApiKeyWithoutName,
+                        at.clone(),
+                        "API key auth names no key; `X-API-Key` assumed",
+                    );
+                    "X-API-Key".into()
+                }),
                 in_query: attr("in").as_deref() == Some("query"),
             }),
             "oauth2" => Some(Auth::OAuth2 {
@@ -926,13 +952,6 @@ fn description_union(d: &pm::DescriptionUnion) -> Option<String> {
     };
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_string())
-}
-
-fn description_text(v: &Value) -> Option<String> {
-    serde_json::from_value::<pm::DescriptionUnion>(v.clone())
-        .ok()
-        .as_ref()
-        .and_then(description_union)
 }
 
 fn version_text(v: &Value) -> Option<String> {

@@ -155,8 +155,11 @@ fn resolve(root: &Value, reference: &Value, at: &str) -> Result<(), String> {
     };
     match percent_decoded(pointer) {
         Some(pointer) if root.pointer(&pointer).is_some() => Ok(()),
-        _ => Err(format!(
+        Some(_) => Err(format!(
             "at `{at}`: `$ref: {reference}` points to nothing in the document"
+        )),
+        None => Err(format!(
+            "at `{at}`: `$ref: {reference}` has a `%` escape that is not UTF-8 in hex"
         )),
     }
 }
@@ -310,6 +313,14 @@ mod tests {
                     json!({}),
                 ),
                 "`$ref: #/components/schemas/Gone` points to nothing",
+            ),
+            (
+                doc(
+                    json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "x",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A%ZZ"}}}}}}}}),
+                    json!({}),
+                ),
+                "`$ref: #/components/schemas/A%ZZ` has a `%` escape that is not UTF-8 in hex",
             ),
             (
                 doc(json!({"/a/{id}": get("a", json!([]))}), json!({})),

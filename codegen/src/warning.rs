@@ -16,6 +16,9 @@
 //! | `W007` | `VariableParameterName` | convert | a query parameter or header named by a `{{variable}}`: skipped |
 //! | `W008` | `ExampleTooDeep` | convert | a body example nesting deeper than the limit: example left out |
 //! | `W009` | `BodyNotJson` | convert | a JSON body that does not parse: typed as any value |
+//! | `W010` | `GraphqlVariablesNotJson` | convert | GraphQL variables that do not parse: `{}` in the example |
+//! | `W011` | `ApiKeyWithoutName` | convert | an API key auth naming no key: `X-API-Key` assumed |
+//! | `W012` | `DescriptionUnreadable` | convert | a collection description of another shape: left out |
 //! | `W101` | `PathIsRef` | client | a path item given as `$ref`: dropped |
 //! | `W102` | `MalformedPathTemplate` | client | a path with an unbalanced `{…}` template: dropped |
 //! | `W103` | `DuplicatePath` | client | a path that is another once given its leading `/`: dropped |
@@ -43,6 +46,7 @@
 //! | `W125` | `AliasCycleBroken` | client | a schema that stands for itself: the closing link removed |
 //! | `W126` | `ResumableImplMissing` | client | an MFA pair whose builders cannot be read: no `ResumableOp` impl |
 //! | `W127` | `ResumableNeedsBuilder` | client | MFA pairs with the positional interface: only `RESUMABLE` emitted |
+//! | `W128` | `SchemaNotTyped` | client | a schema that, once tidied, `openapiv3` does not read: any JSON |
 
 use std::fmt;
 
@@ -87,6 +91,12 @@ codes! {
     ExampleTooDeep = "W008";
     /// A JSON body that does not parse.
     BodyNotJson = "W009";
+    /// GraphQL variables that do not parse.
+    GraphqlVariablesNotJson = "W010";
+    /// An API key auth naming no key.
+    ApiKeyWithoutName = "W011";
+    /// A collection description that is neither text nor `{content, type}`.
+    DescriptionUnreadable = "W012";
 
     /// A path item given as `$ref`.
     PathIsRef = "W101";
@@ -142,6 +152,8 @@ codes! {
     ResumableImplMissing = "W126";
     /// MFA pairs with the positional interface.
     ResumableNeedsBuilder = "W127";
+    /// A schema that, once tidied, `openapiv3` does not read (or write) as a schema.
+    SchemaNotTyped = "W128";
 }
 
 impl fmt::Display for Code {

@@ -224,10 +224,11 @@ pub fn normalize(spec: &OpenAPI) -> Result<Normalized, ClientError> {
         .into_iter()
         .map(|(p, i)| (p, ReferenceOr::Item(i)))
         .collect();
-    let schemas = std::mem::take(&mut n.schemas)
-        .into_iter()
-        .map(|(k, v)| (k, to_schema(v)))
-        .collect();
+    let mut schemas = IndexMap::new();
+    for (name, v) in std::mem::take(&mut n.schemas) {
+        let typed = n.typed(v, &Location::Component(name.clone()), "the component");
+        schemas.insert(name, typed);
+    }
     spec.components.get_or_insert_with(Default::default).schemas = schemas;
     Ok(Normalized {
         spec,
@@ -407,11 +408,40 @@ impl Normalizer {
             renames.insert(name.clone(), new);
         }
         let known: HashSet<String> = names.iter().cloned().collect();
-        let Ok(mut doc) = serde_json::to_value(&*spec) else {
-            return;
-        };
+        match serde_json::to_value(&*spec) {
+            Ok(doc) => self.repair_refs(spec, doc, &renames, &known),
+            Err(e) => self.warn(
+                Code::DocumentNotReread,
+                Location::Document,
+                format!("the document could not be written as JSON to repair $refs ({e})"),
+            ),
+        }
+        let comps = spec.components.get_or_insert_with(Default::default);
+        let schemas: Vec<(String, ReferenceOr<Schema>)> = comps
+            .schemas
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (name, schema) in schemas {
+            let name = renames.get(&name).cloned().unwrap_or(name);
+            let at = Location::Component(name.clone());
+            let mut v = self.json(Some(&schema), &at, "the component");
+            self.tidy(&mut v, at, None);
+            self.schemas.insert(name, v);
+        }
+    }
+
+    /// Renames `$ref`s to renamed components and replaces those that resolve nowhere by `{}`
+    /// in `doc`, the JSON of `spec`, and reads it back into `spec`.
+    fn repair_refs(
+        &mut self,
+        spec: &mut OpenAPI,
+        mut doc: Value,
+        renames: &BTreeMap<String, String>,
+        known: &HashSet<String>,
+    ) {
         let mut dangling = Vec::new();
-        fix_refs(&mut doc, Ctx::Other, &renames, &known, &mut dangling);
+        fix_refs(&mut doc, Ctx::Other, renames, known, &mut dangling);
         dangling.sort();
         dangling.dedup();
         for r in dangling {
@@ -432,21 +462,32 @@ impl Normalizer {
                 ),
             ),
         }
-        let comps = spec.components.get_or_insert_with(Default::default);
-        let schemas: Vec<(String, Value)> = comps
-            .schemas
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    serde_json::to_value(v).unwrap_or_else(|_| json!({})),
-                )
-            })
-            .collect();
-        for (name, mut v) in schemas {
-            let name = renames.get(&name).cloned().unwrap_or(name);
-            self.tidy(&mut v, Location::Component(name.clone()), None);
-            self.schemas.insert(name, v);
+    }
+
+    /// `schema` as JSON (`{}` for none); `{}` with a warning when it does not convert.
+    fn json(&mut self, schema: Option<&ReferenceOr<Schema>>, at: &Location, what: &str) -> Value {
+        let mut notes = Vec::new();
+        let v = or_any(schema_json(schema), json!({}), what, &mut notes);
+        self.warn_notes(notes, at, None);
+        v
+    }
+
+    /// `value` as a typed schema; any JSON with a warning when `openapiv3` does not read it.
+    fn typed(&mut self, value: Value, at: &Location, what: &str) -> ReferenceOr<Schema> {
+        let mut notes = Vec::new();
+        let typed = or_any(to_schema(value), any_schema(), what, &mut notes);
+        self.warn_notes(notes, at, None);
+        typed
+    }
+
+    /// Notes of the free functions below as warnings at `at`, about `what` there.
+    fn warn_notes(&mut self, notes: Vec<Note>, at: &Location, what: Option<&str>) {
+        for (code, note) in notes {
+            let message = match what {
+                Some(what) => format!("{what}: {note}"),
+                None => note,
+            };
+            self.warn(code, at.clone(), message);
         }
     }
 
@@ -454,13 +495,7 @@ impl Normalizer {
     fn tidy(&mut self, schema: &mut Value, at: Location, what: Option<&str>) {
         let mut notes = Vec::new();
         tidy_schema(schema, 0, &mut notes);
-        for note in notes {
-            let message = match what {
-                Some(what) => format!("{what}: {note}"),
-                None => note,
-            };
-            self.warn(Code::PropertyNameCollision, at.clone(), message);
-        }
+        self.warn_notes(notes, &at, what);
     }
 
     /// A schema name derived from `base` whose Rust name is not yet in use, now taken.
@@ -645,7 +680,7 @@ impl Normalizer {
             let schema = content
                 .values()
                 .find_map(|m| m.schema.clone())
-                .unwrap_or_else(|| ReferenceOr::Item(to_schema_item(json!({"type": "string"}))));
+                .unwrap_or_else(|| ReferenceOr::Item(string_schema()));
             let message = format!(
                 "parameter `{name}` is described by `content`; its schema is used as a plain \
                  value"
@@ -656,21 +691,21 @@ impl Normalizer {
         let in_text = matches!(p, Parameter::Header { .. } | Parameter::Path { .. });
         let data = parameter_data_mut(p);
         if let ParameterSchemaOrContent::Schema(schema) = &mut data.format {
-            if let Ok(mut v) = serde_json::to_value(&*schema) {
-                let at = self.at(id);
-                self.tidy(&mut v, at, Some(&format!("parameter `{name}`")));
-                // progenitor writes header and path values with `to_string()`, which
-                // arrays and objects lack.
-                if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
-                    let message = format!(
-                        "parameter `{name}` is an array or object in a header or path; typed \
-                         as a string the caller formats"
-                    );
-                    self.warn_op(id, Code::StructuredParameterInText, message);
-                    v = json!({"type": "string"});
-                }
-                *schema = to_schema(v);
+            let at = self.at(id);
+            let what = format!("parameter `{name}`");
+            let mut v = self.json(Some(&*schema), &at, &what);
+            self.tidy(&mut v, at.clone(), Some(&what));
+            // progenitor writes header and path values with `to_string()`, which
+            // arrays and objects lack.
+            if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
+                let message = format!(
+                    "parameter `{name}` is an array or object in a header or path; typed \
+                     as a string the caller formats"
+                );
+                self.warn_op(id, Code::StructuredParameterInText, message);
+                v = json!({"type": "string"});
             }
+            *schema = self.typed(v, &at, &what);
         }
     }
 
@@ -697,9 +732,9 @@ impl Normalizer {
                         description: None,
                         required: true,
                         deprecated: None,
-                        format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(
-                            to_schema_item(json!({"type": "string"})),
-                        )),
+                        format: ParameterSchemaOrContent::Schema(
+                            ReferenceOr::Item(string_schema()),
+                        ),
                         example: None,
                         examples: IndexMap::new(),
                         explode: None,
@@ -760,12 +795,8 @@ impl Normalizer {
         media.encoding.clear();
         let (key, schema) = match rank {
             0 | 1 => {
-                let mut schema = media
-                    .schema
-                    .as_ref()
-                    .and_then(|s| serde_json::to_value(s).ok())
-                    .unwrap_or_else(|| json!({}));
                 let at = self.at(id);
+                let mut schema = self.json(media.schema.as_ref(), &at, "the request body");
                 self.tidy(&mut schema, at, Some("request body"));
                 let key = if rank == 0 {
                     "application/json"
@@ -780,7 +811,7 @@ impl Normalizer {
             ),
             _ => ("text/plain", json!({"type": "string"})),
         };
-        media.schema = Some(to_schema(schema));
+        media.schema = Some(self.typed(schema, &self.at(id), "the request body"));
         body.content = IndexMap::from([(key.to_owned(), media)]);
         op.request_body = Some(ReferenceOr::Item(body));
     }
@@ -812,12 +843,8 @@ impl Normalizer {
             }
             let mut notes = Vec::new();
             let body = normalize_content(&mut response, &mut notes);
-            for note in notes {
-                self.warn_op(
-                    id,
-                    Code::PropertyNameCollision,
-                    format!("{status} response: {note}"),
-                );
+            for (code, note) in notes {
+                self.warn_op(id, code, format!("{status} response: {note}"));
             }
             entries.push((status, response, body));
         }
@@ -876,9 +903,10 @@ impl Normalizer {
                     self.warn_op(id, Code::SuccessTypesDropped, message);
                 }
                 let schema = self.extract(chosen, &format!("{id}Response"));
+                let schema = self.typed(schema, &self.at(id), "the success body");
                 for (s, r, _) in entries.iter_mut() {
                     if s.is_success() {
-                        set_json(r, &schema);
+                        set_json(r, schema.clone());
                     }
                 }
             }
@@ -941,9 +969,10 @@ impl Normalizer {
             combined
         };
         let schema = self.extract(schema, &format!("{id}Error"));
+        let schema = self.typed(schema, &self.at(id), "the error body");
         for (s, r, _) in entries.iter_mut() {
             if s.is_error() {
-                set_json(r, &schema);
+                set_json(r, schema.clone());
             }
         }
     }
@@ -1304,16 +1333,16 @@ fn describe(body: &Body) -> &'static str {
     }
 }
 
-fn set_json(response: &mut Response, schema: &Value) {
+fn set_json(response: &mut Response, schema: ReferenceOr<Schema>) {
     let media = MediaType {
-        schema: Some(to_schema(schema.clone())),
+        schema: Some(schema),
         ..MediaType::default()
     };
     response.content = IndexMap::from([("application/json".to_owned(), media)]);
 }
 
 /// Reduces a response's content to one JSON media type when it has one, and says what it is.
-fn normalize_content(response: &mut Response, notes: &mut Vec<String>) -> Body {
+fn normalize_content(response: &mut Response, notes: &mut Vec<Note>) -> Body {
     let json = response
         .content
         .iter()
@@ -1321,13 +1350,10 @@ fn normalize_content(response: &mut Response, notes: &mut Vec<String>) -> Body {
         .map(|(_, m)| m.clone());
     match json {
         Some(media) => {
-            let mut schema = media
-                .schema
-                .as_ref()
-                .and_then(|s| serde_json::to_value(s).ok())
-                .unwrap_or_else(|| json!({}));
+            let mut schema = or_any(schema_json(media.schema.as_ref()), json!({}), "body", notes);
             tidy_schema(&mut schema, 0, notes);
-            set_json(response, &schema);
+            let typed = or_any(to_schema(schema.clone()), any_schema(), "body", notes);
+            set_json(response, typed);
             Body::Json(schema)
         }
         None if response.content.is_empty() => Body::None,
@@ -1396,7 +1422,7 @@ const VALIDATION_KEYWORDS: &[&str] = &[
 ];
 
 /// Makes a schema explicit enough for typify (see the module documentation); recursive.
-fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<String>) {
+fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<Note>) {
     let Some(obj) = schema.as_object_mut() else {
         return;
     };
@@ -1483,7 +1509,7 @@ fn implied_type(obj: &serde_json::Map<String, Value>) -> Option<&'static str> {
 
 /// Drops properties whose Rust name another property of the object already has (with a
 /// note), and required names no property declares.
-fn tidy_properties(obj: &mut serde_json::Map<String, Value>, notes: &mut Vec<String>) {
+fn tidy_properties(obj: &mut serde_json::Map<String, Value>, notes: &mut Vec<Note>) {
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         let mut seen = HashSet::new();
         let mut dropped = Vec::new();
@@ -1495,7 +1521,13 @@ fn tidy_properties(obj: &mut serde_json::Map<String, Value>, notes: &mut Vec<Str
             fresh
         });
         for name in dropped {
-            notes.push(format!("property `{name}` has the same Rust name as another property of its object; dropped"));
+            notes.push((
+                Code::PropertyNameCollision,
+                format!(
+                    "property `{name}` has the same Rust name as another property of its \
+                     object; dropped"
+                ),
+            ));
         }
     }
     let declared: Option<HashSet<String>> = obj
@@ -1525,15 +1557,50 @@ fn strip_docs(schema: &Value) -> Value {
     s
 }
 
-fn to_schema(value: Value) -> ReferenceOr<Schema> {
-    serde_json::from_value(value).unwrap_or_else(|_| ReferenceOr::Item(to_schema_item(json!({}))))
+/// What a free function of this module noticed, for its caller to turn into a warning.
+type Note = (Code, String);
+
+/// JSON as a typed schema, or why `openapiv3` does not read it. Every value here was read
+/// from a typed schema and then only tidied, and `openapiv3` reads any object whose keywords
+/// have the right JSON types (a `type` whose other keywords do not fit becomes an untyped
+/// schema), so this does not fail in practice; were it to, the schema becomes any JSON with
+/// a warning rather than silently.
+fn to_schema(value: Value) -> Result<ReferenceOr<Schema>, String> {
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
-fn to_schema_item(value: Value) -> Schema {
-    serde_json::from_value(value).unwrap_or_else(|_| Schema {
+/// A typed schema as JSON, `{}` (any JSON) where there is none.
+fn schema_json(schema: Option<&ReferenceOr<Schema>>) -> Result<Value, String> {
+    schema.map_or(Ok(json!({})), |s| {
+        serde_json::to_value(s).map_err(|e| e.to_string())
+    })
+}
+
+/// The value of `result`, or `fallback` with a note that `what` is now any JSON.
+fn or_any<T>(result: Result<T, String>, fallback: T, what: &str, notes: &mut Vec<Note>) -> T {
+    result.unwrap_or_else(|why| {
+        notes.push((
+            Code::SchemaNotTyped,
+            format!("{what} is not a schema `openapiv3` reads ({why}); typed as any JSON"),
+        ));
+        fallback
+    })
+}
+
+/// `{}`: any JSON.
+fn any_schema() -> ReferenceOr<Schema> {
+    ReferenceOr::Item(Schema {
         schema_data: Default::default(),
         schema_kind: openapiv3::SchemaKind::Any(Default::default()),
     })
+}
+
+/// `{type: string}`.
+fn string_schema() -> Schema {
+    Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(Default::default())),
+    }
 }
 
 /// Where a JSON value sits, for deciding whether a `$ref` in it names a schema.
@@ -1656,4 +1723,38 @@ fn resolve_response(r: &ReferenceOr<Response>, c: &openapiv3::Components) -> Opt
         c.responses.get(component_name(r, "responses")?.as_ref())
     })
     .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A schema `openapiv3` does not read becomes any JSON with a note, one it reads stays.
+    #[test]
+    fn a_schema_openapiv3_refuses_is_noted_not_dropped_silently() {
+        let mut notes = Vec::new();
+        for bad in [
+            json!({"description": 5}),
+            json!({"nullable": "yes"}),
+            json!([]),
+        ] {
+            let typed = or_any(to_schema(bad), any_schema(), "body", &mut notes);
+            assert_eq!(serde_json::to_value(typed).unwrap(), json!({}));
+        }
+        let codes: Vec<Code> = notes.iter().map(|(code, _)| *code).collect();
+        assert_eq!(codes, [Code::SchemaNotTyped; 3], "{notes:?}");
+
+        let good = json!({"type": "integer", "enum": ["a"]});
+        let typed = or_any(to_schema(good.clone()), any_schema(), "body", &mut notes);
+        assert_eq!(serde_json::to_value(typed).unwrap(), good);
+        assert_eq!(notes.len(), 3);
+    }
+
+    /// The schemas built without a round trip are the ones read from their JSON.
+    #[test]
+    fn built_schemas_equal_their_json() {
+        assert_eq!(any_schema(), to_schema(json!({})).unwrap());
+        let string: Schema = serde_json::from_value(json!({"type": "string"})).unwrap();
+        assert_eq!(string_schema(), string);
+    }
 }

@@ -764,6 +764,33 @@ fn request_body(
     ]))
 }
 
+/// A GraphQL body as the JSON it is sent as: `{query, variables}`, the variables `{}` when
+/// there are none or (with a warning) when they are not JSON.
+fn graphql_example(
+    request: &Request,
+    query: &str,
+    variables: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Value {
+    let text = variables.map(str::trim).filter(|v| !v.is_empty());
+    let variables = match text.map(|text| (text, parse_json(text))) {
+        None => json!({}),
+        Some((_, Some(variables))) => variables,
+        Some((text, None)) => {
+            warnings.push(Warning::new(
+                Code::GraphqlVariablesNotJson,
+                Location::Item(request.item_path()),
+                format!(
+                    "GraphQL variables are not valid JSON ({} bytes); the example has `{{}}`",
+                    text.len()
+                ),
+            ));
+            json!({})
+        }
+    };
+    object([("query", json!(query)), ("variables", variables)])
+}
+
 /// One request's body: its media type, a shape to merge with the other requests' (JSON,
 /// forms) or else a fixed schema, and its example.
 fn body_media(
@@ -816,11 +843,7 @@ fn body_media(
             Value::Null,
         ),
         Body::GraphQl { query, variables } => {
-            let vars = variables
-                .as_deref()
-                .and_then(parse_json)
-                .unwrap_or_else(|| json!({}));
-            let example = object([("query", json!(query)), ("variables", vars)]);
+            let example = graphql_example(request, query, variables.as_deref(), warnings);
             (
                 "application/json".into(),
                 Some(Shape::from_example(&example)),

@@ -1,0 +1,103 @@
+//! What the converter reads but cannot use becomes a warning with its code and location, never
+//! a silent default; the same input without the problem gives no warning.
+
+use codegen::{Code, Location};
+use serde_json::{json, Value};
+
+fn collection(info_extra: Value, request: Value) -> String {
+    let mut info = json!({
+        "name": "t",
+        "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+    });
+    if let (Some(info), Some(extra)) = (info.as_object_mut(), info_extra.as_object()) {
+        info.extend(extra.clone());
+    }
+    json!({"info": info, "item": [{"name": "F", "item": [{"name": "r", "request": request}]}]})
+        .to_string()
+}
+
+fn warnings(text: &str) -> Vec<(Code, Location)> {
+    let conversion = codegen::convert(text).unwrap();
+    conversion
+        .warnings
+        .iter()
+        .map(|w| (w.code, w.location.clone()))
+        .collect()
+}
+
+fn graphql(variables: &str) -> Value {
+    json!({"method": "POST", "url": "https://h/graphql",
+           "body": {"mode": "graphql", "graphql": {"query": "{ a }", "variables": variables}}})
+}
+
+fn api_key(attrs: Value) -> Value {
+    json!({"method": "GET", "url": "https://h/a", "auth": {"type": "apikey", "apikey": attrs}})
+}
+
+#[test]
+fn each_fallback_is_a_warning_at_its_place() {
+    let item = || Location::Item("F/r".into());
+    let plain = json!({"method": "GET", "url": "https://h/a"});
+    let cases: Vec<(String, Vec<(Code, Location)>)> = vec![
+        // GraphQL variables: none, blank and JSON (with a variable) are fine; text is not.
+        (collection(json!({}), graphql("")), vec![]),
+        (collection(json!({}), graphql("  \n")), vec![]),
+        (collection(json!({}), graphql(r#"{"id": {{id}}}"#)), vec![]),
+        (
+            collection(json!({}), graphql("{id: 1")),
+            vec![(Code::GraphqlVariablesNotJson, item())],
+        ),
+        // An API key names the header or query parameter it is sent in, in either version.
+        (
+            collection(json!({}), api_key(json!([{"key": "key", "value": "X-K"}]))),
+            vec![],
+        ),
+        (
+            collection(json!({}), api_key(json!([{"key": "value", "value": "v"}]))),
+            vec![(Code::ApiKeyWithoutName, item())],
+        ),
+        (
+            collection(json!({}), api_key(json!({"in": "query"}))),
+            vec![(Code::ApiKeyWithoutName, item())],
+        ),
+        // A collection description: text, `{content}`, or null are read; others are not.
+        (
+            collection(json!({"description": "d"}), plain.clone()),
+            vec![],
+        ),
+        (
+            collection(json!({"description": {"content": "d"}}), plain.clone()),
+            vec![],
+        ),
+        (
+            collection(json!({"description": null}), plain.clone()),
+            vec![],
+        ),
+        (
+            collection(json!({"description": 5}), plain.clone()),
+            vec![(Code::DescriptionUnreadable, Location::Collection)],
+        ),
+        (
+            collection(json!({"description": ["a"]}), plain),
+            vec![(Code::DescriptionUnreadable, Location::Collection)],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(warnings(&text), expected, "{text}");
+    }
+}
+
+/// The API key name assumed when none is given stays what it was: the warning says so.
+#[test]
+fn an_api_key_without_a_name_is_assumed_x_api_key() {
+    let text = collection(json!({}), api_key(json!({"in": "header"})));
+    let conversion = codegen::convert(&text).unwrap();
+    let schemes = &conversion.document["components"]["securitySchemes"];
+    let names: Vec<&Value> = schemes
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| &s["name"])
+        .collect();
+    assert_eq!(names, [&json!("X-API-Key")], "{schemes}");
+}
