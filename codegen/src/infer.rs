@@ -5,7 +5,7 @@
 //! precise as it is. A concrete value is one sample, a guess: it shows its JSON type and
 //! nothing more. A uuid-, date- or URL-looking string gives no format, since the API may send
 //! `acc_9f3` or `2024-05-01 12:00` next time; a whole number gives an integer marked as a guess
-//! ([`Kind::Integer::guessed`]), which the client reads as any number. Every example of one
+//! ([`JsonType::Integer::guessed`]), which the client reads as any number. Every example of one
 //! value is merged into one [`Shape`] by least upper bound: union of properties,
 //! integer ∪ number = number, uuid ∪ string = string, `null` → nullable.
 
@@ -22,13 +22,15 @@ pub type Properties = IndexMap<String, Shape, foldhash::fast::RandomState>;
 /// What the examples say about one value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shape {
-    pub kind: Kind,
+    pub kind: JsonType,
     /// A `null` was seen.
     pub nullable: bool,
 }
 
+/// The JSON type the examples of a value show (with the format they name), or the several
+/// types they disagree on.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum Kind {
+pub enum JsonType {
     /// Only `null`, or nothing at all, was seen.
     #[default]
     Unknown,
@@ -87,7 +89,7 @@ impl Format {
 }
 
 impl Shape {
-    pub fn of(kind: Kind) -> Shape {
+    pub fn of(kind: JsonType) -> Shape {
         Shape {
             kind,
             nullable: false,
@@ -107,14 +109,14 @@ impl Shape {
         }
         match value {
             Value::Null => Shape {
-                kind: Kind::Unknown,
+                kind: JsonType::Unknown,
                 nullable: true,
             },
-            Value::Bool(_) => Shape::of(Kind::Boolean),
-            Value::Number(n) if n.is_f64() => Shape::of(Kind::Number {
+            Value::Bool(_) => Shape::of(JsonType::Boolean),
+            Value::Number(n) if n.is_f64() => Shape::of(JsonType::Number {
                 format: Format::Unknown,
             }),
-            Value::Number(_) => Shape::of(Kind::Integer {
+            Value::Number(_) => Shape::of(JsonType::Integer {
                 format: Format::Unknown,
                 guessed: true,
             }),
@@ -125,9 +127,9 @@ impl Shape {
                     .map(|v| Shape::from_example_at(v, depth + 1))
                     .reduce(Shape::merge)
                     .unwrap_or_default();
-                Shape::of(Kind::Array(Box::new(item)))
+                Shape::of(JsonType::Array(Box::new(item)))
             }
-            Value::Object(map) => Shape::of(Kind::Object(
+            Value::Object(map) => Shape::of(JsonType::Object(
                 map.iter()
                     .map(|(k, v)| (k.clone(), Shape::from_example_at(v, depth + 1)))
                     .collect(),
@@ -138,12 +140,12 @@ impl Shape {
     /// The shape of a query, path or form value, which is always text on the wire.
     pub fn from_text(text: &str) -> Shape {
         let kind = from_string(text);
-        if !matches!(kind, Kind::String { .. }) || text.starts_with('<') {
+        if !matches!(kind, JsonType::String { .. }) || text.starts_with('<') {
             return Shape::of(kind);
         }
         let t = text.trim();
         let kind = if t.parse::<i64>().is_ok() && !t.starts_with('+') {
-            Kind::Integer {
+            JsonType::Integer {
                 format: Format::Unknown,
                 guessed: true,
             }
@@ -152,11 +154,11 @@ impl Shape {
             && t.chars()
                 .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
         {
-            Kind::Number {
+            JsonType::Number {
                 format: Format::Unknown,
             }
         } else if t == "true" || t == "false" {
-            Kind::Boolean
+            JsonType::Boolean
         } else {
             kind
         };
@@ -171,12 +173,12 @@ impl Shape {
     }
 
     pub fn is_object(&self) -> bool {
-        matches!(self.kind, Kind::Object(_))
+        matches!(self.kind, JsonType::Object(_))
     }
 }
 
-fn merge_kind(a: Kind, b: Kind) -> Kind {
-    use Kind::*;
+fn merge_kind(a: JsonType, b: JsonType) -> JsonType {
+    use JsonType::*;
     match (a, b) {
         (Unknown, k) | (k, Unknown) => k,
         (Boolean, Boolean) => Boolean,
@@ -241,21 +243,21 @@ fn add_alternative(alts: &mut Vec<Shape>, shape: Shape) {
 }
 
 /// Kinds that merge into each other share a rank; OneOf keeps one alternative per rank.
-fn kind_rank(kind: &Kind) -> u8 {
+fn kind_rank(kind: &JsonType) -> u8 {
     match kind {
-        Kind::Unknown => 0,
-        Kind::Boolean => 1,
-        Kind::Integer { .. } | Kind::Number { .. } => 2,
-        Kind::String { .. } => 3,
-        Kind::Array(_) => 4,
-        Kind::Object(_) => 5,
-        Kind::OneOf(_) => 6,
+        JsonType::Unknown => 0,
+        JsonType::Boolean => 1,
+        JsonType::Integer { .. } | JsonType::Number { .. } => 2,
+        JsonType::String { .. } => 3,
+        JsonType::Array(_) => 4,
+        JsonType::Object(_) => 5,
+        JsonType::OneOf(_) => 6,
     }
 }
 
 /// A string example: a placeholder names its type; a whole `{{variable}}` says only that it
 /// is a string; any other value is one sample of text, whatever it looks like.
-fn from_string(s: &str) -> Kind {
+fn from_string(s: &str) -> JsonType {
     if let Some(kind) = placeholder(s) {
         return kind;
     }
@@ -264,13 +266,13 @@ fn from_string(s: &str) -> Kind {
     } else {
         Format::None
     };
-    Kind::String { format }
+    JsonType::String { format }
 }
 
 /// Postman's type placeholders, as its OpenAPI importer writes them.
-fn placeholder(s: &str) -> Option<Kind> {
+fn placeholder(s: &str) -> Option<JsonType> {
     let inner = s.strip_prefix('<')?.strip_suffix('>')?;
-    let string = |format| Kind::String { format };
+    let string = |format| JsonType::String { format };
     Some(match inner {
         "string" => string(Format::None),
         "uuid" => string(Format::Known("uuid")),
@@ -281,25 +283,25 @@ fn placeholder(s: &str) -> Option<Kind> {
         "byte" => string(Format::Known("byte")),
         "binary" => string(Format::Known("binary")),
         "password" => string(Format::Known("password")),
-        "integer" => Kind::Integer {
+        "integer" => JsonType::Integer {
             format: Format::Unknown,
             guessed: false,
         },
-        "long" => Kind::Integer {
+        "long" => JsonType::Integer {
             format: Format::Known("int64"),
             guessed: false,
         },
-        "number" => Kind::Number {
+        "number" => JsonType::Number {
             format: Format::Unknown,
         },
-        "float" => Kind::Number {
+        "float" => JsonType::Number {
             format: Format::Known("float"),
         },
-        "double" => Kind::Number {
+        "double" => JsonType::Number {
             format: Format::Known("double"),
         },
-        "boolean" => Kind::Boolean,
-        "object" => Kind::Object(Properties::default()),
+        "boolean" => JsonType::Boolean,
+        "object" => JsonType::Object(Properties::default()),
         _ => return None,
     })
 }
@@ -311,7 +313,7 @@ mod tests {
 
     fn object(shape: &Shape) -> &Properties {
         match &shape.kind {
-            Kind::Object(p) => p,
+            JsonType::Object(p) => p,
             other => panic!("not an object: {other:?}"),
         }
     }
@@ -325,39 +327,39 @@ mod tests {
         let p = object(&s);
         assert_eq!(
             p["id"].kind,
-            Kind::String {
+            JsonType::String {
                 format: Format::Known("uuid")
             }
         );
         assert_eq!(
             p["balance"].kind,
-            Kind::Number {
+            JsonType::Number {
                 format: Format::Unknown
             }
         );
         assert_eq!(
             p["count"].kind,
-            Kind::Integer {
+            JsonType::Integer {
                 format: Format::Unknown,
                 guessed: false
             }
         );
         assert_eq!(
             p["at"].kind,
-            Kind::String {
+            JsonType::String {
                 format: Format::Known("date-time")
             }
         );
-        assert_eq!(p["ok"].kind, Kind::Boolean);
+        assert_eq!(p["ok"].kind, JsonType::Boolean);
         assert_eq!(
             p["mail"].kind,
-            Kind::String {
+            JsonType::String {
                 format: Format::Known("email")
             }
         );
         assert_eq!(
             p["day"].kind,
-            Kind::String {
+            JsonType::String {
                 format: Format::Known("date")
             }
         );
@@ -375,7 +377,7 @@ mod tests {
         ] {
             assert_eq!(
                 Shape::from_example(&json!(sample)).kind,
-                Kind::String {
+                JsonType::String {
                     format: Format::None
                 },
                 "{sample}"
@@ -388,7 +390,7 @@ mod tests {
         let guess = Shape::from_example(&json!(100));
         assert_eq!(
             guess.kind,
-            Kind::Integer {
+            JsonType::Integer {
                 format: Format::Unknown,
                 guessed: true
             }
@@ -396,24 +398,29 @@ mod tests {
         let contract = Shape::from_example(&json!("<integer>"));
         assert_eq!(
             guess.clone().merge(contract).kind,
-            Kind::Integer {
+            JsonType::Integer {
                 format: Format::Unknown,
                 guessed: false
             }
         );
         let fraction = Shape::from_example(&json!(24.29));
-        assert!(matches!(guess.merge(fraction).kind, Kind::Number { .. }));
+        assert!(matches!(
+            guess.merge(fraction).kind,
+            JsonType::Number { .. }
+        ));
     }
 
     #[test]
     fn merging_unions_properties_widens_numbers_and_records_null() {
         let a = Shape::from_example(&json!([{"a": 1, "b": null}, {"a": 2.5, "c": "x"}]));
-        let Kind::Array(item) = a.kind else { panic!() };
+        let JsonType::Array(item) = a.kind else {
+            panic!()
+        };
         let p = object(&item);
         assert_eq!(p.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
         assert_eq!(
             p["a"].kind,
-            Kind::Number {
+            JsonType::Number {
                 format: Format::Unknown
             }
         );
@@ -433,7 +440,7 @@ mod tests {
         ] {
             assert_eq!(
                 uuid().merge(Shape::from_example(&json!(other))).kind,
-                Kind::String {
+                JsonType::String {
                     format: Format::None
                 },
                 "{other}"
@@ -441,7 +448,7 @@ mod tests {
         }
         assert_eq!(
             uuid().merge(uuid()).kind,
-            Kind::String {
+            JsonType::String {
                 format: Format::Known("uuid")
             }
         );
@@ -450,7 +457,7 @@ mod tests {
             uuid()
                 .merge(Shape::from_example(&json!("{{link_id}}")))
                 .kind,
-            Kind::String {
+            JsonType::String {
                 format: Format::Known("uuid")
             }
         );
@@ -459,7 +466,9 @@ mod tests {
     #[test]
     fn disagreeing_kinds_become_alternatives() {
         let s = Shape::from_example(&json!("x")).merge(Shape::from_example(&json!({"k": 1})));
-        let Kind::OneOf(alts) = s.kind else { panic!() };
+        let JsonType::OneOf(alts) = s.kind else {
+            panic!()
+        };
         assert_eq!(alts.len(), 2);
     }
 
@@ -471,24 +480,30 @@ mod tests {
         }
         let mut shape = Shape::from_example(&deep);
         let mut levels = 0;
-        while let Kind::Array(item) = shape.kind {
+        while let JsonType::Array(item) = shape.kind {
             shape = *item;
             levels += 1;
         }
         assert_eq!(levels, MAX_DEPTH + 1);
-        assert_eq!(shape.kind, Kind::Unknown);
+        assert_eq!(shape.kind, JsonType::Unknown);
     }
 
     #[test]
     fn text_values_guess_scalars() {
-        assert!(matches!(Shape::from_text("100").kind, Kind::Integer { .. }));
-        assert!(matches!(Shape::from_text("true").kind, Kind::Boolean));
+        assert!(matches!(
+            Shape::from_text("100").kind,
+            JsonType::Integer { .. }
+        ));
+        assert!(matches!(Shape::from_text("true").kind, JsonType::Boolean));
         assert!(matches!(
             Shape::from_text("<uuid>").kind,
-            Kind::String {
+            JsonType::String {
                 format: Format::Known("uuid")
             }
         ));
-        assert!(matches!(Shape::from_text("abc").kind, Kind::String { .. }));
+        assert!(matches!(
+            Shape::from_text("abc").kind,
+            JsonType::String { .. }
+        ));
     }
 }

@@ -37,7 +37,7 @@ pub struct Request {
     pub method: String,
     pub url: Url,
     pub headers: Vec<KeyValue>,
-    pub body: Option<Body>,
+    pub body: Option<RequestBody>,
     /// The auth in force for this request after inheritance; `None` means no auth.
     pub auth: Option<Auth>,
     pub responses: Vec<SavedResponse>,
@@ -103,7 +103,7 @@ impl KeyValue {
 
 /// A request body by Postman mode.
 #[derive(Debug, Clone)]
-pub enum Body {
+pub enum RequestBody {
     /// Raw text with its declared language (`json`, `xml`, `text`, …) if any.
     Raw {
         text: String,
@@ -398,7 +398,7 @@ impl Walker {
         responses
     }
 
-    fn body(&mut self, body: pm::Body, path: &str) -> Option<Body> {
+    fn body(&mut self, body: pm::Body, path: &str) -> Option<RequestBody> {
         let language = body
             .options
             .as_ref()
@@ -409,8 +409,8 @@ impl Walker {
             Some(pm::Mode::Raw) | None => body
                 .raw
                 .filter(|t| !t.trim().is_empty())
-                .map(|text| Body::Raw { text, language }),
-            Some(pm::Mode::Urlencoded) => Some(Body::UrlEncoded(
+                .map(|text| RequestBody::Raw { text, language }),
+            Some(pm::Mode::Urlencoded) => Some(RequestBody::UrlEncoded(
                 body.urlencoded
                     .unwrap_or_default()
                     .into_iter()
@@ -420,7 +420,7 @@ impl Walker {
                     })
                     .collect(),
             )),
-            Some(pm::Mode::Formdata) => Some(Body::FormData(
+            Some(pm::Mode::Formdata) => Some(RequestBody::FormData(
                 body.formdata
                     .unwrap_or_default()
                     .into_iter()
@@ -440,7 +440,7 @@ impl Walker {
                 let gql = body.graphql.unwrap_or(Value::Null);
                 let query = gql.get("query").and_then(Value::as_str);
                 match query {
-                    Some(q) => Some(Body::GraphQl {
+                    Some(q) => Some(RequestBody::GraphQl {
                         query: q.to_string(),
                         variables: gql
                             .get("variables")
@@ -457,7 +457,7 @@ impl Walker {
                     }
                 }
             }
-            Some(pm::Mode::File) => Some(Body::File),
+            Some(pm::Mode::File) => Some(RequestBody::File),
         }
     }
 

@@ -270,9 +270,10 @@ struct Normalizer {
     shared: std::collections::HashMap<String, String>,
 }
 
-/// The kind of JSON value a schema accepts, as far as an untagged enum can tell.
+/// The kind of JSON value a schema accepts, as far as serde's untagged enum can tell
+/// alternatives apart (integers and numbers are one kind to it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Kind {
+enum UntaggedKind {
     Object,
     Array,
     String,
@@ -315,9 +316,9 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// What a response carries once its content is normalised.
+/// What a response carries once its content is normalised (its schema when JSON).
 #[derive(Clone, Debug)]
-enum Body {
+enum ResponseBody {
     Json(Value),
     Raw,
     None,
@@ -697,7 +698,12 @@ impl Normalizer {
             self.tidy(&mut v, at.clone(), Some(&what));
             // progenitor writes header and path values with `to_string()`, which
             // arrays and objects lack.
-            if in_text && matches!(self.kind(&v, 0), Kind::Array | Kind::Object) {
+            if in_text
+                && matches!(
+                    self.untagged_kind(&v, 0),
+                    UntaggedKind::Array | UntaggedKind::Object
+                )
+            {
                 let message = format!(
                     "parameter `{name}` is an array or object in a header or path; typed \
                      as a string the caller formats"
@@ -817,7 +823,7 @@ impl Normalizer {
     }
 
     fn responses(&mut self, op: &mut Operation, id: &str, components: &openapiv3::Components) {
-        let mut entries: Vec<(Status, Response, Body)> = Vec::new();
+        let mut entries: Vec<(Status, Response, ResponseBody)> = Vec::new();
         let default = op.responses.default.take().map(|r| (Status::Default, r));
         let listed = std::mem::take(&mut op.responses.responses)
             .into_iter()
@@ -877,17 +883,17 @@ impl Normalizer {
     }
 
     /// Keeps one success type (see the module documentation).
-    fn success(&mut self, entries: &mut Vec<(Status, Response, Body)>, id: &str) {
+    fn success(&mut self, entries: &mut Vec<(Status, Response, ResponseBody)>, id: &str) {
         let chosen = entries
             .iter()
-            .filter(|(s, _, b)| s.is_success() && matches!(b, Body::Json(_)))
+            .filter(|(s, _, b)| s.is_success() && matches!(b, ResponseBody::Json(_)))
             .min_by_key(|(s, _, _)| s.order())
             .map(|(s, _, b)| (*s, b.clone()));
         match chosen {
-            Some((chosen_status, Body::Json(chosen))) => {
+            Some((chosen_status, ResponseBody::Json(chosen))) => {
                 let mut dropped = Vec::new();
                 entries.retain(|(s, _, b)| {
-                    let same = matches!(b, Body::Json(v) if *v == chosen);
+                    let same = matches!(b, ResponseBody::Json(v) if *v == chosen);
                     if s.is_success() && !same {
                         dropped.push(format!("{s} ({})", describe(b)));
                         return false;
@@ -913,16 +919,16 @@ impl Normalizer {
             _ => {
                 let any_raw = entries
                     .iter()
-                    .any(|(s, _, b)| s.is_success() && matches!(b, Body::Raw));
+                    .any(|(s, _, b)| s.is_success() && matches!(b, ResponseBody::Raw));
                 if any_raw {
                     // A bodiless reply read as a stream is just an empty stream.
                     for (s, r, b) in entries.iter_mut() {
-                        if s.is_success() && matches!(b, Body::None) {
+                        if s.is_success() && matches!(b, ResponseBody::None) {
                             r.content.insert(
                                 "application/octet-stream".to_owned(),
                                 MediaType::default(),
                             );
-                            *b = Body::Raw;
+                            *b = ResponseBody::Raw;
                         }
                     }
                 }
@@ -931,11 +937,11 @@ impl Normalizer {
     }
 
     /// Points every error status at one schema (see the module documentation).
-    fn errors(&mut self, entries: &mut Vec<(Status, Response, Body)>, id: &str) {
+    fn errors(&mut self, entries: &mut Vec<(Status, Response, ResponseBody)>, id: &str) {
         let mut distinct: Vec<Value> = Vec::new();
         let mut json_statuses = Vec::new();
         for (s, _, b) in entries.iter() {
-            if let (true, Body::Json(v)) = (s.is_error(), b) {
+            if let (true, ResponseBody::Json(v)) = (s.is_error(), b) {
                 json_statuses.push(s.to_string());
                 if !distinct.contains(v) {
                     distinct.push(v.clone());
@@ -947,16 +953,26 @@ impl Normalizer {
             // when both raw and bodiless errors exist.
             let raw = entries
                 .iter()
-                .any(|(s, _, b)| s.is_error() && matches!(b, Body::Raw));
+                .any(|(s, _, b)| s.is_error() && matches!(b, ResponseBody::Raw));
             let none = entries
                 .iter()
-                .any(|(s, _, b)| s.is_error() && matches!(b, Body::None));
+                .any(|(s, _, b)| s.is_error() && matches!(b, ResponseBody::None));
             if raw && none {
-                self.drop_errors(entries, id, |b| matches!(b, Body::Raw), "a non-JSON body");
+                self.drop_errors(
+                    entries,
+                    id,
+                    |b| matches!(b, ResponseBody::Raw),
+                    "a non-JSON body",
+                );
             }
             return;
         }
-        self.drop_errors(entries, id, |b| !matches!(b, Body::Json(_)), "no JSON body");
+        self.drop_errors(
+            entries,
+            id,
+            |b| !matches!(b, ResponseBody::Json(_)),
+            "no JSON body",
+        );
 
         let schema = if distinct.len() == 1 {
             distinct.remove(0)
@@ -979,9 +995,9 @@ impl Normalizer {
 
     fn drop_errors(
         &mut self,
-        entries: &mut Vec<(Status, Response, Body)>,
+        entries: &mut Vec<(Status, Response, ResponseBody)>,
         id: &str,
-        drop: impl Fn(&Body) -> bool,
+        drop: impl Fn(&ResponseBody) -> bool,
         what: &str,
     ) {
         let mut dropped = Vec::new();
@@ -1098,47 +1114,53 @@ impl Normalizer {
         json!({})
     }
 
-    fn kind(&self, schema: &Value, depth: usize) -> Kind {
+    fn untagged_kind(&self, schema: &Value, depth: usize) -> UntaggedKind {
         let s = self.resolve(schema);
         match s.get("type").and_then(Value::as_str) {
-            Some("object") => return Kind::Object,
-            Some("array") => return Kind::Array,
-            Some("string") => return Kind::String,
-            Some("integer" | "number") => return Kind::Number,
-            Some("boolean") => return Kind::Boolean,
+            Some("object") => return UntaggedKind::Object,
+            Some("array") => return UntaggedKind::Array,
+            Some("string") => return UntaggedKind::String,
+            Some("integer" | "number") => return UntaggedKind::Number,
+            Some("boolean") => return UntaggedKind::Boolean,
             _ => {}
         }
         if s.get("properties").is_some() || s.get("additionalProperties").is_some() {
-            return Kind::Object;
+            return UntaggedKind::Object;
         }
         if s.get("items").is_some() {
-            return Kind::Array;
+            return UntaggedKind::Array;
         }
         if depth > 8 {
-            return Kind::Unknown;
+            return UntaggedKind::Unknown;
         }
         if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
-            let kinds: Vec<Kind> = parts.iter().map(|p| self.kind(p, depth + 1)).collect();
-            if kinds.contains(&Kind::Object) {
-                return Kind::Object;
+            let kinds: Vec<UntaggedKind> = parts
+                .iter()
+                .map(|p| self.untagged_kind(p, depth + 1))
+                .collect();
+            if kinds.contains(&UntaggedKind::Object) {
+                return UntaggedKind::Object;
             }
-            return kinds.first().copied().unwrap_or(Kind::Unknown);
+            return kinds.first().copied().unwrap_or(UntaggedKind::Unknown);
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(alts) = s.get(key).and_then(Value::as_array) {
-                let kinds: HashSet<Kind> = alts.iter().map(|p| self.kind(p, depth + 1)).collect();
+                let kinds: HashSet<UntaggedKind> = alts
+                    .iter()
+                    .map(|p| self.untagged_kind(p, depth + 1))
+                    .collect();
                 return match kinds.len() {
-                    1 => kinds.into_iter().next().unwrap_or(Kind::Unknown),
-                    _ => Kind::Unknown,
+                    1 => kinds.into_iter().next().unwrap_or(UntaggedKind::Unknown),
+                    _ => UntaggedKind::Unknown,
                 };
             }
         }
         if let Some(values) = s.get("enum").and_then(Value::as_array) {
             if values.iter().all(Value::is_string) {
-                return Kind::String;
+                return UntaggedKind::String;
             }
         }
-        Kind::Unknown
+        UntaggedKind::Unknown
     }
 
     /// Adds the alternatives of `schema` to `out`, looking through pure `oneOf`/`anyOf`.
@@ -1176,11 +1198,11 @@ impl Normalizer {
         if flat.len() == 1 {
             return (flat.remove(0), false);
         }
-        let mut groups: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
+        let mut groups: BTreeMap<UntaggedKind, Vec<Value>> = BTreeMap::new();
         for s in flat {
-            groups.entry(self.kind(&s, 0)).or_default().push(s);
+            groups.entry(self.untagged_kind(&s, 0)).or_default().push(s);
         }
-        if groups.contains_key(&Kind::Unknown) || depth > 6 {
+        if groups.contains_key(&UntaggedKind::Unknown) || depth > 6 {
             return (json!({}), true);
         }
         let mut merged = false;
@@ -1201,13 +1223,13 @@ impl Normalizer {
     }
 
     /// Merges schemas of one kind into one that keeps every field of each.
-    fn merge(&mut self, kind: Kind, group: &[Value], depth: usize) -> Value {
+    fn merge(&mut self, kind: UntaggedKind, group: &[Value], depth: usize) -> Value {
         let resolved: Vec<Value> = group.iter().map(|s| self.resolve(s)).collect();
         let nullable = resolved
             .iter()
             .any(|s| s.get("nullable").and_then(Value::as_bool) == Some(true));
         let mut out = match kind {
-            Kind::Object => {
+            UntaggedKind::Object => {
                 let mut props: IndexMap<String, Vec<Value>> = IndexMap::new();
                 for s in &resolved {
                     self.collect_properties(s, &mut props, 0);
@@ -1233,7 +1255,7 @@ impl Normalizer {
                 }
                 json!({ "type": "object", "properties": merged })
             }
-            Kind::Array => {
+            UntaggedKind::Array => {
                 let items = resolved
                     .iter()
                     .map(|s| s.get("items").cloned().unwrap_or_else(|| json!({})))
@@ -1241,7 +1263,7 @@ impl Normalizer {
                 let (u, _) = self.union(items, depth + 1);
                 json!({ "type": "array", "items": u })
             }
-            Kind::String | Kind::Number | Kind::Boolean => {
+            UntaggedKind::String | UntaggedKind::Number | UntaggedKind::Boolean => {
                 let shapes: Vec<Value> = resolved.iter().map(strip_docs).collect();
                 if shapes.iter().all(|s| *s == shapes[0]) {
                     group[0].clone()
@@ -1250,14 +1272,14 @@ impl Normalizer {
                         .iter()
                         .all(|s| s.get("type").and_then(Value::as_str) == Some("integer"));
                     match kind {
-                        Kind::String => json!({ "type": "string" }),
-                        Kind::Number if all_int => json!({ "type": "integer" }),
-                        Kind::Number => json!({ "type": "number" }),
+                        UntaggedKind::String => json!({ "type": "string" }),
+                        UntaggedKind::Number if all_int => json!({ "type": "integer" }),
+                        UntaggedKind::Number => json!({ "type": "number" }),
                         _ => json!({ "type": "boolean" }),
                     }
                 }
             }
-            Kind::Unknown => json!({}),
+            UntaggedKind::Unknown => json!({}),
         };
         if nullable {
             if let Some(obj) = out.as_object_mut() {
@@ -1266,7 +1288,7 @@ impl Normalizer {
                 }
             }
         }
-        if kind == Kind::Object {
+        if kind == UntaggedKind::Object {
             out = self.share_merged(out, group);
         }
         out
@@ -1325,11 +1347,11 @@ impl Normalizer {
     }
 }
 
-fn describe(body: &Body) -> &'static str {
+fn describe(body: &ResponseBody) -> &'static str {
     match body {
-        Body::Json(_) => "another body",
-        Body::Raw => "a non-JSON body",
-        Body::None => "no body",
+        ResponseBody::Json(_) => "another body",
+        ResponseBody::Raw => "a non-JSON body",
+        ResponseBody::None => "no body",
     }
 }
 
@@ -1342,7 +1364,7 @@ fn set_json(response: &mut Response, schema: ReferenceOr<Schema>) {
 }
 
 /// Reduces a response's content to one JSON media type when it has one, and says what it is.
-fn normalize_content(response: &mut Response, notes: &mut Vec<Note>) -> Body {
+fn normalize_content(response: &mut Response, notes: &mut Vec<Note>) -> ResponseBody {
     let json = response
         .content
         .iter()
@@ -1354,10 +1376,10 @@ fn normalize_content(response: &mut Response, notes: &mut Vec<Note>) -> Body {
             tidy_schema(&mut schema, 0, notes);
             let typed = or_any(to_schema(schema.clone()), any_schema(), "body", notes);
             set_json(response, typed);
-            Body::Json(schema)
+            ResponseBody::Json(schema)
         }
-        None if response.content.is_empty() => Body::None,
-        None => Body::Raw,
+        None if response.content.is_empty() => ResponseBody::None,
+        None => ResponseBody::Raw,
     }
 }
 

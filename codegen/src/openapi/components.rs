@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use crate::infer::{Format, Kind, Shape, GUESS_EXTENSION};
+use crate::infer::{Format, JsonType, Shape, GUESS_EXTENSION};
 use crate::naming::{self, Namer};
 use crate::openapi_util::object;
 
@@ -84,7 +84,7 @@ impl Components {
         top: bool,
     ) -> Value {
         let mut schema = match &shape.kind {
-            Kind::Object(props) if !props.is_empty() => {
+            JsonType::Object(props) if !props.is_empty() => {
                 let id = self.add_node(
                     shape,
                     names,
@@ -102,12 +102,13 @@ impl Components {
                 }
                 return reference;
             }
-            Kind::Object(_) => json!({"type": "object"}),
-            Kind::Unknown => json!({}),
-            Kind::Boolean | Kind::Integer { .. } | Kind::Number { .. } | Kind::String { .. } => {
-                scalar_schema(&shape.kind).unwrap_or_default()
-            }
-            Kind::Array(item) => {
+            JsonType::Object(_) => json!({"type": "object"}),
+            JsonType::Unknown => json!({}),
+            JsonType::Boolean
+            | JsonType::Integer { .. }
+            | JsonType::Number { .. }
+            | JsonType::String { .. } => scalar_schema(&shape.kind).unwrap_or_default(),
+            JsonType::Array(item) => {
                 let item_names: Vec<String> = names
                     .iter()
                     .map(|n| {
@@ -120,7 +121,7 @@ impl Components {
                 let items = self.emit(item, &item_names, &format!("{path}[]"), siblings, false);
                 object([("type", json!("array")), ("items", items)])
             }
-            Kind::OneOf(alts) => {
+            JsonType::OneOf(alts) => {
                 let alts: Vec<Value> = alts
                     .iter()
                     .map(|a| self.emit(a, names, path, siblings, false))
@@ -146,7 +147,7 @@ impl Components {
         self.parent.push(id);
         let mut children = BTreeMap::new();
         let results = self.results.take();
-        if let Kind::Object(props) = &shape.kind {
+        if let JsonType::Object(props) = &shape.kind {
             for (key, prop) in props {
                 if let (Some(names), "results") = (&results, key.as_str()) {
                     self.emit(prop, names, key, &mut children, false);
@@ -269,7 +270,7 @@ impl Components {
             .map(|m| self.nodes[*m].shape.clone())
             .reduce(Shape::merge)
             .unwrap_or_default();
-        let Kind::Object(props) = shape.kind else {
+        let JsonType::Object(props) = shape.kind else {
             return json!({"type": "object"});
         };
         let mut children: BTreeMap<String, usize> = BTreeMap::new();
@@ -298,7 +299,7 @@ impl Components {
         children: &BTreeMap<String, usize>,
     ) -> Value {
         let mut schema = match &shape.kind {
-            Kind::Object(_) => match children.get(path) {
+            JsonType::Object(_) => match children.get(path) {
                 Some(child) => {
                     let reference = json!({ PENDING: *child });
                     if shape.nullable {
@@ -311,11 +312,11 @@ impl Components {
                 }
                 None => json!({"type": "object"}),
             },
-            Kind::Array(item) => {
+            JsonType::Array(item) => {
                 let items = self.property_schema(item, &format!("{path}[]"), children);
                 object([("type", json!("array")), ("items", items)])
             }
-            Kind::OneOf(alts) => {
+            JsonType::OneOf(alts) => {
                 let alts: Vec<Value> = alts
                     .iter()
                     .map(|a| self.property_schema(a, path, children))
@@ -341,7 +342,7 @@ impl Components {
     fn widen_fractional_names(&mut self) {
         let mut fractional: HashSet<&str> = HashSet::new();
         for node in &self.nodes {
-            if let Kind::Object(props) = &node.shape.kind {
+            if let JsonType::Object(props) = &node.shape.kind {
                 fractional.extend(
                     props
                         .iter()
@@ -352,7 +353,7 @@ impl Components {
         }
         let fractional: HashSet<String> = fractional.into_iter().map(str::to_owned).collect();
         for node in &mut self.nodes {
-            if let Kind::Object(props) = &mut node.shape.kind {
+            if let JsonType::Object(props) = &mut node.shape.kind {
                 for (_, p) in props.iter_mut().filter(|(k, _)| fractional.contains(*k)) {
                     widen_integers(p);
                 }
@@ -386,7 +387,7 @@ impl Components {
 
     fn keys(&self, id: usize) -> BTreeSet<String> {
         match &self.nodes[id].shape.kind {
-            Kind::Object(props) => props.keys().cloned().collect(),
+            JsonType::Object(props) => props.keys().cloned().collect(),
             _ => BTreeSet::new(),
         }
     }
@@ -480,9 +481,9 @@ impl Signatures {
 /// A number that may have a fraction, here or in an array or alternative.
 fn holds_number(shape: &Shape) -> bool {
     match &shape.kind {
-        Kind::Number { .. } => true,
-        Kind::Array(item) => holds_number(item),
-        Kind::OneOf(alts) => alts.iter().any(holds_number),
+        JsonType::Number { .. } => true,
+        JsonType::Array(item) => holds_number(item),
+        JsonType::OneOf(alts) => alts.iter().any(holds_number),
         _ => false,
     }
 }
@@ -490,22 +491,22 @@ fn holds_number(shape: &Shape) -> bool {
 /// Integers (here or in arrays and alternatives) become numbers.
 fn widen_integers(shape: &mut Shape) {
     match &mut shape.kind {
-        Kind::Integer { .. } => {
-            shape.kind = Kind::Number {
+        JsonType::Integer { .. } => {
+            shape.kind = JsonType::Number {
                 format: Format::Unknown,
             }
         }
-        Kind::Array(item) => widen_integers(item),
-        Kind::OneOf(alts) => alts.iter_mut().for_each(widen_integers),
+        JsonType::Array(item) => widen_integers(item),
+        JsonType::OneOf(alts) => alts.iter_mut().for_each(widen_integers),
         _ => {}
     }
 }
 
 fn holds_object(shape: &Shape) -> bool {
     match &shape.kind {
-        Kind::Object(props) => !props.is_empty(),
-        Kind::Array(item) => holds_object(item),
-        Kind::OneOf(alts) => alts.iter().any(holds_object),
+        JsonType::Object(props) => !props.is_empty(),
+        JsonType::Array(item) => holds_object(item),
+        JsonType::OneOf(alts) => alts.iter().any(holds_object),
         _ => false,
     }
 }
@@ -514,15 +515,17 @@ fn holds_object(shape: &Shape) -> bool {
 /// alternatives are kept, since they stay inline in the node's schema.
 fn stub_nested(shape: &Shape, top: bool) -> Shape {
     let kind = match &shape.kind {
-        Kind::Object(props) if top => Kind::Object(
+        JsonType::Object(props) if top => JsonType::Object(
             props
                 .iter()
                 .map(|(k, v)| (k.clone(), stub_nested(v, false)))
                 .collect(),
         ),
-        Kind::Object(_) => Kind::Object(Default::default()),
-        Kind::Array(item) => Kind::Array(Box::new(stub_nested(item, false))),
-        Kind::OneOf(alts) => Kind::OneOf(alts.iter().map(|a| stub_nested(a, false)).collect()),
+        JsonType::Object(_) => JsonType::Object(Default::default()),
+        JsonType::Array(item) => JsonType::Array(Box::new(stub_nested(item, false))),
+        JsonType::OneOf(alts) => {
+            JsonType::OneOf(alts.iter().map(|a| stub_nested(a, false)).collect())
+        }
         other => other.clone(),
     };
     Shape {
@@ -539,19 +542,19 @@ fn similar(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 
 /// The schema of a scalar kind: its type, the format a placeholder named, and the mark of an
 /// integer that only samples showed. `None` for arrays, objects and the rest.
-pub(super) fn scalar_schema(kind: &Kind) -> Option<Value> {
+pub(super) fn scalar_schema(kind: &JsonType) -> Option<Value> {
     let (ty, format) = match kind {
-        Kind::Boolean => ("boolean", None),
-        Kind::Integer { format, .. } => ("integer", format.known()),
-        Kind::Number { format } => ("number", format.known()),
-        Kind::String { format } => ("string", format.known()),
+        JsonType::Boolean => ("boolean", None),
+        JsonType::Integer { format, .. } => ("integer", format.known()),
+        JsonType::Number { format } => ("number", format.known()),
+        JsonType::String { format } => ("string", format.known()),
         _ => return None,
     };
     let mut schema = object([("type", json!(ty))]);
     if let Some(f) = format {
         schema["format"] = json!(f);
     }
-    if let Kind::Integer { guessed: true, .. } = kind {
+    if let JsonType::Integer { guessed: true, .. } = kind {
         schema[GUESS_EXTENSION] = Value::Bool(true);
     }
     Some(schema)

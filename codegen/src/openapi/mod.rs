@@ -13,10 +13,10 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use crate::error::ConvertError;
-use crate::infer::{Kind, Shape};
+use crate::infer::{JsonType, Shape};
 use crate::naming::{self, Namer};
 use crate::openapi_util::{is_json, object, path_shape};
-use crate::postman::{Auth, Body, Collection, KeyValue, Request, SavedResponse};
+use crate::postman::{Auth, Collection, KeyValue, Request, RequestBody, SavedResponse};
 use crate::status::reason;
 use crate::warning::{Code, Location, Warning};
 use components::{Components, Context};
@@ -449,7 +449,7 @@ fn path_parameters(first: &Prepared) -> Vec<Value> {
             .filter(|v| !v.is_empty() && !v.starts_with("{{"))
             .map(Shape::from_text)
             .unwrap_or_else(|| {
-                Shape::of(Kind::String {
+                Shape::of(JsonType::String {
                     format: Default::default(),
                 })
             });
@@ -528,7 +528,7 @@ fn optional_parameters(
             .map(Shape::from_text)
             .reduce(Shape::merge)
             .unwrap_or_else(|| {
-                Shape::of(Kind::String {
+                Shape::of(JsonType::String {
                     format: Default::default(),
                 })
             });
@@ -795,12 +795,12 @@ fn graphql_example(
 /// forms) or else a fixed schema, and its example.
 fn body_media(
     request: &Request,
-    body: &Body,
+    body: &RequestBody,
     warnings: &mut Vec<Warning>,
 ) -> (String, Option<Shape>, Option<Value>, Value) {
     let declared = content_type_of(&request.headers);
     match body {
-        Body::Raw { text, language } => {
+        RequestBody::Raw { text, language } => {
             let media_type = declared
                 .clone()
                 .unwrap_or_else(|| media_type_for(language.as_deref(), text));
@@ -830,19 +830,19 @@ fn body_media(
                 )
             }
         }
-        Body::UrlEncoded(fields) => (
+        RequestBody::UrlEncoded(fields) => (
             "application/x-www-form-urlencoded".into(),
             Some(form_shape(fields, false)),
             None,
             Value::Null,
         ),
-        Body::FormData(fields) => (
+        RequestBody::FormData(fields) => (
             "multipart/form-data".into(),
             Some(form_shape(fields, true)),
             None,
             Value::Null,
         ),
-        Body::GraphQl { query, variables } => {
+        RequestBody::GraphQl { query, variables } => {
             let example = graphql_example(request, query, variables.as_deref(), warnings);
             (
                 "application/json".into(),
@@ -851,7 +851,7 @@ fn body_media(
                 Value::Null,
             )
         }
-        Body::File => (
+        RequestBody::File => (
             declared
                 .clone()
                 .unwrap_or_else(|| "application/octet-stream".into()),
@@ -867,7 +867,7 @@ fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
     let mut props = crate::infer::Properties::default();
     for f in fields.iter().filter(|f| !f.key.trim().is_empty()) {
         let shape = if multipart && f.kind.as_deref() == Some("file") {
-            Shape::of(Kind::String {
+            Shape::of(JsonType::String {
                 format: crate::infer::Format::Known("binary"),
             })
         } else {
@@ -876,7 +876,7 @@ fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
                 .filter(|v| !v.is_empty() && !v.contains("{{"))
                 .map(Shape::from_text)
                 .unwrap_or_else(|| {
-                    Shape::of(Kind::String {
+                    Shape::of(JsonType::String {
                         format: Default::default(),
                     })
                 })
@@ -887,7 +887,7 @@ fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
         };
         props.insert(f.key.trim().to_string(), merged);
     }
-    Shape::of(Kind::Object(props))
+    Shape::of(JsonType::Object(props))
 }
 
 /// Examples nested deeper than this are left out: the spec puts them about ten levels down,
@@ -1030,9 +1030,9 @@ fn response_context(
 /// `{count, next, previous, results}`, which Belvo uses).
 fn is_page(shape: &Shape) -> bool {
     match &shape.kind {
-        Kind::Object(props) => props
+        JsonType::Object(props) => props
             .get("results")
-            .is_some_and(|r| matches!(r.kind, Kind::Array(_))),
+            .is_some_and(|r| matches!(r.kind, JsonType::Array(_))),
         _ => false,
     }
 }
