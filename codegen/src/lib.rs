@@ -27,6 +27,7 @@ pub mod warning;
 mod yaml;
 
 pub use error::ConvertError;
+pub use openapi_util::{read_openapi, NotOpenApi, OpenApiSource};
 pub use read_yaml::{from_yaml, YamlError, MAX_NESTING};
 pub use warning::{Code, Location, Warning};
 
@@ -44,14 +45,9 @@ impl Conversion {
     /// documents `openapiv3` accepts (the corpus and fuzz tests check it), so an error here is
     /// a bug in the converter.
     pub fn spec(&self) -> Result<openapiv3::OpenAPI, ConvertError> {
-        typed(&self.document).map_err(ConvertError::Internal)
+        read_openapi(OpenApiSource::Json(&self.document))
+            .map_err(|e| ConvertError::Internal(e.to_string()))
     }
-}
-
-/// An OpenAPI document in its JSON form as typed `openapiv3`, or where and why it is not one.
-fn typed(document: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
-    serde_path_to_error::deserialize(document)
-        .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
 }
 
 /// Converts a Postman collection (JSON text) into an OpenAPI 3.0.3 document.

@@ -1,11 +1,38 @@
-//! The OpenAPI basics every stage shares, written once: what counts as a JSON media type,
-//! `$ref` resolution, the operations of a path item, a parameter's common data, building JSON
-//! objects.
+//! The OpenAPI basics every stage shares, written once: reading a typed document, which
+//! versions are read, what counts as a JSON media type, `$ref` resolution, the operations of a
+//! path item, a parameter's common data, building JSON objects.
 
 use std::borrow::Cow;
 
-use openapiv3::{Operation, Parameter, ParameterData, PathItem, ReferenceOr};
+use openapiv3::{OpenAPI, Operation, Parameter, ParameterData, PathItem, ReferenceOr};
 use serde_json::Value;
+
+/// What [`read_openapi`] reads a document from.
+#[derive(Debug, Clone, Copy)]
+pub enum OpenApiSource<'a> {
+    /// Its JSON form (the converter's output, a JSON or YAML input already parsed).
+    Json(&'a Value),
+    /// YAML or JSON text, typed straight from the parser: a scalar is read as what the field
+    /// wants (`version: 1.0` is the text `1.0`), as a parse into JSON first would not.
+    Text(&'a str),
+}
+
+/// Why a document could not be read as typed OpenAPI; the message says where (a line and
+/// column of the text, or the path to the value, e.g. `paths./a.get`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotOpenApi(pub String);
+
+/// The one reader of a document as typed `openapiv3`, for every stage and for `xtask`. The
+/// version is not checked here ([`is_openapi_3_0`] is): callers word that refusal each their
+/// own way.
+pub fn read_openapi(source: OpenApiSource<'_>) -> Result<OpenAPI, NotOpenApi> {
+    match source {
+        OpenApiSource::Json(document) => serde_path_to_error::deserialize(document)
+            .map_err(|e| NotOpenApi(format!("at `{}`: {}", e.path(), e.inner()))),
+        OpenApiSource::Text(text) => crate::from_yaml(text).map_err(|e| NotOpenApi(e.message)),
+    }
+}
 
 /// Whether an `openapi` version field names OpenAPI 3.0.x, the only version every stage reads
 /// (progenitor and typify read 3.0; 3.1 schemas would be misread rather than rejected).
@@ -128,6 +155,37 @@ pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both sources read the same document, and a document that does not fit is refused with
+    /// where: the path to the value (as deep as serde can follow), or the line in the text.
+    #[test]
+    fn read_openapi_reads_json_and_text_and_says_where() {
+        let text =
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
+                    responses: {'200': {description: x}}\n";
+        let value: Value = crate::from_yaml(text).unwrap();
+        let from_text = read_openapi(OpenApiSource::Text(text)).unwrap();
+        let from_json = read_openapi(OpenApiSource::Json(&value)).unwrap();
+        assert_eq!(from_text, from_json);
+
+        let bad = text.replace("responses: {'200': {description: x}}", "responses: 5");
+        let err = read_openapi(OpenApiSource::Text(&bad)).unwrap_err();
+        assert!(err.0.contains("line 4"), "{err}");
+        let value: Value = crate::from_yaml(&bad).unwrap();
+        let err = read_openapi(OpenApiSource::Json(&value)).unwrap_err();
+        assert!(
+            err.0.starts_with("at `paths`: invalid type: integer `5`"),
+            "{err}"
+        );
+    }
+
+    /// Text is typed straight from the parser, so a plain scalar is what the field wants.
+    #[test]
+    fn text_scalars_take_the_type_of_their_field() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: 1.0}\npaths: {}\n";
+        let spec = read_openapi(OpenApiSource::Text(text)).unwrap();
+        assert_eq!(spec.info.version, "1.0");
+    }
 
     #[test]
     fn json_media_types_are_one_rule_for_every_stage() {

@@ -24,7 +24,7 @@ pub fn validate(doc: &Value) -> Result<OpenAPI, String> {
         Some(version) => return Err(format!("`openapi: {version}` is not 3.0.x")),
         None => return Err("`openapi` is missing or not a string".into()),
     }
-    let spec = crate::typed(doc)?;
+    let spec = crate::read_openapi(crate::OpenApiSource::Json(doc)).map_err(|e| e.0)?;
     let mut at = String::new();
     structure(doc, doc, &mut at)?;
     operations(&spec)?;

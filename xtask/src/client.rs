@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
 use codegen::client::{generate, standalone_crate, ClientOptions};
+use codegen::OpenApiSource;
 
 use crate::files;
 
@@ -81,7 +82,7 @@ fn load_spec(text: &str) -> anyhow::Result<openapiv3::OpenAPI> {
     let is_openapi = |v: &serde_json::Value| v.get("openapi").is_some();
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
         if is_openapi(&value) {
-            return Ok(serde_json::from_value(value)?);
+            return Ok(codegen::read_openapi(OpenApiSource::Json(&value))?);
         }
         let conversion = codegen::convert(text)?;
         crate::print_warnings(&conversion.warnings);
@@ -92,7 +93,7 @@ fn load_spec(text: &str) -> anyhow::Result<openapiv3::OpenAPI> {
         is_openapi(&value),
         "a YAML input must be an OpenAPI document"
     );
-    Ok(serde_json::from_value(value)?)
+    Ok(codegen::read_openapi(OpenApiSource::Json(&value))?)
 }
 
 /// Refuses to write into `out` when it is a file, or a non-empty directory that does not hold

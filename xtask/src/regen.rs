@@ -48,7 +48,7 @@ pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBu
     let overlay = overlay.exists().then_some(overlay.as_path());
     let document = crate::convert::document(&root.join(COLLECTION), overlay)?;
     let yaml = codegen::to_yaml(&document);
-    let spec: openapiv3::OpenAPI = serde_json::from_value(document)
+    let spec = codegen::read_openapi(codegen::OpenApiSource::Json(&document))
         .map_err(|e| anyhow::anyhow!("the spec is not OpenAPI 3.0: {e}"))?;
     let client = codegen::client::generate(&spec, &client_options())
         .map_err(|e| anyhow::anyhow!("generating the client from {SPEC}: {e}"))?;

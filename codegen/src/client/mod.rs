@@ -33,6 +33,7 @@ pub use options::{ClientOptions, Hooks, Interface, Tags};
 pub use resumable::ResumablePair;
 use text::{comment_text, Lines};
 
+use crate::openapi_util::{read_openapi, OpenApiSource};
 use crate::warning::{Location, Warning};
 pub use error::ClientError;
 
@@ -124,12 +125,14 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
 /// `None` when it has none.
 fn widen_guesses(spec: &OpenAPI) -> Result<Option<OpenAPI>, ClientError> {
     let invalid =
-        |e: serde_json::Error| ClientError::InvalidOutput(format!("re-reading the spec: {e}"));
-    let mut doc = serde_json::to_value(spec).map_err(invalid)?;
+        |e: &dyn std::fmt::Display| ClientError::InvalidOutput(format!("re-reading the spec: {e}"));
+    let mut doc = serde_json::to_value(spec).map_err(|e| invalid(&e))?;
     if guesses::widen_received_integers(&mut doc) == 0 {
         return Ok(None);
     }
-    serde_json::from_value(doc).map(Some).map_err(invalid)
+    read_openapi(OpenApiSource::Json(&doc))
+        .map(Some)
+        .map_err(|e| invalid(&e))
 }
 
 /// Dependencies of generated code, at the versions the workspace's `generated/` crate uses

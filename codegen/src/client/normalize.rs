@@ -97,7 +97,8 @@ use super::error::ClientError;
 use super::identifiers::{rust_name, Case};
 use super::params::{rename_parameters, WireNames};
 use crate::openapi_util::{
-    component_name, is_json, mime, operations_mut, parameter_data_mut, resolve_ref,
+    component_name, is_json, mime, operations_mut, parameter_data_mut, read_openapi, resolve_ref,
+    OpenApiSource,
 };
 use crate::warning::{Code, Location, Warning};
 
@@ -452,7 +453,7 @@ impl Normalizer {
                 format!("schema $ref `{r}` does not resolve; replaced by `{{}}` (any JSON)"),
             );
         }
-        match serde_json::from_value::<OpenAPI>(doc) {
+        match read_openapi(OpenApiSource::Json(&doc)) {
             Ok(fixed) => *spec = fixed,
             // Not silently: the dangling refs stay, and typify will name the one it meets.
             Err(e) => self.warn(

@@ -148,7 +148,8 @@ pub enum ParseError {
 
 /// Reads an OpenAPI 3.0 document from YAML or JSON text.
 pub fn parse(text: &str) -> Result<OpenAPI, ParseError> {
-    let doc: OpenAPI = crate::from_yaml(text).map_err(|err| ParseError::Syntax(err.message))?;
+    let doc = crate::read_openapi(crate::OpenApiSource::Text(text))
+        .map_err(|err| ParseError::Syntax(err.0))?;
     if !crate::openapi_util::is_openapi_3_0(&doc.openapi) {
         return Err(ParseError::Version(doc.openapi));
     }
