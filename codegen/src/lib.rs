@@ -9,7 +9,9 @@
 //! - [`openapi`] assembles the OpenAPI document, naming and deduplicating components;
 //! - [`overlay`] applies hand corrections (OpenAPI Overlay 1.0);
 //! - [`client`] normalises a copy of the spec for progenitor and emits the Rust client;
-//! - [`diff`] compares two specs and flags breaking changes.
+//! - [`diff`] compares two specs and flags breaking changes;
+//! - [`warning`] is what each stage reports when it goes on without something, with a stable
+//!   code and a location.
 
 pub mod client;
 pub mod diff;
