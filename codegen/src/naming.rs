@@ -7,31 +7,37 @@ use heck::{ToPascalCase, ToSnakeCase};
 
 /// `snake_case` identifier from a request name, never empty and never starting with a digit.
 pub fn operation_id(name: &str) -> String {
-    // "a link's details" → `a_links_details`, not `a_link_s_details`.
-    let id = name.replace(['\'', '\u{2019}'], "").to_snake_case();
-    let id: String = id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    match id.chars().next() {
-        None => "operation".into(),
-        Some(c) if c.is_ascii_digit() => format!("op_{id}"),
-        Some(_) => id,
-    }
+    let keep = |c: &char| c.is_ascii_alphanumeric() || *c == '_';
+    identifier(name, |s| s.to_snake_case(), keep, ("operation", "op_"))
 }
 
 /// `PascalCase` type name, never empty and never starting with a digit.
 pub fn type_name(words: &str) -> String {
-    let name: String = words
-        .replace(['\'', '\u{2019}'], "")
-        .to_pascal_case()
+    identifier(
+        words,
+        |s| s.to_pascal_case(),
+        char::is_ascii_alphanumeric,
+        ("Object", "T"),
+    )
+}
+
+/// `text` in a case, with only the characters `keep` accepts; `empty` when none is left and
+/// `prefix` before a leading digit. Apostrophes go first, so "a link's details" is
+/// `a_links_details`, not `a_link_s_details`.
+fn identifier(
+    text: &str,
+    case: impl Fn(&str) -> String,
+    keep: impl Fn(&char) -> bool,
+    (empty, prefix): (&str, &str),
+) -> String {
+    let id: String = case(&text.replace(['\'', '\u{2019}'], ""))
         .chars()
-        .filter(char::is_ascii_alphanumeric)
+        .filter(keep)
         .collect();
-    match name.chars().next() {
-        None => "Object".into(),
-        Some(c) if c.is_ascii_digit() => format!("T{name}"),
-        Some(_) => name,
+    match id.chars().next() {
+        None => empty.into(),
+        Some(c) if c.is_ascii_digit() => format!("{prefix}{id}"),
+        Some(_) => id,
     }
 }
 
