@@ -24,7 +24,7 @@ pub enum OpenApiSource<'a> {
 pub struct NotOpenApi(pub String);
 
 /// The one reader of a document as typed `openapiv3`, for every stage and for `xtask`. The
-/// version is not checked here ([`is_openapi_3_0`] is): callers word that refusal each their
+/// version is not checked here (`is_openapi_3_0` is): callers word that refusal each their
 /// own way.
 pub fn read_openapi(source: OpenApiSource<'_>) -> Result<OpenAPI, NotOpenApi> {
     match source {

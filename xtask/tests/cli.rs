@@ -478,3 +478,36 @@ fn inputs_with_a_bom_empty_or_not_utf8() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A body that is not JSON (a converter warning) and a multipart upload (a client-stage one).
+const WARNS: &str = r#"{"info": {"name": "warns", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [
+  {"name": "Bad", "request": {"method": "POST", "url": "https://api.example.com/bad",
+   "body": {"mode": "raw", "raw": "{", "options": {"raw": {"language": "json"}}}}},
+  {"name": "Upload", "request": {"method": "POST", "url": "https://api.example.com/upload",
+   "body": {"mode": "formdata", "formdata": [{"key": "f", "value": "v", "type": "text"}]}}}]}"#;
+
+/// Every command prints warnings in one format, `warning[CODE] LOCATION: message`, whichever
+/// stage raised them.
+#[test]
+fn warnings_have_one_format_in_every_command() {
+    let dir = tempdir("warnings");
+    std::fs::write(dir.join("warns.json"), WARNS).unwrap();
+    let convert = xtask(&dir, &["convert", "warns.json"]);
+    let client = xtask(&dir, &["client", "warns.json", "--out", "c"]);
+    for (out, expected) in [
+        (&convert, &["warning[W009] item `Bad`: "][..]),
+        (
+            &client,
+            &["warning[W009] item `Bad`: ", "warning[W120] POST /upload: "][..],
+        ),
+    ] {
+        assert_ok(out);
+        let err = stderr(out);
+        let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning")).collect();
+        assert_eq!(warnings.len(), expected.len(), "{err}");
+        for (line, start) in warnings.iter().zip(expected) {
+            assert!(line.starts_with(start), "`{start}` does not start: {err}");
+        }
+    }
+}
