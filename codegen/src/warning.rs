@@ -19,6 +19,7 @@
 //! | `W010` | `GraphqlVariablesNotJson` | convert | GraphQL variables that do not parse: `{}` in the example |
 //! | `W011` | `ApiKeyWithoutName` | convert | an API key auth naming no key: `X-API-Key` assumed |
 //! | `W012` | `DescriptionUnreadable` | convert | a collection description of another shape: left out |
+//! | `W013` | `ShapeTooDeep` | convert | a JSON example nested deeper than inference looks: any JSON below |
 //! | `W101` | `PathIsRef` | client | a path item given as `$ref`: dropped |
 //! | `W102` | `MalformedPathTemplate` | client | a path with an unbalanced `{…}` template: dropped |
 //! | `W103` | `DuplicatePath` | client | a path that is another once given its leading `/`: dropped |
@@ -97,6 +98,8 @@ codes! {
     ApiKeyWithoutName = "W011";
     /// A collection description that is neither text nor `{content, type}`.
     DescriptionUnreadable = "W012";
+    /// A JSON example nested deeper than [`crate::infer::MAX_DEPTH`] levels.
+    ShapeTooDeep = "W013";
 
     /// A path item given as `$ref`.
     PathIsRef = "W101";

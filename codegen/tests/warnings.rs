@@ -101,3 +101,33 @@ fn an_api_key_without_a_name_is_assumed_x_api_key() {
         .collect();
     assert_eq!(names, [&json!("X-API-Key")], "{schemes}");
 }
+
+/// A JSON example nested deeper than inference looks (`infer::MAX_DEPTH`) has a schema of any
+/// JSON below that level: a request body or a saved response says so, one just within does not.
+#[test]
+fn examples_deeper_than_inference_looks_are_reported() {
+    let nested = |levels: usize| format!("{}1{}", r#"{"a":"#.repeat(levels), "}".repeat(levels));
+    let request = |body: &str| {
+        json!({"method": "POST", "url": "https://h/a",
+               "body": {"mode": "raw", "raw": body, "options": {"raw": {"language": "json"}}}})
+    };
+    let with_response = |body: &str| {
+        let text = collection(json!({}), json!({"method": "GET", "url": "https://h/a"}));
+        let mut c: Value = serde_json::from_str(&text).unwrap();
+        c["item"][0]["item"][0]["response"] = json!([{"name": "ok", "code": 200, "body": body,
+            "header": [{"key": "Content-Type", "value": "application/json"}]}]);
+        c.to_string()
+    };
+    let limit = codegen::infer::MAX_DEPTH;
+    let cut = vec![(Code::ShapeTooDeep, Location::Item("F/r".into()))];
+    for (levels, expected) in [(limit, vec![]), (limit + 1, cut.clone()), (40, cut)] {
+        let body = nested(levels);
+        let text = collection(json!({}), request(&body));
+        assert_eq!(warnings(&text), expected, "request body, {levels} levels");
+        assert_eq!(
+            warnings(&with_response(&body)),
+            expected,
+            "saved response, {levels} levels"
+        );
+    }
+}

@@ -806,12 +806,15 @@ fn body_media(
                 .unwrap_or_else(|| media_type_for(language.as_deref(), text));
             if is_json(&media_type) {
                 match parse_json(text) {
-                    Some(v) => (
-                        media_type,
-                        Some(Shape::from_example(&v)),
-                        Some(v),
-                        Value::Null,
-                    ),
+                    Some(v) => {
+                        warn_if_cut(&v, request, "request body", warnings);
+                        (
+                            media_type,
+                            Some(Shape::from_example(&v)),
+                            Some(v),
+                            Value::Null,
+                        )
+                    }
                     None => {
                         warnings.push(Warning::new(
                             Code::BodyNotJson,
@@ -844,6 +847,7 @@ fn body_media(
         ),
         RequestBody::GraphQl { query, variables } => {
             let example = graphql_example(request, query, variables.as_deref(), warnings);
+            warn_if_cut(&example, request, "GraphQL body", warnings);
             (
                 "application/json".into(),
                 Some(Shape::from_example(&example)),
@@ -893,6 +897,25 @@ fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
 /// Examples nested deeper than this are left out: the spec puts them about ten levels down,
 /// and YAML readers stop at 128.
 const MAX_EXAMPLE_DEPTH: usize = 64;
+
+/// Warns when `example` nests deeper than inference looks: below
+/// [`crate::infer::MAX_DEPTH`] levels its schema is any JSON.
+fn warn_if_cut(example: &Value, request: &Request, what: &str, warnings: &mut Vec<Warning>) {
+    if depth(example) > crate::infer::MAX_DEPTH {
+        warnings.push(shape_cut(request, what));
+    }
+}
+
+fn shape_cut(request: &Request, what: &str) -> Warning {
+    Warning::new(
+        Code::ShapeTooDeep,
+        Location::Item(request.item_path()),
+        format!(
+            "{what} nests deeper than {} levels; below that its schema is any JSON",
+            crate::infer::MAX_DEPTH
+        ),
+    )
+}
 
 fn depth(value: &Value) -> usize {
     match value {
@@ -977,7 +1000,11 @@ fn saved_media(
         } else {
             json!(body)
         };
-        if depth(&value) > MAX_EXAMPLE_DEPTH {
+        let nesting = depth(&value);
+        if nesting > crate::infer::MAX_DEPTH {
+            warnings.push(shape_cut(request, &format!("saved response `{}`", r.name)));
+        }
+        if nesting > MAX_EXAMPLE_DEPTH {
             warnings.push(Warning::new(
                 Code::ExampleTooDeep,
                 Location::Item(request.item_path()),
