@@ -25,6 +25,8 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::OperationError;
+
 /// What went wrong in a call to Belvo.
 #[derive(thiserror::Error)]
 #[non_exhaustive]
@@ -117,9 +119,9 @@ impl fmt::Debug for Error {
 }
 
 /// Any operation's error, whatever its documented body type `E`.
-impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
+impl<E: Serialize> From<OperationError<E>> for Error {
+    fn from(error: OperationError<E>) -> Self {
+        use OperationError as P;
         match error {
             P::InvalidRequest(s) => Error::InvalidRequest(s),
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {

@@ -9075,7 +9075,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::runtime::Inner,
+    pub(crate) inner: crate::runtime::RequestDefaults,
 }
 impl Client {
     /// Create a new client.
@@ -9083,7 +9083,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Inner) -> Self {
+    pub fn new(baseurl: &str, inner: crate::runtime::RequestDefaults) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(60u64);
@@ -9102,7 +9102,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::runtime::Inner,
+        inner: crate::runtime::RequestDefaults,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -9111,7 +9111,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::runtime::Inner> for Client {
+impl ClientInfo<crate::runtime::RequestDefaults> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -9121,7 +9121,7 @@ impl ClientInfo<crate::runtime::Inner> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::runtime::Inner {
+    fn inner(&self) -> &crate::runtime::RequestDefaults {
         &self.inner
     }
 }
@@ -9129,7 +9129,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::runtime::Inner>,
+        Client: ClientHooks<crate::runtime::RequestDefaults>,
     {}
 };
 impl Client {

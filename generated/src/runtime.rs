@@ -2,7 +2,7 @@
 //! timeouts, construction from the process environment, and the `ClientHooks` that progenitor
 //! calls around every request (basic auth in `pre`, retries in `exec`).
 //!
-//! Secrets never reach a `Debug` or `Display` output: [`Credentials`], [`Inner`],
+//! Secrets never reach a `Debug` or `Display` output: [`Credentials`], [`RequestDefaults`],
 //! [`ClientBuilder`] and therefore `Client` print `<redacted>` in their place, and the
 //! `Authorization` header is marked sensitive.
 
@@ -15,7 +15,7 @@ use reqwest::header::{HeaderValue, AUTHORIZATION};
 
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
-use crate::Client;
+use crate::{Client, OperationError};
 
 /// Environment variable holding the secret key ID.
 pub const SECRET_ID_VAR: &str = "BELVO_SECRET_ID";
@@ -117,20 +117,21 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// What every request of a [`Client`] needs besides its URL: the `Authorization` value and
-/// the retry policy. The generated `Client::new(base_url, inner)` and
-/// `Client::new_with_client(base_url, reqwest_client, inner)` take one; build it with
-/// [`Inner::new`] (or let [`ClientBuilder`] do it).
+/// What a [`Client`] applies to every request unless a request says otherwise: the
+/// `Authorization` value and the retry policy. It is the generated client's inner value: the
+/// generated `Client::new(base_url, defaults)` and
+/// `Client::new_with_client(base_url, reqwest_client, defaults)` take one; build it with
+/// [`RequestDefaults::new`] (or let [`ClientBuilder`] do it).
 #[derive(Clone)]
-pub struct Inner {
+pub struct RequestDefaults {
     authorization: HeaderValue,
     retry: RetryPolicy,
 }
 
-impl Inner {
+impl RequestDefaults {
     /// Authentication with `credentials`, retries as `retry` says.
     pub fn new(credentials: &Credentials, retry: RetryPolicy) -> Self {
-        Inner {
+        RequestDefaults {
             authorization: credentials.authorization(),
             retry,
         }
@@ -142,9 +143,9 @@ impl Inner {
     }
 }
 
-impl fmt::Debug for Inner {
+impl fmt::Debug for RequestDefaults {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inner")
+        f.debug_struct("RequestDefaults")
             .field("authorization", &"<redacted>")
             .field("retry", &self.retry)
             .finish()
@@ -273,7 +274,7 @@ impl ClientBuilder {
         Client::new_with_client(
             self.environment.base_url(),
             http,
-            Inner::new(&self.credentials, self.retry),
+            RequestDefaults::new(&self.credentials, self.retry),
         )
     }
 }
@@ -307,12 +308,12 @@ impl Client {
     }
 }
 
-impl ClientHooks<Inner> for Client {
+impl ClientHooks<RequestDefaults> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
+    ) -> Result<(), OperationError<E>> {
         request
             .headers_mut()
             .insert(AUTHORIZATION, self.inner().authorization.clone());

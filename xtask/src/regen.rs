@@ -69,7 +69,7 @@ fn client_options() -> codegen::client::ClientOptions {
     codegen::client::ClientOptions {
         // Credentials, retry policy and timeouts travel with the client; `runtime.rs`
         // implements the hooks that use them.
-        inner_type: Some("crate::runtime::Inner".into()),
+        inner_type: Some("crate::runtime::RequestDefaults".into()),
         hooks: codegen::client::Hooks::Expected,
         // Only reached through the generated `Client::new`; `runtime::ClientBuilder` sets its
         // own (same) default. Belvo retrieves can take tens of seconds.
