@@ -305,6 +305,13 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A default header's name or value is not a valid header (the value is not shown: it
+    /// may be a key).
+    #[error("default header `{name}` is not a valid header")]
+    InvalidHeader {
+        /// The header's name, as given.
+        name: String,
+    },
     /// The HTTP client could not be built (TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),

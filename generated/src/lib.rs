@@ -8,6 +8,8 @@
 //!   that add basic auth and retries to every request;
 //! - [`retry`]: the [`RetryPolicy`] (idempotent requests only, exponential backoff with
 //!   jitter, `Retry-After`);
+//! - [`options`]: [`RequestOptions`] for one call (headers, timeout, retry policy, extra
+//!   body fields), through [`WithOptions::with_options`];
 //! - [`error`]: [`Error`], one error type with status, `request_id`, code and body;
 //! - [`pagination`]: [`Client::paginate`], a stream of the items of every page of a list;
 //! - [`mfa`]: the multi-factor flow, [`MfaExt::with_mfa`] on every request that may be
@@ -39,6 +41,7 @@
 mod generated;
 pub mod error;
 pub mod mfa;
+pub mod options;
 pub mod pagination;
 pub mod retry;
 pub mod runtime;
@@ -47,6 +50,7 @@ pub use generated::*;
 
 pub use error::{ApiError, ConfigError, Error, ErrorDetail};
 pub use mfa::MfaExt;
+pub use options::{RequestOptions, WithOptions};
 pub use pagination::Page;
 /// The error of a generated operation's `send()`, generic over the operation's documented
 /// error body; convert it with `?` or `.map_err(belvo::Error::from)`. (`belvo::Error` is the

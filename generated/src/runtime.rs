@@ -1,17 +1,19 @@
 //! How a [`Client`] is configured and how it talks to Belvo: environments, credentials,
-//! timeouts, construction from the process environment, and the `ClientHooks` that progenitor
-//! calls around every request (basic auth in `pre`, retries in `exec`).
+//! timeouts, default headers, construction from the process environment, and the
+//! `ClientHooks` that progenitor calls around every request (basic auth, default headers and
+//! the call's [`RequestOptions`](crate::RequestOptions) in `pre`; retries in `exec`).
 //!
 //! Secrets never reach a `Debug` or `Display` output: [`Credentials`], [`RequestDefaults`],
-//! [`ClientBuilder`] and therefore `Client` print `<redacted>` in their place, and the
-//! `Authorization` header is marked sensitive.
+//! [`ClientBuilder`] and therefore `Client` print `<redacted>` in their place (and only the
+//! names of default headers, whose values may be keys too), and the `Authorization` header
+//! is marked sensitive.
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
@@ -31,6 +33,9 @@ pub const URL_VAR: &str = "BELVO_URL";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The `User-Agent` a client sends unless told otherwise: this crate's name and version.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// A Belvo environment, or any URL (a mock, a proxy).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,21 +123,24 @@ impl fmt::Debug for Credentials {
 }
 
 /// What a [`Client`] applies to every request unless a request says otherwise: the
-/// `Authorization` value and the retry policy. It is the generated client's inner value: the
+/// `Authorization` value, the default headers and the retry policy. It is the generated client's inner value: the
 /// generated `Client::new(base_url, defaults)` and
 /// `Client::new_with_client(base_url, reqwest_client, defaults)` take one; build it with
 /// [`RequestDefaults::new`] (or let [`ClientBuilder`] do it).
 #[derive(Clone)]
 pub struct RequestDefaults {
     authorization: HeaderValue,
+    headers: DefaultHeaders,
     retry: RetryPolicy,
 }
 
 impl RequestDefaults {
-    /// Authentication with `credentials`, retries as `retry` says.
+    /// Authentication with `credentials`, retries as `retry` says, and the default
+    /// `User-Agent` ([`DEFAULT_USER_AGENT`]).
     pub fn new(credentials: &Credentials, retry: RetryPolicy) -> Self {
         RequestDefaults {
             authorization: credentials.authorization(),
+            headers: DefaultHeaders::default(),
             retry,
         }
     }
@@ -147,12 +155,59 @@ impl fmt::Debug for RequestDefaults {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestDefaults")
             .field("authorization", &"<redacted>")
+            .field("headers", &self.headers)
             .field("retry", &self.retry)
             .finish()
     }
 }
 
-/// Settings of a [`Client`]: where, who, how long to wait, how to retry.
+/// The headers a client sends with every request that does not set them itself. `Debug`
+/// shows their names only.
+#[derive(Clone)]
+struct DefaultHeaders {
+    map: HeaderMap,
+    /// The first header given that is not a valid one (its name only), for `build` to report.
+    invalid: Option<String>,
+}
+
+impl Default for DefaultHeaders {
+    fn default() -> Self {
+        let mut map = HeaderMap::new();
+        map.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        DefaultHeaders { map, invalid: None }
+    }
+}
+
+impl DefaultHeaders {
+    fn insert(&mut self, name: &str, value: &str) {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => {
+                self.map.insert(name, value);
+            }
+            _ => {
+                self.invalid.get_or_insert_with(|| name.to_owned());
+            }
+        }
+    }
+
+    /// Adds every default that `request` lacks.
+    fn fill(&self, request: &mut HeaderMap) {
+        for (name, value) in &self.map {
+            if !request.contains_key(name) {
+                request.insert(name, value.clone());
+            }
+        }
+    }
+}
+
+impl fmt::Debug for DefaultHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.map.keys()).finish()
+    }
+}
+
+/// Settings of a [`Client`]: where, who, how long to wait, how to retry, which headers to
+/// send with every request.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -171,10 +226,12 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    headers: DefaultHeaders,
 }
 
 impl ClientBuilder {
-    /// Defaults: [`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::default`].
+    /// Defaults: [`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::default`],
+    /// `User-Agent:` [`DEFAULT_USER_AGENT`].
     pub fn new(environment: Environment, credentials: Credentials) -> Self {
         ClientBuilder {
             environment,
@@ -182,6 +239,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            headers: DefaultHeaders::default(),
         }
     }
 
@@ -241,9 +299,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends `name: value` with every request that does not set that header itself (a
+    /// call's [`RequestOptions::header`](crate::RequestOptions::header) wins). A name or
+    /// value that is not a valid header makes [`build`](Self::build) fail with
+    /// [`ConfigError::InvalidHeader`].
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// The `User-Agent` to send instead of [`DEFAULT_USER_AGENT`], e.g. your service's name
+    /// followed by it.
+    pub fn user_agent(self, value: &str) -> Self {
+        self.default_header(USER_AGENT.as_str(), value)
+    }
+
     /// The client. Fails when the base URL is not an absolute `http(s)` URL or when the TLS
     /// backend cannot be initialised.
     pub fn build(self) -> Result<Client, ConfigError> {
+        if let Some(name) = &self.headers.invalid {
+            return Err(ConfigError::InvalidHeader { name: name.clone() });
+        }
         let parsed = reqwest::Url::parse(self.environment.base_url()).map_err(|e| {
             ConfigError::InvalidUrl {
                 reason: e.to_string(),
@@ -265,17 +341,16 @@ impl ClientBuilder {
         reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(concat!("belvo-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ConfigError::Http)
     }
 
     fn into_client(self, http: reqwest::Client) -> Client {
-        Client::new_with_client(
-            self.environment.base_url(),
-            http,
-            RequestDefaults::new(&self.credentials, self.retry),
-        )
+        let defaults = RequestDefaults {
+            headers: self.headers,
+            ..RequestDefaults::new(&self.credentials, self.retry)
+        };
+        Client::new_with_client(self.environment.base_url(), http, defaults)
     }
 }
 
@@ -314,9 +389,17 @@ impl ClientHooks<RequestDefaults> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), OperationError<E>> {
+        let defaults = self.inner();
+        defaults.headers.fill(request.headers_mut());
         request
             .headers_mut()
-            .insert(AUTHORIZATION, self.inner().authorization.clone());
+            .insert(AUTHORIZATION, defaults.authorization.clone());
+        // The call's own options last: they override the defaults.
+        if let Some(options) = crate::options::current() {
+            options
+                .apply(request)
+                .map_err(OperationError::InvalidRequest)?;
+        }
         Ok(())
     }
 
@@ -325,7 +408,14 @@ impl ClientHooks<RequestDefaults> for Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = crate::retry::execute(self.client(), &self.inner().retry, request).await?;
+        let defaults = &self.inner().retry;
+        let options = crate::options::current();
+        let (policy, safe_to_repeat) = match &options {
+            Some(options) => (options.retry_policy(defaults), options.is_safe_to_repeat()),
+            None => (defaults, false),
+        };
+        let response =
+            crate::retry::execute(self.client(), policy, safe_to_repeat, request).await?;
         // Error bodies are read here, while reading is async, so that converting an
         // undocumented status into `belvo::Error` (a sync `From`) still has the body.
         crate::error::buffer_error_body(response).await

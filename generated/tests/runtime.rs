@@ -6,36 +6,18 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use belvo::{Client, ConfigError, Credentials, Environment, Error, RetryPolicy};
+use belvo::{Client, ConfigError, Environment, Error, RetryPolicy};
 use futures::TryStreamExt;
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SECRET_ID: &str = "secret-id-7f3a";
-const SECRET_PASSWORD: &str = "secret-password-c91e";
-/// `Basic base64("secret-id-7f3a:secret-password-c91e")`.
-const BASIC: &str = "Basic c2VjcmV0LWlkLTdmM2E6c2VjcmV0LXBhc3N3b3JkLWM5MWU=";
+mod support;
+use support::{
+    client, credentials, fast_retries, refusing_port, BASIC, SECRET_ID, SECRET_PASSWORD,
+};
+
 const REQUEST_ID: &str = "a6e1c493d7a29d91aed4338e6fcf077d";
-
-fn credentials() -> Credentials {
-    Credentials::new(SECRET_ID, SECRET_PASSWORD)
-}
-
-/// Retries fast enough for tests: 10 ms, then 20 ms, …
-fn fast_retries(attempts: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .max_attempts(attempts)
-        .base_delay(Duration::from_millis(10))
-        .max_delay(Duration::from_secs(5))
-}
-
-fn client(server: &MockServer, retry: RetryPolicy) -> Client {
-    Client::builder(Environment::Custom(server.uri()), credentials())
-        .retry(retry)
-        .build()
-        .unwrap()
-}
 
 fn page(items: &[&str], next: Option<String>) -> serde_json::Value {
     json!({
@@ -204,12 +186,7 @@ async fn retries_give_up_after_max_attempts_with_the_last_status() {
 
 #[tokio::test]
 async fn connection_errors_are_retried() {
-    // A port that was free a moment ago: connecting is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = refusing_port();
     let client = Client::builder(
         Environment::Custom(format!("http://127.0.0.1:{port}")),
         credentials(),
