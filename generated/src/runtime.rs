@@ -122,25 +122,28 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// What a [`Client`] applies to every request unless a request says otherwise: the
-/// `Authorization` value, the default headers and the retry policy. It is the generated client's inner value: the
-/// generated `Client::new(base_url, defaults)` and
+/// What a [`Client`] applies to every request unless a call says otherwise: the
+/// `Authorization` value, the default headers, the timeout and the retry policy. It is the
+/// generated client's inner value: the generated `Client::new(base_url, defaults)` and
 /// `Client::new_with_client(base_url, reqwest_client, defaults)` take one; build it with
 /// [`RequestDefaults::new`] (or let [`ClientBuilder`] do it).
 #[derive(Clone)]
 pub struct RequestDefaults {
     authorization: HeaderValue,
     headers: DefaultHeaders,
+    /// Per attempt; `None` leaves the reqwest client's own.
+    timeout: Option<Duration>,
     retry: RetryPolicy,
 }
 
 impl RequestDefaults {
-    /// Authentication with `credentials`, retries as `retry` says, and the default
-    /// `User-Agent` ([`DEFAULT_USER_AGENT`]).
+    /// Authentication with `credentials`, retries as `retry` says, the default `User-Agent`
+    /// ([`DEFAULT_USER_AGENT`]), and the reqwest client's own timeouts.
     pub fn new(credentials: &Credentials, retry: RetryPolicy) -> Self {
         RequestDefaults {
             authorization: credentials.authorization(),
             headers: DefaultHeaders::default(),
+            timeout: None,
             retry,
         }
     }
@@ -156,6 +159,7 @@ impl fmt::Debug for RequestDefaults {
         f.debug_struct("RequestDefaults")
             .field("authorization", &"<redacted>")
             .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .finish()
     }
@@ -227,6 +231,18 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     headers: DefaultHeaders,
+    http: Option<OwnHttpClient>,
+}
+
+/// The caller's own `reqwest::Client`. `Debug` does not show it: its default headers may
+/// hold keys of other services.
+#[derive(Clone)]
+struct OwnHttpClient(reqwest::Client);
+
+impl fmt::Debug for OwnHttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<the caller's reqwest::Client>")
+    }
 }
 
 impl ClientBuilder {
@@ -240,6 +256,7 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             headers: DefaultHeaders::default(),
+            http: None,
         }
     }
 
@@ -281,13 +298,16 @@ impl ClientBuilder {
     }
 
     /// Total time allowed for one attempt of a request, from connecting to the end of the
-    /// body. Each retry gets the full time again.
+    /// body. Each retry gets the full time again. It also applies on a
+    /// [`reqwest_client`](Self::reqwest_client) of your own, over that client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Time allowed to open a connection.
+    /// Time allowed to open a connection. Not applied to a
+    /// [`reqwest_client`](Self::reqwest_client) of your own: reqwest sets it per client
+    /// only, so that client's own connect timeout holds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -314,6 +334,27 @@ impl ClientBuilder {
         self.default_header(USER_AGENT.as_str(), value)
     }
 
+    /// Sends through `client`, your own `reqwest::Client` (its proxy, TLS roots, connection
+    /// pool and default headers), instead of one built here. The client still adds its
+    /// authentication, default headers (a header of the same name set on `client` loses,
+    /// `User-Agent` included), [`timeout`](Self::timeout) and retries.
+    ///
+    /// ```no_run
+    /// use belvo::{Client, Credentials, Environment};
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .proxy(reqwest::Proxy::https("http://egress.internal:3128")?)
+    ///     .build()?;
+    /// let client = Client::builder(Environment::Sandbox, Credentials::new("id", "password"))
+    ///     .reqwest_client(http)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(OwnHttpClient(client));
+        self
+    }
+
     /// The client. Fails when the base URL is not an absolute `http(s)` URL or when the TLS
     /// backend cannot be initialised.
     pub fn build(self) -> Result<Client, ConfigError> {
@@ -333,7 +374,10 @@ impl ClientBuilder {
                 ),
             });
         }
-        let http = self.http_client()?;
+        let http = match &self.http {
+            Some(own) => own.0.clone(),
+            None => self.http_client()?,
+        };
         Ok(self.into_client(http))
     }
 
@@ -348,6 +392,7 @@ impl ClientBuilder {
     fn into_client(self, http: reqwest::Client) -> Client {
         let defaults = RequestDefaults {
             headers: self.headers,
+            timeout: Some(self.timeout),
             ..RequestDefaults::new(&self.credentials, self.retry)
         };
         Client::new_with_client(self.environment.base_url(), http, defaults)
@@ -391,6 +436,9 @@ impl ClientHooks<RequestDefaults> for Client {
     ) -> Result<(), OperationError<E>> {
         let defaults = self.inner();
         defaults.headers.fill(request.headers_mut());
+        if defaults.timeout.is_some() {
+            *request.timeout_mut() = defaults.timeout;
+        }
         request
             .headers_mut()
             .insert(AUTHORIZATION, defaults.authorization.clone());
