@@ -317,6 +317,23 @@ pub enum ConfigError {
     Http(#[source] reqwest::Error),
 }
 
+/// Belvo's id of the request `response` answers: an `x-request-id` or `request-id` header,
+/// else the `request_id` of an error body that [`buffer_error_body`] read.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) fn response_request_id(response: &reqwest::Response) -> Option<String> {
+    let headers = response.headers();
+    let header = ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok());
+    if let Some(id) = header {
+        return Some(id.to_owned());
+    }
+    let body = response.extensions().get::<BufferedBody>()?;
+    details_of(&body_value(&body.0))
+        .into_iter()
+        .find_map(|d| d.request_id)
+}
+
 /// The body of an error answer, kept in the response's extensions by [`buffer_error_body`].
 #[derive(Clone)]
 struct BufferedBody(Bytes);

@@ -45,6 +45,7 @@ pub mod options;
 pub mod pagination;
 pub mod retry;
 pub mod runtime;
+pub mod trace;
 
 pub use generated::*;
 

@@ -24,6 +24,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
+use crate::trace::{self, Attempts};
+
 /// How often and how patiently a client retries. The default makes 3 attempts, waiting about
 /// 0.5 s then 1 s (each between half and all of that), and never more than 30 s.
 ///
@@ -112,6 +114,17 @@ fn is_retryable_error(error: &reqwest::Error, may_repeat: bool) -> bool {
     error.is_connect() || (may_repeat && (error.is_timeout() || error.is_request()))
 }
 
+/// What a retried transport failure was, in a word (its message could show the URL).
+fn transport_reason(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else {
+        "connection lost"
+    }
+}
+
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date (a date in the
 /// past means now). `None` when absent or unreadable.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
@@ -141,16 +154,18 @@ fn jitter() -> f64 {
 
 /// Sends `request` with `client`, retrying as `policy` says; returns the last answer (or
 /// transport error) when it gives up. `safe_to_repeat`: the caller vouches that the request
-/// may be sent twice whatever its method.
+/// may be sent twice whatever its method. What happened is counted in `attempts`.
 pub(crate) async fn execute(
     client: &reqwest::Client,
     policy: &RetryPolicy,
     safe_to_repeat: bool,
     mut request: reqwest::Request,
+    attempts: &mut Attempts,
 ) -> reqwest::Result<reqwest::Response> {
     let may_repeat = safe_to_repeat || is_idempotent(request.method());
     let mut attempt = 1;
     loop {
+        attempts.count = attempt;
         // A copy for the next attempt, made before this one consumes the request; `None`
         // when no retry is allowed or the body is a stream that cannot be replayed. Made for
         // every method: even a `POST` is retried when its connection was refused.
@@ -164,15 +179,22 @@ pub(crate) async fn execute(
         };
         let delay = match client.execute(request).await {
             Ok(response) if may_repeat && is_retryable_status(response.status()) => {
-                match retry_after(response.headers(), SystemTime::now()) {
+                let delay = match retry_after(response.headers(), SystemTime::now()) {
                     Some(wait) if wait > policy.max_delay => return Ok(response),
                     Some(wait) => wait,
                     None => policy.backoff(attempt),
-                }
+                };
+                trace::retrying(attempt, delay, &response.status());
+                delay
             }
-            Err(error) if is_retryable_error(&error, may_repeat) => policy.backoff(attempt),
+            Err(error) if is_retryable_error(&error, may_repeat) => {
+                let delay = policy.backoff(attempt);
+                trace::retrying(attempt, delay, &transport_reason(&error));
+                delay
+            }
             other => return other,
         };
+        attempts.delays.push(delay);
         tokio::time::sleep(delay).await;
         request = spare;
         attempt += 1;

@@ -17,6 +17,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AG
 
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
+use crate::trace::{Attempts, CallSpan};
 use crate::{Client, OperationError};
 
 /// Environment variable holding the secret key ID.
@@ -454,7 +455,7 @@ impl ClientHooks<RequestDefaults> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let defaults = &self.inner().retry;
         let options = crate::options::current();
@@ -462,11 +463,25 @@ impl ClientHooks<RequestDefaults> for Client {
             Some(options) => (options.retry_policy(defaults), options.is_safe_to_repeat()),
             None => (defaults, false),
         };
-        let response =
-            crate::retry::execute(self.client(), policy, safe_to_repeat, request).await?;
-        // Error bodies are read here, while reading is async, so that converting an
-        // undocumented status into `belvo::Error` (a sync `From`) still has the body.
-        crate::error::buffer_error_body(response).await
+        let span = CallSpan::new(info.operation_id, &request);
+        let mut attempts = Attempts::default();
+        let result = span
+            .run(async {
+                let response = crate::retry::execute(
+                    self.client(),
+                    policy,
+                    safe_to_repeat,
+                    request,
+                    &mut attempts,
+                )
+                .await?;
+                // Error bodies are read here, while reading is async, so that converting an
+                // undocumented status into `belvo::Error` (a sync `From`) still has the body.
+                crate::error::buffer_error_body(response).await
+            })
+            .await;
+        span.finish(&attempts, &result);
+        result
     }
 }
 

@@ -61,6 +61,7 @@ pub use self::provider::TokenProvider;
 pub use crate::resumable::{Resumable, ResumableOp, RESUMABLE};
 
 use self::challenge::{looks_like_challenge, now, request_id_of};
+use crate::trace::MfaSpan;
 use crate::{Client, OperationError, ResponseValue};
 
 /// How many resumes [`MfaExt::with_mfa`] sends before giving up, unless told otherwise.
@@ -164,6 +165,18 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
 
     /// Runs the flow and says which request the data answers.
     pub async fn outcome(self) -> Result<Outcome<R::Output, R::ResumeOutput>, ErrorOf<R>> {
+        let span = MfaSpan::flow(R::PAIR.retrieve);
+        let mut rounds = 0;
+        let outcome = span.run(self.run(&mut rounds)).await;
+        span.rounds(rounds);
+        outcome
+    }
+
+    /// The flow, counting the resumes it sends in `rounds`.
+    async fn run(
+        self,
+        rounds: &mut u32,
+    ) -> Result<Outcome<R::Output, R::ResumeOutput>, ErrorOf<R>> {
         let WithMfa {
             op,
             provider,
@@ -176,11 +189,10 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
             Step::Done(v) => return Ok(Outcome::Retrieved(v)),
             Step::Challenge(c) => c,
         };
-        let mut rounds = 0;
         loop {
-            if rounds >= max_rounds {
+            if *rounds >= max_rounds {
                 return Err(MfaError::TooManyRounds {
-                    rounds,
+                    rounds: *rounds,
                     challenge: Box::new(challenge),
                 });
             }
@@ -197,7 +209,7 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
                 confirmed.map_err(|e| MfaError::Provider(e.into()))?;
                 None
             };
-            rounds += 1;
+            *rounds += 1;
             match resume::<R>(&client, &challenge, token).await? {
                 Step::Done(v) => return Ok(Outcome::Resumed(v)),
                 Step::Challenge(next) => challenge = next,
@@ -229,6 +241,15 @@ where
 /// with [`MfaError::WrongOperation`] for a challenge of another operation. Another round is
 /// returned as [`Step::Challenge`].
 pub async fn resume<R: ResumableOp>(
+    client: &Client,
+    challenge: &Challenge,
+    token: Option<Token>,
+) -> Result<Step<R::ResumeOutput>, ErrorOf<R>> {
+    let span = MfaSpan::resume(R::PAIR.resume, challenge.round);
+    span.run(resume_once::<R>(client, challenge, token)).await
+}
+
+async fn resume_once<R: ResumableOp>(
     client: &Client,
     challenge: &Challenge,
     token: Option<Token>,
