@@ -2,7 +2,7 @@
 //! and `message`, and the body of an error answer, whatever the operation.
 //!
 //! Generated operations fail with `progenitor_client::Error<E>` (re-exported as
-//! [`OperationError`](crate::OperationError)), where `E` is the operation's documented error
+//! [`OperationError`]), where `E` is the operation's documented error
 //! body; `?` or `.map_err(belvo::Error::from)` turns it into [`Error`]. Statuses the spec does
 //! not list for an operation arrive as `UnexpectedResponse` with an unread body; the client
 //! reads such bodies in its `exec` hook (`buffer_error_body`) so that the conversion, which

@@ -16,8 +16,8 @@
 //!
 //! and one INFO event `retrying` per retry (`attempt`, `delay_ms`, `reason`). An MFA flow
 //! ([`with_mfa`](crate::MfaExt::with_mfa)) is an INFO span [`MFA_SPAN`] (`operation`, and
-//! `rounds`: the resumes sent) around the call spans of its requests; a [`resume`]
-//! (crate::mfa::resume) on its own is a span [`MFA_RESUME_SPAN`] (`operation`, `round`).
+//! `rounds`: the resumes sent) around the call spans of its requests; each
+//! [`resume`](crate::mfa::resume) is a span [`MFA_RESUME_SPAN`] (`operation`, `round`).
 //!
 //! Never recorded: credentials, the `Authorization` header or any other header value, the
 //! URL, the query, a request or response body, an MFA session or token.
