@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use belvo::mfa::{Challenge, Token};
 use belvo::{types, MfaExt};
-use examples::{mock, mock_client, report};
+use examples::{exit_code, mock, mock_client};
 use tracing_subscriber::fmt::format::FmtSpan;
 
 #[tokio::main]
@@ -24,13 +24,7 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_writer(std::io::stdout)
         .init();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            report(e.as_ref());
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {

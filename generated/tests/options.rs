@@ -12,11 +12,14 @@ use belvo::{
 };
 use futures::TryStreamExt;
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod support;
-use support::{client, credentials, fast_retries, refusing_port, BASIC};
+use support::{
+    client, credentials, fast_retries, mount_balances_challenge, refusing_client, refusing_port,
+    BASIC,
+};
 
 fn empty_page(next: Option<String>) -> Value {
     json!({"count": 0, "next": next, "previous": null, "results": []})
@@ -128,21 +131,7 @@ async fn options_cover_every_page_of_a_walk() {
 #[tokio::test]
 async fn options_cover_both_requests_of_an_mfa_flow_and_add_body_fields() {
     let server = MockServer::start().await;
-    let challenge = json!([{
-        "code": "token_required", "session": "s-1", "expiry": 600, "request_id": "r-1",
-        "link": uuid::Uuid::nil(),
-        "token_generation_data": {"expects_user_input": true, "type": "numeric"}
-    }]);
-    Mock::given(method("POST"))
-        .and(path("/api/balances/"))
-        .respond_with(ResponseTemplate::new(428).set_body_json(challenge))
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path("/api/balances/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    mount_balances_challenge(&server, "s-1", &uuid::Uuid::nil().to_string()).await;
     let client = client(&server, RetryPolicy::none());
     let provider = |_: &belvo::mfa::Challenge| async { Ok::<_, String>(Token::new("123456")) };
     let balances = client
@@ -278,17 +267,7 @@ async fn a_post_or_patch_marked_safe_is_retried() {
 #[tokio::test]
 async fn a_refused_connection_is_retried_for_post() {
     // Nothing listens: every attempt is refused; the backoffs show that it was retried.
-    let client = Client::builder(
-        Environment::Custom(format!("http://127.0.0.1:{}", refusing_port())),
-        credentials(),
-    )
-    .retry(
-        RetryPolicy::default()
-            .max_attempts(3)
-            .base_delay(Duration::from_millis(40)),
-    )
-    .build()
-    .unwrap();
+    let client = refusing_client(3, Duration::from_millis(40));
     let started = Instant::now();
     let err = Error::from(
         client

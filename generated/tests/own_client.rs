@@ -11,7 +11,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod support;
-use support::{credentials, fast_retries, BASIC};
+use support::{credentials, fast_retries, mount_unavailable_then, BASIC};
 
 fn own_reqwest_client() -> reqwest::Client {
     let mut headers = HeaderMap::new();
@@ -32,17 +32,7 @@ fn page() -> serde_json::Value {
 #[tokio::test]
 async fn its_default_headers_arrive_with_our_auth_and_retries() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page()))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    mount_unavailable_then(&server, 2, page()).await;
     let client = Client::builder(Environment::Custom(server.uri()), credentials())
         .reqwest_client(own_reqwest_client())
         .default_header("x-team", "payments")

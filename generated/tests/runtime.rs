@@ -14,7 +14,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod support;
 use support::{
-    client, credentials, fast_retries, refusing_port, BASIC, SECRET_ID, SECRET_PASSWORD,
+    client, credentials, fast_retries, mount_unavailable_then, refusing_client, BASIC, SECRET_ID,
+    SECRET_PASSWORD,
 };
 
 const REQUEST_ID: &str = "a6e1c493d7a29d91aed4338e6fcf077d";
@@ -53,18 +54,7 @@ async fn requests_carry_the_exact_basic_auth_header() {
 #[tokio::test]
 async fn a_503_is_retried_with_backoff_until_a_200() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .expect(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["a"], None)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_unavailable_then(&server, 2, page(&["a"], None)).await;
     let start = Instant::now();
     let page = client(&server, fast_retries(3))
         .list_all_accounts()
@@ -186,18 +176,7 @@ async fn retries_give_up_after_max_attempts_with_the_last_status() {
 
 #[tokio::test]
 async fn connection_errors_are_retried() {
-    let port = refusing_port();
-    let client = Client::builder(
-        Environment::Custom(format!("http://127.0.0.1:{port}")),
-        credentials(),
-    )
-    .retry(
-        RetryPolicy::default()
-            .max_attempts(3)
-            .base_delay(Duration::from_millis(40)),
-    )
-    .build()
-    .unwrap();
+    let client = refusing_client(3, Duration::from_millis(40));
     let start = Instant::now();
     let err = Error::from(client.list_all_owners().send().await.unwrap_err());
     assert!(

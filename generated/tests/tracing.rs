@@ -22,7 +22,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod support;
-use support::{client, fast_retries, BASIC, SECRET_ID, SECRET_PASSWORD};
+use support::{client, fast_retries, mount_balances_challenge, BASIC, SECRET_ID, SECRET_PASSWORD};
 
 const LINK: &str = "9a3c0a44-6a0a-4f1e-9d0b-5d8f7c1b2e77";
 const SESSION: &str = "sess-6b1e2f9d";
@@ -302,21 +302,7 @@ async fn an_error_answer_records_its_status_and_the_bodys_request_id_only() {
 #[tokio::test]
 async fn an_mfa_flow_is_a_span_with_its_rounds_around_its_calls() {
     let server = MockServer::start().await;
-    let challenge = json!([{
-        "code": "token_required", "session": SESSION, "expiry": 600, "request_id": "r-428",
-        "link": LINK,
-        "token_generation_data": {"expects_user_input": true, "type": "numeric"}
-    }]);
-    Mock::given(method("POST"))
-        .and(path("/api/balances/"))
-        .respond_with(ResponseTemplate::new(428).set_body_json(challenge))
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path("/api/balances/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    mount_balances_challenge(&server, SESSION, LINK).await;
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
     let provider = |_: &Challenge| async { Ok::<_, String>(Token::new(TOKEN)) };
