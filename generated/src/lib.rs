@@ -70,8 +70,9 @@
 //! ```
 //!
 //! Then, as needed: options for one call ([`WithOptions::with_options`]: headers, timeout,
-//! retry policy), your own `reqwest::Client` ([`ClientBuilder::reqwest_client`]), and spans
-//! of every call ([`trace`], feature `tracing`).
+//! retry policy), your own `reqwest::Client` ([`ClientBuilder::reqwest_client`]), spans
+//! of every call ([`trace`], feature `tracing`), and a typed mock Belvo for your tests
+//! (`belvo::mock`, feature `mock`).
 //!
 //! # Modules
 //!
@@ -90,7 +91,9 @@
 //! - [`pagination`]: [`Client::paginate`], a stream of the items of every page of a list;
 //! - [`mfa`]: the multi-factor flow, [`MfaExt::with_mfa`] on every request that may be
 //!   answered `428 token_required`, and challenges that can be stored and resumed later;
-//! - [`trace`]: the spans and events of every call (feature `tracing`, on by default).
+//! - [`trace`]: the spans and events of every call (feature `tracing`, on by default);
+//! - `mock` (feature `mock`): a typed mock Belvo for your own tests, one method per
+//!   operation.
 
 #![warn(missing_docs)]
 
@@ -99,6 +102,8 @@
 mod generated;
 pub mod error;
 pub mod mfa;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod options;
 pub mod pagination;
 pub mod retry;

@@ -77,6 +77,8 @@ fn client_options() -> codegen::client::ClientOptions {
         // `pagination.rs` walks every `{count, next, previous, results}` page through this
         // trait; the impls are generated so a new list endpoint needs no handwritten line.
         page_trait: Some("crate::pagination::Page".into()),
+        // `mock.rs` (feature `mock`) gets one typed mock method per operation.
+        mock_module: Some("crate::mock".into()),
         ..Default::default()
     }
 }
