@@ -29,12 +29,14 @@
 //! ```
 
 use std::cell::RefCell;
+use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures::Stream;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
@@ -44,8 +46,9 @@ use crate::retry::RetryPolicy;
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// Options for the requests of one call; see the [module](self) docs. Every option is unset
-/// by default, which leaves the client's setting in force.
-#[derive(Clone, Debug, Default)]
+/// by default, which leaves the client's setting in force. `Debug` shows the names of headers
+/// and body fields, never their values (a header may carry a key).
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     headers: HeaderMap,
     /// The first header that could not be used, reported when the request is sent. Holds
@@ -138,6 +141,15 @@ impl RequestOptions {
         }
     }
 
+    /// Wraps `stream` (e.g. [`Client::paginate`](crate::Client::paginate)'s) so that the
+    /// requests it sends, each page's included, use these options.
+    pub fn scope_stream<S: Stream>(self, stream: S) -> Scoped<S> {
+        Scoped {
+            inner: Box::pin(stream),
+            options: Arc::new(self),
+        }
+    }
+
     /// Applies the headers, timeout and body fields to `request` (the client's `pre` hook).
     pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
         if let Some(name) = &self.invalid_header {
@@ -192,6 +204,19 @@ impl RequestOptions {
     }
 }
 
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("invalid_header", &self.invalid_header)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("safe_to_repeat", &self.safe_to_repeat)
+            .field("body_fields", &self.body_fields.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 /// `with_options` on every call: the future of an operation's `send()`, of
 /// [`with_mfa`](crate::MfaExt::with_mfa), of [`resume`](crate::mfa::resume), or any other
 /// future that sends requests through a [`Client`](crate::Client).
@@ -204,7 +229,8 @@ pub trait WithOptions: IntoFuture + Sized {
 
 impl<F: IntoFuture> WithOptions for F {}
 
-/// A call with its options, from [`WithOptions::with_options`]; await it.
+/// A call with its options, from [`WithOptions::with_options`] (await it) or
+/// [`RequestOptions::scope_stream`] (a stream).
 #[must_use = "nothing is sent until it is awaited"]
 pub struct Scoped<F> {
     inner: Pin<Box<F>>,
@@ -218,6 +244,13 @@ thread_local! {
 
 /// Puts the previous options back when a poll ends, also when it panics.
 struct Restore(Option<Arc<RequestOptions>>);
+
+impl Restore {
+    /// Makes `options` current until the returned guard is dropped.
+    fn enter(options: &Arc<RequestOptions>) -> Restore {
+        Restore(CURRENT.with(|current| current.replace(Some(options.clone()))))
+    }
+}
 
 impl Drop for Restore {
     fn drop(&mut self) {
@@ -234,9 +267,18 @@ impl<F: Future> Future for Scoped<F> {
     // this call does not see them.
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
-        let previous = CURRENT.with(|current| current.replace(Some(this.options.clone())));
-        let _restore = Restore(previous);
+        let _restore = Restore::enter(&this.options);
         this.inner.as_mut().poll(cx)
+    }
+}
+
+impl<S: Stream> Stream for Scoped<S> {
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        let this = &mut *self;
+        let _restore = Restore::enter(&this.options);
+        this.inner.as_mut().poll_next(cx)
     }
 }
 
@@ -274,6 +316,20 @@ mod tests {
             err.contains(IDEMPOTENCY_KEY) && !err.contains("break"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn debug_shows_names_never_values() {
+        let options = RequestOptions::new()
+            .header("x-api-key", "k-secret-1")
+            .idempotency_key("k-secret-2")
+            .body_field("password", "k-secret-3");
+        let shown = format!("{options:?}");
+        assert!(
+            shown.contains("x-api-key") && shown.contains("password"),
+            "{shown}"
+        );
+        assert!(!shown.contains("k-secret"), "{shown}");
     }
 
     #[test]

@@ -110,6 +110,7 @@ async fn options_cover_every_page_of_a_walk() {
         .mount(&server)
         .await;
     let client = client(&server, RetryPolicy::none());
+    // A walk collected as one future…
     let pages: Vec<types::AccountsPage> = client
         .pages(client.list_all_accounts().send())
         .try_collect::<Vec<_>>()
@@ -117,14 +118,35 @@ async fn options_cover_every_page_of_a_walk() {
         .await
         .unwrap();
     assert_eq!(pages.len(), 2);
+    // …or read as a stream, page by page, with a plain call between two pages.
+    let pages = RequestOptions::new()
+        .header("x-trace", "walk-2")
+        .scope_stream(client.pages(client.list_all_accounts().send()));
+    futures::pin_mut!(pages);
+    pages.try_next().await.unwrap().unwrap();
+    client.list_all_institutions().send().await.unwrap();
+    pages.try_next().await.unwrap().unwrap();
+    assert!(pages.try_next().await.unwrap().is_none());
     let traces: Vec<_> = received(&server)
         .await
         .iter()
-        .map(|r| header(r, "x-trace").map(str::to_owned))
+        .map(|r| {
+            (
+                r.url.path().to_owned(),
+                header(r, "x-trace").map(str::to_owned),
+            )
+        })
         .collect();
+    let walk = |n: &str| ("/api/accounts/".to_owned(), Some(n.to_owned()));
     assert_eq!(
         traces,
-        [Some("walk-1".to_owned()), Some("walk-1".to_owned())]
+        [
+            walk("walk-1"),
+            walk("walk-1"),
+            walk("walk-2"),
+            ("/api/institutions/".to_owned(), None),
+            walk("walk-2"),
+        ]
     );
 }
 
