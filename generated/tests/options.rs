@@ -17,8 +17,8 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod support;
 use support::{
-    client, credentials, fast_retries, mount_balances_challenge, refusing_client, refusing_port,
-    BASIC,
+    assert_refused, assert_timed_out, client, credentials, fast_retries, mount_balances_challenge,
+    refusing_client, refusing_port, BASIC,
 };
 
 fn empty_page(next: Option<String>) -> Value {
@@ -200,10 +200,7 @@ async fn a_call_timeout_fires_where_the_clients_would_not() {
         .await
         .map_err(Error::from)
         .unwrap_err();
-    assert!(
-        matches!(err, Error::Transport(ref e) if e.is_timeout()),
-        "{err:?}"
-    );
+    assert_timed_out(&err);
     assert!(started.elapsed() < Duration::from_millis(400));
     // The same request without the option waits for the answer.
     client.list_all_owners().send().await.unwrap();
@@ -299,10 +296,7 @@ async fn a_refused_connection_is_retried_for_post() {
             .await
             .unwrap_err(),
     );
-    assert!(
-        matches!(err, Error::Transport(ref e) if e.is_connect()),
-        "{err:?}"
-    );
+    assert_refused(&err);
     // Two backoffs: at least 20 ms and 40 ms.
     assert!(started.elapsed() >= Duration::from_millis(60));
 

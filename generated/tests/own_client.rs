@@ -11,7 +11,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod support;
-use support::{credentials, fast_retries, mount_unavailable_then, BASIC};
+use support::{assert_timed_out, credentials, fast_retries, mount_unavailable_then, BASIC};
 
 fn own_reqwest_client() -> reqwest::Client {
     let mut headers = HeaderMap::new();
@@ -85,8 +85,5 @@ async fn our_timeout_applies_to_it() {
         .build()
         .unwrap();
     let err = Error::from(client.list_all_owners().send().await.unwrap_err());
-    assert!(
-        matches!(err, Error::Transport(ref e) if e.is_timeout()),
-        "{err:?}"
-    );
+    assert_timed_out(&err);
 }

@@ -94,3 +94,19 @@ pub async fn mount_balances_challenge(server: &MockServer, session: &str, link: 
         .mount(server)
         .await;
 }
+
+/// Fails unless `err` is a transport error that timed out.
+pub fn assert_timed_out(err: &belvo::Error) {
+    assert!(
+        matches!(err, belvo::Error::Transport(e) if e.is_timeout()),
+        "{err:?}"
+    );
+}
+
+/// Fails unless `err` is a transport error that could not connect.
+pub fn assert_refused(err: &belvo::Error) {
+    assert!(
+        matches!(err, belvo::Error::Transport(e) if e.is_connect()),
+        "{err:?}"
+    );
+}
