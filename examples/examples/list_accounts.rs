@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use belvo::ClientInfo;
-use examples::{belvo_from_env, link_from_env, mock, mock_client, report};
+use examples::{belvo_from_env, exit_code, link_from_env, mock, mock_client};
 use futures::TryStreamExt;
 
 const PAGE_SIZE: i64 = 2;
@@ -20,13 +20,7 @@ const MAX_PAGES: usize = 20;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            report(e.as_ref());
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 use belvo::mfa::{Challenge, Token, TokenProvider};
 use belvo::{types, ClientInfo, MfaExt};
-use examples::{belvo_from_env, link_from_env, mock, mock_client, report};
+use examples::{belvo_from_env, exit_code, link_from_env, mock, mock_client};
 
 /// Asks for each token on stdout and reads it from stdin.
 struct Stdin;
@@ -65,13 +65,7 @@ async fn read_line() -> io::Result<String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            report(e.as_ref());
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -34,6 +34,17 @@ pub fn mock_client(uri: &str) -> Client {
     )
 }
 
+/// An example's exit: success, or the error [`report`]ed and failure.
+pub fn exit_code(result: Result<(), Box<dyn std::error::Error>>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            report(e.as_ref());
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Prints an error and its sources, one per line.
 pub fn report(error: &dyn std::error::Error) {
     eprintln!("error: {error}");

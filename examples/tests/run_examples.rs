@@ -82,3 +82,28 @@ fn list_accounts_walks_every_page_of_its_mock() {
         ],
     );
 }
+
+#[test]
+fn trace_call_prints_the_spans_of_one_call() {
+    let stdout = run_example("trace_call", "");
+    assert_lines("trace_call", &stdout, &["Retrieved 2 balances"]);
+    let spans: Vec<&str> = stdout.lines().filter(|l| l.contains("close")).collect();
+    let expected = [
+        r#"belvo.call{operation="retrieve_balances_for_a_link" method="POST" path="/api/balances/" attempts=1 status=428 request_id="8c7b283c6efa449c9c028a16b5c249fa"}"#,
+        r#"belvo.mfa.resume{operation="complete_a_balances_request" round=1}:belvo.call{operation="complete_a_balances_request" method="PATCH" path="/api/balances/" attempts=1 status=201}"#,
+        r#"belvo.mfa{operation="retrieve_balances_for_a_link" rounds=1}: close"#,
+    ];
+    for span in expected {
+        assert!(
+            spans.iter().any(|l| l.contains(span)),
+            "no span {span} in:\n{stdout}"
+        );
+    }
+    // The mock's link and session, and its address, are in no span.
+    for secret in ["30cb4806", "2675b703", "127.0.0.1", "Basic"] {
+        assert!(
+            !spans.iter().any(|l| l.contains(secret)),
+            "{secret} in:\n{stdout}"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! and `message`, and the body of an error answer, whatever the operation.
 //!
 //! Generated operations fail with `progenitor_client::Error<E>` (re-exported as
-//! [`OperationError`](crate::OperationError)), where `E` is the operation's documented error
+//! [`OperationError`]), where `E` is the operation's documented error
 //! body; `?` or `.map_err(belvo::Error::from)` turns it into [`Error`]. Statuses the spec does
 //! not list for an operation arrive as `UnexpectedResponse` with an unread body; the client
 //! reads such bodies in its `exec` hook (`buffer_error_body`) so that the conversion, which
@@ -24,6 +24,8 @@ use futures::StreamExt;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
+
+use crate::OperationError;
 
 /// What went wrong in a call to Belvo.
 #[derive(thiserror::Error)]
@@ -117,9 +119,9 @@ impl fmt::Debug for Error {
 }
 
 /// Any operation's error, whatever its documented body type `E`.
-impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
+impl<E: Serialize> From<OperationError<E>> for Error {
+    fn from(error: OperationError<E>) -> Self {
+        use OperationError as P;
         match error {
             P::InvalidRequest(s) => Error::InvalidRequest(s),
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
@@ -303,9 +305,33 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A default header's name or value is not a valid header (the value is not shown: it
+    /// may be a key).
+    #[error("default header `{name}` is not a valid header")]
+    InvalidHeader {
+        /// The header's name, as given.
+        name: String,
+    },
     /// The HTTP client could not be built (TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+}
+
+/// Belvo's id of the request `response` answers: an `x-request-id` or `request-id` header,
+/// else the `request_id` of an error body that [`buffer_error_body`] read.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) fn response_request_id(response: &reqwest::Response) -> Option<String> {
+    let headers = response.headers();
+    let header = ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok());
+    if let Some(id) = header {
+        return Some(id.to_owned());
+    }
+    let body = response.extensions().get::<BufferedBody>()?;
+    details_of(&body_value(&body.0))
+        .into_iter()
+        .find_map(|d| d.request_id)
 }
 
 /// The body of an error answer, kept in the response's extensions by [`buffer_error_body`].

@@ -9075,7 +9075,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::runtime::Inner,
+    pub(crate) inner: crate::runtime::RequestDefaults,
 }
 impl Client {
     /// Create a new client.
@@ -9083,7 +9083,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Inner) -> Self {
+    pub fn new(baseurl: &str, inner: crate::runtime::RequestDefaults) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(60u64);
@@ -9102,7 +9102,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::runtime::Inner,
+        inner: crate::runtime::RequestDefaults,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -9111,7 +9111,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::runtime::Inner> for Client {
+impl ClientInfo<crate::runtime::RequestDefaults> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -9121,7 +9121,7 @@ impl ClientInfo<crate::runtime::Inner> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::runtime::Inner {
+    fn inner(&self) -> &crate::runtime::RequestDefaults {
         &self.inner
     }
 }
@@ -9129,7 +9129,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::runtime::Inner>,
+        Client: ClientHooks<crate::runtime::RequestDefaults>,
     {}
 };
 impl Client {
@@ -20639,4 +20639,223 @@ pub mod decode {
         ("TransactionsPage", "count", Node::Integer),
         ("TransactionsPage", "results", Node::Array(&Node::Ref("Transaction"))),
     ];
+}
+/// One typed mock per operation on the mock server (feature `mock`); generated from
+/// the spec with the client.
+#[cfg(feature = "mock")]
+pub mod mock_operations {
+    #[allow(unused_imports)]
+    use super::{types, ByteStream};
+    impl crate::mock::MockServer {
+        ///Mocks `list_all_accounts`: `GET /api/accounts/`, answered 200 by `respond`.
+        pub fn list_all_accounts(&self) -> crate::mock::Expect<'_, types::AccountsPage> {
+            crate::mock::Expect::new(self, "GET", "/api/accounts/", 200u16)
+        }
+        ///Mocks `retrieve_accounts_for_a_link`: `POST /api/accounts/`, answered 200 by `respond`.
+        pub fn retrieve_accounts_for_a_link(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
+            crate::mock::Expect::new(self, "POST", "/api/accounts/", 200u16)
+        }
+        ///Mocks `complete_an_accounts_request`: `PATCH /api/accounts/`, answered 200 by `respond`.
+        pub fn complete_an_accounts_request(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
+            crate::mock::Expect::new(self, "PATCH", "/api/accounts/", 200u16)
+        }
+        ///Mocks `get_an_accounts_details`: `GET /api/accounts/{id}/`, answered 200 by `respond`.
+        pub fn get_an_accounts_details(
+            &self,
+        ) -> crate::mock::Expect<'_, types::Account> {
+            crate::mock::Expect::new(self, "GET", "/api/accounts/{id}/", 200u16)
+        }
+        ///Mocks `delete_an_account`: `DELETE /api/accounts/{id}/`, answered 204 by `respond`.
+        pub fn delete_an_account(&self) -> crate::mock::Expect<'_, ()> {
+            crate::mock::Expect::new(self, "DELETE", "/api/accounts/{id}/", 204u16)
+        }
+        ///Mocks `list_all_balances`: `GET /api/balances/`, answered 200 by `respond`.
+        pub fn list_all_balances(&self) -> crate::mock::Expect<'_, types::BalancesPage> {
+            crate::mock::Expect::new(self, "GET", "/api/balances/", 200u16)
+        }
+        ///Mocks `retrieve_balances_for_a_link`: `POST /api/balances/`, answered 200 by `respond`.
+        pub fn retrieve_balances_for_a_link(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
+            crate::mock::Expect::new(self, "POST", "/api/balances/", 200u16)
+        }
+        ///Mocks `complete_a_balances_request`: `PATCH /api/balances/`, answered 200 by `respond`.
+        pub fn complete_a_balances_request(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
+            crate::mock::Expect::new(self, "PATCH", "/api/balances/", 200u16)
+        }
+        ///Mocks `get_a_balances_details`: `GET /api/balances/{id}/`, answered 200 by `respond`.
+        pub fn get_a_balances_details(&self) -> crate::mock::Expect<'_, types::Balance> {
+            crate::mock::Expect::new(self, "GET", "/api/balances/{id}/", 200u16)
+        }
+        ///Mocks `delete_a_balance`: `DELETE /api/balances/{id}/`, answered 204 by `respond`.
+        pub fn delete_a_balance(&self) -> crate::mock::Expect<'_, ()> {
+            crate::mock::Expect::new(self, "DELETE", "/api/balances/{id}/", 204u16)
+        }
+        ///Mocks `list_all_incomes`: `GET /api/incomes/`, answered 200 by `respond`.
+        pub fn list_all_incomes(&self) -> crate::mock::Expect<'_, types::IncomesPage> {
+            crate::mock::Expect::new(self, "GET", "/api/incomes/", 200u16)
+        }
+        ///Mocks `retrieve_incomes_for_a_link`: `POST /api/incomes/`, answered 200 by `respond`.
+        pub fn retrieve_incomes_for_a_link(
+            &self,
+        ) -> crate::mock::Expect<'_, types::Income> {
+            crate::mock::Expect::new(self, "POST", "/api/incomes/", 200u16)
+        }
+        ///Mocks `complete_an_incomes_request`: `PATCH /api/incomes/`, answered 200 by `respond`.
+        pub fn complete_an_incomes_request(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
+            crate::mock::Expect::new(self, "PATCH", "/api/incomes/", 200u16)
+        }
+        ///Mocks `get_an_incomes_details`: `GET /api/incomes/{id}/`, answered 200 by `respond`.
+        pub fn get_an_incomes_details(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
+            crate::mock::Expect::new(self, "GET", "/api/incomes/{id}/", 200u16)
+        }
+        ///Mocks `delete_an_income`: `DELETE /api/incomes/{id}/`, answered 204 by `respond`.
+        pub fn delete_an_income(&self) -> crate::mock::Expect<'_, ()> {
+            crate::mock::Expect::new(self, "DELETE", "/api/incomes/{id}/", 204u16)
+        }
+        ///Mocks `list_all_institutions`: `GET /api/institutions/`, answered 200 by `respond`.
+        pub fn list_all_institutions(
+            &self,
+        ) -> crate::mock::Expect<'_, types::InstitutionsPage> {
+            crate::mock::Expect::new(self, "GET", "/api/institutions/", 200u16)
+        }
+        ///Mocks `get_an_institutions_details`: `GET /api/institutions/{id}/`, answered 200 by `respond`.
+        pub fn get_an_institutions_details(
+            &self,
+        ) -> crate::mock::Expect<'_, types::Institution> {
+            crate::mock::Expect::new(self, "GET", "/api/institutions/{id}/", 200u16)
+        }
+        ///Mocks `list_all_links`: `GET /api/links/`, answered 200 by `respond`.
+        pub fn list_all_links(&self) -> crate::mock::Expect<'_, types::LinksPage> {
+            crate::mock::Expect::new(self, "GET", "/api/links/", 200u16)
+        }
+        ///Mocks `register_a_new_link`: `POST /api/links/`, answered 201 by `respond`.
+        pub fn register_a_new_link(&self) -> crate::mock::Expect<'_, types::Link> {
+            crate::mock::Expect::new(self, "POST", "/api/links/", 201u16)
+        }
+        ///Mocks `complete_a_links_request`: `PATCH /api/links/`, answered 200 by `respond`.
+        pub fn complete_a_links_request(&self) -> crate::mock::Expect<'_, types::Link> {
+            crate::mock::Expect::new(self, "PATCH", "/api/links/", 200u16)
+        }
+        ///Mocks `get_a_links_details`: `GET /api/links/{id}/`, answered 200 by `respond`.
+        pub fn get_a_links_details(&self) -> crate::mock::Expect<'_, types::Link> {
+            crate::mock::Expect::new(self, "GET", "/api/links/{id}/", 200u16)
+        }
+        ///Mocks `update_a_links_credentials`: `PUT /api/links/{id}/`, answered 200 by `respond`.
+        pub fn update_a_links_credentials(
+            &self,
+        ) -> crate::mock::Expect<'_, types::Link> {
+            crate::mock::Expect::new(self, "PUT", "/api/links/{id}/", 200u16)
+        }
+        ///Mocks `delete_a_link`: `DELETE /api/links/{id}/`, answered 204 by `respond`.
+        pub fn delete_a_link(&self) -> crate::mock::Expect<'_, ()> {
+            crate::mock::Expect::new(self, "DELETE", "/api/links/{id}/", 204u16)
+        }
+        ///Mocks `change_a_links_access_mode`: `PATCH /api/links/{id}/`, answered 200 by `respond`.
+        pub fn change_a_links_access_mode(
+            &self,
+        ) -> crate::mock::Expect<'_, types::Link> {
+            crate::mock::Expect::new(self, "PATCH", "/api/links/{id}/", 200u16)
+        }
+        ///Mocks `list_all_owners`: `GET /api/owners/`, answered 200 by `respond`.
+        pub fn list_all_owners(&self) -> crate::mock::Expect<'_, types::OwnersPage> {
+            crate::mock::Expect::new(self, "GET", "/api/owners/", 200u16)
+        }
+        ///Mocks `retrieve_owners_for_a_link`: `POST /api/owners/`, answered 200 by `respond`.
+        pub fn retrieve_owners_for_a_link(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
+            crate::mock::Expect::new(self, "POST", "/api/owners/", 200u16)
+        }
+        ///Mocks `complete_an_owners_request`: `PATCH /api/owners/`, answered 200 by `respond`.
+        pub fn complete_an_owners_request(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
+            crate::mock::Expect::new(self, "PATCH", "/api/owners/", 200u16)
+        }
+        ///Mocks `get_an_owners_details`: `GET /api/owners/{id}/`, answered 200 by `respond`.
+        pub fn get_an_owners_details(&self) -> crate::mock::Expect<'_, types::Owner> {
+            crate::mock::Expect::new(self, "GET", "/api/owners/{id}/", 200u16)
+        }
+        ///Mocks `delete_an_owner`: `DELETE /api/owners/{id}/`, answered 204 by `respond`.
+        pub fn delete_an_owner(&self) -> crate::mock::Expect<'_, ()> {
+            crate::mock::Expect::new(self, "DELETE", "/api/owners/{id}/", 204u16)
+        }
+        ///Mocks `list_all_recurring_expenses`: `GET /api/recurring-expenses/`, answered 200 by `respond`.
+        pub fn list_all_recurring_expenses(
+            &self,
+        ) -> crate::mock::Expect<'_, types::RecurringExpensesPage> {
+            crate::mock::Expect::new(self, "GET", "/api/recurring-expenses/", 200u16)
+        }
+        ///Mocks `retrieve_recurring_expenses_for_a_link`: `POST /api/recurring-expenses/`, answered 200 by `respond`.
+        pub fn retrieve_recurring_expenses_for_a_link(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
+            crate::mock::Expect::new(self, "POST", "/api/recurring-expenses/", 200u16)
+        }
+        ///Mocks `complete_a_recurring_expenses_request`: `PATCH /api/recurring-expenses/`, answered 200 by `respond`.
+        pub fn complete_a_recurring_expenses_request(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
+            crate::mock::Expect::new(self, "PATCH", "/api/recurring-expenses/", 200u16)
+        }
+        ///Mocks `get_a_recurring_expenses_details`: `GET /api/recurring-expenses/{id}/`, answered 200 by `respond`.
+        pub fn get_a_recurring_expenses_details(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
+            crate::mock::Expect::new(
+                self,
+                "GET",
+                "/api/recurring-expenses/{id}/",
+                200u16,
+            )
+        }
+        ///Mocks `delete_a_recurring_expense`: `DELETE /api/recurring-expenses/{id}/`, answered 204 by `respond`.
+        pub fn delete_a_recurring_expense(&self) -> crate::mock::Expect<'_, ()> {
+            crate::mock::Expect::new(
+                self,
+                "DELETE",
+                "/api/recurring-expenses/{id}/",
+                204u16,
+            )
+        }
+        ///Mocks `list_all_transactions`: `GET /api/transactions/`, answered 200 by `respond`.
+        pub fn list_all_transactions(
+            &self,
+        ) -> crate::mock::Expect<'_, types::TransactionsPage> {
+            crate::mock::Expect::new(self, "GET", "/api/transactions/", 200u16)
+        }
+        ///Mocks `retrieve_transactions_for_a_link`: `POST /api/transactions/`, answered 200 by `respond`.
+        pub fn retrieve_transactions_for_a_link(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Transaction>> {
+            crate::mock::Expect::new(self, "POST", "/api/transactions/", 200u16)
+        }
+        ///Mocks `complete_a_transactions_request`: `PATCH /api/transactions/`, answered 200 by `respond`.
+        pub fn complete_a_transactions_request(
+            &self,
+        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Transaction>> {
+            crate::mock::Expect::new(self, "PATCH", "/api/transactions/", 200u16)
+        }
+        ///Mocks `get_a_transactions_details`: `GET /api/transactions/{id}/`, answered 200 by `respond`.
+        pub fn get_a_transactions_details(
+            &self,
+        ) -> crate::mock::Expect<'_, types::Transaction> {
+            crate::mock::Expect::new(self, "GET", "/api/transactions/{id}/", 200u16)
+        }
+        ///Mocks `delete_a_transaction`: `DELETE /api/transactions/{id}/`, answered 204 by `respond`.
+        pub fn delete_a_transaction(&self) -> crate::mock::Expect<'_, ()> {
+            crate::mock::Expect::new(self, "DELETE", "/api/transactions/{id}/", 204u16)
+        }
+    }
 }

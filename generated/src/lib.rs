@@ -1,36 +1,99 @@
 //! Typed async client for the Belvo open-finance API.
 //!
-//! The operations, request and response types are generated from `spec/openapi.yaml` by
-//! `cargo xtask regen` into `generated.rs`, which is never edited by hand; the modules beside
-//! it are handwritten:
+//! # First steps
 //!
-//! - [`runtime`]: environments, credentials, timeouts, [`Client::from_env`], and the hooks
-//!   that add basic auth and retries to every request;
-//! - [`retry`]: the [`RetryPolicy`] (idempotent requests only, exponential backoff with
-//!   jitter, `Retry-After`);
-//! - [`error`]: [`Error`], one error type with status, `request_id`, code and body;
-//! - [`pagination`]: [`Client::paginate`], a stream of the items of every page of a list;
-//! - [`mfa`]: the multi-factor flow, [`MfaExt::with_mfa`] on every request that may be
-//!   answered `428 token_required`, and challenges that can be stored and resumed later.
+//! **1. Make a client.** From `BELVO_SECRET_ID`, `BELVO_SECRET_PASSWORD` and `BELVO_ENV`
+//! (`sandbox`, `development`, `production`; or `BELVO_URL` for a mock), or explicitly:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use belvo::{Client, Credentials, Environment, RetryPolicy};
+//!
+//! # fn make() -> Result<(), belvo::Error> {
+//! let client = Client::from_env()?;
+//! let client = Client::builder(Environment::Sandbox, Credentials::new("id", "password"))
+//!     .timeout(Duration::from_secs(120))
+//!     .retry(RetryPolicy::default().max_attempts(5))
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! **2. Call an operation.** Each one is a method of [`Client`] returning a builder: set its
+//! parameters, then `send().await`. The answer derefs to the typed body of [`types`].
+//!
+//! ```no_run
+//! # async fn call(client: belvo::Client, id: uuid::Uuid) -> Result<(), belvo::Error> {
+//! let link = client.get_a_links_details().id(id).send().await?;
+//! println!("{:?} {:?}", link.institution, link.status);
+//! # Ok(()) }
+//! ```
+//!
+//! **3. Handle errors.** `?` turns an operation's error into [`Error`], which keeps the
+//! status, Belvo's `request_id` (quote it to Belvo's support), code, message and body:
+//!
+//! ```no_run
+//! # async fn errors(client: belvo::Client, id: uuid::Uuid) {
+//! if let Err(e) = client.delete_a_link().id(id).send().await {
+//!     let e = belvo::Error::from(e);
+//!     eprintln!("{e} (status {:?}, request_id {:?})", e.status(), e.request_id());
+//! }
+//! # }
+//! ```
+//!
+//! **4. Walk a list.** [`Client::paginate`] streams the items of every page, following
+//! Belvo's `next` links with the same authentication and retries:
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use belvo::{Client, Credentials, Environment};
-//!
-//! # async fn run() -> Result<(), belvo::Error> {
-//! // BELVO_SECRET_ID, BELVO_SECRET_PASSWORD, and BELVO_ENV=sandbox (or BELVO_URL)
-//! let client = Client::from_env()?;
-//! // or: Client::connect(Environment::Sandbox, Credentials::new("id", "password"));
-//!
-//! let link = client.get_a_links_details().id(uuid::Uuid::nil()).send().await?;
-//! println!("{:?}", link.status);
-//!
-//! let accounts: Vec<_> = client
+//! # async fn walk(client: belvo::Client) -> Result<(), belvo::Error> {
+//! let accounts: Vec<belvo::types::Account> = client
 //!     .paginate(client.list_all_accounts().page_size(100).send())
 //!     .try_collect()
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! **5. Answer a token request (MFA).** A retrieve may be answered `428 token_required`;
+//! [`MfaExt::with_mfa`] asks your token provider and resumes until the data comes:
+//!
+//! ```no_run
+//! use belvo::mfa::{Challenge, Token};
+//! use belvo::{types, MfaExt};
+//! # async fn mfa(client: belvo::Client, link: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
+//! let ask = |challenge: &Challenge| async { Ok::<_, std::io::Error>(Token::new("123456")) };
+//! let balances = client
+//!     .retrieve_balances_for_a_link()
+//!     .body(types::RetrieveBalancesForALinkBody { link: Some(link), ..Default::default() })
+//!     .with_mfa(&ask)
+//!     .await?;
+//! # let _ = balances; Ok(()) }
+//! ```
+//!
+//! Then, as needed: options for one call ([`WithOptions::with_options`]: headers, timeout,
+//! retry policy), your own `reqwest::Client` ([`ClientBuilder::reqwest_client`]), spans
+//! of every call ([`trace`], feature `tracing`), and a typed mock Belvo for your tests
+//! (`belvo::mock`, feature `mock`).
+//!
+//! # Modules
+//!
+//! The operations, request and response types are generated from `spec/openapi.yaml` by
+//! `cargo xtask regen` into `generated.rs`, which is never edited by hand; the modules beside
+//! it are handwritten:
+//!
+//! - [`runtime`]: environments, credentials, timeouts, default headers,
+//!   [`Client::from_env`], and the hooks that add basic auth, options and retries to every
+//!   request;
+//! - [`retry`]: the [`RetryPolicy`] (exponential backoff with jitter, `Retry-After`;
+//!   idempotent requests only, except a refused connection);
+//! - [`options`]: [`RequestOptions`] for one call (headers, timeout, retry policy, extra
+//!   body fields), through [`WithOptions::with_options`];
+//! - [`error`]: [`Error`], one error type with status, `request_id`, code and body;
+//! - [`pagination`]: [`Client::paginate`], a stream of the items of every page of a list;
+//! - [`mfa`]: the multi-factor flow, [`MfaExt::with_mfa`] on every request that may be
+//!   answered `428 token_required`, and challenges that can be stored and resumed later;
+//! - [`trace`]: the spans and events of every call (feature `tracing`, on by default);
+//! - `mock` (feature `mock`): a typed mock Belvo for your own tests, one method per
+//!   operation.
 
 #![warn(missing_docs)]
 
@@ -39,14 +102,19 @@
 mod generated;
 pub mod error;
 pub mod mfa;
+#[cfg(feature = "mock")]
+pub mod mock;
+pub mod options;
 pub mod pagination;
 pub mod retry;
 pub mod runtime;
+pub mod trace;
 
 pub use generated::*;
 
 pub use error::{ApiError, ConfigError, Error, ErrorDetail};
 pub use mfa::MfaExt;
+pub use options::{RequestOptions, WithOptions};
 pub use pagination::Page;
 /// The error of a generated operation's `send()`, generic over the operation's documented
 /// error body; convert it with `?` or `.map_err(belvo::Error::from)`. (`belvo::Error` is the

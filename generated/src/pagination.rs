@@ -27,7 +27,7 @@ use reqwest::Url;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{Client, Error};
+use crate::{Client, Error, OperationError};
 
 /// One page of a Belvo list. Implemented, by `cargo xtask regen`, for every `*Page` type in
 /// [`types`](crate::types).
@@ -58,7 +58,7 @@ impl Client {
         first: F,
     ) -> impl Stream<Item = Result<P, Error>> + Send + 'a
     where
-        F: Future<Output = Result<ResponseValue<P>, progenitor_client::Error<E>>> + Send + 'a,
+        F: Future<Output = Result<ResponseValue<P>, OperationError<E>>> + Send + 'a,
         P: Page + DeserializeOwned + Send + 'a,
         E: Serialize + 'a,
     {
@@ -95,7 +95,7 @@ impl Client {
         first: F,
     ) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'a
     where
-        F: Future<Output = Result<ResponseValue<P>, progenitor_client::Error<E>>> + Send + 'a,
+        F: Future<Output = Result<ResponseValue<P>, OperationError<E>>> + Send + 'a,
         P: Page + DeserializeOwned + Send + 'a,
         P::Item: Send + 'a,
         E: Serialize + 'a,
@@ -131,7 +131,7 @@ impl Client {
         self.post::<()>(&result, &info).await?;
         let response = result.map_err(Error::Transport)?;
         if !response.status().is_success() {
-            return Err(progenitor_client::Error::<()>::UnexpectedResponse(response).into());
+            return Err(OperationError::<()>::UnexpectedResponse(response).into());
         }
         // Decoded like every operation's body, so a page that does not fit says where.
         Ok(crate::decode::response::<P, ()>(response, &info)

@@ -1,11 +1,16 @@
 //! Retries of transient failures, run inside `ClientHooks::exec` so that every operation (and
 //! every page that [`pagination`](crate::pagination) fetches) gets them.
 //!
-//! A request is retried when all of these hold:
-//! - its method is idempotent (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`): a retried `POST`
-//!   or `PATCH` could save data twice, since the first attempt may have reached Belvo;
-//! - it failed to connect, timed out or broke off, or was answered 408, 429, 502, 503 or 504;
-//! - attempts remain, and the body can be replayed (`reqwest::Request::try_clone`).
+//! A request is retried when attempts remain, its body can be replayed
+//! (`reqwest::Request::try_clone`), and either
+//! - the connection was refused (or could not be opened in time): no byte reached Belvo, so
+//!   this holds for every method; or
+//! - it may be repeated, and it timed out, broke off, or was answered 408, 429, 502, 503 or
+//!   504. A request may be repeated when its method is idempotent (`GET`, `HEAD`, `PUT`,
+//!   `DELETE`, `OPTIONS`), or when the caller said so for this call
+//!   ([`RequestOptions::safe_to_repeat`](crate::RequestOptions::safe_to_repeat)): a retried
+//!   `POST` or `PATCH` could otherwise save data twice, since the first attempt may have
+//!   reached Belvo.
 //!
 //! Between attempts it waits an exponential backoff with jitter (half fixed, half random), or
 //! what the `Retry-After` header asks (seconds or an HTTP date). When `Retry-After` asks for
@@ -18,6 +23,8 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
+
+use crate::trace::{self, Attempts};
 
 /// How often and how patiently a client retries. The default makes 3 attempts, waiting about
 /// 0.5 s then 1 s (each between half and all of that), and never more than 30 s.
@@ -100,10 +107,22 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     )
 }
 
-/// Transport failures worth another attempt: no connection, no answer in time, connection
-/// lost. Not: an invalid URL (`is_builder`), too many redirects.
-fn is_retryable_error(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || error.is_request()
+/// Transport failures worth another attempt: no connection (for every request: nothing was
+/// sent), and for a request that `may_repeat`, no answer in time or connection lost. Not: an
+/// invalid URL (`is_builder`), too many redirects.
+fn is_retryable_error(error: &reqwest::Error, may_repeat: bool) -> bool {
+    error.is_connect() || (may_repeat && (error.is_timeout() || error.is_request()))
+}
+
+/// What a retried transport failure was, in a word (its message could show the URL).
+fn transport_reason(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else {
+        "connection lost"
+    }
 }
 
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date (a date in the
@@ -134,18 +153,23 @@ fn jitter() -> f64 {
 }
 
 /// Sends `request` with `client`, retrying as `policy` says; returns the last answer (or
-/// transport error) when it gives up.
+/// transport error) when it gives up. `safe_to_repeat`: the caller vouches that the request
+/// may be sent twice whatever its method. What happened is counted in `attempts`.
 pub(crate) async fn execute(
     client: &reqwest::Client,
     policy: &RetryPolicy,
+    safe_to_repeat: bool,
     mut request: reqwest::Request,
+    attempts: &mut Attempts,
 ) -> reqwest::Result<reqwest::Response> {
-    let idempotent = is_idempotent(request.method());
+    let may_repeat = safe_to_repeat || is_idempotent(request.method());
     let mut attempt = 1;
     loop {
+        attempts.count = attempt;
         // A copy for the next attempt, made before this one consumes the request; `None`
-        // when no retry is allowed or the body is a stream that cannot be replayed.
-        let spare = if idempotent && attempt < policy.max_attempts {
+        // when no retry is allowed or the body is a stream that cannot be replayed. Made for
+        // every method: even a `POST` is retried when its connection was refused.
+        let spare = if attempt < policy.max_attempts {
             request.try_clone()
         } else {
             None
@@ -154,16 +178,23 @@ pub(crate) async fn execute(
             return client.execute(request).await;
         };
         let delay = match client.execute(request).await {
-            Ok(response) if is_retryable_status(response.status()) => {
-                match retry_after(response.headers(), SystemTime::now()) {
+            Ok(response) if may_repeat && is_retryable_status(response.status()) => {
+                let delay = match retry_after(response.headers(), SystemTime::now()) {
                     Some(wait) if wait > policy.max_delay => return Ok(response),
                     Some(wait) => wait,
                     None => policy.backoff(attempt),
-                }
+                };
+                trace::retrying(attempt, delay, &response.status());
+                delay
             }
-            Err(error) if is_retryable_error(&error) => policy.backoff(attempt),
+            Err(error) if is_retryable_error(&error, may_repeat) => {
+                let delay = policy.backoff(attempt);
+                trace::retrying(attempt, delay, &transport_reason(&error));
+                delay
+            }
             other => return other,
         };
+        attempts.delays.push(delay);
         tokio::time::sleep(delay).await;
         request = spare;
         attempt += 1;

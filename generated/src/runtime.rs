@@ -1,21 +1,24 @@
 //! How a [`Client`] is configured and how it talks to Belvo: environments, credentials,
-//! timeouts, construction from the process environment, and the `ClientHooks` that progenitor
-//! calls around every request (basic auth in `pre`, retries in `exec`).
+//! timeouts, default headers, construction from the process environment, and the
+//! `ClientHooks` that progenitor calls around every request (basic auth, default headers and
+//! the call's [`RequestOptions`](crate::RequestOptions) in `pre`; retries in `exec`).
 //!
-//! Secrets never reach a `Debug` or `Display` output: [`Credentials`], [`Inner`],
-//! [`ClientBuilder`] and therefore `Client` print `<redacted>` in their place, and the
-//! `Authorization` header is marked sensitive.
+//! Secrets never reach a `Debug` or `Display` output: [`Credentials`], [`RequestDefaults`],
+//! [`ClientBuilder`] and therefore `Client` print `<redacted>` in their place (and only the
+//! names of default headers, whose values may be keys too), and the `Authorization` header
+//! is marked sensitive.
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
-use crate::Client;
+use crate::trace::{Attempts, CallSpan};
+use crate::{Client, OperationError};
 
 /// Environment variable holding the secret key ID.
 pub const SECRET_ID_VAR: &str = "BELVO_SECRET_ID";
@@ -31,6 +34,9 @@ pub const URL_VAR: &str = "BELVO_URL";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The `User-Agent` a client sends unless told otherwise: this crate's name and version.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// A Belvo environment, or any URL (a mock, a proxy).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,21 +123,28 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// What every request of a [`Client`] needs besides its URL: the `Authorization` value and
-/// the retry policy. The generated `Client::new(base_url, inner)` and
-/// `Client::new_with_client(base_url, reqwest_client, inner)` take one; build it with
-/// [`Inner::new`] (or let [`ClientBuilder`] do it).
+/// What a [`Client`] applies to every request unless a call says otherwise: the
+/// `Authorization` value, the default headers, the timeout and the retry policy. It is the
+/// generated client's inner value: the generated `Client::new(base_url, defaults)` and
+/// `Client::new_with_client(base_url, reqwest_client, defaults)` take one; build it with
+/// [`RequestDefaults::new`] (or let [`ClientBuilder`] do it).
 #[derive(Clone)]
-pub struct Inner {
+pub struct RequestDefaults {
     authorization: HeaderValue,
+    headers: DefaultHeaders,
+    /// Per attempt; `None` leaves the reqwest client's own.
+    timeout: Option<Duration>,
     retry: RetryPolicy,
 }
 
-impl Inner {
-    /// Authentication with `credentials`, retries as `retry` says.
+impl RequestDefaults {
+    /// Authentication with `credentials`, retries as `retry` says, the default `User-Agent`
+    /// ([`DEFAULT_USER_AGENT`]), and the reqwest client's own timeouts.
     pub fn new(credentials: &Credentials, retry: RetryPolicy) -> Self {
-        Inner {
+        RequestDefaults {
             authorization: credentials.authorization(),
+            headers: DefaultHeaders::default(),
+            timeout: None,
             retry,
         }
     }
@@ -142,16 +155,64 @@ impl Inner {
     }
 }
 
-impl fmt::Debug for Inner {
+impl fmt::Debug for RequestDefaults {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inner")
+        f.debug_struct("RequestDefaults")
             .field("authorization", &"<redacted>")
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .finish()
     }
 }
 
-/// Settings of a [`Client`]: where, who, how long to wait, how to retry.
+/// The headers a client sends with every request that does not set them itself. `Debug`
+/// shows their names only.
+#[derive(Clone)]
+struct DefaultHeaders {
+    map: HeaderMap,
+    /// The first header given that is not a valid one (its name only), for `build` to report.
+    invalid: Option<String>,
+}
+
+impl Default for DefaultHeaders {
+    fn default() -> Self {
+        let mut map = HeaderMap::new();
+        map.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        DefaultHeaders { map, invalid: None }
+    }
+}
+
+impl DefaultHeaders {
+    fn insert(&mut self, name: &str, value: &str) {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => {
+                self.map.insert(name, value);
+            }
+            _ => {
+                self.invalid.get_or_insert_with(|| name.to_owned());
+            }
+        }
+    }
+
+    /// Adds every default that `request` lacks.
+    fn fill(&self, request: &mut HeaderMap) {
+        for (name, value) in &self.map {
+            if !request.contains_key(name) {
+                request.insert(name, value.clone());
+            }
+        }
+    }
+}
+
+impl fmt::Debug for DefaultHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.map.keys()).finish()
+    }
+}
+
+/// Settings of a [`Client`]: where, who, how long to wait, how to retry, which headers to
+/// send with every request.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -170,10 +231,24 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    headers: DefaultHeaders,
+    http: Option<OwnHttpClient>,
+}
+
+/// The caller's own `reqwest::Client`. `Debug` does not show it: its default headers may
+/// hold keys of other services.
+#[derive(Clone)]
+struct OwnHttpClient(reqwest::Client);
+
+impl fmt::Debug for OwnHttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<the caller's reqwest::Client>")
+    }
 }
 
 impl ClientBuilder {
-    /// Defaults: [`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::default`].
+    /// Defaults: [`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::default`],
+    /// `User-Agent:` [`DEFAULT_USER_AGENT`].
     pub fn new(environment: Environment, credentials: Credentials) -> Self {
         ClientBuilder {
             environment,
@@ -181,6 +256,8 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            headers: DefaultHeaders::default(),
+            http: None,
         }
     }
 
@@ -222,13 +299,16 @@ impl ClientBuilder {
     }
 
     /// Total time allowed for one attempt of a request, from connecting to the end of the
-    /// body. Each retry gets the full time again.
+    /// body. Each retry gets the full time again. It also applies on a
+    /// [`reqwest_client`](Self::reqwest_client) of your own, over that client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Time allowed to open a connection.
+    /// Time allowed to open a connection. Not applied to a
+    /// [`reqwest_client`](Self::reqwest_client) of your own: reqwest sets it per client
+    /// only, so that client's own connect timeout holds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -240,9 +320,48 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends `name: value` with every request that does not set that header itself (a
+    /// call's [`RequestOptions::header`](crate::RequestOptions::header) wins). A name or
+    /// value that is not a valid header makes [`build`](Self::build) fail with
+    /// [`ConfigError::InvalidHeader`].
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// The `User-Agent` to send instead of [`DEFAULT_USER_AGENT`], e.g. your service's name
+    /// followed by it.
+    pub fn user_agent(self, value: &str) -> Self {
+        self.default_header(USER_AGENT.as_str(), value)
+    }
+
+    /// Sends through `client`, your own `reqwest::Client` (its proxy, TLS roots, connection
+    /// pool and default headers), instead of one built here. The client still adds its
+    /// authentication, default headers (a header of the same name set on `client` loses,
+    /// `User-Agent` included), [`timeout`](Self::timeout) and retries.
+    ///
+    /// ```no_run
+    /// use belvo::{Client, Credentials, Environment};
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .proxy(reqwest::Proxy::https("http://egress.internal:3128")?)
+    ///     .build()?;
+    /// let client = Client::builder(Environment::Sandbox, Credentials::new("id", "password"))
+    ///     .reqwest_client(http)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(OwnHttpClient(client));
+        self
+    }
+
     /// The client. Fails when the base URL is not an absolute `http(s)` URL or when the TLS
     /// backend cannot be initialised.
     pub fn build(self) -> Result<Client, ConfigError> {
+        if let Some(name) = &self.headers.invalid {
+            return Err(ConfigError::InvalidHeader { name: name.clone() });
+        }
         let parsed = reqwest::Url::parse(self.environment.base_url()).map_err(|e| {
             ConfigError::InvalidUrl {
                 reason: e.to_string(),
@@ -256,7 +375,10 @@ impl ClientBuilder {
                 ),
             });
         }
-        let http = self.http_client()?;
+        let http = match &self.http {
+            Some(own) => own.0.clone(),
+            None => self.http_client()?,
+        };
         Ok(self.into_client(http))
     }
 
@@ -264,17 +386,17 @@ impl ClientBuilder {
         reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(concat!("belvo-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ConfigError::Http)
     }
 
     fn into_client(self, http: reqwest::Client) -> Client {
-        Client::new_with_client(
-            self.environment.base_url(),
-            http,
-            Inner::new(&self.credentials, self.retry),
-        )
+        let defaults = RequestDefaults {
+            headers: self.headers,
+            timeout: Some(self.timeout),
+            ..RequestDefaults::new(&self.credentials, self.retry)
+        };
+        Client::new_with_client(self.environment.base_url(), http, defaults)
     }
 }
 
@@ -307,27 +429,59 @@ impl Client {
     }
 }
 
-impl ClientHooks<Inner> for Client {
+impl ClientHooks<RequestDefaults> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
+    ) -> Result<(), OperationError<E>> {
+        let defaults = self.inner();
+        defaults.headers.fill(request.headers_mut());
+        if defaults.timeout.is_some() {
+            *request.timeout_mut() = defaults.timeout;
+        }
         request
             .headers_mut()
-            .insert(AUTHORIZATION, self.inner().authorization.clone());
+            .insert(AUTHORIZATION, defaults.authorization.clone());
+        // The call's own options last: they override the defaults.
+        if let Some(options) = crate::options::current() {
+            options
+                .apply(request)
+                .map_err(OperationError::InvalidRequest)?;
+        }
         Ok(())
     }
 
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = crate::retry::execute(self.client(), &self.inner().retry, request).await?;
-        // Error bodies are read here, while reading is async, so that converting an
-        // undocumented status into `belvo::Error` (a sync `From`) still has the body.
-        crate::error::buffer_error_body(response).await
+        let defaults = &self.inner().retry;
+        let options = crate::options::current();
+        let (policy, safe_to_repeat) = match &options {
+            Some(options) => (options.retry_policy(defaults), options.is_safe_to_repeat()),
+            None => (defaults, false),
+        };
+        let span = CallSpan::new(info.operation_id, &request);
+        let mut attempts = Attempts::default();
+        let result = span
+            .run(async {
+                let response = crate::retry::execute(
+                    self.client(),
+                    policy,
+                    safe_to_repeat,
+                    request,
+                    &mut attempts,
+                )
+                .await?;
+                // Error bodies are read here, while reading is async, so that converting an
+                // undocumented status into `belvo::Error` (a sync `From`) still has the body.
+                crate::error::buffer_error_body(response).await
+            })
+            .await;
+        span.finish(&attempts, &result);
+        result
     }
 }
 

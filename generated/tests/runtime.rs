@@ -6,36 +6,19 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use belvo::{Client, ConfigError, Credentials, Environment, Error, RetryPolicy};
+use belvo::{Client, ConfigError, Environment, Error, RetryPolicy};
 use futures::TryStreamExt;
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SECRET_ID: &str = "secret-id-7f3a";
-const SECRET_PASSWORD: &str = "secret-password-c91e";
-/// `Basic base64("secret-id-7f3a:secret-password-c91e")`.
-const BASIC: &str = "Basic c2VjcmV0LWlkLTdmM2E6c2VjcmV0LXBhc3N3b3JkLWM5MWU=";
+mod support;
+use support::{
+    assert_refused, assert_timed_out, client, credentials, fast_retries, mount_unavailable_then,
+    refusing_client, BASIC, SECRET_ID, SECRET_PASSWORD,
+};
+
 const REQUEST_ID: &str = "a6e1c493d7a29d91aed4338e6fcf077d";
-
-fn credentials() -> Credentials {
-    Credentials::new(SECRET_ID, SECRET_PASSWORD)
-}
-
-/// Retries fast enough for tests: 10 ms, then 20 ms, …
-fn fast_retries(attempts: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .max_attempts(attempts)
-        .base_delay(Duration::from_millis(10))
-        .max_delay(Duration::from_secs(5))
-}
-
-fn client(server: &MockServer, retry: RetryPolicy) -> Client {
-    Client::builder(Environment::Custom(server.uri()), credentials())
-        .retry(retry)
-        .build()
-        .unwrap()
-}
 
 fn page(items: &[&str], next: Option<String>) -> serde_json::Value {
     json!({
@@ -71,18 +54,7 @@ async fn requests_carry_the_exact_basic_auth_header() {
 #[tokio::test]
 async fn a_503_is_retried_with_backoff_until_a_200() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .expect(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["a"], None)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_unavailable_then(&server, 2, page(&["a"], None)).await;
     let start = Instant::now();
     let page = client(&server, fast_retries(3))
         .list_all_accounts()
@@ -204,29 +176,10 @@ async fn retries_give_up_after_max_attempts_with_the_last_status() {
 
 #[tokio::test]
 async fn connection_errors_are_retried() {
-    // A port that was free a moment ago: connecting is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder(
-        Environment::Custom(format!("http://127.0.0.1:{port}")),
-        credentials(),
-    )
-    .retry(
-        RetryPolicy::default()
-            .max_attempts(3)
-            .base_delay(Duration::from_millis(40)),
-    )
-    .build()
-    .unwrap();
+    let client = refusing_client(3, Duration::from_millis(40));
     let start = Instant::now();
     let err = Error::from(client.list_all_owners().send().await.unwrap_err());
-    assert!(
-        matches!(err, Error::Transport(ref e) if e.is_connect()),
-        "{err:?}"
-    );
+    assert_refused(&err);
     // Two backoffs: at least 20 ms and 40 ms.
     assert!(
         start.elapsed() >= Duration::from_millis(60),
@@ -248,10 +201,7 @@ async fn timeouts_are_transport_errors() {
         .build()
         .unwrap();
     let err = Error::from(client.list_all_owners().send().await.unwrap_err());
-    assert!(
-        matches!(err, Error::Transport(ref e) if e.is_timeout()),
-        "{err:?}"
-    );
+    assert_timed_out(&err);
 }
 
 #[tokio::test]

@@ -67,7 +67,7 @@ fn client_options() -> codegen::client::ClientOptions {
     codegen::client::ClientOptions {
         // Credentials, retry policy and timeouts travel with the client; `runtime.rs`
         // implements the hooks that use them.
-        inner_type: Some("crate::runtime::Inner".into()),
+        inner_type: Some("crate::runtime::RequestDefaults".into()),
         hooks: codegen::client::Hooks::Expected,
         // Only reached through the generated `Client::new`; `runtime::ClientBuilder` sets its
         // own (same) default. Belvo retrieves can take tens of seconds.
@@ -75,6 +75,8 @@ fn client_options() -> codegen::client::ClientOptions {
         // `pagination.rs` walks every `{count, next, previous, results}` page through this
         // trait; the impls are generated so a new list endpoint needs no handwritten line.
         page_trait: Some("crate::pagination::Page".into()),
+        // `mock.rs` (feature `mock`) gets one typed mock method per operation.
+        mock_module: Some("crate::mock".into()),
         ..Default::default()
     }
 }

@@ -81,6 +81,16 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
             })
         })
         .transpose()?;
+    let mock_module = opts
+        .mock_module
+        .as_deref()
+        .map(|p| {
+            syn::parse_str::<syn::Path>(p).map_err(|e| ClientError::InvalidOption {
+                option: "mock_module",
+                message: e.to_string(),
+            })
+        })
+        .transpose()?;
     let received = widen_guesses(spec)?;
     let Normalized {
         spec,
@@ -100,6 +110,9 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
     glue::redact::redact_secrets_in_debug(&mut file);
     if let Some(path) = &page_trait {
         glue::page_trait::implement_page_trait(&mut file, path);
+    }
+    if let Some(module) = &mock_module {
+        glue::mock::emit_mock_methods(&spec, &mut file, module, &mut warnings);
     }
     glue::shortcuts::request_methods_without_shortcut(&mut file);
     params::restore_wire_names(&mut file, &wire_names);

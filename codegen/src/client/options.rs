@@ -75,6 +75,11 @@ pub struct ClientOptions {
     /// fn into_items(self) -> Vec<T>; }`, so a handwritten paginator works for every list
     /// operation without a hand-kept list of types. Default: none.
     pub page_trait: Option<String>,
+    /// Path of a handwritten module (e.g. `crate::mock`) with a `MockServer` type and an
+    /// `Expect<'a, T>` built by `Expect::new(&MockServer, method, path_template, status)`:
+    /// every operation then gets a method on `MockServer` returning its typed `Expect`,
+    /// emitted behind `cfg(feature = "mock")` (see `glue::mock`). Default: none.
+    pub mock_module: Option<String>,
     /// Also emit `check_response(method, path, status, body)`, which decodes a body with the
     /// type the client uses for that response (for soundness tests). Default: false.
     pub response_checks: bool,
@@ -100,6 +105,7 @@ impl Default for ClientOptions {
             map_type: None,
             mfa_glue: true,
             page_trait: None,
+            mock_module: None,
             response_checks: false,
             command: "cargo xtask regen".to_owned(),
             source: "spec/openapi.yaml".to_owned(),

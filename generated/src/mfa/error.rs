@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 
 use super::challenge::{Challenge, Operation};
+use crate::OperationError;
 
 /// A boxed error from a [`TokenProvider`](super::TokenProvider).
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -18,17 +19,17 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 #[non_exhaustive]
 pub enum MfaError<E, RE = E> {
     /// The first request failed with something other than a challenge. `source` is the
-    /// client's typed error (for a documented status, `Error::ErrorResponse` with the body).
+    /// client's typed error (for a documented status, `OperationError::ErrorResponse` with the body).
     Retrieve {
         /// The operation, e.g. `retrieve_balances_for_a_link`.
         operation: &'static str,
         /// The server's request id, from the error body or the `x-request-id` header.
         request_id: Option<String>,
         /// The client's error.
-        source: progenitor_client::Error<E>,
+        source: OperationError<E>,
     },
     /// A resume failed with something other than another challenge; a wrong token is
-    /// answered `400` here, and `source` is then `Error::ErrorResponse` with the typed body.
+    /// answered `400` here, and `source` is then `OperationError::ErrorResponse` with the typed body.
     Resume {
         /// The resuming operation, e.g. `complete_a_balances_request`.
         operation: &'static str,
@@ -37,7 +38,7 @@ pub enum MfaError<E, RE = E> {
         /// The server's request id, from the error body or the `x-request-id` header.
         request_id: Option<String>,
         /// The client's error.
-        source: progenitor_client::Error<RE>,
+        source: OperationError<RE>,
     },
     /// The challenge's deadline passed before the resume could be sent; nothing was sent.
     Expired {
@@ -110,7 +111,7 @@ impl<E, RE> MfaError<E, RE> {
     pub fn retrieve_body(&self) -> Option<&E> {
         match self {
             MfaError::Retrieve {
-                source: progenitor_client::Error::ErrorResponse(rv),
+                source: OperationError::ErrorResponse(rv),
                 ..
             } => Some(rv.as_ref()),
             _ => None,
@@ -121,7 +122,7 @@ impl<E, RE> MfaError<E, RE> {
     pub fn resume_body(&self) -> Option<&RE> {
         match self {
             MfaError::Resume {
-                source: progenitor_client::Error::ErrorResponse(rv),
+                source: OperationError::ErrorResponse(rv),
                 ..
             } => Some(rv.as_ref()),
             _ => None,
@@ -203,8 +204,8 @@ impl<E, RE> StdError for MfaError<E, RE>
 where
     E: fmt::Debug,
     RE: fmt::Debug,
-    progenitor_client::Error<E>: StdError + 'static,
-    progenitor_client::Error<RE>: StdError + 'static,
+    OperationError<E>: StdError + 'static,
+    OperationError<RE>: StdError + 'static,
 {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {

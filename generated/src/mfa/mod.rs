@@ -40,8 +40,8 @@
 //! has, so a resource added to the collection gets MFA support by regenerating alone.
 //!
 //! The 428 body is read whether it arrives as an object or as a list of one object: typed,
-//! when the client decoded it (`Error::ErrorResponse`), else from the raw bytes
-//! (`Error::InvalidResponsePayload` or an undeclared 428).
+//! when the client decoded it (`OperationError::ErrorResponse`), else from the raw bytes
+//! (`OperationError::InvalidResponsePayload` or an undeclared 428).
 
 #![warn(missing_docs)]
 
@@ -52,7 +52,6 @@ mod provider;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use progenitor_client::Error;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -62,7 +61,8 @@ pub use self::provider::TokenProvider;
 pub use crate::resumable::{Resumable, ResumableOp, RESUMABLE};
 
 use self::challenge::{looks_like_challenge, now, request_id_of};
-use crate::{Client, ResponseValue};
+use crate::trace::MfaSpan;
+use crate::{Client, OperationError, ResponseValue};
 
 /// How many resumes [`MfaExt::with_mfa`] sends before giving up, unless told otherwise.
 pub const DEFAULT_MAX_ROUNDS: u32 = 3;
@@ -165,6 +165,18 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
 
     /// Runs the flow and says which request the data answers.
     pub async fn outcome(self) -> Result<Outcome<R::Output, R::ResumeOutput>, ErrorOf<R>> {
+        let span = MfaSpan::flow(R::PAIR.retrieve);
+        let mut rounds = 0;
+        let outcome = span.run(self.run(&mut rounds)).await;
+        span.rounds(rounds);
+        outcome
+    }
+
+    /// The flow, counting the resumes it sends in `rounds`.
+    async fn run(
+        self,
+        rounds: &mut u32,
+    ) -> Result<Outcome<R::Output, R::ResumeOutput>, ErrorOf<R>> {
         let WithMfa {
             op,
             provider,
@@ -177,11 +189,10 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
             Step::Done(v) => return Ok(Outcome::Retrieved(v)),
             Step::Challenge(c) => c,
         };
-        let mut rounds = 0;
         loop {
-            if rounds >= max_rounds {
+            if *rounds >= max_rounds {
                 return Err(MfaError::TooManyRounds {
-                    rounds,
+                    rounds: *rounds,
                     challenge: Box::new(challenge),
                 });
             }
@@ -198,7 +209,7 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
                 confirmed.map_err(|e| MfaError::Provider(e.into()))?;
                 None
             };
-            rounds += 1;
+            *rounds += 1;
             match resume::<R>(&client, &challenge, token).await? {
                 Step::Done(v) => return Ok(Outcome::Resumed(v)),
                 Step::Challenge(next) => challenge = next,
@@ -230,6 +241,15 @@ where
 /// with [`MfaError::WrongOperation`] for a challenge of another operation. Another round is
 /// returned as [`Step::Challenge`].
 pub async fn resume<R: ResumableOp>(
+    client: &Client,
+    challenge: &Challenge,
+    token: Option<Token>,
+) -> Result<Step<R::ResumeOutput>, ErrorOf<R>> {
+    let span = MfaSpan::resume(R::PAIR.resume, challenge.round);
+    span.run(resume_once::<R>(client, challenge, token)).await
+}
+
+async fn resume_once<R: ResumableOp>(
     client: &Client,
     challenge: &Challenge,
     token: Option<Token>,
@@ -339,13 +359,13 @@ enum Classified<E> {
     },
     Other {
         request_id: Option<String>,
-        error: Error<E>,
+        error: OperationError<E>,
     },
 }
 
 /// Sorts the failure of `operation` in `round` (see [`Classified`]).
 async fn classify<E: Serialize>(
-    error: Error<E>,
+    error: OperationError<E>,
     operation: &Operation,
     round: u32,
 ) -> Classified<E> {
@@ -356,7 +376,9 @@ async fn classify<E: Serialize>(
     };
     match error {
         // The documented 428, decoded into the generated error type.
-        Error::ErrorResponse(rv) if rv.status() == reqwest::StatusCode::PRECONDITION_REQUIRED => {
+        OperationError::ErrorResponse(rv)
+            if rv.status() == reqwest::StatusCode::PRECONDITION_REQUIRED =>
+        {
             let header_id = header_request_id(rv.headers());
             match serde_json::to_value(&*rv) {
                 Ok(body) => received.challenge(&body, Some(rv.status()), header_id),
@@ -369,33 +391,35 @@ async fn classify<E: Serialize>(
         }
         // A body the generated type does not fit (an object where a list was declared);
         // the status is lost, so the body must show itself to be a challenge.
-        Error::InvalidResponsePayload(bytes, e) => match serde_json::from_slice::<Value>(&bytes) {
-            Ok(body) if looks_like_challenge(&body) => received.challenge(&body, None, None),
-            Ok(body) => Classified::Other {
-                request_id: request_id_of(&body),
-                error: Error::InvalidResponsePayload(bytes, e),
-            },
-            Err(_) => Classified::Other {
-                request_id: None,
-                error: Error::InvalidResponsePayload(bytes, e),
-            },
-        },
+        OperationError::InvalidResponsePayload(bytes, e) => {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(body) if looks_like_challenge(&body) => received.challenge(&body, None, None),
+                Ok(body) => Classified::Other {
+                    request_id: request_id_of(&body),
+                    error: OperationError::InvalidResponsePayload(bytes, e),
+                },
+                Err(_) => Classified::Other {
+                    request_id: None,
+                    error: OperationError::InvalidResponsePayload(bytes, e),
+                },
+            }
+        }
         // A spec that does not declare the 428: read the body here.
-        Error::UnexpectedResponse(response)
+        OperationError::UnexpectedResponse(response)
             if response.status() == reqwest::StatusCode::PRECONDITION_REQUIRED =>
         {
             received.undeclared_428(response).await
         }
-        Error::ErrorResponse(rv) => Classified::Other {
+        OperationError::ErrorResponse(rv) => Classified::Other {
             request_id: serde_json::to_value(&*rv)
                 .ok()
                 .and_then(|body| request_id_of(&body))
                 .or_else(|| header_request_id(rv.headers())),
-            error: Error::ErrorResponse(rv),
+            error: OperationError::ErrorResponse(rv),
         },
-        Error::UnexpectedResponse(response) => Classified::Other {
+        OperationError::UnexpectedResponse(response) => Classified::Other {
             request_id: header_request_id(response.headers()),
-            error: Error::UnexpectedResponse(response),
+            error: OperationError::UnexpectedResponse(response),
         },
         error => Classified::Other {
             request_id: None,
@@ -445,7 +469,7 @@ impl Received<'_> {
             },
             Err(e) => Classified::Other {
                 request_id: header_id,
-                error: Error::ResponseBodyError(e),
+                error: OperationError::ResponseBodyError(e),
             },
         }
     }
@@ -488,7 +512,7 @@ mod tests {
     #[tokio::test]
     async fn an_undeclared_428_is_read_from_the_response() {
         let body = r#"{"code": "token_required", "session": "s", "expiry": 10}"#;
-        let error = Error::<()>::UnexpectedResponse(response(428, body, Some("h1")));
+        let error = OperationError::<()>::UnexpectedResponse(response(428, body, Some("h1")));
         match classify(error, &op(), 1).await {
             Classified::Challenge(c) => {
                 assert_eq!(c.session, "s");
@@ -497,7 +521,7 @@ mod tests {
             _ => panic!("not a challenge"),
         }
 
-        let error = Error::<()>::UnexpectedResponse(response(428, "<html>", Some("h2")));
+        let error = OperationError::<()>::UnexpectedResponse(response(428, "<html>", Some("h2")));
         match classify(error, &op(), 1).await {
             Classified::Invalid {
                 status, request_id, ..
@@ -511,11 +535,11 @@ mod tests {
 
     #[tokio::test]
     async fn other_answers_are_passed_on_with_their_request_id() {
-        let error = Error::<()>::UnexpectedResponse(response(503, "busy", Some("h3")));
+        let error = OperationError::<()>::UnexpectedResponse(response(503, "busy", Some("h3")));
         match classify(error, &op(), 1).await {
             Classified::Other {
                 request_id,
-                error: Error::UnexpectedResponse(r),
+                error: OperationError::UnexpectedResponse(r),
             } => {
                 assert_eq!(request_id.as_deref(), Some("h3"));
                 assert_eq!(r.status(), 503);
@@ -526,11 +550,11 @@ mod tests {
         // An undecodable body that is not a challenge (a 400 sent as an object).
         let bytes = bytes::Bytes::from_static(br#"{"code": "invalid", "request_id": "b1"}"#);
         let json_error = serde_json::from_slice::<Vec<u8>>(&bytes).unwrap_err();
-        let error = Error::<()>::InvalidResponsePayload(bytes, json_error);
+        let error = OperationError::<()>::InvalidResponsePayload(bytes, json_error);
         match classify(error, &op(), 1).await {
             Classified::Other {
                 request_id,
-                error: Error::InvalidResponsePayload(..),
+                error: OperationError::InvalidResponsePayload(..),
             } => assert_eq!(request_id.as_deref(), Some("b1")),
             _ => panic!("not passed on"),
         }

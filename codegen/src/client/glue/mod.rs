@@ -9,6 +9,7 @@
 //! - [`null_collections`]: optional collections read `null` as empty;
 //! - [`redact`]: `Debug` of structs with credential fields prints `<redacted>`;
 //! - [`page_trait`]: implements a page trait for every `{next, results}` struct;
+//! - [`mock`]: typed mock methods, one per operation, on a handwritten mock server;
 //! - [`shortcuts`]: `reqwest::Client::options`/`trace` calls become `request(Method::…)`;
 //! - [`docs`]: every doc comment made safe for rustc and rustdoc.
 //!
@@ -19,6 +20,7 @@ pub(crate) mod builders;
 pub(crate) mod decode;
 pub(crate) mod docs;
 pub(crate) mod emit;
+pub(crate) mod mock;
 pub(crate) mod null_collections;
 pub(crate) mod page_trait;
 pub(crate) mod redact;

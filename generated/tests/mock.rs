@@ -1,0 +1,148 @@
+//! The `mock` feature as a user's test would use it, through its public API only: typed
+//! per-operation mocks (`respond`, `fail`, `query`, `times`, `expect`), a walk over pages,
+//! and scripted MFA flows (one and two challenges).
+
+use belvo::mfa::{Challenge, Token};
+use belvo::mock::{MockServer, MOCK_SECRET_ID};
+use belvo::{builder, types, Error, MfaExt};
+use futures::TryStreamExt;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+fn account(name: &str) -> types::Account {
+    types::Account {
+        name: Some(name.to_owned()),
+        ..Default::default()
+    }
+}
+
+fn page(names: &[&str], next: Option<String>) -> types::AccountsPage {
+    types::AccountsPage {
+        count: Some(3),
+        next,
+        results: names.iter().map(|n| account(n)).collect(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_walk_over_typed_pages() {
+    let server = MockServer::start().await;
+    let next = format!("{}/api/accounts/?page=2", server.uri());
+    server
+        .list_all_accounts()
+        .query("page", "2")
+        .expect(1)
+        .respond(page(&["c"], None))
+        .await;
+    server
+        .list_all_accounts()
+        .expect(1)
+        .respond(page(&["a", "b"], Some(next)))
+        .await;
+    let client = server.client();
+    let names: Vec<String> = client
+        .paginate(client.list_all_accounts().page_size(2).send())
+        .map_ok(|a| a.name.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["a", "b", "c"]);
+    // The client authenticated with the mock's credentials.
+    let requests = server.received_requests().await;
+    assert_eq!(requests.len(), 2);
+    let auth = requests[0].headers.get("authorization").unwrap();
+    assert!(auth.to_str().unwrap().starts_with("Basic "));
+    assert!(!MOCK_SECRET_ID.is_empty());
+}
+
+#[tokio::test]
+async fn path_parameters_match_any_value_and_failures_are_typed() {
+    let server = MockServer::start().await;
+    let error = vec![types::Error {
+        code: Some("not_found".into()),
+        message: Some("Link not found".into()),
+        request_id: Some("r-404".into()),
+        ..Default::default()
+    }];
+    server
+        .get_a_links_details()
+        .times(1)
+        .fail(404, &error)
+        .await;
+    server
+        .get_a_links_details()
+        .respond(types::Link {
+            institution: Some("erebor_mx_retail".into()),
+            ..Default::default()
+        })
+        .await;
+    let client = server.client();
+    let id = uuid::Uuid::new_v4();
+    let err = Error::from(
+        client
+            .get_a_links_details()
+            .id(id)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.code(), Some("not_found"));
+    assert_eq!(err.request_id(), Some("r-404"));
+    // `times(1)` is used up: the next mock answers.
+    let link = client.get_a_links_details().id(id).send().await.unwrap();
+    assert_eq!(link.institution.as_deref(), Some("erebor_mx_retail"));
+    // Another operation on the same path is not mocked: the server's empty 404, which the
+    // client cannot read as the operation's documented 404 body.
+    let deleted = Error::from(client.delete_a_link().id(id).send().await.unwrap_err());
+    assert!(
+        matches!(deleted, Error::InvalidResponse { ref body, .. } if body.is_empty()),
+        "{deleted:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_scripted_mfa_flow_in_one_and_two_rounds() {
+    for challenges in [1, 2] {
+        let server = MockServer::start().await;
+        let balances = vec![types::Balance {
+            balance: Some(12.5),
+            ..Default::default()
+        }];
+        server
+            .mfa::<builder::RetrieveBalancesForALink>()
+            .session("s-42")
+            .challenges(challenges)
+            .then_respond(balances)
+            .await;
+        let asked = AtomicU32::new(0);
+        let provider = |c: &Challenge| {
+            asked.fetch_add(1, Ordering::SeqCst);
+            assert_eq!(c.session, "s-42");
+            async { Ok::<_, String>(Token::new("123456")) }
+        };
+        let link = uuid::Uuid::new_v4();
+        let got = server
+            .client()
+            .retrieve_balances_for_a_link()
+            .body(types::RetrieveBalancesForALinkBody {
+                link: Some(link),
+                ..Default::default()
+            })
+            .with_mfa(&provider)
+            .await
+            .unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].balance, Some(12.5));
+        assert_eq!(asked.load(Ordering::SeqCst), challenges);
+        let methods: Vec<String> = server
+            .received_requests()
+            .await
+            .iter()
+            .map(|r| r.method.to_string())
+            .collect();
+        let mut expected = vec!["POST"];
+        expected.extend(std::iter::repeat_n("PATCH", challenges as usize));
+        assert_eq!(methods, expected);
+    }
+}
