@@ -282,9 +282,10 @@ fn merge_all_of<'a>(
     }
 }
 
-/// What changed at one place in a schema.
+/// What differs at one place of a schema (a field path), before a rule gives it a direction
+/// and a breaking flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum Difference {
     TypeChanged {
         old: String,
         new: String,
@@ -317,7 +318,7 @@ pub(super) enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct SchemaChange {
     pub path: String,
-    pub kind: Kind,
+    pub difference: Difference,
 }
 
 /// Lists the changes from `old` (in `old_doc`) to `new` (in `new_doc`).
@@ -357,10 +358,10 @@ fn join(path: &str, name: &str) -> String {
 }
 
 impl<'a> Walk<'a> {
-    fn push(&mut self, path: &str, kind: Kind) {
+    fn push(&mut self, path: &str, difference: Difference) {
         self.out.push(SchemaChange {
             path: path.to_owned(),
-            kind,
+            difference,
         });
     }
 
@@ -388,7 +389,7 @@ impl<'a> Walk<'a> {
                     |s: Result<&Schema, String>| s.err().unwrap_or_else(|| "a schema".into());
                 let (o, n) = (label(o), label(n));
                 if o != n {
-                    self.push(&path, Kind::TypeChanged { old: o, new: n });
+                    self.push(&path, Difference::TypeChanged { old: o, new: n });
                 }
             }
         }
@@ -402,7 +403,7 @@ impl<'a> Walk<'a> {
             // Nothing below a changed type can be compared meaningfully.
             self.push(
                 path,
-                Kind::TypeChanged {
+                Difference::TypeChanged {
                     old: o.kind,
                     new: n.kind,
                 },
@@ -410,36 +411,36 @@ impl<'a> Walk<'a> {
             return;
         }
         if o.format != n.format {
-            let kind = Kind::FormatChanged {
+            let difference = Difference::FormatChanged {
                 old: o.format.clone(),
                 new: n.format.clone(),
             };
-            self.push(path, kind);
+            self.push(path, difference);
         }
         match (o.nullable, n.nullable) {
-            (false, true) => self.push(path, Kind::BecameNullable),
-            (true, false) => self.push(path, Kind::BecameNotNullable),
+            (false, true) => self.push(path, Difference::BecameNullable),
+            (true, false) => self.push(path, Difference::BecameNotNullable),
             _ => {}
         }
         // An enum that appears or disappears is a different matter (an open string becoming
         // closed); value by value comparison only makes sense between two closed sets.
         if !o.enumeration.is_empty() && !n.enumeration.is_empty() {
             for value in o.enumeration.iter().filter(|v| !n.enumeration.contains(v)) {
-                self.push(path, Kind::EnumValueRemoved(value.clone()));
+                self.push(path, Difference::EnumValueRemoved(value.clone()));
             }
             for value in n.enumeration.iter().filter(|v| !o.enumeration.contains(v)) {
-                self.push(path, Kind::EnumValueAdded(value.clone()));
+                self.push(path, Difference::EnumValueAdded(value.clone()));
             }
         }
 
         for &(name, old_schema) in &o.properties {
             let at = join(path, name);
             match n.properties.iter().find(|(n, _)| *n == name) {
-                None => self.push(&at, Kind::PropertyRemoved),
+                None => self.push(&at, Difference::PropertyRemoved),
                 Some(&(_, new_schema)) => {
                     match (o.required.contains(name), n.required.contains(name)) {
-                        (false, true) => self.push(&at, Kind::BecameRequired),
-                        (true, false) => self.push(&at, Kind::BecameOptional),
+                        (false, true) => self.push(&at, Difference::BecameRequired),
+                        (true, false) => self.push(&at, Difference::BecameOptional),
                         _ => {}
                     }
                     self.schema(old_schema, new_schema, at);
@@ -449,7 +450,7 @@ impl<'a> Walk<'a> {
         for &(name, _) in &n.properties {
             if !o.properties.iter().any(|(o, _)| *o == name) {
                 let required = n.required.contains(name);
-                self.push(&join(path, name), Kind::PropertyAdded { required });
+                self.push(&join(path, name), Difference::PropertyAdded { required });
             }
         }
 
@@ -488,7 +489,7 @@ impl<'a> Walk<'a> {
                 }
                 None => self.push(
                     path,
-                    Kind::VariantRemoved {
+                    Difference::VariantRemoved {
                         keyword: keyword.clone(),
                         label: l.clone(),
                     },
@@ -497,11 +498,11 @@ impl<'a> Walk<'a> {
         }
         for (l, _) in &new {
             if !old.iter().any(|(o, _)| o == l) {
-                let kind = Kind::VariantAdded {
+                let difference = Difference::VariantAdded {
                     keyword: keyword.clone(),
                     label: l.clone(),
                 };
-                self.push(path, kind);
+                self.push(path, difference);
             }
         }
     }

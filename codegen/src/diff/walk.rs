@@ -11,7 +11,7 @@ use openapiv3::{
 
 use super::change::{code, Change, Scope};
 use super::rules::{self as r, Rule};
-use super::schema::{self, Kind, SchemaChange, SchemaRef};
+use super::schema::{self, Difference, SchemaChange, SchemaRef};
 use crate::openapi_util::{component_name, is_json, path_shape, resolve_ref};
 
 /// Collects changes by scope while walking.
@@ -425,7 +425,7 @@ impl<'a> Walk<'a> {
         changes: Vec<SchemaChange>,
     ) {
         for change in changes {
-            let rule = schema_rule(side, change.path.is_empty(), &change.kind);
+            let rule = schema_rule(side, change.path.is_empty(), &change.difference);
             let message = describe(subject, &change);
             self.add(scope, rule, message);
         }
@@ -440,16 +440,16 @@ enum Side {
     Response,
 }
 
-fn schema_rule(side: Side, at_root: bool, kind: &Kind) -> Rule {
-    use Kind::*;
-    match (side, kind) {
+fn schema_rule(side: Side, at_root: bool, difference: &Difference) -> Rule {
+    use Difference::*;
+    match (side, difference) {
         (Side::Parameter, TypeChanged { .. }) if at_root => r::REQUEST_PARAMETER_TYPE_CHANGED,
         (Side::Parameter, FormatChanged { .. }) if at_root => r::REQUEST_PARAMETER_FORMAT_CHANGED,
         (Side::Parameter, EnumValueRemoved(_)) if at_root => {
             r::REQUEST_PARAMETER_ENUM_VALUE_REMOVED
         }
         (Side::Parameter, EnumValueAdded(_)) if at_root => r::REQUEST_PARAMETER_ENUM_VALUE_ADDED,
-        (Side::Parameter | Side::Request, kind) => match kind {
+        (Side::Parameter | Side::Request, d) => match d {
             TypeChanged { .. } => r::REQUEST_PROPERTY_TYPE_CHANGED,
             FormatChanged { .. } => r::REQUEST_PROPERTY_FORMAT_CHANGED,
             BecameNullable => r::REQUEST_PROPERTY_BECAME_NULLABLE,
@@ -464,7 +464,7 @@ fn schema_rule(side: Side, at_root: bool, kind: &Kind) -> Rule {
             VariantAdded { .. } => r::REQUEST_PROPERTY_VARIANT_ADDED,
             VariantRemoved { .. } => r::REQUEST_PROPERTY_VARIANT_REMOVED,
         },
-        (Side::Response, kind) => match kind {
+        (Side::Response, d) => match d {
             TypeChanged { .. } => r::RESPONSE_PROPERTY_TYPE_CHANGED,
             FormatChanged { .. } => r::RESPONSE_PROPERTY_FORMAT_CHANGED,
             BecameNullable => r::RESPONSE_PROPERTY_BECAME_NULLABLE,
@@ -489,26 +489,26 @@ fn describe(subject: &str, change: &SchemaChange) -> String {
         format!("{subject} property {}", code(&change.path))
     };
     let none = |f: &Option<String>| f.as_deref().map_or_else(|| "(none)".into(), code);
-    match &change.kind {
-        Kind::TypeChanged { old, new } => {
+    match &change.difference {
+        Difference::TypeChanged { old, new } => {
             format!("{what} type changed from {} to {}", code(old), code(new))
         }
-        Kind::FormatChanged { old, new } => {
+        Difference::FormatChanged { old, new } => {
             format!("{what} format changed from {} to {}", none(old), none(new))
         }
-        Kind::BecameNullable => format!("{what} became nullable"),
-        Kind::BecameNotNullable => format!("{what} is no longer nullable"),
-        Kind::EnumValueAdded(v) => format!("{what} gained enum value {}", code(v)),
-        Kind::EnumValueRemoved(v) => format!("{what} lost enum value {}", code(v)),
-        Kind::PropertyAdded { required: true } => format!("{what} added (required)"),
-        Kind::PropertyAdded { required: false } => format!("{what} added"),
-        Kind::PropertyRemoved => format!("{what} removed"),
-        Kind::BecameRequired => format!("{what} became required"),
-        Kind::BecameOptional => format!("{what} became optional"),
-        Kind::VariantAdded { keyword, label } => {
+        Difference::BecameNullable => format!("{what} became nullable"),
+        Difference::BecameNotNullable => format!("{what} is no longer nullable"),
+        Difference::EnumValueAdded(v) => format!("{what} gained enum value {}", code(v)),
+        Difference::EnumValueRemoved(v) => format!("{what} lost enum value {}", code(v)),
+        Difference::PropertyAdded { required: true } => format!("{what} added (required)"),
+        Difference::PropertyAdded { required: false } => format!("{what} added"),
+        Difference::PropertyRemoved => format!("{what} removed"),
+        Difference::BecameRequired => format!("{what} became required"),
+        Difference::BecameOptional => format!("{what} became optional"),
+        Difference::VariantAdded { keyword, label } => {
             format!("{what} gained {keyword} variant {}", code(label))
         }
-        Kind::VariantRemoved { keyword, label } => {
+        Difference::VariantRemoved { keyword, label } => {
             format!("{what} lost {keyword} variant {}", code(label))
         }
     }
