@@ -232,6 +232,59 @@ fn diff_against_git_revisions() {
     std::fs::remove_dir_all(copy).unwrap();
 }
 
+/// `diff --format`: JSON is the library's documented form (the same as its snapshot), GitHub
+/// annotations name the spec file and the line of the change, an unknown format is refused.
+#[test]
+fn diff_formats() {
+    let fixtures = repo_root().join("codegen/tests/fixtures/diff");
+    let (old, new) = (
+        fixtures.join("base.yaml"),
+        fixtures.join("snapshot.new.yaml"),
+    );
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let out = xtask(&repo_root(), &["diff", old, new, "--format", "json"]);
+    assert_ok(&out);
+    let expected = read(&fixtures.join("snapshot.expected.json"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let out = xtask(&repo_root(), &["diff", old, new, "--format", "markdown"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        read(&fixtures.join("snapshot.expected.md"))
+    );
+    let out = xtask(&repo_root(), &["diff", old, new, "--format", "html"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(stderr(&out).contains("[possible values: markdown, json, github]"));
+
+    // Against HEAD, with the first path gone from the working tree: one error per operation
+    // of that path, on the new spec's `paths:` line, naming the path's line at HEAD.
+    let copy = project_copy("diff-github");
+    let spec = copy.join(PIPELINE[2]);
+    let committed = read(&spec);
+    let first_path = committed
+        .lines()
+        .position(|l| l.starts_with("  /"))
+        .unwrap();
+    std::fs::write(&spec, spec_without_first_path(&copy)).unwrap();
+    let out = xtask(&copy, &["diff", "--format", "github"]);
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let paths_line = read(&spec).lines().position(|l| l == "paths:").unwrap() + 1;
+    let removed: Vec<&str> = text.lines().filter(|l| l.contains("api-removed")).collect();
+    assert!(!removed.is_empty(), "{text}");
+    for line in removed {
+        let prefix =
+            format!("::error file=spec/openapi.yaml,line={paths_line},title=api-removed::");
+        assert!(line.starts_with(&prefix), "{line}");
+        assert!(line.contains("of the base spec)"), "{line}");
+    }
+    let first_op = first_path + 2;
+    assert!(
+        text.contains(&format!("(line {first_op} of the base spec)")),
+        "{text}"
+    );
+    std::fs::remove_dir_all(copy).unwrap();
+}
+
 const TINY: &str = r#"{"info": {"name": "tiny", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
  "item": [{"name": "Get thing", "request": {"method": "GET", "url": "https://api.example.com/things/1"}}]}"#;
 

@@ -26,6 +26,51 @@ pub struct Change {
     pub rule: Rule,
     /// What changed, as one line of Markdown.
     pub message: String,
+    /// The changed element in the old document.
+    pub old: State,
+    /// The changed element in the new document.
+    pub new: State,
+}
+
+/// Where a changed element is in one of the two documents, and its value there when the change
+/// is of one value (a type, a format, an operationId, a media type, a parameter's location,
+/// an enum value, a scheme's signature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// JSON pointer (RFC 6901) into the document: the element, or when the document lacks it
+    /// (`present` false), the nearest place that holds or would hold it (its parent object or
+    /// list, which may itself be absent: a reader falls back to the nearest ancestor it finds,
+    /// as `YamlLines::line` does).
+    pub pointer: String,
+    /// Whether the element is in this document.
+    pub present: bool,
+    /// The value, when the change replaces one value with another (or adds or removes one).
+    pub value: Option<String>,
+}
+
+impl State {
+    /// An element at `pointer`, without a value.
+    pub(crate) fn at(pointer: impl Into<String>) -> Self {
+        State {
+            pointer: pointer.into(),
+            present: true,
+            value: None,
+        }
+    }
+
+    /// An element this document lacks, which would be at or under `pointer`.
+    pub(crate) fn absent(pointer: impl Into<String>) -> Self {
+        State {
+            present: false,
+            ..State::at(pointer)
+        }
+    }
+
+    /// The same place with `value`.
+    pub(crate) fn with(mut self, value: Option<impl Into<String>>) -> Self {
+        self.value = value.map(Into::into);
+        self
+    }
 }
 
 /// `text` as a Markdown code span, whatever backticks or line breaks it holds.

@@ -1,5 +1,7 @@
 //! What changed between two versions of an OpenAPI document, with the changes that break a
-//! user of the generated client flagged, as Markdown ready for a pull request.
+//! user of the generated client flagged: as Markdown ready for a pull request, as JSON for
+//! tools ([`Report::to_json`]), or as GitHub workflow annotations at the changed line of the
+//! new spec ([`Report::to_github`], lines found by [`YamlLines`]).
 //!
 //! ```no_run
 //! # fn load(_: &str) -> openapiv3::OpenAPI { unimplemented!() }
@@ -123,6 +125,7 @@
 //! [oasdiff]: https://github.com/oasdiff/oasdiff/blob/main/BREAKING-CHANGES-EXAMPLES.md
 
 mod change;
+mod lines;
 pub mod rules;
 mod schema;
 mod walk;
@@ -130,9 +133,11 @@ mod walk;
 use std::fmt::Write as _;
 
 use openapiv3::OpenAPI;
+use serde_json::{json, Value};
 
 use change::code;
-pub use change::{Change, Scope};
+pub use change::{Change, Scope, State};
+pub use lines::YamlLines;
 pub use rules::Rule;
 
 /// Why a text could not be read as an OpenAPI 3.0 document.
@@ -215,8 +220,7 @@ impl Report {
     /// The report as Markdown: a heading, a summary line, then one section per group with one
     /// bullet per change.
     pub fn to_markdown(&self) -> String {
-        let breaking = self.changes().filter(|(_, c)| c.rule.breaking).count();
-        let other = self.changes().count() - breaking;
+        let (breaking, other) = self.counts();
         let mut out = String::from("## API changes\n\n");
         if self.is_empty() {
             out.push_str("No changes.\n");
@@ -261,9 +265,124 @@ impl Report {
     }
 }
 
+/// Version of the JSON form; bumped when a field changes meaning or disappears.
+pub const JSON_FORMAT: &str = "spec-diff/1";
+
+impl Report {
+    fn counts(&self) -> (usize, usize) {
+        let breaking = self.changes().filter(|(_, c)| c.rule.breaking).count();
+        (breaking, self.changes().count() - breaking)
+    }
+
+    /// The report as JSON, for tools: `{"format", "breaking", "other", "changes": [...]}`, each
+    /// change `{"rule", "breaking", "scope", "message", "old", "new"}` where `scope` is
+    /// `{"kind": "document"}` or `{"kind": "operation", "method", "path", "operation_id"}`,
+    /// `message` is the Markdown line, and `old`/`new` are `{"pointer", "present", "value"}`
+    /// ([`State`]): where the element is in each document as an RFC 6901 JSON pointer (or,
+    /// `present` false, the place that would hold it), and its value there for a change of one
+    /// value (else `null`). Changes in report order.
+    pub fn to_json(&self) -> Value {
+        let state =
+            |s: &State| json!({"pointer": s.pointer, "present": s.present, "value": s.value});
+        let changes: Vec<Value> = self
+            .changes()
+            .map(|(scope, change)| {
+                let scope = match scope {
+                    Scope::Document => json!({"kind": "document"}),
+                    Scope::Operation {
+                        path,
+                        method,
+                        operation_id,
+                    } => json!({
+                        "kind": "operation",
+                        "method": method,
+                        "path": path,
+                        "operation_id": operation_id,
+                    }),
+                };
+                json!({
+                    "rule": change.rule.id,
+                    "breaking": change.rule.breaking,
+                    "scope": scope,
+                    "message": change.message,
+                    "old": state(&change.old),
+                    "new": state(&change.new),
+                })
+            })
+            .collect();
+        let (breaking, other) = self.counts();
+        json!({
+            "format": JSON_FORMAT,
+            "breaking": breaking,
+            "other": other,
+            "changes": changes,
+        })
+    }
+
+    /// The report as GitHub Actions workflow commands, one line per change:
+    /// `::error` for a breaking change, `::notice` for another, at `file` and the line of the
+    /// changed element in `new` (the new spec's text). An element the new spec no longer has
+    /// is annotated at its nearest ancestor there (GitHub shows annotations on the new file
+    /// only), and the message names its line in `old`.
+    pub fn to_github(&self, file: &str, old: &YamlLines, new: &YamlLines) -> String {
+        let mut out = String::new();
+        for (scope, change) in self.changes() {
+            let level = if change.rule.breaking {
+                "error"
+            } else {
+                "notice"
+            };
+            let mut message = match scope {
+                Scope::Document => String::new(),
+                Scope::Operation {
+                    path,
+                    method,
+                    operation_id,
+                } => {
+                    let id = operation_id.as_deref().map(|id| format!(" ({id})"));
+                    format!("{method} {path}{}: ", id.unwrap_or_default())
+                }
+            };
+            message.push_str(&change.message);
+            if !change.new.present {
+                if let Some(line) = old.line(&change.old.pointer) {
+                    let _ = write!(message, " (line {line} of the base spec)");
+                }
+            }
+            let line = new.line(&change.new.pointer).unwrap_or(1);
+            let _ = writeln!(
+                out,
+                "::{level} file={},line={line},title={}::{}",
+                github_property(file),
+                github_property(change.rule.id),
+                github_data(&message)
+            );
+        }
+        out
+    }
+}
+
+/// A workflow command's message, escaped as the runner reads it back.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`file=`, `title=`): also `:` and `,` escaped.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 #[cfg(test)]
 mod tests {
     use super::code;
+
+    #[test]
+    fn workflow_command_text_is_escaped() {
+        assert_eq!(super::github_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(super::github_property("a:b,c"), "a%3Ab%2Cc");
+    }
 
     #[test]
     fn code_spans_survive_backticks() {
