@@ -13,7 +13,9 @@ mod client;
 mod convert;
 mod diff;
 mod files;
+mod github;
 mod regen;
+mod review;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +43,9 @@ enum Command {
     Client(client::Args),
     /// Compare two versions of the spec and report changes, breaking ones flagged.
     Diff(diff::Args),
+    /// Everything the pull-request workflow does: fail on stale outputs, print (or `--post`)
+    /// the review comment, fail on unaccepted breaking changes.
+    Review(review::Args),
     /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
     Bench(bench::Args),
     /// Run every check CI runs, installing the pinned test tools first.
@@ -55,6 +60,7 @@ fn main() -> std::process::ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Client(args) => client::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Review(args) => review::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Test => test::run(),
     };
