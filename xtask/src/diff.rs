@@ -137,14 +137,19 @@ pub fn working_tree() -> Result<(String, String)> {
 
 /// The spec as committed at `revision`, read with `git show REV:spec/openapi.yaml`.
 pub fn at_revision(revision: &str) -> Result<(String, String)> {
+    file_at_revision(revision, SPEC)
+}
+
+/// A project file (`path` relative to the root) as committed at `revision`, with its label.
+pub fn file_at_revision(revision: &str, path: &str) -> Result<(String, String)> {
     // A leading dash would reach git as an option.
     if revision.is_empty() || revision.starts_with('-') {
         bail!("`{revision}` is not a git revision");
     }
-    let label = format!("{SPEC} at {revision}");
+    let label = format!("{path} at {revision}");
     let output = Command::new("git")
         .arg("show")
-        .arg(format!("{revision}:{SPEC}"))
+        .arg(format!("{revision}:{path}"))
         .current_dir(project_root()?)
         .output()
         .context("running `git show` (is git installed?)")?;

@@ -15,6 +15,7 @@ mod diff;
 mod files;
 mod github;
 mod regen;
+mod release;
 mod review;
 mod test;
 
@@ -46,6 +47,9 @@ enum Command {
     /// Everything the pull-request workflow does: fail on stale outputs, print (or `--post`)
     /// the review comment, fail on unaccepted breaking changes.
     Review(review::Args),
+    /// Set the `belvo` crate's next version (from the API changes since BASE, the last
+    /// release) and prepend its generated/CHANGELOG.md entry.
+    Release(release::Args),
     /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
     Bench(bench::Args),
     /// Run every check CI runs, installing the pinned test tools first.
@@ -61,6 +65,7 @@ fn main() -> std::process::ExitCode {
         Command::Client(args) => client::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Review(args) => review::run(args),
+        Command::Release(args) => release::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Test => test::run(),
     };

@@ -68,10 +68,11 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The diff between `base`'s spec and the working tree's.
+/// The diff between `base`'s spec and the working tree's, and the version it calls for.
 pub struct Review {
     pub base: String,
     pub report: codegen::diff::Report,
+    pub plan: crate::release::Plan,
 }
 
 /// Compares `spec/openapi.yaml` at `base` with the working tree's.
@@ -82,9 +83,11 @@ pub fn review(base: &str) -> Result<Review> {
         crate::regen::SPEC.to_owned(),
     )?;
     let report = codegen::diff::diff(&specs.old.2, &specs.new.2);
+    let plan = crate::release::Plan::new(base, &report)?;
     Ok(Review {
         base: base.to_owned(),
         report,
+        plan,
     })
 }
 
@@ -101,6 +104,16 @@ impl Review {
             return body;
         }
         body.push_str(&self.report.to_markdown());
+        let plan = &self.plan;
+        body.push_str(&format!(
+            "\n**Version**: the `belvo` crate goes from {} (at `{}`) to **{}** ({}); \
+             `cargo xtask release {}` writes it and the changelog entry.\n",
+            plan.base,
+            self.base,
+            plan.next,
+            plan.reason(),
+            self.base
+        ));
         if self.report.has_breaking() {
             body.push('\n');
             body.push_str(&if accepted {

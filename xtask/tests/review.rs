@@ -15,11 +15,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xtask");
 const COLLECTION: &str = "spec/belvo.postman_collection.json";
-const PIPELINE: [&str; 4] = [
+const PIPELINE: [&str; 6] = [
     COLLECTION,
     "spec/overlay.yaml",
     "spec/openapi.yaml",
     "generated/src/generated.rs",
+    "generated/Cargo.toml",
+    "generated/CHANGELOG.md",
 ];
 const TOKEN: &str = "ghs_secret-token-never-shown";
 
@@ -77,9 +79,9 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The pull request: one operation removed from the collection (breaking), one query
-/// parameter added (not), then `regen` and a commit, as a contributor would.
-fn pull_request_commit(dir: &Path) {
+/// The pull request: one operation removed from the collection (breaking, when `breaking`),
+/// one query parameter added (not), then `regen` and a commit, as a contributor would.
+fn pull_request_commit(dir: &Path, breaking: bool) {
     let path = dir.join(COLLECTION);
     let mut collection: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -87,13 +89,12 @@ fn pull_request_commit(dir: &Path) {
     let folder = |folders: &mut Vec<Value>, name: &str| -> usize {
         folders.iter().position(|f| f["name"] == name).unwrap()
     };
-    let owners = folder(folders, "owners");
-    let items = folders[owners]["item"].as_array_mut().unwrap();
-    let list = items
-        .iter()
-        .position(|i| i["name"] == "List all owners")
-        .unwrap();
-    items.remove(list);
+    if breaking {
+        let owners = folder(folders, "owners");
+        let items = folders[owners]["item"].as_array_mut().unwrap();
+        let list = items.iter().position(|i| i["name"] == "List all owners");
+        items.remove(list.unwrap());
+    }
     let accounts = folder(folders, "accounts");
     folders[accounts]["item"][0]["request"]["url"]["query"]
         .as_array_mut()
@@ -118,7 +119,7 @@ fn event_file(dir: &Path, labels: &[&str]) -> PathBuf {
 #[test]
 fn review_of_a_pull_request_prints_the_comment() {
     let dir = scratch("pr");
-    pull_request_commit(&dir);
+    pull_request_commit(&dir, true);
     let out = xtask(&dir, &["review", "HEAD~1"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let body = text(&out.stdout);
@@ -193,7 +194,7 @@ fn review_of_stale_outputs_fails_with_the_fix() {
 #[tokio::test(flavor = "multi_thread")]
 async fn post_creates_then_updates_one_comment() {
     let dir = scratch("post");
-    pull_request_commit(&dir);
+    pull_request_commit(&dir, true);
     let server = MockServer::start().await;
     let event = event_file(&dir, &["api-breaking-accepted"]);
     let uri = server.uri();
@@ -306,4 +307,54 @@ async fn post_creates_then_updates_one_comment() {
     );
     assert!(text(&out.stderr).contains("--post needs GITHUB_TOKEN"));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `release BASE`: the version at BASE moved by the report (minor for a breaking change below
+/// 1.0, patch otherwise), written to the manifest, and the changelog entry put first; a second
+/// run, or one with nothing changed, is refused and writes nothing.
+#[test]
+fn release_writes_the_version_and_the_changelog_entry() {
+    for (breaking, next) in [(true, "0.2.0"), (false, "0.1.1")] {
+        let dir = scratch(&format!("release-{breaking}"));
+        pull_request_commit(&dir, breaking);
+        let out = xtask(&dir, &["release", "HEAD~1"], &[]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let manifest = std::fs::read_to_string(dir.join("generated/Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(&format!("\nversion = \"{next}\"\n")),
+            "{manifest}"
+        );
+        let changelog = std::fs::read_to_string(dir.join("generated/CHANGELOG.md")).unwrap();
+        let new_entry = changelog.find(&format!("\n## {next}\n")).expect(&changelog);
+        let old_entry = changelog.find("\n## 0.1.0\n").unwrap();
+        assert!(new_entry < old_entry, "{changelog}");
+        let entry = &changelog[new_entry..old_entry];
+        assert!(entry.contains("API changes since `HEAD~1`: "), "{entry}");
+        assert!(
+            entry.contains("#### `GET /api/accounts/` (`list_all_accounts`)"),
+            "{entry}"
+        );
+        assert_eq!(
+            entry.contains("**breaking** `api-removed`"),
+            breaking,
+            "{entry}"
+        );
+        assert!(changelog.starts_with("# Changelog\n\nChanges of the `belvo` crate"));
+
+        let out = xtask(&dir, &["release", "HEAD~1"], &[]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains(&format!("already has an entry `## {next}`")));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("generated/Cargo.toml")).unwrap(),
+            manifest
+        );
+
+        let out = xtask(&dir, &["release", "HEAD"], &[]);
+        assert!(
+            text(&out.stderr).contains("nothing to release"),
+            "{}",
+            text(&out.stderr)
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

@@ -42,6 +42,12 @@
 //! - a component schema removed (or renamed) removes a generated type, so it is breaking even
 //!   when no operation uses it any more.
 //!
+//! # Versions
+//!
+//! [`Report::next_version`] says how the generated crate's version moves: a breaking change
+//! bumps the minor version while below 1.0 (Cargo treats `0.x` minors as incompatible) and the
+//! major one from 1.0; any other change bumps the patch version; no change keeps it.
+//!
 //! # Rules
 //!
 //! | Rule id | Breaking | Fires when |
@@ -128,6 +134,7 @@ mod change;
 mod lines;
 pub mod rules;
 mod schema;
+mod version;
 mod walk;
 
 use std::fmt::Write as _;
@@ -139,6 +146,7 @@ use change::code;
 pub use change::{Change, Scope, State};
 pub use lines::YamlLines;
 pub use rules::Rule;
+pub use version::{Bump, Version};
 
 /// Why a text could not be read as an OpenAPI 3.0 document.
 #[derive(Debug, thiserror::Error)]
