@@ -82,13 +82,29 @@ pub fn review(base: &str) -> Result<Review> {
         working_tree()?,
         crate::regen::SPEC.to_owned(),
     )?;
-    let report = codegen::diff::diff(&specs.old.2, &specs.new.2);
+    let mut report = codegen::diff::diff(&specs.old.2, &specs.new.2);
+    if !report.is_empty() {
+        report.attach_rust(rust_impact(base, &specs.old.2)?);
+    }
     let plan = crate::release::Plan::new(base, &report)?;
     Ok(Review {
         base: base.to_owned(),
         report,
         plan,
     })
+}
+
+/// The differences between the client `base`'s spec gives (generated here, as `regen` would)
+/// and the working tree's generated client (which `check` found fresh).
+fn rust_impact(
+    base: &str,
+    old_spec: &openapiv3::OpenAPI,
+) -> Result<Vec<codegen::diff::RustChange>> {
+    let old = codegen::client::generate(old_spec, &crate::regen::client_options())
+        .map_err(|e| anyhow::anyhow!("generating the client of the spec at {base}: {e}"))?;
+    let new = files::read(&files::project_root()?.join(crate::regen::CLIENT))?;
+    codegen::diff::compare_clients(&old.code, &new)
+        .with_context(|| format!("reading the generated clients of {base} and the working tree"))
 }
 
 impl Review {

@@ -30,6 +30,9 @@ pub struct Change {
     pub old: State,
     /// The changed element in the new document.
     pub new: State,
+    /// What it does to the generated Rust client, once attached
+    /// ([`super::Report::attach_rust`]).
+    pub rust: Vec<RustChange>,
 }
 
 /// Where a changed element is in one of the two documents, and its value there when the change
@@ -70,6 +73,39 @@ impl State {
     pub(crate) fn with(mut self, value: Option<impl Into<String>>) -> Self {
         self.value = value.map(Into::into);
         self
+    }
+}
+
+/// One difference in the generated client's public API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustChange {
+    /// The item, as a caller names it (`types::Balance::statement`).
+    pub item: String,
+    /// Its type or signature in the old client (`None`: it is new).
+    pub old: Option<String>,
+    /// Its type or signature in the new client (`None`: it is gone).
+    pub new: Option<String>,
+    /// For a type or builder that appears or disappears: how many of its fields, variants or
+    /// methods go with it (not listed apart).
+    pub members: usize,
+}
+
+impl RustChange {
+    /// One line of Markdown: "`types::Balance::statement` removed".
+    pub fn describe(&self) -> String {
+        let item = code(&self.item);
+        let with = match self.members {
+            0 => String::new(),
+            1 => " with its 1 member".to_owned(),
+            n => format!(" with its {n} members"),
+        };
+        match (&self.old, &self.new) {
+            (None, _) => format!("{item} added{with}"),
+            (_, None) => format!("{item} removed{with}"),
+            (Some(old), Some(new)) => {
+                format!("{item} changes type from {} to {}", code(old), code(new))
+            }
+        }
     }
 }
 

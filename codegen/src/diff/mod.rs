@@ -42,6 +42,16 @@
 //! - a component schema removed (or renamed) removes a generated type, so it is breaking even
 //!   when no operation uses it any more.
 //!
+//! # Rust impact
+//!
+//! [`compare_clients`] reads two generated clients (`generated.rs` texts) with syn and lists
+//! which method of `Client`, builder or setter (by the type it takes), `send` result, type,
+//! field or enum variant appears, disappears or changes type; [`Report::attach_rust`] puts
+//! each under the changes of its operation or component, so a reviewer reads
+//! "`types::Balance::statement` removed" under the `response-property-removed` that causes
+//! it. A spec change that the client does not see (a new error status, a `description`) gets
+//! no Rust line; a client difference no change explains is listed in [`Report::rust_other`].
+//!
 //! # Versions
 //!
 //! [`Report::next_version`] says how the generated crate's version moves: a breaking change
@@ -133,6 +143,7 @@
 mod change;
 mod lines;
 pub mod rules;
+mod rust;
 mod schema;
 mod version;
 mod walk;
@@ -143,9 +154,11 @@ use openapiv3::OpenAPI;
 use serde_json::{json, Value};
 
 use change::code;
+pub use change::RustChange;
 pub use change::{Change, Scope, State};
 pub use lines::YamlLines;
 pub use rules::Rule;
+pub use rust::compare as compare_clients;
 pub use version::{Bump, Version};
 
 /// Why a text could not be read as an OpenAPI 3.0 document.
@@ -185,7 +198,10 @@ pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
             Group { scope, changes }
         })
         .collect();
-    Report { groups }
+    Report {
+        groups,
+        rust_other: Vec::new(),
+    }
 }
 
 /// The changes between two documents, grouped by where they apply.
@@ -193,6 +209,9 @@ pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
 pub struct Report {
     /// Document-level group first, then operations by path and method; no empty group.
     pub groups: Vec<Group>,
+    /// Differences of the generated Rust client that no change accounts for (once attached,
+    /// [`Report::attach_rust`]).
+    pub rust_other: Vec<RustChange>,
 }
 
 /// The changes of one scope.
@@ -205,6 +224,35 @@ pub struct Group {
 }
 
 impl Report {
+    /// Attaches each Rust API difference to the spec changes it comes from (an operation's
+    /// method and builder to the changes of that operation, a type's fields and variants to
+    /// the changes whose element is in that component); what matches no change is kept in
+    /// [`Report::rust_other`].
+    pub fn attach_rust(&mut self, changes: Vec<RustChange>) {
+        let mut unmatched = Vec::new();
+        for rust in changes {
+            let mut matched = false;
+            for group in &mut self.groups {
+                for change in &mut group.changes {
+                    if rust::concerns(&group.scope, change, &rust.item) {
+                        change.rust.push(rust.clone());
+                        matched = true;
+                    }
+                }
+            }
+            if !matched {
+                unmatched.push(rust);
+            }
+        }
+        self.rust_other = unmatched;
+    }
+
+    /// The bump this report needs from `current`, and the version it gives.
+    pub fn next_version(&self, current: Version) -> (Bump, Version) {
+        let bump = current.bump_for(!self.is_empty(), self.has_breaking());
+        (bump, current.bumped(bump))
+    }
+
     /// Whether any change is breaking.
     pub fn has_breaking(&self) -> bool {
         self.changes().any(|(_, change)| change.rule.breaking)
@@ -267,6 +315,16 @@ impl Report {
                     ""
                 };
                 let _ = writeln!(out, "- {flag}`{}`: {}", change.rule.id, change.message);
+                if !change.rust.is_empty() {
+                    let rust: Vec<String> = change.rust.iter().map(RustChange::describe).collect();
+                    let _ = writeln!(out, "  - Rust: {}", rust.join("; "));
+                }
+            }
+        }
+        if !self.rust_other.is_empty() {
+            out.push_str("\n### Other changes of the generated Rust client\n\n");
+            for rust in &self.rust_other {
+                let _ = writeln!(out, "- {}", rust.describe());
             }
         }
         out
@@ -288,7 +346,9 @@ impl Report {
     /// `message` is the Markdown line, and `old`/`new` are `{"pointer", "present", "value"}`
     /// ([`State`]): where the element is in each document as an RFC 6901 JSON pointer (or,
     /// `present` false, the place that would hold it), and its value there for a change of one
-    /// value (else `null`). Changes in report order.
+    /// value (else `null`); `rust` lists what the change does to the generated client, when
+    /// attached ([`Report::attach_rust`]; `rust_other` the client differences no change
+    /// accounts for), each `{"item", "old", "new"}`. Changes in report order.
     pub fn to_json(&self) -> Value {
         let state =
             |s: &State| json!({"pointer": s.pointer, "present": s.present, "value": s.value});
@@ -315,6 +375,7 @@ impl Report {
                     "message": change.message,
                     "old": state(&change.old),
                     "new": state(&change.new),
+                    "rust": change.rust.iter().map(rust_json).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -324,6 +385,7 @@ impl Report {
             "breaking": breaking,
             "other": other,
             "changes": changes,
+            "rust_other": self.rust_other.iter().map(rust_json).collect::<Vec<_>>(),
         })
     }
 
@@ -368,6 +430,12 @@ impl Report {
         }
         out
     }
+}
+
+/// A Rust API difference as JSON: `{"item", "old", "new"}` (types or signatures, `null` on
+/// the side that lacks the item).
+fn rust_json(rust: &RustChange) -> Value {
+    json!({"item": rust.item, "old": rust.old, "new": rust.new})
 }
 
 /// A workflow command's message, escaped as the runner reads it back.

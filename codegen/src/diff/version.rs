@@ -2,8 +2,6 @@
 //! minor version while below 1.0 (Cargo reads `0.x` minors as incompatible) and the major one
 //! from 1.0; any other change bumps the patch version; no change keeps the version.
 
-use super::Report;
-
 /// A `MAJOR.MINOR.PATCH` version, without pre-release or build parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
@@ -91,14 +89,6 @@ impl Version {
                 patch: 0,
             },
         }
-    }
-}
-
-impl Report {
-    /// The bump this report needs from `current`, and the version it gives.
-    pub fn next_version(&self, current: Version) -> (Bump, Version) {
-        let bump = current.bump_for(!self.is_empty(), self.has_breaking());
-        (bump, current.bumped(bump))
     }
 }
 

@@ -37,6 +37,7 @@ impl<'a> Walk<'a> {
             message,
             old,
             new,
+            rust: Vec::new(),
         });
     }
 
