@@ -58,8 +58,12 @@ fn assert_located(old: &Value, new: &Value, change: &diff::Change) {
     };
     check(&old_lines, &change.old, "old");
     check(&new_lines, &change.new, "new");
-    let only_in_new = id.ends_with("-added") || id.ends_with("-added-required");
-    let only_in_old = id.ends_with("-removed") && !id.starts_with("response-error");
+    // A keyword of a schema both have (an enum as a whole, a pattern) is not an element.
+    let keyword = ["-enum-added", "-enum-removed", "-pattern-removed"]
+        .iter()
+        .any(|k| id.ends_with(k));
+    let only_in_new = !keyword && (id.ends_with("-added") || id.ends_with("-added-required"));
+    let only_in_old = !keyword && id.ends_with("-removed") && !id.starts_with("response-error");
     if only_in_new && !id.contains("security") && !id.starts_with("response-body") {
         assert!(
             !change.old.present && change.new.present,
@@ -125,6 +129,55 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    // Serialisation, enums as a whole, bounds, patterns, discriminators.
+    request_parameter_style_changed: "request-parameter-style-changed", true, "from `form, explode: true` to `form, explode: false`", |_old, new| {
+        op(new, LIST, "get")["parameters"][0]["explode"] = json!(false);
+    }
+    request_property_enum_added: "request-property-enum-added", true, "`account` became an enum", |_old, new| {
+        props(new, "BalancesRequest")["account"]["enum"] = json!(["a", "b"]);
+    }
+    request_property_enum_removed: "request-property-enum-removed", true, |_old, new| {
+        remove(&mut props(new, "BalancesRequest")["fetch_type"], "enum");
+    }
+    request_property_bound_tightened: "request-property-bound-tightened", true, "`maxLength` changed from (none) to `10`", |_old, new| {
+        props(new, "BalancesRequest")["account"]["maxLength"] = json!(10);
+    }
+    request_property_bound_tightened_lower: "request-property-bound-tightened", true, "`minItems` changed from `1` to `2`", |old, new| {
+        props(old, "BalancesRequest")["tags"] = json!({"type": "array", "items": {"type": "string"}, "minItems": 1});
+        props(new, "BalancesRequest")["tags"] = json!({"type": "array", "items": {"type": "string"}, "minItems": 2});
+    }
+    request_property_bound_relaxed: "request-property-bound-relaxed", false, "`maxLength` changed from `10` to `20`", |old, new| {
+        props(old, "BalancesRequest")["account"]["maxLength"] = json!(10);
+        props(new, "BalancesRequest")["account"]["maxLength"] = json!(20);
+    }
+    request_parameter_bound_relaxed: "request-property-bound-relaxed", false, "query parameter `page` `minimum` changed from `1` to (none)", |old, _new| {
+        op(old, LIST, "get")["parameters"][0]["schema"]["minimum"] = json!(1);
+    }
+    request_property_pattern_changed: "request-property-pattern-changed", true, |_old, new| {
+        props(new, "BalancesRequest")["account"]["pattern"] = json!("^[a-z]+$");
+    }
+    request_property_pattern_removed: "request-property-pattern-removed", false, |old, _new| {
+        props(old, "BalancesRequest")["account"]["pattern"] = json!("^[a-z]+$");
+    }
+    request_property_discriminator_changed: "request-property-discriminator-changed", true, |_old, new| {
+        props(new, "BalancesRequest")["source"]["discriminator"] = json!({"propertyName": "kind"});
+    }
+    response_property_enum_added: "response-property-enum-added", true, "`results[].value_date` became an enum", |_old, new| {
+        props(new, "Balance")["value_date"]["enum"] = json!(["2024-01-01"]);
+    }
+    response_property_enum_removed: "response-property-enum-removed", true, |_old, new| {
+        remove(&mut props(new, "Balance")["currency"], "enum");
+    }
+    response_property_bound_changed: "response-property-bound-changed", false, "`maximum` changed from (none) to `100`", |_old, new| {
+        props(new, "Balance")["current_balance"]["maximum"] = json!(100);
+    }
+    response_property_pattern_changed: "response-property-pattern-changed", false, |_old, new| {
+        props(new, "Balance")["value_date"]["pattern"] = json!("^2");
+    }
+    response_property_discriminator_changed: "response-property-discriminator-changed", true, |_old, new| {
+        schema(new, "Error")["discriminator"] = json!({"propertyName": "code"});
+    }
+
     // Operations.
     api_added: "api-added", false, |_old, new| {
         new["paths"]["/api/owners/"] = json!({"get": {"operationId": "ListOwners", "responses": {"200": {"description": "OK"}}}});

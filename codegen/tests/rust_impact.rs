@@ -108,6 +108,12 @@ const CASES: &[(&str, Edit, &[&str])] = &[
     ("component-schema-added", |_, n| {
         n["components"]["schemas"]["Owner"] = json!({"type": "object", "properties": {"id": {"type": "string"}}});
     }, &["`types::Owner` added with its 1 member"]),
+    ("request-property-enum-added", |_, n| {
+        props(n, "BalancesRequest")["account"]["enum"] = json!(["a", "b"]);
+    }, &["`types::BalancesRequest::account` changes type from `Option<String>` to `Option<BalancesRequestAccount>`", "`types::BalancesRequestAccount` added"]),
+    ("response-property-enum-removed", |_, n| {
+        props(n, "Balance")["currency"].as_object_mut().unwrap().remove("enum");
+    }, &["`types::BalanceCurrency` removed", "`types::Balance::currency` changes type from `Option<BalanceCurrency>` to `Option<String>`"]),
     ("request-body-removed", |_, n| {
         n["paths"][LIST]["post"].as_object_mut().unwrap().remove("requestBody");
     }, &["`builder::RetrieveBalances::body(..)` removed"]),

@@ -80,6 +80,7 @@
 //! | `request-parameter-format-changed` | yes | a parameter's format changes |
 //! | `request-parameter-enum-value-removed` | yes | a parameter no longer accepts an enum value |
 //! | `request-parameter-enum-value-added` | no | a parameter accepts a new enum value |
+//! | `request-parameter-style-changed` | yes | a parameter's `style` or `explode` changes: the client writes the value in another form |
 //! | `request-body-added-required` | yes | a required request body appears |
 //! | `request-body-added` | no | an optional request body appears |
 //! | `request-body-removed` | yes | the request body disappears |
@@ -99,6 +100,13 @@
 //! | `request-property-enum-value-added` | no | a request value accepts a new enum value |
 //! | `request-property-variant-removed` | yes | a request `oneOf`/`anyOf` loses a variant |
 //! | `request-property-variant-added` | no | a request `oneOf`/`anyOf` gains a variant |
+//! | `request-property-enum-added` | yes | a request value becomes an enum (the server rejects other values; the Rust type becomes an enum) |
+//! | `request-property-enum-removed` | yes | a request value is no longer an enum (the generated enum becomes `String`) |
+//! | `request-property-bound-tightened` | yes | `maximum`, `minimum`, `maxLength`, `minLength`, `maxItems`, `minItems`, `maxProperties` or `minProperties` of a request value allows fewer values, or appears |
+//! | `request-property-bound-relaxed` | no | such a bound allows more values, or disappears |
+//! | `request-property-pattern-changed` | yes | a request value's `pattern` appears or changes |
+//! | `request-property-pattern-removed` | no | a request value's `pattern` disappears |
+//! | `request-property-discriminator-changed` | yes | a request `oneOf`'s discriminator property or mapping changes (the tag the client writes) |
 //! | `response-success-status-added` | no | a new 2xx whose body is one the operation already returns |
 //! | `response-success-status-added-new-type` | yes | a new 2xx with another body: the generated return type changes |
 //! | `response-success-status-removed` | yes | a 2xx response disappears |
@@ -119,6 +127,11 @@
 //! | `response-property-enum-value-removed` | no | a response value no longer carries an enum value |
 //! | `response-property-variant-added` | yes | a response `oneOf`/`anyOf` gains a variant |
 //! | `response-property-variant-removed` | no | a response `oneOf`/`anyOf` loses a variant |
+//! | `response-property-enum-added` | yes | a response value becomes an enum (the Rust type changes, and values outside it fail to decode) |
+//! | `response-property-enum-removed` | yes | a response value is no longer an enum (the generated enum becomes `String`) |
+//! | `response-property-bound-changed` | no | a response value's bound changes (the client stage drops validation keywords, so no bound is enforced on what it reads) |
+//! | `response-property-pattern-changed` | no | a response value's `pattern` changes (not enforced by the client, as above) |
+//! | `response-property-discriminator-changed` | yes | a response `oneOf`'s discriminator changes (the tag the client reads) |
 //! | `server-added` | no | a server URL appears (the client takes its base URL as an argument) |
 //! | `server-removed` | no | a server URL disappears |
 //! | `security-scheme-added` | no | a security scheme appears |
@@ -134,9 +147,27 @@
 //! Pathological documents (`$ref` graphs deep or diamond-shaped enough to make the number of
 //! field paths explode) are compared up to a fixed amount of work per schema, then left.
 //!
-//! Not compared: response headers, callbacks, links, examples, descriptions, `readOnly` /
-//! `writeOnly`, numeric and length bounds, patterns, and an enum that appears or disappears as a
-//! whole (only values added to or removed from an existing enum).
+//! # oasdiff checks judged not applicable
+//!
+//! Of oasdiff's breaking checks, these cannot break a user of the generated client, or are
+//! covered by a rule above under another id:
+//!
+//! - response headers (added, removed, became optional): progenitor's `ResponseValue` exposes
+//!   headers as an untyped map, so no generated item depends on them;
+//! - `exclusiveMinimum`/`exclusiveMaximum` and `multipleOf`: not compared; in requests they
+//!   tighten like the bounds above, in responses the client enforces none;
+//! - `readOnly`/`writeOnly`, default values, examples, descriptions, summaries, tags,
+//!   `x-extensible-enum`, stability and sunset extensions: none changes what the client sends,
+//!   accepts or names (the client is generated with merged, untagged methods);
+//! - callbacks, links, webhooks: progenitor generates nothing for them;
+//! - `servers` and request parameter defaults: the client takes its base URL as an argument
+//!   and sends only what the caller sets (the server rules are reported, not breaking);
+//! - path parameters renamed: operations are matched with parameter names erased, so a rename
+//!   shows as a parameter removed and one added (both under their own rules);
+//! - security scopes: an OAuth2 requirement's scopes are part of the alternative the
+//!   `api-security-alternative-*` rules compare.
+//!
+//! Also not compared: an operation's `$ref` path items to other files.
 //!
 //! [oasdiff]: https://github.com/oasdiff/oasdiff/blob/main/BREAKING-CHANGES-EXAMPLES.md
 

@@ -5,7 +5,7 @@
 //! (request or response) and is decided by the caller.
 
 use std::cell::Cell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     AdditionalProperties, AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
@@ -148,6 +148,25 @@ struct View<'a> {
     items: Option<At<'a>>,
     additional: Option<At<'a>>,
     variants: Vec<At<'a>>,
+    /// `maximum`, `minLength`, `maxItems`, … with their values.
+    bounds: BTreeMap<&'static str, f64>,
+    pattern: Option<String>,
+    /// The discriminator's property and mapping, as one text.
+    discriminator: Option<String>,
+}
+
+/// Records the bounds a schema sets; `None`s are left out.
+fn set_bounds(v: &mut View<'_>, bounds: &[(&'static str, Option<f64>)]) {
+    for (keyword, value) in bounds {
+        if let Some(value) = value {
+            v.bounds.insert(keyword, *value);
+        }
+    }
+}
+
+/// Whether a larger value of `keyword` allows more (`maximum`, `maxLength`, …).
+fn is_upper(keyword: &str) -> bool {
+    keyword.starts_with("max")
 }
 
 fn format_name<T: Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
@@ -210,23 +229,42 @@ fn view<'a>(
 ) -> View<'a> {
     let mut v = View {
         nullable: schema.schema_data.nullable,
+        discriminator: schema.schema_data.discriminator.as_ref().map(|d| {
+            let mapping: BTreeMap<_, _> = d.mapping.iter().collect();
+            format!("{} {mapping:?}", d.property_name)
+        }),
         ..View::default()
     };
+    let n = |x: Option<usize>| x.map(|x| x as f64);
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(t)) => {
             v.kind = "string".into();
             v.format = format_name(&t.format);
             v.enumeration = enum_text(&t.enumeration);
+            v.pattern = t.pattern.clone();
+            set_bounds(
+                &mut v,
+                &[
+                    ("maxLength", n(t.max_length)),
+                    ("minLength", n(t.min_length)),
+                ],
+            );
         }
         SchemaKind::Type(Type::Number(t)) => {
             v.kind = "number".into();
             v.format = format_name(&t.format);
             v.enumeration = enum_text(&t.enumeration);
+            set_bounds(&mut v, &[("maximum", t.maximum), ("minimum", t.minimum)]);
         }
         SchemaKind::Type(Type::Integer(t)) => {
             v.kind = "integer".into();
             v.format = format_name(&t.format);
             v.enumeration = enum_text(&t.enumeration);
+            let int = |x: Option<i64>| x.map(|x| x as f64);
+            set_bounds(
+                &mut v,
+                &[("maximum", int(t.maximum)), ("minimum", int(t.minimum))],
+            );
         }
         SchemaKind::Type(Type::Boolean(t)) => {
             v.kind = "boolean".into();
@@ -235,10 +273,16 @@ fn view<'a>(
         SchemaKind::Type(Type::Object(t)) => {
             v.kind = "object".into();
             v.object_parts(at, &t.properties, &t.required, &t.additional_properties);
+            let (max, min) = (n(t.max_properties), n(t.min_properties));
+            set_bounds(&mut v, &[("maxProperties", max), ("minProperties", min)]);
         }
         SchemaKind::Type(Type::Array(t)) => {
             v.kind = "array".into();
             v.items = t.items.as_ref().map(|s| at.child(s, &["items"]));
+            set_bounds(
+                &mut v,
+                &[("maxItems", n(t.max_items)), ("minItems", n(t.min_items))],
+            );
         }
         SchemaKind::OneOf { one_of } => v.variants(at, "oneOf", one_of),
         SchemaKind::AnyOf { any_of } => v.variants(at, "anyOf", any_of),
@@ -263,6 +307,21 @@ fn any_view<'a>(
     budget: &Cell<usize>,
 ) {
     v.format = any.format.clone();
+    v.pattern = any.pattern.clone();
+    let n = |x: Option<usize>| x.map(|x| x as f64);
+    set_bounds(
+        v,
+        &[
+            ("maximum", any.maximum),
+            ("minimum", any.minimum),
+            ("maxLength", n(any.max_length)),
+            ("minLength", n(any.min_length)),
+            ("maxItems", n(any.max_items)),
+            ("minItems", n(any.min_items)),
+            ("maxProperties", n(any.max_properties)),
+            ("minProperties", n(any.min_properties)),
+        ],
+    );
     v.enumeration = any
         .enumeration
         .iter()
@@ -337,6 +396,11 @@ fn merge_all_of<'a>(
         if v.variants.is_empty() {
             v.variants = p.variants;
         }
+        for (keyword, value) in p.bounds {
+            v.bounds.entry(keyword).or_insert(value);
+        }
+        v.pattern = v.pattern.take().or(p.pattern);
+        v.discriminator = v.discriminator.take().or(p.discriminator);
     }
 }
 
@@ -370,6 +434,32 @@ pub(super) enum Difference {
         keyword: String,
         label: String,
     },
+    /// An enum where there was none (an open value became closed).
+    EnumAdded,
+    /// No enum where there was one.
+    EnumRemoved,
+    /// A bound allows fewer values (`maxLength` 100 → 50, a `minimum` appears).
+    BoundTightened {
+        keyword: &'static str,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// A bound allows more values.
+    BoundRelaxed {
+        keyword: &'static str,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// The `pattern` appeared, changed or disappeared.
+    PatternChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// The discriminator's property or mapping changed.
+    DiscriminatorChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
 }
 
 impl Difference {
@@ -382,6 +472,10 @@ impl Difference {
             Difference::EnumValueRemoved(v) => (Some(v.clone()), None),
             Difference::VariantAdded { label, .. } => (None, Some(label.clone())),
             Difference::VariantRemoved { label, .. } => (Some(label.clone()), None),
+            Difference::BoundTightened { old, new, .. }
+            | Difference::BoundRelaxed { old, new, .. }
+            | Difference::PatternChanged { old, new }
+            | Difference::DiscriminatorChanged { old, new } => (old.clone(), new.clone()),
             _ => (None, None),
         }
     }
@@ -505,6 +599,7 @@ impl<'a> Walk<'a> {
             _ => {}
         }
         self.enum_values(&o, &n, path, at);
+        self.constraints(&o, &n, path, at);
         self.properties(&o, &n, path, at);
 
         if let (Some(old_items), Some(new_items)) = (&o.items, &n.items) {
@@ -516,11 +611,53 @@ impl<'a> Walk<'a> {
         self.variants(&o, &n, path, at);
     }
 
-    /// Values added to or removed from an enum both sides have.
+    /// Bounds, `pattern` and discriminator.
+    fn constraints(&mut self, o: &View<'a>, n: &View<'a>, path: &str, (op, np): (&str, &str)) {
+        let keywords: BTreeSet<&'static str> =
+            o.bounds.keys().chain(n.bounds.keys()).copied().collect();
+        for keyword in keywords {
+            let (old, new) = (
+                o.bounds.get(keyword).copied(),
+                n.bounds.get(keyword).copied(),
+            );
+            // An absent bound allows everything; a present one allows less the smaller (upper
+            // bounds) or the larger (lower bounds) it is.
+            let tighter = match (old, new) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(o), Some(n)) if o != n => (n < o) == is_upper(keyword),
+                _ => continue,
+            };
+            let show = |x: Option<f64>| x.map(|x| x.to_string());
+            let (old, new) = (show(old), show(new));
+            let difference = if tighter {
+                Difference::BoundTightened { keyword, old, new }
+            } else {
+                Difference::BoundRelaxed { keyword, old, new }
+            };
+            self.push(path, difference, op, np);
+        }
+        if o.pattern != n.pattern {
+            let (old, new) = (o.pattern.clone(), n.pattern.clone());
+            self.push(path, Difference::PatternChanged { old, new }, op, np);
+        }
+        if o.discriminator != n.discriminator {
+            let (old, new) = (o.discriminator.clone(), n.discriminator.clone());
+            self.push(path, Difference::DiscriminatorChanged { old, new }, op, np);
+        }
+    }
+
+    /// Values added to or removed from an enum both sides have; an enum that appears or
+    /// disappears as a whole.
     fn enum_values(&mut self, o: &View<'a>, n: &View<'a>, path: &str, at: (&str, &str)) {
         let (op, np) = at;
         // An enum that appears or disappears is a different matter (an open string becoming
         // closed); value by value comparison only makes sense between two closed sets.
+        match (o.enumeration.is_empty(), n.enumeration.is_empty()) {
+            (true, false) => self.push(path, Difference::EnumAdded, op, np),
+            (false, true) => self.push(path, Difference::EnumRemoved, op, np),
+            _ => {}
+        }
         if !o.enumeration.is_empty() && !n.enumeration.is_empty() {
             let (old_enum, new_enum) = (pointer_join(op, &["enum"]), pointer_join(np, &["enum"]));
             for (i, value) in o.enumeration.iter().enumerate() {

@@ -324,6 +324,16 @@ impl<'a> Walk<'a> {
             ),
             _ => {}
         }
+        if o.style != n.style {
+            let message = format!(
+                "{subject} serialisation changed from {} to {}",
+                code(&o.style),
+                code(&n.style)
+            );
+            let os = State::at(&o.pointer).with(Some(&o.style));
+            let ns = State::at(&n.pointer).with(Some(&n.style));
+            self.add(scope, r::REQUEST_PARAMETER_STYLE_CHANGED, message, os, ns);
+        }
         if let (Some(os), Some(ns)) = (&o.schema, &n.schema) {
             let changes = schema::compare(self.old, self.new, os.clone(), ns.clone());
             self.schema_changes(scope, Side::Parameter, &subject, changes);
@@ -587,6 +597,13 @@ fn schema_rule(side: Side, at_root: bool, difference: &Difference) -> Rule {
             BecameOptional => r::REQUEST_PROPERTY_BECAME_OPTIONAL,
             VariantAdded { .. } => r::REQUEST_PROPERTY_VARIANT_ADDED,
             VariantRemoved { .. } => r::REQUEST_PROPERTY_VARIANT_REMOVED,
+            EnumAdded => r::REQUEST_PROPERTY_ENUM_ADDED,
+            EnumRemoved => r::REQUEST_PROPERTY_ENUM_REMOVED,
+            BoundTightened { .. } => r::REQUEST_PROPERTY_BOUND_TIGHTENED,
+            BoundRelaxed { .. } => r::REQUEST_PROPERTY_BOUND_RELAXED,
+            PatternChanged { new: None, .. } => r::REQUEST_PROPERTY_PATTERN_REMOVED,
+            PatternChanged { .. } => r::REQUEST_PROPERTY_PATTERN_CHANGED,
+            DiscriminatorChanged { .. } => r::REQUEST_PROPERTY_DISCRIMINATOR_CHANGED,
         },
         (Side::Response, d) => match d {
             TypeChanged { .. } => r::RESPONSE_PROPERTY_TYPE_CHANGED,
@@ -601,6 +618,11 @@ fn schema_rule(side: Side, at_root: bool, difference: &Difference) -> Rule {
             BecameOptional => r::RESPONSE_PROPERTY_BECAME_OPTIONAL,
             VariantAdded { .. } => r::RESPONSE_PROPERTY_VARIANT_ADDED,
             VariantRemoved { .. } => r::RESPONSE_PROPERTY_VARIANT_REMOVED,
+            EnumAdded => r::RESPONSE_PROPERTY_ENUM_ADDED,
+            EnumRemoved => r::RESPONSE_PROPERTY_ENUM_REMOVED,
+            BoundTightened { .. } | BoundRelaxed { .. } => r::RESPONSE_PROPERTY_BOUND_CHANGED,
+            PatternChanged { .. } => r::RESPONSE_PROPERTY_PATTERN_CHANGED,
+            DiscriminatorChanged { .. } => r::RESPONSE_PROPERTY_DISCRIMINATOR_CHANGED,
         },
     }
 }
@@ -634,6 +656,25 @@ fn describe(subject: &str, change: &SchemaChange) -> String {
         }
         Difference::VariantRemoved { keyword, label } => {
             format!("{what} lost {keyword} variant {}", code(label))
+        }
+        Difference::EnumAdded => format!("{what} became an enum"),
+        Difference::EnumRemoved => format!("{what} is no longer an enum"),
+        Difference::BoundTightened { keyword, old, new }
+        | Difference::BoundRelaxed { keyword, old, new } => format!(
+            "{what} {} changed from {} to {}",
+            code(keyword),
+            none(old),
+            none(new)
+        ),
+        Difference::PatternChanged { old, new } => {
+            format!("{what} pattern changed from {} to {}", none(old), none(new))
+        }
+        Difference::DiscriminatorChanged { old, new } => {
+            format!(
+                "{what} discriminator changed from {} to {}",
+                none(old),
+                none(new)
+            )
         }
     }
 }
@@ -782,6 +823,8 @@ struct Param<'a> {
     required: bool,
     schema: Option<At<'a>>,
     pointer: String,
+    /// How the value is serialised: `style` and `explode`, defaults filled in.
+    style: String,
 }
 
 /// The parameters that apply to an operation (path-level ones, overridden by the operation's
@@ -807,13 +850,18 @@ fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(&'static str, Stri
         }) else {
             continue;
         };
-        let location = match p {
-            Parameter::Query { .. } => "query",
-            Parameter::Header { .. } => "header",
-            Parameter::Path { .. } => "path",
-            Parameter::Cookie { .. } => "cookie",
+        let (location, style) = match p {
+            Parameter::Query { style, .. } => ("query", serde_json::to_value(style)),
+            Parameter::Header { style, .. } => ("header", serde_json::to_value(style)),
+            Parameter::Path { style, .. } => ("path", serde_json::to_value(style)),
+            Parameter::Cookie { style, .. } => ("cookie", serde_json::to_value(style)),
         };
+        let style = style.ok().and_then(|s| s.as_str().map(str::to_owned));
+        let style = style.unwrap_or_default();
         let data = p.parameter_data_ref();
+        // OpenAPI: `explode` defaults to true for `form` only.
+        let explode = data.explode.unwrap_or(style == "form");
+        let style = format!("{style}, explode: {explode}");
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 Some(At::new(schema, pointer_join(&pointer, &["schema"])))
@@ -834,6 +882,7 @@ fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(&'static str, Stri
             required: data.required || location == "path",
             schema,
             pointer,
+            style,
         };
         params.insert((location, key), param);
     }
