@@ -5,11 +5,13 @@
 
 #[path = "../../codegen/tests/support/snapshot.rs"]
 mod snapshot;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
+use support::{git, project_copy, repo_root};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -25,38 +27,9 @@ const PIPELINE: [&str; 6] = [
 ];
 const TOKEN: &str = "ghs_secret-token-never-shown";
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// A fresh git repository holding the project's pipeline files, committed as the base.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-review-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
-    for file in PIPELINE {
-        std::fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
-        std::fs::copy(repo_root().join(file), dir.join(file)).unwrap();
-    }
-    git(&dir, &["init", "-q"]);
-    git(&dir, &["add", "."]);
-    git(&dir, &["commit", "-qm", "base"]);
-    dir
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    project_copy(&format!("review-{name}"), &PIPELINE)
 }
 
 /// Runs `xtask ARGS` in `dir` with `env` set and the GitHub variables of the caller cleared.
