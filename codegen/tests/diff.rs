@@ -32,7 +32,55 @@ fn expect(old: &Value, new: &Value, rule: &str, breaking: bool) -> String {
         );
     };
     assert_eq!(change.rule.breaking, breaking, "breaking flag of `{rule}`");
+    for (_, change) in report.changes() {
+        assert_located(old, new, change);
+    }
     change.message.clone()
+}
+
+/// A change's pointers name the element itself in each document that has it, and the side
+/// that lacks it says so: an addition is absent from the old document, a removal from the new
+/// one (that side then points where the element would be, with an ancestor in the document).
+fn assert_located(old: &Value, new: &Value, change: &diff::Change) {
+    let (old_lines, new_lines) = (lines(old), lines(new));
+    let id = change.rule.id;
+    let check = |lines: &diff::YamlLines, state: &diff::State, side: &str| {
+        if state.present {
+            assert!(
+                lines.has(&state.pointer),
+                "`{id}` ({}): {side} pointer {:?} is not in the {side} document",
+                change.message,
+                state.pointer
+            );
+        } else {
+            assert!(lines.line(&state.pointer).is_some(), "{id}: {state:?}");
+        }
+    };
+    check(&old_lines, &change.old, "old");
+    check(&new_lines, &change.new, "new");
+    // A keyword of a schema both have (an enum as a whole, a pattern) is not an element.
+    let keyword = ["-enum-added", "-enum-removed", "-pattern-removed"]
+        .iter()
+        .any(|k| id.ends_with(k));
+    let only_in_new = !keyword && (id.ends_with("-added") || id.ends_with("-added-required"));
+    let only_in_old = !keyword && id.ends_with("-removed") && !id.starts_with("response-error");
+    if only_in_new && !id.contains("security") && !id.starts_with("response-body") {
+        assert!(
+            !change.old.present && change.new.present,
+            "{id}: {change:?}"
+        );
+    }
+    if only_in_old && !id.contains("security") && !id.starts_with("response-body") {
+        assert!(
+            change.old.present && !change.new.present,
+            "{id}: {change:?}"
+        );
+    }
+}
+
+/// The lines of a document as the project's YAML writer would write it.
+fn lines(doc: &Value) -> diff::YamlLines {
+    diff::YamlLines::new(&codegen::to_yaml(doc))
 }
 
 fn op<'v>(doc: &'v mut Value, path: &str, method: &str) -> &'v mut Value {
@@ -81,6 +129,55 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    // Serialisation, enums as a whole, bounds, patterns, discriminators.
+    request_parameter_style_changed: "request-parameter-style-changed", true, "from `form, explode: true` to `form, explode: false`", |_old, new| {
+        op(new, LIST, "get")["parameters"][0]["explode"] = json!(false);
+    }
+    request_property_enum_added: "request-property-enum-added", true, "`account` became an enum", |_old, new| {
+        props(new, "BalancesRequest")["account"]["enum"] = json!(["a", "b"]);
+    }
+    request_property_enum_removed: "request-property-enum-removed", true, |_old, new| {
+        remove(&mut props(new, "BalancesRequest")["fetch_type"], "enum");
+    }
+    request_property_bound_tightened: "request-property-bound-tightened", true, "`maxLength` changed from (none) to `10`", |_old, new| {
+        props(new, "BalancesRequest")["account"]["maxLength"] = json!(10);
+    }
+    request_property_bound_tightened_lower: "request-property-bound-tightened", true, "`minItems` changed from `1` to `2`", |old, new| {
+        props(old, "BalancesRequest")["tags"] = json!({"type": "array", "items": {"type": "string"}, "minItems": 1});
+        props(new, "BalancesRequest")["tags"] = json!({"type": "array", "items": {"type": "string"}, "minItems": 2});
+    }
+    request_property_bound_relaxed: "request-property-bound-relaxed", false, "`maxLength` changed from `10` to `20`", |old, new| {
+        props(old, "BalancesRequest")["account"]["maxLength"] = json!(10);
+        props(new, "BalancesRequest")["account"]["maxLength"] = json!(20);
+    }
+    request_parameter_bound_relaxed: "request-property-bound-relaxed", false, "query parameter `page` `minimum` changed from `1` to (none)", |old, _new| {
+        op(old, LIST, "get")["parameters"][0]["schema"]["minimum"] = json!(1);
+    }
+    request_property_pattern_changed: "request-property-pattern-changed", true, |_old, new| {
+        props(new, "BalancesRequest")["account"]["pattern"] = json!("^[a-z]+$");
+    }
+    request_property_pattern_removed: "request-property-pattern-removed", false, |old, _new| {
+        props(old, "BalancesRequest")["account"]["pattern"] = json!("^[a-z]+$");
+    }
+    request_property_discriminator_changed: "request-property-discriminator-changed", true, |_old, new| {
+        props(new, "BalancesRequest")["source"]["discriminator"] = json!({"propertyName": "kind"});
+    }
+    response_property_enum_added: "response-property-enum-added", true, "`results[].value_date` became an enum", |_old, new| {
+        props(new, "Balance")["value_date"]["enum"] = json!(["2024-01-01"]);
+    }
+    response_property_enum_removed: "response-property-enum-removed", true, |_old, new| {
+        remove(&mut props(new, "Balance")["currency"], "enum");
+    }
+    response_property_bound_changed: "response-property-bound-changed", false, "`maximum` changed from (none) to `100`", |_old, new| {
+        props(new, "Balance")["current_balance"]["maximum"] = json!(100);
+    }
+    response_property_pattern_changed: "response-property-pattern-changed", false, |_old, new| {
+        props(new, "Balance")["value_date"]["pattern"] = json!("^2");
+    }
+    response_property_discriminator_changed: "response-property-discriminator-changed", true, |_old, new| {
+        schema(new, "Error")["discriminator"] = json!({"propertyName": "code"});
+    }
+
     // Operations.
     api_added: "api-added", false, |_old, new| {
         new["paths"]["/api/owners/"] = json!({"get": {"operationId": "ListOwners", "responses": {"200": {"description": "OK"}}}});
@@ -479,6 +576,96 @@ fn markdown_snapshot() {
     support::snapshot::assert_snapshot(&expected, &report.to_markdown());
 }
 
+/// The same report as JSON and as GitHub annotations, on the specs as the project writes them.
+#[test]
+fn json_and_github_snapshots() {
+    let read = |name: &str| std::fs::read_to_string(format!("{FIXTURES}/{name}")).expect(name);
+    let old: Value = yaml_serde::from_str(&read("base.yaml")).unwrap();
+    let new: Value = yaml_serde::from_str(&read("snapshot.new.yaml")).unwrap();
+    let report = report(&old, &new);
+    let dir = std::path::Path::new(FIXTURES);
+    let json = serde_json::to_string_pretty(&report.to_json()).unwrap() + "\n";
+    support::snapshot::assert_snapshot(&dir.join("snapshot.expected.json"), &json);
+    let github = report.to_github("spec/openapi.yaml", &lines(&old), &lines(&new));
+    support::snapshot::assert_snapshot(&dir.join("snapshot.expected.github"), &github);
+
+    // Every change is one annotation; breaking ones are errors, at a line of the new text.
+    let new_text = codegen::to_yaml(&new);
+    assert_eq!(github.lines().count(), report.changes().count());
+    for (line, (_, change)) in github.lines().zip(report.changes()) {
+        let level = if change.rule.breaking {
+            "::error "
+        } else {
+            "::notice "
+        };
+        assert!(line.starts_with(level), "{line}");
+        let number: usize = line
+            .split("line=")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(number >= 1 && number <= new_text.lines().count(), "{line}");
+    }
+    let parsed = &report.to_json()["changes"];
+    assert_eq!(parsed.as_array().unwrap().len(), report.changes().count());
+}
+
+/// Annotations land on the changed element's own line in the new text; a removed one on its
+/// parent there, naming its line in the old text.
+#[test]
+fn github_annotations_point_at_the_element() {
+    let old = base();
+    let mut new = base();
+    props(&mut new, "Balance")["value_hour"] = json!({"type": "string"});
+    remove(props(&mut new, "Balance"), "current_balance");
+    let report = report(&old, &new);
+    let (old_text, new_text) = (codegen::to_yaml(&old), codegen::to_yaml(&new));
+    let github = report.to_github(
+        "spec/openapi.yaml",
+        &diff::YamlLines::new(&old_text),
+        &diff::YamlLines::new(&new_text),
+    );
+    let line_of = |text: &str, needle: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(needle))
+            .unwrap()
+            + 1
+    };
+    let added = github
+        .lines()
+        .find(|l| l.contains("value_hour"))
+        .expect(&github);
+    assert!(
+        added.contains(&format!(",line={},", line_of(&new_text, "value_hour:"))),
+        "{added}"
+    );
+    let removed = github
+        .lines()
+        .find(|l| l.contains("current_balance"))
+        .expect(&github);
+    let balance = new_text.lines().position(|l| l == "    Balance:").unwrap() + 1;
+    let properties = balance
+        + new_text
+            .lines()
+            .skip(balance)
+            .position(|l| l.trim() == "properties:")
+            .unwrap()
+        + 1;
+    assert!(
+        removed.contains(&format!(",line={properties},")),
+        "{removed}\n{new_text}"
+    );
+    let old_line = line_of(&old_text, "current_balance:");
+    assert!(
+        removed.contains(&format!("(line {old_line} of the base spec)")),
+        "{removed}"
+    );
+}
+
 #[test]
 fn parse_reads_yaml_and_json_and_rejects_other_versions() {
     let yaml = std::fs::read_to_string(format!("{FIXTURES}/base.yaml")).unwrap();
@@ -515,4 +702,43 @@ fn diamond_shaped_refs_finish_quickly() {
     let started = std::time::Instant::now();
     let _ = report(&doc, &new);
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+/// Every node of the committed spec (as the project's writer wrote it) has its line, and the
+/// line starts with its key or its `- `.
+#[test]
+fn yaml_lines_find_every_node_of_the_committed_spec() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml");
+    let text = std::fs::read_to_string(path).expect("spec/openapi.yaml");
+    let doc: Value = yaml_serde::from_str(&text).expect("YAML");
+    let lines = diff::YamlLines::new(&text);
+    let numbered: Vec<&str> = text.lines().collect();
+    let mut stack = vec![(String::new(), &doc)];
+    let mut checked = 0;
+    while let Some((pointer, value)) = stack.pop() {
+        let children: Vec<(String, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => continue,
+        };
+        for (key, child) in children {
+            let escaped = key.replace('~', "~0").replace('/', "~1");
+            let child_pointer = format!("{pointer}/{escaped}");
+            assert!(lines.has(&child_pointer), "{child_pointer} not found");
+            let line = numbered[lines.line(&child_pointer).unwrap() - 1].trim_start();
+            let after_dashes = line.trim_start_matches(['-', ' ']);
+            let line = if value.is_array() { line } else { after_dashes };
+            let starts = value.is_array() && line.starts_with('-')
+                || line.starts_with(&key)
+                || line.starts_with(&format!("'{key}'"));
+            assert!(starts, "{child_pointer}: line {line:?}");
+            checked += 1;
+            stack.push((child_pointer, child));
+        }
+    }
+    assert!(checked > 10_000, "only {checked} nodes");
 }

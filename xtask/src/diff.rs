@@ -6,7 +6,10 @@
 //!   commit) with the working tree's;
 //! - `cargo xtask diff OLD.yaml NEW.yaml` compares two files.
 //!
-//! `--fail-on-breaking` makes a breaking change an error, for CI.
+//! `--fail-on-breaking` makes a breaking change an error, for CI. `--format` picks the output:
+//! `markdown` (default, for a pull request), `json` (for tools; the form is documented at
+//! `codegen::diff::Report::to_json`) or `github` (workflow commands that annotate the new spec
+//! in a pull request: `::error` for a breaking change, `::notice` for another, at its line).
 
 use std::path::Path;
 use std::process::Command;
@@ -28,11 +31,67 @@ pub struct Args {
     /// Exit with an error when any change is breaking.
     #[arg(long)]
     fail_on_breaking: bool,
+    /// Output form.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+}
+
+/// Output forms of the report.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Markdown for a pull request.
+    Markdown,
+    /// JSON for tools (`codegen::diff::Report::to_json`).
+    Json,
+    /// GitHub Actions workflow commands annotating the new spec.
+    Github,
+}
+
+/// Two specs read and parsed: (label, text, document) each.
+pub struct Specs {
+    pub old: (String, String, openapiv3::OpenAPI),
+    pub new: (String, String, openapiv3::OpenAPI),
+    /// The new spec's path as annotations name it (relative to the repository root).
+    pub new_file: String,
+}
+
+impl Specs {
+    /// Reads and parses `old` and `new`, each given as (label, text).
+    pub fn parse(old: (String, String), new: (String, String), new_file: String) -> Result<Self> {
+        let parse = |(label, text): (String, String)| {
+            let doc = codegen::diff::parse(&text)
+                .with_context(|| format!("reading {label} as OpenAPI"))?;
+            anyhow::Ok((label, text, doc))
+        };
+        Ok(Specs {
+            old: parse(old)?,
+            new: parse(new)?,
+            new_file,
+        })
+    }
+
+    /// The report in `format`.
+    pub fn render(&self, report: &codegen::diff::Report, format: Format) -> String {
+        match format {
+            Format::Markdown => report.to_markdown(),
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(&report.to_json())
+                    .expect("a JSON value serialises");
+                text.push('\n');
+                text
+            }
+            Format::Github => {
+                let old = codegen::diff::YamlLines::new(&self.old.1);
+                let new = codegen::diff::YamlLines::new(&self.new.1);
+                report.to_github(&self.new_file, &old, &new)
+            }
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let ((old_label, old_text), (new_label, new_text)) = match args.specs.as_slice() {
-        [] => (at_revision("HEAD")?, working_tree()?),
+    let (old, new, new_file) = match args.specs.as_slice() {
+        [] => (at_revision("HEAD")?, working_tree()?, SPEC.to_owned()),
         [base] => {
             if base.contains("..") && !Path::new(base).exists() {
                 bail!(
@@ -48,21 +107,20 @@ pub fn run(args: Args) -> Result<()> {
                      to compare two files pass both: `cargo xtask diff OLD.yaml NEW.yaml`"
                 );
             }
-            (at_revision(base)?, working_tree()?)
+            (at_revision(base)?, working_tree()?, SPEC.to_owned())
         }
-        [old, new] => (file(old)?, file(new)?),
+        [old, new] => (file(old)?, file(new)?, new.clone()),
         _ => bail!("expected at most two arguments: [BASE] or OLD.yaml NEW.yaml"),
     };
-    let parse = |label: &str, text: &str| {
-        codegen::diff::parse(text).with_context(|| format!("reading {label} as OpenAPI"))
-    };
-    let old = parse(&old_label, &old_text)?;
-    let new = parse(&new_label, &new_text)?;
-
-    let report = codegen::diff::diff(&old, &new);
-    files::write_stdout(&report.to_markdown())?;
+    let specs = Specs::parse(old, new, new_file)?;
+    let report = codegen::diff::diff(&specs.old.2, &specs.new.2);
+    files::write_stdout(&specs.render(&report, args.format))?;
     if args.fail_on_breaking && report.has_breaking() {
-        bail!("breaking changes from {old_label} to {new_label} (--fail-on-breaking)");
+        bail!(
+            "breaking changes from {} to {} (--fail-on-breaking)",
+            specs.old.0,
+            specs.new.0
+        );
     }
     Ok(())
 }
@@ -72,21 +130,26 @@ fn file(path: &str) -> Result<(String, String)> {
     Ok((path.to_owned(), files::read(Path::new(path))?))
 }
 
-fn working_tree() -> Result<(String, String)> {
+pub fn working_tree() -> Result<(String, String)> {
     let text = files::read(&project_root()?.join(SPEC))?;
     Ok((format!("{SPEC} (working tree)"), text))
 }
 
 /// The spec as committed at `revision`, read with `git show REV:spec/openapi.yaml`.
-fn at_revision(revision: &str) -> Result<(String, String)> {
+pub fn at_revision(revision: &str) -> Result<(String, String)> {
+    file_at_revision(revision, SPEC)
+}
+
+/// A project file (`path` relative to the root) as committed at `revision`, with its label.
+pub fn file_at_revision(revision: &str, path: &str) -> Result<(String, String)> {
     // A leading dash would reach git as an option.
     if revision.is_empty() || revision.starts_with('-') {
         bail!("`{revision}` is not a git revision");
     }
-    let label = format!("{SPEC} at {revision}");
+    let label = format!("{path} at {revision}");
     let output = Command::new("git")
         .arg("show")
-        .arg(format!("{revision}:{SPEC}"))
+        .arg(format!("{revision}:{path}"))
         .current_dir(project_root()?)
         .output()
         .context("running `git show` (is git installed?)")?;

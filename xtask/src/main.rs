@@ -13,7 +13,10 @@ mod client;
 mod convert;
 mod diff;
 mod files;
+mod github;
 mod regen;
+mod release;
+mod review;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +44,12 @@ enum Command {
     Client(client::Args),
     /// Compare two versions of the spec and report changes, breaking ones flagged.
     Diff(diff::Args),
+    /// Everything the pull-request workflow does: fail on stale outputs, print (or `--post`)
+    /// the review comment, fail on unaccepted breaking changes.
+    Review(review::Args),
+    /// Set the `belvo` crate's next version (from the API changes since BASE, the last
+    /// release) and prepend its generated/CHANGELOG.md entry.
+    Release(release::Args),
     /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
     Bench(bench::Args),
     /// Run every check CI runs, installing the pinned test tools first.
@@ -55,6 +64,8 @@ fn main() -> std::process::ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Client(args) => client::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Review(args) => review::run(args),
+        Command::Release(args) => release::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Test => test::run(),
     };

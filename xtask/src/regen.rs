@@ -63,7 +63,7 @@ pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBu
 
 /// How the `belvo` crate's client is generated: the handwritten runtime in `generated/src`
 /// relies on these settings.
-fn client_options() -> codegen::client::ClientOptions {
+pub fn client_options() -> codegen::client::ClientOptions {
     codegen::client::ClientOptions {
         // Credentials, retry policy and timeouts travel with the client; `runtime.rs`
         // implements the hooks that use them.

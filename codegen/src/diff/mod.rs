@@ -1,5 +1,7 @@
 //! What changed between two versions of an OpenAPI document, with the changes that break a
-//! user of the generated client flagged, as Markdown ready for a pull request.
+//! user of the generated client flagged: as Markdown ready for a pull request, as JSON for
+//! tools ([`Report::to_json`]), or as GitHub workflow annotations at the changed line of the
+//! new spec ([`Report::to_github`], lines found by [`YamlLines`]).
 //!
 //! ```no_run
 //! # fn load(_: &str) -> openapiv3::OpenAPI { unimplemented!() }
@@ -40,6 +42,22 @@
 //! - a component schema removed (or renamed) removes a generated type, so it is breaking even
 //!   when no operation uses it any more.
 //!
+//! # Rust impact
+//!
+//! [`compare_clients`] reads two generated clients (`generated.rs` texts) with syn and lists
+//! which method of `Client`, builder or setter (by the type it takes), `send` result, type,
+//! field or enum variant appears, disappears or changes type; [`Report::attach_rust`] puts
+//! each under the changes of its operation or component, so a reviewer reads
+//! "`types::Balance::statement` removed" under the `response-property-removed` that causes
+//! it. A spec change that the client does not see (a new error status, a `description`) gets
+//! no Rust line; a client difference no change explains is listed in [`Report::rust_other`].
+//!
+//! # Versions
+//!
+//! [`Report::next_version`] says how the generated crate's version moves: a breaking change
+//! bumps the minor version while below 1.0 (Cargo treats `0.x` minors as incompatible) and the
+//! major one from 1.0; any other change bumps the patch version; no change keeps it.
+//!
 //! # Rules
 //!
 //! | Rule id | Breaking | Fires when |
@@ -62,6 +80,7 @@
 //! | `request-parameter-format-changed` | yes | a parameter's format changes |
 //! | `request-parameter-enum-value-removed` | yes | a parameter no longer accepts an enum value |
 //! | `request-parameter-enum-value-added` | no | a parameter accepts a new enum value |
+//! | `request-parameter-style-changed` | yes | a parameter's `style` or `explode` changes: the client writes the value in another form |
 //! | `request-body-added-required` | yes | a required request body appears |
 //! | `request-body-added` | no | an optional request body appears |
 //! | `request-body-removed` | yes | the request body disappears |
@@ -81,6 +100,13 @@
 //! | `request-property-enum-value-added` | no | a request value accepts a new enum value |
 //! | `request-property-variant-removed` | yes | a request `oneOf`/`anyOf` loses a variant |
 //! | `request-property-variant-added` | no | a request `oneOf`/`anyOf` gains a variant |
+//! | `request-property-enum-added` | yes | a request value becomes an enum (the server rejects other values; the Rust type becomes an enum) |
+//! | `request-property-enum-removed` | yes | a request value is no longer an enum (the generated enum becomes `String`) |
+//! | `request-property-bound-tightened` | yes | `maximum`, `minimum`, `maxLength`, `minLength`, `maxItems`, `minItems`, `maxProperties` or `minProperties` of a request value allows fewer values, or appears |
+//! | `request-property-bound-relaxed` | no | such a bound allows more values, or disappears |
+//! | `request-property-pattern-changed` | yes | a request value's `pattern` appears or changes |
+//! | `request-property-pattern-removed` | no | a request value's `pattern` disappears |
+//! | `request-property-discriminator-changed` | yes | a request `oneOf`'s discriminator property or mapping changes (the tag the client writes) |
 //! | `response-success-status-added` | no | a new 2xx whose body is one the operation already returns |
 //! | `response-success-status-added-new-type` | yes | a new 2xx with another body: the generated return type changes |
 //! | `response-success-status-removed` | yes | a 2xx response disappears |
@@ -101,6 +127,11 @@
 //! | `response-property-enum-value-removed` | no | a response value no longer carries an enum value |
 //! | `response-property-variant-added` | yes | a response `oneOf`/`anyOf` gains a variant |
 //! | `response-property-variant-removed` | no | a response `oneOf`/`anyOf` loses a variant |
+//! | `response-property-enum-added` | yes | a response value becomes an enum (the Rust type changes, and values outside it fail to decode) |
+//! | `response-property-enum-removed` | yes | a response value is no longer an enum (the generated enum becomes `String`) |
+//! | `response-property-bound-changed` | no | a response value's bound changes (the client stage drops validation keywords, so no bound is enforced on what it reads) |
+//! | `response-property-pattern-changed` | no | a response value's `pattern` changes (not enforced by the client, as above) |
+//! | `response-property-discriminator-changed` | yes | a response `oneOf`'s discriminator changes (the tag the client reads) |
 //! | `server-added` | no | a server URL appears (the client takes its base URL as an argument) |
 //! | `server-removed` | no | a server URL disappears |
 //! | `security-scheme-added` | no | a security scheme appears |
@@ -116,24 +147,50 @@
 //! Pathological documents (`$ref` graphs deep or diamond-shaped enough to make the number of
 //! field paths explode) are compared up to a fixed amount of work per schema, then left.
 //!
-//! Not compared: response headers, callbacks, links, examples, descriptions, `readOnly` /
-//! `writeOnly`, numeric and length bounds, patterns, and an enum that appears or disappears as a
-//! whole (only values added to or removed from an existing enum).
+//! # oasdiff checks judged not applicable
+//!
+//! Of oasdiff's breaking checks, these cannot break a user of the generated client, or are
+//! covered by a rule above under another id:
+//!
+//! - response headers (added, removed, became optional): progenitor's `ResponseValue` exposes
+//!   headers as an untyped map, so no generated item depends on them;
+//! - `exclusiveMinimum`/`exclusiveMaximum` and `multipleOf`: not compared; in requests they
+//!   tighten like the bounds above, in responses the client enforces none;
+//! - `readOnly`/`writeOnly`, default values, examples, descriptions, summaries, tags,
+//!   `x-extensible-enum`, stability and sunset extensions: none changes what the client sends,
+//!   accepts or names (the client is generated with merged, untagged methods);
+//! - callbacks, links, webhooks: progenitor generates nothing for them;
+//! - `servers` and request parameter defaults: the client takes its base URL as an argument
+//!   and sends only what the caller sets (the server rules are reported, not breaking);
+//! - path parameters renamed: operations are matched with parameter names erased, so a rename
+//!   shows as a parameter removed and one added (both under their own rules);
+//! - security scopes: an OAuth2 requirement's scopes are part of the alternative the
+//!   `api-security-alternative-*` rules compare.
+//!
+//! Also not compared: an operation's `$ref` path items to other files.
 //!
 //! [oasdiff]: https://github.com/oasdiff/oasdiff/blob/main/BREAKING-CHANGES-EXAMPLES.md
 
 mod change;
+mod lines;
 pub mod rules;
+mod rust;
 mod schema;
+mod version;
 mod walk;
 
 use std::fmt::Write as _;
 
 use openapiv3::OpenAPI;
+use serde_json::{json, Value};
 
 use change::code;
-pub use change::{Change, Scope};
+pub use change::RustChange;
+pub use change::{Change, Scope, State};
+pub use lines::YamlLines;
 pub use rules::Rule;
+pub use rust::compare as compare_clients;
+pub use version::{Bump, Version};
 
 /// Why a text could not be read as an OpenAPI 3.0 document.
 #[derive(Debug, thiserror::Error)]
@@ -173,7 +230,10 @@ pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
             Group { scope, changes }
         })
         .collect();
-    Report { groups }
+    Report {
+        groups,
+        rust_other: Vec::new(),
+    }
 }
 
 /// The changes between two documents, grouped by where they apply.
@@ -181,6 +241,9 @@ pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
 pub struct Report {
     /// Document-level group first, then operations by path and method; no empty group.
     pub groups: Vec<Group>,
+    /// Differences of the generated Rust client that no change accounts for (once attached,
+    /// [`Report::attach_rust`]).
+    pub rust_other: Vec<RustChange>,
 }
 
 /// The changes of one scope.
@@ -193,6 +256,35 @@ pub struct Group {
 }
 
 impl Report {
+    /// Attaches each Rust API difference to the spec changes it comes from (an operation's
+    /// method and builder to the changes of that operation, a type's fields and variants to
+    /// the changes whose element is in that component); what matches no change is kept in
+    /// [`Report::rust_other`].
+    pub fn attach_rust(&mut self, changes: Vec<RustChange>) {
+        let mut unmatched = Vec::new();
+        for rust in changes {
+            let mut matched = false;
+            for group in &mut self.groups {
+                for change in &mut group.changes {
+                    if rust::concerns(&group.scope, change, &rust.item) {
+                        change.rust.push(rust.clone());
+                        matched = true;
+                    }
+                }
+            }
+            if !matched {
+                unmatched.push(rust);
+            }
+        }
+        self.rust_other = unmatched;
+    }
+
+    /// The bump this report needs from `current`, and the version it gives.
+    pub fn next_version(&self, current: Version) -> (Bump, Version) {
+        let bump = current.bump_for(!self.is_empty(), self.has_breaking());
+        (bump, current.bumped(bump))
+    }
+
     /// Whether any change is breaking.
     pub fn has_breaking(&self) -> bool {
         self.changes().any(|(_, change)| change.rule.breaking)
@@ -216,8 +308,7 @@ impl Report {
     /// The report as Markdown: a heading, a summary line, then one section per group with one
     /// bullet per change.
     pub fn to_markdown(&self) -> String {
-        let breaking = self.changes().filter(|(_, c)| c.rule.breaking).count();
-        let other = self.changes().count() - breaking;
+        let (breaking, other) = self.counts();
         let mut out = String::from("## API changes\n\n");
         if self.is_empty() {
             out.push_str("No changes.\n");
@@ -256,15 +347,150 @@ impl Report {
                     ""
                 };
                 let _ = writeln!(out, "- {flag}`{}`: {}", change.rule.id, change.message);
+                if !change.rust.is_empty() {
+                    let rust: Vec<String> = change.rust.iter().map(RustChange::describe).collect();
+                    let _ = writeln!(out, "  - Rust: {}", rust.join("; "));
+                }
+            }
+        }
+        if !self.rust_other.is_empty() {
+            out.push_str("\n### Other changes of the generated Rust client\n\n");
+            for rust in &self.rust_other {
+                let _ = writeln!(out, "- {}", rust.describe());
             }
         }
         out
     }
 }
 
+/// Version of the JSON form; bumped when a field changes meaning or disappears.
+pub const JSON_FORMAT: &str = "spec-diff/1";
+
+impl Report {
+    fn counts(&self) -> (usize, usize) {
+        let breaking = self.changes().filter(|(_, c)| c.rule.breaking).count();
+        (breaking, self.changes().count() - breaking)
+    }
+
+    /// The report as JSON, for tools: `{"format", "breaking", "other", "changes": [...]}`, each
+    /// change `{"rule", "breaking", "scope", "message", "old", "new"}` where `scope` is
+    /// `{"kind": "document"}` or `{"kind": "operation", "method", "path", "operation_id"}`,
+    /// `message` is the Markdown line, and `old`/`new` are `{"pointer", "present", "value"}`
+    /// ([`State`]): where the element is in each document as an RFC 6901 JSON pointer (or,
+    /// `present` false, the place that would hold it), and its value there for a change of one
+    /// value (else `null`); `rust` lists what the change does to the generated client, when
+    /// attached ([`Report::attach_rust`]; `rust_other` the client differences no change
+    /// accounts for), each `{"item", "old", "new"}`. Changes in report order.
+    pub fn to_json(&self) -> Value {
+        let state =
+            |s: &State| json!({"pointer": s.pointer, "present": s.present, "value": s.value});
+        let changes: Vec<Value> = self
+            .changes()
+            .map(|(scope, change)| {
+                let scope = match scope {
+                    Scope::Document => json!({"kind": "document"}),
+                    Scope::Operation {
+                        path,
+                        method,
+                        operation_id,
+                    } => json!({
+                        "kind": "operation",
+                        "method": method,
+                        "path": path,
+                        "operation_id": operation_id,
+                    }),
+                };
+                json!({
+                    "rule": change.rule.id,
+                    "breaking": change.rule.breaking,
+                    "scope": scope,
+                    "message": change.message,
+                    "old": state(&change.old),
+                    "new": state(&change.new),
+                    "rust": change.rust.iter().map(rust_json).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let (breaking, other) = self.counts();
+        json!({
+            "format": JSON_FORMAT,
+            "breaking": breaking,
+            "other": other,
+            "changes": changes,
+            "rust_other": self.rust_other.iter().map(rust_json).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The report as GitHub Actions workflow commands, one line per change:
+    /// `::error` for a breaking change, `::notice` for another, at `file` and the line of the
+    /// changed element in `new` (the new spec's text). An element the new spec no longer has
+    /// is annotated at its nearest ancestor there (GitHub shows annotations on the new file
+    /// only), and the message names its line in `old`.
+    pub fn to_github(&self, file: &str, old: &YamlLines, new: &YamlLines) -> String {
+        let mut out = String::new();
+        for (scope, change) in self.changes() {
+            let level = if change.rule.breaking {
+                "error"
+            } else {
+                "notice"
+            };
+            let mut message = match scope {
+                Scope::Document => String::new(),
+                Scope::Operation {
+                    path,
+                    method,
+                    operation_id,
+                } => {
+                    let id = operation_id.as_deref().map(|id| format!(" ({id})"));
+                    format!("{method} {path}{}: ", id.unwrap_or_default())
+                }
+            };
+            message.push_str(&change.message);
+            if !change.new.present {
+                if let Some(line) = old.line(&change.old.pointer) {
+                    let _ = write!(message, " (line {line} of the base spec)");
+                }
+            }
+            let line = new.line(&change.new.pointer).unwrap_or(1);
+            let _ = writeln!(
+                out,
+                "::{level} file={},line={line},title={}::{}",
+                github_property(file),
+                github_property(change.rule.id),
+                github_data(&message)
+            );
+        }
+        out
+    }
+}
+
+/// A Rust API difference as JSON: `{"item", "old", "new"}` (types or signatures, `null` on
+/// the side that lacks the item).
+fn rust_json(rust: &RustChange) -> Value {
+    json!({"item": rust.item, "old": rust.old, "new": rust.new})
+}
+
+/// A workflow command's message, escaped as the runner reads it back.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`file=`, `title=`): also `:` and `,` escaped.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 #[cfg(test)]
 mod tests {
     use super::code;
+
+    #[test]
+    fn workflow_command_text_is_escaped() {
+        assert_eq!(super::github_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(super::github_property("a:b,c"), "a%3Ab%2Cc");
+    }
 
     #[test]
     fn code_spans_survive_backticks() {

@@ -59,6 +59,8 @@ rules! {
     REQUEST_PARAMETER_ENUM_VALUE_REMOVED = "request-parameter-enum-value-removed", true;
     /// A parameter accepts a new enum value.
     REQUEST_PARAMETER_ENUM_VALUE_ADDED = "request-parameter-enum-value-added", false;
+    /// A parameter is serialised differently (`style`, `explode`).
+    REQUEST_PARAMETER_STYLE_CHANGED = "request-parameter-style-changed", true;
 
     /// A new required request body.
     REQUEST_BODY_ADDED_REQUIRED = "request-body-added-required", true;
@@ -99,6 +101,20 @@ rules! {
     REQUEST_PROPERTY_VARIANT_REMOVED = "request-property-variant-removed", true;
     /// A request `oneOf`/`anyOf` gained a variant.
     REQUEST_PROPERTY_VARIANT_ADDED = "request-property-variant-added", false;
+    /// A request value became an enum.
+    REQUEST_PROPERTY_ENUM_ADDED = "request-property-enum-added", true;
+    /// A request value is no longer an enum.
+    REQUEST_PROPERTY_ENUM_REMOVED = "request-property-enum-removed", true;
+    /// A request value's bound allows fewer values.
+    REQUEST_PROPERTY_BOUND_TIGHTENED = "request-property-bound-tightened", true;
+    /// A request value's bound allows more values.
+    REQUEST_PROPERTY_BOUND_RELAXED = "request-property-bound-relaxed", false;
+    /// A request value's `pattern` appeared or changed.
+    REQUEST_PROPERTY_PATTERN_CHANGED = "request-property-pattern-changed", true;
+    /// A request value's `pattern` is gone.
+    REQUEST_PROPERTY_PATTERN_REMOVED = "request-property-pattern-removed", false;
+    /// A request `oneOf`'s discriminator changed.
+    REQUEST_PROPERTY_DISCRIMINATOR_CHANGED = "request-property-discriminator-changed", true;
 
     /// A new 2xx response whose body the client already decodes.
     RESPONSE_SUCCESS_STATUS_ADDED = "response-success-status-added", false;
@@ -141,6 +157,16 @@ rules! {
     RESPONSE_PROPERTY_VARIANT_ADDED = "response-property-variant-added", true;
     /// A response `oneOf`/`anyOf` lost a variant.
     RESPONSE_PROPERTY_VARIANT_REMOVED = "response-property-variant-removed", false;
+    /// A response value became an enum.
+    RESPONSE_PROPERTY_ENUM_ADDED = "response-property-enum-added", true;
+    /// A response value is no longer an enum.
+    RESPONSE_PROPERTY_ENUM_REMOVED = "response-property-enum-removed", true;
+    /// A response value's bound changed.
+    RESPONSE_PROPERTY_BOUND_CHANGED = "response-property-bound-changed", false;
+    /// A response value's `pattern` changed.
+    RESPONSE_PROPERTY_PATTERN_CHANGED = "response-property-pattern-changed", false;
+    /// A response `oneOf`'s discriminator changed.
+    RESPONSE_PROPERTY_DISCRIMINATOR_CHANGED = "response-property-discriminator-changed", true;
 
     /// A new server URL.
     SERVER_ADDED = "server-added", false;

@@ -5,7 +5,7 @@
 //! (request or response) and is decided by the caller.
 
 use std::cell::Cell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     AdditionalProperties, AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
@@ -56,22 +56,57 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
     }
 }
 
-/// A schema after following `$ref`s: the schema, and the name of the first component reached
-/// (which identifies it for cycle detection and in `oneOf` variant labels).
+/// A schema and the JSON pointer of where it is written in its document.
+#[derive(Clone)]
+pub(super) struct At<'a> {
+    pub schema: SchemaRef<'a>,
+    pub pointer: String,
+}
+
+impl<'a> At<'a> {
+    pub(super) fn new(schema: impl Into<SchemaRef<'a>>, pointer: String) -> Self {
+        At {
+            schema: schema.into(),
+            pointer,
+        }
+    }
+
+    /// The schema `r` found at `self`'s pointer plus `segments`.
+    fn child(&self, r: impl Into<SchemaRef<'a>>, segments: &[&str]) -> At<'a> {
+        At::new(r, pointer_join(&self.pointer, segments))
+    }
+}
+
+/// `base` with each segment appended, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).
+pub(super) fn pointer_join(base: &str, segments: &[&str]) -> String {
+    let mut out = base.to_owned();
+    for segment in segments {
+        out.push('/');
+        out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    }
+    out
+}
+
+/// A schema after following `$ref`s: the schema, the name of the first component reached
+/// (which identifies it for cycle detection and in `oneOf` variant labels), and the pointer
+/// of the schema reached (the last component, or where it is written inline).
 struct Resolved<'a> {
     name: Option<&'a str>,
     schema: Result<&'a Schema, String>,
+    pointer: String,
 }
 
-fn resolve<'a>(doc: &'a OpenAPI, start: SchemaRef<'a>) -> Resolved<'a> {
+fn resolve<'a>(doc: &'a OpenAPI, start: &At<'a>) -> Resolved<'a> {
     let mut name = None;
-    let mut current = start;
+    let mut current = start.schema;
+    let mut pointer = start.pointer.clone();
     for _ in 0..MAX_REF_HOPS {
         match current {
             SchemaRef::Item(schema) => {
                 return Resolved {
                     name,
                     schema: Ok(schema),
+                    pointer,
                 }
             }
             SchemaRef::Ref(reference) => {
@@ -83,9 +118,11 @@ fn resolve<'a>(doc: &'a OpenAPI, start: SchemaRef<'a>) -> Resolved<'a> {
                     return Resolved {
                         name,
                         schema: Err(format!("unresolved {reference}")),
+                        pointer,
                     };
                 };
                 name.get_or_insert(key);
+                pointer = pointer_join("/components/schemas", &[key]);
                 current = target.into();
             }
         }
@@ -93,6 +130,7 @@ fn resolve<'a>(doc: &'a OpenAPI, start: SchemaRef<'a>) -> Resolved<'a> {
     Resolved {
         name,
         schema: Err("a $ref chain too long to follow".to_owned()),
+        pointer,
     }
 }
 
@@ -105,11 +143,30 @@ struct View<'a> {
     format: Option<String>,
     nullable: bool,
     enumeration: Vec<String>,
-    properties: Vec<(&'a str, SchemaRef<'a>)>,
+    properties: Vec<(&'a str, At<'a>)>,
     required: BTreeSet<&'a str>,
-    items: Option<SchemaRef<'a>>,
-    additional: Option<SchemaRef<'a>>,
-    variants: Vec<SchemaRef<'a>>,
+    items: Option<At<'a>>,
+    additional: Option<At<'a>>,
+    variants: Vec<At<'a>>,
+    /// `maximum`, `minLength`, `maxItems`, … with their values.
+    bounds: BTreeMap<&'static str, f64>,
+    pattern: Option<String>,
+    /// The discriminator's property and mapping, as one text.
+    discriminator: Option<String>,
+}
+
+/// Records the bounds a schema sets; `None`s are left out.
+fn set_bounds(v: &mut View<'_>, bounds: &[(&'static str, Option<f64>)]) {
+    for (keyword, value) in bounds {
+        if let Some(value) = value {
+            v.bounds.insert(keyword, *value);
+        }
+    }
+}
+
+/// Whether a larger value of `keyword` allows more (`maximum`, `maxLength`, …).
+fn is_upper(keyword: &str) -> bool {
+    keyword.starts_with("max")
 }
 
 fn format_name<T: Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
@@ -130,46 +187,84 @@ impl<'a> View<'a> {
     /// What an object schema says of its fields, typed or written as `Any`.
     fn object_parts(
         &mut self,
+        at: &At<'a>,
         properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &'a [String],
         additional_properties: &'a Option<AdditionalProperties>,
     ) {
         self.properties = properties
             .iter()
-            .map(|(k, s)| (k.as_str(), s.into()))
+            .map(|(k, s)| (k.as_str(), at.child(s, &["properties", k])))
             .collect();
         self.required = required.iter().map(String::as_str).collect();
-        self.additional = additional(additional_properties);
+        self.additional = match additional_properties {
+            Some(AdditionalProperties::Schema(schema)) => {
+                Some(at.child(&**schema, &["additionalProperties"]))
+            }
+            _ => None,
+        };
+    }
+
+    /// The `oneOf`/`anyOf` variants under `keyword`.
+    fn variants<S>(&mut self, at: &At<'a>, keyword: &str, list: &'a [S])
+    where
+        &'a S: Into<SchemaRef<'a>>,
+    {
+        self.kind = keyword.into();
+        self.variants = list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| at.child(s, &[keyword, &i.to_string()]))
+            .collect();
     }
 }
 
-fn additional(ap: &Option<AdditionalProperties>) -> Option<SchemaRef<'_>> {
-    match ap {
-        Some(AdditionalProperties::Schema(schema)) => Some((&**schema).into()),
-        _ => None,
-    }
-}
-
-fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<usize>) -> View<'a> {
+/// The view of the schema at `at` (already resolved to `schema`).
+fn view<'a>(
+    doc: &'a OpenAPI,
+    at: &At<'a>,
+    schema: &'a Schema,
+    depth: usize,
+    budget: &Cell<usize>,
+) -> View<'a> {
     let mut v = View {
         nullable: schema.schema_data.nullable,
+        discriminator: schema.schema_data.discriminator.as_ref().map(|d| {
+            let mapping: BTreeMap<_, _> = d.mapping.iter().collect();
+            format!("{} {mapping:?}", d.property_name)
+        }),
         ..View::default()
     };
+    let n = |x: Option<usize>| x.map(|x| x as f64);
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(t)) => {
             v.kind = "string".into();
             v.format = format_name(&t.format);
             v.enumeration = enum_text(&t.enumeration);
+            v.pattern = t.pattern.clone();
+            set_bounds(
+                &mut v,
+                &[
+                    ("maxLength", n(t.max_length)),
+                    ("minLength", n(t.min_length)),
+                ],
+            );
         }
         SchemaKind::Type(Type::Number(t)) => {
             v.kind = "number".into();
             v.format = format_name(&t.format);
             v.enumeration = enum_text(&t.enumeration);
+            set_bounds(&mut v, &[("maximum", t.maximum), ("minimum", t.minimum)]);
         }
         SchemaKind::Type(Type::Integer(t)) => {
             v.kind = "integer".into();
             v.format = format_name(&t.format);
             v.enumeration = enum_text(&t.enumeration);
+            let int = |x: Option<i64>| x.map(|x| x as f64);
+            set_bounds(
+                &mut v,
+                &[("maximum", int(t.maximum)), ("minimum", int(t.minimum))],
+            );
         }
         SchemaKind::Type(Type::Boolean(t)) => {
             v.kind = "boolean".into();
@@ -177,26 +272,26 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<us
         }
         SchemaKind::Type(Type::Object(t)) => {
             v.kind = "object".into();
-            v.object_parts(&t.properties, &t.required, &t.additional_properties);
+            v.object_parts(at, &t.properties, &t.required, &t.additional_properties);
+            let (max, min) = (n(t.max_properties), n(t.min_properties));
+            set_bounds(&mut v, &[("maxProperties", max), ("minProperties", min)]);
         }
         SchemaKind::Type(Type::Array(t)) => {
             v.kind = "array".into();
-            v.items = t.items.as_ref().map(Into::into);
+            v.items = t.items.as_ref().map(|s| at.child(s, &["items"]));
+            set_bounds(
+                &mut v,
+                &[("maxItems", n(t.max_items)), ("minItems", n(t.min_items))],
+            );
         }
-        SchemaKind::OneOf { one_of } => {
-            v.kind = "oneOf".into();
-            v.variants = one_of.iter().map(Into::into).collect();
-        }
-        SchemaKind::AnyOf { any_of } => {
-            v.kind = "anyOf".into();
-            v.variants = any_of.iter().map(Into::into).collect();
-        }
+        SchemaKind::OneOf { one_of } => v.variants(at, "oneOf", one_of),
+        SchemaKind::AnyOf { any_of } => v.variants(at, "anyOf", any_of),
         SchemaKind::AllOf { all_of } => {
             v.kind = "any".into();
-            merge_all_of(doc, &mut v, all_of, depth, budget);
+            merge_all_of(doc, at, &mut v, all_of, depth, budget);
         }
         SchemaKind::Not { .. } => v.kind = "not".into(),
-        SchemaKind::Any(any) => any_view(doc, &mut v, any, depth, budget),
+        SchemaKind::Any(any) => any_view(doc, at, &mut v, any, depth, budget),
     }
     v
 }
@@ -205,12 +300,28 @@ fn view<'a>(doc: &'a OpenAPI, schema: &'a Schema, depth: usize, budget: &Cell<us
 /// `type`, else what its keywords imply.
 fn any_view<'a>(
     doc: &'a OpenAPI,
+    at: &At<'a>,
     v: &mut View<'a>,
     any: &'a AnySchema,
     depth: usize,
     budget: &Cell<usize>,
 ) {
     v.format = any.format.clone();
+    v.pattern = any.pattern.clone();
+    let n = |x: Option<usize>| x.map(|x| x as f64);
+    set_bounds(
+        v,
+        &[
+            ("maximum", any.maximum),
+            ("minimum", any.minimum),
+            ("maxLength", n(any.max_length)),
+            ("minLength", n(any.min_length)),
+            ("maxItems", n(any.max_items)),
+            ("minItems", n(any.min_items)),
+            ("maxProperties", n(any.max_properties)),
+            ("minProperties", n(any.min_properties)),
+        ],
+    );
     v.enumeration = any
         .enumeration
         .iter()
@@ -220,29 +331,33 @@ fn any_view<'a>(
             None => value.to_string(),
         })
         .collect();
-    v.object_parts(&any.properties, &any.required, &any.additional_properties);
-    v.items = any.items.as_ref().map(Into::into);
-    v.kind = if let Some(typ) = &any.typ {
-        typ.clone()
+    v.object_parts(
+        at,
+        &any.properties,
+        &any.required,
+        &any.additional_properties,
+    );
+    v.items = any.items.as_ref().map(|s| at.child(s, &["items"]));
+    if let Some(typ) = &any.typ {
+        v.kind = typ.clone();
     } else if !any.one_of.is_empty() {
-        v.variants = any.one_of.iter().map(Into::into).collect();
-        "oneOf".into()
+        v.variants(at, "oneOf", &any.one_of);
     } else if !any.any_of.is_empty() {
-        v.variants = any.any_of.iter().map(Into::into).collect();
-        "anyOf".into()
+        v.variants(at, "anyOf", &any.any_of);
     } else if !v.properties.is_empty() || v.additional.is_some() {
-        "object".into()
+        v.kind = "object".into();
     } else if v.items.is_some() {
-        "array".into()
+        v.kind = "array".into();
     } else {
-        "any".into()
-    };
-    merge_all_of(doc, v, &any.all_of, depth, budget);
+        v.kind = "any".into();
+    }
+    merge_all_of(doc, at, v, &any.all_of, depth, budget);
 }
 
 /// Folds the parts of an `allOf` into `v`: what a generated struct flattening them would hold.
 fn merge_all_of<'a>(
     doc: &'a OpenAPI,
+    at: &At<'a>,
     v: &mut View<'a>,
     parts: &'a [ReferenceOr<Schema>],
     depth: usize,
@@ -251,14 +366,16 @@ fn merge_all_of<'a>(
     if depth >= MAX_ALL_OF_DEPTH {
         return;
     }
-    for part in parts {
+    for (i, part) in parts.iter().enumerate() {
         if !spend(budget) {
             return;
         }
-        let Ok(schema) = resolve(doc, part.into()).schema else {
+        let resolved = resolve(doc, &at.child(part, &["allOf", &i.to_string()]));
+        let Ok(schema) = resolved.schema else {
             continue;
         };
-        let p = view(doc, schema, depth + 1, budget);
+        let part_at = At::new(SchemaRef::Item(schema), resolved.pointer);
+        let p = view(doc, &part_at, schema, depth + 1, budget);
         if v.kind == "any" {
             v.kind = p.kind;
         }
@@ -274,17 +391,23 @@ fn merge_all_of<'a>(
             }
         }
         v.required.extend(p.required);
-        v.items = v.items.or(p.items);
-        v.additional = v.additional.or(p.additional);
+        v.items = v.items.take().or(p.items);
+        v.additional = v.additional.take().or(p.additional);
         if v.variants.is_empty() {
             v.variants = p.variants;
         }
+        for (keyword, value) in p.bounds {
+            v.bounds.entry(keyword).or_insert(value);
+        }
+        v.pattern = v.pattern.take().or(p.pattern);
+        v.discriminator = v.discriminator.take().or(p.discriminator);
     }
 }
 
-/// What changed at one place in a schema.
+/// What differs at one place of a schema (a field path), before a rule gives it a direction
+/// and a breaking flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum Difference {
     TypeChanged {
         old: String,
         new: String,
@@ -311,21 +434,70 @@ pub(super) enum Kind {
         keyword: String,
         label: String,
     },
+    /// An enum where there was none (an open value became closed).
+    EnumAdded,
+    /// No enum where there was one.
+    EnumRemoved,
+    /// A bound allows fewer values (`maxLength` 100 → 50, a `minimum` appears).
+    BoundTightened {
+        keyword: &'static str,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// A bound allows more values.
+    BoundRelaxed {
+        keyword: &'static str,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// The `pattern` appeared, changed or disappeared.
+    PatternChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// The discriminator's property or mapping changed.
+    DiscriminatorChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
 }
 
-/// One change, at a field path relative to the compared schema (`""` for the schema itself).
+impl Difference {
+    /// The value before and after, for a difference of one value.
+    pub(super) fn values(&self) -> (Option<String>, Option<String>) {
+        match self {
+            Difference::TypeChanged { old, new } => (Some(old.clone()), Some(new.clone())),
+            Difference::FormatChanged { old, new } => (old.clone(), new.clone()),
+            Difference::EnumValueAdded(v) => (None, Some(v.clone())),
+            Difference::EnumValueRemoved(v) => (Some(v.clone()), None),
+            Difference::VariantAdded { label, .. } => (None, Some(label.clone())),
+            Difference::VariantRemoved { label, .. } => (Some(label.clone()), None),
+            Difference::BoundTightened { old, new, .. }
+            | Difference::BoundRelaxed { old, new, .. }
+            | Difference::PatternChanged { old, new }
+            | Difference::DiscriminatorChanged { old, new } => (old.clone(), new.clone()),
+            _ => (None, None),
+        }
+    }
+}
+
+/// One change, at a field path relative to the compared schema (`""` for the schema itself),
+/// with the JSON pointers of the schemas it concerns in each document: for a property that
+/// appears or disappears, the side that lacks it points at the object that would hold it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct SchemaChange {
     pub path: String,
-    pub kind: Kind,
+    pub difference: Difference,
+    pub old_pointer: String,
+    pub new_pointer: String,
 }
 
 /// Lists the changes from `old` (in `old_doc`) to `new` (in `new_doc`).
 pub(super) fn compare<'a>(
     old_doc: &'a OpenAPI,
     new_doc: &'a OpenAPI,
-    old: SchemaRef<'a>,
-    new: SchemaRef<'a>,
+    old: At<'a>,
+    new: At<'a>,
 ) -> Vec<SchemaChange> {
     let mut walk = Walk {
         old_doc,
@@ -334,7 +506,7 @@ pub(super) fn compare<'a>(
         budget: Cell::new(WORK_BUDGET),
         out: Vec::new(),
     };
-    walk.schema(old, new, String::new());
+    walk.schema(&old, &new, String::new());
     walk.out
 }
 
@@ -357,14 +529,16 @@ fn join(path: &str, name: &str) -> String {
 }
 
 impl<'a> Walk<'a> {
-    fn push(&mut self, path: &str, kind: Kind) {
+    fn push(&mut self, path: &str, difference: Difference, old: &str, new: &str) {
         self.out.push(SchemaChange {
             path: path.to_owned(),
-            kind,
+            difference,
+            old_pointer: old.to_owned(),
+            new_pointer: new.to_owned(),
         });
     }
 
-    fn schema(&mut self, old: SchemaRef<'a>, new: SchemaRef<'a>, path: String) {
+    fn schema(&mut self, old: &At<'a>, new: &At<'a>, path: String) {
         if self.visiting.len() >= MAX_DEPTH || path.len() > 4 * 1024 || !spend(&self.budget) {
             return;
         }
@@ -379,16 +553,19 @@ impl<'a> Walk<'a> {
         }
         match (old.schema, new.schema) {
             (Ok(o), Ok(n)) => {
-                let o = view(self.old_doc, o, 0, &self.budget);
-                let n = view(self.new_doc, n, 0, &self.budget);
-                self.views(o, n, &path);
+                let o_at = At::new(SchemaRef::Item(o), old.pointer);
+                let n_at = At::new(SchemaRef::Item(n), new.pointer);
+                let o = view(self.old_doc, &o_at, o, 0, &self.budget);
+                let n = view(self.new_doc, &n_at, n, 0, &self.budget);
+                self.views(o, n, &path, (&o_at.pointer, &n_at.pointer));
             }
             (o, n) => {
                 let label =
                     |s: Result<&Schema, String>| s.err().unwrap_or_else(|| "a schema".into());
                 let (o, n) = (label(o), label(n));
                 if o != n {
-                    self.push(&path, Kind::TypeChanged { old: o, new: n });
+                    let difference = Difference::TypeChanged { old: o, new: n };
+                    self.push(&path, difference, &old.pointer, &new.pointer);
                 }
             }
         }
@@ -397,111 +574,186 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn views(&mut self, o: View<'a>, n: View<'a>, path: &str) {
+    /// Compares two views; `at` holds their pointers (old, new).
+    fn views(&mut self, o: View<'a>, n: View<'a>, path: &str, at: (&str, &str)) {
+        let (op, np) = at;
         if o.kind != n.kind {
             // Nothing below a changed type can be compared meaningfully.
-            self.push(
-                path,
-                Kind::TypeChanged {
-                    old: o.kind,
-                    new: n.kind,
-                },
-            );
+            let difference = Difference::TypeChanged {
+                old: o.kind,
+                new: n.kind,
+            };
+            self.push(path, difference, op, np);
             return;
         }
         if o.format != n.format {
-            let kind = Kind::FormatChanged {
+            let difference = Difference::FormatChanged {
                 old: o.format.clone(),
                 new: n.format.clone(),
             };
-            self.push(path, kind);
+            self.push(path, difference, op, np);
         }
         match (o.nullable, n.nullable) {
-            (false, true) => self.push(path, Kind::BecameNullable),
-            (true, false) => self.push(path, Kind::BecameNotNullable),
+            (false, true) => self.push(path, Difference::BecameNullable, op, np),
+            (true, false) => self.push(path, Difference::BecameNotNullable, op, np),
             _ => {}
         }
+        self.enum_values(&o, &n, path, at);
+        self.constraints(&o, &n, path, at);
+        self.properties(&o, &n, path, at);
+
+        if let (Some(old_items), Some(new_items)) = (&o.items, &n.items) {
+            self.schema(old_items, new_items, format!("{path}[]"));
+        }
+        if let (Some(old_values), Some(new_values)) = (&o.additional, &n.additional) {
+            self.schema(old_values, new_values, format!("{path}{{}}"));
+        }
+        self.variants(&o, &n, path, at);
+    }
+
+    /// Bounds, `pattern` and discriminator.
+    fn constraints(&mut self, o: &View<'a>, n: &View<'a>, path: &str, (op, np): (&str, &str)) {
+        let keywords: BTreeSet<&'static str> =
+            o.bounds.keys().chain(n.bounds.keys()).copied().collect();
+        for keyword in keywords {
+            let (old, new) = (
+                o.bounds.get(keyword).copied(),
+                n.bounds.get(keyword).copied(),
+            );
+            // An absent bound allows everything; a present one allows less the smaller (upper
+            // bounds) or the larger (lower bounds) it is.
+            let tighter = match (old, new) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(o), Some(n)) if o != n => (n < o) == is_upper(keyword),
+                _ => continue,
+            };
+            let show = |x: Option<f64>| x.map(|x| x.to_string());
+            let (old, new) = (show(old), show(new));
+            let difference = if tighter {
+                Difference::BoundTightened { keyword, old, new }
+            } else {
+                Difference::BoundRelaxed { keyword, old, new }
+            };
+            self.push(path, difference, op, np);
+        }
+        if o.pattern != n.pattern {
+            let (old, new) = (o.pattern.clone(), n.pattern.clone());
+            self.push(path, Difference::PatternChanged { old, new }, op, np);
+        }
+        if o.discriminator != n.discriminator {
+            let (old, new) = (o.discriminator.clone(), n.discriminator.clone());
+            self.push(path, Difference::DiscriminatorChanged { old, new }, op, np);
+        }
+    }
+
+    /// Values added to or removed from an enum both sides have; an enum that appears or
+    /// disappears as a whole.
+    fn enum_values(&mut self, o: &View<'a>, n: &View<'a>, path: &str, at: (&str, &str)) {
+        let (op, np) = at;
         // An enum that appears or disappears is a different matter (an open string becoming
         // closed); value by value comparison only makes sense between two closed sets.
+        match (o.enumeration.is_empty(), n.enumeration.is_empty()) {
+            (true, false) => self.push(path, Difference::EnumAdded, op, np),
+            (false, true) => self.push(path, Difference::EnumRemoved, op, np),
+            _ => {}
+        }
         if !o.enumeration.is_empty() && !n.enumeration.is_empty() {
-            for value in o.enumeration.iter().filter(|v| !n.enumeration.contains(v)) {
-                self.push(path, Kind::EnumValueRemoved(value.clone()));
+            let (old_enum, new_enum) = (pointer_join(op, &["enum"]), pointer_join(np, &["enum"]));
+            for (i, value) in o.enumeration.iter().enumerate() {
+                if !n.enumeration.contains(value) {
+                    let at = pointer_join(&old_enum, &[&i.to_string()]);
+                    let difference = Difference::EnumValueRemoved(value.clone());
+                    self.push(path, difference, &at, &new_enum);
+                }
             }
-            for value in n.enumeration.iter().filter(|v| !o.enumeration.contains(v)) {
-                self.push(path, Kind::EnumValueAdded(value.clone()));
+            for (i, value) in n.enumeration.iter().enumerate() {
+                if !o.enumeration.contains(value) {
+                    let at = pointer_join(&new_enum, &[&i.to_string()]);
+                    let difference = Difference::EnumValueAdded(value.clone());
+                    self.push(path, difference, &old_enum, &at);
+                }
             }
         }
+    }
 
-        for &(name, old_schema) in &o.properties {
+    /// Properties added, removed, or changed in requiredness, then each one both sides have.
+    fn properties(&mut self, o: &View<'a>, n: &View<'a>, path: &str, at: (&str, &str)) {
+        let (op, np) = at;
+        // Where a property one side lacks would be: that side's `properties`.
+        let (old_props, new_props) = (
+            pointer_join(op, &["properties"]),
+            pointer_join(np, &["properties"]),
+        );
+        for (name, old_schema) in &o.properties {
             let at = join(path, name);
-            match n.properties.iter().find(|(n, _)| *n == name) {
-                None => self.push(&at, Kind::PropertyRemoved),
-                Some(&(_, new_schema)) => {
+            match n.properties.iter().find(|(n, _)| n == name) {
+                None => {
+                    let difference = Difference::PropertyRemoved;
+                    self.push(&at, difference, &old_schema.pointer, &new_props);
+                }
+                Some((_, new_schema)) => {
+                    let pointers = (&*old_schema.pointer, &*new_schema.pointer);
                     match (o.required.contains(name), n.required.contains(name)) {
-                        (false, true) => self.push(&at, Kind::BecameRequired),
-                        (true, false) => self.push(&at, Kind::BecameOptional),
+                        (false, true) => {
+                            self.push(&at, Difference::BecameRequired, pointers.0, pointers.1)
+                        }
+                        (true, false) => {
+                            self.push(&at, Difference::BecameOptional, pointers.0, pointers.1)
+                        }
                         _ => {}
                     }
                     self.schema(old_schema, new_schema, at);
                 }
             }
         }
-        for &(name, _) in &n.properties {
-            if !o.properties.iter().any(|(o, _)| *o == name) {
+        for (name, new_schema) in &n.properties {
+            if !o.properties.iter().any(|(o, _)| o == name) {
                 let required = n.required.contains(name);
-                self.push(&join(path, name), Kind::PropertyAdded { required });
+                let difference = Difference::PropertyAdded { required };
+                self.push(
+                    &join(path, name),
+                    difference,
+                    &old_props,
+                    &new_schema.pointer,
+                );
             }
         }
-
-        if let (Some(old_items), Some(new_items)) = (o.items, n.items) {
-            self.schema(old_items, new_items, format!("{path}[]"));
-        }
-        if let (Some(old_values), Some(new_values)) = (o.additional, n.additional) {
-            self.schema(old_values, new_values, format!("{path}{{}}"));
-        }
-        self.variants(&o, &n, path);
     }
 
     /// `oneOf`/`anyOf` variants are matched by the component they name, else by position.
-    fn variants(&mut self, o: &View<'a>, n: &View<'a>, path: &str) {
-        let label = |doc, i: usize, s: SchemaRef<'a>| match resolve(doc, s).name {
+    fn variants(&mut self, o: &View<'a>, n: &View<'a>, path: &str, at: (&str, &str)) {
+        let label = |doc, i: usize, s: &At<'a>| match resolve(doc, s).name {
             Some(name) => name.to_owned(),
             None => format!("#{}", i + 1),
         };
-        let old: Vec<_> = o
-            .variants
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (label(self.old_doc, i, *s), *s))
-            .collect();
-        let new: Vec<_> = n
-            .variants
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (label(self.new_doc, i, *s), *s))
-            .collect();
+        let labelled = |doc, view: &View<'a>| -> Vec<(String, At<'a>)> {
+            let all = view.variants.iter().enumerate();
+            all.map(|(i, s)| (label(doc, i, s), s.clone())).collect()
+        };
+        let (old, new) = (labelled(self.old_doc, o), labelled(self.new_doc, n));
         let keyword = &o.kind;
         for (l, old_schema) in &old {
             match new.iter().find(|(n, _)| n == l) {
                 Some((_, new_schema)) => {
-                    self.schema(*old_schema, *new_schema, format!("{path}<{l}>"));
+                    self.schema(old_schema, new_schema, format!("{path}<{l}>"));
                 }
-                None => self.push(
-                    path,
-                    Kind::VariantRemoved {
+                None => {
+                    let difference = Difference::VariantRemoved {
                         keyword: keyword.clone(),
                         label: l.clone(),
-                    },
-                ),
+                    };
+                    self.push(path, difference, &old_schema.pointer, at.1);
+                }
             }
         }
-        for (l, _) in &new {
+        for (l, new_schema) in &new {
             if !old.iter().any(|(o, _)| o == l) {
-                let kind = Kind::VariantAdded {
+                let difference = Difference::VariantAdded {
                     keyword: keyword.clone(),
                     label: l.clone(),
                 };
-                self.push(path, kind);
+                self.push(path, difference, at.0, &new_schema.pointer);
             }
         }
     }

