@@ -48,6 +48,7 @@
 //! | `W126` | `ResumableImplMissing` | client | an MFA pair whose builders cannot be read: no `ResumableOp` impl |
 //! | `W127` | `ResumableNeedsBuilder` | client | MFA pairs with the positional interface: only `RESUMABLE` emitted |
 //! | `W128` | `SchemaNotTyped` | client | a schema that, once tidied, `openapiv3` does not read: any JSON |
+//! | `W129` | `MockMethodMissing` | client | an operation whose builder the mock pass cannot read: no typed mock method |
 
 use std::fmt;
 
@@ -157,6 +158,8 @@ codes! {
     ResumableNeedsBuilder = "W127";
     /// A schema that, once tidied, `openapiv3` does not read (or write) as a schema.
     SchemaNotTyped = "W128";
+    /// An operation whose builder the mock pass cannot read.
+    MockMethodMissing = "W129";
 }
 
 impl fmt::Display for Code {

@@ -16,7 +16,7 @@ use quote::quote;
 
 use super::builders::Builder;
 use crate::client::identifiers::{rust_name, Case};
-use crate::client::warning::Warning;
+use crate::warning::{Code, Location, Warning};
 
 /// Appends `mod mock_operations` with the `impl MockServer` of every operation.
 pub(crate) fn emit_mock_methods(
@@ -35,10 +35,11 @@ pub(crate) fn emit_mock_methods(
             let builder = match Builder::find(file, id) {
                 Ok(b) => b,
                 Err(e) => {
-                    warnings.push(Warning {
-                        operation: Some(id.to_owned()),
-                        message: format!("no typed mock: {e}"),
-                    });
+                    warnings.push(Warning::new(
+                        Code::MockMethodMissing,
+                        Location::operation(method, path),
+                        format!("no typed mock: {e}"),
+                    ));
                     continue;
                 }
             };
