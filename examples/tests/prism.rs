@@ -9,26 +9,35 @@
 //! test says so and passes, unless `REQUIRE_TEST_TOOLS` is set.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod support;
 
-use belvo::{Client, Credentials, Environment, OperationError, ResponseValue, RetryPolicy};
+use belvo::{types, Client, Credentials, Environment, OperationError, ResponseValue, RetryPolicy};
 use chrono::NaiveDate;
+use serde_json::json;
 use support::Prism;
 use uuid::Uuid;
 
 /// Operations that cannot pass with the published spec as it is, and the violations expected
 /// of them. `LinksPutRequest` lists `institution` and `username` as required but does not
 /// define them among its properties (nor does the collection), so no typed client can send
-/// them; Belvo's reference for this endpoint does not ask for them either.
-const KNOWN_SPEC_DEFECTS: &[(&str, &[&str])] = &[(
-    "update_a_links_credentials",
-    &[
-        "Request body must have required property 'institution'",
-        "Request body must have required property 'username'",
-    ],
-)];
+/// them; Belvo's reference for this endpoint does not ask for them either. Likewise
+/// `TaxDeclarationsRequest` requires a `type` it does not define.
+const KNOWN_SPEC_DEFECTS: &[(&str, &[&str])] = &[
+    (
+        "update_a_links_credentials",
+        &[
+            "Request body must have required property 'institution'",
+            "Request body must have required property 'username'",
+        ],
+    ),
+    (
+        "retrieve_tax_declarations_for_a_link",
+        &["Request body must have required property 'type'"],
+    ),
+];
 
 /// What each call gave: `None` when it succeeded without violations, else why not.
 struct Outcomes {
@@ -74,7 +83,23 @@ impl Outcomes {
     }
 }
 
-/// The messages of Prism's `sl-violations` header.
+/// A copy of `spec` (in the temporary directory, never in the project) without its `pattern`s
+/// written in typographic quotes (`‘^(\\d+)([mhd])$’`, Belvo's payment links): no string
+/// matches them, and Prism dies writing such a non-Latin-1 pattern into the `sl-violations`
+/// header of its answer. The rest of the document is Belvo's, byte for byte.
+pub fn without_broken_patterns(spec: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(spec).expect("Belvo's spec is readable");
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("pattern: ‘"))
+        .collect();
+    let copy = std::env::temp_dir().join(format!("belvo-openapi-{}.yaml", std::process::id()));
+    std::fs::write(&copy, kept.join("\n") + "\n").expect("writing the copy for Prism");
+    copy
+}
+
+/// The messages of Prism's `sl-violations` header about the request. Those about the response
+/// judge Belvo's own examples (several miss a required field), not the client.
 fn violations(headers: &reqwest::header::HeaderMap) -> Vec<String> {
     let Some(value) = headers.get("sl-violations") else {
         return Vec::new();
@@ -83,10 +108,52 @@ fn violations(headers: &reqwest::header::HeaderMap) -> Vec<String> {
     match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
         Ok(list) => list
             .iter()
+            .filter(|v| v["location"][0] != "response")
             .map(|v| v["message"].as_str().unwrap_or("?").to_owned())
             .collect(),
         Err(_) => vec![text.into_owned()],
     }
+}
+
+/// The `session` of a paused request, as Belvo's 428 sends it.
+const SESSION: &str = "2675b703b9d4451f8d4861a3eee54449";
+
+/// `client.OP()` with the builder calls given, sent, and recorded under the name `OP`, so an
+/// operation cannot be recorded under another's name.
+macro_rules! call {
+    ($out:ident, $client:ident . $op:ident () $($calls:tt)*) => {
+        $out.record(stringify!($op), $client.$op() $($calls)* .send().await)
+    };
+}
+
+/// The body of a resume (`PATCH`) whose fields the spec types as `Uuid` and text.
+fn resume<B: ResumeBody>(link: Uuid) -> impl FnOnce(B) -> B {
+    move |b| b.resume(link)
+}
+
+/// The resume bodies of the banking retrieves, which share their fields.
+trait ResumeBody {
+    fn resume(self, link: Uuid) -> Self;
+}
+
+macro_rules! resume_body {
+    ($($ty:ty),*) => {$(
+        impl ResumeBody for $ty {
+            fn resume(self, link: Uuid) -> Self {
+                self.link(link).session(SESSION).token(text("1234"))
+            }
+        }
+    )*};
+}
+
+resume_body!(
+    types::builder::CompleteRequestBody,
+    types::builder::CompleteALinksRequestBody
+);
+
+/// A request body of the generated types, from JSON (bodies with nested objects).
+fn typed<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> T {
+    serde_json::from_value(value.clone()).expect("the body fits the generated type")
 }
 
 /// An optional text field of a generated body.
@@ -109,7 +176,10 @@ fn generated_operations() -> BTreeSet<String> {
 async fn every_operation_against_prism() {
     let (bin, spec) = support::tools();
     let started = Instant::now();
-    let prism = Prism::start(&bin, &spec);
+    let copy = without_broken_patterns(&spec);
+    let prism = Prism::start(&bin, &copy);
+    // Prism has read it once it listens.
+    let _ = std::fs::remove_file(&copy);
     let client = Client::builder(
         Environment::Custom(prism.url.clone()),
         Credentials::new("secret-id", "secret-password"),
@@ -123,221 +193,339 @@ async fn every_operation_against_prism() {
     let link = Uuid::parse_str("30cb4806-6e00-48a4-91c9-ca55968576c8").unwrap();
     let from = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let to = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
-    let session = "2675b703b9d4451f8d4861a3eee54449";
     let mut out = Outcomes {
         checked: BTreeSet::new(),
         failures: Vec::new(),
     };
     let c = &client;
+    // The ids the spec types as text (a sample, not a `<uuid>` contract).
+    let link_text = link.to_string();
+    let link_s = || link_text.clone();
+    let id_s = "0d3ffb69-f83b-456e-ad8e-208d0998d71d";
 
-    // Accounts
-    out.record("list_all_accounts", c.list_all_accounts().send().await);
-    out.record(
-        "retrieve_accounts_for_a_link",
-        c.retrieve_accounts_for_a_link()
-            .body_map(|b| b.link(link).save_data(true))
-            .send()
-            .await,
+    // core: links and institutions
+    call!(out, c.list_all_links());
+    call!(
+        out,
+        c.register_a_new_link().body_map(|b| {
+            b.institution(text("erebor_mx_retail"))
+                .username(text("bnk100"))
+                .password(text("full"))
+                .access_mode(text("single"))
+        })
     );
-    out.record(
-        "complete_an_accounts_request",
-        c.complete_an_accounts_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_an_accounts_details",
-        c.get_an_accounts_details().id(id).send().await,
-    );
-    out.record(
-        "delete_an_account",
-        c.delete_an_account().id(id).send().await,
-    );
-
-    // Balances
-    out.record("list_all_balances", c.list_all_balances().send().await);
-    out.record(
-        "retrieve_balances_for_a_link",
-        c.retrieve_balances_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
-            .send()
-            .await,
-    );
-    out.record(
-        "complete_a_balances_request",
-        c.complete_a_balances_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_a_balances_details",
-        c.get_a_balances_details().id(id).send().await,
-    );
-    out.record("delete_a_balance", c.delete_a_balance().id(id).send().await);
-
-    // Incomes
-    out.record("list_all_incomes", c.list_all_incomes().send().await);
-    out.record(
-        "retrieve_incomes_for_a_link",
-        c.retrieve_incomes_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
-            .send()
-            .await,
-    );
-    out.record(
-        "complete_an_incomes_request",
-        c.complete_an_incomes_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_an_incomes_details",
-        c.get_an_incomes_details().id(id).send().await,
-    );
-    out.record("delete_an_income", c.delete_an_income().id(id).send().await);
-
-    // Institutions
-    out.record(
-        "list_all_institutions",
-        c.list_all_institutions().send().await,
-    );
-    out.record(
-        "get_an_institutions_details",
-        c.get_an_institutions_details().id(1).send().await,
-    );
-
-    // Links
-    out.record("list_all_links", c.list_all_links().send().await);
-    out.record(
-        "register_a_new_link",
-        c.register_a_new_link()
-            .body_map(|b| {
-                b.institution(text("erebor_mx_retail"))
-                    .username(text("bnk100"))
-                    .password(text("full"))
-                    .access_mode(text("single"))
-            })
-            .send()
-            .await,
-    );
-    out.record(
-        "complete_a_links_request",
-        c.complete_a_links_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_a_links_details",
-        c.get_a_links_details().id(id).send().await,
-    );
-    out.record(
-        "update_a_links_credentials",
+    call!(out, c.complete_a_links_request().body_map(resume(link)));
+    call!(out, c.get_a_links_details().id(id));
+    call!(
+        out,
         c.update_a_links_credentials()
             .id(id)
             .body_map(|b| b.password(text("full")))
-            .send()
-            .await,
     );
-    out.record("delete_a_link", c.delete_a_link().id(id).send().await);
-    out.record(
-        "change_a_links_access_mode",
+    call!(out, c.delete_a_link().id(id));
+    call!(
+        out,
         c.change_a_links_access_mode()
             .id(id)
             .body_map(|b| b.access_mode(text("recurrent")))
-            .send()
-            .await,
     );
+    call!(out, c.list_all_institutions());
+    call!(out, c.get_an_institutions_details().id(1));
 
-    // Owners
-    out.record("list_all_owners", c.list_all_owners().send().await);
-    out.record(
-        "retrieve_owners_for_a_link",
-        c.retrieve_owners_for_a_link()
-            .body_map(|b| b.link(link))
-            .send()
-            .await,
+    // banking
+    call!(out, c.list_all_accounts());
+    call!(
+        out,
+        c.retrieve_accounts_for_a_link()
+            .body_map(|b| b.link(link).save_data(true))
     );
-    out.record(
-        "complete_an_owners_request",
-        c.complete_an_owners_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
+    call!(out, c.complete_an_accounts_request().body_map(resume(link)));
+    call!(out, c.get_an_accounts_details().id(id));
+    call!(out, c.delete_an_account().id(id));
+    call!(out, c.list_all_balances());
+    call!(
+        out,
+        c.retrieve_balances_for_a_link()
+            .body_map(|b| b.link(link).date_from(from).date_to(to))
     );
-    out.record(
-        "get_an_owners_details",
-        c.get_an_owners_details().id(id).send().await,
-    );
-    out.record("delete_an_owner", c.delete_an_owner().id(id).send().await);
-
-    // Recurring expenses
-    out.record(
-        "list_all_recurring_expenses",
-        c.list_all_recurring_expenses().send().await,
-    );
-    out.record(
-        "retrieve_recurring_expenses_for_a_link",
-        c.retrieve_recurring_expenses_for_a_link()
-            .body_map(|b| b.link(link))
-            .send()
-            .await,
-    );
-    out.record(
-        "complete_a_recurring_expenses_request",
-        c.complete_a_recurring_expenses_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_a_recurring_expenses_details",
-        c.get_a_recurring_expenses_details().id(id).send().await,
-    );
-    out.record(
-        "delete_a_recurring_expense",
-        c.delete_a_recurring_expense().id(id).send().await,
-    );
-
-    // Transactions
-    out.record(
-        "list_all_transactions",
-        c.list_all_transactions()
-            .link(link.to_string())
-            .send()
-            .await,
-    );
-    out.record(
-        "retrieve_transactions_for_a_link",
+    call!(out, c.complete_a_balances_request().body_map(resume(link)));
+    call!(out, c.get_a_balances_details().id(id));
+    call!(out, c.delete_a_balance().id(id));
+    call!(out, c.list_all_transactions().link(link.to_string()));
+    call!(
+        out,
         c.retrieve_transactions_for_a_link()
             .body_map(|b| b.link(link).date_from(from).date_to(to))
-            .send()
-            .await,
     );
-    out.record(
-        "complete_a_transactions_request",
-        c.complete_a_transactions_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
+    call!(
+        out,
+        c.complete_a_transactions_request().body_map(resume(link))
     );
-    out.record(
-        "get_a_transactions_details",
-        c.get_a_transactions_details().id(id).send().await,
+    call!(out, c.get_a_transactions_details().id(id));
+    call!(out, c.delete_a_transaction().id(id));
+    call!(out, c.list_all_owners());
+    call!(
+        out,
+        c.retrieve_owners_for_a_link().body_map(|b| b.link(link))
     );
-    out.record(
-        "delete_a_transaction",
-        c.delete_a_transaction().id(id).send().await,
+    call!(out, c.complete_an_owners_request().body_map(resume(link)));
+    call!(out, c.get_an_owners_details().id(id));
+    call!(out, c.delete_an_owner().id(id));
+    call!(out, c.list_all_incomes());
+    call!(
+        out,
+        c.retrieve_incomes_for_a_link()
+            .body_map(|b| b.link(link).date_from(from).date_to(to))
     );
+    call!(out, c.complete_an_incomes_request().body_map(resume(link)));
+    call!(out, c.get_an_incomes_details().id(id));
+    call!(out, c.delete_an_income().id(id));
+    call!(out, c.list_all_recurring_expenses());
+    call!(
+        out,
+        c.retrieve_recurring_expenses_for_a_link()
+            .body_map(|b| b.link(link))
+    );
+    call!(
+        out,
+        c.complete_a_recurring_expenses_request()
+            .body_map(resume(link))
+    );
+    call!(out, c.get_a_recurring_expenses_details().id(id));
+    call!(out, c.delete_a_recurring_expense().id(id));
+    call!(out, c.list_all_risk_insights());
+    call!(
+        out,
+        c.retrieve_risk_insights_for_a_link()
+            .body_map(|b| b.link(link_s()))
+    );
+    call!(
+        out,
+        c.complete_a_risk_insights_request()
+            .body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))
+    );
+    call!(out, c.get_a_risk_insights_details().id(id_s));
+    call!(out, c.delete_a_risk_insight().id(id_s));
+
+    // investments and receivables
+    call!(out, c.list_all_portfolios());
+    call!(
+        out,
+        c.retrieve_portfolios_for_a_link()
+            .body_map(|b| b.link(link_s()))
+    );
+    call!(
+        out,
+        c.complete_a_portfolios_request()
+            .body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))
+    );
+    call!(out, c.get_a_portfolios_details().id(id_s));
+    call!(out, c.delete_a_portfolio().id(id_s));
+    call!(out, c.list_all_receivable_transactions());
+    call!(
+        out,
+        c.retrieve_receivable_transactions_for_a_link()
+            .body_map(|b| b
+                .link(link_s())
+                .date_from(text("2024-01-01"))
+                .date_to(text("2024-01-31")))
+    );
+    call!(out, c.get_a_receivable_transactions_details().id(id_s));
+    call!(out, c.delete_a_receivable_transaction().id(id_s));
+
+    // fiscal
+    call!(out, c.list_all_invoices());
+    call!(
+        out,
+        c.retrieve_invoices_for_a_link().body_map(|b| {
+            b.link(link_s())
+                .date_from(text("2024-01-01"))
+                .date_to(text("2024-01-31"))
+                .type_(text("INFLOW"))
+        })
+    );
+    call!(
+        out,
+        c.complete_an_invoices_request()
+            .body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))
+    );
+    call!(out, c.get_an_invoices_details().id(id_s));
+    call!(out, c.delete_an_invoice().id(id_s));
+    call!(out, c.list_all_tax_returns());
+    call!(
+        out,
+        c.retrieve_tax_returns_for_a_link().body_map(|b| {
+            b.link(link_s())
+                .type_(text("monthly"))
+                .date_from(text("2024-01-01"))
+                .date_to(text("2024-03-31"))
+        })
+    );
+    call!(out, c.get_a_tax_returns_details().id(id_s));
+    call!(out, c.delete_a_tax_return().id(id_s));
+    call!(out, c.list_all_tax_statuses());
+    call!(
+        out,
+        c.retrieve_tax_statuses_for_a_link()
+            .body_map(|b| b.link(link_s()))
+    );
+    call!(out, c.get_details_about_a_tax_status().id(id_s));
+    call!(out, c.delete_a_tax_status().id(id_s));
+    call!(out, c.list_all_tax_compliance_statuses());
+    call!(
+        out,
+        c.retrieve_tax_compliance_statuses_for_a_link()
+            .body_map(|b| b.link(link_s()))
+    );
+    call!(out, c.get_details_about_a_tax_compliance_status().id(id_s));
+    call!(out, c.delete_a_tax_compliance_status().id(id_s));
+    call!(out, c.list_all_tax_retentions());
+    call!(
+        out,
+        c.retrieve_tax_retentions_for_a_link().body_map(|b| {
+            b.link(link_s())
+                .date_from(text("2024-01-01"))
+                .date_to(text("2024-01-31"))
+                .type_(text("INFLOW"))
+        })
+    );
+    call!(out, c.get_a_tax_retentions_details().id(id_s));
+    call!(out, c.delete_a_tax_retention().id(id_s));
+    call!(out, c.list_all_tax_declarations());
+    call!(
+        out,
+        c.retrieve_tax_declarations_for_a_link().body_map(|b| b
+            .link(link_s())
+            .year_from(text("2022"))
+            .year_to(text("2023")))
+    );
+    call!(out, c.get_a_tax_declarations_details().id(id_s));
+    call!(out, c.delete_a_tax_declaration().id(id_s));
+
+    // employment
+    call!(out, c.list_all_employment_records());
+    call!(
+        out,
+        c.retrieve_employment_record_details()
+            .body_map(|b| b.link(link_s()))
+    );
+    call!(out, c.get_an_employment_records_details().id(id_s));
+    call!(out, c.delete_an_employment_record().id(id_s));
+
+    // enrichment
+    let transactions = json!({"language": "pt", "transactions": [{
+        "transaction_id": "3CWE4927CF15355",
+        "account_holder_type": "INDIVIDUAL",
+        "account_holder_id": "a61bc801-9fa5-457b-88ad-850c96eaca30",
+        "account_id": "EBACA-89077589",
+        "account_category": "CHECKING_ACCOUNT",
+        "value_date": "2024-01-18",
+        "description": "SALARIO MENSAL",
+        "type": "INFLOW",
+        "amount": 6500.89,
+        "currency": "BRL",
+        "institution": "Erebor Brazil"
+    }]});
+    call!(
+        out,
+        c.categorize_transactions()
+            .body(typed::<types::CategorizeTransactionsBody>(&transactions))
+    );
+    call!(
+        out,
+        c.verify_incomes()
+            .body(typed::<types::VerifyIncomesBody>(&transactions))
+    );
+
+    // payments
+    call!(out, c.list_all_secret_keys());
+    call!(out, c.request_api_keys());
+    call!(out, c.list_all_payment_institutions());
+    call!(out, c.get_details_about_a_payment_institution().id(id_s));
+    call!(out, c.list_all_customers());
+    call!(
+        out,
+        c.create_a_new_customer()
+            .body(typed::<types::CreateANewCustomerBody>(&json!({
+                "customer_type": "INDIVIDUAL",
+                "name": "Caetano Veloso",
+                "country": "BRA",
+                "email": "caetano.veloso@example.com",
+                "identifier": "231.002.999-00",
+                "identifier_type": "CPF"
+            })))
+    );
+    call!(out, c.get_details_about_a_customer().id(id_s));
+    call!(out, c.list_all_bank_accounts());
+    call!(
+        out,
+        c.create_a_new_bank_account()
+            .body(typed::<types::CreateANewBankAccountBody>(&json!({
+                "institution": "f512d996-583a-4a91-8b5b-eba2e103b068",
+                "holder": {"type": "BUSINESS", "information": {
+                    "name": "Caetano Veloso Entertainment Universe",
+                    "identifier_type": "CNPJ",
+                    "identifier": "05.954.445/0221-68"
+                }},
+                "details": {"country": "BRA", "account_type": "CHECKINGS", "agency": "0444", "number": "45722-0"}
+            })))
+    );
+    call!(out, c.get_details_about_a_bank_account().id(id_s));
+    call!(out, c.list_all_payment_links());
+    call!(
+        out,
+        c.create_a_payment_link()
+            .body(typed::<types::CreateAPaymentLinkBody>(&json!({
+                "amount": "2853.78",
+                "customer": "06dc2f14-1217-4480-9b36-550a944a39d1",
+                "description": "Shoe payment",
+                "allowed_payment_method_types": ["open_finance"],
+                "provider": "belvo",
+                "payment_method_details": {"open_finance": {
+                    "beneficiary_bank_account": "a80d5a9d-20ae-479a-8dd7-ff3443bcbbfc"
+                }}
+            })))
+    );
+    call!(
+        out,
+        c.get_details_about_a_payment_link()
+            .access_token("cHJvZF9wYXltZW50X2xpbms")
+    );
+    call!(out, c.list_all_payment_intents());
+    call!(
+        out,
+        c.create_a_new_payment_intent()
+            .body(typed::<types::CreateANewPaymentIntentBody>(&json!({
+                "amount": "350000",
+                "customer": "06dc2f14-1217-4480-9b36-550a944a39d1",
+                "description": "Training shoes",
+                "allowed_payment_method_types": ["pse"],
+                "provider": "belvo",
+                "payment_method_details": {"pse": {
+                    "beneficiary_bank_account": "a80d5a9d-20ae-479a-8dd7-ff3443bcbbfc",
+                    "belvo_flow": true
+                }}
+            })))
+    );
+    call!(out, c.get_details_about_a_payment_intent().id(id_s));
+    call!(
+        out,
+        c.complete_a_payment_intent()
+            .id(id_s)
+            .body(typed::<types::CompleteAPaymentIntentBody>(&json!({
+                "payment_method_details": {"pse": {
+                    "payer_institution": "db201c6a-e0ee-4caa-92d6-72b480d6d86f"
+                }}
+            })))
+    );
+    call!(out, c.list_all_payment_transactions());
+    call!(out, c.get_details_about_a_payment_transaction().id(id_s));
 
     let all = generated_operations();
     let checked: BTreeSet<String> = out.checked.iter().map(|s| s.to_string()).collect();
     let untested: Vec<&String> = all.difference(&checked).collect();
     assert!(untested.is_empty(), "operations not called: {untested:?}");
-    assert_eq!(checked.len(), 39, "{checked:?}");
+    assert_eq!(checked.len(), all.len(), "{checked:?}");
     eprintln!(
         "{} operations against Prism in {:.1?}",
         checked.len(),
