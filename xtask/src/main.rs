@@ -9,6 +9,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod bench_build;
 mod client;
 mod convert;
 mod diff;
@@ -43,6 +44,8 @@ enum Command {
     Diff(diff::Args),
     /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
     Bench(bench::Args),
+    /// Time `cargo build -p belvo`, clean and after a regen, per feature set of the crate.
+    BenchBuild(bench_build::Args),
     /// Run every check CI runs, installing the pinned test tools first.
     Test,
 }
@@ -56,6 +59,7 @@ fn main() -> std::process::ExitCode {
         Command::Client(args) => client::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::BenchBuild(args) => bench_build::run(args),
         Command::Test => test::run(),
     };
     match result {
