@@ -126,30 +126,15 @@ macro_rules! call {
     };
 }
 
-/// The body of a resume (`PATCH`) whose fields the spec types as `Uuid` and text.
-fn resume<B: ResumeBody>(link: Uuid) -> impl FnOnce(B) -> B {
-    move |b| b.resume(link)
+/// `call!` for each operation named, each with the same builder calls (given in parentheses).
+macro_rules! call_each {
+    (@one $out:ident, $client:ident, $op:ident, ($($calls:tt)*)) => {
+        call!($out, $client.$op() $($calls)*)
+    };
+    ($out:ident, $client:ident, $calls:tt, $($op:ident),+ $(,)?) => {
+        $( call_each!(@one $out, $client, $op, $calls); )+
+    };
 }
-
-/// The resume bodies of the banking retrieves, which share their fields.
-trait ResumeBody {
-    fn resume(self, link: Uuid) -> Self;
-}
-
-macro_rules! resume_body {
-    ($($ty:ty),*) => {$(
-        impl ResumeBody for $ty {
-            fn resume(self, link: Uuid) -> Self {
-                self.link(link).session(SESSION).token(text("1234"))
-            }
-        }
-    )*};
-}
-
-resume_body!(
-    types::builder::CompleteRequestBody,
-    types::builder::CompleteALinksRequestBody
-);
 
 /// A request body of the generated types, from JSON (bodies with nested objects).
 fn typed<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> T {
@@ -198,130 +183,146 @@ async fn every_operation_against_prism() {
         failures: Vec::new(),
     };
     let c = &client;
-    // The ids the spec types as text (a sample, not a `<uuid>` contract).
+    // The ids and links the spec types as text (samples, not a `<uuid>` contract).
     let link_text = link.to_string();
     let link_s = || link_text.clone();
     let id_s = "0d3ffb69-f83b-456e-ad8e-208d0998d71d";
 
-    // core: links and institutions
-    call!(out, c.list_all_links());
-    call!(
+    // Grouped by the arguments they take.
+    call_each!(
         out,
-        c.register_a_new_link().body_map(|b| {
-            b.institution(text("erebor_mx_retail"))
-                .username(text("bnk100"))
-                .password(text("full"))
-                .access_mode(text("single"))
-        })
+        c,
+        (),
+        list_all_links,
+        list_all_institutions,
+        list_all_accounts,
+        list_all_balances,
+        list_all_owners,
+        list_all_incomes,
+        list_all_recurring_expenses,
+        list_all_risk_insights,
+        list_all_portfolios,
+        list_all_receivable_transactions,
+        list_all_invoices,
+        list_all_tax_returns,
+        list_all_tax_statuses,
+        list_all_tax_compliance_statuses,
+        list_all_tax_retentions,
+        list_all_tax_declarations,
+        list_all_employment_records,
+        list_all_secret_keys,
+        request_api_keys,
+        list_all_payment_institutions,
+        list_all_customers,
+        list_all_bank_accounts,
+        list_all_payment_links,
+        list_all_payment_intents,
+        list_all_payment_transactions,
     );
-    call!(out, c.complete_a_links_request().body_map(resume(link)));
-    call!(out, c.get_a_links_details().id(id));
-    call!(
-        out,
-        c.update_a_links_credentials()
-            .id(id)
-            .body_map(|b| b.password(text("full")))
-    );
-    call!(out, c.delete_a_link().id(id));
-    call!(
-        out,
-        c.change_a_links_access_mode()
-            .id(id)
-            .body_map(|b| b.access_mode(text("recurrent")))
-    );
-    call!(out, c.list_all_institutions());
-    call!(out, c.get_an_institutions_details().id(1));
-
-    // banking
-    call!(out, c.list_all_accounts());
-    call!(
-        out,
-        c.retrieve_accounts_for_a_link()
-            .body_map(|b| b.link(link).save_data(true))
-    );
-    call!(out, c.complete_an_accounts_request().body_map(resume(link)));
-    call!(out, c.get_an_accounts_details().id(id));
-    call!(out, c.delete_an_account().id(id));
-    call!(out, c.list_all_balances());
-    call!(
-        out,
-        c.retrieve_balances_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
-    );
-    call!(out, c.complete_a_balances_request().body_map(resume(link)));
-    call!(out, c.get_a_balances_details().id(id));
-    call!(out, c.delete_a_balance().id(id));
     call!(out, c.list_all_transactions().link(link.to_string()));
-    call!(
+    call_each!(
         out,
-        c.retrieve_transactions_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
+        c,
+        (.id(id)),
+        get_a_links_details,
+        delete_a_link,
+        get_an_accounts_details,
+        delete_an_account,
+        get_a_balances_details,
+        delete_a_balance,
+        get_a_transactions_details,
+        delete_a_transaction,
+        get_an_owners_details,
+        delete_an_owner,
+        get_an_incomes_details,
+        delete_an_income,
+        get_a_recurring_expenses_details,
+        delete_a_recurring_expense,
+    );
+    call!(out, c.get_an_institutions_details().id(1));
+    call_each!(
+        out,
+        c,
+        (.id(id_s)),
+        get_a_risk_insights_details,
+        delete_a_risk_insight,
+        get_a_portfolios_details,
+        delete_a_portfolio,
+        get_a_receivable_transactions_details,
+        delete_a_receivable_transaction,
+        get_an_invoices_details,
+        delete_an_invoice,
+        get_a_tax_returns_details,
+        delete_a_tax_return,
+        get_details_about_a_tax_status,
+        delete_a_tax_status,
+        get_details_about_a_tax_compliance_status,
+        delete_a_tax_compliance_status,
+        get_a_tax_retentions_details,
+        delete_a_tax_retention,
+        get_a_tax_declarations_details,
+        delete_a_tax_declaration,
+        get_an_employment_records_details,
+        delete_an_employment_record,
+        get_details_about_a_payment_institution,
+        get_details_about_a_customer,
+        get_details_about_a_bank_account,
+        get_details_about_a_payment_intent,
+        get_details_about_a_payment_transaction,
     );
     call!(
         out,
-        c.complete_a_transactions_request().body_map(resume(link))
+        c.get_details_about_a_payment_link()
+            .access_token("cHJvZF9wYXltZW50X2xpbms")
     );
-    call!(out, c.get_a_transactions_details().id(id));
-    call!(out, c.delete_a_transaction().id(id));
-    call!(out, c.list_all_owners());
-    call!(
-        out,
-        c.retrieve_owners_for_a_link().body_map(|b| b.link(link))
-    );
-    call!(out, c.complete_an_owners_request().body_map(resume(link)));
-    call!(out, c.get_an_owners_details().id(id));
-    call!(out, c.delete_an_owner().id(id));
-    call!(out, c.list_all_incomes());
-    call!(
-        out,
-        c.retrieve_incomes_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
-    );
-    call!(out, c.complete_an_incomes_request().body_map(resume(link)));
-    call!(out, c.get_an_incomes_details().id(id));
-    call!(out, c.delete_an_income().id(id));
-    call!(out, c.list_all_recurring_expenses());
-    call!(
-        out,
-        c.retrieve_recurring_expenses_for_a_link()
-            .body_map(|b| b.link(link))
-    );
-    call!(
-        out,
-        c.complete_a_recurring_expenses_request()
-            .body_map(resume(link))
-    );
-    call!(out, c.get_a_recurring_expenses_details().id(id));
-    call!(out, c.delete_a_recurring_expense().id(id));
-    call!(out, c.list_all_risk_insights());
-    call!(
-        out,
-        c.retrieve_risk_insights_for_a_link()
-            .body_map(|b| b.link(link_s()))
-    );
-    call!(
-        out,
-        c.complete_a_risk_insights_request()
-            .body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))
-    );
-    call!(out, c.get_a_risk_insights_details().id(id_s));
-    call!(out, c.delete_a_risk_insight().id(id_s));
 
-    // investments and receivables
-    call!(out, c.list_all_portfolios());
-    call!(
+    // Retrieves and their resumes (PATCH).
+    call_each!(
         out,
-        c.retrieve_portfolios_for_a_link()
-            .body_map(|b| b.link(link_s()))
+        c,
+        (.body_map(|b| b.link(link))),
+        retrieve_accounts_for_a_link,
+        retrieve_owners_for_a_link,
+        retrieve_recurring_expenses_for_a_link,
     );
-    call!(
+    call_each!(
         out,
-        c.complete_a_portfolios_request()
-            .body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))
+        c,
+        (.body_map(|b| b.link(link).date_from(from).date_to(to))),
+        retrieve_balances_for_a_link,
+        retrieve_transactions_for_a_link,
+        retrieve_incomes_for_a_link,
     );
-    call!(out, c.get_a_portfolios_details().id(id_s));
-    call!(out, c.delete_a_portfolio().id(id_s));
-    call!(out, c.list_all_receivable_transactions());
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link_s()))),
+        retrieve_risk_insights_for_a_link,
+        retrieve_portfolios_for_a_link,
+        retrieve_tax_statuses_for_a_link,
+        retrieve_tax_compliance_statuses_for_a_link,
+        retrieve_employment_record_details,
+    );
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link).session(SESSION).token(text("1234")))),
+        complete_a_links_request,
+        complete_an_accounts_request,
+        complete_a_balances_request,
+        complete_a_transactions_request,
+        complete_an_owners_request,
+        complete_an_incomes_request,
+        complete_a_recurring_expenses_request,
+    );
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))),
+        complete_a_risk_insights_request,
+        complete_a_portfolios_request,
+        complete_an_invoices_request,
+    );
     call!(
         out,
         c.retrieve_receivable_transactions_for_a_link()
@@ -330,28 +331,17 @@ async fn every_operation_against_prism() {
                 .date_from(text("2024-01-01"))
                 .date_to(text("2024-01-31")))
     );
-    call!(out, c.get_a_receivable_transactions_details().id(id_s));
-    call!(out, c.delete_a_receivable_transaction().id(id_s));
-
-    // fiscal
-    call!(out, c.list_all_invoices());
-    call!(
+    call_each!(
         out,
-        c.retrieve_invoices_for_a_link().body_map(|b| {
-            b.link(link_s())
-                .date_from(text("2024-01-01"))
-                .date_to(text("2024-01-31"))
-                .type_(text("INFLOW"))
-        })
+        c,
+        (.body_map(|b| b
+            .link(link_s())
+            .date_from(text("2024-01-01"))
+            .date_to(text("2024-01-31"))
+            .type_(text("INFLOW")))),
+        retrieve_invoices_for_a_link,
+        retrieve_tax_retentions_for_a_link,
     );
-    call!(
-        out,
-        c.complete_an_invoices_request()
-            .body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))
-    );
-    call!(out, c.get_an_invoices_details().id(id_s));
-    call!(out, c.delete_an_invoice().id(id_s));
-    call!(out, c.list_all_tax_returns());
     call!(
         out,
         c.retrieve_tax_returns_for_a_link().body_map(|b| {
@@ -361,37 +351,6 @@ async fn every_operation_against_prism() {
                 .date_to(text("2024-03-31"))
         })
     );
-    call!(out, c.get_a_tax_returns_details().id(id_s));
-    call!(out, c.delete_a_tax_return().id(id_s));
-    call!(out, c.list_all_tax_statuses());
-    call!(
-        out,
-        c.retrieve_tax_statuses_for_a_link()
-            .body_map(|b| b.link(link_s()))
-    );
-    call!(out, c.get_details_about_a_tax_status().id(id_s));
-    call!(out, c.delete_a_tax_status().id(id_s));
-    call!(out, c.list_all_tax_compliance_statuses());
-    call!(
-        out,
-        c.retrieve_tax_compliance_statuses_for_a_link()
-            .body_map(|b| b.link(link_s()))
-    );
-    call!(out, c.get_details_about_a_tax_compliance_status().id(id_s));
-    call!(out, c.delete_a_tax_compliance_status().id(id_s));
-    call!(out, c.list_all_tax_retentions());
-    call!(
-        out,
-        c.retrieve_tax_retentions_for_a_link().body_map(|b| {
-            b.link(link_s())
-                .date_from(text("2024-01-01"))
-                .date_to(text("2024-01-31"))
-                .type_(text("INFLOW"))
-        })
-    );
-    call!(out, c.get_a_tax_retentions_details().id(id_s));
-    call!(out, c.delete_a_tax_retention().id(id_s));
-    call!(out, c.list_all_tax_declarations());
     call!(
         out,
         c.retrieve_tax_declarations_for_a_link().body_map(|b| b
@@ -399,18 +358,29 @@ async fn every_operation_against_prism() {
             .year_from(text("2022"))
             .year_to(text("2023")))
     );
-    call!(out, c.get_a_tax_declarations_details().id(id_s));
-    call!(out, c.delete_a_tax_declaration().id(id_s));
 
-    // employment
-    call!(out, c.list_all_employment_records());
+    // Links' own bodies.
     call!(
         out,
-        c.retrieve_employment_record_details()
-            .body_map(|b| b.link(link_s()))
+        c.register_a_new_link().body_map(|b| {
+            b.institution(text("erebor_mx_retail"))
+                .username(text("bnk100"))
+                .password(text("full"))
+                .access_mode(text("single"))
+        })
     );
-    call!(out, c.get_an_employment_records_details().id(id_s));
-    call!(out, c.delete_an_employment_record().id(id_s));
+    call!(
+        out,
+        c.update_a_links_credentials()
+            .id(id)
+            .body_map(|b| b.password(text("full")))
+    );
+    call!(
+        out,
+        c.change_a_links_access_mode()
+            .id(id)
+            .body_map(|b| b.access_mode(text("recurrent")))
+    );
 
     // enrichment
     let transactions = json!({"language": "pt", "transactions": [{
@@ -438,11 +408,6 @@ async fn every_operation_against_prism() {
     );
 
     // payments
-    call!(out, c.list_all_secret_keys());
-    call!(out, c.request_api_keys());
-    call!(out, c.list_all_payment_institutions());
-    call!(out, c.get_details_about_a_payment_institution().id(id_s));
-    call!(out, c.list_all_customers());
     call!(
         out,
         c.create_a_new_customer()
@@ -455,8 +420,6 @@ async fn every_operation_against_prism() {
                 "identifier_type": "CPF"
             })))
     );
-    call!(out, c.get_details_about_a_customer().id(id_s));
-    call!(out, c.list_all_bank_accounts());
     call!(
         out,
         c.create_a_new_bank_account()
@@ -470,8 +433,6 @@ async fn every_operation_against_prism() {
                 "details": {"country": "BRA", "account_type": "CHECKINGS", "agency": "0444", "number": "45722-0"}
             })))
     );
-    call!(out, c.get_details_about_a_bank_account().id(id_s));
-    call!(out, c.list_all_payment_links());
     call!(
         out,
         c.create_a_payment_link()
@@ -488,12 +449,6 @@ async fn every_operation_against_prism() {
     );
     call!(
         out,
-        c.get_details_about_a_payment_link()
-            .access_token("cHJvZF9wYXltZW50X2xpbms")
-    );
-    call!(out, c.list_all_payment_intents());
-    call!(
-        out,
         c.create_a_new_payment_intent()
             .body(typed::<types::CreateANewPaymentIntentBody>(&json!({
                 "amount": "350000",
@@ -507,7 +462,6 @@ async fn every_operation_against_prism() {
                 }}
             })))
     );
-    call!(out, c.get_details_about_a_payment_intent().id(id_s));
     call!(
         out,
         c.complete_a_payment_intent()
@@ -518,8 +472,6 @@ async fn every_operation_against_prism() {
                 }}
             })))
     );
-    call!(out, c.list_all_payment_transactions());
-    call!(out, c.get_details_about_a_payment_transaction().id(id_s));
 
     let all = generated_operations();
     let checked: BTreeSet<String> = out.checked.iter().map(|s| s.to_string()).collect();
