@@ -9,26 +9,35 @@
 //! test says so and passes, unless `REQUIRE_TEST_TOOLS` is set.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod support;
 
-use belvo::{Client, Credentials, Environment, OperationError, ResponseValue, RetryPolicy};
+use belvo::{types, Client, Credentials, Environment, OperationError, ResponseValue, RetryPolicy};
 use chrono::NaiveDate;
+use serde_json::json;
 use support::Prism;
 use uuid::Uuid;
 
 /// Operations that cannot pass with the published spec as it is, and the violations expected
 /// of them. `LinksPutRequest` lists `institution` and `username` as required but does not
 /// define them among its properties (nor does the collection), so no typed client can send
-/// them; Belvo's reference for this endpoint does not ask for them either.
-const KNOWN_SPEC_DEFECTS: &[(&str, &[&str])] = &[(
-    "update_a_links_credentials",
-    &[
-        "Request body must have required property 'institution'",
-        "Request body must have required property 'username'",
-    ],
-)];
+/// them; Belvo's reference for this endpoint does not ask for them either. Likewise
+/// `TaxDeclarationsRequest` requires a `type` it does not define.
+const KNOWN_SPEC_DEFECTS: &[(&str, &[&str])] = &[
+    (
+        "update_a_links_credentials",
+        &[
+            "Request body must have required property 'institution'",
+            "Request body must have required property 'username'",
+        ],
+    ),
+    (
+        "retrieve_tax_declarations_for_a_link",
+        &["Request body must have required property 'type'"],
+    ),
+];
 
 /// What each call gave: `None` when it succeeded without violations, else why not.
 struct Outcomes {
@@ -74,7 +83,23 @@ impl Outcomes {
     }
 }
 
-/// The messages of Prism's `sl-violations` header.
+/// A copy of `spec` (in the temporary directory, never in the project) without its `pattern`s
+/// written in typographic quotes (`‘^(\\d+)([mhd])$’`, Belvo's payment links): no string
+/// matches them, and Prism dies writing such a non-Latin-1 pattern into the `sl-violations`
+/// header of its answer. The rest of the document is Belvo's, byte for byte.
+pub fn without_broken_patterns(spec: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(spec).expect("Belvo's spec is readable");
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("pattern: ‘"))
+        .collect();
+    let copy = std::env::temp_dir().join(format!("belvo-openapi-{}.yaml", std::process::id()));
+    std::fs::write(&copy, kept.join("\n") + "\n").expect("writing the copy for Prism");
+    copy
+}
+
+/// The messages of Prism's `sl-violations` header about the request. Those about the response
+/// judge Belvo's own examples (several miss a required field), not the client.
 fn violations(headers: &reqwest::header::HeaderMap) -> Vec<String> {
     let Some(value) = headers.get("sl-violations") else {
         return Vec::new();
@@ -83,10 +108,37 @@ fn violations(headers: &reqwest::header::HeaderMap) -> Vec<String> {
     match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
         Ok(list) => list
             .iter()
+            .filter(|v| v["location"][0] != "response")
             .map(|v| v["message"].as_str().unwrap_or("?").to_owned())
             .collect(),
         Err(_) => vec![text.into_owned()],
     }
+}
+
+/// The `session` of a paused request, as Belvo's 428 sends it.
+const SESSION: &str = "2675b703b9d4451f8d4861a3eee54449";
+
+/// `client.OP()` with the builder calls given, sent, and recorded under the name `OP`, so an
+/// operation cannot be recorded under another's name.
+macro_rules! call {
+    ($out:ident, $client:ident . $op:ident () $($calls:tt)*) => {
+        $out.record(stringify!($op), $client.$op() $($calls)* .send().await)
+    };
+}
+
+/// `call!` for each operation named, each with the same builder calls (given in parentheses).
+macro_rules! call_each {
+    (@one $out:ident, $client:ident, $op:ident, ($($calls:tt)*)) => {
+        call!($out, $client.$op() $($calls)*)
+    };
+    ($out:ident, $client:ident, $calls:tt, $($op:ident),+ $(,)?) => {
+        $( call_each!(@one $out, $client, $op, $calls); )+
+    };
+}
+
+/// A request body of the generated types, from JSON (bodies with nested objects).
+fn typed<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> T {
+    serde_json::from_value(value.clone()).expect("the body fits the generated type")
 }
 
 /// An optional text field of a generated body.
@@ -109,7 +161,10 @@ fn generated_operations() -> BTreeSet<String> {
 async fn every_operation_against_prism() {
     let (bin, spec) = support::tools();
     let started = Instant::now();
-    let prism = Prism::start(&bin, &spec);
+    let copy = without_broken_patterns(&spec);
+    let prism = Prism::start(&bin, &copy);
+    // Prism has read it once it listens.
+    let _ = std::fs::remove_file(&copy);
     let client = Client::builder(
         Environment::Custom(prism.url.clone()),
         Credentials::new("secret-id", "secret-password"),
@@ -123,221 +178,306 @@ async fn every_operation_against_prism() {
     let link = Uuid::parse_str("30cb4806-6e00-48a4-91c9-ca55968576c8").unwrap();
     let from = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let to = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
-    let session = "2675b703b9d4451f8d4861a3eee54449";
     let mut out = Outcomes {
         checked: BTreeSet::new(),
         failures: Vec::new(),
     };
     let c = &client;
+    // The ids and links the spec types as text (samples, not a `<uuid>` contract).
+    let link_text = link.to_string();
+    let link_s = || link_text.clone();
+    let id_s = "0d3ffb69-f83b-456e-ad8e-208d0998d71d";
 
-    // Accounts
-    out.record("list_all_accounts", c.list_all_accounts().send().await);
-    out.record(
-        "retrieve_accounts_for_a_link",
-        c.retrieve_accounts_for_a_link()
-            .body_map(|b| b.link(link).save_data(true))
-            .send()
-            .await,
+    // Grouped by the arguments they take.
+    call_each!(
+        out,
+        c,
+        (),
+        list_all_links,
+        list_all_institutions,
+        list_all_accounts,
+        list_all_balances,
+        list_all_owners,
+        list_all_incomes,
+        list_all_recurring_expenses,
+        list_all_risk_insights,
+        list_all_portfolios,
+        list_all_receivable_transactions,
+        list_all_invoices,
+        list_all_tax_returns,
+        list_all_tax_statuses,
+        list_all_tax_compliance_statuses,
+        list_all_tax_retentions,
+        list_all_tax_declarations,
+        list_all_employment_records,
+        list_all_secret_keys,
+        request_api_keys,
+        list_all_payment_institutions,
+        list_all_customers,
+        list_all_bank_accounts,
+        list_all_payment_links,
+        list_all_payment_intents,
+        list_all_payment_transactions,
     );
-    out.record(
-        "complete_an_accounts_request",
-        c.complete_an_accounts_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
+    call!(out, c.list_all_transactions().link(link.to_string()));
+    call_each!(
+        out,
+        c,
+        (.id(id)),
+        get_a_links_details,
+        delete_a_link,
+        get_an_accounts_details,
+        delete_an_account,
+        get_a_balances_details,
+        delete_a_balance,
+        get_a_transactions_details,
+        delete_a_transaction,
+        get_an_owners_details,
+        delete_an_owner,
+        get_an_incomes_details,
+        delete_an_income,
+        get_a_recurring_expenses_details,
+        delete_a_recurring_expense,
     );
-    out.record(
-        "get_an_accounts_details",
-        c.get_an_accounts_details().id(id).send().await,
+    call!(out, c.get_an_institutions_details().id(1));
+    call_each!(
+        out,
+        c,
+        (.id(id_s)),
+        get_a_risk_insights_details,
+        delete_a_risk_insight,
+        get_a_portfolios_details,
+        delete_a_portfolio,
+        get_a_receivable_transactions_details,
+        delete_a_receivable_transaction,
+        get_an_invoices_details,
+        delete_an_invoice,
+        get_a_tax_returns_details,
+        delete_a_tax_return,
+        get_details_about_a_tax_status,
+        delete_a_tax_status,
+        get_details_about_a_tax_compliance_status,
+        delete_a_tax_compliance_status,
+        get_a_tax_retentions_details,
+        delete_a_tax_retention,
+        get_a_tax_declarations_details,
+        delete_a_tax_declaration,
+        get_an_employment_records_details,
+        delete_an_employment_record,
+        get_details_about_a_payment_institution,
+        get_details_about_a_customer,
+        get_details_about_a_bank_account,
+        get_details_about_a_payment_intent,
+        get_details_about_a_payment_transaction,
     );
-    out.record(
-        "delete_an_account",
-        c.delete_an_account().id(id).send().await,
+    call!(
+        out,
+        c.get_details_about_a_payment_link()
+            .access_token("cHJvZF9wYXltZW50X2xpbms")
     );
 
-    // Balances
-    out.record("list_all_balances", c.list_all_balances().send().await);
-    out.record(
-        "retrieve_balances_for_a_link",
-        c.retrieve_balances_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
-            .send()
-            .await,
+    // Retrieves and their resumes (PATCH).
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link))),
+        retrieve_accounts_for_a_link,
+        retrieve_owners_for_a_link,
+        retrieve_recurring_expenses_for_a_link,
     );
-    out.record(
-        "complete_a_balances_request",
-        c.complete_a_balances_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link).date_from(from).date_to(to))),
+        retrieve_balances_for_a_link,
+        retrieve_transactions_for_a_link,
+        retrieve_incomes_for_a_link,
     );
-    out.record(
-        "get_a_balances_details",
-        c.get_a_balances_details().id(id).send().await,
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link_s()))),
+        retrieve_risk_insights_for_a_link,
+        retrieve_portfolios_for_a_link,
+        retrieve_tax_statuses_for_a_link,
+        retrieve_tax_compliance_statuses_for_a_link,
+        retrieve_employment_record_details,
     );
-    out.record("delete_a_balance", c.delete_a_balance().id(id).send().await);
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link).session(SESSION).token(text("1234")))),
+        complete_a_links_request,
+        complete_an_accounts_request,
+        complete_a_balances_request,
+        complete_a_transactions_request,
+        complete_an_owners_request,
+        complete_an_incomes_request,
+        complete_a_recurring_expenses_request,
+    );
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b.link(link_s()).session(text(SESSION)).token(text("1234")))),
+        complete_a_risk_insights_request,
+        complete_a_portfolios_request,
+        complete_an_invoices_request,
+    );
+    call!(
+        out,
+        c.retrieve_receivable_transactions_for_a_link()
+            .body_map(|b| b
+                .link(link_s())
+                .date_from(text("2024-01-01"))
+                .date_to(text("2024-01-31")))
+    );
+    call_each!(
+        out,
+        c,
+        (.body_map(|b| b
+            .link(link_s())
+            .date_from(text("2024-01-01"))
+            .date_to(text("2024-01-31"))
+            .type_(text("INFLOW")))),
+        retrieve_invoices_for_a_link,
+        retrieve_tax_retentions_for_a_link,
+    );
+    call!(
+        out,
+        c.retrieve_tax_returns_for_a_link().body_map(|b| {
+            b.link(link_s())
+                .type_(text("monthly"))
+                .date_from(text("2024-01-01"))
+                .date_to(text("2024-03-31"))
+        })
+    );
+    call!(
+        out,
+        c.retrieve_tax_declarations_for_a_link().body_map(|b| b
+            .link(link_s())
+            .year_from(text("2022"))
+            .year_to(text("2023")))
+    );
 
-    // Incomes
-    out.record("list_all_incomes", c.list_all_incomes().send().await);
-    out.record(
-        "retrieve_incomes_for_a_link",
-        c.retrieve_incomes_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
-            .send()
-            .await,
+    // Links' own bodies.
+    call!(
+        out,
+        c.register_a_new_link().body_map(|b| {
+            b.institution(text("erebor_mx_retail"))
+                .username(text("bnk100"))
+                .password(text("full"))
+                .access_mode(text("single"))
+        })
     );
-    out.record(
-        "complete_an_incomes_request",
-        c.complete_an_incomes_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_an_incomes_details",
-        c.get_an_incomes_details().id(id).send().await,
-    );
-    out.record("delete_an_income", c.delete_an_income().id(id).send().await);
-
-    // Institutions
-    out.record(
-        "list_all_institutions",
-        c.list_all_institutions().send().await,
-    );
-    out.record(
-        "get_an_institutions_details",
-        c.get_an_institutions_details().id(1).send().await,
-    );
-
-    // Links
-    out.record("list_all_links", c.list_all_links().send().await);
-    out.record(
-        "register_a_new_link",
-        c.register_a_new_link()
-            .body_map(|b| {
-                b.institution(text("erebor_mx_retail"))
-                    .username(text("bnk100"))
-                    .password(text("full"))
-                    .access_mode(text("single"))
-            })
-            .send()
-            .await,
-    );
-    out.record(
-        "complete_a_links_request",
-        c.complete_a_links_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_a_links_details",
-        c.get_a_links_details().id(id).send().await,
-    );
-    out.record(
-        "update_a_links_credentials",
+    call!(
+        out,
         c.update_a_links_credentials()
             .id(id)
             .body_map(|b| b.password(text("full")))
-            .send()
-            .await,
     );
-    out.record("delete_a_link", c.delete_a_link().id(id).send().await);
-    out.record(
-        "change_a_links_access_mode",
+    call!(
+        out,
         c.change_a_links_access_mode()
             .id(id)
             .body_map(|b| b.access_mode(text("recurrent")))
-            .send()
-            .await,
     );
 
-    // Owners
-    out.record("list_all_owners", c.list_all_owners().send().await);
-    out.record(
-        "retrieve_owners_for_a_link",
-        c.retrieve_owners_for_a_link()
-            .body_map(|b| b.link(link))
-            .send()
-            .await,
+    // enrichment
+    let transactions = json!({"language": "pt", "transactions": [{
+        "transaction_id": "3CWE4927CF15355",
+        "account_holder_type": "INDIVIDUAL",
+        "account_holder_id": "a61bc801-9fa5-457b-88ad-850c96eaca30",
+        "account_id": "EBACA-89077589",
+        "account_category": "CHECKING_ACCOUNT",
+        "value_date": "2024-01-18",
+        "description": "SALARIO MENSAL",
+        "type": "INFLOW",
+        "amount": 6500.89,
+        "currency": "BRL",
+        "institution": "Erebor Brazil"
+    }]});
+    call!(
+        out,
+        c.categorize_transactions()
+            .body(typed::<types::CategorizeTransactionsBody>(&transactions))
     );
-    out.record(
-        "complete_an_owners_request",
-        c.complete_an_owners_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_an_owners_details",
-        c.get_an_owners_details().id(id).send().await,
-    );
-    out.record("delete_an_owner", c.delete_an_owner().id(id).send().await);
-
-    // Recurring expenses
-    out.record(
-        "list_all_recurring_expenses",
-        c.list_all_recurring_expenses().send().await,
-    );
-    out.record(
-        "retrieve_recurring_expenses_for_a_link",
-        c.retrieve_recurring_expenses_for_a_link()
-            .body_map(|b| b.link(link))
-            .send()
-            .await,
-    );
-    out.record(
-        "complete_a_recurring_expenses_request",
-        c.complete_a_recurring_expenses_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
-    );
-    out.record(
-        "get_a_recurring_expenses_details",
-        c.get_a_recurring_expenses_details().id(id).send().await,
-    );
-    out.record(
-        "delete_a_recurring_expense",
-        c.delete_a_recurring_expense().id(id).send().await,
+    call!(
+        out,
+        c.verify_incomes()
+            .body(typed::<types::VerifyIncomesBody>(&transactions))
     );
 
-    // Transactions
-    out.record(
-        "list_all_transactions",
-        c.list_all_transactions()
-            .link(link.to_string())
-            .send()
-            .await,
+    // payments
+    call!(
+        out,
+        c.create_a_new_customer()
+            .body(typed::<types::CreateANewCustomerBody>(&json!({
+                "customer_type": "INDIVIDUAL",
+                "name": "Caetano Veloso",
+                "country": "BRA",
+                "email": "caetano.veloso@example.com",
+                "identifier": "231.002.999-00",
+                "identifier_type": "CPF"
+            })))
     );
-    out.record(
-        "retrieve_transactions_for_a_link",
-        c.retrieve_transactions_for_a_link()
-            .body_map(|b| b.link(link).date_from(from).date_to(to))
-            .send()
-            .await,
+    call!(
+        out,
+        c.create_a_new_bank_account()
+            .body(typed::<types::CreateANewBankAccountBody>(&json!({
+                "institution": "f512d996-583a-4a91-8b5b-eba2e103b068",
+                "holder": {"type": "BUSINESS", "information": {
+                    "name": "Caetano Veloso Entertainment Universe",
+                    "identifier_type": "CNPJ",
+                    "identifier": "05.954.445/0221-68"
+                }},
+                "details": {"country": "BRA", "account_type": "CHECKINGS", "agency": "0444", "number": "45722-0"}
+            })))
     );
-    out.record(
-        "complete_a_transactions_request",
-        c.complete_a_transactions_request()
-            .body_map(|b| b.link(link).session(session).token(text("1234")))
-            .send()
-            .await,
+    call!(
+        out,
+        c.create_a_payment_link()
+            .body(typed::<types::CreateAPaymentLinkBody>(&json!({
+                "amount": "2853.78",
+                "customer": "06dc2f14-1217-4480-9b36-550a944a39d1",
+                "description": "Shoe payment",
+                "allowed_payment_method_types": ["open_finance"],
+                "provider": "belvo",
+                "payment_method_details": {"open_finance": {
+                    "beneficiary_bank_account": "a80d5a9d-20ae-479a-8dd7-ff3443bcbbfc"
+                }}
+            })))
     );
-    out.record(
-        "get_a_transactions_details",
-        c.get_a_transactions_details().id(id).send().await,
+    call!(
+        out,
+        c.create_a_new_payment_intent()
+            .body(typed::<types::CreateANewPaymentIntentBody>(&json!({
+                "amount": "350000",
+                "customer": "06dc2f14-1217-4480-9b36-550a944a39d1",
+                "description": "Training shoes",
+                "allowed_payment_method_types": ["pse"],
+                "provider": "belvo",
+                "payment_method_details": {"pse": {
+                    "beneficiary_bank_account": "a80d5a9d-20ae-479a-8dd7-ff3443bcbbfc",
+                    "belvo_flow": true
+                }}
+            })))
     );
-    out.record(
-        "delete_a_transaction",
-        c.delete_a_transaction().id(id).send().await,
+    call!(
+        out,
+        c.complete_a_payment_intent()
+            .id(id_s)
+            .body(typed::<types::CompleteAPaymentIntentBody>(&json!({
+                "payment_method_details": {"pse": {
+                    "payer_institution": "db201c6a-e0ee-4caa-92d6-72b480d6d86f"
+                }}
+            })))
     );
 
     let all = generated_operations();
     let checked: BTreeSet<String> = out.checked.iter().map(|s| s.to_string()).collect();
     let untested: Vec<&String> = all.difference(&checked).collect();
     assert!(untested.is_empty(), "operations not called: {untested:?}");
-    assert_eq!(checked.len(), 39, "{checked:?}");
+    assert_eq!(checked.len(), all.len(), "{checked:?}");
     eprintln!(
         "{} operations against Prism in {:.1?}",
         checked.len(),

@@ -292,7 +292,7 @@ impl Stats {
     }
 }
 
-fn median(mut values: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     let n = values.len();
     match n {
@@ -419,21 +419,7 @@ fn ensure_peer() -> Result<PathBuf> {
 /// `<target>/peer`, the target directory as `cargo metadata` reports it (so that
 /// `CARGO_TARGET_DIR` and cargo config are honoured).
 fn peer_root() -> Result<PathBuf> {
-    let output = Command::new(cargo())
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--manifest-path",
-        ])
-        .arg(project_root()?.join("Cargo.toml"))
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running cargo metadata")?;
-    ensure!(output.status.success(), "cargo metadata failed");
-    let meta: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("reading cargo metadata's output")?;
+    let meta = cargo_metadata(&project_root()?)?;
     let target = meta["target_directory"]
         .as_str()
         .context("cargo metadata gave no target_directory")?;
@@ -462,8 +448,27 @@ fn peer_label() -> String {
     }
 }
 
+/// `cargo metadata --no-deps` of the workspace at `root`: its packages (with their features)
+/// and target directory.
+pub(crate) fn cargo_metadata(root: &Path) -> Result<serde_json::Value> {
+    let output = Command::new(cargo())
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo metadata")?;
+    ensure!(output.status.success(), "cargo metadata failed");
+    serde_json::from_slice(&output.stdout).context("reading cargo metadata's output")
+}
+
 /// The cargo that runs us (`cargo run` sets `CARGO`), else the one on `PATH`.
-fn cargo() -> PathBuf {
+pub(crate) fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
 

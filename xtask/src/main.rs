@@ -9,6 +9,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod bench_build;
 mod client;
 mod convert;
 mod diff;
@@ -52,6 +53,8 @@ enum Command {
     Release(release::Args),
     /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
     Bench(bench::Args),
+    /// Time `cargo build -p belvo`, clean and after a regen, per feature set of the crate.
+    BenchBuild(bench_build::Args),
     /// Run every check CI runs, installing the pinned test tools first.
     Test,
 }
@@ -67,6 +70,7 @@ fn main() -> std::process::ExitCode {
         Command::Review(args) => review::run(args),
         Command::Release(args) => release::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::BenchBuild(args) => bench_build::run(args),
         Command::Test => test::run(),
     };
     match result {
