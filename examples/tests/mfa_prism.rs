@@ -85,14 +85,6 @@ fn dated() -> types::RetrieveBalancesForALinkBody {
     }
 }
 
-/// The retrieve body of risk insights and portfolios, whose `link` the spec types as text.
-fn link_text() -> types::RetrieveRiskInsightsForALinkBody {
-    types::RetrieveRiskInsightsForALinkBody {
-        link: Some(LINK.into()),
-        ..Default::default()
-    }
-}
-
 fn for_link() -> types::RetrieveForALinkBody {
     types::RetrieveForALinkBody {
         link: Some(link()),
@@ -155,8 +147,8 @@ async fn every_resumable_pair_against_prism() {
         }
     ));
     flow!(c.retrieve_transactions_for_a_link().body(dated()));
-    flow!(c.retrieve_risk_insights_for_a_link().body(link_text()));
-    flow!(c.retrieve_portfolios_for_a_link().body(link_text()));
+    flow!(c.retrieve_risk_insights_for_a_link().body(for_link()));
+    flow!(c.retrieve_portfolios_for_a_link().body(for_link()));
 
     // A pair added by `cargo xtask regen` must be added here too.
     let mut expected: Vec<&str> = RESUMABLE.iter().map(|p| p.retrieve).collect();

@@ -49,7 +49,7 @@ pub mod types {
         )]
         pub funds_data: ::std::vec::Vec<FundsData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<AccountInstitution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -278,17 +278,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub closing_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub days_balance_below_0_1m: ::std::option::Option<f64>,
+        pub days_balance_below_0_1m: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub days_balance_below_0_1w: ::std::option::Option<f64>,
+        pub days_balance_below_0_1w: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub days_balance_below_0_3m: ::std::option::Option<f64>,
+        pub days_balance_below_0_3m: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub days_balance_below_x_1m: ::std::option::Option<f64>,
+        pub days_balance_below_x_1m: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub days_balance_below_x_1w: ::std::option::Option<f64>,
+        pub days_balance_below_x_1w: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub days_balance_below_x_3m: ::std::option::Option<f64>,
+        pub days_balance_below_x_3m: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_balance_1m: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -332,37 +332,41 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::std::string::String>,
+        pub customer: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub details: ::std::option::Option<Details>,
+        pub details: ::std::option::Option<BankAccountDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub holder: ::std::option::Option<Holder>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub metadata: ::std::option::Option<Metadata>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub number: ::std::option::Option<::serde_json::Value>,
+        pub institution: ::std::option::Option<::uuid::Uuid>,
     }
     impl BankAccount {
         pub fn builder() -> builder::BankAccount {
             Default::default()
         }
     }
-    ///`BankAccountInformation`
+    ///`BankAccountDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct BankAccountInformation {
+    pub struct BankAccountDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<::std::string::String>,
+        pub account_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agency: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pix_key: ::std::option::Option<::std::string::String>,
     }
-    impl BankAccountInformation {
-        pub fn builder() -> builder::BankAccountInformation {
+    impl BankAccountDetails {
+        pub fn builder() -> builder::BankAccountDetails {
             Default::default()
         }
     }
@@ -370,7 +374,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BankAccountsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -391,16 +395,32 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BeneficiaryBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub holder: ::std::option::Option<Holder>,
+        pub holder: ::std::option::Option<BeneficiaryBankAccountHolder>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<::std::string::String>,
+        pub institution: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
     impl BeneficiaryBankAccount {
         pub fn builder() -> builder::BeneficiaryBankAccount {
+            Default::default()
+        }
+    }
+    ///`BeneficiaryBankAccountHolder`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct BeneficiaryBankAccountHolder {
+        #[serde(
+            rename = "Information",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub information: ::std::option::Option<HolderInformation>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl BeneficiaryBankAccountHolder {
+        pub fn builder() -> builder::BeneficiaryBankAccountHolder {
             Default::default()
         }
     }
@@ -511,7 +531,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mcc: ::std::option::Option<f64>,
+        pub mcc: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant: ::std::option::Option<Merchant>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -521,7 +541,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value_date: ::std::option::Option<::std::string::String>,
+        pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     impl CategorizeTransactionsBodyTransaction {
         pub fn builder() -> builder::CategorizeTransactionsBodyTransaction {
@@ -545,15 +565,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub beneficiary: ::std::option::Option<::std::string::String>,
+        pub beneficiary: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::std::string::String>,
+        pub customer: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -561,11 +581,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub metadata: ::std::option::Option<Metadata>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_intent: ::std::option::Option<::std::string::String>,
+        pub payment_intent: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method_details: ::std::option::Option<PaymentMethodDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -583,23 +607,10 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<Transaction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Charge {
         pub fn builder() -> builder::Charge {
-            Default::default()
-        }
-    }
-    ///`CompleteALinksRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct CompleteALinksRequestBody {
-        pub link: ::uuid::Uuid,
-        pub session: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-    }
-    impl CompleteALinksRequestBody {
-        pub fn builder() -> builder::CompleteALinksRequestBody {
             Default::default()
         }
     }
@@ -616,35 +627,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CompleteAPortfoliosRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct CompleteAPortfoliosRequestBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub session: ::std::option::Option<::std::string::String>,
+    ///`CompleteARequestBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    pub struct CompleteARequestBody {
+        pub link: ::uuid::Uuid,
+        pub session: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
-    impl CompleteAPortfoliosRequestBody {
-        pub fn builder() -> builder::CompleteAPortfoliosRequestBody {
-            Default::default()
-        }
-    }
-    ///`CompleteAnInvoicesRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct CompleteAnInvoicesRequestBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub save_data: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub session: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-    }
-    impl CompleteAnInvoicesRequestBody {
-        pub fn builder() -> builder::CompleteAnInvoicesRequestBody {
+    impl CompleteARequestBody {
+        pub fn builder() -> builder::CompleteARequestBody {
             Default::default()
         }
     }
@@ -671,11 +663,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateANewBankAccountBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub details: ::std::option::Option<Details>,
+        pub details: ::std::option::Option<BankAccountDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub holder: ::std::option::Option<Holder>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<::std::string::String>,
+        pub institution: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub providers: ::std::option::Option<Providers>,
     }
     impl CreateANewBankAccountBody {
         pub fn builder() -> builder::CreateANewBankAccountBody {
@@ -719,11 +719,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::std::string::String>,
+        pub customer: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub metadata: ::std::option::Option<Metadata>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method_details: ::std::option::Option<PaymentMethodDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -788,7 +792,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreditCardsMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub num_accounts: ::std::option::Option<f64>,
+        pub num_accounts: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_credit_limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -838,15 +842,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -865,13 +869,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomerBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::std::string::String>,
+        pub customer: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub details: ::std::option::Option<Details>,
+        pub details: ::std::option::Option<CustomerBankAccountDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub holder: ::std::option::Option<Holder>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<Institution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -882,11 +886,24 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CustomerBankAccountDetails`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CustomerBankAccountDetails {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomerBankAccountDetails {
+        pub fn builder() -> builder::CustomerBankAccountDetails {
+            Default::default()
+        }
+    }
     ///`CustomersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomersPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -907,13 +924,23 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Details {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_type: ::std::option::Option<::std::string::String>,
+        pub address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agency: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub number: ::std::option::Option<::std::string::String>,
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regimen: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_payer_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_scheme: ::std::option::Option<::std::string::String>,
     }
     impl Details {
         pub fn builder() -> builder::Details {
@@ -943,7 +970,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub year: ::std::option::Option<f64>,
+        pub year: ::std::option::Option<i64>,
     }
     impl DocumentInformation {
         pub fn builder() -> builder::DocumentInformation {
@@ -956,9 +983,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub economic_activity: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end_date: ::std::option::Option<::std::string::String>,
+        pub end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub initial_date: ::std::option::Option<::std::string::String>,
+        pub initial_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -973,9 +1000,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EmploymentRecord {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
@@ -989,15 +1018,15 @@ pub mod types {
         )]
         pub files: ::std::vec::Vec<File>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub internal_identification: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub personal_data: ::std::option::Option<PersonalData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub report_date: ::std::option::Option<::std::string::String>,
+        pub report_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub social_security_summary: ::std::option::Option<SocialSecuritySummary>,
     }
@@ -1010,7 +1039,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EmploymentRecordEmploymentRecord {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1024,17 +1055,17 @@ pub mod types {
         )]
         pub employment_status_updates: ::std::vec::Vec<EmploymentStatusUpdate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end_date: ::std::option::Option<::std::string::String>,
+        pub end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub monthly_salary: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub most_recent_base_salary: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start_date: ::std::option::Option<::std::string::String>,
+        pub start_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub weeks_employed: ::std::option::Option<f64>,
+        pub weeks_employed: ::std::option::Option<i64>,
     }
     impl EmploymentRecordEmploymentRecord {
         pub fn builder() -> builder::EmploymentRecordEmploymentRecord {
@@ -1045,7 +1076,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EmploymentRecordsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1070,7 +1101,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub event: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<::std::string::String>,
+        pub update_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     impl EmploymentStatusUpdate {
         pub fn builder() -> builder::EmploymentStatusUpdate {
@@ -1087,7 +1118,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub valid_until: ::std::option::Option<::std::string::String>,
+        pub valid_until: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     impl Entitlements {
         pub fn builder() -> builder::Entitlements {
@@ -1151,7 +1182,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1212,7 +1243,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub length: ::std::option::Option<f64>,
+        pub length: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1225,8 +1256,12 @@ pub mod types {
         pub validation: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub validation_message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub values: ::std::option::Option<::std::vec::Vec<Value>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub values: ::std::vec::Vec<Value>,
     }
     impl FormField {
         pub fn builder() -> builder::FormField {
@@ -1319,11 +1354,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Income {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_transaction_date: ::std::option::Option<::std::string::String>,
+        pub first_transaction_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub income_source_type: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1335,9 +1370,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_transaction_date: ::std::option::Option<::std::string::String>,
+        pub last_transaction_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub monthly_average: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1390,7 +1425,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_income_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_income_date: ::std::option::Option<::std::string::String>,
+        pub last_income_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_income_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1517,19 +1552,54 @@ pub mod types {
     #[serde(untagged)]
     pub enum InstitutionId {
         Integer(i64),
-        String(::std::string::String),
+        Uuid(::uuid::Uuid),
     }
     impl ::std::fmt::Display for InstitutionId {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Integer(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
+                Self::Uuid(x) => x.fmt(f),
             }
+        }
+    }
+    impl ::std::str::FromStr for InstitutionId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if let Ok(v) = value.parse() {
+                Ok(Self::Integer(v))
+            } else if let Ok(v) = value.parse() {
+                Ok(Self::Uuid(v))
+            } else {
+                Err("string conversion failed for all variants".into())
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for InstitutionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for InstitutionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     impl ::std::convert::From<i64> for InstitutionId {
         fn from(value: i64) -> Self {
             Self::Integer(value)
+        }
+    }
+    impl ::std::convert::From<::uuid::Uuid> for InstitutionId {
+        fn from(value: ::uuid::Uuid) -> Self {
+            Self::Uuid(value)
         }
     }
     ///`InstitutionsPage`
@@ -1571,7 +1641,7 @@ pub mod types {
         )]
         pub fees: ::std::vec::Vec<Fee>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
@@ -1581,7 +1651,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open_date: ::std::option::Option<::std::string::String>,
+        pub open_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1633,15 +1703,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancelation_status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cancelation_update_date: ::std::option::Option<::std::string::String>,
+        pub cancelation_update_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub certification_authority: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub certification_date: ::std::option::Option<::std::string::String>,
+        pub certification_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1649,13 +1721,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exchange_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expiration_date: ::std::option::Option<::serde_json::Value>,
+        pub expiration_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub folio: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub invoice_date: ::std::option::Option<::std::string::String>,
+        pub invoice_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
@@ -1689,7 +1761,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub receiver_blacklist_status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub receiver_details: ::std::option::Option<::serde_json::Value>,
+        pub receiver_details: ::std::option::Option<Details>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub receiver_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1699,7 +1771,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sender_blacklist_status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sender_details: ::std::option::Option<::serde_json::Value>,
+        pub sender_details: ::std::option::Option<Details>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sender_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1734,7 +1806,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct InvoiceDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1773,7 +1847,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct InvoicesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2003,7 +2077,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LoansMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub num_accounts: ::std::option::Option<f64>,
+        pub num_accounts: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_loans_monthly_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2031,17 +2105,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Metadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct Metadata {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub internal_reference_id: ::std::option::Option<::std::string::String>,
-    }
-    impl Metadata {
-        pub fn builder() -> builder::Metadata {
-            Default::default()
-        }
-    }
     ///The institution asks for a one-time token before the request can go on.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct MfaTokenRequired {
@@ -2051,7 +2114,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiry: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2075,8 +2138,20 @@ pub mod types {
             OpenFinanceDisplayConfirmationRequired,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub open_finance_display_needs_redirect: ::std::option::Option<
+            PseDisplayCredentialsRequired,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub open_finance_display_payment_failed: ::std::option::Option<
+            PseDisplayCredentialsRequired,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance_display_payment_method_information: ::std::option::Option<
             OpenFinanceDisplayPaymentMethodInformation,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub open_finance_display_payment_processing: ::std::option::Option<
+            PseDisplayCredentialsRequired,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance_display_payment_succeeded: ::std::option::Option<
@@ -2118,9 +2193,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NumberOfInstallments {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub paid: ::std::option::Option<f64>,
+        pub paid: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total: ::std::option::Option<f64>,
+        pub total: ::std::option::Option<i64>,
     }
     impl NumberOfInstallments {
         pub fn builder() -> builder::NumberOfInstallments {
@@ -2131,11 +2206,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Obligation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end_date: ::std::option::Option<::std::string::String>,
+        pub end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub initial_date: ::std::option::Option<::std::string::String>,
+        pub initial_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub obligation: ::std::option::Option<::std::string::String>,
     }
@@ -2148,13 +2223,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OpenFinance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub beneficiary_bank_account: ::std::option::Option<::std::string::String>,
+        pub beneficiary_bank_account: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cpf: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<::std::string::String>,
+        pub payer_institution: ::std::option::Option<::uuid::Uuid>,
     }
     impl OpenFinance {
         pub fn builder() -> builder::OpenFinance {
@@ -2169,7 +2244,7 @@ pub mod types {
             OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_identifier: ::std::option::Option<::std::string::String>,
+        pub payer_identifier: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<PayerInstitution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2184,15 +2259,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub details: ::std::option::Option<Details>,
+        pub details: ::std::option::Option<BankAccountDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub holder: ::std::option::Option<Holder>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<Institution>,
     }
@@ -2272,17 +2347,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Payer`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct Payer {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bank_account_information: ::std::option::Option<BankAccountInformation>,
-    }
-    impl Payer {
-        pub fn builder() -> builder::Payer {
-            Default::default()
-        }
-    }
     ///`PayerInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PayerInstitution {
@@ -2301,7 +2365,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon_logo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2330,7 +2394,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<::std::string::String>,
+        pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exchange_rate: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2373,13 +2437,13 @@ pub mod types {
         )]
         pub charges: ::std::vec::Vec<Charge>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::std::string::String>,
+        pub customer: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2387,11 +2451,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_error: ::std::option::Option<LastError>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub metadata: ::std::option::Option<Metadata>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_step: ::std::option::Option<NextStep>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2405,7 +2473,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PaymentIntent {
         pub fn builder() -> builder::PaymentIntent {
@@ -2416,7 +2484,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PaymentIntentsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2441,15 +2509,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_urls: ::std::option::Option<CallbackUrls>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<::std::string::String>,
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_in: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_intent: ::std::option::Option<PaymentLinkPaymentIntent>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2457,7 +2525,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PaymentLink {
         pub fn builder() -> builder::PaymentLink {
@@ -2468,8 +2536,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum PaymentLinkPaymentIntent {
-        String(::std::string::String),
+        Uuid(::uuid::Uuid),
         PaymentIntent(PaymentIntent),
+    }
+    impl ::std::convert::From<::uuid::Uuid> for PaymentLinkPaymentIntent {
+        fn from(value: ::uuid::Uuid) -> Self {
+            Self::Uuid(value)
+        }
     }
     impl ::std::convert::From<PaymentIntent> for PaymentLinkPaymentIntent {
         fn from(value: PaymentIntent) -> Self {
@@ -2480,7 +2553,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PaymentLinksPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2514,7 +2587,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PaymentMethodDetailsOpenFinance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub beneficiary_bank_account: ::std::option::Option<::std::string::String>,
+        pub beneficiary_bank_account: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
     }
@@ -2566,21 +2639,36 @@ pub mod types {
             Default::default()
         }
     }
+    ///`PaymentsWay`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsWay {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub form_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub terminal_id: ::std::option::Option<i64>,
+    }
+    impl PaymentsWay {
+        pub fn builder() -> builder::PaymentsWay {
+            Default::default()
+        }
+    }
     ///`Payroll`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Payroll {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_from: ::std::option::Option<::std::string::String>,
+        pub date_from: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_to: ::std::option::Option<::std::string::String>,
+        pub date_to: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub days: ::std::option::Option<f64>,
+        pub days: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_date: ::std::option::Option<::std::string::String>,
+        pub payment_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2608,7 +2696,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PersonalData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub birth_date: ::std::option::Option<::std::string::String>,
+        pub birth_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
@@ -2643,9 +2731,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub instruments: ::std::option::Option<::std::vec::Vec<Instrument>>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub instruments: ::std::vec::Vec<Instrument>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2660,7 +2752,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PortfoliosPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2677,21 +2769,32 @@ pub mod types {
             Default::default()
         }
     }
+    ///`Providers`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Providers {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payments_way: ::std::option::Option<PaymentsWay>,
+    }
+    impl Providers {
+        pub fn builder() -> builder::Providers {
+            Default::default()
+        }
+    }
     ///`Pse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct Pse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub belvo_flow: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub beneficiary_bank_account: ::std::option::Option<::std::string::String>,
+        pub beneficiary_bank_account: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_bank_account: ::std::option::Option<::std::string::String>,
+        pub payer_bank_account: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<::std::string::String>,
+        pub payer_institution: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_token: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2734,43 +2837,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PseDisplayNeedsRedirect {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<
-            PseDisplayNeedsRedirectPayerInstitution,
-        >,
+        pub payer_institution: ::std::option::Option<FormField>,
     }
     impl PseDisplayNeedsRedirect {
         pub fn builder() -> builder::PseDisplayNeedsRedirect {
-            Default::default()
-        }
-    }
-    ///`PseDisplayNeedsRedirectPayerInstitution`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PseDisplayNeedsRedirectPayerInstitution {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub length: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub optional: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub placeholder: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub validation: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub validation_message: ::std::option::Option<::std::string::String>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
-        )]
-        pub values: ::std::vec::Vec<Value>,
-    }
-    impl PseDisplayNeedsRedirectPayerInstitution {
-        pub fn builder() -> builder::PseDisplayNeedsRedirectPayerInstitution {
             Default::default()
         }
     }
@@ -2900,9 +2970,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Regimen {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end_date: ::std::option::Option<::std::string::String>,
+        pub end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub initial_date: ::std::option::Option<::std::string::String>,
+        pub initial_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub regimen: ::std::option::Option<::std::string::String>,
     }
@@ -2960,7 +3030,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub outstanding_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub partiality_number: ::std::option::Option<f64>,
+        pub partiality_number: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2988,7 +3058,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RetainedTax {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub retained_tax_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3047,7 +3119,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
     }
@@ -3108,7 +3180,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_to: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3127,7 +3199,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_to: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3157,28 +3229,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RetrieveRiskInsightsForALinkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct RetrieveRiskInsightsForALinkBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub save_data: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-    }
-    impl RetrieveRiskInsightsForALinkBody {
-        pub fn builder() -> builder::RetrieveRiskInsightsForALinkBody {
-            Default::default()
-        }
-    }
     ///`RetrieveTaxDeclarationsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RetrieveTaxDeclarationsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3219,11 +3276,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_to: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub year_from: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub year_to: ::std::option::Option<::std::string::String>,
     }
     impl RetrieveTaxReturnsForALinkBody {
         pub fn builder() -> builder::RetrieveTaxReturnsForALinkBody {
@@ -3262,20 +3323,24 @@ pub mod types {
     ///`RiskInsight`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RiskInsight {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub accounts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub accounts: ::std::vec::Vec<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balances_metrics: ::std::option::Option<BalancesMetrics>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cashflow_metrics: ::std::option::Option<CashflowMetrics>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_cards_metrics: ::std::option::Option<CreditCardsMetrics>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub loans_metrics: ::std::option::Option<LoansMetrics>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3290,7 +3355,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RiskInsightsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3311,7 +3376,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct SecretKey {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
     }
@@ -3324,7 +3389,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SecretKeysPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3345,11 +3410,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SocialSecuritySummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub weeks_contributed: ::std::option::Option<f64>,
+        pub weeks_contributed: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub weeks_redeemed: ::std::option::Option<f64>,
+        pub weeks_redeemed: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub weeks_reinstated: ::std::option::Option<f64>,
+        pub weeks_reinstated: ::std::option::Option<i64>,
     }
     impl SocialSecuritySummary {
         pub fn builder() -> builder::SocialSecuritySummary {
@@ -3397,11 +3462,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxComplianceStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub internal_identification: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3420,7 +3487,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxComplianceStatusPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3447,19 +3514,21 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub annual_income_statement: ::std::option::Option<AnnualIncomeStatement>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_issued: ::std::option::Option<::std::string::String>,
+        pub date_issued: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_information: ::std::option::Option<DocumentInformation>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub equity_statement: ::std::option::Option<EquityStatement>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pdf: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3478,7 +3547,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxDeclarationsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3524,33 +3593,41 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxRetention {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cancelled_at: ::std::option::Option<::std::string::String>,
+        pub cancelled_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub certified_at: ::std::option::Option<::std::string::String>,
+        pub certified_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<f64>,
+        pub code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub invoice_identification: ::std::option::Option<::std::string::String>,
+        pub invoice_identification: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub issued_at: ::std::option::Option<::std::string::String>,
+        pub issued_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub receiver_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub receiver_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub receiver_nationality: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub retention_breakdown: ::std::option::Option<
-            ::std::vec::Vec<RetentionBreakdown>,
-        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub retention_breakdown: ::std::vec::Vec<RetentionBreakdown>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sender_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3577,7 +3654,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxRetentionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3597,97 +3674,214 @@ pub mod types {
     ///`TaxReturn`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxReturn {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cifras_cierre_ejercicio: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub cifras_cierre_ejercicio: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub conciliacion_entre_resultado_contable_fiscal: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub conciliacion_entre_resultado_contable_fiscal: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datos_adicionales: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub datos_adicionales: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub datos_informativos: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub deducciones_autorizadas: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub deducciones_personales: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub detalle_pago_isr: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub detalle_pago_iva: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub detalle_pago_r1_isr_personas_morales: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub determinacion_del_impuesto_sobre_la_renta: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub determinacion_impuesto: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub determinacion_isr: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub determinacion_iva: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub dividendos: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub dividendos_o_utilidades_distribuidos: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub estado_posicion_financiera_balance: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub estado_resultados: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datos_informativos: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub informacion_general: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
         >,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub isr: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub iva: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub deducciones_autorizadas: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub deducciones_personales: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detalle_pago_isr: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detalle_pago_iva: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detalle_pago_r1_isr_personas_morales: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub determinacion_del_impuesto_sobre_la_renta: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub determinacion_impuesto: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub determinacion_isr: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub determinacion_iva: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dividendos: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dividendos_o_utilidades_distribuidos: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub estado_posicion_financiera_balance: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub estado_resultados: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub informacion_general: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub isr: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub iva: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pdf: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub receipt_pdf: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub retenciones: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub retenciones: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub servicios_profesionales: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub servicios_profesionales: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sueldos_salarios: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub sueldos_salarios: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
         >,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
@@ -3701,7 +3895,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxReturnsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3724,31 +3918,45 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub digital_stamp: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub digital_stamp_chain: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub economic_activity: ::std::vec::Vec<EconomicActivity>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub economic_activity: ::std::option::Option<::std::vec::Vec<EconomicActivity>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id_cif: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub obligations: ::std::option::Option<::std::vec::Vec<Obligation>>,
+        pub link: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub obligations: ::std::vec::Vec<Obligation>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub official_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pdf: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub place_and_date_of_issuance: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub regimens: ::std::option::Option<::std::vec::Vec<Regimen>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub regimens: ::std::vec::Vec<Regimen>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_payer_information: ::std::option::Option<TaxStatusTaxPayerInformation>,
     }
@@ -3761,7 +3969,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaxStatusPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<f64>,
+        pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3790,7 +3998,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_last_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_status_change_date: ::std::option::Option<::std::string::String>,
+        pub last_status_change_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3802,7 +4010,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub social_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start_operations_date: ::std::option::Option<::std::string::String>,
+        pub start_operations_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_padron: ::std::option::Option<::std::string::String>,
     }
@@ -3843,21 +4051,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub beneficiary: ::std::option::Option<::std::string::String>,
+        pub beneficiary: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collected_at: ::std::option::Option<::std::string::String>,
+        pub collected_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_card_data: ::std::option::Option<CreditCardData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::std::string::String>,
+        pub customer: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -3869,7 +4079,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gross_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution_transaction_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3882,10 +4092,14 @@ pub mod types {
         pub number_of_installments: ::std::option::Option<NumberOfInstallments>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub observations: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub payer: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer: ::std::option::Option<Payer>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_intent: ::std::option::Option<::std::string::String>,
+        pub payment_intent: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3897,7 +4111,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value_date: ::std::option::Option<::std::string::String>,
+        pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_hour: ::std::option::Option<::std::string::String>,
     }
@@ -4133,7 +4347,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
@@ -4327,7 +4541,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5651,27 +5865,27 @@ pub mod types {
                 ::std::string::String,
             >,
             days_balance_below_0_1m: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             days_balance_below_0_1w: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             days_balance_below_0_3m: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             days_balance_below_x_1m: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             days_balance_below_x_1w: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             days_balance_below_x_3m: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             max_balance_1m: ::std::result::Result<
@@ -5750,7 +5964,7 @@ pub mod types {
             }
             pub fn days_balance_below_0_1m<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.days_balance_below_0_1m = value
@@ -5764,7 +5978,7 @@ pub mod types {
             }
             pub fn days_balance_below_0_1w<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.days_balance_below_0_1w = value
@@ -5778,7 +5992,7 @@ pub mod types {
             }
             pub fn days_balance_below_0_3m<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.days_balance_below_0_3m = value
@@ -5792,7 +6006,7 @@ pub mod types {
             }
             pub fn days_balance_below_x_1m<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.days_balance_below_x_1m = value
@@ -5806,7 +6020,7 @@ pub mod types {
             }
             pub fn days_balance_below_x_1w<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.days_balance_below_x_1w = value
@@ -5820,7 +6034,7 @@ pub mod types {
             }
             pub fn days_balance_below_x_3m<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.days_balance_below_x_3m = value
@@ -6065,19 +6279,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BankAccount {
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             customer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             details: ::std::result::Result<
-                ::std::option::Option<super::Details>,
+                ::std::option::Option<super::BankAccountDetails>,
                 ::std::string::String,
             >,
             holder: ::std::result::Result<
@@ -6085,19 +6299,11 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            metadata: ::std::result::Result<
-                ::std::option::Option<super::Metadata>,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
         }
@@ -6111,15 +6317,15 @@ pub mod types {
                     holder: Ok(Default::default()),
                     id: Ok(Default::default()),
                     institution: Ok(Default::default()),
-                    metadata: Ok(Default::default()),
-                    number: Ok(Default::default()),
                 }
             }
         }
         impl BankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -6131,7 +6337,7 @@ pub mod types {
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -6143,7 +6349,7 @@ pub mod types {
             }
             pub fn customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer = value
@@ -6155,7 +6361,9 @@ pub mod types {
             }
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Details>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BankAccountDetails>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.details = value
@@ -6179,7 +6387,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6189,37 +6397,13 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for institution: {e}")
-                    });
-                self
-            }
-            pub fn metadata<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metadata = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metadata: {e}")
-                    });
-                self
-            }
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
                     });
                 self
             }
@@ -6237,8 +6421,6 @@ pub mod types {
                     holder: value.holder?,
                     id: value.id?,
                     institution: value.institution?,
-                    metadata: value.metadata?,
-                    number: value.number?,
                 })
             }
         }
@@ -6252,64 +6434,134 @@ pub mod types {
                     holder: Ok(value.holder),
                     id: Ok(value.id),
                     institution: Ok(value.institution),
-                    metadata: Ok(value.metadata),
-                    number: Ok(value.number),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BankAccountInformation {
-            payer_institution: ::std::result::Result<
+        pub struct BankAccountDetails {
+            account_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            agency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pix_key: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for BankAccountInformation {
+        impl ::std::default::Default for BankAccountDetails {
             fn default() -> Self {
                 Self {
-                    payer_institution: Ok(Default::default()),
+                    account_type: Ok(Default::default()),
+                    agency: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    number: Ok(Default::default()),
+                    pix_key: Ok(Default::default()),
                 }
             }
         }
-        impl BankAccountInformation {
-            pub fn payer_institution<T>(mut self, value: T) -> Self
+        impl BankAccountDetails {
+            pub fn account_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.payer_institution = value
+                self.account_type = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payer_institution: {e}"
-                        )
+                        format!("error converting supplied value for account_type: {e}")
+                    });
+                self
+            }
+            pub fn agency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for agency: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            pub fn pix_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pix_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pix_key: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<BankAccountInformation>
-        for super::BankAccountInformation {
+        impl ::std::convert::TryFrom<BankAccountDetails> for super::BankAccountDetails {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BankAccountInformation,
+                value: BankAccountDetails,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    payer_institution: value.payer_institution?,
+                    account_type: value.account_type?,
+                    agency: value.agency?,
+                    country: value.country?,
+                    number: value.number?,
+                    pix_key: value.pix_key?,
                 })
             }
         }
-        impl ::std::convert::From<super::BankAccountInformation>
-        for BankAccountInformation {
-            fn from(value: super::BankAccountInformation) -> Self {
+        impl ::std::convert::From<super::BankAccountDetails> for BankAccountDetails {
+            fn from(value: super::BankAccountDetails) -> Self {
                 Self {
-                    payer_institution: Ok(value.payer_institution),
+                    account_type: Ok(value.account_type),
+                    agency: Ok(value.agency),
+                    country: Ok(value.country),
+                    number: Ok(value.number),
+                    pix_key: Ok(value.pix_key),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BankAccountsPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -6338,7 +6590,7 @@ pub mod types {
         impl BankAccountsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -6411,15 +6663,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BeneficiaryBankAccount {
             holder: ::std::result::Result<
-                ::std::option::Option<super::Holder>,
+                ::std::option::Option<super::BeneficiaryBankAccountHolder>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             number: ::std::result::Result<
@@ -6440,7 +6692,9 @@ pub mod types {
         impl BeneficiaryBankAccount {
             pub fn holder<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Holder>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BeneficiaryBankAccountHolder>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.holder = value
@@ -6452,7 +6706,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6462,7 +6716,7 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
@@ -6507,6 +6761,74 @@ pub mod types {
                     id: Ok(value.id),
                     institution: Ok(value.institution),
                     number: Ok(value.number),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BeneficiaryBankAccountHolder {
+            information: ::std::result::Result<
+                ::std::option::Option<super::HolderInformation>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BeneficiaryBankAccountHolder {
+            fn default() -> Self {
+                Self {
+                    information: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl BeneficiaryBankAccountHolder {
+            pub fn information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HolderInformation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for information: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BeneficiaryBankAccountHolder>
+        for super::BeneficiaryBankAccountHolder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BeneficiaryBankAccountHolder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    information: value.information?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BeneficiaryBankAccountHolder>
+        for BeneficiaryBankAccountHolder {
+            fn from(value: super::BeneficiaryBankAccountHolder) -> Self {
+                Self {
+                    information: Ok(value.information),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -7013,7 +7335,7 @@ pub mod types {
                 ::std::string::String,
             >,
             mcc: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             merchant: ::std::result::Result<
@@ -7033,7 +7355,7 @@ pub mod types {
                 ::std::string::String,
             >,
             value_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
         }
@@ -7175,7 +7497,7 @@ pub mod types {
             }
             pub fn mcc<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mcc = value
@@ -7237,7 +7559,9 @@ pub mod types {
             }
             pub fn value_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value_date = value
@@ -7349,15 +7673,15 @@ pub mod types {
                 ::std::string::String,
             >,
             beneficiary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -7365,7 +7689,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -7381,15 +7705,15 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             metadata: ::std::result::Result<
-                ::std::option::Option<super::Metadata>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             payment_intent: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             payment_method_details: ::std::result::Result<
@@ -7417,7 +7741,7 @@ pub mod types {
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
         }
@@ -7461,7 +7785,7 @@ pub mod types {
             }
             pub fn beneficiary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.beneficiary = value
@@ -7473,7 +7797,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -7485,7 +7811,7 @@ pub mod types {
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -7509,7 +7835,7 @@ pub mod types {
             }
             pub fn customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer = value
@@ -7559,7 +7885,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7569,7 +7895,9 @@ pub mod types {
             }
             pub fn metadata<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
@@ -7581,7 +7909,7 @@ pub mod types {
             }
             pub fn payment_intent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_intent = value
@@ -7677,7 +8005,9 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -7738,85 +8068,6 @@ pub mod types {
                     status: Ok(value.status),
                     transactions: Ok(value.transactions),
                     updated_at: Ok(value.updated_at),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct CompleteALinksRequestBody {
-            link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
-            session: ::std::result::Result<::std::string::String, ::std::string::String>,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CompleteALinksRequestBody {
-            fn default() -> Self {
-                Self {
-                    link: Err("no value supplied for link".to_string()),
-                    session: Err("no value supplied for session".to_string()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl CompleteALinksRequestBody {
-            pub fn link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for link: {e}")
-                    });
-                self
-            }
-            pub fn session<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.session = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CompleteALinksRequestBody>
-        for super::CompleteALinksRequestBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CompleteALinksRequestBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    link: value.link?,
-                    session: value.session?,
-                    token: value.token?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CompleteALinksRequestBody>
-        for CompleteALinksRequestBody {
-            fn from(value: super::CompleteALinksRequestBody) -> Self {
-                Self {
-                    link: Ok(value.link),
-                    session: Ok(value.session),
-                    token: Ok(value.token),
                 }
             }
         }
@@ -7891,33 +8142,27 @@ pub mod types {
             }
         }
         #[derive(Clone)]
-        pub struct CompleteAPortfoliosRequestBody {
-            link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            session: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+        pub struct CompleteARequestBody {
+            link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            session: ::std::result::Result<::std::string::String, ::std::string::String>,
             token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CompleteAPortfoliosRequestBody {
+        impl ::std::default::Default for CompleteARequestBody {
             fn default() -> Self {
                 Self {
-                    link: Ok(Default::default()),
-                    session: Ok(Default::default()),
+                    link: Err("no value supplied for link".to_string()),
+                    session: Err("no value supplied for session".to_string()),
                     token: Ok(Default::default()),
                 }
             }
         }
-        impl CompleteAPortfoliosRequestBody {
+        impl CompleteARequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -7929,7 +8174,7 @@ pub mod types {
             }
             pub fn session<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.session = value
@@ -7952,11 +8197,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CompleteAPortfoliosRequestBody>
-        for super::CompleteAPortfoliosRequestBody {
+        impl ::std::convert::TryFrom<CompleteARequestBody>
+        for super::CompleteARequestBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CompleteAPortfoliosRequestBody,
+                value: CompleteARequestBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     link: value.link?,
@@ -7965,115 +8210,10 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CompleteAPortfoliosRequestBody>
-        for CompleteAPortfoliosRequestBody {
-            fn from(value: super::CompleteAPortfoliosRequestBody) -> Self {
+        impl ::std::convert::From<super::CompleteARequestBody> for CompleteARequestBody {
+            fn from(value: super::CompleteARequestBody) -> Self {
                 Self {
                     link: Ok(value.link),
-                    session: Ok(value.session),
-                    token: Ok(value.token),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct CompleteAnInvoicesRequestBody {
-            link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            save_data: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            session: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CompleteAnInvoicesRequestBody {
-            fn default() -> Self {
-                Self {
-                    link: Ok(Default::default()),
-                    save_data: Ok(Default::default()),
-                    session: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl CompleteAnInvoicesRequestBody {
-            pub fn link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for link: {e}")
-                    });
-                self
-            }
-            pub fn save_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.save_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for save_data: {e}")
-                    });
-                self
-            }
-            pub fn session<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.session = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CompleteAnInvoicesRequestBody>
-        for super::CompleteAnInvoicesRequestBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CompleteAnInvoicesRequestBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    link: value.link?,
-                    save_data: value.save_data?,
-                    session: value.session?,
-                    token: value.token?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CompleteAnInvoicesRequestBody>
-        for CompleteAnInvoicesRequestBody {
-            fn from(value: super::CompleteAnInvoicesRequestBody) -> Self {
-                Self {
-                    link: Ok(value.link),
-                    save_data: Ok(value.save_data),
                     session: Ok(value.session),
                     token: Ok(value.token),
                 }
@@ -8179,7 +8319,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateANewBankAccountBody {
             details: ::std::result::Result<
-                ::std::option::Option<super::Details>,
+                ::std::option::Option<super::BankAccountDetails>,
                 ::std::string::String,
             >,
             holder: ::std::result::Result<
@@ -8187,7 +8327,15 @@ pub mod types {
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            metadata: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            providers: ::std::result::Result<
+                ::std::option::Option<super::Providers>,
                 ::std::string::String,
             >,
         }
@@ -8197,13 +8345,17 @@ pub mod types {
                     details: Ok(Default::default()),
                     holder: Ok(Default::default()),
                     institution: Ok(Default::default()),
+                    metadata: Ok(Default::default()),
+                    providers: Ok(Default::default()),
                 }
             }
         }
         impl CreateANewBankAccountBody {
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Details>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BankAccountDetails>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.details = value
@@ -8227,13 +8379,39 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for institution: {e}")
+                    });
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metadata: {e}")
+                    });
+                self
+            }
+            pub fn providers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Providers>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.providers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for providers: {e}")
                     });
                 self
             }
@@ -8248,6 +8426,8 @@ pub mod types {
                     details: value.details?,
                     holder: value.holder?,
                     institution: value.institution?,
+                    metadata: value.metadata?,
+                    providers: value.providers?,
                 })
             }
         }
@@ -8258,6 +8438,8 @@ pub mod types {
                     details: Ok(value.details),
                     holder: Ok(value.holder),
                     institution: Ok(value.institution),
+                    metadata: Ok(value.metadata),
+                    providers: Ok(value.providers),
                 }
             }
         }
@@ -8454,7 +8636,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -8462,7 +8644,7 @@ pub mod types {
                 ::std::string::String,
             >,
             metadata: ::std::result::Result<
-                ::std::option::Option<super::Metadata>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             payment_method_details: ::std::result::Result<
@@ -8516,7 +8698,7 @@ pub mod types {
             }
             pub fn customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer = value
@@ -8540,7 +8722,9 @@ pub mod types {
             }
             pub fn metadata<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
@@ -8924,7 +9108,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreditCardsMetrics {
             num_accounts: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             sum_credit_limit: ::std::result::Result<
@@ -8948,7 +9132,7 @@ pub mod types {
         impl CreditCardsMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.num_accounts = value
@@ -9247,11 +9431,11 @@ pub mod types {
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             customer_type: ::std::result::Result<
@@ -9263,7 +9447,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             identifier: ::std::result::Result<
@@ -9327,7 +9511,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -9339,7 +9525,7 @@ pub mod types {
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -9375,7 +9561,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9474,11 +9660,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerBankAccount {
             customer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             details: ::std::result::Result<
-                ::std::option::Option<super::Details>,
+                ::std::option::Option<super::CustomerBankAccountDetails>,
                 ::std::string::String,
             >,
             holder: ::std::result::Result<
@@ -9486,7 +9672,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
@@ -9513,7 +9699,7 @@ pub mod types {
         impl CustomerBankAccount {
             pub fn customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer = value
@@ -9525,7 +9711,9 @@ pub mod types {
             }
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Details>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerBankAccountDetails>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.details = value
@@ -9549,7 +9737,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9611,9 +9799,75 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomerBankAccountDetails {
+            account_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerBankAccountDetails {
+            fn default() -> Self {
+                Self {
+                    account_type: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerBankAccountDetails {
+            pub fn account_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_type: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerBankAccountDetails>
+        for super::CustomerBankAccountDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerBankAccountDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_type: value.account_type?,
+                    country: value.country?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerBankAccountDetails>
+        for CustomerBankAccountDetails {
+            fn from(value: super::CustomerBankAccountDetails) -> Self {
+                Self {
+                    account_type: Ok(value.account_type),
+                    country: Ok(value.country),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CustomersPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -9642,7 +9896,7 @@ pub mod types {
         impl CustomersPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -9714,19 +9968,35 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Details {
-            account_type: ::std::result::Result<
+            address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            agency: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+            collected_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             country: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            number: ::std::result::Result<
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            regimen: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tax_payer_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tax_scheme: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -9734,35 +10004,41 @@ pub mod types {
         impl ::std::default::Default for Details {
             fn default() -> Self {
                 Self {
-                    account_type: Ok(Default::default()),
-                    agency: Ok(Default::default()),
+                    address: Ok(Default::default()),
+                    collected_at: Ok(Default::default()),
                     country: Ok(Default::default()),
-                    number: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    regimen: Ok(Default::default()),
+                    tax_payer_type: Ok(Default::default()),
+                    tax_scheme: Ok(Default::default()),
                 }
             }
         }
         impl Details {
-            pub fn account_type<T>(mut self, value: T) -> Self
+            pub fn address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.account_type = value
+                self.address = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for account_type: {e}")
+                        format!("error converting supplied value for address: {e}")
                     });
                 self
             }
-            pub fn agency<T>(mut self, value: T) -> Self
+            pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.agency = value
+                self.collected_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for agency: {e}")
+                        format!("error converting supplied value for collected_at: {e}")
                     });
                 self
             }
@@ -9778,15 +10054,65 @@ pub mod types {
                     });
                 self
             }
-            pub fn number<T>(mut self, value: T) -> Self
+            pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.number = value
+                self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn regimen<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regimen = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regimen: {e}")
+                    });
+                self
+            }
+            pub fn tax_payer_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_payer_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tax_payer_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tax_scheme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_scheme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_scheme: {e}")
                     });
                 self
             }
@@ -9797,20 +10123,28 @@ pub mod types {
                 value: Details,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    account_type: value.account_type?,
-                    agency: value.agency?,
+                    address: value.address?,
+                    collected_at: value.collected_at?,
                     country: value.country?,
-                    number: value.number?,
+                    email: value.email?,
+                    phone_number: value.phone_number?,
+                    regimen: value.regimen?,
+                    tax_payer_type: value.tax_payer_type?,
+                    tax_scheme: value.tax_scheme?,
                 })
             }
         }
         impl ::std::convert::From<super::Details> for Details {
             fn from(value: super::Details) -> Self {
                 Self {
-                    account_type: Ok(value.account_type),
-                    agency: Ok(value.agency),
+                    address: Ok(value.address),
+                    collected_at: Ok(value.collected_at),
                     country: Ok(value.country),
-                    number: Ok(value.number),
+                    email: Ok(value.email),
+                    phone_number: Ok(value.phone_number),
+                    regimen: Ok(value.regimen),
+                    tax_payer_type: Ok(value.tax_payer_type),
+                    tax_scheme: Ok(value.tax_scheme),
                 }
             }
         }
@@ -9895,7 +10229,7 @@ pub mod types {
                 ::std::string::String,
             >,
             year: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -9948,7 +10282,7 @@ pub mod types {
             }
             pub fn year<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.year = value
@@ -9990,11 +10324,11 @@ pub mod types {
                 ::std::string::String,
             >,
             end_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             initial_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             order: ::std::result::Result<
@@ -10034,7 +10368,9 @@ pub mod types {
             }
             pub fn end_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_date = value
@@ -10046,7 +10382,9 @@ pub mod types {
             }
             pub fn initial_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.initial_date = value
@@ -10109,11 +10447,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EmploymentRecord {
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             employment_records: ::std::result::Result<
@@ -10125,7 +10463,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             internal_identification: ::std::result::Result<
@@ -10133,7 +10471,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             personal_data: ::std::result::Result<
@@ -10141,7 +10479,7 @@ pub mod types {
                 ::std::string::String,
             >,
             report_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             social_security_summary: ::std::result::Result<
@@ -10168,7 +10506,9 @@ pub mod types {
         impl EmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -10180,7 +10520,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -10220,7 +10562,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10244,7 +10586,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -10268,7 +10610,9 @@ pub mod types {
             }
             pub fn report_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.report_date = value
@@ -10333,7 +10677,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EmploymentRecordEmploymentRecord {
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -10353,7 +10697,7 @@ pub mod types {
                 ::std::string::String,
             >,
             end_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             monthly_salary: ::std::result::Result<
@@ -10365,7 +10709,7 @@ pub mod types {
                 ::std::string::String,
             >,
             start_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             state: ::std::result::Result<
@@ -10373,7 +10717,7 @@ pub mod types {
                 ::std::string::String,
             >,
             weeks_employed: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -10397,7 +10741,9 @@ pub mod types {
         impl EmploymentRecordEmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -10461,7 +10807,9 @@ pub mod types {
             }
             pub fn end_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_date = value
@@ -10501,7 +10849,9 @@ pub mod types {
             }
             pub fn start_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_date = value
@@ -10525,7 +10875,7 @@ pub mod types {
             }
             pub fn weeks_employed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.weeks_employed = value
@@ -10580,7 +10930,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EmploymentRecordsPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -10609,7 +10959,7 @@ pub mod types {
         impl EmploymentRecordsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -10692,7 +11042,7 @@ pub mod types {
                 ::std::string::String,
             >,
             update_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
         }
@@ -10732,7 +11082,9 @@ pub mod types {
             }
             pub fn update_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.update_date = value
@@ -10781,7 +11133,7 @@ pub mod types {
                 ::std::string::String,
             >,
             valid_until: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
         }
@@ -10838,7 +11190,9 @@ pub mod types {
             }
             pub fn valid_until<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.valid_until = value
@@ -11222,7 +11576,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -11295,7 +11649,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -11590,7 +11944,7 @@ pub mod types {
                 ::std::string::String,
             >,
             length: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -11618,7 +11972,7 @@ pub mod types {
                 ::std::string::String,
             >,
             values: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Value>>,
+                ::std::vec::Vec<super::Value>,
                 ::std::string::String,
             >,
         }
@@ -11652,7 +12006,7 @@ pub mod types {
             }
             pub fn length<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.length = value
@@ -11738,9 +12092,7 @@ pub mod types {
             }
             pub fn values<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Value>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.values = value
@@ -12123,15 +12475,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Income {
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             first_transaction_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             income_source_type: ::std::result::Result<
@@ -12147,11 +12499,11 @@ pub mod types {
                 ::std::string::String,
             >,
             last_transaction_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             monthly_average: ::std::result::Result<
@@ -12237,7 +12589,9 @@ pub mod types {
         impl Income {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -12249,7 +12603,9 @@ pub mod types {
             }
             pub fn first_transaction_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_transaction_date = value
@@ -12263,7 +12619,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12313,7 +12669,9 @@ pub mod types {
             }
             pub fn last_transaction_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_transaction_date = value
@@ -12327,7 +12685,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -12623,7 +12981,7 @@ pub mod types {
                 ::std::string::String,
             >,
             last_income_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             last_income_description: ::std::result::Result<
@@ -12785,7 +13143,9 @@ pub mod types {
             }
             pub fn last_income_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_income_date = value
@@ -13652,7 +14012,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             interest_rates: ::std::result::Result<
@@ -13664,7 +14024,7 @@ pub mod types {
                 ::std::string::String,
             >,
             open_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
@@ -13783,7 +14143,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13819,7 +14179,9 @@ pub mod types {
             }
             pub fn open_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.open_date = value
@@ -14072,7 +14434,7 @@ pub mod types {
                 ::std::string::String,
             >,
             cancelation_update_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             certification_authority: ::std::result::Result<
@@ -14080,15 +14442,15 @@ pub mod types {
                 ::std::string::String,
             >,
             certification_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -14104,7 +14466,7 @@ pub mod types {
                 ::std::string::String,
             >,
             expiration_date: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             folio: ::std::result::Result<
@@ -14112,11 +14474,11 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             invoice_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             invoice_details: ::std::result::Result<
@@ -14168,7 +14530,7 @@ pub mod types {
                 ::std::string::String,
             >,
             receiver_details: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::std::option::Option<super::Details>,
                 ::std::string::String,
             >,
             receiver_id: ::std::result::Result<
@@ -14188,7 +14550,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sender_details: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::std::option::Option<super::Details>,
                 ::std::string::String,
             >,
             sender_id: ::std::result::Result<
@@ -14306,7 +14668,9 @@ pub mod types {
             }
             pub fn cancelation_update_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cancelation_update_date = value
@@ -14334,7 +14698,9 @@ pub mod types {
             }
             pub fn certification_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.certification_date = value
@@ -14348,7 +14714,9 @@ pub mod types {
             }
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -14360,7 +14728,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -14410,7 +14780,9 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.expiration_date = value
@@ -14436,7 +14808,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -14446,7 +14818,9 @@ pub mod types {
             }
             pub fn invoice_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_date = value
@@ -14616,7 +14990,7 @@ pub mod types {
             }
             pub fn receiver_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Details>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.receiver_details = value
@@ -14682,7 +15056,7 @@ pub mod types {
             }
             pub fn sender_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Details>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sender_details = value
@@ -14947,7 +15321,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InvoiceDetail {
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -15021,7 +15395,9 @@ pub mod types {
         impl InvoiceDetail {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -15230,7 +15606,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InvoicesPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -15259,7 +15635,7 @@ pub mod types {
         impl InvoicesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -16218,7 +16594,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LoansMetrics {
             num_accounts: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             sum_loans_monthly_payment: ::std::result::Result<
@@ -16247,7 +16623,7 @@ pub mod types {
         impl LoansMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.num_accounts = value
@@ -16410,53 +16786,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct Metadata {
-            internal_reference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Metadata {
-            fn default() -> Self {
-                Self {
-                    internal_reference_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl Metadata {
-            pub fn internal_reference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.internal_reference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for internal_reference_id: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Metadata> for super::Metadata {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Metadata,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    internal_reference_id: value.internal_reference_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Metadata> for Metadata {
-            fn from(value: super::Metadata) -> Self {
-                Self {
-                    internal_reference_id: Ok(value.internal_reference_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct MfaTokenRequired {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16467,7 +16796,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -16527,7 +16856,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -16625,8 +16954,20 @@ pub mod types {
                 ::std::option::Option<super::OpenFinanceDisplayConfirmationRequired>,
                 ::std::string::String,
             >,
+            open_finance_display_needs_redirect: ::std::result::Result<
+                ::std::option::Option<super::PseDisplayCredentialsRequired>,
+                ::std::string::String,
+            >,
+            open_finance_display_payment_failed: ::std::result::Result<
+                ::std::option::Option<super::PseDisplayCredentialsRequired>,
+                ::std::string::String,
+            >,
             open_finance_display_payment_method_information: ::std::result::Result<
                 ::std::option::Option<super::OpenFinanceDisplayPaymentMethodInformation>,
+                ::std::string::String,
+            >,
+            open_finance_display_payment_processing: ::std::result::Result<
+                ::std::option::Option<super::PseDisplayCredentialsRequired>,
                 ::std::string::String,
             >,
             open_finance_display_payment_succeeded: ::std::result::Result<
@@ -16670,9 +17011,12 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     open_finance_display_confirmation_required: Ok(Default::default()),
+                    open_finance_display_needs_redirect: Ok(Default::default()),
+                    open_finance_display_payment_failed: Ok(Default::default()),
                     open_finance_display_payment_method_information: Ok(
                         Default::default(),
                     ),
+                    open_finance_display_payment_processing: Ok(Default::default()),
                     open_finance_display_payment_succeeded: Ok(Default::default()),
                     pse_display_confirmation_required: Ok(Default::default()),
                     pse_display_credentials_required: Ok(Default::default()),
@@ -16705,6 +17049,38 @@ pub mod types {
                     });
                 self
             }
+            pub fn open_finance_display_needs_redirect<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PseDisplayCredentialsRequired>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.open_finance_display_needs_redirect = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for open_finance_display_needs_redirect: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn open_finance_display_payment_failed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PseDisplayCredentialsRequired>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.open_finance_display_payment_failed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for open_finance_display_payment_failed: {e}"
+                        )
+                    });
+                self
+            }
             pub fn open_finance_display_payment_method_information<T>(
                 mut self,
                 value: T,
@@ -16722,6 +17098,22 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for open_finance_display_payment_method_information: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn open_finance_display_payment_processing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PseDisplayCredentialsRequired>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.open_finance_display_payment_processing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for open_finance_display_payment_processing: {e}"
                         )
                     });
                 self
@@ -16873,8 +17265,14 @@ pub mod types {
                 Ok(Self {
                     open_finance_display_confirmation_required: value
                         .open_finance_display_confirmation_required?,
+                    open_finance_display_needs_redirect: value
+                        .open_finance_display_needs_redirect?,
+                    open_finance_display_payment_failed: value
+                        .open_finance_display_payment_failed?,
                     open_finance_display_payment_method_information: value
                         .open_finance_display_payment_method_information?,
+                    open_finance_display_payment_processing: value
+                        .open_finance_display_payment_processing?,
                     open_finance_display_payment_succeeded: value
                         .open_finance_display_payment_succeeded?,
                     pse_display_confirmation_required: value
@@ -16898,8 +17296,17 @@ pub mod types {
                     open_finance_display_confirmation_required: Ok(
                         value.open_finance_display_confirmation_required,
                     ),
+                    open_finance_display_needs_redirect: Ok(
+                        value.open_finance_display_needs_redirect,
+                    ),
+                    open_finance_display_payment_failed: Ok(
+                        value.open_finance_display_payment_failed,
+                    ),
                     open_finance_display_payment_method_information: Ok(
                         value.open_finance_display_payment_method_information,
+                    ),
+                    open_finance_display_payment_processing: Ok(
+                        value.open_finance_display_payment_processing,
                     ),
                     open_finance_display_payment_succeeded: Ok(
                         value.open_finance_display_payment_succeeded,
@@ -16926,11 +17333,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct NumberOfInstallments {
             paid: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             total: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -16945,7 +17352,7 @@ pub mod types {
         impl NumberOfInstallments {
             pub fn paid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.paid = value
@@ -16957,7 +17364,7 @@ pub mod types {
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total = value
@@ -16991,7 +17398,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Obligation {
             end_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             expiration: ::std::result::Result<
@@ -16999,7 +17406,7 @@ pub mod types {
                 ::std::string::String,
             >,
             initial_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             obligation: ::std::result::Result<
@@ -17020,7 +17427,9 @@ pub mod types {
         impl Obligation {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_date = value
@@ -17044,7 +17453,9 @@ pub mod types {
             }
             pub fn initial_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.initial_date = value
@@ -17093,7 +17504,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OpenFinance {
             beneficiary_bank_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             callback_url: ::std::result::Result<
@@ -17105,7 +17516,7 @@ pub mod types {
                 ::std::string::String,
             >,
             payer_institution: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
         }
@@ -17122,7 +17533,7 @@ pub mod types {
         impl OpenFinance {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.beneficiary_bank_account = value
@@ -17160,7 +17571,7 @@ pub mod types {
             }
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payer_institution = value
@@ -17205,7 +17616,7 @@ pub mod types {
                 ::std::string::String,
             >,
             payer_identifier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             payer_institution: ::std::result::Result<
@@ -17248,7 +17659,7 @@ pub mod types {
             }
             pub fn payer_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payer_identifier = value
@@ -17317,15 +17728,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             details: ::std::result::Result<
-                ::std::option::Option<super::Details>,
+                ::std::option::Option<super::BankAccountDetails>,
                 ::std::string::String,
             >,
             holder: ::std::result::Result<
@@ -17333,7 +17744,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
@@ -17357,7 +17768,9 @@ pub mod types {
         impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -17369,7 +17782,7 @@ pub mod types {
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -17381,7 +17794,9 @@ pub mod types {
             }
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Details>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BankAccountDetails>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.details = value
@@ -17405,7 +17820,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17869,55 +18284,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct Payer {
-            bank_account_information: ::std::result::Result<
-                ::std::option::Option<super::BankAccountInformation>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Payer {
-            fn default() -> Self {
-                Self {
-                    bank_account_information: Ok(Default::default()),
-                }
-            }
-        }
-        impl Payer {
-            pub fn bank_account_information<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BankAccountInformation>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.bank_account_information = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for bank_account_information: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Payer> for super::Payer {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Payer,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    bank_account_information: value.bank_account_information?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Payer> for Payer {
-            fn from(value: super::Payer) -> Self {
-                Self {
-                    bank_account_information: Ok(value.bank_account_information),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct PayerInstitution {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -17940,7 +18306,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             logo: ::std::result::Result<
@@ -18044,7 +18410,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -18169,7 +18535,7 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             exchange_rate: ::std::result::Result<
@@ -18274,7 +18640,9 @@ pub mod types {
             }
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date = value
@@ -18431,11 +18799,11 @@ pub mod types {
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -18443,7 +18811,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -18459,7 +18827,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             last_error: ::std::result::Result<
@@ -18467,7 +18835,7 @@ pub mod types {
                 ::std::string::String,
             >,
             metadata: ::std::result::Result<
-                ::std::option::Option<super::Metadata>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             next_step: ::std::result::Result<
@@ -18495,7 +18863,7 @@ pub mod types {
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
         }
@@ -18566,7 +18934,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -18578,7 +18948,7 @@ pub mod types {
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -18602,7 +18972,7 @@ pub mod types {
             }
             pub fn customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer = value
@@ -18652,7 +19022,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -18674,7 +19044,9 @@ pub mod types {
             }
             pub fn metadata<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
@@ -18768,7 +19140,9 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -18837,7 +19211,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PaymentIntentsPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -18866,7 +19240,7 @@ pub mod types {
         impl PaymentIntentsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -18947,15 +19321,15 @@ pub mod types {
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             expires_in: ::std::result::Result<
@@ -18963,7 +19337,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             payment_intent: ::std::result::Result<
@@ -18979,7 +19353,7 @@ pub mod types {
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
         }
@@ -19027,7 +19401,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -19039,7 +19415,7 @@ pub mod types {
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -19051,7 +19427,9 @@ pub mod types {
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -19075,7 +19453,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19125,7 +19503,9 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -19176,7 +19556,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PaymentLinksPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -19205,7 +19585,7 @@ pub mod types {
         impl PaymentLinksPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -19343,7 +19723,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PaymentMethodDetailsOpenFinance {
             beneficiary_bank_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             callback_url: ::std::result::Result<
@@ -19362,7 +19742,7 @@ pub mod types {
         impl PaymentMethodDetailsOpenFinance {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.beneficiary_bank_account = value
@@ -19655,29 +20035,93 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PaymentsWay {
+            form_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            terminal_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsWay {
+            fn default() -> Self {
+                Self {
+                    form_id: Ok(Default::default()),
+                    terminal_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsWay {
+            pub fn form_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for form_id: {e}")
+                    });
+                self
+            }
+            pub fn terminal_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terminal_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for terminal_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsWay> for super::PaymentsWay {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsWay,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    form_id: value.form_id?,
+                    terminal_id: value.terminal_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsWay> for PaymentsWay {
+            fn from(value: super::PaymentsWay) -> Self {
+                Self {
+                    form_id: Ok(value.form_id),
+                    terminal_id: Ok(value.terminal_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Payroll {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             date_from: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             date_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             days: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             payment_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -19718,7 +20162,9 @@ pub mod types {
             }
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -19730,7 +20176,9 @@ pub mod types {
             }
             pub fn date_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_from = value
@@ -19742,7 +20190,9 @@ pub mod types {
             }
             pub fn date_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_to = value
@@ -19754,7 +20204,7 @@ pub mod types {
             }
             pub fn days<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.days = value
@@ -19766,7 +20216,9 @@ pub mod types {
             }
             pub fn payment_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_date = value
@@ -19905,7 +20357,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PersonalData {
             birth_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             document_ids: ::std::result::Result<
@@ -19949,7 +20401,9 @@ pub mod types {
         impl PersonalData {
             pub fn birth_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.birth_date = value
@@ -20080,11 +20534,11 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             instruments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Instrument>>,
+                ::std::vec::Vec<super::Instrument>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -20161,7 +20615,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -20171,9 +20625,7 @@ pub mod types {
             }
             pub fn instruments<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Instrument>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Instrument>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.instruments = value
@@ -20242,7 +20694,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PortfoliosPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -20271,7 +20723,7 @@ pub mod types {
         impl PortfoliosPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -20341,6 +20793,51 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct Providers {
+            payments_way: ::std::result::Result<
+                ::std::option::Option<super::PaymentsWay>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Providers {
+            fn default() -> Self {
+                Self {
+                    payments_way: Ok(Default::default()),
+                }
+            }
+        }
+        impl Providers {
+            pub fn payments_way<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PaymentsWay>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payments_way = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payments_way: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Providers> for super::Providers {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Providers,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    payments_way: value.payments_way?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Providers> for Providers {
+            fn from(value: super::Providers) -> Self {
+                Self {
+                    payments_way: Ok(value.payments_way),
+                }
+            }
+        }
         #[derive(Clone)]
         pub struct Pse {
             belvo_flow: ::std::result::Result<
@@ -20348,7 +20845,7 @@ pub mod types {
                 ::std::string::String,
             >,
             beneficiary_bank_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             callback_url: ::std::result::Result<
@@ -20360,11 +20857,11 @@ pub mod types {
                 ::std::string::String,
             >,
             payer_bank_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             payer_institution: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             payer_token: ::std::result::Result<
@@ -20405,7 +20902,7 @@ pub mod types {
             }
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.beneficiary_bank_account = value
@@ -20443,7 +20940,7 @@ pub mod types {
             }
             pub fn payer_bank_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payer_bank_account = value
@@ -20457,7 +20954,7 @@ pub mod types {
             }
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payer_institution = value
@@ -20651,7 +21148,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PseDisplayNeedsRedirect {
             payer_institution: ::std::result::Result<
-                ::std::option::Option<super::PseDisplayNeedsRedirectPayerInstitution>,
+                ::std::option::Option<super::FormField>,
                 ::std::string::String,
             >,
         }
@@ -20665,9 +21162,7 @@ pub mod types {
         impl PseDisplayNeedsRedirect {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PseDisplayNeedsRedirectPayerInstitution>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::FormField>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payer_institution = value
@@ -20696,207 +21191,6 @@ pub mod types {
             fn from(value: super::PseDisplayNeedsRedirect) -> Self {
                 Self {
                     payer_institution: Ok(value.payer_institution),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PseDisplayNeedsRedirectPayerInstitution {
-            label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            length: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            optional: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            placeholder: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            validation: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            validation_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            values: ::std::result::Result<
-                ::std::vec::Vec<super::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PseDisplayNeedsRedirectPayerInstitution {
-            fn default() -> Self {
-                Self {
-                    label: Ok(Default::default()),
-                    length: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    optional: Ok(Default::default()),
-                    placeholder: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    validation: Ok(Default::default()),
-                    validation_message: Ok(Default::default()),
-                    values: Ok(Default::default()),
-                }
-            }
-        }
-        impl PseDisplayNeedsRedirectPayerInstitution {
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn length<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.length = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for length: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn optional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.optional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for optional: {e}")
-                    });
-                self
-            }
-            pub fn placeholder<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.placeholder = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for placeholder: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn validation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.validation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for validation: {e}")
-                    });
-                self
-            }
-            pub fn validation_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.validation_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for validation_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for values: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PseDisplayNeedsRedirectPayerInstitution>
-        for super::PseDisplayNeedsRedirectPayerInstitution {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PseDisplayNeedsRedirectPayerInstitution,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    label: value.label?,
-                    length: value.length?,
-                    name: value.name?,
-                    optional: value.optional?,
-                    placeholder: value.placeholder?,
-                    type_: value.type_?,
-                    validation: value.validation?,
-                    validation_message: value.validation_message?,
-                    values: value.values?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PseDisplayNeedsRedirectPayerInstitution>
-        for PseDisplayNeedsRedirectPayerInstitution {
-            fn from(value: super::PseDisplayNeedsRedirectPayerInstitution) -> Self {
-                Self {
-                    label: Ok(value.label),
-                    length: Ok(value.length),
-                    name: Ok(value.name),
-                    optional: Ok(value.optional),
-                    placeholder: Ok(value.placeholder),
-                    type_: Ok(value.type_),
-                    validation: Ok(value.validation),
-                    validation_message: Ok(value.validation_message),
-                    values: Ok(value.values),
                 }
             }
         }
@@ -21553,11 +21847,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Regimen {
             end_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             initial_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             regimen: ::std::result::Result<
@@ -21577,7 +21871,9 @@ pub mod types {
         impl Regimen {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_date = value
@@ -21589,7 +21885,9 @@ pub mod types {
             }
             pub fn initial_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.initial_date = value
@@ -21949,7 +22247,7 @@ pub mod types {
                 ::std::string::String,
             >,
             partiality_number: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             payment_method: ::std::result::Result<
@@ -22029,7 +22327,7 @@ pub mod types {
             }
             pub fn partiality_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.partiality_number = value
@@ -22170,7 +22468,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RetainedTax {
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             retained_tax_amount: ::std::result::Result<
@@ -22204,7 +22502,9 @@ pub mod types {
         impl RetainedTax {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -22551,7 +22851,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             save_data: ::std::result::Result<
@@ -22583,7 +22883,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -22895,7 +23195,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             save_data: ::std::result::Result<
@@ -22958,7 +23258,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -23033,7 +23333,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             save_data: ::std::result::Result<
@@ -23083,7 +23383,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -23272,91 +23572,6 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct RetrieveRiskInsightsForALinkBody {
-            link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            save_data: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RetrieveRiskInsightsForALinkBody {
-            fn default() -> Self {
-                Self {
-                    link: Ok(Default::default()),
-                    save_data: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl RetrieveRiskInsightsForALinkBody {
-            pub fn link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for link: {e}")
-                    });
-                self
-            }
-            pub fn save_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.save_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for save_data: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RetrieveRiskInsightsForALinkBody>
-        for super::RetrieveRiskInsightsForALinkBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RetrieveRiskInsightsForALinkBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    link: value.link?,
-                    save_data: value.save_data?,
-                    token: value.token?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RetrieveRiskInsightsForALinkBody>
-        for RetrieveRiskInsightsForALinkBody {
-            fn from(value: super::RetrieveRiskInsightsForALinkBody) -> Self {
-                Self {
-                    link: Ok(value.link),
-                    save_data: Ok(value.save_data),
-                    token: Ok(value.token),
-                }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct RetrieveTaxDeclarationsForALinkBody {
             attach_pdf: ::std::result::Result<
@@ -23364,7 +23579,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             save_data: ::std::result::Result<
@@ -23406,7 +23621,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -23495,7 +23710,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             save_data: ::std::result::Result<
@@ -23503,6 +23718,14 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            year_from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            year_to: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -23516,6 +23739,8 @@ pub mod types {
                     link: Ok(Default::default()),
                     save_data: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    year_from: Ok(Default::default()),
+                    year_to: Ok(Default::default()),
                 }
             }
         }
@@ -23558,7 +23783,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -23592,6 +23817,30 @@ pub mod types {
                     });
                 self
             }
+            pub fn year_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.year_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for year_from: {e}")
+                    });
+                self
+            }
+            pub fn year_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.year_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for year_to: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBody>
         for super::RetrieveTaxReturnsForALinkBody {
@@ -23606,6 +23855,8 @@ pub mod types {
                     link: value.link?,
                     save_data: value.save_data?,
                     type_: value.type_?,
+                    year_from: value.year_from?,
+                    year_to: value.year_to?,
                 })
             }
         }
@@ -23619,6 +23870,8 @@ pub mod types {
                     link: Ok(value.link),
                     save_data: Ok(value.save_data),
                     type_: Ok(value.type_),
+                    year_from: Ok(value.year_from),
+                    year_to: Ok(value.year_to),
                 }
             }
         }
@@ -23672,7 +23925,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RiskInsight {
             accounts: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::vec::Vec<::uuid::Uuid>,
                 ::std::string::String,
             >,
             balances_metrics: ::std::result::Result<
@@ -23684,7 +23937,7 @@ pub mod types {
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             credit_cards_metrics: ::std::result::Result<
@@ -23692,11 +23945,11 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             loans_metrics: ::std::result::Result<
@@ -23726,9 +23979,7 @@ pub mod types {
         impl RiskInsight {
             pub fn accounts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.accounts = value
@@ -23772,7 +24023,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -23800,7 +24053,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -23810,7 +24063,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -23885,7 +24138,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RiskInsightsPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -23914,7 +24167,7 @@ pub mod types {
         impl RiskInsightsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -23987,7 +24240,7 @@ pub mod types {
         #[derive(Clone)]
         pub struct SecretKey {
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             password: ::std::result::Result<
@@ -24006,7 +24259,7 @@ pub mod types {
         impl SecretKey {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -24049,7 +24302,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SecretKeysPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -24078,7 +24331,7 @@ pub mod types {
         impl SecretKeysPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -24151,15 +24404,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SocialSecuritySummary {
             weeks_contributed: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             weeks_redeemed: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             weeks_reinstated: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -24175,7 +24428,7 @@ pub mod types {
         impl SocialSecuritySummary {
             pub fn weeks_contributed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.weeks_contributed = value
@@ -24189,7 +24442,7 @@ pub mod types {
             }
             pub fn weeks_redeemed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.weeks_redeemed = value
@@ -24203,7 +24456,7 @@ pub mod types {
             }
             pub fn weeks_reinstated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.weeks_reinstated = value
@@ -24548,15 +24801,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxComplianceStatus {
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             internal_identification: ::std::result::Result<
@@ -24592,7 +24845,9 @@ pub mod types {
         impl TaxComplianceStatus {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -24604,7 +24859,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -24616,7 +24873,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -24708,7 +24965,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxComplianceStatusPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -24737,7 +24994,7 @@ pub mod types {
         impl TaxComplianceStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -24820,15 +25077,15 @@ pub mod types {
                 ::std::string::String,
             >,
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             date_issued: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             document_information: ::std::result::Result<
@@ -24840,11 +25097,11 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             pdf: ::std::result::Result<
@@ -24918,7 +25175,9 @@ pub mod types {
             }
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -24930,7 +25189,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -24942,7 +25203,9 @@ pub mod types {
             }
             pub fn date_issued<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_issued = value
@@ -24986,7 +25249,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -24996,7 +25259,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -25112,7 +25375,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxDeclarationsPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -25141,7 +25404,7 @@ pub mod types {
         impl TaxDeclarationsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -25400,39 +25663,39 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxRetention {
             cancelled_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             certified_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             invoice_identification: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             issued_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             receiver_id: ::std::result::Result<
@@ -25448,7 +25711,7 @@ pub mod types {
                 ::std::string::String,
             >,
             retention_breakdown: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::RetentionBreakdown>>,
+                ::std::vec::Vec<super::RetentionBreakdown>,
                 ::std::string::String,
             >,
             sender_id: ::std::result::Result<
@@ -25514,7 +25777,9 @@ pub mod types {
         impl TaxRetention {
             pub fn cancelled_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cancelled_at = value
@@ -25526,7 +25791,9 @@ pub mod types {
             }
             pub fn certified_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.certified_at = value
@@ -25538,7 +25805,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -25550,7 +25817,9 @@ pub mod types {
             }
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -25562,7 +25831,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -25574,7 +25845,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -25584,7 +25855,7 @@ pub mod types {
             }
             pub fn invoice_identification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_identification = value
@@ -25598,7 +25869,9 @@ pub mod types {
             }
             pub fn issued_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.issued_at = value
@@ -25610,7 +25883,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -25660,9 +25933,7 @@ pub mod types {
             }
             pub fn retention_breakdown<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::RetentionBreakdown>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RetentionBreakdown>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.retention_breakdown = value
@@ -25839,7 +26110,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxRetentionsPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -25868,7 +26139,7 @@ pub mod types {
         impl TaxRetentionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -25941,127 +26212,99 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxReturn {
             cifras_cierre_ejercicio: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             conciliacion_entre_resultado_contable_fiscal: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             datos_adicionales: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             datos_informativos: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             deducciones_autorizadas: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             deducciones_personales: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             detalle_pago_isr: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             detalle_pago_iva: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             detalle_pago_r1_isr_personas_morales: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             determinacion_del_impuesto_sobre_la_renta: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             determinacion_impuesto: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             determinacion_isr: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             determinacion_iva: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             dividendos: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             dividendos_o_utilidades_distribuidos: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             estado_posicion_financiera_balance: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             estado_resultados: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             informacion_general: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             isr: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             iva: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             pdf: ::std::result::Result<
@@ -26073,21 +26316,15 @@ pub mod types {
                 ::std::string::String,
             >,
             retenciones: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             servicios_profesionales: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             sueldos_salarios: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -26135,9 +26372,7 @@ pub mod types {
             pub fn cifras_cierre_ejercicio<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26152,7 +26387,9 @@ pub mod types {
             }
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -26168,9 +26405,7 @@ pub mod types {
             ) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26185,7 +26420,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -26198,9 +26435,7 @@ pub mod types {
             pub fn datos_adicionales<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26216,9 +26451,7 @@ pub mod types {
             pub fn datos_informativos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26234,9 +26467,7 @@ pub mod types {
             pub fn deducciones_autorizadas<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26252,9 +26483,7 @@ pub mod types {
             pub fn deducciones_personales<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26269,7 +26498,9 @@ pub mod types {
             }
             pub fn detalle_pago_isr<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.detalle_pago_isr = value
@@ -26283,7 +26514,9 @@ pub mod types {
             }
             pub fn detalle_pago_iva<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.detalle_pago_iva = value
@@ -26298,9 +26531,7 @@ pub mod types {
             pub fn detalle_pago_r1_isr_personas_morales<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26319,9 +26550,7 @@ pub mod types {
             ) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26337,9 +26566,7 @@ pub mod types {
             pub fn determinacion_impuesto<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26354,7 +26581,9 @@ pub mod types {
             }
             pub fn determinacion_isr<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.determinacion_isr = value
@@ -26368,7 +26597,9 @@ pub mod types {
             }
             pub fn determinacion_iva<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.determinacion_iva = value
@@ -26383,9 +26614,7 @@ pub mod types {
             pub fn dividendos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26399,9 +26628,7 @@ pub mod types {
             pub fn dividendos_o_utilidades_distribuidos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26417,9 +26644,7 @@ pub mod types {
             pub fn estado_posicion_financiera_balance<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26435,9 +26660,7 @@ pub mod types {
             pub fn estado_resultados<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26452,7 +26675,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -26463,9 +26686,7 @@ pub mod types {
             pub fn informacion_general<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26480,7 +26701,9 @@ pub mod types {
             }
             pub fn isr<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.isr = value
@@ -26492,7 +26715,9 @@ pub mod types {
             }
             pub fn iva<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.iva = value
@@ -26504,7 +26729,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -26541,9 +26766,7 @@ pub mod types {
             pub fn retenciones<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26557,9 +26780,7 @@ pub mod types {
             pub fn servicios_profesionales<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26575,9 +26796,7 @@ pub mod types {
             pub fn sueldos_salarios<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26696,7 +26915,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxReturnsPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -26725,7 +26944,7 @@ pub mod types {
         impl TaxReturnsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -26802,11 +27021,11 @@ pub mod types {
                 ::std::string::String,
             >,
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             digital_stamp: ::std::result::Result<
@@ -26818,11 +27037,11 @@ pub mod types {
                 ::std::string::String,
             >,
             economic_activity: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EconomicActivity>>,
+                ::std::vec::Vec<super::EconomicActivity>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             id_cif: ::std::result::Result<
@@ -26830,11 +27049,11 @@ pub mod types {
                 ::std::string::String,
             >,
             link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             obligations: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Obligation>>,
+                ::std::vec::Vec<super::Obligation>,
                 ::std::string::String,
             >,
             official_name: ::std::result::Result<
@@ -26850,7 +27069,7 @@ pub mod types {
                 ::std::string::String,
             >,
             regimens: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Regimen>>,
+                ::std::vec::Vec<super::Regimen>,
                 ::std::string::String,
             >,
             tax_payer_information: ::std::result::Result<
@@ -26894,7 +27113,9 @@ pub mod types {
             }
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -26906,7 +27127,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -26944,9 +27167,7 @@ pub mod types {
             }
             pub fn economic_activity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EconomicActivity>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::EconomicActivity>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.economic_activity = value
@@ -26960,7 +27181,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -26982,7 +27203,7 @@ pub mod types {
             }
             pub fn link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link = value
@@ -26994,9 +27215,7 @@ pub mod types {
             }
             pub fn obligations<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Obligation>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Obligation>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.obligations = value
@@ -27046,9 +27265,7 @@ pub mod types {
             }
             pub fn regimens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Regimen>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Regimen>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.regimens = value
@@ -27123,7 +27340,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TaxStatusPage {
             count: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -27152,7 +27369,7 @@ pub mod types {
         impl TaxStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -27241,7 +27458,7 @@ pub mod types {
                 ::std::string::String,
             >,
             last_status_change_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -27265,7 +27482,7 @@ pub mod types {
                 ::std::string::String,
             >,
             start_operations_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             status_padron: ::std::result::Result<
@@ -27346,7 +27563,9 @@ pub mod types {
             }
             pub fn last_status_change_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_status_change_date = value
@@ -27422,7 +27641,9 @@ pub mod types {
             }
             pub fn start_operations_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_operations_date = value
@@ -27612,7 +27833,7 @@ pub mod types {
                 ::std::string::String,
             >,
             beneficiary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
@@ -27620,15 +27841,15 @@ pub mod types {
                 ::std::string::String,
             >,
             collected_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             credit_card_data: ::std::result::Result<
@@ -27640,7 +27861,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -27656,7 +27877,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             institution_transaction_id: ::std::result::Result<
@@ -27684,11 +27905,11 @@ pub mod types {
                 ::std::string::String,
             >,
             payer: ::std::result::Result<
-                ::std::option::Option<super::Payer>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             payment_intent: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             reference: ::std::result::Result<
@@ -27712,7 +27933,7 @@ pub mod types {
                 ::std::string::String,
             >,
             value_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             value_hour: ::std::result::Result<
@@ -27814,7 +28035,7 @@ pub mod types {
             }
             pub fn beneficiary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.beneficiary = value
@@ -27838,7 +28059,9 @@ pub mod types {
             }
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.collected_at = value
@@ -27850,7 +28073,9 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -27862,7 +28087,7 @@ pub mod types {
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -27900,7 +28125,7 @@ pub mod types {
             }
             pub fn customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer = value
@@ -27948,7 +28173,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -28038,7 +28263,9 @@ pub mod types {
             }
             pub fn payer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Payer>>,
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.payer = value
@@ -28050,7 +28277,7 @@ pub mod types {
             }
             pub fn payment_intent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_intent = value
@@ -28126,7 +28353,9 @@ pub mod types {
             }
             pub fn value_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value_date = value
@@ -29397,29 +29626,10 @@ pub mod types {
                 }
             }
         }
-        impl ::std::fmt::Debug for CompleteALinksRequestBody {
+        impl ::std::fmt::Debug for CompleteARequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("CompleteALinksRequestBody")
+                f.debug_struct("CompleteARequestBody")
                     .field("link", &self.link)
-                    .field("session", &self.session)
-                    .field("token", &"<redacted>")
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for CompleteAPortfoliosRequestBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("CompleteAPortfoliosRequestBody")
-                    .field("link", &self.link)
-                    .field("session", &self.session)
-                    .field("token", &"<redacted>")
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for CompleteAnInvoicesRequestBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("CompleteAnInvoicesRequestBody")
-                    .field("link", &self.link)
-                    .field("save_data", &self.save_data)
                     .field("session", &self.session)
                     .field("token", &"<redacted>")
                     .finish()
@@ -29542,15 +29752,6 @@ pub mod types {
                     .finish()
             }
         }
-        impl ::std::fmt::Debug for RetrieveRiskInsightsForALinkBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("RetrieveRiskInsightsForALinkBody")
-                    .field("link", &self.link)
-                    .field("save_data", &self.save_data)
-                    .field("token", &"<redacted>")
-                    .finish()
-            }
-        }
         impl ::std::fmt::Debug for SecretKey {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("SecretKey")
@@ -29615,29 +29816,10 @@ pub mod types {
         )?;
         Ok(value.unwrap_or_default())
     }
-    impl ::std::fmt::Debug for CompleteALinksRequestBody {
+    impl ::std::fmt::Debug for CompleteARequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CompleteALinksRequestBody")
+            f.debug_struct("CompleteARequestBody")
                 .field("link", &self.link)
-                .field("session", &self.session)
-                .field("token", &"<redacted>")
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CompleteAPortfoliosRequestBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CompleteAPortfoliosRequestBody")
-                .field("link", &self.link)
-                .field("session", &self.session)
-                .field("token", &"<redacted>")
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CompleteAnInvoicesRequestBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CompleteAnInvoicesRequestBody")
-                .field("link", &self.link)
-                .field("save_data", &self.save_data)
                 .field("session", &self.session)
                 .field("token", &"<redacted>")
                 .finish()
@@ -29754,15 +29936,6 @@ pub mod types {
             f.debug_struct("RetrieveRecurringExpensesForALinkBody")
                 .field("date_from", &self.date_from)
                 .field("date_to", &self.date_to)
-                .field("link", &self.link)
-                .field("save_data", &self.save_data)
-                .field("token", &"<redacted>")
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for RetrieveRiskInsightsForALinkBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RetrieveRiskInsightsForALinkBody")
                 .field("link", &self.link)
                 .field("save_data", &self.save_data)
                 .field("token", &"<redacted>")
@@ -35735,7 +35908,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetAnEmploymentRecordsDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -35750,13 +35923,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -35854,7 +36026,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAnEmploymentRecord<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteAnEmploymentRecord<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -35865,13 +36037,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -37230,18 +37401,18 @@ pub mod builder {
         invoice_date_range: Result<Option<::std::string::String>, String>,
         invoice_identification: Result<Option<::std::string::String>, String>,
         invoice_identification_in: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
         status: Result<Option<::std::string::String>, String>,
         status_in: Result<Option<::std::string::String>, String>,
-        total_amount: Result<Option<f64>, String>,
-        total_amount_gt: Result<Option<f64>, String>,
-        total_amount_gte: Result<Option<f64>, String>,
-        total_amount_lt: Result<Option<f64>, String>,
-        total_amount_lte: Result<Option<f64>, String>,
+        total_amount: Result<Option<::std::string::String>, String>,
+        total_amount_gt: Result<Option<::std::string::String>, String>,
+        total_amount_gte: Result<Option<::std::string::String>, String>,
+        total_amount_lt: Result<Option<::std::string::String>, String>,
+        total_amount_lte: Result<Option<::std::string::String>, String>,
         total_amount_range: Result<Option<::std::string::String>, String>,
         type_: Result<Option<::std::string::String>, String>,
         type_in: Result<Option<::std::string::String>, String>,
@@ -37493,14 +37664,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -37578,59 +37748,66 @@ pub mod builder {
         }
         pub fn total_amount<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.total_amount = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for total_amount failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for total_amount failed"
+                        .to_string()
+                });
             self
         }
         pub fn total_amount_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.total_amount_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `f64` for total_amount_gt failed".to_string()
+                    "conversion to `:: std :: string :: String` for total_amount_gt failed"
+                        .to_string()
                 });
             self
         }
         pub fn total_amount_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.total_amount_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `f64` for total_amount_gte failed".to_string()
+                    "conversion to `:: std :: string :: String` for total_amount_gte failed"
+                        .to_string()
                 });
             self
         }
         pub fn total_amount_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.total_amount_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `f64` for total_amount_lt failed".to_string()
+                    "conversion to `:: std :: string :: String` for total_amount_lt failed"
+                        .to_string()
                 });
             self
         }
         pub fn total_amount_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.total_amount_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `f64` for total_amount_lte failed".to_string()
+                    "conversion to `:: std :: string :: String` for total_amount_lte failed"
+                        .to_string()
                 });
             self
         }
@@ -38060,7 +38237,7 @@ pub mod builder {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CompleteAnInvoicesRequestBody, String>,
+        body: Result<types::builder::CompleteRequestBody, String>,
     }
     impl<'a> CompleteAnInvoicesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -38099,27 +38276,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CompleteAnInvoicesRequestBody>,
+            V: std::convert::TryInto<types::CompleteRequestBody>,
             <V as std::convert::TryInto<
-                types::CompleteAnInvoicesRequestBody,
+                types::CompleteRequestBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `CompleteAnInvoicesRequestBody` for body failed: {}",
-                        s
-                    )
+                    format!("conversion to `CompleteRequestBody` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CompleteAnInvoicesRequestBody,
-            ) -> types::builder::CompleteAnInvoicesRequestBody,
+                types::builder::CompleteRequestBody,
+            ) -> types::builder::CompleteRequestBody,
         {
             self.body = self.body.map(f);
             self
@@ -38136,8 +38310,7 @@ pub mod builder {
             let omit = omit.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CompleteAnInvoicesRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::CompleteRequestBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/invoices/", client.baseurl,);
@@ -38217,7 +38390,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetAnInvoicesDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -38232,13 +38405,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -38335,7 +38507,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAnInvoice<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteAnInvoice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -38346,13 +38518,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -39085,7 +39256,7 @@ pub mod builder {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CompleteALinksRequestBody, String>,
+        body: Result<types::builder::CompleteARequestBody, String>,
     }
     impl<'a> CompleteALinksRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -39124,9 +39295,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CompleteALinksRequestBody>,
+            V: std::convert::TryInto<types::CompleteARequestBody>,
             <V as std::convert::TryInto<
-                types::CompleteALinksRequestBody,
+                types::CompleteARequestBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -39134,8 +39305,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `CompleteALinksRequestBody` for body failed: {}",
-                        s
+                        "conversion to `CompleteARequestBody` for body failed: {}", s
                     )
                 });
             self
@@ -39143,8 +39313,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CompleteALinksRequestBody,
-            ) -> types::builder::CompleteALinksRequestBody,
+                types::builder::CompleteARequestBody,
+            ) -> types::builder::CompleteARequestBody,
         {
             self.body = self.body.map(f);
             self
@@ -39161,8 +39331,7 @@ pub mod builder {
             let omit = omit.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CompleteALinksRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::CompleteARequestBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/links/", client.baseurl,);
@@ -41385,7 +41554,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
         id_in: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
@@ -41446,14 +41615,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -41584,7 +41752,7 @@ pub mod builder {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::RetrieveRiskInsightsForALinkBody, String>,
+        body: Result<types::builder::RetrieveForALinkBody, String>,
     }
     impl<'a> RetrieveRiskInsightsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -41623,9 +41791,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RetrieveRiskInsightsForALinkBody>,
+            V: std::convert::TryInto<types::RetrieveForALinkBody>,
             <V as std::convert::TryInto<
-                types::RetrieveRiskInsightsForALinkBody,
+                types::RetrieveForALinkBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -41633,8 +41801,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `RetrieveRiskInsightsForALinkBody` for body failed: {}",
-                        s
+                        "conversion to `RetrieveForALinkBody` for body failed: {}", s
                     )
                 });
             self
@@ -41642,8 +41809,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RetrieveRiskInsightsForALinkBody,
-            ) -> types::builder::RetrieveRiskInsightsForALinkBody,
+                types::builder::RetrieveForALinkBody,
+            ) -> types::builder::RetrieveForALinkBody,
         {
             self.body = self.body.map(f);
             self
@@ -41660,8 +41827,7 @@ pub mod builder {
             let omit = omit.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::RetrieveRiskInsightsForALinkBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::RetrieveForALinkBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/risk-insights/", client.baseurl,);
@@ -41743,7 +41909,7 @@ pub mod builder {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CompleteAnInvoicesRequestBody, String>,
+        body: Result<types::builder::CompleteRequestBody, String>,
     }
     impl<'a> CompleteARiskInsightsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -41782,27 +41948,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CompleteAnInvoicesRequestBody>,
+            V: std::convert::TryInto<types::CompleteRequestBody>,
             <V as std::convert::TryInto<
-                types::CompleteAnInvoicesRequestBody,
+                types::CompleteRequestBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `CompleteAnInvoicesRequestBody` for body failed: {}",
-                        s
-                    )
+                    format!("conversion to `CompleteRequestBody` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CompleteAnInvoicesRequestBody,
-            ) -> types::builder::CompleteAnInvoicesRequestBody,
+                types::builder::CompleteRequestBody,
+            ) -> types::builder::CompleteRequestBody,
         {
             self.body = self.body.map(f);
             self
@@ -41819,8 +41982,7 @@ pub mod builder {
             let omit = omit.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CompleteAnInvoicesRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::CompleteRequestBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/risk-insights/", client.baseurl,);
@@ -41900,7 +42062,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetARiskInsightsDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -41915,13 +42077,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -42019,7 +42180,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteARiskInsight<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteARiskInsight<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -42030,13 +42191,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -42109,7 +42269,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
         id_in: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
@@ -42240,14 +42400,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -42556,7 +42715,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDetailsAboutATaxComplianceStatus<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -42571,13 +42730,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -42675,7 +42833,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteATaxComplianceStatus<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteATaxComplianceStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -42686,13 +42844,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -42765,16 +42922,16 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
         id_in: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
-        year: Result<Option<i64>, String>,
-        year_gt: Result<Option<i64>, String>,
-        year_gte: Result<Option<i64>, String>,
-        year_lt: Result<Option<i64>, String>,
-        year_lte: Result<Option<i64>, String>,
+        year: Result<Option<::std::string::String>, String>,
+        year_gt: Result<Option<::std::string::String>, String>,
+        year_gte: Result<Option<::std::string::String>, String>,
+        year_lt: Result<Option<::std::string::String>, String>,
+        year_lte: Result<Option<::std::string::String>, String>,
         year_range: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAllTaxDeclarations<'a> {
@@ -42908,14 +43065,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -42967,52 +43123,67 @@ pub mod builder {
         }
         pub fn year<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.year = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for year failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for year failed"
+                        .to_string()
+                });
             self
         }
         pub fn year_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.year_gt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for year_gt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for year_gt failed"
+                        .to_string()
+                });
             self
         }
         pub fn year_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.year_gte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for year_gte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for year_gte failed"
+                        .to_string()
+                });
             self
         }
         pub fn year_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.year_lt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for year_lt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for year_lt failed"
+                        .to_string()
+                });
             self
         }
         pub fn year_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.year_lte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for year_lte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for year_lte failed"
+                        .to_string()
+                });
             self
         }
         pub fn year_range<V>(mut self, value: V) -> Self
@@ -43311,7 +43482,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetATaxDeclarationsDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -43326,13 +43497,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -43430,7 +43600,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteATaxDeclaration<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteATaxDeclaration<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -43441,13 +43611,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -43518,7 +43687,7 @@ pub mod builder {
         created_at_lte: Result<Option<::std::string::String>, String>,
         created_at_range: Result<Option<::std::string::String>, String>,
         fields: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
@@ -43621,14 +43790,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -43937,7 +44105,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetATaxRetentionsDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -43952,13 +44120,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -44056,7 +44223,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteATaxRetention<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteATaxRetention<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -44067,13 +44234,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -44143,16 +44309,16 @@ pub mod builder {
         created_at_lt: Result<Option<::std::string::String>, String>,
         created_at_lte: Result<Option<::std::string::String>, String>,
         created_at_range: Result<Option<::std::string::String>, String>,
-        ejercicio: Result<Option<i64>, String>,
-        ejercicio_gt: Result<Option<i64>, String>,
-        ejercicio_gte: Result<Option<i64>, String>,
-        ejercicio_lt: Result<Option<i64>, String>,
-        ejercicio_lte: Result<Option<i64>, String>,
+        ejercicio: Result<Option<::std::string::String>, String>,
+        ejercicio_gt: Result<Option<::std::string::String>, String>,
+        ejercicio_gte: Result<Option<::std::string::String>, String>,
+        ejercicio_lt: Result<Option<::std::string::String>, String>,
+        ejercicio_lte: Result<Option<::std::string::String>, String>,
         ejercicio_range: Result<Option<::std::string::String>, String>,
         fields: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
         id_in: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
@@ -44254,52 +44420,67 @@ pub mod builder {
         }
         pub fn ejercicio<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.ejercicio = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for ejercicio failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ejercicio failed"
+                        .to_string()
+                });
             self
         }
         pub fn ejercicio_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.ejercicio_gt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for ejercicio_gt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ejercicio_gt failed"
+                        .to_string()
+                });
             self
         }
         pub fn ejercicio_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.ejercicio_gte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for ejercicio_gte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ejercicio_gte failed"
+                        .to_string()
+                });
             self
         }
         pub fn ejercicio_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.ejercicio_lt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for ejercicio_lt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ejercicio_lt failed"
+                        .to_string()
+                });
             self
         }
         pub fn ejercicio_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.ejercicio_lte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for ejercicio_lte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ejercicio_lte failed"
+                        .to_string()
+                });
             self
         }
         pub fn ejercicio_range<V>(mut self, value: V) -> Self
@@ -44356,14 +44537,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -44752,7 +44932,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetATaxReturnsDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -44767,13 +44947,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -44870,7 +45049,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteATaxReturn<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteATaxReturn<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -44881,13 +45060,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -44959,7 +45137,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
         id_in: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
@@ -45090,14 +45268,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -45406,7 +45583,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDetailsAboutATaxStatus<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -45421,13 +45598,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -45524,7 +45700,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteATaxStatus<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteATaxStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -45535,13 +45711,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -47415,7 +47590,7 @@ pub mod builder {
         created_at_lte: Result<Option<::std::string::String>, String>,
         created_at_range: Result<Option<::std::string::String>, String>,
         fields: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
@@ -47518,14 +47693,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -47684,7 +47858,7 @@ pub mod builder {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::RetrieveRiskInsightsForALinkBody, String>,
+        body: Result<types::builder::RetrieveForALinkBody, String>,
     }
     impl<'a> RetrievePortfoliosForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47723,9 +47897,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RetrieveRiskInsightsForALinkBody>,
+            V: std::convert::TryInto<types::RetrieveForALinkBody>,
             <V as std::convert::TryInto<
-                types::RetrieveRiskInsightsForALinkBody,
+                types::RetrieveForALinkBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -47733,8 +47907,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `RetrieveRiskInsightsForALinkBody` for body failed: {}",
-                        s
+                        "conversion to `RetrieveForALinkBody` for body failed: {}", s
                     )
                 });
             self
@@ -47742,8 +47915,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RetrieveRiskInsightsForALinkBody,
-            ) -> types::builder::RetrieveRiskInsightsForALinkBody,
+                types::builder::RetrieveForALinkBody,
+            ) -> types::builder::RetrieveForALinkBody,
         {
             self.body = self.body.map(f);
             self
@@ -47760,8 +47933,7 @@ pub mod builder {
             let omit = omit.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::RetrieveRiskInsightsForALinkBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::RetrieveForALinkBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/investments/portfolios/", client.baseurl,);
@@ -47836,7 +48008,7 @@ pub mod builder {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CompleteAPortfoliosRequestBody, String>,
+        body: Result<types::builder::CompleteARequestBody, String>,
     }
     impl<'a> CompleteAPortfoliosRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47875,9 +48047,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CompleteAPortfoliosRequestBody>,
+            V: std::convert::TryInto<types::CompleteARequestBody>,
             <V as std::convert::TryInto<
-                types::CompleteAPortfoliosRequestBody,
+                types::CompleteARequestBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -47885,8 +48057,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `CompleteAPortfoliosRequestBody` for body failed: {}",
-                        s
+                        "conversion to `CompleteARequestBody` for body failed: {}", s
                     )
                 });
             self
@@ -47894,8 +48065,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CompleteAPortfoliosRequestBody,
-            ) -> types::builder::CompleteAPortfoliosRequestBody,
+                types::builder::CompleteARequestBody,
+            ) -> types::builder::CompleteARequestBody,
         {
             self.body = self.body.map(f);
             self
@@ -47912,8 +48083,7 @@ pub mod builder {
             let omit = omit.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CompleteAPortfoliosRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::CompleteARequestBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/investments/portfolios/", client.baseurl,);
@@ -47986,7 +48156,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetAPortfoliosDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -48001,13 +48171,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -48105,7 +48274,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAPortfolio<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteAPortfolio<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -48116,13 +48285,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -48198,7 +48366,7 @@ pub mod builder {
         holder_type_in: Result<Option<::std::string::String>, String>,
         id_in: Result<Option<::std::string::String>, String>,
         institution: Result<Option<::std::string::String>, String>,
-        number: Result<Option<i64>, String>,
+        number: Result<Option<::std::string::String>, String>,
         number_in: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
         providers: Result<Option<::std::string::String>, String>,
@@ -48369,12 +48537,15 @@ pub mod builder {
         }
         pub fn number<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.number = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for number failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for number failed"
+                        .to_string()
+                });
             self
         }
         pub fn number_in<V>(mut self, value: V) -> Self
@@ -48654,7 +48825,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDetailsAboutABankAccount<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetDetailsAboutABankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -48665,13 +48836,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -49107,7 +49277,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDetailsAboutACustomer<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetDetailsAboutACustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -49118,13 +49288,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -49432,7 +49601,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDetailsAboutAPaymentInstitution<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetDetailsAboutAPaymentInstitution<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -49443,13 +49612,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -49517,11 +49685,11 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListAllPaymentIntents<'a> {
         client: &'a super::Client,
-        amount: Result<Option<i64>, String>,
-        amount_gt: Result<Option<i64>, String>,
-        amount_gte: Result<Option<i64>, String>,
-        amount_lt: Result<Option<i64>, String>,
-        amount_lte: Result<Option<i64>, String>,
+        amount: Result<Option<::std::string::String>, String>,
+        amount_gt: Result<Option<::std::string::String>, String>,
+        amount_gte: Result<Option<::std::string::String>, String>,
+        amount_lt: Result<Option<::std::string::String>, String>,
+        amount_lte: Result<Option<::std::string::String>, String>,
         created_at: Result<Option<::std::string::String>, String>,
         created_at_gt: Result<Option<::std::string::String>, String>,
         created_at_gte: Result<Option<::std::string::String>, String>,
@@ -49564,52 +49732,67 @@ pub mod builder {
         }
         pub fn amount<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for amount failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_gt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for amount_gt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_gt failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_gte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for amount_gte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_gte failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_lt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for amount_lt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_lt failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_lte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for amount_lte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_lte failed"
+                        .to_string()
+                });
             self
         }
         pub fn created_at<V>(mut self, value: V) -> Self
@@ -50045,7 +50228,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDetailsAboutAPaymentIntent<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetDetailsAboutAPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -50056,13 +50239,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -50130,7 +50312,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CompleteAPaymentIntent<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         body: Result<types::builder::CompleteAPaymentIntentBody, String>,
     }
     impl<'a> CompleteAPaymentIntent<'a> {
@@ -50143,13 +50325,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -50847,11 +51028,11 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListAllPaymentTransactions<'a> {
         client: &'a super::Client,
-        amount: Result<Option<f64>, String>,
-        amount_gt: Result<Option<f64>, String>,
-        amount_gte: Result<Option<f64>, String>,
-        amount_lt: Result<Option<f64>, String>,
-        amount_lte: Result<Option<f64>, String>,
+        amount: Result<Option<::std::string::String>, String>,
+        amount_gt: Result<Option<::std::string::String>, String>,
+        amount_gte: Result<Option<::std::string::String>, String>,
+        amount_lt: Result<Option<::std::string::String>, String>,
+        amount_lte: Result<Option<::std::string::String>, String>,
         amount_range: Result<Option<::std::string::String>, String>,
         beneficiary: Result<Option<::std::string::String>, String>,
         beneficiary_in: Result<Option<::std::string::String>, String>,
@@ -50902,52 +51083,67 @@ pub mod builder {
         }
         pub fn amount<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for amount failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_gt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for amount_gt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_gt failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_gte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for amount_gte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_gte failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_lt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for amount_lt failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_lt failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.amount_lte = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for amount_lte failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amount_lte failed"
+                        .to_string()
+                });
             self
         }
         pub fn amount_range<V>(mut self, value: V) -> Self
@@ -51336,7 +51532,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDetailsAboutAPaymentTransaction<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetDetailsAboutAPaymentTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -51347,13 +51543,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -51421,7 +51616,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListAllReceivableTransactions<'a> {
         client: &'a super::Client,
-        account: Result<Option<::std::string::String>, String>,
+        account: Result<Option<::uuid::Uuid>, String>,
         account_in: Result<Option<::std::string::String>, String>,
         created_at_gt: Result<Option<::std::string::String>, String>,
         created_at_gte: Result<Option<::std::string::String>, String>,
@@ -51429,7 +51624,7 @@ pub mod builder {
         created_at_lte: Result<Option<::std::string::String>, String>,
         created_at_range: Result<Option<::std::string::String>, String>,
         fields: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::std::string::String>, String>,
+        link: Result<Option<::uuid::Uuid>, String>,
         link_in: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
@@ -51468,14 +51663,13 @@ pub mod builder {
         }
         pub fn account<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.account = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for account failed".to_string()
                 });
             self
         }
@@ -51572,14 +51766,13 @@ pub mod builder {
         }
         pub fn link<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.link = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for link failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });
             self
         }
@@ -52009,7 +52202,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetAReceivableTransactionsDetails<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
@@ -52024,13 +52217,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -52128,7 +52320,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAReceivableTransaction<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteAReceivableTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -52139,13 +52331,12 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
                 });
             self
         }
@@ -52329,7 +52520,7 @@ pub mod builder {
         };
         type Output = types::Link;
         type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteALinksRequestBody;
+        type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Link;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
@@ -52366,7 +52557,7 @@ pub mod builder {
         };
         type Output = types::Link;
         type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteALinksRequestBody;
+        type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Link;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
@@ -52405,7 +52596,7 @@ pub mod builder {
         };
         type Output = types::Link;
         type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteALinksRequestBody;
+        type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Link;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
@@ -52520,16 +52711,14 @@ pub mod builder {
         };
         type Output = ::std::vec::Vec<types::RiskInsight>;
         type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteAnInvoicesRequestBody;
+        type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::RiskInsight>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
             self.client
         }
         fn request_body(&self) -> Option<::serde_json::Value> {
-            let body = <types::RetrieveRiskInsightsForALinkBody>::try_from(
-                    self.body.clone().ok()?,
-                )
+            let body = <types::RetrieveForALinkBody>::try_from(self.body.clone().ok()?)
                 .ok()?;
             ::serde_json::to_value(body).ok()
         }
@@ -52598,16 +52787,14 @@ pub mod builder {
         };
         type Output = types::Portfolio;
         type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
-        type ResumeBody = types::CompleteAPortfoliosRequestBody;
+        type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Portfolio;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         fn client(&self) -> &super::Client {
             self.client
         }
         fn request_body(&self) -> Option<::serde_json::Value> {
-            let body = <types::RetrieveRiskInsightsForALinkBody>::try_from(
-                    self.body.clone().ok()?,
-                )
+            let body = <types::RetrieveForALinkBody>::try_from(self.body.clone().ok()?)
                 .ok()?;
             ::serde_json::to_value(body).ok()
         }
@@ -55459,6 +55646,7 @@ pub mod decode {
         ("Account", "created_at", Node::Format("date-time")),
         ("Account", "credit_data", Node::Ref("CreditData")),
         ("Account", "funds_data", Node::Array(&Node::Ref("FundsData"))),
+        ("Account", "id", Node::Format("uuid")),
         ("Account", "institution", Node::Ref("AccountInstitution")),
         ("Account", "last_accessed_at", Node::Format("date-time")),
         ("Account", "loan_data", Node::Ref("LoanData")),
@@ -55482,12 +55670,19 @@ pub mod decode {
         ("BalancesMetrics", "days_balance_below_x_3m", Node::Integer),
         ("BalancesPage", "count", Node::Integer),
         ("BalancesPage", "results", Node::Array(&Node::Ref("Balance"))),
-        ("BankAccount", "details", Node::Ref("Details")),
+        ("BankAccount", "created_at", Node::Format("date-time")),
+        ("BankAccount", "created_by", Node::Format("uuid")),
+        ("BankAccount", "customer", Node::Format("uuid")),
+        ("BankAccount", "details", Node::Ref("BankAccountDetails")),
         ("BankAccount", "holder", Node::Ref("Holder")),
-        ("BankAccount", "metadata", Node::Ref("Metadata")),
+        ("BankAccount", "id", Node::Format("uuid")),
+        ("BankAccount", "institution", Node::Format("uuid")),
         ("BankAccountsPage", "count", Node::Integer),
         ("BankAccountsPage", "results", Node::Array(&Node::Ref("BankAccount"))),
-        ("BeneficiaryBankAccount", "holder", Node::Ref("Holder")),
+        ("BeneficiaryBankAccount", "holder", Node::Ref("BeneficiaryBankAccountHolder")),
+        ("BeneficiaryBankAccount", "id", Node::Format("uuid")),
+        ("BeneficiaryBankAccount", "institution", Node::Format("uuid")),
+        ("BeneficiaryBankAccountHolder", "Information", Node::Ref("HolderInformation")),
         (
             "Categorization",
             "transactions",
@@ -55500,25 +55695,34 @@ pub mod decode {
         ),
         ("CategorizeTransactionsBodyTransaction", "mcc", Node::Integer),
         ("CategorizeTransactionsBodyTransaction", "merchant", Node::Ref("Merchant")),
-        ("Charge", "metadata", Node::Ref("Metadata")),
+        ("CategorizeTransactionsBodyTransaction", "value_date", Node::Format("date")),
+        ("Charge", "beneficiary", Node::Format("uuid")),
+        ("Charge", "created_at", Node::Format("date-time")),
+        ("Charge", "created_by", Node::Format("uuid")),
+        ("Charge", "customer", Node::Format("uuid")),
+        ("Charge", "id", Node::Format("uuid")),
+        ("Charge", "payment_intent", Node::Format("uuid")),
         ("Charge", "payment_method_details", Node::Ref("PaymentMethodDetails")),
         ("Charge", "payment_method_information", Node::Ref("PaymentMethodInformation")),
         ("Charge", "transactions", Node::Array(&Node::Ref("Transaction"))),
-        ("CompleteALinksRequestBody", "link", Node::Format("uuid")),
+        ("Charge", "updated_at", Node::Format("date-time")),
         (
             "CompleteAPaymentIntentBody",
             "payment_method_details",
             Node::Ref("PaymentMethodDetails"),
         ),
+        ("CompleteARequestBody", "link", Node::Format("uuid")),
         ("CompleteRequestBody", "link", Node::Format("uuid")),
-        ("CreateANewBankAccountBody", "details", Node::Ref("Details")),
+        ("CreateANewBankAccountBody", "details", Node::Ref("BankAccountDetails")),
         ("CreateANewBankAccountBody", "holder", Node::Ref("Holder")),
+        ("CreateANewBankAccountBody", "institution", Node::Format("uuid")),
+        ("CreateANewBankAccountBody", "providers", Node::Ref("Providers")),
         (
             "CreateANewPaymentIntentBody",
             "allowed_payment_method_types",
             Node::Array(&Node::Other),
         ),
-        ("CreateANewPaymentIntentBody", "metadata", Node::Ref("Metadata")),
+        ("CreateANewPaymentIntentBody", "customer", Node::Format("uuid")),
         (
             "CreateANewPaymentIntentBody",
             "payment_method_details",
@@ -55538,29 +55742,45 @@ pub mod decode {
         ("CreditCardData", "collected_at", Node::Format("date-time")),
         ("CreditCardsMetrics", "num_accounts", Node::Integer),
         ("CreditData", "collected_at", Node::Format("date-time")),
-        ("CustomerBankAccount", "details", Node::Ref("Details")),
+        ("Customer", "created_at", Node::Format("date-time")),
+        ("Customer", "created_by", Node::Format("uuid")),
+        ("Customer", "id", Node::Format("uuid")),
+        ("CustomerBankAccount", "customer", Node::Format("uuid")),
+        ("CustomerBankAccount", "details", Node::Ref("CustomerBankAccountDetails")),
         ("CustomerBankAccount", "holder", Node::Ref("Holder")),
+        ("CustomerBankAccount", "id", Node::Format("uuid")),
         ("CustomerBankAccount", "institution", Node::Ref("Institution")),
         ("CustomersPage", "count", Node::Integer),
         ("CustomersPage", "results", Node::Array(&Node::Ref("Customer"))),
+        ("Details", "collected_at", Node::Format("date-time")),
         ("DocumentInformation", "year", Node::Integer),
+        ("EconomicActivity", "end_date", Node::Format("date")),
+        ("EconomicActivity", "initial_date", Node::Format("date")),
+        ("EmploymentRecord", "collected_at", Node::Format("date-time")),
+        ("EmploymentRecord", "created_at", Node::Format("date-time")),
         (
             "EmploymentRecord",
             "employment_records",
             Node::Array(&Node::Ref("EmploymentRecordEmploymentRecord")),
         ),
         ("EmploymentRecord", "files", Node::Array(&Node::Ref("File"))),
+        ("EmploymentRecord", "id", Node::Format("uuid")),
+        ("EmploymentRecord", "link", Node::Format("uuid")),
         ("EmploymentRecord", "personal_data", Node::Ref("PersonalData")),
+        ("EmploymentRecord", "report_date", Node::Format("date")),
         (
             "EmploymentRecord",
             "social_security_summary",
             Node::Ref("SocialSecuritySummary"),
         ),
+        ("EmploymentRecordEmploymentRecord", "collected_at", Node::Format("date-time")),
         (
             "EmploymentRecordEmploymentRecord",
             "employment_status_updates",
             Node::Array(&Node::Ref("EmploymentStatusUpdate")),
         ),
+        ("EmploymentRecordEmploymentRecord", "end_date", Node::Format("date")),
+        ("EmploymentRecordEmploymentRecord", "start_date", Node::Format("date")),
         ("EmploymentRecordEmploymentRecord", "weeks_employed", Node::Integer),
         ("EmploymentRecordsPage", "count", Node::Integer),
         (
@@ -55568,6 +55788,8 @@ pub mod decode {
             "results",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
+        ("EmploymentStatusUpdate", "update_date", Node::Format("date")),
+        ("Entitlements", "valid_until", Node::Format("date")),
         ("FormField", "length", Node::Integer),
         ("FormField", "values", Node::Array(&Node::Ref("Value"))),
         (
@@ -55575,11 +55797,16 @@ pub mod decode {
             "public_identifications",
             Node::Array(&Node::Ref("PublicIdentification")),
         ),
-        ("Holder", "Information", Node::Ref("HolderInformation")),
         ("Holder", "information", Node::Ref("Information")),
+        ("Income", "created_at", Node::Format("date-time")),
+        ("Income", "first_transaction_date", Node::Format("date")),
+        ("Income", "id", Node::Format("uuid")),
         ("Income", "income_streams", Node::Array(&Node::Ref("IncomeStream"))),
+        ("Income", "last_transaction_date", Node::Format("date")),
+        ("Income", "link", Node::Format("uuid")),
         ("Income", "number_of_income_streams", Node::Integer),
         ("IncomeStream", "full_periods", Node::Integer),
+        ("IncomeStream", "last_income_date", Node::Format("date")),
         ("IncomeStream", "lookback_periods", Node::Integer),
         ("IncomeStream", "number_of_incomes", Node::Integer),
         ("IncomeStream", "periods_with_income", Node::Integer),
@@ -55592,13 +55819,25 @@ pub mod decode {
         ("InstitutionsPage", "count", Node::Integer),
         ("InstitutionsPage", "results", Node::Array(&Node::Ref("Institution"))),
         ("Instrument", "fees", Node::Array(&Node::Ref("Fee"))),
+        ("Instrument", "id", Node::Format("uuid")),
         ("Instrument", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
+        ("Instrument", "open_date", Node::Format("date")),
         ("Instrument", "public_id", Node::Array(&Node::Ref("File"))),
         ("Instrument", "redemption_conditions", Node::Array(&Node::Ref("File"))),
+        ("Invoice", "cancelation_update_date", Node::Format("date")),
+        ("Invoice", "certification_date", Node::Format("date")),
+        ("Invoice", "collected_at", Node::Format("date-time")),
+        ("Invoice", "created_at", Node::Format("date-time")),
+        ("Invoice", "expiration_date", Node::Format("date")),
+        ("Invoice", "id", Node::Format("uuid")),
+        ("Invoice", "invoice_date", Node::Format("date")),
         ("Invoice", "invoice_details", Node::Array(&Node::Ref("InvoiceDetail"))),
         ("Invoice", "payments", Node::Array(&Node::Ref("Payment"))),
         ("Invoice", "payroll", Node::Ref("Payroll")),
+        ("Invoice", "receiver_details", Node::Ref("Details")),
+        ("Invoice", "sender_details", Node::Ref("Details")),
         ("Invoice", "warnings", Node::Ref("Warnings")),
+        ("InvoiceDetail", "collected_at", Node::Format("date-time")),
         ("InvoiceDetail", "retained_taxes", Node::Array(&Node::Ref("RetainedTax"))),
         ("InvoicesPage", "count", Node::Integer),
         ("InvoicesPage", "results", Node::Array(&Node::Ref("Invoice"))),
@@ -55617,6 +55856,7 @@ pub mod decode {
         ("LoanData", "number_of_installments_total", Node::Integer),
         ("LoansMetrics", "num_accounts", Node::Integer),
         ("MfaTokenRequired", "expiry", Node::Integer),
+        ("MfaTokenRequired", "link", Node::Format("uuid")),
         ("MfaTokenRequired", "token_generation_data", Node::Ref("TokenGenerationData")),
         (
             "NextStep",
@@ -55625,8 +55865,23 @@ pub mod decode {
         ),
         (
             "NextStep",
+            "open_finance_display_needs_redirect",
+            Node::Ref("PseDisplayCredentialsRequired"),
+        ),
+        (
+            "NextStep",
+            "open_finance_display_payment_failed",
+            Node::Ref("PseDisplayCredentialsRequired"),
+        ),
+        (
+            "NextStep",
             "open_finance_display_payment_method_information",
             Node::Ref("OpenFinanceDisplayPaymentMethodInformation"),
+        ),
+        (
+            "NextStep",
+            "open_finance_display_payment_processing",
+            Node::Ref("PseDisplayCredentialsRequired"),
         ),
         (
             "NextStep",
@@ -55661,10 +55916,19 @@ pub mod decode {
         ),
         ("NumberOfInstallments", "paid", Node::Integer),
         ("NumberOfInstallments", "total", Node::Integer),
+        ("Obligation", "end_date", Node::Format("date")),
+        ("Obligation", "initial_date", Node::Format("date")),
+        ("OpenFinance", "beneficiary_bank_account", Node::Format("uuid")),
+        ("OpenFinance", "payer_institution", Node::Format("uuid")),
         (
             "OpenFinanceDisplayConfirmationRequired",
             "beneficiary_bank_account",
             Node::Ref("OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount"),
+        ),
+        (
+            "OpenFinanceDisplayConfirmationRequired",
+            "payer_identifier",
+            Node::Format("uuid"),
         ),
         (
             "OpenFinanceDisplayConfirmationRequired",
@@ -55673,13 +55937,28 @@ pub mod decode {
         ),
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
+            "created_at",
+            Node::Format("date-time"),
+        ),
+        (
+            "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
+            "created_by",
+            Node::Format("uuid"),
+        ),
+        (
+            "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "details",
-            Node::Ref("Details"),
+            Node::Ref("BankAccountDetails"),
         ),
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "holder",
             Node::Ref("Holder"),
+        ),
+        (
+            "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
+            "id",
+            Node::Format("uuid"),
         ),
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
@@ -55698,13 +55977,17 @@ pub mod decode {
         ("Owner", "link", Node::Format("uuid")),
         ("OwnersPage", "count", Node::Integer),
         ("OwnersPage", "results", Node::Array(&Node::Ref("Owner"))),
-        ("Payer", "bank_account_information", Node::Ref("BankAccountInformation")),
         ("PayerInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        ("PayerInstitution", "id", Node::Format("uuid")),
+        ("Payment", "date", Node::Format("date-time")),
         ("Payment", "related_documents", Node::Array(&Node::Ref("RelatedDocument"))),
         ("PaymentIntent", "allowed_payment_method_types", Node::Array(&Node::Other)),
         ("PaymentIntent", "charges", Node::Array(&Node::Ref("Charge"))),
+        ("PaymentIntent", "created_at", Node::Format("date-time")),
+        ("PaymentIntent", "created_by", Node::Format("uuid")),
+        ("PaymentIntent", "customer", Node::Format("uuid")),
+        ("PaymentIntent", "id", Node::Format("uuid")),
         ("PaymentIntent", "last_error", Node::Ref("LastError")),
-        ("PaymentIntent", "metadata", Node::Ref("Metadata")),
         ("PaymentIntent", "next_step", Node::Ref("NextStep")),
         ("PaymentIntent", "payment_method_details", Node::Ref("PaymentMethodDetails")),
         (
@@ -55712,25 +55995,48 @@ pub mod decode {
             "payment_method_information",
             Node::Ref("PaymentMethodInformation"),
         ),
+        ("PaymentIntent", "updated_at", Node::Format("date-time")),
         ("PaymentIntentsPage", "count", Node::Integer),
         ("PaymentIntentsPage", "results", Node::Array(&Node::Ref("PaymentIntent"))),
         ("PaymentLink", "callback_urls", Node::Ref("CallbackUrls")),
+        ("PaymentLink", "created_at", Node::Format("date-time")),
+        ("PaymentLink", "created_by", Node::Format("uuid")),
+        ("PaymentLink", "expires_at", Node::Format("date-time")),
+        ("PaymentLink", "id", Node::Format("uuid")),
+        ("PaymentLink", "updated_at", Node::Format("date-time")),
         ("PaymentLinksPage", "count", Node::Integer),
         ("PaymentLinksPage", "results", Node::Array(&Node::Ref("PaymentLink"))),
         ("PaymentMethodDetails", "open_finance", Node::Ref("OpenFinance")),
         ("PaymentMethodDetails", "pse", Node::Ref("Pse")),
+        (
+            "PaymentMethodDetailsOpenFinance",
+            "beneficiary_bank_account",
+            Node::Format("uuid"),
+        ),
         (
             "PaymentMethodInformation",
             "open_finance",
             Node::Ref("PaymentMethodInformationOpenFinance"),
         ),
         ("PaymentMethodInformation", "pse", Node::Ref("PaymentMethodInformationPse")),
+        ("PaymentsWay", "form_id", Node::Integer),
+        ("PaymentsWay", "terminal_id", Node::Integer),
+        ("Payroll", "collected_at", Node::Format("date-time")),
+        ("Payroll", "date_from", Node::Format("date")),
+        ("Payroll", "date_to", Node::Format("date")),
         ("Payroll", "days", Node::Integer),
+        ("Payroll", "payment_date", Node::Format("date")),
+        ("PersonalData", "birth_date", Node::Format("date")),
         ("PersonalData", "document_ids", Node::Array(&Node::Ref("DocumentId"))),
         ("PersonalData", "entitlements", Node::Ref("Entitlements")),
+        ("Portfolio", "id", Node::Format("uuid")),
         ("Portfolio", "instruments", Node::Array(&Node::Ref("Instrument"))),
         ("PortfoliosPage", "count", Node::Integer),
         ("PortfoliosPage", "results", Node::Array(&Node::Ref("Portfolio"))),
+        ("Providers", "payments_way", Node::Ref("PaymentsWay")),
+        ("Pse", "beneficiary_bank_account", Node::Format("uuid")),
+        ("Pse", "payer_bank_account", Node::Format("uuid")),
+        ("Pse", "payer_institution", Node::Format("uuid")),
         (
             "PseDisplayCredentialsRequired",
             "payer_institution",
@@ -55746,17 +56052,7 @@ pub mod decode {
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
-        (
-            "PseDisplayNeedsRedirect",
-            "payer_institution",
-            Node::Ref("PseDisplayNeedsRedirectPayerInstitution"),
-        ),
-        ("PseDisplayNeedsRedirectPayerInstitution", "length", Node::Integer),
-        (
-            "PseDisplayNeedsRedirectPayerInstitution",
-            "values",
-            Node::Array(&Node::Ref("Value")),
-        ),
+        ("PseDisplayNeedsRedirect", "payer_institution", Node::Ref("FormField")),
         (
             "PseDisplayPaymentMethodInformation",
             "customer_bank_accounts",
@@ -55783,11 +56079,15 @@ pub mod decode {
             "results",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        ("Regimen", "end_date", Node::Format("date")),
+        ("Regimen", "initial_date", Node::Format("date")),
         ("RelatedDocument", "partiality_number", Node::Integer),
+        ("RetainedTax", "collected_at", Node::Format("date-time")),
         ("RetrieveBalancesForALinkBody", "account", Node::Format("uuid")),
         ("RetrieveBalancesForALinkBody", "date_from", Node::Format("date")),
         ("RetrieveBalancesForALinkBody", "date_to", Node::Format("date")),
         ("RetrieveBalancesForALinkBody", "link", Node::Format("uuid")),
+        ("RetrieveBody", "link", Node::Format("uuid")),
         ("RetrieveForALinkBody", "link", Node::Format("uuid")),
         (
             "RetrieveIncomesForALinkBody",
@@ -55797,22 +56097,33 @@ pub mod decode {
         ("RetrieveIncomesForALinkBody", "date_from", Node::Format("date")),
         ("RetrieveIncomesForALinkBody", "date_to", Node::Format("date")),
         ("RetrieveIncomesForALinkBody", "link", Node::Format("uuid")),
+        ("RetrieveInvoicesForALinkBody", "link", Node::Format("uuid")),
+        ("RetrieveReceivableTransactionsForALinkBody", "link", Node::Format("uuid")),
         ("RetrieveRecurringExpensesForALinkBody", "date_from", Node::Format("date")),
         ("RetrieveRecurringExpensesForALinkBody", "date_to", Node::Format("date")),
         ("RetrieveRecurringExpensesForALinkBody", "link", Node::Format("uuid")),
-        ("RiskInsight", "accounts", Node::Array(&Node::Other)),
+        ("RetrieveTaxDeclarationsForALinkBody", "link", Node::Format("uuid")),
+        ("RetrieveTaxReturnsForALinkBody", "link", Node::Format("uuid")),
+        ("RiskInsight", "accounts", Node::Array(&Node::Format("uuid"))),
         ("RiskInsight", "balances_metrics", Node::Ref("BalancesMetrics")),
         ("RiskInsight", "cashflow_metrics", Node::Ref("CashflowMetrics")),
+        ("RiskInsight", "created_at", Node::Format("date-time")),
         ("RiskInsight", "credit_cards_metrics", Node::Ref("CreditCardsMetrics")),
+        ("RiskInsight", "id", Node::Format("uuid")),
+        ("RiskInsight", "link", Node::Format("uuid")),
         ("RiskInsight", "loans_metrics", Node::Ref("LoansMetrics")),
         ("RiskInsight", "transactions_metrics", Node::Ref("TransactionsMetrics")),
         ("RiskInsightsPage", "count", Node::Integer),
         ("RiskInsightsPage", "results", Node::Array(&Node::Ref("RiskInsight"))),
+        ("SecretKey", "id", Node::Format("uuid")),
         ("SecretKeysPage", "count", Node::Integer),
         ("SecretKeysPage", "results", Node::Array(&Node::Ref("SecretKey"))),
         ("SocialSecuritySummary", "weeks_contributed", Node::Integer),
         ("SocialSecuritySummary", "weeks_redeemed", Node::Integer),
         ("SocialSecuritySummary", "weeks_reinstated", Node::Integer),
+        ("TaxComplianceStatus", "collected_at", Node::Format("date-time")),
+        ("TaxComplianceStatus", "created_at", Node::Format("date-time")),
+        ("TaxComplianceStatus", "id", Node::Format("uuid")),
         ("TaxComplianceStatusPage", "count", Node::Integer),
         (
             "TaxComplianceStatusPage",
@@ -55829,8 +56140,13 @@ pub mod decode {
             "annual_income_statement",
             Node::Ref("AnnualIncomeStatement"),
         ),
+        ("TaxDeclaration", "collected_at", Node::Format("date-time")),
+        ("TaxDeclaration", "created_at", Node::Format("date-time")),
+        ("TaxDeclaration", "date_issued", Node::Format("date")),
         ("TaxDeclaration", "document_information", Node::Ref("DocumentInformation")),
         ("TaxDeclaration", "equity_statement", Node::Ref("EquityStatement")),
+        ("TaxDeclaration", "id", Node::Format("uuid")),
+        ("TaxDeclaration", "link", Node::Format("uuid")),
         (
             "TaxDeclaration",
             "pension_income_statement",
@@ -55842,7 +56158,15 @@ pub mod decode {
         ("TaxDeclarationsPage", "results", Node::Array(&Node::Ref("TaxDeclaration"))),
         ("TaxPayerInformation", "document_id", Node::Ref("DocumentId")),
         ("TaxPayerInformation", "reporting_id", Node::Ref("ReportingId")),
+        ("TaxRetention", "cancelled_at", Node::Format("date-time")),
+        ("TaxRetention", "certified_at", Node::Format("date-time")),
         ("TaxRetention", "code", Node::Integer),
+        ("TaxRetention", "collected_at", Node::Format("date-time")),
+        ("TaxRetention", "created_at", Node::Format("date-time")),
+        ("TaxRetention", "id", Node::Format("uuid")),
+        ("TaxRetention", "invoice_identification", Node::Format("uuid")),
+        ("TaxRetention", "issued_at", Node::Format("date-time")),
+        ("TaxRetention", "link", Node::Format("uuid")),
         (
             "TaxRetention",
             "retention_breakdown",
@@ -55850,10 +56174,18 @@ pub mod decode {
         ),
         ("TaxRetentionsPage", "count", Node::Integer),
         ("TaxRetentionsPage", "results", Node::Array(&Node::Ref("TaxRetention"))),
+        ("TaxReturn", "collected_at", Node::Format("date-time")),
+        ("TaxReturn", "created_at", Node::Format("date-time")),
+        ("TaxReturn", "id", Node::Format("uuid")),
+        ("TaxReturn", "link", Node::Format("uuid")),
         ("TaxReturnsPage", "count", Node::Integer),
         ("TaxReturnsPage", "results", Node::Array(&Node::Ref("TaxReturn"))),
         ("TaxStatus", "address", Node::Ref("Address")),
+        ("TaxStatus", "collected_at", Node::Format("date-time")),
+        ("TaxStatus", "created_at", Node::Format("date-time")),
         ("TaxStatus", "economic_activity", Node::Array(&Node::Ref("EconomicActivity"))),
+        ("TaxStatus", "id", Node::Format("uuid")),
+        ("TaxStatus", "link", Node::Format("uuid")),
         ("TaxStatus", "obligations", Node::Array(&Node::Ref("Obligation"))),
         ("TaxStatus", "regimens", Node::Array(&Node::Ref("Regimen"))),
         (
@@ -55863,13 +56195,26 @@ pub mod decode {
         ),
         ("TaxStatusPage", "count", Node::Integer),
         ("TaxStatusPage", "results", Node::Array(&Node::Ref("TaxStatus"))),
+        (
+            "TaxStatusTaxPayerInformation",
+            "last_status_change_date",
+            Node::Format("date"),
+        ),
+        ("TaxStatusTaxPayerInformation", "start_operations_date", Node::Format("date")),
         ("Transaction", "account", Node::Ref("Account")),
         ("Transaction", "accounting_date", Node::Format("date-time")),
+        ("Transaction", "beneficiary", Node::Format("uuid")),
+        ("Transaction", "collected_at", Node::Format("date-time")),
+        ("Transaction", "created_at", Node::Format("date-time")),
+        ("Transaction", "created_by", Node::Format("uuid")),
         ("Transaction", "credit_card_data", Node::Ref("CreditCardData")),
+        ("Transaction", "customer", Node::Format("uuid")),
         ("Transaction", "fees", Node::Array(&Node::Ref("Fee"))),
+        ("Transaction", "id", Node::Format("uuid")),
         ("Transaction", "merchant", Node::Ref("Merchant")),
         ("Transaction", "number_of_installments", Node::Ref("NumberOfInstallments")),
-        ("Transaction", "payer", Node::Ref("Payer")),
+        ("Transaction", "payment_intent", Node::Format("uuid")),
+        ("Transaction", "value_date", Node::Format("date")),
         ("TransactionsMetrics", "num_incoming_transactions_1m", Node::Integer),
         ("TransactionsMetrics", "num_incoming_transactions_1w", Node::Integer),
         ("TransactionsMetrics", "num_incoming_transactions_3m", Node::Integer),

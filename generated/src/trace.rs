@@ -204,7 +204,8 @@ mod imp {
             );
             // Every operation of the client has one.
             for (op, ..) in crate::decode::RESPONSES {
-                assert!(path_template(op, "GET", "/").starts_with("/api/"), "{op}");
+                let template = path_template(op, "GET", "/");
+                assert!(template.starts_with('/') && template.ends_with('/'), "{op}: {template}");
             }
         }
     }

@@ -98,16 +98,13 @@ async fn paths_inside_lists_and_integers_that_meet_fractions() {
             "    update:\n      type: number",
         ],
     );
-    let not_a_date_time = json!({"count": 1, "results": [
-        {"created_at": "2024-05-01T12:00:00Z"},
-        {"created_at": "yesterday"}
-    ]});
+    let not_a_uuid = json!({"count": 1, "results": [{"id": LINK}, {"id": "acc_9f3"}]});
     assert_mentions(
-        &list_accounts_error(not_a_date_time).await,
+        &list_accounts_error(not_a_uuid).await,
         &[
-            "at `results[1].created_at`",
-            "found the string \"yesterday\"",
-            "\"$.components.schemas['Account'].properties['created_at'].format\"",
+            "at `results[1].id`",
+            "found the string \"acc_9f3\"",
+            "\"$.components.schemas['Account'].properties['id'].format\"",
         ],
     );
 }
