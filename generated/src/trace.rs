@@ -205,7 +205,10 @@ mod imp {
             // Every operation of the client has one.
             for (op, ..) in crate::decode::RESPONSES {
                 let template = path_template(op, "GET", "/");
-                assert!(template.starts_with('/') && template.ends_with('/'), "{op}: {template}");
+                assert!(
+                    template.starts_with('/') && template.ends_with('/'),
+                    "{op}: {template}"
+                );
             }
         }
     }

@@ -48,6 +48,23 @@ fn xtask(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     command.output().unwrap()
 }
 
+/// The folder called `name`, at any depth of the collection's folders.
+fn folder<'a>(node: &'a mut Value, name: &str) -> &'a mut Value {
+    fn path(node: &Value, name: &str) -> Option<Vec<usize>> {
+        let items = node["item"].as_array()?;
+        items.iter().enumerate().find_map(|(i, item)| {
+            if item["name"] == name && item.get("item").is_some() {
+                return Some(vec![i]);
+            }
+            let mut rest = path(item, name)?;
+            rest.insert(0, i);
+            Some(rest)
+        })
+    }
+    let steps = path(node, name).unwrap_or_else(|| panic!("no folder `{name}`"));
+    steps.into_iter().fold(node, |node, i| &mut node["item"][i])
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -58,18 +75,14 @@ fn pull_request_commit(dir: &Path, breaking: bool) {
     let path = dir.join(COLLECTION);
     let mut collection: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let folders = collection["item"][0]["item"].as_array_mut().unwrap();
-    let folder = |folders: &mut Vec<Value>, name: &str| -> usize {
-        folders.iter().position(|f| f["name"] == name).unwrap()
-    };
     if breaking {
-        let owners = folder(folders, "owners");
-        let items = folders[owners]["item"].as_array_mut().unwrap();
+        let items = folder(&mut collection, "owners")["item"]
+            .as_array_mut()
+            .unwrap();
         let list = items.iter().position(|i| i["name"] == "List all owners");
         items.remove(list.unwrap());
     }
-    let accounts = folder(folders, "accounts");
-    folders[accounts]["item"][0]["request"]["url"]["query"]
+    folder(&mut collection, "accounts")["item"][0]["request"]["url"]["query"]
         .as_array_mut()
         .unwrap()
         .push(json!({"key": "review_filter", "value": "<string>"}));
