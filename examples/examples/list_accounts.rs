@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use belvo::ClientInfo;
-use examples::{belvo_from_env, exit_code, link_from_env, mock, mock_client};
+use examples::{belvo_from_env, exit_code, link_from_env, mock};
 use futures::TryStreamExt;
 
 const PAGE_SIZE: i64 = 2;
@@ -35,7 +35,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 "No BELVO_SECRET_ID/BELVO_SECRET_PASSWORD: using an embedded mock at {}",
                 server.uri()
             );
-            (mock_client(&server.uri()), None, Some(server))
+            (server.client(), None, Some(server))
         }
     };
 

@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 use belvo::mfa::{Challenge, Token, TokenProvider};
 use belvo::{types, ClientInfo, MfaExt};
-use examples::{belvo_from_env, exit_code, link_from_env, mock, mock_client};
+use examples::{belvo_from_env, exit_code, link_from_env, mock};
 
 /// Asks for each token on stdout and reads it from stdin.
 struct Stdin;
@@ -82,11 +82,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 "No BELVO_SECRET_ID/BELVO_SECRET_PASSWORD: using an embedded mock at {}",
                 server.uri()
             );
-            (
-                mock_client(&server.uri()),
-                mock::LINK.parse()?,
-                Some(server),
-            )
+            (server.client(), mock::LINK.parse()?, Some(server))
         }
     };
 

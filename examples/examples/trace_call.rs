@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use belvo::mfa::{Challenge, Token};
 use belvo::{types, MfaExt};
-use examples::{exit_code, mock, mock_client};
+use examples::{exit_code, mock};
 use tracing_subscriber::fmt::format::FmtSpan;
 
 #[tokio::main]
@@ -33,7 +33,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         "Tracing one call against an embedded mock at {}",
         server.uri()
     );
-    let client = mock_client(&server.uri());
+    let client = server.client();
     let token = |_: &Challenge| async { Ok::<_, std::io::Error>(Token::new("1234")) };
     let balances = client
         .retrieve_balances_for_a_link()

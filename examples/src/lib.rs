@@ -4,7 +4,7 @@
 pub mod mock;
 
 use belvo::runtime::{SECRET_ID_VAR, SECRET_PASSWORD_VAR};
-use belvo::{Client, Credentials, Environment};
+use belvo::Client;
 
 /// A client for Belvo when `BELVO_SECRET_ID` and `BELVO_SECRET_PASSWORD` are set, configured
 /// by the runtime from the environment (which also wants `BELVO_ENV` or `BELVO_URL`);
@@ -24,14 +24,6 @@ pub fn link_from_env() -> Result<Option<uuid::Uuid>, String> {
         .filter(|v| !v.trim().is_empty())
         .map(|v| v.trim().parse().map_err(|e| format!("BELVO_LINK_ID: {e}")))
         .transpose()
-}
-
-/// A client for the embedded mock at `uri` (it checks no credentials).
-pub fn mock_client(uri: &str) -> Client {
-    Client::connect(
-        Environment::Custom(uri.to_owned()),
-        Credentials::new("demo-id", "demo-password"),
-    )
 }
 
 /// An example's exit: success, or the error [`report`]ed and failure.

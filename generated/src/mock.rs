@@ -31,15 +31,22 @@
 //! segment, any query unless [`Expect::query`] narrows it); a later mount of the same
 //! operation does not replace an earlier one: the first matching mock answers, unless it was
 //! limited with [`Expect::times`]. Requests no mock matches are answered 404.
+//!
+//! A scripted MFA flow refuses a resume as Belvo does (400 `session_expired` without the
+//! session it issued or the link it challenged, 400 `invalid_token` without a token), so a
+//! test of code that stores and resumes challenges catches a lost session.
 
+use std::fmt;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 use wiremock::matchers::{method, path_regex, query_param};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 use crate::mfa::ResumableOp;
-use crate::{Client, Credentials, Environment, RetryPolicy};
+use crate::{types, Client, Credentials, Environment, RetryPolicy};
 
 /// The secret key ID of [`MockServer::client`].
 pub const MOCK_SECRET_ID: &str = "mock-secret-id";
@@ -87,13 +94,15 @@ impl MockServer {
 
     /// A scripted multi-factor flow for operation `R` (its builder type, e.g.
     /// `belvo::builder::RetrieveBalancesForALink`): the request is answered 428 with a
-    /// challenge, and the resume with [`MfaScript::then_respond`]'s data.
+    /// challenge, and a resume that sends back its session and link (and a token, when one
+    /// is expected) with [`MfaScript::then_respond`]'s data.
     pub fn mfa<R: ResumableOp>(&self) -> MfaScript<'_, R> {
         MfaScript {
             server: self,
-            session: "mock-session".to_owned(),
+            challenge: types::MfaTokenRequired::default(),
+            link: None,
             challenges: 1,
-            expects_user_input: true,
+            status: None,
             _op: PhantomData,
         }
     }
@@ -189,9 +198,10 @@ impl<'a, T: Serialize> Expect<'a, T> {
 #[must_use = "nothing is mounted until `then_respond` is awaited"]
 pub struct MfaScript<'a, R> {
     server: &'a MockServer,
-    session: String,
+    challenge: types::MfaTokenRequired,
+    link: Option<String>,
     challenges: u32,
-    expects_user_input: bool,
+    status: Option<u16>,
     _op: PhantomData<fn(R)>,
 }
 
@@ -201,7 +211,23 @@ where
 {
     /// The challenge's session (default `mock-session`).
     pub fn session(mut self, session: impl Into<String>) -> Self {
-        self.session = session.into();
+        self.challenge.session = Some(session.into());
+        self
+    }
+
+    /// The 428's challenge: each field it sets replaces the mock's (session `mock-session`,
+    /// request id `mock-request-id`, expiry 600, a numeric token expected, …), except `link`,
+    /// which is always the link the request names. It replaces what [`session`](Self::session)
+    /// and [`without_user_input`](Self::without_user_input) set before it.
+    pub fn challenge(mut self, challenge: types::MfaTokenRequired) -> Self {
+        self.challenge = challenge;
+        self
+    }
+
+    /// Challenges only a request naming `link` (in its body, or as the `{id}` of its path);
+    /// another is not mocked (404).
+    pub fn link(mut self, link: impl fmt::Display) -> Self {
+        self.link = Some(link.to_string());
         self
     }
 
@@ -212,74 +238,169 @@ where
         self
     }
 
+    /// The status of the resume's data (default the first success status the spec gives it;
+    /// Belvo answers 201 when it saved the data, 200 when asked not to).
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
     /// A challenge that expects no token (the user approves elsewhere).
     pub fn without_user_input(mut self) -> Self {
-        self.expects_user_input = false;
+        let tgd = self.challenge.token_generation_data.get_or_insert_default();
+        tgd.expects_user_input = Some(false);
         self
     }
 
     /// Mounts the flow: the request answered 428, the first `challenges - 1` resumes 428
-    /// again, then the resume answered with `data` and the resume's success status.
+    /// again, then the resume answered with `data` and its [`status`](Self::status). A resume
+    /// is checked as Belvo does: without the session issued or the link challenged it is
+    /// answered 400 `session_expired`, without a token (when one is expected) 400
+    /// `invalid_token`; neither uses up a challenge.
     pub async fn then_respond(self, data: R::ResumeOutput) {
         let pair = R::PAIR;
-        let challenge = serde_json::json!([{
-            "code": "token_required",
-            "message": "A MFA token is required by the institution to login",
-            "request_id": "mock-request-id",
-            "session": self.session,
-            "expiry": 600,
-            "token_generation_data": {
-                "instructions": "Enter the code (the mock takes any)",
-                "type": "numeric",
-                "value": "",
-                "expects_user_input": self.expects_user_input
-            }
-        }]);
-        let ask = || Challenging(challenge.clone());
+        let flow = Arc::new(Flow {
+            challenge: with_defaults(self.challenge),
+            link_in_path: pair.path.trim_end_matches('/').ends_with('}'),
+            named: Mutex::new(None),
+            rechallenges: AtomicU32::new(self.challenges - 1),
+            done: ResponseTemplate::new(self.status.unwrap_or_else(|| success_status(pair.resume)))
+                .set_body_json(&data),
+        });
         let server = &self.server.server;
+        let asked = Arc::clone(&flow);
+        let wanted = self.link;
         Mock::given(method(pair.method))
             .and(path_regex(template_regex(pair.path)))
-            .respond_with(ask())
+            .and(move |request: &Request| wanted.is_none() || asked.link_named(request) == wanted)
+            .respond_with(Step::Ask(Arc::clone(&flow)))
             .mount(server)
             .await;
-        let resume =
-            || Mock::given(method("PATCH")).and(path_regex(template_regex(pair.resume_path)));
-        if self.challenges > 1 {
-            resume()
-                .respond_with(ask())
-                .up_to_n_times(u64::from(self.challenges - 1))
-                .with_priority(1)
-                .mount(server)
-                .await;
-        }
-        resume()
-            .respond_with(ResponseTemplate::new(success_status(pair.resume)).set_body_json(&data))
-            .with_priority(2)
+        Mock::given(method("PATCH"))
+            .and(path_regex(template_regex(pair.resume_path)))
+            .respond_with(Step::Resume(flow))
             .mount(server)
             .await;
     }
 }
 
-/// A 428 with the challenge, naming the link the request names (its body's `link`, else the
-/// last segment of its path, as for `PUT /api/links/{id}/`), as Belvo's does.
-struct Challenging(serde_json::Value);
-
-impl Respond for Challenging {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let from_body = serde_json::from_slice::<serde_json::Value>(&request.body)
-            .ok()
-            .and_then(|b| b.get("link").cloned())
-            .filter(|l| !l.is_null());
-        let link = from_body.unwrap_or_else(|| {
-            let last = request.url.path().trim_end_matches('/').rsplit('/').next();
-            serde_json::Value::from(last.unwrap_or_default())
-        });
-        let mut body = self.0.clone();
-        if let Some(first) = body.get_mut(0) {
-            first["link"] = link;
-        }
-        ResponseTemplate::new(428).set_body_json(body)
+/// The mock's challenge with what `challenge` sets in place of its defaults.
+fn with_defaults(challenge: types::MfaTokenRequired) -> types::MfaTokenRequired {
+    let tgd = challenge.token_generation_data.unwrap_or_default();
+    let text = |value: Option<String>, default: &str| value.or_else(|| Some(default.to_owned()));
+    types::MfaTokenRequired {
+        code: text(challenge.code, "token_required"),
+        message: text(
+            challenge.message,
+            "A MFA token is required by the institution to login",
+        ),
+        request_id: text(challenge.request_id, "mock-request-id"),
+        session: text(challenge.session, "mock-session"),
+        expiry: challenge.expiry.or(Some(600)),
+        link: None,
+        token_generation_data: Some(types::TokenGenerationData {
+            instructions: text(tgd.instructions, "Enter the code (the mock takes any)"),
+            type_: text(tgd.type_, "numeric"),
+            value: tgd.value.or_else(|| Some(String::new())),
+            expects_user_input: tgd.expects_user_input.or(Some(true)),
+        }),
     }
+}
+
+/// The state of one scripted flow, shared by its request and resume mocks.
+struct Flow {
+    challenge: types::MfaTokenRequired,
+    /// Whether the request names its link in its path (`PUT /api/links/{id}/`).
+    link_in_path: bool,
+    /// The link the last challenge named, which the resume must send back.
+    named: Mutex<Option<String>>,
+    /// Resumes still to answer with another challenge.
+    rechallenges: AtomicU32,
+    done: ResponseTemplate,
+}
+
+impl Flow {
+    /// The link a request names: its body's `link`, else the `{id}` ending its path.
+    fn link_named(&self, request: &Request) -> Option<String> {
+        let in_body = body_field(request, "link");
+        in_body.or_else(|| {
+            let last = request.url.path().trim_end_matches('/').rsplit('/').next();
+            last.filter(|_| self.link_in_path).map(str::to_owned)
+        })
+    }
+
+    /// A 428 with the challenge, naming `link` as Belvo's does.
+    fn ask(&self, link: Option<String>) -> ResponseTemplate {
+        let mut challenge = self.challenge.clone();
+        challenge.link.clone_from(&link);
+        *self.named.lock().unwrap_or_else(PoisonError::into_inner) = link;
+        ResponseTemplate::new(428).set_body_json([challenge])
+    }
+
+    fn resume(&self, request: &Request) -> ResponseTemplate {
+        let named = self
+            .named
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if body_field(request, "session") != self.challenge.session
+            || body_field(request, "link") != named
+        {
+            return rejected(
+                "session_expired",
+                "The session you are trying to resume has expired, please start again from register/retrieve endpoint",
+            );
+        }
+        let expects_token = self
+            .challenge
+            .token_generation_data
+            .as_ref()
+            .and_then(|t| t.expects_user_input)
+            .unwrap_or(true);
+        if expects_token && body_field(request, "token").is_none_or(|t| t.is_empty()) {
+            return rejected("invalid_token", "The token is missing or not valid");
+        }
+        let more = self
+            .rechallenges
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if more.is_ok() {
+            self.ask(named)
+        } else {
+            self.done.clone()
+        }
+    }
+}
+
+/// The two responders of a scripted flow.
+enum Step {
+    Ask(Arc<Flow>),
+    Resume(Arc<Flow>),
+}
+
+impl Respond for Step {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        match self {
+            Step::Ask(flow) => flow.ask(flow.link_named(request)),
+            Step::Resume(flow) => flow.resume(request),
+        }
+    }
+}
+
+/// A string field of a JSON request body.
+fn body_field(request: &Request, name: &str) -> Option<String> {
+    let body = serde_json::from_slice::<serde_json::Value>(&request.body).ok()?;
+    body.get(name)?.as_str().map(str::to_owned)
+}
+
+/// Belvo's 400 for a resume it refuses.
+fn rejected(code: &str, message: &str) -> ResponseTemplate {
+    let error = types::Error {
+        code: Some(code.to_owned()),
+        message: Some(message.to_owned()),
+        request_id: Some("mock-request-id".to_owned()),
+        ..Default::default()
+    };
+    ResponseTemplate::new(400).set_body_json([error])
 }
 
 /// The first 2xx status the spec gives `operation`, from the generated decode table; 200

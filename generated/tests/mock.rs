@@ -1,8 +1,9 @@
 //! The `mock` feature as a user's test would use it, through its public API only: typed
 //! per-operation mocks (`respond`, `fail`, `query`, `times`, `expect`), a walk over pages,
-//! and scripted MFA flows (one and two challenges).
+//! and scripted MFA flows (one and two challenges, the challenge as set, the link a request
+//! names in its body or path, and resumes refused as Belvo refuses them).
 
-use belvo::mfa::{Challenge, Token};
+use belvo::mfa::{resume, Challenge, Step, Token};
 use belvo::mock::{MockServer, MOCK_SECRET_ID};
 use belvo::{builder, types, Error, MfaExt};
 use futures::TryStreamExt;
@@ -145,4 +146,146 @@ async fn a_scripted_mfa_flow_in_one_and_two_rounds() {
         expected.extend(std::iter::repeat_n("PATCH", challenges as usize));
         assert_eq!(methods, expected);
     }
+}
+
+type Balances = builder::RetrieveBalancesForALink<'static>;
+
+/// The error code of a resume the mock refused.
+fn refused(result: Result<Step<Vec<types::Balance>>, belvo::mfa::ErrorOf<Balances>>) -> String {
+    let err = match result {
+        Ok(_) => panic!("the resume was accepted"),
+        Err(e) => Error::from(e),
+    };
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err:?}");
+    err.code().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_scripted_mfa_flow_checks_each_resume_as_belvo_does() {
+    let server = MockServer::start().await;
+    let link = uuid::Uuid::new_v4();
+    server
+        .mfa::<Balances>()
+        .link(link)
+        .challenges(2)
+        .status(201)
+        .challenge(types::MfaTokenRequired {
+            session: Some("s-1".into()),
+            request_id: Some("r-1".into()),
+            token_generation_data: Some(types::TokenGenerationData {
+                instructions: Some("Type the SMS code".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .then_respond(vec![types::Balance::default()])
+        .await;
+    let client = server.client();
+    let request = |link| {
+        client
+            .retrieve_balances_for_a_link()
+            .body(types::RetrieveBalancesForALinkBody {
+                link: Some(link),
+                ..Default::default()
+            })
+    };
+    // Another link is not challenged: nothing answers it.
+    let other = Error::from(
+        request(uuid::Uuid::new_v4())
+            .send_or_challenge()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(other.status().map(|s| s.as_u16()), Some(404));
+
+    let Step::Challenge(challenge) = request(link).send_or_challenge().await.unwrap() else {
+        panic!("no challenge");
+    };
+    // What the script set, the mock's defaults for the rest, and the request's link.
+    assert_eq!(challenge.session, "s-1");
+    assert_eq!(challenge.request_id.as_deref(), Some("r-1"));
+    let tgd = &challenge.token_generation_data;
+    assert_eq!(tgd.instructions.as_deref(), Some("Type the SMS code"));
+    assert_eq!(tgd.kind.as_deref(), Some("numeric"));
+    assert!(tgd.expects_user_input);
+    assert_eq!(challenge.code.as_deref(), Some("token_required"));
+    assert_eq!(challenge.link, Some(link.to_string()));
+
+    let token = || Some(Token::new("123456"));
+    let changed = |change: fn(&mut Challenge)| {
+        let mut c = challenge.clone();
+        change(&mut c);
+        c
+    };
+    let wrong_session = changed(|c| c.session = "s-2".into());
+    let wrong_link = changed(|c| c.link = Some(uuid::Uuid::new_v4().to_string()));
+    for wrong in [&wrong_session, &wrong_link] {
+        let got = refused(resume::<Balances>(&client, wrong, token()).await);
+        assert_eq!(got, "session_expired");
+    }
+    for missing in [None, Some(Token::new(""))] {
+        let got = refused(resume::<Balances>(&client, &challenge, missing).await);
+        assert_eq!(got, "invalid_token");
+    }
+    // None of the refusals used up a challenge: the first good resume is challenged again
+    // (naming the same link), the second answered.
+    let again = resume::<Balances>(&client, &challenge, token())
+        .await
+        .unwrap();
+    let Step::Challenge(again) = again else {
+        panic!("the second challenge was used up");
+    };
+    assert_eq!(again.link, Some(link.to_string()));
+    let done = resume::<Balances>(&client, &again, token()).await.unwrap();
+    assert!(matches!(done, Step::Done(ref b) if b.len() == 1 && b.status() == 201));
+}
+
+#[tokio::test]
+async fn the_link_is_taken_from_the_path_only_where_the_path_names_it() {
+    // `PUT /api/links/{id}/` names its link in the path; without user input no token is due.
+    let server = MockServer::start().await;
+    let link = uuid::Uuid::new_v4();
+    server
+        .mfa::<builder::UpdateALinksCredentials>()
+        .link(link)
+        .without_user_input()
+        .then_respond(types::Link::default())
+        .await;
+    let client = server.client();
+    let update = |id| {
+        client
+            .update_a_links_credentials()
+            .id(id)
+            .body(types::UpdateALinksCredentialsBody::default())
+    };
+    let other = Error::from(update(uuid::Uuid::new_v4()).send().await.unwrap_err());
+    // Not mocked: the server's empty 404, which is not the operation's documented 404 body.
+    assert!(
+        matches!(other, Error::InvalidResponse { ref body, .. } if body.is_empty()),
+        "{other:?}"
+    );
+    let Step::Challenge(challenge) = update(link).send_or_challenge().await.unwrap() else {
+        panic!("no challenge");
+    };
+    assert_eq!(challenge.link, Some(link.to_string()));
+    assert!(!challenge.token_generation_data.expects_user_input);
+    type Update = builder::UpdateALinksCredentials<'static>;
+    let done = resume::<Update>(&client, &challenge, None).await.unwrap();
+    // The spec's first success status, without `status`.
+    assert!(matches!(done, Step::Done(ref l) if l.status() == 200));
+
+    // `POST /api/balances/` does not: a request without a link gets a challenge naming none.
+    let server = MockServer::start().await;
+    server
+        .mfa::<Balances>()
+        .then_respond(vec![types::Balance::default()])
+        .await;
+    let step = server
+        .client()
+        .retrieve_balances_for_a_link()
+        .body(types::RetrieveBalancesForALinkBody::default())
+        .send_or_challenge()
+        .await
+        .unwrap();
+    assert!(matches!(step, Step::Challenge(ref c) if c.link.is_none()));
 }
