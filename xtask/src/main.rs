@@ -17,6 +17,7 @@ mod github;
 mod regen;
 mod release;
 mod review;
+mod semver_judge;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +51,9 @@ enum Command {
     /// Set the `belvo` crate's next version (from the API changes since BASE, the last
     /// release) and prepend its generated/CHANGELOG.md entry.
     Release(release::Args),
+    /// Have cargo-semver-checks (pinned, installed into target/tools) judge the Rust impact
+    /// of each rule fixture, and print (or `--write`) the agreement table.
+    SemverJudge(semver_judge::Args),
     /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
     Bench(bench::Args),
     /// Run every check CI runs, installing the pinned test tools first.
@@ -66,6 +70,7 @@ fn main() -> std::process::ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Review(args) => review::run(args),
         Command::Release(args) => release::run(args),
+        Command::SemverJudge(args) => semver_judge::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Test => test::run(),
     };
