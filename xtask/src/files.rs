@@ -173,6 +173,16 @@ fn target(path: &Path) -> Result<Target> {
     bail!("{}: too many levels of symbolic links", path.display())
 }
 
+/// Sets the modification time of `path` to now, so that a build script watching it runs again
+/// (after installing a tool it looked for).
+pub fn touch(path: &Path) -> Result<()> {
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .with_context(|| format!("touching {}", path.display()))
+}
+
 /// Writes `contents` to `path` as [`write_all`] does for several files.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
     write_all(&[(path.to_path_buf(), contents.to_owned())])

@@ -18,6 +18,7 @@ mod github;
 mod regen;
 mod release;
 mod review;
+mod semver_judge;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -51,6 +52,9 @@ enum Command {
     /// Set the `belvo` crate's next version (from the API changes since BASE, the last
     /// release) and prepend its generated/CHANGELOG.md entry.
     Release(release::Args),
+    /// Have cargo-semver-checks (pinned, installed into target/tools) judge the Rust impact
+    /// of each rule fixture, and print (or `--write`) the agreement table.
+    SemverJudge(semver_judge::Args),
     /// Time our converter against the peer `postman2openapi` on the large inputs in ../shared.
     Bench(bench::Args),
     /// Time `cargo build -p belvo`, clean and after a regen, per feature set of the crate.
@@ -69,6 +73,7 @@ fn main() -> std::process::ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Review(args) => review::run(args),
         Command::Release(args) => release::run(args),
+        Command::SemverJudge(args) => semver_judge::run(args),
         Command::Bench(args) => bench::run(args),
         Command::BenchBuild(args) => bench_build::run(args),
         Command::Test => test::run(),

