@@ -581,7 +581,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty",
             deserialize_with = "null_as_default"
         )]
-        pub transactions: ::std::vec::Vec<Transaction>,
+        pub transactions: ::std::vec::Vec<PaymentsTransaction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -873,7 +873,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<Institution>,
+        pub institution: ::std::option::Option<PaymentsInstitution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
@@ -1456,10 +1456,6 @@ pub mod types {
     ///`Institution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Institution {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
@@ -1483,7 +1479,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon_logo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<InstitutionId>,
+        pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integration_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1510,26 +1506,6 @@ pub mod types {
     impl Institution {
         pub fn builder() -> builder::Institution {
             Default::default()
-        }
-    }
-    ///`InstitutionId`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum InstitutionId {
-        Integer(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for InstitutionId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Integer(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for InstitutionId {
-        fn from(value: i64) -> Self {
-            Self::Integer(value)
         }
     }
     ///`InstitutionsPage`
@@ -2171,7 +2147,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_identifier: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<PayerInstitution>,
+        pub payer_institution: ::std::option::Option<PaymentsInstitution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_name: ::std::option::Option<::std::string::String>,
     }
@@ -2194,7 +2170,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<Institution>,
+        pub institution: ::std::option::Option<PaymentsInstitution>,
     }
     impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -2209,7 +2185,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty",
             deserialize_with = "null_as_default"
         )]
-        pub institutions: ::std::vec::Vec<Institution>,
+        pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
     impl OpenFinanceDisplayPaymentMethodInformation {
         pub fn builder() -> builder::OpenFinanceDisplayPaymentMethodInformation {
@@ -2287,31 +2263,27 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PayerInstitution {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        pub label: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
+        pub length: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub optional: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub placeholder: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub validation: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub validation_message: ::std::option::Option<::std::string::String>,
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
             deserialize_with = "null_as_default"
         )]
-        pub form_fields: ::std::vec::Vec<FormField>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub icon_logo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub logo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub primary_color: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text_logo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub website: ::std::option::Option<::std::string::String>,
+        pub values: ::std::vec::Vec<Value>,
     }
     impl PayerInstitution {
         pub fn builder() -> builder::PayerInstitution {
@@ -2566,6 +2538,114 @@ pub mod types {
             Default::default()
         }
     }
+    ///`PaymentsInstitution`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsInstitution {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub form_fields: ::std::vec::Vec<FormField>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub icon_logo: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logo: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub primary_color: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text_logo: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website: ::std::option::Option<::std::string::String>,
+    }
+    impl PaymentsInstitution {
+        pub fn builder() -> builder::PaymentsInstitution {
+            Default::default()
+        }
+    }
+    ///`PaymentsInstitutionsPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsInstitutionsPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub results: ::std::vec::Vec<PaymentsInstitution>,
+    }
+    impl PaymentsInstitutionsPage {
+        pub fn builder() -> builder::PaymentsInstitutionsPage {
+            Default::default()
+        }
+    }
+    ///`PaymentsTransaction`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsTransaction {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub beneficiary: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payer: ::std::option::Option<Payer>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_intent: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transaction_type: ::std::option::Option<::std::string::String>,
+    }
+    impl PaymentsTransaction {
+        pub fn builder() -> builder::PaymentsTransaction {
+            Default::default()
+        }
+    }
+    ///`PaymentsTransactionsPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsTransactionsPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub results: ::std::vec::Vec<PaymentsTransaction>,
+    }
+    impl PaymentsTransactionsPage {
+        pub fn builder() -> builder::PaymentsTransactionsPage {
+            Default::default()
+        }
+    }
     ///`Payroll`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Payroll {
@@ -2706,7 +2786,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PseDisplayCredentialsRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<PayerInstitution>,
+        pub payer_institution: ::std::option::Option<PaymentsInstitution>,
     }
     impl PseDisplayCredentialsRequired {
         pub fn builder() -> builder::PseDisplayCredentialsRequired {
@@ -2734,43 +2814,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PseDisplayNeedsRedirect {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<
-            PseDisplayNeedsRedirectPayerInstitution,
-        >,
+        pub payer_institution: ::std::option::Option<PayerInstitution>,
     }
     impl PseDisplayNeedsRedirect {
         pub fn builder() -> builder::PseDisplayNeedsRedirect {
-            Default::default()
-        }
-    }
-    ///`PseDisplayNeedsRedirectPayerInstitution`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PseDisplayNeedsRedirectPayerInstitution {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub length: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub optional: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub placeholder: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub validation: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub validation_message: ::std::option::Option<::std::string::String>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
-        )]
-        pub values: ::std::vec::Vec<Value>,
-    }
-    impl PseDisplayNeedsRedirectPayerInstitution {
-        pub fn builder() -> builder::PseDisplayNeedsRedirectPayerInstitution {
             Default::default()
         }
     }
@@ -2788,7 +2835,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty",
             deserialize_with = "null_as_default"
         )]
-        pub institutions: ::std::vec::Vec<Institution>,
+        pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
     impl PseDisplayPaymentMethodInformation {
         pub fn builder() -> builder::PseDisplayPaymentMethodInformation {
@@ -3839,11 +3886,9 @@ pub mod types {
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<TransactionAmount>,
+        pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub beneficiary: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3851,13 +3896,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_card_data: ::std::option::Option<CreditCardData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -3883,17 +3924,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub observations: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer: ::std::option::Option<Payer>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_intent: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subcategory: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3904,26 +3939,6 @@ pub mod types {
     impl Transaction {
         pub fn builder() -> builder::Transaction {
             Default::default()
-        }
-    }
-    ///`TransactionAmount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum TransactionAmount {
-        Number(f64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for TransactionAmount {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Number(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<f64> for TransactionAmount {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
         }
     }
     ///`TransactionsMetrics`
@@ -7413,7 +7428,7 @@ pub mod types {
                 ::std::string::String,
             >,
             transactions: ::std::result::Result<
-                ::std::vec::Vec<super::Transaction>,
+                ::std::vec::Vec<super::PaymentsTransaction>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -7665,7 +7680,7 @@ pub mod types {
             }
             pub fn transactions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Transaction>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsTransaction>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transactions = value
@@ -9490,7 +9505,7 @@ pub mod types {
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
-                ::std::option::Option<super::Institution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
             number: ::std::result::Result<
@@ -9559,7 +9574,9 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Institution>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaymentsInstitution>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
@@ -13180,14 +13197,6 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Institution {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
             country_codes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -13208,10 +13217,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<super::InstitutionId>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             integration_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13252,8 +13258,6 @@ pub mod types {
         impl ::std::default::Default for Institution {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
-                    country: Ok(Default::default()),
                     country_codes: Ok(Default::default()),
                     display_name: Ok(Default::default()),
                     features: Ok(Default::default()),
@@ -13273,30 +13277,6 @@ pub mod types {
             }
         }
         impl Institution {
-            pub fn active<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
-                    });
-                self
-            }
-            pub fn country<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.country = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
-                self
-            }
             pub fn country_codes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13359,7 +13339,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::InstitutionId>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13484,8 +13464,6 @@ pub mod types {
                 value: Institution,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    active: value.active?,
-                    country: value.country?,
                     country_codes: value.country_codes?,
                     display_name: value.display_name?,
                     features: value.features?,
@@ -13507,8 +13485,6 @@ pub mod types {
         impl ::std::convert::From<super::Institution> for Institution {
             fn from(value: super::Institution) -> Self {
                 Self {
-                    active: Ok(value.active),
-                    country: Ok(value.country),
                     country_codes: Ok(value.country_codes),
                     display_name: Ok(value.display_name),
                     features: Ok(value.features),
@@ -17209,7 +17185,7 @@ pub mod types {
                 ::std::string::String,
             >,
             payer_institution: ::std::result::Result<
-                ::std::option::Option<super::PayerInstitution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
             payer_name: ::std::result::Result<
@@ -17263,7 +17239,7 @@ pub mod types {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PayerInstitution>,
+                    ::std::option::Option<super::PaymentsInstitution>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17337,7 +17313,7 @@ pub mod types {
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
-                ::std::option::Option<super::Institution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -17415,7 +17391,9 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Institution>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaymentsInstitution>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
@@ -17462,7 +17440,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OpenFinanceDisplayPaymentMethodInformation {
             institutions: ::std::result::Result<
-                ::std::vec::Vec<super::Institution>,
+                ::std::vec::Vec<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -17476,7 +17454,7 @@ pub mod types {
         impl OpenFinanceDisplayPaymentMethodInformation {
             pub fn institutions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Institution>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsInstitution>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institutions = value
@@ -17919,148 +17897,80 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PayerInstitution {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
+            label: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            form_fields: ::std::result::Result<
-                ::std::vec::Vec<super::FormField>,
-                ::std::string::String,
-            >,
-            icon_logo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            logo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+            length: ::std::result::Result<
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            primary_color: ::std::result::Result<
+            optional: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            placeholder: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            text_logo: ::std::result::Result<
+            type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            website: ::std::result::Result<
+            validation: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            validation_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            values: ::std::result::Result<
+                ::std::vec::Vec<super::Value>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for PayerInstitution {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
-                    country: Ok(Default::default()),
-                    display_name: Ok(Default::default()),
-                    form_fields: Ok(Default::default()),
-                    icon_logo: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    logo: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    length: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    primary_color: Ok(Default::default()),
-                    text_logo: Ok(Default::default()),
-                    website: Ok(Default::default()),
+                    optional: Ok(Default::default()),
+                    placeholder: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    validation: Ok(Default::default()),
+                    validation_message: Ok(Default::default()),
+                    values: Ok(Default::default()),
                 }
             }
         }
         impl PayerInstitution {
-            pub fn active<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
-                    });
-                self
-            }
-            pub fn country<T>(mut self, value: T) -> Self
+            pub fn label<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.country = value
+                self.label = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
+                        format!("error converting supplied value for label: {e}")
                     });
                 self
             }
-            pub fn display_name<T>(mut self, value: T) -> Self
+            pub fn length<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.display_name = value
+                self.length = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
-                    });
-                self
-            }
-            pub fn form_fields<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::FormField>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.form_fields = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for form_fields: {e}")
-                    });
-                self
-            }
-            pub fn icon_logo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.icon_logo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for icon_logo: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn logo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.logo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for logo: {e}")
+                        format!("error converting supplied value for length: {e}")
                     });
                 self
             }
@@ -18076,39 +17986,77 @@ pub mod types {
                     });
                 self
             }
-            pub fn primary_color<T>(mut self, value: T) -> Self
+            pub fn optional<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.primary_color = value
+                self.optional = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for primary_color: {e}")
+                        format!("error converting supplied value for optional: {e}")
                     });
                 self
             }
-            pub fn text_logo<T>(mut self, value: T) -> Self
+            pub fn placeholder<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text_logo = value
+                self.placeholder = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for text_logo: {e}")
+                        format!("error converting supplied value for placeholder: {e}")
                     });
                 self
             }
-            pub fn website<T>(mut self, value: T) -> Self
+            pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.website = value
+                self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for website: {e}")
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn validation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.validation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for validation: {e}")
+                    });
+                self
+            }
+            pub fn validation_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.validation_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for validation_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for values: {e}")
                     });
                 self
             }
@@ -18119,34 +18067,30 @@ pub mod types {
                 value: PayerInstitution,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    active: value.active?,
-                    country: value.country?,
-                    display_name: value.display_name?,
-                    form_fields: value.form_fields?,
-                    icon_logo: value.icon_logo?,
-                    id: value.id?,
-                    logo: value.logo?,
+                    label: value.label?,
+                    length: value.length?,
                     name: value.name?,
-                    primary_color: value.primary_color?,
-                    text_logo: value.text_logo?,
-                    website: value.website?,
+                    optional: value.optional?,
+                    placeholder: value.placeholder?,
+                    type_: value.type_?,
+                    validation: value.validation?,
+                    validation_message: value.validation_message?,
+                    values: value.values?,
                 })
             }
         }
         impl ::std::convert::From<super::PayerInstitution> for PayerInstitution {
             fn from(value: super::PayerInstitution) -> Self {
                 Self {
-                    active: Ok(value.active),
-                    country: Ok(value.country),
-                    display_name: Ok(value.display_name),
-                    form_fields: Ok(value.form_fields),
-                    icon_logo: Ok(value.icon_logo),
-                    id: Ok(value.id),
-                    logo: Ok(value.logo),
+                    label: Ok(value.label),
+                    length: Ok(value.length),
                     name: Ok(value.name),
-                    primary_color: Ok(value.primary_color),
-                    text_logo: Ok(value.text_logo),
-                    website: Ok(value.website),
+                    optional: Ok(value.optional),
+                    placeholder: Ok(value.placeholder),
+                    type_: Ok(value.type_),
+                    validation: Ok(value.validation),
+                    validation_message: Ok(value.validation_message),
+                    values: Ok(value.values),
                 }
             }
         }
@@ -19655,6 +19599,686 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PaymentsInstitution {
+            active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            form_fields: ::std::result::Result<
+                ::std::vec::Vec<super::FormField>,
+                ::std::string::String,
+            >,
+            icon_logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            primary_color: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text_logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            website: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsInstitution {
+            fn default() -> Self {
+                Self {
+                    active: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    form_fields: Ok(Default::default()),
+                    icon_logo: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    logo: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    primary_color: Ok(Default::default()),
+                    text_logo: Ok(Default::default()),
+                    website: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsInstitution {
+            pub fn active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn form_fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FormField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for form_fields: {e}")
+                    });
+                self
+            }
+            pub fn icon_logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.icon_logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for icon_logo: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logo: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn primary_color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.primary_color = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for primary_color: {e}")
+                    });
+                self
+            }
+            pub fn text_logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text_logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text_logo: {e}")
+                    });
+                self
+            }
+            pub fn website<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.website = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for website: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsInstitution>
+        for super::PaymentsInstitution {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsInstitution,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active: value.active?,
+                    country: value.country?,
+                    display_name: value.display_name?,
+                    form_fields: value.form_fields?,
+                    icon_logo: value.icon_logo?,
+                    id: value.id?,
+                    logo: value.logo?,
+                    name: value.name?,
+                    primary_color: value.primary_color?,
+                    text_logo: value.text_logo?,
+                    website: value.website?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsInstitution> for PaymentsInstitution {
+            fn from(value: super::PaymentsInstitution) -> Self {
+                Self {
+                    active: Ok(value.active),
+                    country: Ok(value.country),
+                    display_name: Ok(value.display_name),
+                    form_fields: Ok(value.form_fields),
+                    icon_logo: Ok(value.icon_logo),
+                    id: Ok(value.id),
+                    logo: Ok(value.logo),
+                    name: Ok(value.name),
+                    primary_color: Ok(value.primary_color),
+                    text_logo: Ok(value.text_logo),
+                    website: Ok(value.website),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentsInstitutionsPage {
+            count: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentsInstitution>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsInstitutionsPage {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsInstitutionsPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsInstitution>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsInstitutionsPage>
+        for super::PaymentsInstitutionsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsInstitutionsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsInstitutionsPage>
+        for PaymentsInstitutionsPage {
+            fn from(value: super::PaymentsInstitutionsPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentsTransaction {
+            amount: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            beneficiary: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            customer: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payer: ::std::result::Result<
+                ::std::option::Option<super::Payer>,
+                ::std::string::String,
+            >,
+            payment_intent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            transaction_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsTransaction {
+            fn default() -> Self {
+                Self {
+                    amount: Ok(Default::default()),
+                    beneficiary: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    currency: Ok(Default::default()),
+                    customer: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    payer: Ok(Default::default()),
+                    payment_intent: Ok(Default::default()),
+                    transaction_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsTransaction {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn beneficiary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.beneficiary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for beneficiary: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn customer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn payer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Payer>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payer: {e}")
+                    });
+                self
+            }
+            pub fn payment_intent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_intent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_intent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn transaction_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for transaction_type: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsTransaction>
+        for super::PaymentsTransaction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsTransaction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    beneficiary: value.beneficiary?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    currency: value.currency?,
+                    customer: value.customer?,
+                    description: value.description?,
+                    id: value.id?,
+                    payer: value.payer?,
+                    payment_intent: value.payment_intent?,
+                    transaction_type: value.transaction_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsTransaction> for PaymentsTransaction {
+            fn from(value: super::PaymentsTransaction) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    beneficiary: Ok(value.beneficiary),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    currency: Ok(value.currency),
+                    customer: Ok(value.customer),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    payer: Ok(value.payer),
+                    payment_intent: Ok(value.payment_intent),
+                    transaction_type: Ok(value.transaction_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentsTransactionsPage {
+            count: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentsTransaction>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsTransactionsPage {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsTransactionsPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsTransaction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsTransactionsPage>
+        for super::PaymentsTransactionsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsTransactionsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsTransactionsPage>
+        for PaymentsTransactionsPage {
+            fn from(value: super::PaymentsTransactionsPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Payroll {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -20528,7 +21152,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PseDisplayCredentialsRequired {
             payer_institution: ::std::result::Result<
-                ::std::option::Option<super::PayerInstitution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -20543,7 +21167,7 @@ pub mod types {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PayerInstitution>,
+                    ::std::option::Option<super::PaymentsInstitution>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -20651,7 +21275,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PseDisplayNeedsRedirect {
             payer_institution: ::std::result::Result<
-                ::std::option::Option<super::PseDisplayNeedsRedirectPayerInstitution>,
+                ::std::option::Option<super::PayerInstitution>,
                 ::std::string::String,
             >,
         }
@@ -20666,7 +21290,7 @@ pub mod types {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PseDisplayNeedsRedirectPayerInstitution>,
+                    ::std::option::Option<super::PayerInstitution>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -20700,214 +21324,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct PseDisplayNeedsRedirectPayerInstitution {
-            label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            length: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            optional: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            placeholder: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            validation: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            validation_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            values: ::std::result::Result<
-                ::std::vec::Vec<super::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PseDisplayNeedsRedirectPayerInstitution {
-            fn default() -> Self {
-                Self {
-                    label: Ok(Default::default()),
-                    length: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    optional: Ok(Default::default()),
-                    placeholder: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    validation: Ok(Default::default()),
-                    validation_message: Ok(Default::default()),
-                    values: Ok(Default::default()),
-                }
-            }
-        }
-        impl PseDisplayNeedsRedirectPayerInstitution {
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn length<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.length = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for length: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn optional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.optional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for optional: {e}")
-                    });
-                self
-            }
-            pub fn placeholder<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.placeholder = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for placeholder: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn validation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.validation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for validation: {e}")
-                    });
-                self
-            }
-            pub fn validation_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.validation_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for validation_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for values: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PseDisplayNeedsRedirectPayerInstitution>
-        for super::PseDisplayNeedsRedirectPayerInstitution {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PseDisplayNeedsRedirectPayerInstitution,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    label: value.label?,
-                    length: value.length?,
-                    name: value.name?,
-                    optional: value.optional?,
-                    placeholder: value.placeholder?,
-                    type_: value.type_?,
-                    validation: value.validation?,
-                    validation_message: value.validation_message?,
-                    values: value.values?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PseDisplayNeedsRedirectPayerInstitution>
-        for PseDisplayNeedsRedirectPayerInstitution {
-            fn from(value: super::PseDisplayNeedsRedirectPayerInstitution) -> Self {
-                Self {
-                    label: Ok(value.label),
-                    length: Ok(value.length),
-                    name: Ok(value.name),
-                    optional: Ok(value.optional),
-                    placeholder: Ok(value.placeholder),
-                    type_: Ok(value.type_),
-                    validation: Ok(value.validation),
-                    validation_message: Ok(value.validation_message),
-                    values: Ok(value.values),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct PseDisplayPaymentMethodInformation {
             customer_bank_accounts: ::std::result::Result<
                 ::std::vec::Vec<super::CustomerBankAccount>,
                 ::std::string::String,
             >,
             institutions: ::std::result::Result<
-                ::std::vec::Vec<super::Institution>,
+                ::std::vec::Vec<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -20936,7 +21359,7 @@ pub mod types {
             }
             pub fn institutions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Institution>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsInstitution>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institutions = value
@@ -27604,15 +28027,11 @@ pub mod types {
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
-                ::std::option::Option<super::TransactionAmount>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             balance: ::std::result::Result<
                 ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            beneficiary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
@@ -27627,19 +28046,11 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
             credit_card_data: ::std::result::Result<
                 ::std::option::Option<super::CreditCardData>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            customer: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -27683,14 +28094,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            payer: ::std::result::Result<
-                ::std::option::Option<super::Payer>,
-                ::std::string::String,
-            >,
-            payment_intent: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
             reference: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -27700,10 +28103,6 @@ pub mod types {
                 ::std::string::String,
             >,
             subcategory: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            transaction_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -27727,14 +28126,11 @@ pub mod types {
                     accounting_date: Ok(Default::default()),
                     amount: Ok(Default::default()),
                     balance: Ok(Default::default()),
-                    beneficiary: Ok(Default::default()),
                     category: Ok(Default::default()),
                     collected_at: Ok(Default::default()),
                     created_at: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
                     credit_card_data: Ok(Default::default()),
                     currency: Ok(Default::default()),
-                    customer: Ok(Default::default()),
                     description: Ok(Default::default()),
                     fees: Ok(Default::default()),
                     gross_amount: Ok(Default::default()),
@@ -27745,12 +28141,9 @@ pub mod types {
                     net_amount: Ok(Default::default()),
                     number_of_installments: Ok(Default::default()),
                     observations: Ok(Default::default()),
-                    payer: Ok(Default::default()),
-                    payment_intent: Ok(Default::default()),
                     reference: Ok(Default::default()),
                     status: Ok(Default::default()),
                     subcategory: Ok(Default::default()),
-                    transaction_type: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     value_date: Ok(Default::default()),
                     value_hour: Ok(Default::default()),
@@ -27788,9 +28181,7 @@ pub mod types {
             }
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TransactionAmount>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -27809,18 +28200,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for balance: {e}")
-                    });
-                self
-            }
-            pub fn beneficiary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.beneficiary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for beneficiary: {e}")
                     });
                 self
             }
@@ -27860,18 +28239,6 @@ pub mod types {
                     });
                 self
             }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
             pub fn credit_card_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::CreditCardData>>,
@@ -27895,18 +28262,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
-                    });
-                self
-            }
-            pub fn customer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer: {e}")
                     });
                 self
             }
@@ -28036,32 +28391,6 @@ pub mod types {
                     });
                 self
             }
-            pub fn payer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Payer>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for payer: {e}")
-                    });
-                self
-            }
-            pub fn payment_intent<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_intent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payment_intent: {e}"
-                        )
-                    });
-                self
-            }
             pub fn reference<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -28095,20 +28424,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for subcategory: {e}")
-                    });
-                self
-            }
-            pub fn transaction_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.transaction_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for transaction_type: {e}"
-                        )
                     });
                 self
             }
@@ -28159,14 +28474,11 @@ pub mod types {
                     accounting_date: value.accounting_date?,
                     amount: value.amount?,
                     balance: value.balance?,
-                    beneficiary: value.beneficiary?,
                     category: value.category?,
                     collected_at: value.collected_at?,
                     created_at: value.created_at?,
-                    created_by: value.created_by?,
                     credit_card_data: value.credit_card_data?,
                     currency: value.currency?,
-                    customer: value.customer?,
                     description: value.description?,
                     fees: value.fees?,
                     gross_amount: value.gross_amount?,
@@ -28177,12 +28489,9 @@ pub mod types {
                     net_amount: value.net_amount?,
                     number_of_installments: value.number_of_installments?,
                     observations: value.observations?,
-                    payer: value.payer?,
-                    payment_intent: value.payment_intent?,
                     reference: value.reference?,
                     status: value.status?,
                     subcategory: value.subcategory?,
-                    transaction_type: value.transaction_type?,
                     type_: value.type_?,
                     value_date: value.value_date?,
                     value_hour: value.value_hour?,
@@ -28196,14 +28505,11 @@ pub mod types {
                     accounting_date: Ok(value.accounting_date),
                     amount: Ok(value.amount),
                     balance: Ok(value.balance),
-                    beneficiary: Ok(value.beneficiary),
                     category: Ok(value.category),
                     collected_at: Ok(value.collected_at),
                     created_at: Ok(value.created_at),
-                    created_by: Ok(value.created_by),
                     credit_card_data: Ok(value.credit_card_data),
                     currency: Ok(value.currency),
-                    customer: Ok(value.customer),
                     description: Ok(value.description),
                     fees: Ok(value.fees),
                     gross_amount: Ok(value.gross_amount),
@@ -28214,12 +28520,9 @@ pub mod types {
                     net_amount: Ok(value.net_amount),
                     number_of_installments: Ok(value.number_of_installments),
                     observations: Ok(value.observations),
-                    payer: Ok(value.payer),
-                    payment_intent: Ok(value.payment_intent),
                     reference: Ok(value.reference),
                     status: Ok(value.status),
                     subcategory: Ok(value.subcategory),
-                    transaction_type: Ok(value.transaction_type),
                     type_: Ok(value.type_),
                     value_date: Ok(value.value_date),
                     value_hour: Ok(value.value_hour),
@@ -29890,6 +30193,24 @@ pub mod types {
     }
     impl crate::pagination::Page for PaymentLinksPage {
         type Item = PaymentLink;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for PaymentsInstitutionsPage {
+        type Item = PaymentsInstitution;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for PaymentsTransactionsPage {
+        type Item = PaymentsTransaction;
         fn next_page(&self) -> ::std::option::Option<&str> {
             self.next.as_deref()
         }
@@ -49335,7 +49656,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::InstitutionsPage>,
+            ResponseValue<types::PaymentsInstitutionsPage>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self {
@@ -49457,7 +49778,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::Institution>,
+            ResponseValue<types::PaymentsInstitution>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self { client, id } = self;
@@ -51185,7 +51506,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::TransactionsPage>,
+            ResponseValue<types::PaymentsTransactionsPage>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self {
@@ -51361,7 +51682,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::Transaction>,
+            ResponseValue<types::PaymentsTransaction>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self { client, id } = self;
@@ -55148,7 +55469,7 @@ pub mod decode {
             "list_all_payment_institutions",
             200u16,
             "$.paths['/payments/institutions/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("InstitutionsPage"),
+            Node::Ref("PaymentsInstitutionsPage"),
         ),
         (
             "list_all_payment_institutions",
@@ -55160,7 +55481,7 @@ pub mod decode {
             "get_details_about_a_payment_institution",
             200u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("Institution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "get_details_about_a_payment_institution",
@@ -55346,7 +55667,7 @@ pub mod decode {
             "list_all_payment_transactions",
             200u16,
             "$.paths['/payments/transactions/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("TransactionsPage"),
+            Node::Ref("PaymentsTransactionsPage"),
         ),
         (
             "list_all_payment_transactions",
@@ -55358,7 +55679,7 @@ pub mod decode {
             "get_details_about_a_payment_transaction",
             200u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("Transaction"),
+            Node::Ref("PaymentsTransaction"),
         ),
         (
             "get_details_about_a_payment_transaction",
@@ -55503,7 +55824,7 @@ pub mod decode {
         ("Charge", "metadata", Node::Ref("Metadata")),
         ("Charge", "payment_method_details", Node::Ref("PaymentMethodDetails")),
         ("Charge", "payment_method_information", Node::Ref("PaymentMethodInformation")),
-        ("Charge", "transactions", Node::Array(&Node::Ref("Transaction"))),
+        ("Charge", "transactions", Node::Array(&Node::Ref("PaymentsTransaction"))),
         ("CompleteALinksRequestBody", "link", Node::Format("uuid")),
         (
             "CompleteAPaymentIntentBody",
@@ -55540,7 +55861,7 @@ pub mod decode {
         ("CreditData", "collected_at", Node::Format("date-time")),
         ("CustomerBankAccount", "details", Node::Ref("Details")),
         ("CustomerBankAccount", "holder", Node::Ref("Holder")),
-        ("CustomerBankAccount", "institution", Node::Ref("Institution")),
+        ("CustomerBankAccount", "institution", Node::Ref("PaymentsInstitution")),
         ("CustomersPage", "count", Node::Integer),
         ("CustomersPage", "results", Node::Array(&Node::Ref("Customer"))),
         ("DocumentInformation", "year", Node::Integer),
@@ -55588,6 +55909,7 @@ pub mod decode {
         ("Institution", "country_codes", Node::Array(&Node::Other)),
         ("Institution", "features", Node::Array(&Node::Ref("Feature"))),
         ("Institution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        ("Institution", "id", Node::Integer),
         ("Institution", "resources", Node::Array(&Node::Other)),
         ("InstitutionsPage", "count", Node::Integer),
         ("InstitutionsPage", "results", Node::Array(&Node::Ref("Institution"))),
@@ -55669,7 +55991,7 @@ pub mod decode {
         (
             "OpenFinanceDisplayConfirmationRequired",
             "payer_institution",
-            Node::Ref("PayerInstitution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
@@ -55684,12 +56006,12 @@ pub mod decode {
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "institution",
-            Node::Ref("Institution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "OpenFinanceDisplayPaymentMethodInformation",
             "institutions",
-            Node::Array(&Node::Ref("Institution")),
+            Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
         ("Owner", "collected_at", Node::Format("date-time")),
         ("Owner", "created_at", Node::Format("date-time")),
@@ -55699,7 +56021,8 @@ pub mod decode {
         ("OwnersPage", "count", Node::Integer),
         ("OwnersPage", "results", Node::Array(&Node::Ref("Owner"))),
         ("Payer", "bank_account_information", Node::Ref("BankAccountInformation")),
-        ("PayerInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        ("PayerInstitution", "length", Node::Integer),
+        ("PayerInstitution", "values", Node::Array(&Node::Ref("Value"))),
         ("Payment", "related_documents", Node::Array(&Node::Ref("RelatedDocument"))),
         ("PaymentIntent", "allowed_payment_method_types", Node::Array(&Node::Other)),
         ("PaymentIntent", "charges", Node::Array(&Node::Ref("Charge"))),
@@ -55725,6 +56048,20 @@ pub mod decode {
             Node::Ref("PaymentMethodInformationOpenFinance"),
         ),
         ("PaymentMethodInformation", "pse", Node::Ref("PaymentMethodInformationPse")),
+        ("PaymentsInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        ("PaymentsInstitutionsPage", "count", Node::Integer),
+        (
+            "PaymentsInstitutionsPage",
+            "results",
+            Node::Array(&Node::Ref("PaymentsInstitution")),
+        ),
+        ("PaymentsTransaction", "payer", Node::Ref("Payer")),
+        ("PaymentsTransactionsPage", "count", Node::Integer),
+        (
+            "PaymentsTransactionsPage",
+            "results",
+            Node::Array(&Node::Ref("PaymentsTransaction")),
+        ),
         ("Payroll", "days", Node::Integer),
         ("PersonalData", "document_ids", Node::Array(&Node::Ref("DocumentId"))),
         ("PersonalData", "entitlements", Node::Ref("Entitlements")),
@@ -55734,7 +56071,7 @@ pub mod decode {
         (
             "PseDisplayCredentialsRequired",
             "payer_institution",
-            Node::Ref("PayerInstitution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "PseDisplayCustomerBankAccounts",
@@ -55746,17 +56083,7 @@ pub mod decode {
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
-        (
-            "PseDisplayNeedsRedirect",
-            "payer_institution",
-            Node::Ref("PseDisplayNeedsRedirectPayerInstitution"),
-        ),
-        ("PseDisplayNeedsRedirectPayerInstitution", "length", Node::Integer),
-        (
-            "PseDisplayNeedsRedirectPayerInstitution",
-            "values",
-            Node::Array(&Node::Ref("Value")),
-        ),
+        ("PseDisplayNeedsRedirect", "payer_institution", Node::Ref("PayerInstitution")),
         (
             "PseDisplayPaymentMethodInformation",
             "customer_bank_accounts",
@@ -55765,7 +56092,7 @@ pub mod decode {
         (
             "PseDisplayPaymentMethodInformation",
             "institutions",
-            Node::Array(&Node::Ref("Institution")),
+            Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
         ("ReceivablesData", "collected_at", Node::Format("date-time")),
         ("RecurringExpense", "account", Node::Ref("Account")),
@@ -55869,7 +56196,6 @@ pub mod decode {
         ("Transaction", "fees", Node::Array(&Node::Ref("Fee"))),
         ("Transaction", "merchant", Node::Ref("Merchant")),
         ("Transaction", "number_of_installments", Node::Ref("NumberOfInstallments")),
-        ("Transaction", "payer", Node::Ref("Payer")),
         ("TransactionsMetrics", "num_incoming_transactions_1m", Node::Integer),
         ("TransactionsMetrics", "num_incoming_transactions_1w", Node::Integer),
         ("TransactionsMetrics", "num_incoming_transactions_3m", Node::Integer),
@@ -56409,13 +56735,13 @@ pub mod mock_operations {
         ///Mocks `list_all_payment_institutions`: `GET /payments/institutions/`, answered 200 by `respond`.
         pub fn list_all_payment_institutions(
             &self,
-        ) -> crate::mock::Expect<'_, types::InstitutionsPage> {
+        ) -> crate::mock::Expect<'_, types::PaymentsInstitutionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_institution`: `GET /payments/institutions/{id}/`, answered 200 by `respond`.
         pub fn get_details_about_a_payment_institution(
             &self,
-        ) -> crate::mock::Expect<'_, types::Institution> {
+        ) -> crate::mock::Expect<'_, types::PaymentsInstitution> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/{id}/", 200u16)
         }
         ///Mocks `list_all_payment_intents`: `GET /payments/payment-intents/`, answered 200 by `respond`.
@@ -56490,13 +56816,13 @@ pub mod mock_operations {
         ///Mocks `list_all_payment_transactions`: `GET /payments/transactions/`, answered 200 by `respond`.
         pub fn list_all_payment_transactions(
             &self,
-        ) -> crate::mock::Expect<'_, types::TransactionsPage> {
+        ) -> crate::mock::Expect<'_, types::PaymentsTransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_transaction`: `GET /payments/transactions/{id}/`, answered 200 by `respond`.
         pub fn get_details_about_a_payment_transaction(
             &self,
-        ) -> crate::mock::Expect<'_, types::Transaction> {
+        ) -> crate::mock::Expect<'_, types::PaymentsTransaction> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/{id}/", 200u16)
         }
         ///Mocks `list_all_receivable_transactions`: `GET /receivables/transactions/`, answered 200 by `respond`.
