@@ -250,64 +250,41 @@ fn a_request_without_saved_responses_accepts_any_success_with_its_body() {
     );
 }
 
-/// The banking product: a list (a page) and a detail endpoint of one resource, plus another
-/// operation under `/api/`, so that `/api/` covers the most operations.
-fn banking() -> Vec<Value> {
-    let tx = json!({"id": "t-1", "amount": 12.5, "currency": "BRL"});
+/// A list (a page) and a detail endpoint of one resource under `path`, both showing `entity`.
+fn list_and_detail(name: &str, path: &str, entity: Value) -> Vec<Value> {
+    let ok = |body| vec![saved("ok", Some(200), None, body)];
+    let page = json!({"count": 1, "next": null, "previous": null, "results": [entity.clone()]});
     vec![
+        item(&format!("List {name}"), "GET", path, None, ok(page)),
         item(
-            "List transactions",
+            &format!("Get {name}"),
             "GET",
-            "/api/transactions/",
+            &format!("{path}{{{{id}}}}/"),
             None,
-            vec![saved(
-                "ok",
-                Some(200),
-                None,
-                json!({"count": 1, "next": null, "previous": null, "results": [tx.clone()]}),
-            )],
-        ),
-        item(
-            "Get a transaction",
-            "GET",
-            "/api/transactions/{{id}}/",
-            None,
-            vec![saved("ok", Some(200), None, tx)],
-        ),
-        item(
-            "Get an owner",
-            "GET",
-            "/api/owners/{{id}}/",
-            None,
-            vec![saved("ok", Some(200), None, json!({"id": "o-1"}))],
+            ok(entity),
         ),
     ]
+}
+
+/// The banking product: transactions, plus another operation under `/api/`, so that `/api/`
+/// covers the most operations.
+fn banking() -> Vec<Value> {
+    let tx = json!({"id": "t-1", "amount": 12.5, "currency": "BRL"});
+    let mut items = list_and_detail("transactions", "/api/transactions/", tx);
+    items.push(item(
+        "Get an owner",
+        "GET",
+        "/api/owners/{{id}}/",
+        None,
+        vec![saved("ok", Some(200), None, json!({"id": "o-1"}))],
+    ));
+    items
 }
 
 /// A resource of another product that the converter would name `Transaction` too.
 fn payments(amount: Value, extra: &str) -> Vec<Value> {
     let tx = json!({"id": "p-1", "amount": amount, "currency": "COP", extra: "x"});
-    vec![
-        item(
-            "List payment transactions",
-            "GET",
-            "/payments/transactions/",
-            None,
-            vec![saved(
-                "ok",
-                Some(200),
-                None,
-                json!({"count": 1, "next": null, "previous": null, "results": [tx.clone()]}),
-            )],
-        ),
-        item(
-            "Get a payment transaction",
-            "GET",
-            "/payments/transactions/{{id}}/",
-            None,
-            vec![saved("ok", Some(200), None, tx)],
-        ),
-    ]
+    list_and_detail("payment transactions", "/payments/transactions/", tx)
 }
 
 fn response_ref(doc: &Value, path: &str) -> String {
