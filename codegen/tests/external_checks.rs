@@ -70,7 +70,8 @@ fn full_belvo_collection_scores_at_least_the_targets() {
             ("request_fields", 96.5),
             ("response_fields", 83.5),
             ("request_types", 99.5),
-            ("response_types", 99.0),
+            // 99.8 since same-named resources of other products are components of their own.
+            ("response_types", 99.3),
             // 97.4 since sample values give no format (a `link` sample is not a uuid contract).
             ("request_formats", 96.9),
             ("response_formats", 98.4),
@@ -101,7 +102,7 @@ fn committed_spec_covers_belvo_and_its_types_are_sound() {
             ("request_fields", 96.5),
             ("response_fields", 96.6),
             ("request_types", 99.5),
-            ("response_types", 98.6),
+            ("response_types", 99.0),
             ("request_formats", 39.0),
             ("response_formats", 27.8),
         ],
