@@ -249,3 +249,136 @@ fn a_request_without_saved_responses_accepts_any_success_with_its_body() {
         "{send}"
     );
 }
+
+/// A list (a page) and a detail endpoint of one resource under `path`, both showing `entity`.
+fn list_and_detail(name: &str, path: &str, entity: Value) -> Vec<Value> {
+    let ok = |body| vec![saved("ok", Some(200), None, body)];
+    let page = json!({"count": 1, "next": null, "previous": null, "results": [entity.clone()]});
+    vec![
+        item(&format!("List {name}"), "GET", path, None, ok(page)),
+        item(
+            &format!("Get {name}"),
+            "GET",
+            &format!("{path}{{{{id}}}}/"),
+            None,
+            ok(entity),
+        ),
+    ]
+}
+
+/// The banking product: transactions, plus another operation under `/api/`, so that `/api/`
+/// covers the most operations.
+fn banking() -> Vec<Value> {
+    let tx = json!({"id": "t-1", "amount": 12.5, "currency": "BRL"});
+    let mut items = list_and_detail("transactions", "/api/transactions/", tx);
+    items.push(item(
+        "Get an owner",
+        "GET",
+        "/api/owners/{{id}}/",
+        None,
+        vec![saved("ok", Some(200), None, json!({"id": "o-1"}))],
+    ));
+    items
+}
+
+/// A resource of another product that the converter would name `Transaction` too.
+fn payments(amount: Value, extra: &str) -> Vec<Value> {
+    let tx = json!({"id": "p-1", "amount": amount, "currency": "COP", extra: "x"});
+    list_and_detail("payment transactions", "/payments/transactions/", tx)
+}
+
+fn response_ref(doc: &Value, path: &str) -> String {
+    let schema =
+        &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let name = schema["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path}: {schema} in {}", doc["paths"]));
+    name.rsplit('/').next().unwrap().to_string()
+}
+
+fn item_ref(doc: &Value, page: &str) -> String {
+    let items = &schema(doc, page)["properties"]["results"]["items"]["$ref"];
+    items
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn same_named_resources_of_two_prefixes_whose_fields_conflict_are_two_components() {
+    // A field of another kind (a string amount), and fields that hardly overlap.
+    for (amount, extra) in [
+        (json!("1000.00"), "payer"),
+        (json!(7), "a"),
+        (json!(1.5), "b"),
+    ] {
+        let conflicting = amount.is_string();
+        let doc = convert([banking(), payments(amount.clone(), extra)].concat());
+        let payments_name = response_ref(&doc, "/payments/transactions/{id}");
+        assert_eq!(response_ref(&doc, "/api/transactions/{id}"), "Transaction");
+        // A list and a detail endpoint of one resource share its type, in each product.
+        assert_eq!(item_ref(&doc, "TransactionsPage"), "Transaction");
+        let payments_page = response_ref(&doc, "/payments/transactions");
+        assert_eq!(item_ref(&doc, &payments_page), payments_name, "{amount}");
+        if conflicting {
+            assert_eq!(payments_name, "PaymentsTransaction");
+            assert_eq!(payments_page, "PaymentsTransactionsPage");
+            assert_eq!(
+                schema(&doc, "Transaction")["properties"]["amount"]["type"],
+                "number"
+            );
+            assert_eq!(
+                schema(&doc, "PaymentsTransaction")["properties"]["amount"]["type"],
+                "string"
+            );
+        } else {
+            // Numbers agree with numbers: one resource seen through two products.
+            assert_eq!(payments_name, "Transaction", "{amount}");
+            assert!(schema(&doc, "PaymentsTransaction").is_null());
+        }
+    }
+}
+
+#[test]
+fn resources_of_two_prefixes_with_little_in_common_are_named_by_their_prefix() {
+    let doc = convert(
+        [
+            banking(),
+            vec![item(
+                "Get a receivable transaction",
+                "GET",
+                "/receivables/transactions/{{id}}/",
+                None,
+                vec![saved(
+                    "ok",
+                    Some(200),
+                    None,
+                    json!({"reference": "r", "debtor": "d", "due": "2024-01-01", "fee": 1}),
+                )],
+            )],
+        ]
+        .concat(),
+    );
+    assert_eq!(response_ref(&doc, "/api/transactions/{id}"), "Transaction");
+    assert_eq!(
+        response_ref(&doc, "/receivables/transactions/{id}"),
+        "ReceivablesTransaction"
+    );
+}
+
+#[test]
+fn a_collection_growing_by_a_conflicting_resource_keeps_the_names_it_had() {
+    let before = convert(banking());
+    // The new product's items come first in the collection: its order decides nothing.
+    let after = convert([payments(json!("1000.00"), "payer"), banking()].concat());
+    for name in ["Transaction", "TransactionsPage", "Owner"] {
+        assert_eq!(schema(&before, name), schema(&after, name), "{name}");
+    }
+    assert_eq!(
+        response_ref(&after, "/payments/transactions/{id}"),
+        "PaymentsTransaction"
+    );
+}

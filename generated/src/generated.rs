@@ -605,7 +605,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty",
             deserialize_with = "null_as_default"
         )]
-        pub transactions: ::std::vec::Vec<Transaction>,
+        pub transactions: ::std::vec::Vec<PaymentsTransaction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -877,7 +877,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<Institution>,
+        pub institution: ::std::option::Option<PaymentsInstitution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
@@ -1491,10 +1491,6 @@ pub mod types {
     ///`Institution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Institution {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
@@ -1518,7 +1514,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon_logo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<InstitutionId>,
+        pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integration_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1545,61 +1541,6 @@ pub mod types {
     impl Institution {
         pub fn builder() -> builder::Institution {
             Default::default()
-        }
-    }
-    ///`InstitutionId`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum InstitutionId {
-        Integer(i64),
-        Uuid(::uuid::Uuid),
-    }
-    impl ::std::fmt::Display for InstitutionId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Integer(x) => x.fmt(f),
-                Self::Uuid(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::str::FromStr for InstitutionId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if let Ok(v) = value.parse() {
-                Ok(Self::Integer(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Uuid(v))
-            } else {
-                Err("string conversion failed for all variants".into())
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for InstitutionId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InstitutionId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::From<i64> for InstitutionId {
-        fn from(value: i64) -> Self {
-            Self::Integer(value)
-        }
-    }
-    impl ::std::convert::From<::uuid::Uuid> for InstitutionId {
-        fn from(value: ::uuid::Uuid) -> Self {
-            Self::Uuid(value)
         }
     }
     ///`InstitutionsPage`
@@ -2246,7 +2187,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_identifier: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<PayerInstitution>,
+        pub payer_institution: ::std::option::Option<PaymentsInstitution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_name: ::std::option::Option<::std::string::String>,
     }
@@ -2269,7 +2210,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<Institution>,
+        pub institution: ::std::option::Option<PaymentsInstitution>,
     }
     impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -2284,7 +2225,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty",
             deserialize_with = "null_as_default"
         )]
-        pub institutions: ::std::vec::Vec<Institution>,
+        pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
     impl OpenFinanceDisplayPaymentMethodInformation {
         pub fn builder() -> builder::OpenFinanceDisplayPaymentMethodInformation {
@@ -2344,41 +2285,6 @@ pub mod types {
     }
     impl OwnersPage {
         pub fn builder() -> builder::OwnersPage {
-            Default::default()
-        }
-    }
-    ///`PayerInstitution`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PayerInstitution {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
-        )]
-        pub form_fields: ::std::vec::Vec<FormField>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub icon_logo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub logo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub primary_color: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text_logo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub website: ::std::option::Option<::std::string::String>,
-    }
-    impl PayerInstitution {
-        pub fn builder() -> builder::PayerInstitution {
             Default::default()
         }
     }
@@ -2639,6 +2545,118 @@ pub mod types {
             Default::default()
         }
     }
+    ///`PaymentsInstitution`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsInstitution {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub form_fields: ::std::vec::Vec<FormField>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub icon_logo: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logo: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub primary_color: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text_logo: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website: ::std::option::Option<::std::string::String>,
+    }
+    impl PaymentsInstitution {
+        pub fn builder() -> builder::PaymentsInstitution {
+            Default::default()
+        }
+    }
+    ///`PaymentsInstitutionsPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsInstitutionsPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub results: ::std::vec::Vec<PaymentsInstitution>,
+    }
+    impl PaymentsInstitutionsPage {
+        pub fn builder() -> builder::PaymentsInstitutionsPage {
+            Default::default()
+        }
+    }
+    ///`PaymentsTransaction`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsTransaction {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub beneficiary: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub payer: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_intent: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transaction_type: ::std::option::Option<::std::string::String>,
+    }
+    impl PaymentsTransaction {
+        pub fn builder() -> builder::PaymentsTransaction {
+            Default::default()
+        }
+    }
+    ///`PaymentsTransactionsPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsTransactionsPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub results: ::std::vec::Vec<PaymentsTransaction>,
+    }
+    impl PaymentsTransactionsPage {
+        pub fn builder() -> builder::PaymentsTransactionsPage {
+            Default::default()
+        }
+    }
     ///`PaymentsWay`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PaymentsWay {
@@ -2809,7 +2827,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PseDisplayCredentialsRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_institution: ::std::option::Option<PayerInstitution>,
+        pub payer_institution: ::std::option::Option<PaymentsInstitution>,
     }
     impl PseDisplayCredentialsRequired {
         pub fn builder() -> builder::PseDisplayCredentialsRequired {
@@ -2858,7 +2876,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty",
             deserialize_with = "null_as_default"
         )]
-        pub institutions: ::std::vec::Vec<Institution>,
+        pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
     impl PseDisplayPaymentMethodInformation {
         pub fn builder() -> builder::PseDisplayPaymentMethodInformation {
@@ -4047,11 +4065,9 @@ pub mod types {
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<TransactionAmount>,
+        pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub beneficiary: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4061,13 +4077,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::uuid::Uuid>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_card_data: ::std::option::Option<CreditCardData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -4092,22 +4104,12 @@ pub mod types {
         pub number_of_installments: ::std::option::Option<NumberOfInstallments>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub observations: ::std::option::Option<::std::string::String>,
-        #[serde(
-            default,
-            skip_serializing_if = "::serde_json::Map::is_empty",
-            deserialize_with = "null_as_default"
-        )]
-        pub payer: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_intent: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subcategory: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4118,26 +4120,6 @@ pub mod types {
     impl Transaction {
         pub fn builder() -> builder::Transaction {
             Default::default()
-        }
-    }
-    ///`TransactionAmount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum TransactionAmount {
-        Number(f64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for TransactionAmount {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Number(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<f64> for TransactionAmount {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
         }
     }
     ///`TransactionsMetrics`
@@ -7737,7 +7719,7 @@ pub mod types {
                 ::std::string::String,
             >,
             transactions: ::std::result::Result<
-                ::std::vec::Vec<super::Transaction>,
+                ::std::vec::Vec<super::PaymentsTransaction>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -7993,7 +7975,7 @@ pub mod types {
             }
             pub fn transactions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Transaction>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsTransaction>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transactions = value
@@ -9676,7 +9658,7 @@ pub mod types {
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
-                ::std::option::Option<super::Institution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
             number: ::std::result::Result<
@@ -9747,7 +9729,9 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Institution>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaymentsInstitution>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
@@ -13540,14 +13524,6 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Institution {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
             country_codes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -13568,10 +13544,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<super::InstitutionId>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             integration_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13612,8 +13585,6 @@ pub mod types {
         impl ::std::default::Default for Institution {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
-                    country: Ok(Default::default()),
                     country_codes: Ok(Default::default()),
                     display_name: Ok(Default::default()),
                     features: Ok(Default::default()),
@@ -13633,30 +13604,6 @@ pub mod types {
             }
         }
         impl Institution {
-            pub fn active<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
-                    });
-                self
-            }
-            pub fn country<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.country = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
-                self
-            }
             pub fn country_codes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13719,7 +13666,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::InstitutionId>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13844,8 +13791,6 @@ pub mod types {
                 value: Institution,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    active: value.active?,
-                    country: value.country?,
                     country_codes: value.country_codes?,
                     display_name: value.display_name?,
                     features: value.features?,
@@ -13867,8 +13812,6 @@ pub mod types {
         impl ::std::convert::From<super::Institution> for Institution {
             fn from(value: super::Institution) -> Self {
                 Self {
-                    active: Ok(value.active),
-                    country: Ok(value.country),
                     country_codes: Ok(value.country_codes),
                     display_name: Ok(value.display_name),
                     features: Ok(value.features),
@@ -17620,7 +17563,7 @@ pub mod types {
                 ::std::string::String,
             >,
             payer_institution: ::std::result::Result<
-                ::std::option::Option<super::PayerInstitution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
             payer_name: ::std::result::Result<
@@ -17674,7 +17617,7 @@ pub mod types {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PayerInstitution>,
+                    ::std::option::Option<super::PaymentsInstitution>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17748,7 +17691,7 @@ pub mod types {
                 ::std::string::String,
             >,
             institution: ::std::result::Result<
-                ::std::option::Option<super::Institution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -17830,7 +17773,9 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Institution>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaymentsInstitution>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
@@ -17877,7 +17822,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OpenFinanceDisplayPaymentMethodInformation {
             institutions: ::std::result::Result<
-                ::std::vec::Vec<super::Institution>,
+                ::std::vec::Vec<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -17891,7 +17836,7 @@ pub mod types {
         impl OpenFinanceDisplayPaymentMethodInformation {
             pub fn institutions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Institution>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsInstitution>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institutions = value
@@ -18280,239 +18225,6 @@ pub mod types {
                     next: Ok(value.next),
                     previous: Ok(value.previous),
                     results: Ok(value.results),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PayerInstitution {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            form_fields: ::std::result::Result<
-                ::std::vec::Vec<super::FormField>,
-                ::std::string::String,
-            >,
-            icon_logo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
-            logo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            primary_color: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text_logo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            website: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PayerInstitution {
-            fn default() -> Self {
-                Self {
-                    active: Ok(Default::default()),
-                    country: Ok(Default::default()),
-                    display_name: Ok(Default::default()),
-                    form_fields: Ok(Default::default()),
-                    icon_logo: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    logo: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    primary_color: Ok(Default::default()),
-                    text_logo: Ok(Default::default()),
-                    website: Ok(Default::default()),
-                }
-            }
-        }
-        impl PayerInstitution {
-            pub fn active<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
-                    });
-                self
-            }
-            pub fn country<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.country = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
-                self
-            }
-            pub fn display_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
-                    });
-                self
-            }
-            pub fn form_fields<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::FormField>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.form_fields = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for form_fields: {e}")
-                    });
-                self
-            }
-            pub fn icon_logo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.icon_logo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for icon_logo: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn logo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.logo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for logo: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn primary_color<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.primary_color = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for primary_color: {e}")
-                    });
-                self
-            }
-            pub fn text_logo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text_logo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text_logo: {e}")
-                    });
-                self
-            }
-            pub fn website<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.website = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for website: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PayerInstitution> for super::PayerInstitution {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PayerInstitution,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    active: value.active?,
-                    country: value.country?,
-                    display_name: value.display_name?,
-                    form_fields: value.form_fields?,
-                    icon_logo: value.icon_logo?,
-                    id: value.id?,
-                    logo: value.logo?,
-                    name: value.name?,
-                    primary_color: value.primary_color?,
-                    text_logo: value.text_logo?,
-                    website: value.website?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PayerInstitution> for PayerInstitution {
-            fn from(value: super::PayerInstitution) -> Self {
-                Self {
-                    active: Ok(value.active),
-                    country: Ok(value.country),
-                    display_name: Ok(value.display_name),
-                    form_fields: Ok(value.form_fields),
-                    icon_logo: Ok(value.icon_logo),
-                    id: Ok(value.id),
-                    logo: Ok(value.logo),
-                    name: Ok(value.name),
-                    primary_color: Ok(value.primary_color),
-                    text_logo: Ok(value.text_logo),
-                    website: Ok(value.website),
                 }
             }
         }
@@ -20035,6 +19747,690 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PaymentsInstitution {
+            active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            form_fields: ::std::result::Result<
+                ::std::vec::Vec<super::FormField>,
+                ::std::string::String,
+            >,
+            icon_logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            primary_color: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text_logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            website: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsInstitution {
+            fn default() -> Self {
+                Self {
+                    active: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    form_fields: Ok(Default::default()),
+                    icon_logo: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    logo: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    primary_color: Ok(Default::default()),
+                    text_logo: Ok(Default::default()),
+                    website: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsInstitution {
+            pub fn active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn form_fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FormField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for form_fields: {e}")
+                    });
+                self
+            }
+            pub fn icon_logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.icon_logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for icon_logo: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logo: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn primary_color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.primary_color = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for primary_color: {e}")
+                    });
+                self
+            }
+            pub fn text_logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text_logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text_logo: {e}")
+                    });
+                self
+            }
+            pub fn website<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.website = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for website: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsInstitution>
+        for super::PaymentsInstitution {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsInstitution,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active: value.active?,
+                    country: value.country?,
+                    display_name: value.display_name?,
+                    form_fields: value.form_fields?,
+                    icon_logo: value.icon_logo?,
+                    id: value.id?,
+                    logo: value.logo?,
+                    name: value.name?,
+                    primary_color: value.primary_color?,
+                    text_logo: value.text_logo?,
+                    website: value.website?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsInstitution> for PaymentsInstitution {
+            fn from(value: super::PaymentsInstitution) -> Self {
+                Self {
+                    active: Ok(value.active),
+                    country: Ok(value.country),
+                    display_name: Ok(value.display_name),
+                    form_fields: Ok(value.form_fields),
+                    icon_logo: Ok(value.icon_logo),
+                    id: Ok(value.id),
+                    logo: Ok(value.logo),
+                    name: Ok(value.name),
+                    primary_color: Ok(value.primary_color),
+                    text_logo: Ok(value.text_logo),
+                    website: Ok(value.website),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentsInstitutionsPage {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentsInstitution>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsInstitutionsPage {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsInstitutionsPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsInstitution>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsInstitutionsPage>
+        for super::PaymentsInstitutionsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsInstitutionsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsInstitutionsPage>
+        for PaymentsInstitutionsPage {
+            fn from(value: super::PaymentsInstitutionsPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentsTransaction {
+            amount: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            beneficiary: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            customer: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            payer: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            payment_intent: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            transaction_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsTransaction {
+            fn default() -> Self {
+                Self {
+                    amount: Ok(Default::default()),
+                    beneficiary: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    currency: Ok(Default::default()),
+                    customer: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    payer: Ok(Default::default()),
+                    payment_intent: Ok(Default::default()),
+                    transaction_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsTransaction {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn beneficiary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.beneficiary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for beneficiary: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn customer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn payer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payer: {e}")
+                    });
+                self
+            }
+            pub fn payment_intent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_intent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_intent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn transaction_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for transaction_type: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsTransaction>
+        for super::PaymentsTransaction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsTransaction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    beneficiary: value.beneficiary?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    currency: value.currency?,
+                    customer: value.customer?,
+                    description: value.description?,
+                    id: value.id?,
+                    payer: value.payer?,
+                    payment_intent: value.payment_intent?,
+                    transaction_type: value.transaction_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsTransaction> for PaymentsTransaction {
+            fn from(value: super::PaymentsTransaction) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    beneficiary: Ok(value.beneficiary),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    currency: Ok(value.currency),
+                    customer: Ok(value.customer),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    payer: Ok(value.payer),
+                    payment_intent: Ok(value.payment_intent),
+                    transaction_type: Ok(value.transaction_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentsTransactionsPage {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentsTransaction>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsTransactionsPage {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsTransactionsPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsTransaction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsTransactionsPage>
+        for super::PaymentsTransactionsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsTransactionsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsTransactionsPage>
+        for PaymentsTransactionsPage {
+            fn from(value: super::PaymentsTransactionsPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PaymentsWay {
             form_id: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -21025,7 +21421,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PseDisplayCredentialsRequired {
             payer_institution: ::std::result::Result<
-                ::std::option::Option<super::PayerInstitution>,
+                ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -21040,7 +21436,7 @@ pub mod types {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PayerInstitution>,
+                    ::std::option::Option<super::PaymentsInstitution>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21201,7 +21597,7 @@ pub mod types {
                 ::std::string::String,
             >,
             institutions: ::std::result::Result<
-                ::std::vec::Vec<super::Institution>,
+                ::std::vec::Vec<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
@@ -21230,7 +21626,7 @@ pub mod types {
             }
             pub fn institutions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Institution>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentsInstitution>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institutions = value
@@ -27825,15 +28221,11 @@ pub mod types {
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
-                ::std::option::Option<super::TransactionAmount>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             balance: ::std::result::Result<
                 ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            beneficiary: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
@@ -27848,20 +28240,12 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
             credit_card_data: ::std::result::Result<
                 ::std::option::Option<super::CreditCardData>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            customer: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -27904,14 +28288,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            payer: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-            payment_intent: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
             reference: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -27921,10 +28297,6 @@ pub mod types {
                 ::std::string::String,
             >,
             subcategory: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            transaction_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -27948,14 +28320,11 @@ pub mod types {
                     accounting_date: Ok(Default::default()),
                     amount: Ok(Default::default()),
                     balance: Ok(Default::default()),
-                    beneficiary: Ok(Default::default()),
                     category: Ok(Default::default()),
                     collected_at: Ok(Default::default()),
                     created_at: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
                     credit_card_data: Ok(Default::default()),
                     currency: Ok(Default::default()),
-                    customer: Ok(Default::default()),
                     description: Ok(Default::default()),
                     fees: Ok(Default::default()),
                     gross_amount: Ok(Default::default()),
@@ -27966,12 +28335,9 @@ pub mod types {
                     net_amount: Ok(Default::default()),
                     number_of_installments: Ok(Default::default()),
                     observations: Ok(Default::default()),
-                    payer: Ok(Default::default()),
-                    payment_intent: Ok(Default::default()),
                     reference: Ok(Default::default()),
                     status: Ok(Default::default()),
                     subcategory: Ok(Default::default()),
-                    transaction_type: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     value_date: Ok(Default::default()),
                     value_hour: Ok(Default::default()),
@@ -28009,9 +28375,7 @@ pub mod types {
             }
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TransactionAmount>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -28030,18 +28394,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for balance: {e}")
-                    });
-                self
-            }
-            pub fn beneficiary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.beneficiary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for beneficiary: {e}")
                     });
                 self
             }
@@ -28085,18 +28437,6 @@ pub mod types {
                     });
                 self
             }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
             pub fn credit_card_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::CreditCardData>>,
@@ -28120,18 +28460,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
-                    });
-                self
-            }
-            pub fn customer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer: {e}")
                     });
                 self
             }
@@ -28261,34 +28589,6 @@ pub mod types {
                     });
                 self
             }
-            pub fn payer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for payer: {e}")
-                    });
-                self
-            }
-            pub fn payment_intent<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_intent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payment_intent: {e}"
-                        )
-                    });
-                self
-            }
             pub fn reference<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -28322,20 +28622,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for subcategory: {e}")
-                    });
-                self
-            }
-            pub fn transaction_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.transaction_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for transaction_type: {e}"
-                        )
                     });
                 self
             }
@@ -28388,14 +28674,11 @@ pub mod types {
                     accounting_date: value.accounting_date?,
                     amount: value.amount?,
                     balance: value.balance?,
-                    beneficiary: value.beneficiary?,
                     category: value.category?,
                     collected_at: value.collected_at?,
                     created_at: value.created_at?,
-                    created_by: value.created_by?,
                     credit_card_data: value.credit_card_data?,
                     currency: value.currency?,
-                    customer: value.customer?,
                     description: value.description?,
                     fees: value.fees?,
                     gross_amount: value.gross_amount?,
@@ -28406,12 +28689,9 @@ pub mod types {
                     net_amount: value.net_amount?,
                     number_of_installments: value.number_of_installments?,
                     observations: value.observations?,
-                    payer: value.payer?,
-                    payment_intent: value.payment_intent?,
                     reference: value.reference?,
                     status: value.status?,
                     subcategory: value.subcategory?,
-                    transaction_type: value.transaction_type?,
                     type_: value.type_?,
                     value_date: value.value_date?,
                     value_hour: value.value_hour?,
@@ -28425,14 +28705,11 @@ pub mod types {
                     accounting_date: Ok(value.accounting_date),
                     amount: Ok(value.amount),
                     balance: Ok(value.balance),
-                    beneficiary: Ok(value.beneficiary),
                     category: Ok(value.category),
                     collected_at: Ok(value.collected_at),
                     created_at: Ok(value.created_at),
-                    created_by: Ok(value.created_by),
                     credit_card_data: Ok(value.credit_card_data),
                     currency: Ok(value.currency),
-                    customer: Ok(value.customer),
                     description: Ok(value.description),
                     fees: Ok(value.fees),
                     gross_amount: Ok(value.gross_amount),
@@ -28443,12 +28720,9 @@ pub mod types {
                     net_amount: Ok(value.net_amount),
                     number_of_installments: Ok(value.number_of_installments),
                     observations: Ok(value.observations),
-                    payer: Ok(value.payer),
-                    payment_intent: Ok(value.payment_intent),
                     reference: Ok(value.reference),
                     status: Ok(value.status),
                     subcategory: Ok(value.subcategory),
-                    transaction_type: Ok(value.transaction_type),
                     type_: Ok(value.type_),
                     value_date: Ok(value.value_date),
                     value_hour: Ok(value.value_hour),
@@ -30063,6 +30337,24 @@ pub mod types {
     }
     impl crate::pagination::Page for PaymentLinksPage {
         type Item = PaymentLink;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for PaymentsInstitutionsPage {
+        type Item = PaymentsInstitution;
+        fn next_page(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref()
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.results
+        }
+    }
+    impl crate::pagination::Page for PaymentsTransactionsPage {
+        type Item = PaymentsTransaction;
         fn next_page(&self) -> ::std::option::Option<&str> {
             self.next.as_deref()
         }
@@ -49504,7 +49796,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::InstitutionsPage>,
+            ResponseValue<types::PaymentsInstitutionsPage>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self {
@@ -49625,7 +49917,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::Institution>,
+            ResponseValue<types::PaymentsInstitution>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self { client, id } = self;
@@ -51381,7 +51673,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::TransactionsPage>,
+            ResponseValue<types::PaymentsTransactionsPage>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self {
@@ -51556,7 +51848,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::Transaction>,
+            ResponseValue<types::PaymentsTransaction>,
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self { client, id } = self;
@@ -55335,7 +55627,7 @@ pub mod decode {
             "list_all_payment_institutions",
             200u16,
             "$.paths['/payments/institutions/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("InstitutionsPage"),
+            Node::Ref("PaymentsInstitutionsPage"),
         ),
         (
             "list_all_payment_institutions",
@@ -55347,7 +55639,7 @@ pub mod decode {
             "get_details_about_a_payment_institution",
             200u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("Institution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "get_details_about_a_payment_institution",
@@ -55533,7 +55825,7 @@ pub mod decode {
             "list_all_payment_transactions",
             200u16,
             "$.paths['/payments/transactions/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("TransactionsPage"),
+            Node::Ref("PaymentsTransactionsPage"),
         ),
         (
             "list_all_payment_transactions",
@@ -55545,7 +55837,7 @@ pub mod decode {
             "get_details_about_a_payment_transaction",
             200u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
-            Node::Ref("Transaction"),
+            Node::Ref("PaymentsTransaction"),
         ),
         (
             "get_details_about_a_payment_transaction",
@@ -55704,7 +55996,7 @@ pub mod decode {
         ("Charge", "payment_intent", Node::Format("uuid")),
         ("Charge", "payment_method_details", Node::Ref("PaymentMethodDetails")),
         ("Charge", "payment_method_information", Node::Ref("PaymentMethodInformation")),
-        ("Charge", "transactions", Node::Array(&Node::Ref("Transaction"))),
+        ("Charge", "transactions", Node::Array(&Node::Ref("PaymentsTransaction"))),
         ("Charge", "updated_at", Node::Format("date-time")),
         (
             "CompleteAPaymentIntentBody",
@@ -55749,7 +56041,7 @@ pub mod decode {
         ("CustomerBankAccount", "details", Node::Ref("CustomerBankAccountDetails")),
         ("CustomerBankAccount", "holder", Node::Ref("Holder")),
         ("CustomerBankAccount", "id", Node::Format("uuid")),
-        ("CustomerBankAccount", "institution", Node::Ref("Institution")),
+        ("CustomerBankAccount", "institution", Node::Ref("PaymentsInstitution")),
         ("CustomersPage", "count", Node::Integer),
         ("CustomersPage", "results", Node::Array(&Node::Ref("Customer"))),
         ("Details", "collected_at", Node::Format("date-time")),
@@ -55815,6 +56107,7 @@ pub mod decode {
         ("Institution", "country_codes", Node::Array(&Node::Other)),
         ("Institution", "features", Node::Array(&Node::Ref("Feature"))),
         ("Institution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        ("Institution", "id", Node::Integer),
         ("Institution", "resources", Node::Array(&Node::Other)),
         ("InstitutionsPage", "count", Node::Integer),
         ("InstitutionsPage", "results", Node::Array(&Node::Ref("Institution"))),
@@ -55933,7 +56226,7 @@ pub mod decode {
         (
             "OpenFinanceDisplayConfirmationRequired",
             "payer_institution",
-            Node::Ref("PayerInstitution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
@@ -55963,12 +56256,12 @@ pub mod decode {
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "institution",
-            Node::Ref("Institution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "OpenFinanceDisplayPaymentMethodInformation",
             "institutions",
-            Node::Array(&Node::Ref("Institution")),
+            Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
         ("Owner", "collected_at", Node::Format("date-time")),
         ("Owner", "created_at", Node::Format("date-time")),
@@ -55977,8 +56270,6 @@ pub mod decode {
         ("Owner", "link", Node::Format("uuid")),
         ("OwnersPage", "count", Node::Integer),
         ("OwnersPage", "results", Node::Array(&Node::Ref("Owner"))),
-        ("PayerInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
-        ("PayerInstitution", "id", Node::Format("uuid")),
         ("Payment", "date", Node::Format("date-time")),
         ("Payment", "related_documents", Node::Array(&Node::Ref("RelatedDocument"))),
         ("PaymentIntent", "allowed_payment_method_types", Node::Array(&Node::Other)),
@@ -56019,6 +56310,26 @@ pub mod decode {
             Node::Ref("PaymentMethodInformationOpenFinance"),
         ),
         ("PaymentMethodInformation", "pse", Node::Ref("PaymentMethodInformationPse")),
+        ("PaymentsInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        ("PaymentsInstitution", "id", Node::Format("uuid")),
+        ("PaymentsInstitutionsPage", "count", Node::Integer),
+        (
+            "PaymentsInstitutionsPage",
+            "results",
+            Node::Array(&Node::Ref("PaymentsInstitution")),
+        ),
+        ("PaymentsTransaction", "beneficiary", Node::Format("uuid")),
+        ("PaymentsTransaction", "created_at", Node::Format("date-time")),
+        ("PaymentsTransaction", "created_by", Node::Format("uuid")),
+        ("PaymentsTransaction", "customer", Node::Format("uuid")),
+        ("PaymentsTransaction", "id", Node::Format("uuid")),
+        ("PaymentsTransaction", "payment_intent", Node::Format("uuid")),
+        ("PaymentsTransactionsPage", "count", Node::Integer),
+        (
+            "PaymentsTransactionsPage",
+            "results",
+            Node::Array(&Node::Ref("PaymentsTransaction")),
+        ),
         ("PaymentsWay", "form_id", Node::Integer),
         ("PaymentsWay", "terminal_id", Node::Integer),
         ("Payroll", "collected_at", Node::Format("date-time")),
@@ -56040,7 +56351,7 @@ pub mod decode {
         (
             "PseDisplayCredentialsRequired",
             "payer_institution",
-            Node::Ref("PayerInstitution"),
+            Node::Ref("PaymentsInstitution"),
         ),
         (
             "PseDisplayCustomerBankAccounts",
@@ -56061,7 +56372,7 @@ pub mod decode {
         (
             "PseDisplayPaymentMethodInformation",
             "institutions",
-            Node::Array(&Node::Ref("Institution")),
+            Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
         ("ReceivablesData", "collected_at", Node::Format("date-time")),
         ("RecurringExpense", "account", Node::Ref("Account")),
@@ -56203,17 +56514,13 @@ pub mod decode {
         ("TaxStatusTaxPayerInformation", "start_operations_date", Node::Format("date")),
         ("Transaction", "account", Node::Ref("Account")),
         ("Transaction", "accounting_date", Node::Format("date-time")),
-        ("Transaction", "beneficiary", Node::Format("uuid")),
         ("Transaction", "collected_at", Node::Format("date-time")),
         ("Transaction", "created_at", Node::Format("date-time")),
-        ("Transaction", "created_by", Node::Format("uuid")),
         ("Transaction", "credit_card_data", Node::Ref("CreditCardData")),
-        ("Transaction", "customer", Node::Format("uuid")),
         ("Transaction", "fees", Node::Array(&Node::Ref("Fee"))),
         ("Transaction", "id", Node::Format("uuid")),
         ("Transaction", "merchant", Node::Ref("Merchant")),
         ("Transaction", "number_of_installments", Node::Ref("NumberOfInstallments")),
-        ("Transaction", "payment_intent", Node::Format("uuid")),
         ("Transaction", "value_date", Node::Format("date")),
         ("TransactionsMetrics", "num_incoming_transactions_1m", Node::Integer),
         ("TransactionsMetrics", "num_incoming_transactions_1w", Node::Integer),
@@ -56754,13 +57061,13 @@ pub mod mock_operations {
         ///Mocks `list_all_payment_institutions`: `GET /payments/institutions/`, answered 200 by `respond`.
         pub fn list_all_payment_institutions(
             &self,
-        ) -> crate::mock::Expect<'_, types::InstitutionsPage> {
+        ) -> crate::mock::Expect<'_, types::PaymentsInstitutionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_institution`: `GET /payments/institutions/{id}/`, answered 200 by `respond`.
         pub fn get_details_about_a_payment_institution(
             &self,
-        ) -> crate::mock::Expect<'_, types::Institution> {
+        ) -> crate::mock::Expect<'_, types::PaymentsInstitution> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/{id}/", 200u16)
         }
         ///Mocks `list_all_payment_intents`: `GET /payments/payment-intents/`, answered 200 by `respond`.
@@ -56835,13 +57142,13 @@ pub mod mock_operations {
         ///Mocks `list_all_payment_transactions`: `GET /payments/transactions/`, answered 200 by `respond`.
         pub fn list_all_payment_transactions(
             &self,
-        ) -> crate::mock::Expect<'_, types::TransactionsPage> {
+        ) -> crate::mock::Expect<'_, types::PaymentsTransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_transaction`: `GET /payments/transactions/{id}/`, answered 200 by `respond`.
         pub fn get_details_about_a_payment_transaction(
             &self,
-        ) -> crate::mock::Expect<'_, types::Transaction> {
+        ) -> crate::mock::Expect<'_, types::PaymentsTransaction> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/{id}/", 200u16)
         }
         ///Mocks `list_all_receivable_transactions`: `GET /receivables/transactions/`, answered 200 by `respond`.

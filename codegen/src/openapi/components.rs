@@ -7,6 +7,14 @@
 //! merged; nodes with identical shapes are one component whatever their names. Each group gets
 //! one name, unique, chosen from its members in a canonical order so the same collection
 //! always gives the same names.
+//!
+//! Every node also has a scope: the literal path segments before its operation's resource
+//! (`api` for `/api/transactions/`, `payments` for `/payments/transactions/`). Same-named
+//! nodes of different scopes whose fields conflict (one field of different kinds: a number
+//! here, a string there) are different resources, not variants of one: they stay apart, and
+//! the one whose scope covers fewer operations of the collection is qualified by its scope
+//! (`PaymentsTransaction`), so the plain name stays with the main product's resource when a
+//! collection grows by another.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -50,6 +58,8 @@ struct Node {
     shape: Shape,
     /// Nested object nodes by property path (`account`, `rates[]`).
     children: BTreeMap<String, usize>,
+    /// The scope of the operation the node was found in (see the module docs).
+    scope: String,
 }
 
 /// Collects object shapes, then names them and writes `components/schemas`.
@@ -63,9 +73,33 @@ pub struct Components {
     /// hundred words recur in every example, and case conversion is not cheap.
     type_names: HashMap<String, String, foldhash::fast::RandomState>,
     singular_names: HashMap<String, String, foldhash::fast::RandomState>,
+    /// The scope of the operation whose bodies are being added.
+    scope: String,
+    /// Operations per scope, counted by [`Components::enter_scope`].
+    operations: BTreeMap<String, usize>,
 }
 
 impl Components {
+    /// Starts the bodies of one operation, whose path has `scope` before its resource.
+    pub fn enter_scope(&mut self, scope: String) {
+        *self.operations.entry(scope.clone()).or_default() += 1;
+        self.scope = scope;
+    }
+
+    /// How many operations the collection has under each scope (its own and deeper ones): a
+    /// scope that covers more is the more general, and keeps a contested name.
+    fn coverage(&self) -> HashMap<&str, usize> {
+        let mut coverage: HashMap<&str, usize> = HashMap::new();
+        for (scope, n) in &self.operations {
+            *coverage.entry("").or_default() += n;
+            let ends = scope.match_indices('/').map(|(i, _)| i);
+            for end in ends.chain([scope.len()]).filter(|e| *e > 0) {
+                *coverage.entry(&scope[..end]).or_default() += n;
+            }
+        }
+        coverage
+    }
+
     /// Returns the JSON schema for `shape`, with every object replaced by a pending reference
     /// to a node; call [`Components::finish`] once every body has been added.
     pub fn schema(&mut self, shape: &Shape, context: &Context) -> Value {
@@ -143,6 +177,7 @@ impl Components {
             from_body,
             shape: stub_nested(shape, true),
             children: BTreeMap::new(),
+            scope: self.scope.clone(),
         });
         self.parent.push(id);
         let mut children = BTreeMap::new();
@@ -215,6 +250,7 @@ impl Components {
         self.merge_same_name();
         let mut built = self.merge_identical();
         let groups = self.members();
+        let ranks = self.ranks(&groups);
 
         let mut namer = Namer::default();
         let mut names: BTreeMap<usize, String> = BTreeMap::new();
@@ -233,7 +269,7 @@ impl Components {
                     }
                 }
             }
-            let mut candidates = Vec::new();
+            let mut candidates = self.qualified(&ranks, root, &preferred);
             if preferred.len() > 1 {
                 candidates.extend(naming::common_name(&preferred));
             }
@@ -261,6 +297,46 @@ impl Components {
         }
         replace_pending(document, &mut resolve);
         schemas
+    }
+
+    /// Each group's rank for the names it wants: its members' best scope (see
+    /// [`scope_rank`]), and, per first name, the best rank of any group wanting it.
+    fn ranks(&self, groups: &BTreeMap<usize, Vec<usize>>) -> Ranks {
+        let coverage = self.coverage();
+        let mut ranks = Ranks::default();
+        for (root, members) in groups {
+            let rank = members
+                .iter()
+                .map(|m| scope_rank(&coverage, &self.nodes[*m].scope))
+                .min()
+                .unwrap_or_default();
+            if let Some(name) = self.nodes[members[0]].names.first() {
+                let best = ranks.best.entry(name.clone()).or_insert(rank.clone());
+                if rank < *best {
+                    *best = rank.clone();
+                }
+            }
+            ranks.of_group.insert(*root, rank);
+        }
+        ranks
+    }
+
+    /// Names qualified by the group's scope (`PaymentsTransaction`: its last segment, then all
+    /// of it), when another group wanting the same name has a better scope; none otherwise.
+    fn qualified(&self, ranks: &Ranks, root: usize, preferred: &[String]) -> Vec<String> {
+        let (Some(name), Some(rank)) = (preferred.first(), ranks.of_group.get(&root)) else {
+            return Vec::new();
+        };
+        let scope = rank.2.as_str();
+        if scope.is_empty() || ranks.best.get(name).is_none_or(|best| best >= rank) {
+            return Vec::new();
+        }
+        let last = scope.rsplit('/').next().unwrap_or(scope);
+        let mut names = vec![format!("{}{name}", naming::type_name(last))];
+        if last != scope {
+            names.push(format!("{}{name}", naming::type_name(scope)));
+        }
+        names
     }
 
     /// The schema of a group: all members' shapes merged, nested objects as references.
@@ -361,7 +437,8 @@ impl Components {
         }
     }
 
-    /// Nodes that want the same name and share at least half their properties are one type.
+    /// Nodes that want the same name and share at least half their properties are one type,
+    /// unless they come from different scopes and a field has a different kind in each.
     fn merge_same_name(&mut self) {
         let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (id, node) in self.nodes.iter().enumerate() {
@@ -370,19 +447,51 @@ impl Components {
             }
         }
         for ids in by_name.into_values() {
-            let mut clusters: Vec<(usize, BTreeSet<String>)> = Vec::new();
+            let mut clusters: Vec<Cluster> = Vec::new();
             for id in ids {
                 let keys = self.keys(id);
-                match clusters.iter_mut().find(|(_, k)| similar(k, &keys)) {
-                    Some((first, cluster_keys)) => {
-                        cluster_keys.extend(keys);
-                        let first = *first;
+                let kinds = self.kinds(id);
+                let scope = &self.nodes[id].scope;
+                let fits = |c: &Cluster| {
+                    similar(&c.keys, &keys) && (c.scopes.contains(scope) || !c.conflicts(&kinds))
+                };
+                match clusters.iter_mut().find(|c| fits(c)) {
+                    Some(cluster) => {
+                        cluster.add(keys, kinds, scope.clone());
+                        let first = cluster.first;
                         self.union(first, id);
                     }
-                    None => clusters.push((id, keys)),
+                    None => clusters.push(Cluster {
+                        first: id,
+                        keys,
+                        kinds: kinds.into_iter().map(|(k, v)| (k, [v].into())).collect(),
+                        scopes: [scope.clone()].into(),
+                    }),
                 }
             }
         }
+    }
+
+    /// The kind of each property of a node and of the nodes nested in it, by property path
+    /// (`results[]/amount`), where the kind says something (not `null` alone). Nested nodes
+    /// count: a page of payments and a page of transactions differ only in their items.
+    fn kinds(&self, id: usize) -> BTreeMap<String, Kind> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![(id, String::new())];
+        while let Some((id, prefix)) = stack.pop() {
+            let node = &self.nodes[id];
+            if let JsonType::Object(props) = &node.shape.kind {
+                for (k, p) in props {
+                    if let Some(kind) = kind(p) {
+                        out.insert(format!("{prefix}{k}"), kind);
+                    }
+                }
+            }
+            for (path, child) in &node.children {
+                stack.push((*child, format!("{prefix}{path}/")));
+            }
+        }
+        out
     }
 
     fn keys(&self, id: usize) -> BTreeSet<String> {
@@ -457,6 +566,84 @@ impl Components {
         signatures.of_group.insert(root, sig);
         sig
     }
+}
+
+/// Nodes of one name merged so far: their properties, the kinds each property had, and the
+/// scopes they came from.
+struct Cluster {
+    first: usize,
+    keys: BTreeSet<String>,
+    kinds: BTreeMap<String, BTreeSet<Kind>>,
+    scopes: BTreeSet<String>,
+}
+
+impl Cluster {
+    /// A property of `kinds` that the cluster has seen only with other kinds.
+    fn conflicts(&self, kinds: &BTreeMap<String, Kind>) -> bool {
+        kinds.iter().any(|(k, kind)| {
+            self.kinds
+                .get(k)
+                .is_some_and(|seen| !seen.iter().any(|s| s.agrees(kind)))
+        })
+    }
+
+    fn add(&mut self, keys: BTreeSet<String>, kinds: BTreeMap<String, Kind>, scope: String) {
+        self.keys.extend(keys);
+        for (k, kind) in kinds {
+            self.kinds.entry(k).or_default().insert(kind);
+        }
+        self.scopes.insert(scope);
+    }
+}
+
+/// What a value is, as far as telling two resources apart goes: integers and fractions are
+/// both numbers (samples of one field), formats and nullability do not count.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Boolean,
+    Number,
+    String,
+    Object,
+    Array(Option<Box<Kind>>),
+}
+
+impl Kind {
+    /// Equal kinds, or arrays of which one has shown no item kind (only empty arrays).
+    fn agrees(&self, other: &Kind) -> bool {
+        match (self, other) {
+            (Kind::Array(Some(a)), Kind::Array(Some(b))) => a.agrees(b),
+            (Kind::Array(_), Kind::Array(_)) => true,
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// `None` when the shape says nothing about the kind (only `null` seen, or alternatives).
+fn kind(shape: &Shape) -> Option<Kind> {
+    Some(match &shape.kind {
+        JsonType::Boolean => Kind::Boolean,
+        JsonType::Integer { .. } | JsonType::Number { .. } => Kind::Number,
+        JsonType::String { .. } => Kind::String,
+        JsonType::Object(_) => Kind::Object,
+        JsonType::Array(item) => Kind::Array(kind(item).map(Box::new)),
+        JsonType::Unknown | JsonType::OneOf(_) => return None,
+    })
+}
+
+/// A scope's standing for a contested name, best first: more operations covered, then
+/// fewer characters, then text order.
+type Rank = (std::cmp::Reverse<usize>, usize, String);
+
+fn scope_rank(coverage: &HashMap<&str, usize>, scope: &str) -> Rank {
+    let covered = coverage.get(scope).copied().unwrap_or_default();
+    (std::cmp::Reverse(covered), scope.len(), scope.to_owned())
+}
+
+/// Each group's [`Rank`], and the best rank per name.
+#[derive(Default)]
+struct Ranks {
+    of_group: BTreeMap<usize, Rank>,
+    best: HashMap<String, Rank>,
 }
 
 /// Interned structural signatures of groups.

@@ -129,6 +129,7 @@ impl Parts {
         }
         op.insert("operationId".into(), json!(id));
         let entity = entity_name(&first.path);
+        self.components.enter_scope(scope_name(&first.path));
         let parameters = parameters(group, &mut self.warnings);
         if !parameters.is_empty() {
             op.insert("parameters".into(), Value::Array(parameters));
@@ -405,6 +406,16 @@ fn entity_name(path: &str) -> String {
         .rfind(|s| !s.is_empty() && !s.contains('{'))
         .unwrap_or("root")
         .to_string()
+}
+
+/// The literal segments before the resource, which tell same-named resources of different
+/// products apart (`/payments/br/transactions/{id}/` → `payments/br`; `/transactions/` → ``).
+fn scope_name(path: &str) -> String {
+    let literal: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.contains('{'))
+        .collect();
+    literal[..literal.len().saturating_sub(1)].join("/")
 }
 
 fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
