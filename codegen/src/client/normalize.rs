@@ -55,10 +55,15 @@
 //!   progenitor would treat 101 as a websocket upgrade).
 //! - **`default` becomes `4XX` and `5XX`** (unless those exist): progenitor counts `default`
 //!   both as success and as error, which breaks the one-type-per-side rule below.
-//! - **One success type**: progenitor asserts at most one type over all 2xx responses. The
-//!   lowest 2xx with a JSON body wins; other 2xx with the same schema are kept, the rest are
-//!   dropped with a warning (such a reply then surfaces as `Error::UnexpectedResponse`, which
-//!   still carries the whole `reqwest::Response`). Without any JSON body but with some other
+//! - **One success type**: progenitor asserts at most one type over all 2xx responses. When
+//!   every 2xx JSON body has one schema, that is the type. When they differ, every 2xx with a
+//!   JSON body points at a synthetic component `{OperationId}Success` whose
+//!   `x-status-variants` lists status, variant name (the reason phrase) and schema (a `$ref` or
+//!   an array of them; other bodies are moved into components first); the glue
+//!   (`glue::status_variants`) makes it an enum of one variant per status. 2xx that cannot be
+//!   a variant (no or a non-JSON body beside JSON ones, a `2XX` range among several shapes)
+//!   are dropped with a warning (such a reply then surfaces as `Error::UnexpectedResponse`,
+//!   which still carries the whole `reqwest::Response`). Without any JSON body but with some other
 //!   body, all 2xx become raw byte streams (a bodiless one is an empty stream).
 //! - **One error type**: all 4xx/5xx JSON bodies of an operation are combined. Identical
 //!   schemas stay as they are; schemas that JSON tells apart by kind (one array, one object, …)
