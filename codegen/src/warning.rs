@@ -41,7 +41,7 @@
 //! | `W119` | `ParameterRenamed` | client | a parameter whose Rust name is taken: renamed in Rust only |
 //! | `W120` | `RequestBodyUnsupported` | client | no request media type progenitor supports: no body |
 //! | `W121` | `RequestBodyAlternatives` | client | several request media types: one is sent |
-//! | `W122` | `SuccessTypesDropped` | client | success responses of another type: surface as `UnexpectedResponse` |
+//! | `W122` | `SuccessTypesDropped` | client | success responses that cannot be typed beside the others (no or non-JSON body, a `2XX` range among several shapes): surface as `UnexpectedResponse` |
 //! | `W123` | `ErrorStatusesDropped` | client | error responses of another kind: surface as `UnexpectedResponse` |
 //! | `W124` | `ErrorBodiesMerged` | client | error bodies JSON cannot tell apart: merged into one schema |
 //! | `W125` | `AliasCycleBroken` | client | a schema that stands for itself: the closing link removed |

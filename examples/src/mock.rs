@@ -48,7 +48,7 @@ fn balance(id: &str, name: &str, current: f64) -> types::Balance {
     types::Balance {
         id: id.parse().ok(),
         account: Some(types::Account {
-            id: Some(id.into()),
+            id: id.parse().ok(),
             name: Some(name.into()),
             currency: Some("MXN".into()),
             ..Default::default()
@@ -97,7 +97,7 @@ fn account(n: usize) -> types::Account {
     use types::KnownAccountCategory::{CheckingAccount, CreditCard, SavingsAccount};
     let categories = [CheckingAccount, SavingsAccount, CreditCard];
     types::Account {
-        id: Some(format!("00000000-0000-4000-8000-{n:012}")),
+        id: format!("00000000-0000-4000-8000-{n:012}").parse().ok(),
         link: Some(LINK.into()),
         institution: Some(types::AccountInstitution {
             name: Some("erebor_mx_retail".into()),

@@ -30079,6 +30079,27 @@ pub mod types {
             }
         }
     }
+    ///A success body of one of several shapes, one variant per status: Ok (200), Created (201), Accepted (202). The client decodes each status into its own variant; `Deserialize` (untagged) tries them in this order, so it cannot tell apart variants of one shape.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    pub enum RetrieveTransactionsForALinkSuccess {
+        ///The body of a `200 OK` response.
+        Ok(::std::vec::Vec<Transaction>),
+        ///The body of a `201 Created` response.
+        Created(::std::vec::Vec<Transaction>),
+        ///The body of a `202 Accepted` response.
+        Accepted(RetrieveTransactionsForALinkResponse),
+    }
+    impl RetrieveTransactionsForALinkSuccess {
+        /// The HTTP status this body came with.
+        pub fn status(&self) -> u16 {
+            match self {
+                Self::Ok(_) => 200u16,
+                Self::Created(_) => 201u16,
+                Self::Accepted(_) => 202u16,
+            }
+        }
+    }
     /// Reads `null` as the type's default: a field that may be absent may also be null.
     fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
     where
@@ -47430,7 +47451,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::vec::Vec<types::Transaction>>,
+            ResponseValue<types::RetrieveTransactionsForALinkSuccess>,
             Error<::std::vec::Vec<types::ErrorOrMfaTokenRequired>>,
         > {
             let Self { client, fields, omit, x_belvo_request_mode, body } = self;
@@ -47477,8 +47498,36 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => super::decode::response(response, &info).await,
-                201u16 => super::decode::response(response, &info).await,
+                200u16 => {
+                    super::decode::response::<
+                        ::std::vec::Vec<types::Transaction>,
+                        _,
+                    >(response, &info)
+                        .await
+                        .and_then(|v| {
+                            v.map(types::RetrieveTransactionsForALinkSuccess::Ok)
+                        })
+                }
+                201u16 => {
+                    super::decode::response::<
+                        ::std::vec::Vec<types::Transaction>,
+                        _,
+                    >(response, &info)
+                        .await
+                        .and_then(|v| {
+                            v.map(types::RetrieveTransactionsForALinkSuccess::Created)
+                        })
+                }
+                202u16 => {
+                    super::decode::response::<
+                        types::RetrieveTransactionsForALinkResponse,
+                        _,
+                    >(response, &info)
+                        .await
+                        .and_then(|v| {
+                            v.map(types::RetrieveTransactionsForALinkSuccess::Accepted)
+                        })
+                }
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -53038,7 +53087,7 @@ pub mod builder {
             resume: "complete_a_transactions_request",
             resume_path: "/api/transactions/",
         };
-        type Output = ::std::vec::Vec<types::Transaction>;
+        type Output = types::RetrieveTransactionsForALinkSuccess;
         type Error = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::Transaction>;
@@ -56962,8 +57011,9 @@ pub mod mock_operations {
         ///Mocks `retrieve_transactions_for_a_link`: `POST /api/transactions/`, answered 200 by `respond`.
         pub fn retrieve_transactions_for_a_link(
             &self,
-        ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Transaction>> {
+        ) -> crate::mock::Expect<'_, types::RetrieveTransactionsForALinkSuccess> {
             crate::mock::Expect::new(self, "POST", "/api/transactions/", 200u16)
+                .status_of(types::RetrieveTransactionsForALinkSuccess::status)
         }
         ///Mocks `complete_a_transactions_request`: `PATCH /api/transactions/`, answered 200 by `respond`.
         pub fn complete_a_transactions_request(

@@ -119,6 +119,8 @@ pub struct Expect<'a, T> {
     query: Vec<(String, String)>,
     times: Option<u64>,
     expected: Option<u64>,
+    /// The status of a body, for a success type with one variant per status.
+    status_of: Option<fn(&T) -> u16>,
     _body: PhantomData<fn(T)>,
 }
 
@@ -139,8 +141,17 @@ impl<'a, T: Serialize> Expect<'a, T> {
             query: Vec::new(),
             times: None,
             expected: None,
+            status_of: None,
             _body: PhantomData,
         }
+    }
+
+    /// Answers the status `f` reads from the body given to [`respond`](Self::respond) (an
+    /// enum with one variant per status, such as `RetrieveTransactionsForALinkSuccess`).
+    /// Called by the generated methods.
+    pub fn status_of(mut self, f: fn(&T) -> u16) -> Self {
+        self.status_of = Some(f);
+        self
     }
 
     /// Only requests with query parameter `name=value` (e.g. `page=2`); such a mock is
@@ -162,9 +173,11 @@ impl<'a, T: Serialize> Expect<'a, T> {
         self
     }
 
-    /// Answers with the operation's success status and `body`.
+    /// Answers with the operation's success status (the variant's, for a body of several
+    /// statuses) and `body`.
     pub async fn respond(self, body: T) {
-        let template = ResponseTemplate::new(self.status).set_body_json(&body);
+        let status = self.status_of.map_or(self.status, |f| f(&body));
+        let template = ResponseTemplate::new(status).set_body_json(&body);
         self.mount(template).await;
     }
 
@@ -332,7 +345,8 @@ impl Flow {
     /// A 428 with the challenge, naming `link` as Belvo's does.
     fn ask(&self, link: Option<String>) -> ResponseTemplate {
         let mut challenge = self.challenge.clone();
-        challenge.link.clone_from(&link);
+        // Belvo's links are uuids; a link named otherwise is left out of the challenge.
+        challenge.link = link.as_deref().and_then(|l| l.parse().ok());
         *self.named.lock().unwrap_or_else(PoisonError::into_inner) = link;
         ResponseTemplate::new(428).set_body_json([challenge])
     }

@@ -289,3 +289,72 @@ async fn the_link_is_taken_from_the_path_only_where_the_path_names_it() {
         .unwrap();
     assert!(matches!(step, Step::Challenge(ref c) if c.link.is_none()));
 }
+
+/// Retrieving transactions answers 200/201 with the data or 202 Accepted with a request id
+/// (Belvo's asynchronous mode): each status is its own variant, and the mock answers the
+/// status of the variant it is given.
+#[tokio::test]
+async fn each_success_status_of_transactions_is_its_own_variant() {
+    use types::RetrieveTransactionsForALinkSuccess as Success;
+    let transaction = types::Transaction {
+        description: Some("coffee".to_owned()),
+        ..Default::default()
+    };
+    let accepted = types::RetrieveTransactionsForALinkResponse {
+        request_id: Some("8a1f".to_owned()),
+    };
+    for (body, status) in [
+        (Success::Ok(vec![transaction.clone()]), 200),
+        (
+            Success::Created(vec![transaction.clone(), transaction]),
+            201,
+        ),
+        (Success::Accepted(accepted), 202),
+    ] {
+        let server = MockServer::start().await;
+        server
+            .retrieve_transactions_for_a_link()
+            .expect(1)
+            .respond(body.clone())
+            .await;
+        let response = server
+            .client()
+            .retrieve_transactions_for_a_link()
+            .x_belvo_request_mode("async")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status);
+        let got = response.into_inner();
+        assert_eq!(got.status(), status);
+        assert_eq!(
+            serde_json::to_value(&got).unwrap(),
+            serde_json::to_value(&body).unwrap()
+        );
+        match (got, status) {
+            (Success::Ok(v), 200) => assert_eq!(v.len(), 1),
+            (Success::Created(v), 201) => assert_eq!(v.len(), 2),
+            (Success::Accepted(a), 202) => assert_eq!(a.request_id.as_deref(), Some("8a1f")),
+            (other, _) => panic!("{status} decoded as {other:?}"),
+        }
+    }
+    // A 202 body that is not the Accepted shape fails as that status's mismatch.
+    let server = MockServer::start().await;
+    server
+        .retrieve_transactions_for_a_link()
+        .fail(202, serde_json::json!({"request_id": 7}))
+        .await;
+    let err = server
+        .client()
+        .retrieve_transactions_for_a_link()
+        .send()
+        .await
+        .unwrap_err();
+    let Error::InvalidResponse { source, .. } = Error::from(err) else {
+        panic!("not a mismatch")
+    };
+    assert!(
+        source.to_string().contains("received a 202 response"),
+        "{source}"
+    );
+}

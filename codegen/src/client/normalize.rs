@@ -55,10 +55,15 @@
 //!   progenitor would treat 101 as a websocket upgrade).
 //! - **`default` becomes `4XX` and `5XX`** (unless those exist): progenitor counts `default`
 //!   both as success and as error, which breaks the one-type-per-side rule below.
-//! - **One success type**: progenitor asserts at most one type over all 2xx responses. The
-//!   lowest 2xx with a JSON body wins; other 2xx with the same schema are kept, the rest are
-//!   dropped with a warning (such a reply then surfaces as `Error::UnexpectedResponse`, which
-//!   still carries the whole `reqwest::Response`). Without any JSON body but with some other
+//! - **One success type**: progenitor asserts at most one type over all 2xx responses. When
+//!   every 2xx JSON body has one schema, that is the type. When they differ, every 2xx with a
+//!   JSON body points at a synthetic component `{OperationId}Success` whose
+//!   `x-status-variants` lists status, variant name (the reason phrase) and schema (a `$ref` or
+//!   an array of them; other bodies are moved into components first); the glue
+//!   (`glue::status_variants`) makes it an enum of one variant per status. 2xx that cannot be
+//!   a variant (no or a non-JSON body beside JSON ones, a `2XX` range among several shapes)
+//!   are dropped with a warning (such a reply then surfaces as `Error::UnexpectedResponse`,
+//!   which still carries the whole `reqwest::Response`). Without any JSON body but with some other
 //!   body, all 2xx become raw byte streams (a bodiless one is an empty stream).
 //! - **One error type**: all 4xx/5xx JSON bodies of an operation are combined. Identical
 //!   schemas stay as they are; schemas that JSON tells apart by kind (one array, one object, …)
@@ -103,6 +108,10 @@ use crate::openapi_util::{
 use crate::warning::{Code, Location, Warning};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// The extension on the synthetic component of a success body of several shapes (read by
+/// `glue::status_variants`).
+pub(crate) const STATUS_VARIANTS: &str = "x-status-variants";
 
 /// Type names the generated `types` module uses unqualified (typify writes
 /// `Default::default()`): a component of that name would shadow them, so it is renamed.
@@ -892,24 +901,44 @@ impl Normalizer {
             .map(|(s, _, b)| (*s, b.clone()));
         match chosen {
             Some((chosen_status, ResponseBody::Json(chosen))) => {
+                // Statuses with a JSON body of another shape become variants of one enum.
+                let typed_apart = |s: &Status, b: &ResponseBody| {
+                    s.is_success()
+                        && matches!((s, b), (Status::Code(_), ResponseBody::Json(v)) if *v != chosen)
+                };
+                let several = entries.iter().any(|(s, _, b)| typed_apart(s, b));
                 let mut dropped = Vec::new();
                 entries.retain(|(s, _, b)| {
                     let same = matches!(b, ResponseBody::Json(v) if *v == chosen);
-                    if s.is_success() && !same {
+                    let kept = match several {
+                        // A variant needs a status of its own: a `2XX` range has none.
+                        true => matches!((s, b), (Status::Code(_), ResponseBody::Json(_))),
+                        false => same,
+                    };
+                    if s.is_success() && !kept {
                         dropped.push(format!("{s} ({})", describe(b)));
                         return false;
                     }
                     true
                 });
                 if !dropped.is_empty() {
+                    let kept = if several {
+                        "keeps the JSON bodies".to_owned()
+                    } else {
+                        format!("keeps the {chosen_status} body")
+                    };
                     let message = format!(
-                        "one success type per operation: keeps the {chosen_status} body, drops \
-                         {}; such replies surface as Error::UnexpectedResponse",
+                        "one success type per operation: {kept}, drops {}; such replies \
+                         surface as Error::UnexpectedResponse",
                         dropped.join(", ")
                     );
                     self.warn_op(id, Code::SuccessTypesDropped, message);
                 }
-                let schema = self.extract(chosen, &format!("{id}Response"));
+                let schema = if several {
+                    self.status_variants(entries, id)
+                } else {
+                    self.extract(chosen, &format!("{id}Response"))
+                };
                 let schema = self.typed(schema, &self.at(id), "the success body");
                 for (s, r, _) in entries.iter_mut() {
                     if s.is_success() {
@@ -935,6 +964,54 @@ impl Normalizer {
                 }
             }
         }
+    }
+
+    /// The synthetic component `{id}Success` that stands for the success bodies of several
+    /// shapes: its `x-status-variants` lists, per status, the variant name (the reason
+    /// phrase) and the body's schema, a `$ref` or an array of them, so that the glue
+    /// (`glue::status_variants`) can spell its Rust type; anything else is moved into a
+    /// component first. The original bodies stay components, so typify still emits them.
+    fn status_variants(&mut self, entries: &[(Status, Response, ResponseBody)], id: &str) -> Value {
+        let mut shapes: Vec<(Value, Value)> = Vec::new();
+        let mut variants = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for (s, _, b) in entries {
+            let (Status::Code(code), true, ResponseBody::Json(body)) = (s, s.is_success(), b)
+            else {
+                continue;
+            };
+            let mut name = rust_name(crate::status::reason(*code), Case::Pascal);
+            if names.contains(&name) {
+                name = format!("{name}{code}");
+            }
+            names.push(name.clone());
+            let schema = match shapes.iter().find(|(k, _)| k == body) {
+                Some((_, schema)) => schema.clone(),
+                None => {
+                    let base = match shapes.is_empty() {
+                        true => format!("{id}Response"),
+                        false => format!("{id}{name}Response"),
+                    };
+                    let mut schema = self.extract(body.clone(), &base);
+                    if !spelled_by_refs(&schema) {
+                        let name = self.unique_name(&base);
+                        self.schemas.insert(name.clone(), schema);
+                        schema = json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") });
+                    }
+                    shapes.push((body.clone(), schema.clone()));
+                    schema
+                }
+            };
+            variants.push(json!({ "status": code, "variant": name, "schema": schema }));
+        }
+        let name = self.unique_name(&format!("{id}Success"));
+        let description = format!(
+            "The success body of `{id}`, one variant per status: {}.",
+            names.join(", ")
+        );
+        let schema = json!({ "description": description, STATUS_VARIANTS: variants });
+        self.schemas.insert(name.clone(), schema);
+        json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") })
     }
 
     /// Points every error status at one schema (see the module documentation).
@@ -1401,6 +1478,23 @@ fn body_rank(media_type: &str) -> Option<u8> {
 }
 
 /// Whether progenitor can use `schema` inline without naming a type after the operation.
+/// A `$ref`, or an array (of arrays…) of one, with no other keyword that changes its Rust
+/// type: what `glue::status_variants` spells without typify.
+fn spelled_by_refs(schema: &Value) -> bool {
+    let Some(obj) = schema.as_object() else {
+        return false;
+    };
+    if obj.contains_key("$ref") {
+        return obj.len() == 1;
+    }
+    let plain = obj
+        .keys()
+        .all(|k| matches!(k.as_str(), "type" | "items" | "description" | "example"));
+    plain
+        && obj.get("type") == Some(&json!("array"))
+        && obj.get("items").is_some_and(spelled_by_refs)
+}
+
 fn is_simple(schema: &Value) -> bool {
     let Some(obj) = schema.as_object() else {
         return true;

@@ -78,9 +78,21 @@ pub fn build_crate(
 /// shared target directory and returns the binary's path. Files that did not change keep
 /// their time stamps, so an unchanged client is not rebuilt.
 pub fn build_binary(name: &str, title: &str, code: &str, main: &str) -> PathBuf {
+    build_binary_with(name, title, code, main, "")
+}
+
+/// [`build_binary`] with `deps` (manifest lines, e.g. `wiremock = "0.6"`) added to the
+/// crate's dependencies, for a `main` that runs the client against a local server.
+pub fn build_binary_with(name: &str, title: &str, code: &str, main: &str, deps: &str) -> PathBuf {
     let target = check_dir();
     let dir = target.join(name);
     let mut files = standalone_crate(name, title, "cargo test", code);
+    for (file, contents) in &mut files {
+        if *file == "Cargo.toml" {
+            *contents =
+                contents.replacen("[dependencies]\n", &format!("[dependencies]\n{deps}"), 1);
+        }
+    }
     files.push(("src/main.rs", main.to_owned()));
     let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"))
         .unwrap();

@@ -11,11 +11,13 @@
 //! are read from progenitor's own output ([`Builder`]); an operation whose builder cannot be
 //! read gets no mock method, with a warning.
 
-use openapiv3::{OpenAPI, StatusCode};
+use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use quote::quote;
 
 use super::builders::Builder;
 use crate::client::identifiers::{rust_name, Case};
+use crate::client::normalize::STATUS_VARIANTS;
+use crate::openapi_util::component_name;
 use crate::warning::{Code, Location, Warning};
 
 /// Appends `mod mock_operations` with the `impl MockServer` of every operation.
@@ -51,10 +53,13 @@ pub(crate) fn emit_mock_methods(
             let status = success_status(op);
             let output = &builder.output;
             let doc = format!("Mocks `{id}`: `{verb} {path}`, answered {status} by `respond`.");
+            // A body of several statuses (`glue::status_variants`) answers its variant's.
+            let status_of =
+                has_status_variants(spec, op).then(|| quote!(.status_of(#output::status)));
             methods.push(quote! {
                 #[doc = #doc]
                 pub fn #ident(&self) -> #module::Expect<'_, #output> {
-                    #module::Expect::new(self, #verb, #path, #status)
+                    #module::Expect::new(self, #verb, #path, #status) #status_of
                 }
             });
         }
@@ -86,6 +91,30 @@ fn success_status(op: &openapiv3::Operation) -> u16 {
             _ => None,
         })
         .unwrap_or(200)
+}
+
+/// Whether the operation's success body is an enum of one variant per status.
+fn has_status_variants(spec: &OpenAPI, op: &openapiv3::Operation) -> bool {
+    let reference = op
+        .responses
+        .responses
+        .iter()
+        .find_map(|(code, r)| match (code, r) {
+            (StatusCode::Code(200..=299), ReferenceOr::Item(r)) => r
+                .content
+                .get("application/json")
+                .and_then(|m| m.schema.as_ref())
+                .and_then(|s| match s {
+                    ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                    ReferenceOr::Item(_) => None,
+                }),
+            _ => None,
+        });
+    let component = reference
+        .and_then(|r| component_name(r, "schemas"))
+        .and_then(|name| spec.components.as_ref()?.schemas.get(name.as_ref()));
+    matches!(component, Some(ReferenceOr::Item(s))
+        if s.schema_data.extensions.contains_key(STATUS_VARIANTS))
 }
 
 #[cfg(test)]

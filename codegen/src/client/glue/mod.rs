@@ -6,6 +6,8 @@
 //! - [`decode`]: routes every response decoding through the emitted `decode` module
 //!   ([`decode_template.rs`](decode), included as text), whose errors say where a body does not
 //!   fit and which overlay action would accept it;
+//! - [`status_variants`]: success bodies of several shapes become an enum, one variant per
+//!   status, each status decoded into its own;
 //! - [`null_collections`]: optional collections read `null` as empty;
 //! - [`redact`]: `Debug` of structs with credential fields prints `<redacted>`;
 //! - [`page_trait`]: implements a page trait for every `{next, results}` struct;
@@ -25,3 +27,4 @@ pub(crate) mod null_collections;
 pub(crate) mod page_trait;
 pub(crate) mod redact;
 pub(crate) mod shortcuts;
+pub(crate) mod status_variants;
