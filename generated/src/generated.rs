@@ -22,6 +22,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///`Account`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct Account {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<AccountBalance>,
@@ -75,6 +76,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl Account {
         pub fn builder() -> builder::Account {
             Default::default()
@@ -82,12 +84,14 @@ pub mod types {
     }
     ///`AccountBalance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct AccountBalance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub available: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl AccountBalance {
         pub fn builder() -> builder::AccountBalance {
             Default::default()
@@ -96,10 +100,12 @@ pub mod types {
     ///`AccountCategory`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub enum AccountCategory {
         KnownAccountCategory(KnownAccountCategory),
         Other(::std::string::String),
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::fmt::Display for AccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -108,6 +114,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::convert::From<KnownAccountCategory> for AccountCategory {
         fn from(value: KnownAccountCategory) -> Self {
             Self::KnownAccountCategory(value)
@@ -115,12 +122,14 @@ pub mod types {
     }
     ///`AccountInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct AccountInstitution {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl AccountInstitution {
         pub fn builder() -> builder::AccountInstitution {
             Default::default()
@@ -128,6 +137,7 @@ pub mod types {
     }
     ///`AccountsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct AccountsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -142,6 +152,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Account>,
     }
+    #[cfg(feature = "banking")]
     impl AccountsPage {
         pub fn builder() -> builder::AccountsPage {
             Default::default()
@@ -149,6 +160,7 @@ pub mod types {
     }
     ///`Address`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Address {
         #[serde(
             default,
@@ -175,6 +187,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub suburb: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Address {
         pub fn builder() -> builder::Address {
             Default::default()
@@ -182,6 +195,7 @@ pub mod types {
     }
     ///`AnnualCostsAndDeductionsStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct AnnualCostsAndDeductionsStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub administration_expenses: ::std::option::Option<f64>,
@@ -194,6 +208,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_costs_and_deductible_expenses: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl AnnualCostsAndDeductionsStatement {
         pub fn builder() -> builder::AnnualCostsAndDeductionsStatement {
             Default::default()
@@ -201,6 +216,7 @@ pub mod types {
     }
     ///`AnnualIncomeStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct AnnualIncomeStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub annual_totals: ::std::option::Option<AnnualTotals>,
@@ -223,6 +239,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_net_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl AnnualIncomeStatement {
         pub fn builder() -> builder::AnnualIncomeStatement {
             Default::default()
@@ -230,6 +247,7 @@ pub mod types {
     }
     ///`AnnualTotals`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct AnnualTotals {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_applicable_deductions: ::std::option::Option<f64>,
@@ -240,6 +258,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_ordinary_net_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl AnnualTotals {
         pub fn builder() -> builder::AnnualTotals {
             Default::default()
@@ -247,6 +266,7 @@ pub mod types {
     }
     ///`Balance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct Balance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<Account>,
@@ -265,6 +285,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    #[cfg(feature = "banking")]
     impl Balance {
         pub fn builder() -> builder::Balance {
             Default::default()
@@ -272,6 +293,7 @@ pub mod types {
     }
     ///`BalancesMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct BalancesMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance_threshold_x: ::std::option::Option<f64>,
@@ -302,6 +324,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_balance_3m: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl BalancesMetrics {
         pub fn builder() -> builder::BalancesMetrics {
             Default::default()
@@ -309,6 +332,7 @@ pub mod types {
     }
     ///`BalancesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct BalancesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -323,6 +347,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Balance>,
     }
+    #[cfg(feature = "banking")]
     impl BalancesPage {
         pub fn builder() -> builder::BalancesPage {
             Default::default()
@@ -330,6 +355,7 @@ pub mod types {
     }
     ///`BankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
@@ -350,6 +376,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::serde_json::Value>,
     }
+    #[cfg(feature = "payments")]
     impl BankAccount {
         pub fn builder() -> builder::BankAccount {
             Default::default()
@@ -357,10 +384,12 @@ pub mod types {
     }
     ///`BankAccountInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct BankAccountInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl BankAccountInformation {
         pub fn builder() -> builder::BankAccountInformation {
             Default::default()
@@ -368,6 +397,7 @@ pub mod types {
     }
     ///`BankAccountsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BankAccountsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -382,6 +412,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<BankAccount>,
     }
+    #[cfg(feature = "payments")]
     impl BankAccountsPage {
         pub fn builder() -> builder::BankAccountsPage {
             Default::default()
@@ -389,6 +420,7 @@ pub mod types {
     }
     ///`BeneficiaryBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BeneficiaryBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub holder: ::std::option::Option<Holder>,
@@ -399,6 +431,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl BeneficiaryBankAccount {
         pub fn builder() -> builder::BeneficiaryBankAccount {
             Default::default()
@@ -406,12 +439,14 @@ pub mod types {
     }
     ///`BetweenStreet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct BetweenStreet {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_one: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_two: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl BetweenStreet {
         pub fn builder() -> builder::BetweenStreet {
             Default::default()
@@ -419,12 +454,14 @@ pub mod types {
     }
     ///`CallbackUrls`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CallbackUrls {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancel: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CallbackUrls {
         pub fn builder() -> builder::CallbackUrls {
             Default::default()
@@ -432,6 +469,7 @@ pub mod types {
     }
     ///`CashflowMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct CashflowMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub positive_to_negative_ratio_1m: ::std::option::Option<f64>,
@@ -452,6 +490,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_positive_3m: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl CashflowMetrics {
         pub fn builder() -> builder::CashflowMetrics {
             Default::default()
@@ -459,6 +498,7 @@ pub mod types {
     }
     ///`Categorization`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct Categorization {
         #[serde(
             default,
@@ -467,6 +507,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<CategorizeTransactionsBodyTransaction>,
     }
+    #[cfg(feature = "enrichment")]
     impl Categorization {
         pub fn builder() -> builder::Categorization {
             Default::default()
@@ -474,6 +515,7 @@ pub mod types {
     }
     ///`CategorizeTransactionsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct CategorizeTransactionsBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -484,6 +526,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<CategorizeTransactionsBodyTransaction>,
     }
+    #[cfg(feature = "enrichment")]
     impl CategorizeTransactionsBody {
         pub fn builder() -> builder::CategorizeTransactionsBody {
             Default::default()
@@ -491,6 +534,7 @@ pub mod types {
     }
     ///`CategorizeTransactionsBodyTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct CategorizeTransactionsBodyTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_category: ::std::option::Option<::std::string::String>,
@@ -523,6 +567,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_date: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "enrichment")]
     impl CategorizeTransactionsBodyTransaction {
         pub fn builder() -> builder::CategorizeTransactionsBodyTransaction {
             Default::default()
@@ -530,10 +575,12 @@ pub mod types {
     }
     ///`ChangeALinksAccessModeBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct ChangeALinksAccessModeBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl ChangeALinksAccessModeBody {
         pub fn builder() -> builder::ChangeALinksAccessModeBody {
             Default::default()
@@ -541,6 +588,7 @@ pub mod types {
     }
     ///`Charge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Charge {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::string::String>,
@@ -585,6 +633,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Charge {
         pub fn builder() -> builder::Charge {
             Default::default()
@@ -592,12 +641,14 @@ pub mod types {
     }
     ///`CompleteALinksRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[cfg(feature = "core")]
     pub struct CompleteALinksRequestBody {
         pub link: ::uuid::Uuid,
         pub session: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl CompleteALinksRequestBody {
         pub fn builder() -> builder::CompleteALinksRequestBody {
             Default::default()
@@ -605,12 +656,14 @@ pub mod types {
     }
     ///`CompleteAPaymentIntentBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CompleteAPaymentIntentBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub confirm: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method_details: ::std::option::Option<PaymentMethodDetails>,
     }
+    #[cfg(feature = "payments")]
     impl CompleteAPaymentIntentBody {
         pub fn builder() -> builder::CompleteAPaymentIntentBody {
             Default::default()
@@ -618,6 +671,7 @@ pub mod types {
     }
     ///`CompleteAPortfoliosRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "investments")]
     pub struct CompleteAPortfoliosRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::std::string::String>,
@@ -626,6 +680,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "investments")]
     impl CompleteAPortfoliosRequestBody {
         pub fn builder() -> builder::CompleteAPortfoliosRequestBody {
             Default::default()
@@ -633,6 +688,7 @@ pub mod types {
     }
     ///`CompleteAnInvoicesRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(any(feature = "banking", feature = "fiscal"))]
     pub struct CompleteAnInvoicesRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::std::string::String>,
@@ -643,6 +699,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "fiscal"))]
     impl CompleteAnInvoicesRequestBody {
         pub fn builder() -> builder::CompleteAnInvoicesRequestBody {
             Default::default()
@@ -650,6 +707,7 @@ pub mod types {
     }
     ///`CompleteRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteRequestBody {
         ///The `link` of the 428 response that paused the request.
         pub link: ::uuid::Uuid,
@@ -662,6 +720,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl CompleteRequestBody {
         pub fn builder() -> builder::CompleteRequestBody {
             Default::default()
@@ -669,6 +728,7 @@ pub mod types {
     }
     ///`CreateANewBankAccountBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewBankAccountBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub details: ::std::option::Option<Details>,
@@ -677,6 +737,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CreateANewBankAccountBody {
         pub fn builder() -> builder::CreateANewBankAccountBody {
             Default::default()
@@ -684,6 +745,7 @@ pub mod types {
     }
     ///`CreateANewCustomerBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewCustomerBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -702,6 +764,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CreateANewCustomerBody {
         pub fn builder() -> builder::CreateANewCustomerBody {
             Default::default()
@@ -709,6 +772,7 @@ pub mod types {
     }
     ///`CreateANewPaymentIntentBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewPaymentIntentBody {
         #[serde(
             default,
@@ -729,6 +793,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CreateANewPaymentIntentBody {
         pub fn builder() -> builder::CreateANewPaymentIntentBody {
             Default::default()
@@ -736,6 +801,7 @@ pub mod types {
     }
     ///`CreateAPaymentLinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateAPaymentLinkBody {
         #[serde(
             default,
@@ -758,6 +824,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CreateAPaymentLinkBody {
         pub fn builder() -> builder::CreateAPaymentLinkBody {
             Default::default()
@@ -765,6 +832,7 @@ pub mod types {
     }
     ///`CreditCardData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct CreditCardData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bill_amount: ::std::option::Option<f64>,
@@ -779,6 +847,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous_bill_total: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl CreditCardData {
         pub fn builder() -> builder::CreditCardData {
             Default::default()
@@ -786,6 +855,7 @@ pub mod types {
     }
     ///`CreditCardsMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct CreditCardsMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_accounts: ::std::option::Option<f64>,
@@ -794,6 +864,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_credit_used: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl CreditCardsMetrics {
         pub fn builder() -> builder::CreditCardsMetrics {
             Default::default()
@@ -801,6 +872,7 @@ pub mod types {
     }
     ///`CreditData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct CreditData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -825,6 +897,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub no_interest_payment: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl CreditData {
         pub fn builder() -> builder::CreditData {
             Default::default()
@@ -832,6 +905,7 @@ pub mod types {
     }
     ///`Customer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -856,6 +930,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Customer {
         pub fn builder() -> builder::Customer {
             Default::default()
@@ -863,6 +938,7 @@ pub mod types {
     }
     ///`CustomerBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CustomerBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<::std::string::String>,
@@ -877,6 +953,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CustomerBankAccount {
         pub fn builder() -> builder::CustomerBankAccount {
             Default::default()
@@ -884,6 +961,7 @@ pub mod types {
     }
     ///`CustomersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CustomersPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -898,6 +976,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Customer>,
     }
+    #[cfg(feature = "payments")]
     impl CustomersPage {
         pub fn builder() -> builder::CustomersPage {
             Default::default()
@@ -905,6 +984,7 @@ pub mod types {
     }
     ///`Details`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Details {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<::std::string::String>,
@@ -915,6 +995,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Details {
         pub fn builder() -> builder::Details {
             Default::default()
@@ -922,12 +1003,14 @@ pub mod types {
     }
     ///`DocumentId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
     pub struct DocumentId {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
     impl DocumentId {
         pub fn builder() -> builder::DocumentId {
             Default::default()
@@ -935,6 +1018,7 @@ pub mod types {
     }
     ///`DocumentInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct DocumentInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub form_number: ::std::option::Option<::std::string::String>,
@@ -945,6 +1029,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub year: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl DocumentInformation {
         pub fn builder() -> builder::DocumentInformation {
             Default::default()
@@ -952,6 +1037,7 @@ pub mod types {
     }
     ///`EconomicActivity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct EconomicActivity {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub economic_activity: ::std::option::Option<::std::string::String>,
@@ -964,6 +1050,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub percentage: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl EconomicActivity {
         pub fn builder() -> builder::EconomicActivity {
             Default::default()
@@ -971,6 +1058,7 @@ pub mod types {
     }
     ///`EmploymentRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentRecord {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<::std::string::String>,
@@ -1001,6 +1089,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub social_security_summary: ::std::option::Option<SocialSecuritySummary>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentRecord {
         pub fn builder() -> builder::EmploymentRecord {
             Default::default()
@@ -1008,6 +1097,7 @@ pub mod types {
     }
     ///`EmploymentRecordEmploymentRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentRecordEmploymentRecord {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<::std::string::String>,
@@ -1036,6 +1126,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub weeks_employed: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentRecordEmploymentRecord {
         pub fn builder() -> builder::EmploymentRecordEmploymentRecord {
             Default::default()
@@ -1043,6 +1134,7 @@ pub mod types {
     }
     ///`EmploymentRecordsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentRecordsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -1057,6 +1149,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<EmploymentRecord>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentRecordsPage {
         pub fn builder() -> builder::EmploymentRecordsPage {
             Default::default()
@@ -1064,6 +1157,7 @@ pub mod types {
     }
     ///`EmploymentStatusUpdate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentStatusUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_salary: ::std::option::Option<f64>,
@@ -1072,6 +1166,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_date: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentStatusUpdate {
         pub fn builder() -> builder::EmploymentStatusUpdate {
             Default::default()
@@ -1079,6 +1174,7 @@ pub mod types {
     }
     ///`Entitlements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct Entitlements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entitled_to_company_benefits: ::std::option::Option<bool>,
@@ -1089,6 +1185,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub valid_until: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "employment")]
     impl Entitlements {
         pub fn builder() -> builder::Entitlements {
             Default::default()
@@ -1096,6 +1193,7 @@ pub mod types {
     }
     ///`EquityStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct EquityStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accounts_documents_and_finance_leases_receivable: ::std::option::Option<f64>,
@@ -1118,6 +1216,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_net_equity: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl EquityStatement {
         pub fn builder() -> builder::EquityStatement {
             Default::default()
@@ -1125,6 +1224,18 @@ pub mod types {
     }
     ///`Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "enrichment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     pub struct Error {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -1135,6 +1246,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "enrichment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
@@ -1142,6 +1265,16 @@ pub mod types {
     }
     ///`ErrorOrMfaTokenRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     pub struct ErrorOrMfaTokenRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -1162,6 +1295,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_generation_data: ::std::option::Option<TokenGenerationData>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     impl ErrorOrMfaTokenRequired {
         pub fn builder() -> builder::ErrorOrMfaTokenRequired {
             Default::default()
@@ -1169,12 +1312,14 @@ pub mod types {
     }
     ///`Feature`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub struct Feature {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl Feature {
         pub fn builder() -> builder::Feature {
             Default::default()
@@ -1182,12 +1327,28 @@ pub mod types {
     }
     ///`Fee`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     pub struct Fee {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<f64>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     impl Fee {
         pub fn builder() -> builder::Fee {
             Default::default()
@@ -1195,12 +1356,14 @@ pub mod types {
     }
     ///`File`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "employment", feature = "investments"))]
     pub struct File {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "employment", feature = "investments"))]
     impl File {
         pub fn builder() -> builder::File {
             Default::default()
@@ -1208,6 +1371,7 @@ pub mod types {
     }
     ///`FormField`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub struct FormField {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
@@ -1228,6 +1392,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub values: ::std::option::Option<::std::vec::Vec<Value>>,
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl FormField {
         pub fn builder() -> builder::FormField {
             Default::default()
@@ -1235,6 +1400,7 @@ pub mod types {
     }
     ///`FundsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct FundsData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<f64>,
@@ -1251,6 +1417,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl FundsData {
         pub fn builder() -> builder::FundsData {
             Default::default()
@@ -1259,15 +1426,18 @@ pub mod types {
     ///`GetAReceivableTransactionsDetailsError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "receivables")]
     pub enum GetAReceivableTransactionsDetailsError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
+    #[cfg(feature = "receivables")]
     impl ::std::convert::From<Error> for GetAReceivableTransactionsDetailsError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
+    #[cfg(feature = "receivables")]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for GetAReceivableTransactionsDetailsError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -1276,6 +1446,7 @@ pub mod types {
     }
     ///`GrossIncome`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct GrossIncome {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capital_income: ::std::option::Option<f64>,
@@ -1286,6 +1457,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub non_labor_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl GrossIncome {
         pub fn builder() -> builder::GrossIncome {
             Default::default()
@@ -1293,12 +1465,14 @@ pub mod types {
     }
     ///`Holder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Holder {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub information: ::std::option::Option<Information>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Holder {
         pub fn builder() -> builder::Holder {
             Default::default()
@@ -1317,6 +1491,7 @@ pub mod types {
     }
     ///`Income`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     pub struct Income {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
@@ -1365,6 +1540,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_regular_income_amount: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     impl Income {
         pub fn builder() -> builder::Income {
             Default::default()
@@ -1372,6 +1548,7 @@ pub mod types {
     }
     ///`IncomeStream`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     pub struct IncomeStream {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -1408,6 +1585,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trend: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     impl IncomeStream {
         pub fn builder() -> builder::IncomeStream {
             Default::default()
@@ -1415,6 +1593,7 @@ pub mod types {
     }
     ///`IncomesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct IncomesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1429,6 +1608,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Income>,
     }
+    #[cfg(feature = "banking")]
     impl IncomesPage {
         pub fn builder() -> builder::IncomesPage {
             Default::default()
@@ -1436,6 +1616,7 @@ pub mod types {
     }
     ///`Information`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Information {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
@@ -1448,6 +1629,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Information {
         pub fn builder() -> builder::Information {
             Default::default()
@@ -1455,6 +1637,7 @@ pub mod types {
     }
     ///`Institution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub struct Institution {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1507,6 +1690,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl Institution {
         pub fn builder() -> builder::Institution {
             Default::default()
@@ -1515,10 +1699,12 @@ pub mod types {
     ///`InstitutionId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub enum InstitutionId {
         Integer(i64),
         String(::std::string::String),
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl ::std::fmt::Display for InstitutionId {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -1527,6 +1713,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl ::std::convert::From<i64> for InstitutionId {
         fn from(value: i64) -> Self {
             Self::Integer(value)
@@ -1534,6 +1721,7 @@ pub mod types {
     }
     ///`InstitutionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub struct InstitutionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1548,6 +1736,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Institution>,
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl InstitutionsPage {
         pub fn builder() -> builder::InstitutionsPage {
             Default::default()
@@ -1555,6 +1744,7 @@ pub mod types {
     }
     ///`Instrument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "investments")]
     pub struct Instrument {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub average_acquisition_price: ::std::option::Option<f64>,
@@ -1605,6 +1795,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "investments")]
     impl Instrument {
         pub fn builder() -> builder::Instrument {
             Default::default()
@@ -1612,6 +1803,14 @@ pub mod types {
     }
     ///`InterestRate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     pub struct InterestRate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub index: ::std::option::Option<::std::string::String>,
@@ -1622,6 +1821,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<f64>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     impl InterestRate {
         pub fn builder() -> builder::InterestRate {
             Default::default()
@@ -1629,6 +1836,7 @@ pub mod types {
     }
     ///`Invoice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Invoice {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancelation_status: ::std::option::Option<::std::string::String>,
@@ -1725,6 +1933,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub xml: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Invoice {
         pub fn builder() -> builder::Invoice {
             Default::default()
@@ -1732,6 +1941,7 @@ pub mod types {
     }
     ///`InvoiceDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct InvoiceDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<::std::string::String>,
@@ -1764,6 +1974,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unit_description: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl InvoiceDetail {
         pub fn builder() -> builder::InvoiceDetail {
             Default::default()
@@ -1771,6 +1982,7 @@ pub mod types {
     }
     ///`InvoicesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct InvoicesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -1785,6 +1997,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Invoice>,
     }
+    #[cfg(feature = "fiscal")]
     impl InvoicesPage {
         pub fn builder() -> builder::InvoicesPage {
             Default::default()
@@ -1803,6 +2016,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub enum KnownAccountCategory {
         #[serde(rename = "CHECKING_ACCOUNT")]
         CheckingAccount,
@@ -1821,6 +2035,7 @@ pub mod types {
         #[serde(rename = "UNCATEGORIZED")]
         Uncategorized,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::fmt::Display for KnownAccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1835,6 +2050,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::str::FromStr for KnownAccountCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1853,6 +2069,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::convert::TryFrom<&str> for KnownAccountCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1861,6 +2078,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::convert::TryFrom<::std::string::String> for KnownAccountCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1871,12 +2089,14 @@ pub mod types {
     }
     ///`LastError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct LastError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl LastError {
         pub fn builder() -> builder::LastError {
             Default::default()
@@ -1884,6 +2104,7 @@ pub mod types {
     }
     ///`Link`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct Link {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<::std::string::String>,
@@ -1908,6 +2129,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl Link {
         pub fn builder() -> builder::Link {
             Default::default()
@@ -1915,6 +2137,7 @@ pub mod types {
     }
     ///`LinksPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct LinksPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1929,6 +2152,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Link>,
     }
+    #[cfg(feature = "core")]
     impl LinksPage {
         pub fn builder() -> builder::LinksPage {
             Default::default()
@@ -1936,6 +2160,7 @@ pub mod types {
     }
     ///`LoanData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct LoanData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -1994,6 +2219,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub principal: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl LoanData {
         pub fn builder() -> builder::LoanData {
             Default::default()
@@ -2001,6 +2227,7 @@ pub mod types {
     }
     ///`LoansMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct LoansMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_accounts: ::std::option::Option<f64>,
@@ -2011,6 +2238,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_loans_principal: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl LoansMetrics {
         pub fn builder() -> builder::LoansMetrics {
             Default::default()
@@ -2018,6 +2246,14 @@ pub mod types {
     }
     ///`Merchant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "enrichment",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     pub struct Merchant {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logo: ::std::option::Option<::std::string::String>,
@@ -2026,6 +2262,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "enrichment",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     impl Merchant {
         pub fn builder() -> builder::Merchant {
             Default::default()
@@ -2033,10 +2277,12 @@ pub mod types {
     }
     ///`Metadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Metadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub internal_reference_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Metadata {
         pub fn builder() -> builder::Metadata {
             Default::default()
@@ -2044,6 +2290,16 @@ pub mod types {
     }
     ///The institution asks for a one-time token before the request can go on.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     pub struct MfaTokenRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -2062,6 +2318,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_generation_data: ::std::option::Option<TokenGenerationData>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     impl MfaTokenRequired {
         pub fn builder() -> builder::MfaTokenRequired {
             Default::default()
@@ -2069,6 +2335,7 @@ pub mod types {
     }
     ///`NextStep`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct NextStep {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance_display_confirmation_required: ::std::option::Option<
@@ -2109,6 +2376,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl NextStep {
         pub fn builder() -> builder::NextStep {
             Default::default()
@@ -2116,12 +2384,14 @@ pub mod types {
     }
     ///`NumberOfInstallments`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct NumberOfInstallments {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub paid: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl NumberOfInstallments {
         pub fn builder() -> builder::NumberOfInstallments {
             Default::default()
@@ -2129,6 +2399,7 @@ pub mod types {
     }
     ///`Obligation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Obligation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: ::std::option::Option<::std::string::String>,
@@ -2139,6 +2410,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub obligation: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Obligation {
         pub fn builder() -> builder::Obligation {
             Default::default()
@@ -2146,6 +2418,7 @@ pub mod types {
     }
     ///`OpenFinance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub beneficiary_bank_account: ::std::option::Option<::std::string::String>,
@@ -2156,6 +2429,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinance {
         pub fn builder() -> builder::OpenFinance {
             Default::default()
@@ -2163,6 +2437,7 @@ pub mod types {
     }
     ///`OpenFinanceDisplayConfirmationRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinanceDisplayConfirmationRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub beneficiary_bank_account: ::std::option::Option<
@@ -2175,6 +2450,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinanceDisplayConfirmationRequired {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequired {
             Default::default()
@@ -2182,6 +2458,7 @@ pub mod types {
     }
     ///`OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
@@ -2196,6 +2473,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<Institution>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             Default::default()
@@ -2203,6 +2481,7 @@ pub mod types {
     }
     ///`OpenFinanceDisplayPaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinanceDisplayPaymentMethodInformation {
         #[serde(
             default,
@@ -2211,6 +2490,7 @@ pub mod types {
         )]
         pub institutions: ::std::vec::Vec<Institution>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinanceDisplayPaymentMethodInformation {
         pub fn builder() -> builder::OpenFinanceDisplayPaymentMethodInformation {
             Default::default()
@@ -2218,6 +2498,7 @@ pub mod types {
     }
     ///`Owner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct Owner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -2246,6 +2527,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub second_last_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl Owner {
         pub fn builder() -> builder::Owner {
             Default::default()
@@ -2253,6 +2535,7 @@ pub mod types {
     }
     ///`OwnersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct OwnersPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2267,6 +2550,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Owner>,
     }
+    #[cfg(feature = "banking")]
     impl OwnersPage {
         pub fn builder() -> builder::OwnersPage {
             Default::default()
@@ -2274,10 +2558,12 @@ pub mod types {
     }
     ///`Payer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct Payer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bank_account_information: ::std::option::Option<BankAccountInformation>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl Payer {
         pub fn builder() -> builder::Payer {
             Default::default()
@@ -2285,6 +2571,7 @@ pub mod types {
     }
     ///`PayerInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PayerInstitution {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2313,6 +2600,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PayerInstitution {
         pub fn builder() -> builder::PayerInstitution {
             Default::default()
@@ -2320,6 +2608,7 @@ pub mod types {
     }
     ///`Payment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -2350,6 +2639,7 @@ pub mod types {
         )]
         pub related_documents: ::std::vec::Vec<RelatedDocument>,
     }
+    #[cfg(feature = "fiscal")]
     impl Payment {
         pub fn builder() -> builder::Payment {
             Default::default()
@@ -2357,6 +2647,7 @@ pub mod types {
     }
     ///`PaymentIntent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentIntent {
         #[serde(
             default,
@@ -2407,6 +2698,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentIntent {
         pub fn builder() -> builder::PaymentIntent {
             Default::default()
@@ -2414,6 +2706,7 @@ pub mod types {
     }
     ///`PaymentIntentsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentIntentsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -2428,6 +2721,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<PaymentIntent>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentIntentsPage {
         pub fn builder() -> builder::PaymentIntentsPage {
             Default::default()
@@ -2435,6 +2729,7 @@ pub mod types {
     }
     ///`PaymentLink`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentLink {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_token: ::std::option::Option<::std::string::String>,
@@ -2459,6 +2754,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentLink {
         pub fn builder() -> builder::PaymentLink {
             Default::default()
@@ -2467,10 +2763,12 @@ pub mod types {
     ///`PaymentLinkPaymentIntent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "payments")]
     pub enum PaymentLinkPaymentIntent {
         String(::std::string::String),
         PaymentIntent(PaymentIntent),
     }
+    #[cfg(feature = "payments")]
     impl ::std::convert::From<PaymentIntent> for PaymentLinkPaymentIntent {
         fn from(value: PaymentIntent) -> Self {
             Self::PaymentIntent(value)
@@ -2478,6 +2776,7 @@ pub mod types {
     }
     ///`PaymentLinksPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentLinksPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -2492,6 +2791,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<PaymentLink>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentLinksPage {
         pub fn builder() -> builder::PaymentLinksPage {
             Default::default()
@@ -2499,12 +2799,14 @@ pub mod types {
     }
     ///`PaymentMethodDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance: ::std::option::Option<OpenFinance>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pse: ::std::option::Option<Pse>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodDetails {
         pub fn builder() -> builder::PaymentMethodDetails {
             Default::default()
@@ -2525,12 +2827,14 @@ pub mod types {
     }
     ///`PaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance: ::std::option::Option<PaymentMethodInformationOpenFinance>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pse: ::std::option::Option<PaymentMethodInformationPse>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodInformation {
         pub fn builder() -> builder::PaymentMethodInformation {
             Default::default()
@@ -2538,6 +2842,7 @@ pub mod types {
     }
     ///`PaymentMethodInformationOpenFinance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodInformationOpenFinance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_to_end_id: ::std::option::Option<::std::string::String>,
@@ -2546,6 +2851,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodInformationOpenFinance {
         pub fn builder() -> builder::PaymentMethodInformationOpenFinance {
             Default::default()
@@ -2553,6 +2859,7 @@ pub mod types {
     }
     ///`PaymentMethodInformationPse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodInformationPse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bank_payment_id: ::std::option::Option<::std::string::String>,
@@ -2561,6 +2868,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodInformationPse {
         pub fn builder() -> builder::PaymentMethodInformationPse {
             Default::default()
@@ -2568,6 +2876,7 @@ pub mod types {
     }
     ///`Payroll`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Payroll {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -2586,6 +2895,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Payroll {
         pub fn builder() -> builder::Payroll {
             Default::default()
@@ -2593,12 +2903,14 @@ pub mod types {
     }
     ///`PensionIncomeStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct PensionIncomeStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub net_pension_income: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub net_taxable_pension_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl PensionIncomeStatement {
         pub fn builder() -> builder::PensionIncomeStatement {
             Default::default()
@@ -2606,6 +2918,7 @@ pub mod types {
     }
     ///`PersonalData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct PersonalData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birth_date: ::std::option::Option<::std::string::String>,
@@ -2626,6 +2939,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub official_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "employment")]
     impl PersonalData {
         pub fn builder() -> builder::PersonalData {
             Default::default()
@@ -2633,6 +2947,7 @@ pub mod types {
     }
     ///`Portfolio`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "investments")]
     pub struct Portfolio {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance_gross: ::std::option::Option<f64>,
@@ -2651,6 +2966,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "investments")]
     impl Portfolio {
         pub fn builder() -> builder::Portfolio {
             Default::default()
@@ -2658,6 +2974,7 @@ pub mod types {
     }
     ///`PortfoliosPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "investments")]
     pub struct PortfoliosPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -2672,6 +2989,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Portfolio>,
     }
+    #[cfg(feature = "investments")]
     impl PortfoliosPage {
         pub fn builder() -> builder::PortfoliosPage {
             Default::default()
@@ -2679,6 +2997,7 @@ pub mod types {
     }
     ///`Pse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "payments")]
     pub struct Pse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub belvo_flow: ::std::option::Option<bool>,
@@ -2697,6 +3016,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Pse {
         pub fn builder() -> builder::Pse {
             Default::default()
@@ -2704,10 +3024,12 @@ pub mod types {
     }
     ///`PseDisplayCredentialsRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayCredentialsRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<PayerInstitution>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayCredentialsRequired {
         pub fn builder() -> builder::PseDisplayCredentialsRequired {
             Default::default()
@@ -2715,6 +3037,7 @@ pub mod types {
     }
     ///`PseDisplayCustomerBankAccounts`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayCustomerBankAccounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub beneficiary_bank_account: ::std::option::Option<BeneficiaryBankAccount>,
@@ -2725,6 +3048,7 @@ pub mod types {
         )]
         pub customer_bank_accounts: ::std::vec::Vec<CustomerBankAccount>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayCustomerBankAccounts {
         pub fn builder() -> builder::PseDisplayCustomerBankAccounts {
             Default::default()
@@ -2732,12 +3056,14 @@ pub mod types {
     }
     ///`PseDisplayNeedsRedirect`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayNeedsRedirect {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<
             PseDisplayNeedsRedirectPayerInstitution,
         >,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayNeedsRedirect {
         pub fn builder() -> builder::PseDisplayNeedsRedirect {
             Default::default()
@@ -2745,6 +3071,7 @@ pub mod types {
     }
     ///`PseDisplayNeedsRedirectPayerInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayNeedsRedirectPayerInstitution {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
@@ -2769,6 +3096,7 @@ pub mod types {
         )]
         pub values: ::std::vec::Vec<Value>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayNeedsRedirectPayerInstitution {
         pub fn builder() -> builder::PseDisplayNeedsRedirectPayerInstitution {
             Default::default()
@@ -2776,6 +3104,7 @@ pub mod types {
     }
     ///`PseDisplayPaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayPaymentMethodInformation {
         #[serde(
             default,
@@ -2790,6 +3119,7 @@ pub mod types {
         )]
         pub institutions: ::std::vec::Vec<Institution>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayPaymentMethodInformation {
         pub fn builder() -> builder::PseDisplayPaymentMethodInformation {
             Default::default()
@@ -2797,12 +3127,14 @@ pub mod types {
     }
     ///`PublicIdentification`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct PublicIdentification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl PublicIdentification {
         pub fn builder() -> builder::PublicIdentification {
             Default::default()
@@ -2810,6 +3142,7 @@ pub mod types {
     }
     ///`ReceivablesData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct ReceivablesData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub anticipated: ::std::option::Option<f64>,
@@ -2822,6 +3155,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ReceivablesData {
         pub fn builder() -> builder::ReceivablesData {
             Default::default()
@@ -2829,6 +3163,7 @@ pub mod types {
     }
     ///`RecurringExpense`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RecurringExpense {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<Account>,
@@ -2855,6 +3190,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<RecurringExpenseTransaction>,
     }
+    #[cfg(feature = "banking")]
     impl RecurringExpense {
         pub fn builder() -> builder::RecurringExpense {
             Default::default()
@@ -2862,6 +3198,7 @@ pub mod types {
     }
     ///`RecurringExpenseTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RecurringExpenseTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -2870,6 +3207,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    #[cfg(feature = "banking")]
     impl RecurringExpenseTransaction {
         pub fn builder() -> builder::RecurringExpenseTransaction {
             Default::default()
@@ -2877,6 +3215,7 @@ pub mod types {
     }
     ///`RecurringExpensesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RecurringExpensesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2891,6 +3230,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<RecurringExpense>,
     }
+    #[cfg(feature = "banking")]
     impl RecurringExpensesPage {
         pub fn builder() -> builder::RecurringExpensesPage {
             Default::default()
@@ -2898,6 +3238,7 @@ pub mod types {
     }
     ///`Regimen`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Regimen {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: ::std::option::Option<::std::string::String>,
@@ -2906,6 +3247,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub regimen: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Regimen {
         pub fn builder() -> builder::Regimen {
             Default::default()
@@ -2913,6 +3255,7 @@ pub mod types {
     }
     ///`RegisterANewLinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "core")]
     pub struct RegisterANewLinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<::std::string::String>,
@@ -2943,6 +3286,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl RegisterANewLinkBody {
         pub fn builder() -> builder::RegisterANewLinkBody {
             Default::default()
@@ -2950,6 +3294,7 @@ pub mod types {
     }
     ///`RelatedDocument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RelatedDocument {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_paid: ::std::option::Option<f64>,
@@ -2966,6 +3311,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous_balance: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl RelatedDocument {
         pub fn builder() -> builder::RelatedDocument {
             Default::default()
@@ -2973,12 +3319,14 @@ pub mod types {
     }
     ///`ReportingId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct ReportingId {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reporting_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reporting_value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl ReportingId {
         pub fn builder() -> builder::ReportingId {
             Default::default()
@@ -2986,6 +3334,7 @@ pub mod types {
     }
     ///`RetainedTax`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetainedTax {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<::std::string::String>,
@@ -2998,6 +3347,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetainedTax {
         pub fn builder() -> builder::RetainedTax {
             Default::default()
@@ -3005,6 +3355,7 @@ pub mod types {
     }
     ///`RetentionBreakdown`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetentionBreakdown {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_amount: ::std::option::Option<f64>,
@@ -3015,6 +3366,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetentionBreakdown {
         pub fn builder() -> builder::RetentionBreakdown {
             Default::default()
@@ -3022,6 +3374,7 @@ pub mod types {
     }
     ///`RetrieveBalancesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveBalancesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::uuid::Uuid>,
@@ -3036,6 +3389,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveBalancesForALinkBody {
         pub fn builder() -> builder::RetrieveBalancesForALinkBody {
             Default::default()
@@ -3043,6 +3397,7 @@ pub mod types {
     }
     ///`RetrieveBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "employment", feature = "fiscal"))]
     pub struct RetrieveBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
@@ -3051,6 +3406,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
     }
+    #[cfg(any(feature = "employment", feature = "fiscal"))]
     impl RetrieveBody {
         pub fn builder() -> builder::RetrieveBody {
             Default::default()
@@ -3058,6 +3414,7 @@ pub mod types {
     }
     ///`RetrieveForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::uuid::Uuid>,
@@ -3066,6 +3423,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveForALinkBody {
         pub fn builder() -> builder::RetrieveForALinkBody {
             Default::default()
@@ -3073,6 +3431,7 @@ pub mod types {
     }
     ///`RetrieveIncomesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveIncomesForALinkBody {
         #[serde(
             default,
@@ -3093,6 +3452,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveIncomesForALinkBody {
         pub fn builder() -> builder::RetrieveIncomesForALinkBody {
             Default::default()
@@ -3100,6 +3460,7 @@ pub mod types {
     }
     ///`RetrieveInvoicesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveInvoicesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_xml: ::std::option::Option<bool>,
@@ -3114,6 +3475,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetrieveInvoicesForALinkBody {
         pub fn builder() -> builder::RetrieveInvoicesForALinkBody {
             Default::default()
@@ -3121,6 +3483,7 @@ pub mod types {
     }
     ///`RetrieveReceivableTransactionsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "receivables")]
     pub struct RetrieveReceivableTransactionsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_from: ::std::option::Option<::std::string::String>,
@@ -3133,6 +3496,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "receivables")]
     impl RetrieveReceivableTransactionsForALinkBody {
         pub fn builder() -> builder::RetrieveReceivableTransactionsForALinkBody {
             Default::default()
@@ -3140,6 +3504,7 @@ pub mod types {
     }
     ///`RetrieveRecurringExpensesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveRecurringExpensesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_from: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -3152,6 +3517,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveRecurringExpensesForALinkBody {
         pub fn builder() -> builder::RetrieveRecurringExpensesForALinkBody {
             Default::default()
@@ -3159,6 +3525,7 @@ pub mod types {
     }
     ///`RetrieveRiskInsightsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(any(feature = "banking", feature = "investments"))]
     pub struct RetrieveRiskInsightsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::std::string::String>,
@@ -3167,6 +3534,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "investments"))]
     impl RetrieveRiskInsightsForALinkBody {
         pub fn builder() -> builder::RetrieveRiskInsightsForALinkBody {
             Default::default()
@@ -3174,6 +3542,7 @@ pub mod types {
     }
     ///`RetrieveTaxDeclarationsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxDeclarationsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
@@ -3186,6 +3555,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub year_to: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetrieveTaxDeclarationsForALinkBody {
         pub fn builder() -> builder::RetrieveTaxDeclarationsForALinkBody {
             Default::default()
@@ -3194,15 +3564,18 @@ pub mod types {
     ///`RetrieveTaxDeclarationsForALinkError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "fiscal")]
     pub enum RetrieveTaxDeclarationsForALinkError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<Error> for RetrieveTaxDeclarationsForALinkError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for RetrieveTaxDeclarationsForALinkError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -3211,6 +3584,7 @@ pub mod types {
     }
     ///`RetrieveTaxReturnsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxReturnsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
@@ -3225,6 +3599,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetrieveTaxReturnsForALinkBody {
         pub fn builder() -> builder::RetrieveTaxReturnsForALinkBody {
             Default::default()
@@ -3233,15 +3608,18 @@ pub mod types {
     ///`RetrieveTaxReturnsForALinkError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "fiscal")]
     pub enum RetrieveTaxReturnsForALinkError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<Error> for RetrieveTaxReturnsForALinkError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for RetrieveTaxReturnsForALinkError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -3261,6 +3639,7 @@ pub mod types {
     }
     ///`RiskInsight`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RiskInsight {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accounts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -3281,6 +3660,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transactions_metrics: ::std::option::Option<TransactionsMetrics>,
     }
+    #[cfg(feature = "banking")]
     impl RiskInsight {
         pub fn builder() -> builder::RiskInsight {
             Default::default()
@@ -3288,6 +3668,7 @@ pub mod types {
     }
     ///`RiskInsightsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RiskInsightsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -3302,6 +3683,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<RiskInsight>,
     }
+    #[cfg(feature = "banking")]
     impl RiskInsightsPage {
         pub fn builder() -> builder::RiskInsightsPage {
             Default::default()
@@ -3309,12 +3691,14 @@ pub mod types {
     }
     ///`SecretKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "payments")]
     pub struct SecretKey {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl SecretKey {
         pub fn builder() -> builder::SecretKey {
             Default::default()
@@ -3322,6 +3706,7 @@ pub mod types {
     }
     ///`SecretKeysPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct SecretKeysPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -3336,6 +3721,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<SecretKey>,
     }
+    #[cfg(feature = "payments")]
     impl SecretKeysPage {
         pub fn builder() -> builder::SecretKeysPage {
             Default::default()
@@ -3343,6 +3729,7 @@ pub mod types {
     }
     ///`SocialSecuritySummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct SocialSecuritySummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub weeks_contributed: ::std::option::Option<f64>,
@@ -3351,6 +3738,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub weeks_reinstated: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "employment")]
     impl SocialSecuritySummary {
         pub fn builder() -> builder::SocialSecuritySummary {
             Default::default()
@@ -3358,6 +3746,7 @@ pub mod types {
     }
     ///`TaxAssessment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxAssessment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance_payable: ::std::option::Option<f64>,
@@ -3388,6 +3777,7 @@ pub mod types {
             f64,
         >,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxAssessment {
         pub fn builder() -> builder::TaxAssessment {
             Default::default()
@@ -3395,6 +3785,7 @@ pub mod types {
     }
     ///`TaxComplianceStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxComplianceStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<::std::string::String>,
@@ -3411,6 +3802,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rfc: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxComplianceStatus {
         pub fn builder() -> builder::TaxComplianceStatus {
             Default::default()
@@ -3418,6 +3810,7 @@ pub mod types {
     }
     ///`TaxComplianceStatusPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxComplianceStatusPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -3432,6 +3825,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxComplianceStatus>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxComplianceStatusPage {
         pub fn builder() -> builder::TaxComplianceStatusPage {
             Default::default()
@@ -3439,6 +3833,7 @@ pub mod types {
     }
     ///`TaxDeclaration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxDeclaration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub annual_costs_and_deductions_statement: ::std::option::Option<
@@ -3469,6 +3864,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_payer_information: ::std::option::Option<TaxPayerInformation>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxDeclaration {
         pub fn builder() -> builder::TaxDeclaration {
             Default::default()
@@ -3476,6 +3872,7 @@ pub mod types {
     }
     ///`TaxDeclarationsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxDeclarationsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -3490,6 +3887,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxDeclaration>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxDeclarationsPage {
         pub fn builder() -> builder::TaxDeclarationsPage {
             Default::default()
@@ -3497,6 +3895,7 @@ pub mod types {
     }
     ///`TaxPayerInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxPayerInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company_name: ::std::option::Option<::std::string::String>,
@@ -3515,6 +3914,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub second_last_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxPayerInformation {
         pub fn builder() -> builder::TaxPayerInformation {
             Default::default()
@@ -3522,6 +3922,7 @@ pub mod types {
     }
     ///`TaxRetention`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxRetention {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancelled_at: ::std::option::Option<::std::string::String>,
@@ -3568,6 +3969,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub xml: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxRetention {
         pub fn builder() -> builder::TaxRetention {
             Default::default()
@@ -3575,6 +3977,7 @@ pub mod types {
     }
     ///`TaxRetentionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxRetentionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -3589,6 +3992,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxRetention>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxRetentionsPage {
         pub fn builder() -> builder::TaxRetentionsPage {
             Default::default()
@@ -3596,6 +4000,7 @@ pub mod types {
     }
     ///`TaxReturn`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxReturn {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cifras_cierre_ejercicio: ::std::option::Option<
@@ -3692,6 +4097,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxReturn {
         pub fn builder() -> builder::TaxReturn {
             Default::default()
@@ -3699,6 +4105,7 @@ pub mod types {
     }
     ///`TaxReturnsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxReturnsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -3713,6 +4120,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxReturn>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxReturnsPage {
         pub fn builder() -> builder::TaxReturnsPage {
             Default::default()
@@ -3720,6 +4128,7 @@ pub mod types {
     }
     ///`TaxStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -3752,6 +4161,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_payer_information: ::std::option::Option<TaxStatusTaxPayerInformation>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxStatus {
         pub fn builder() -> builder::TaxStatus {
             Default::default()
@@ -3759,6 +4169,7 @@ pub mod types {
     }
     ///`TaxStatusPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxStatusPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<f64>,
@@ -3773,6 +4184,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxStatus>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxStatusPage {
         pub fn builder() -> builder::TaxStatusPage {
             Default::default()
@@ -3780,6 +4192,7 @@ pub mod types {
     }
     ///`TaxStatusTaxPayerInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxStatusTaxPayerInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub commercial_name: ::std::option::Option<::std::string::String>,
@@ -3806,6 +4219,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_padron: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxStatusTaxPayerInformation {
         pub fn builder() -> builder::TaxStatusTaxPayerInformation {
             Default::default()
@@ -3813,6 +4227,16 @@ pub mod types {
     }
     ///`TokenGenerationData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     pub struct TokenGenerationData {
         ///Whether the user must type a token. When false, resume without one once the user has confirmed on their device.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3824,6 +4248,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     impl TokenGenerationData {
         pub fn builder() -> builder::TokenGenerationData {
             Default::default()
@@ -3831,6 +4265,7 @@ pub mod types {
     }
     ///`Transaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct Transaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<Account>,
@@ -3901,6 +4336,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_hour: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl Transaction {
         pub fn builder() -> builder::Transaction {
             Default::default()
@@ -3909,10 +4345,12 @@ pub mod types {
     ///`TransactionAmount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub enum TransactionAmount {
         Number(f64),
         String(::std::string::String),
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::fmt::Display for TransactionAmount {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -3921,6 +4359,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl ::std::convert::From<f64> for TransactionAmount {
         fn from(value: f64) -> Self {
             Self::Number(value)
@@ -3928,6 +4367,7 @@ pub mod types {
     }
     ///`TransactionsMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct TransactionsMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_incoming_amount_1m: ::std::option::Option<f64>,
@@ -3984,6 +4424,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_outgoing_amount_3m: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl TransactionsMetrics {
         pub fn builder() -> builder::TransactionsMetrics {
             Default::default()
@@ -3991,6 +4432,7 @@ pub mod types {
     }
     ///`TransactionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     pub struct TransactionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -4005,6 +4447,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Transaction>,
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl TransactionsPage {
         pub fn builder() -> builder::TransactionsPage {
             Default::default()
@@ -4012,6 +4455,7 @@ pub mod types {
     }
     ///`UpdateALinksCredentialsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "core")]
     pub struct UpdateALinksCredentialsBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub certificate: ::std::option::Option<::std::string::String>,
@@ -4026,6 +4470,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl UpdateALinksCredentialsBody {
         pub fn builder() -> builder::UpdateALinksCredentialsBody {
             Default::default()
@@ -4033,6 +4478,7 @@ pub mod types {
     }
     ///`Value`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub struct Value {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -4045,6 +4491,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub validation_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl Value {
         pub fn builder() -> builder::Value {
             Default::default()
@@ -4052,6 +4499,7 @@ pub mod types {
     }
     ///`VerifyIncomesBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct VerifyIncomesBody {
         #[serde(
             default,
@@ -4074,6 +4522,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<CategorizeTransactionsBodyTransaction>,
     }
+    #[cfg(feature = "enrichment")]
     impl VerifyIncomesBody {
         pub fn builder() -> builder::VerifyIncomesBody {
             Default::default()
@@ -4081,12 +4530,14 @@ pub mod types {
     }
     ///`Warnings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Warnings {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Warnings {
         pub fn builder() -> builder::Warnings {
             Default::default()
@@ -4095,6 +4546,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct Account {
             balance: ::std::result::Result<
                 ::std::option::Option<super::AccountBalance>,
@@ -4181,6 +4633,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for Account {
             fn default() -> Self {
                 Self {
@@ -4208,6 +4661,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl Account {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -4484,6 +4938,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<Account> for super::Account {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4514,6 +4969,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::Account> for Account {
             fn from(value: super::Account) -> Self {
                 Self {
@@ -4542,6 +4998,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct AccountBalance {
             available: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -4552,6 +5009,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for AccountBalance {
             fn default() -> Self {
                 Self {
@@ -4560,6 +5018,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl AccountBalance {
             pub fn available<T>(mut self, value: T) -> Self
             where
@@ -4586,6 +5045,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<AccountBalance> for super::AccountBalance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4597,6 +5057,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::AccountBalance> for AccountBalance {
             fn from(value: super::AccountBalance) -> Self {
                 Self {
@@ -4606,6 +5067,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct AccountInstitution {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4616,6 +5078,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for AccountInstitution {
             fn default() -> Self {
                 Self {
@@ -4624,6 +5087,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl AccountInstitution {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -4650,6 +5114,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<AccountInstitution> for super::AccountInstitution {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4661,6 +5126,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::AccountInstitution> for AccountInstitution {
             fn from(value: super::AccountInstitution) -> Self {
                 Self {
@@ -4670,6 +5136,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct AccountsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -4688,6 +5155,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for AccountsPage {
             fn default() -> Self {
                 Self {
@@ -4698,6 +5166,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl AccountsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -4748,6 +5217,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<AccountsPage> for super::AccountsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4761,6 +5231,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::AccountsPage> for AccountsPage {
             fn from(value: super::AccountsPage) -> Self {
                 Self {
@@ -4772,6 +5243,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Address {
             between_street: ::std::result::Result<
                 ::std::vec::Vec<super::BetweenStreet>,
@@ -4814,6 +5286,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Address {
             fn default() -> Self {
                 Self {
@@ -4830,6 +5303,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Address {
             pub fn between_street<T>(mut self, value: T) -> Self
             where
@@ -4958,6 +5432,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Address> for super::Address {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4977,6 +5452,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Address> for Address {
             fn from(value: super::Address) -> Self {
                 Self {
@@ -4994,6 +5470,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct AnnualCostsAndDeductionsStatement {
             administration_expenses: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -5016,6 +5493,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for AnnualCostsAndDeductionsStatement {
             fn default() -> Self {
                 Self {
@@ -5027,6 +5505,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl AnnualCostsAndDeductionsStatement {
             pub fn administration_expenses<T>(mut self, value: T) -> Self
             where
@@ -5097,6 +5576,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<AnnualCostsAndDeductionsStatement>
         for super::AnnualCostsAndDeductionsStatement {
             type Error = super::error::ConversionError;
@@ -5114,6 +5594,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::AnnualCostsAndDeductionsStatement>
         for AnnualCostsAndDeductionsStatement {
             fn from(value: super::AnnualCostsAndDeductionsStatement) -> Self {
@@ -5131,6 +5612,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct AnnualIncomeStatement {
             annual_totals: ::std::result::Result<
                 ::std::option::Option<super::AnnualTotals>,
@@ -5173,6 +5655,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for AnnualIncomeStatement {
             fn default() -> Self {
                 Self {
@@ -5189,6 +5672,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl AnnualIncomeStatement {
             pub fn annual_totals<T>(mut self, value: T) -> Self
             where
@@ -5321,6 +5805,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<AnnualIncomeStatement>
         for super::AnnualIncomeStatement {
             type Error = super::error::ConversionError;
@@ -5343,6 +5828,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::AnnualIncomeStatement>
         for AnnualIncomeStatement {
             fn from(value: super::AnnualIncomeStatement) -> Self {
@@ -5365,6 +5851,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct AnnualTotals {
             total_applicable_deductions: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -5383,6 +5870,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for AnnualTotals {
             fn default() -> Self {
                 Self {
@@ -5393,6 +5881,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl AnnualTotals {
             pub fn total_applicable_deductions<T>(mut self, value: T) -> Self
             where
@@ -5451,6 +5940,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<AnnualTotals> for super::AnnualTotals {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5465,6 +5955,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::AnnualTotals> for AnnualTotals {
             fn from(value: super::AnnualTotals) -> Self {
                 Self {
@@ -5478,6 +5969,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct Balance {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -5508,6 +6000,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for Balance {
             fn default() -> Self {
                 Self {
@@ -5521,6 +6014,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl Balance {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -5611,6 +6105,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<Balance> for super::Balance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5627,6 +6122,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::Balance> for Balance {
             fn from(value: super::Balance) -> Self {
                 Self {
@@ -5641,6 +6137,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct BalancesMetrics {
             balance_threshold_x: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -5699,6 +6196,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for BalancesMetrics {
             fn default() -> Self {
                 Self {
@@ -5719,6 +6217,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl BalancesMetrics {
             pub fn balance_threshold_x<T>(mut self, value: T) -> Self
             where
@@ -5917,6 +6416,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<BalancesMetrics> for super::BalancesMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5940,6 +6440,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::BalancesMetrics> for BalancesMetrics {
             fn from(value: super::BalancesMetrics) -> Self {
                 Self {
@@ -5961,6 +6462,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct BalancesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -5979,6 +6481,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for BalancesPage {
             fn default() -> Self {
                 Self {
@@ -5989,6 +6492,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl BalancesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -6039,6 +6543,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<BalancesPage> for super::BalancesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6052,6 +6557,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::BalancesPage> for BalancesPage {
             fn from(value: super::BalancesPage) -> Self {
                 Self {
@@ -6063,6 +6569,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BankAccount {
             created_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6101,6 +6608,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BankAccount {
             fn default() -> Self {
                 Self {
@@ -6116,6 +6624,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -6224,6 +6733,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BankAccount> for super::BankAccount {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6242,6 +6752,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BankAccount> for BankAccount {
             fn from(value: super::BankAccount) -> Self {
                 Self {
@@ -6258,12 +6769,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct BankAccountInformation {
             payer_institution: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for BankAccountInformation {
             fn default() -> Self {
                 Self {
@@ -6271,6 +6784,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl BankAccountInformation {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
@@ -6287,6 +6801,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<BankAccountInformation>
         for super::BankAccountInformation {
             type Error = super::error::ConversionError;
@@ -6298,6 +6813,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::BankAccountInformation>
         for BankAccountInformation {
             fn from(value: super::BankAccountInformation) -> Self {
@@ -6307,6 +6823,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BankAccountsPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -6325,6 +6842,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BankAccountsPage {
             fn default() -> Self {
                 Self {
@@ -6335,6 +6853,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BankAccountsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -6385,6 +6904,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BankAccountsPage> for super::BankAccountsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6398,6 +6918,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BankAccountsPage> for BankAccountsPage {
             fn from(value: super::BankAccountsPage) -> Self {
                 Self {
@@ -6409,6 +6930,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BeneficiaryBankAccount {
             holder: ::std::result::Result<
                 ::std::option::Option<super::Holder>,
@@ -6427,6 +6949,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BeneficiaryBankAccount {
             fn default() -> Self {
                 Self {
@@ -6437,6 +6960,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BeneficiaryBankAccount {
             pub fn holder<T>(mut self, value: T) -> Self
             where
@@ -6485,6 +7009,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BeneficiaryBankAccount>
         for super::BeneficiaryBankAccount {
             type Error = super::error::ConversionError;
@@ -6499,6 +7024,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BeneficiaryBankAccount>
         for BeneficiaryBankAccount {
             fn from(value: super::BeneficiaryBankAccount) -> Self {
@@ -6511,6 +7037,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct BetweenStreet {
             street_one: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6521,6 +7048,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for BetweenStreet {
             fn default() -> Self {
                 Self {
@@ -6529,6 +7057,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl BetweenStreet {
             pub fn street_one<T>(mut self, value: T) -> Self
             where
@@ -6555,6 +7084,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<BetweenStreet> for super::BetweenStreet {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6566,6 +7096,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::BetweenStreet> for BetweenStreet {
             fn from(value: super::BetweenStreet) -> Self {
                 Self {
@@ -6575,6 +7106,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CallbackUrls {
             cancel: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6585,6 +7117,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CallbackUrls {
             fn default() -> Self {
                 Self {
@@ -6593,6 +7126,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CallbackUrls {
             pub fn cancel<T>(mut self, value: T) -> Self
             where
@@ -6619,6 +7153,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CallbackUrls> for super::CallbackUrls {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6630,6 +7165,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CallbackUrls> for CallbackUrls {
             fn from(value: super::CallbackUrls) -> Self {
                 Self {
@@ -6639,6 +7175,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct CashflowMetrics {
             positive_to_negative_ratio_1m: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -6677,6 +7214,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for CashflowMetrics {
             fn default() -> Self {
                 Self {
@@ -6692,6 +7230,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl CashflowMetrics {
             pub fn positive_to_negative_ratio_1m<T>(mut self, value: T) -> Self
             where
@@ -6820,6 +7359,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<CashflowMetrics> for super::CashflowMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6838,6 +7378,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::CashflowMetrics> for CashflowMetrics {
             fn from(value: super::CashflowMetrics) -> Self {
                 Self {
@@ -6860,12 +7401,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct Categorization {
             transactions: ::std::result::Result<
                 ::std::vec::Vec<super::CategorizeTransactionsBodyTransaction>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for Categorization {
             fn default() -> Self {
                 Self {
@@ -6873,6 +7416,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl Categorization {
             pub fn transactions<T>(mut self, value: T) -> Self
             where
@@ -6889,6 +7433,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<Categorization> for super::Categorization {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6899,6 +7444,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::Categorization> for Categorization {
             fn from(value: super::Categorization) -> Self {
                 Self {
@@ -6907,6 +7453,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct CategorizeTransactionsBody {
             language: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6917,6 +7464,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for CategorizeTransactionsBody {
             fn default() -> Self {
                 Self {
@@ -6925,6 +7473,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl CategorizeTransactionsBody {
             pub fn language<T>(mut self, value: T) -> Self
             where
@@ -6953,6 +7502,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<CategorizeTransactionsBody>
         for super::CategorizeTransactionsBody {
             type Error = super::error::ConversionError;
@@ -6965,6 +7515,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::CategorizeTransactionsBody>
         for CategorizeTransactionsBody {
             fn from(value: super::CategorizeTransactionsBody) -> Self {
@@ -6975,6 +7526,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct CategorizeTransactionsBodyTransaction {
             account_category: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7037,6 +7589,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for CategorizeTransactionsBodyTransaction {
             fn default() -> Self {
                 Self {
@@ -7058,6 +7611,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl CategorizeTransactionsBodyTransaction {
             pub fn account_category<T>(mut self, value: T) -> Self
             where
@@ -7248,6 +7802,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<CategorizeTransactionsBodyTransaction>
         for super::CategorizeTransactionsBodyTransaction {
             type Error = super::error::ConversionError;
@@ -7273,6 +7828,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::CategorizeTransactionsBodyTransaction>
         for CategorizeTransactionsBodyTransaction {
             fn from(value: super::CategorizeTransactionsBodyTransaction) -> Self {
@@ -7296,12 +7852,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct ChangeALinksAccessModeBody {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for ChangeALinksAccessModeBody {
             fn default() -> Self {
                 Self {
@@ -7309,6 +7867,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl ChangeALinksAccessModeBody {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -7323,6 +7882,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<ChangeALinksAccessModeBody>
         for super::ChangeALinksAccessModeBody {
             type Error = super::error::ConversionError;
@@ -7334,6 +7894,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::ChangeALinksAccessModeBody>
         for ChangeALinksAccessModeBody {
             fn from(value: super::ChangeALinksAccessModeBody) -> Self {
@@ -7343,6 +7904,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Charge {
             amount: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7421,6 +7983,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Charge {
             fn default() -> Self {
                 Self {
@@ -7446,6 +8009,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Charge {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -7688,6 +8252,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Charge> for super::Charge {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7716,6 +8281,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Charge> for Charge {
             fn from(value: super::Charge) -> Self {
                 Self {
@@ -7742,6 +8308,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "core")]
         pub struct CompleteALinksRequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             session: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7750,6 +8317,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for CompleteALinksRequestBody {
             fn default() -> Self {
                 Self {
@@ -7759,6 +8327,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl CompleteALinksRequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -7797,6 +8366,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<CompleteALinksRequestBody>
         for super::CompleteALinksRequestBody {
             type Error = super::error::ConversionError;
@@ -7810,6 +8380,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::CompleteALinksRequestBody>
         for CompleteALinksRequestBody {
             fn from(value: super::CompleteALinksRequestBody) -> Self {
@@ -7821,6 +8392,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CompleteAPaymentIntentBody {
             confirm: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -7831,6 +8403,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CompleteAPaymentIntentBody {
             fn default() -> Self {
                 Self {
@@ -7839,6 +8412,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CompleteAPaymentIntentBody {
             pub fn confirm<T>(mut self, value: T) -> Self
             where
@@ -7869,6 +8443,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CompleteAPaymentIntentBody>
         for super::CompleteAPaymentIntentBody {
             type Error = super::error::ConversionError;
@@ -7881,6 +8456,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CompleteAPaymentIntentBody>
         for CompleteAPaymentIntentBody {
             fn from(value: super::CompleteAPaymentIntentBody) -> Self {
@@ -7891,6 +8467,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "investments")]
         pub struct CompleteAPortfoliosRequestBody {
             link: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7905,6 +8482,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "investments")]
         impl ::std::default::Default for CompleteAPortfoliosRequestBody {
             fn default() -> Self {
                 Self {
@@ -7914,6 +8492,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "investments")]
         impl CompleteAPortfoliosRequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -7952,6 +8531,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::TryFrom<CompleteAPortfoliosRequestBody>
         for super::CompleteAPortfoliosRequestBody {
             type Error = super::error::ConversionError;
@@ -7965,6 +8545,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::From<super::CompleteAPortfoliosRequestBody>
         for CompleteAPortfoliosRequestBody {
             fn from(value: super::CompleteAPortfoliosRequestBody) -> Self {
@@ -7976,6 +8557,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         pub struct CompleteAnInvoicesRequestBody {
             link: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7994,6 +8576,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::default::Default for CompleteAnInvoicesRequestBody {
             fn default() -> Self {
                 Self {
@@ -8004,6 +8587,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl CompleteAnInvoicesRequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -8054,6 +8638,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::convert::TryFrom<CompleteAnInvoicesRequestBody>
         for super::CompleteAnInvoicesRequestBody {
             type Error = super::error::ConversionError;
@@ -8068,6 +8653,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::convert::From<super::CompleteAnInvoicesRequestBody>
         for CompleteAnInvoicesRequestBody {
             fn from(value: super::CompleteAnInvoicesRequestBody) -> Self {
@@ -8080,6 +8666,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct CompleteRequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             save_data: ::std::result::Result<
@@ -8092,6 +8679,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for CompleteRequestBody {
             fn default() -> Self {
                 Self {
@@ -8102,6 +8690,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl CompleteRequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -8152,6 +8741,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<CompleteRequestBody>
         for super::CompleteRequestBody {
             type Error = super::error::ConversionError;
@@ -8166,6 +8756,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::CompleteRequestBody> for CompleteRequestBody {
             fn from(value: super::CompleteRequestBody) -> Self {
                 Self {
@@ -8177,6 +8768,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateANewBankAccountBody {
             details: ::std::result::Result<
                 ::std::option::Option<super::Details>,
@@ -8191,6 +8783,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateANewBankAccountBody {
             fn default() -> Self {
                 Self {
@@ -8200,6 +8793,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateANewBankAccountBody {
             pub fn details<T>(mut self, value: T) -> Self
             where
@@ -8238,6 +8832,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateANewBankAccountBody>
         for super::CreateANewBankAccountBody {
             type Error = super::error::ConversionError;
@@ -8251,6 +8846,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateANewBankAccountBody>
         for CreateANewBankAccountBody {
             fn from(value: super::CreateANewBankAccountBody) -> Self {
@@ -8262,6 +8858,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateANewCustomerBody {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8296,6 +8893,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateANewCustomerBody {
             fn default() -> Self {
                 Self {
@@ -8310,6 +8908,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateANewCustomerBody {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -8410,6 +9009,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateANewCustomerBody>
         for super::CreateANewCustomerBody {
             type Error = super::error::ConversionError;
@@ -8428,6 +9028,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateANewCustomerBody>
         for CreateANewCustomerBody {
             fn from(value: super::CreateANewCustomerBody) -> Self {
@@ -8444,6 +9045,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateANewPaymentIntentBody {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -8474,6 +9076,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateANewPaymentIntentBody {
             fn default() -> Self {
                 Self {
@@ -8487,6 +9090,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateANewPaymentIntentBody {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -8579,6 +9183,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateANewPaymentIntentBody>
         for super::CreateANewPaymentIntentBody {
             type Error = super::error::ConversionError;
@@ -8596,6 +9201,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateANewPaymentIntentBody>
         for CreateANewPaymentIntentBody {
             fn from(value: super::CreateANewPaymentIntentBody) -> Self {
@@ -8611,6 +9217,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateAPaymentLinkBody {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -8645,6 +9252,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateAPaymentLinkBody {
             fn default() -> Self {
                 Self {
@@ -8659,6 +9267,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateAPaymentLinkBody {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -8763,6 +9372,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateAPaymentLinkBody>
         for super::CreateAPaymentLinkBody {
             type Error = super::error::ConversionError;
@@ -8781,6 +9391,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateAPaymentLinkBody>
         for CreateAPaymentLinkBody {
             fn from(value: super::CreateAPaymentLinkBody) -> Self {
@@ -8797,6 +9408,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct CreditCardData {
             bill_amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -8819,6 +9431,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for CreditCardData {
             fn default() -> Self {
                 Self {
@@ -8830,6 +9443,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl CreditCardData {
             pub fn bill_amount<T>(mut self, value: T) -> Self
             where
@@ -8896,6 +9510,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<CreditCardData> for super::CreditCardData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8910,6 +9525,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::CreditCardData> for CreditCardData {
             fn from(value: super::CreditCardData) -> Self {
                 Self {
@@ -8922,6 +9538,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct CreditCardsMetrics {
             num_accounts: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -8936,6 +9553,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for CreditCardsMetrics {
             fn default() -> Self {
                 Self {
@@ -8945,6 +9563,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl CreditCardsMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
@@ -8987,6 +9606,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<CreditCardsMetrics> for super::CreditCardsMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8999,6 +9619,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::CreditCardsMetrics> for CreditCardsMetrics {
             fn from(value: super::CreditCardsMetrics) -> Self {
                 Self {
@@ -9009,6 +9630,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct CreditData {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -9051,6 +9673,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for CreditData {
             fn default() -> Self {
                 Self {
@@ -9067,6 +9690,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl CreditData {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -9201,6 +9825,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<CreditData> for super::CreditData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9220,6 +9845,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::CreditData> for CreditData {
             fn from(value: super::CreditData) -> Self {
                 Self {
@@ -9237,6 +9863,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Customer {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9283,6 +9910,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Customer {
             fn default() -> Self {
                 Self {
@@ -9300,6 +9928,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Customer {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -9434,6 +10063,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Customer> for super::Customer {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9454,6 +10084,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Customer> for Customer {
             fn from(value: super::Customer) -> Self {
                 Self {
@@ -9472,6 +10103,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CustomerBankAccount {
             customer: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9498,6 +10130,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CustomerBankAccount {
             fn default() -> Self {
                 Self {
@@ -9510,6 +10143,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CustomerBankAccount {
             pub fn customer<T>(mut self, value: T) -> Self
             where
@@ -9582,6 +10216,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CustomerBankAccount>
         for super::CustomerBankAccount {
             type Error = super::error::ConversionError;
@@ -9598,6 +10233,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CustomerBankAccount> for CustomerBankAccount {
             fn from(value: super::CustomerBankAccount) -> Self {
                 Self {
@@ -9611,6 +10247,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CustomersPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -9629,6 +10266,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CustomersPage {
             fn default() -> Self {
                 Self {
@@ -9639,6 +10277,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CustomersPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -9689,6 +10328,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CustomersPage> for super::CustomersPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9702,6 +10342,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CustomersPage> for CustomersPage {
             fn from(value: super::CustomersPage) -> Self {
                 Self {
@@ -9713,6 +10354,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Details {
             account_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9731,6 +10373,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Details {
             fn default() -> Self {
                 Self {
@@ -9741,6 +10384,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Details {
             pub fn account_type<T>(mut self, value: T) -> Self
             where
@@ -9791,6 +10435,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Details> for super::Details {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9804,6 +10449,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Details> for Details {
             fn from(value: super::Details) -> Self {
                 Self {
@@ -9815,6 +10461,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         pub struct DocumentId {
             document_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9825,6 +10472,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl ::std::default::Default for DocumentId {
             fn default() -> Self {
                 Self {
@@ -9833,6 +10481,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl DocumentId {
             pub fn document_number<T>(mut self, value: T) -> Self
             where
@@ -9861,6 +10510,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl ::std::convert::TryFrom<DocumentId> for super::DocumentId {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9872,6 +10522,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl ::std::convert::From<super::DocumentId> for DocumentId {
             fn from(value: super::DocumentId) -> Self {
                 Self {
@@ -9881,6 +10532,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct DocumentInformation {
             form_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9899,6 +10551,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for DocumentInformation {
             fn default() -> Self {
                 Self {
@@ -9909,6 +10562,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl DocumentInformation {
             pub fn form_number<T>(mut self, value: T) -> Self
             where
@@ -9959,6 +10613,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<DocumentInformation>
         for super::DocumentInformation {
             type Error = super::error::ConversionError;
@@ -9973,6 +10628,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::DocumentInformation> for DocumentInformation {
             fn from(value: super::DocumentInformation) -> Self {
                 Self {
@@ -9984,6 +10640,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct EconomicActivity {
             economic_activity: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10006,6 +10663,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for EconomicActivity {
             fn default() -> Self {
                 Self {
@@ -10017,6 +10675,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl EconomicActivity {
             pub fn economic_activity<T>(mut self, value: T) -> Self
             where
@@ -10081,6 +10740,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<EconomicActivity> for super::EconomicActivity {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10095,6 +10755,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::EconomicActivity> for EconomicActivity {
             fn from(value: super::EconomicActivity) -> Self {
                 Self {
@@ -10107,6 +10768,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentRecord {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10149,6 +10811,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentRecord {
             fn default() -> Self {
                 Self {
@@ -10165,6 +10828,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -10295,6 +10959,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentRecord> for super::EmploymentRecord {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10314,6 +10979,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentRecord> for EmploymentRecord {
             fn from(value: super::EmploymentRecord) -> Self {
                 Self {
@@ -10331,6 +10997,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentRecordEmploymentRecord {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10377,6 +11044,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentRecordEmploymentRecord {
             fn default() -> Self {
                 Self {
@@ -10394,6 +11062,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentRecordEmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -10538,6 +11207,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentRecordEmploymentRecord>
         for super::EmploymentRecordEmploymentRecord {
             type Error = super::error::ConversionError;
@@ -10559,6 +11229,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentRecordEmploymentRecord>
         for EmploymentRecordEmploymentRecord {
             fn from(value: super::EmploymentRecordEmploymentRecord) -> Self {
@@ -10578,6 +11249,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentRecordsPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -10596,6 +11268,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentRecordsPage {
             fn default() -> Self {
                 Self {
@@ -10606,6 +11279,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentRecordsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -10656,6 +11330,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentRecordsPage>
         for super::EmploymentRecordsPage {
             type Error = super::error::ConversionError;
@@ -10670,6 +11345,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentRecordsPage>
         for EmploymentRecordsPage {
             fn from(value: super::EmploymentRecordsPage) -> Self {
@@ -10682,6 +11358,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentStatusUpdate {
             base_salary: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -10696,6 +11373,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentStatusUpdate {
             fn default() -> Self {
                 Self {
@@ -10705,6 +11383,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentStatusUpdate {
             pub fn base_salary<T>(mut self, value: T) -> Self
             where
@@ -10743,6 +11422,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentStatusUpdate>
         for super::EmploymentStatusUpdate {
             type Error = super::error::ConversionError;
@@ -10756,6 +11436,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentStatusUpdate>
         for EmploymentStatusUpdate {
             fn from(value: super::EmploymentStatusUpdate) -> Self {
@@ -10767,6 +11448,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct Entitlements {
             entitled_to_company_benefits: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -10785,6 +11467,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for Entitlements {
             fn default() -> Self {
                 Self {
@@ -10795,6 +11478,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl Entitlements {
             pub fn entitled_to_company_benefits<T>(mut self, value: T) -> Self
             where
@@ -10849,6 +11533,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<Entitlements> for super::Entitlements {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10862,6 +11547,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::Entitlements> for Entitlements {
             fn from(value: super::Entitlements) -> Self {
                 Self {
@@ -10873,6 +11559,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct EquityStatement {
             accounts_documents_and_finance_leases_receivable: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -10911,6 +11598,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for EquityStatement {
             fn default() -> Self {
                 Self {
@@ -10932,6 +11620,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl EquityStatement {
             pub fn accounts_documents_and_finance_leases_receivable<T>(
                 mut self,
@@ -11063,6 +11752,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<EquityStatement> for super::EquityStatement {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11084,6 +11774,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::EquityStatement> for EquityStatement {
             fn from(value: super::EquityStatement) -> Self {
                 Self {
@@ -11106,6 +11797,18 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         pub struct Error {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11124,6 +11827,18 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
@@ -11134,6 +11849,18 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl Error {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -11184,6 +11911,18 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11197,6 +11936,18 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::Error> for Error {
             fn from(value: super::Error) -> Self {
                 Self {
@@ -11208,6 +11959,16 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         pub struct ErrorOrMfaTokenRequired {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11242,6 +12003,16 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for ErrorOrMfaTokenRequired {
             fn default() -> Self {
                 Self {
@@ -11256,6 +12027,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ErrorOrMfaTokenRequired {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -11358,6 +12139,16 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<ErrorOrMfaTokenRequired>
         for super::ErrorOrMfaTokenRequired {
             type Error = super::error::ConversionError;
@@ -11376,6 +12167,16 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::ErrorOrMfaTokenRequired>
         for ErrorOrMfaTokenRequired {
             fn from(value: super::ErrorOrMfaTokenRequired) -> Self {
@@ -11392,6 +12193,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "core", feature = "payments"))]
         pub struct Feature {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11402,6 +12204,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::default::Default for Feature {
             fn default() -> Self {
                 Self {
@@ -11410,6 +12213,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl Feature {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -11436,6 +12240,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::TryFrom<Feature> for super::Feature {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11447,6 +12252,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::From<super::Feature> for Feature {
             fn from(value: super::Feature) -> Self {
                 Self {
@@ -11456,6 +12262,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         pub struct Fee {
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11466,6 +12280,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for Fee {
             fn default() -> Self {
                 Self {
@@ -11474,6 +12296,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl Fee {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -11500,6 +12330,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<Fee> for super::Fee {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11511,6 +12349,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::Fee> for Fee {
             fn from(value: super::Fee) -> Self {
                 Self {
@@ -11520,6 +12366,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "employment", feature = "investments"))]
         pub struct File {
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11530,6 +12377,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl ::std::default::Default for File {
             fn default() -> Self {
                 Self {
@@ -11538,6 +12386,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl File {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -11564,6 +12413,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl ::std::convert::TryFrom<File> for super::File {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11575,6 +12425,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl ::std::convert::From<super::File> for File {
             fn from(value: super::File) -> Self {
                 Self {
@@ -11584,6 +12435,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "core", feature = "payments"))]
         pub struct FormField {
             label: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11622,6 +12474,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::default::Default for FormField {
             fn default() -> Self {
                 Self {
@@ -11637,6 +12490,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl FormField {
             pub fn label<T>(mut self, value: T) -> Self
             where
@@ -11751,6 +12605,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::TryFrom<FormField> for super::FormField {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11769,6 +12624,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::From<super::FormField> for FormField {
             fn from(value: super::FormField) -> Self {
                 Self {
@@ -11785,6 +12641,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct FundsData {
             balance: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -11807,6 +12664,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for FundsData {
             fn default() -> Self {
                 Self {
@@ -11818,6 +12676,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl FundsData {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -11882,6 +12741,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<FundsData> for super::FundsData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11896,6 +12756,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::FundsData> for FundsData {
             fn from(value: super::FundsData) -> Self {
                 Self {
@@ -11908,6 +12769,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct GrossIncome {
             capital_income: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -11926,6 +12788,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for GrossIncome {
             fn default() -> Self {
                 Self {
@@ -11936,6 +12799,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl GrossIncome {
             pub fn capital_income<T>(mut self, value: T) -> Self
             where
@@ -11992,6 +12856,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<GrossIncome> for super::GrossIncome {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12005,6 +12870,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::GrossIncome> for GrossIncome {
             fn from(value: super::GrossIncome) -> Self {
                 Self {
@@ -12016,6 +12882,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Holder {
             information: ::std::result::Result<
                 ::std::option::Option<super::Information>,
@@ -12026,6 +12893,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Holder {
             fn default() -> Self {
                 Self {
@@ -12034,6 +12902,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Holder {
             pub fn information<T>(mut self, value: T) -> Self
             where
@@ -12060,6 +12929,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Holder> for super::Holder {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12071,6 +12941,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Holder> for Holder {
             fn from(value: super::Holder) -> Self {
                 Self {
@@ -12107,6 +12978,18 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<HolderInformation> for super::HolderInformation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12121,6 +13004,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         pub struct Income {
             created_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12207,6 +13091,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::default::Default for Income {
             fn default() -> Self {
                 Self {
@@ -12234,6 +13119,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl Income {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -12520,6 +13406,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::TryFrom<Income> for super::Income {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12553,6 +13440,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::From<super::Income> for Income {
             fn from(value: super::Income) -> Self {
                 Self {
@@ -12589,6 +13477,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         pub struct IncomeStream {
             account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12659,6 +13548,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::default::Default for IncomeStream {
             fn default() -> Self {
                 Self {
@@ -12682,6 +13572,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl IncomeStream {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -12904,6 +13795,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::TryFrom<IncomeStream> for super::IncomeStream {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12930,6 +13822,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::From<super::IncomeStream> for IncomeStream {
             fn from(value: super::IncomeStream) -> Self {
                 Self {
@@ -12954,6 +13847,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct IncomesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -12972,6 +13866,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for IncomesPage {
             fn default() -> Self {
                 Self {
@@ -12982,6 +13877,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl IncomesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -13032,6 +13928,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<IncomesPage> for super::IncomesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13045,6 +13942,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::IncomesPage> for IncomesPage {
             fn from(value: super::IncomesPage) -> Self {
                 Self {
@@ -13056,6 +13954,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Information {
             first_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13078,6 +13977,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Information {
             fn default() -> Self {
                 Self {
@@ -13089,6 +13989,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Information {
             pub fn first_name<T>(mut self, value: T) -> Self
             where
@@ -13153,6 +14054,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Information> for super::Information {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13167,6 +14069,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Information> for Information {
             fn from(value: super::Information) -> Self {
                 Self {
@@ -13179,6 +14082,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "core", feature = "payments"))]
         pub struct Institution {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -13249,6 +14153,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::default::Default for Institution {
             fn default() -> Self {
                 Self {
@@ -13272,6 +14177,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl Institution {
             pub fn active<T>(mut self, value: T) -> Self
             where
@@ -13478,6 +14384,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::TryFrom<Institution> for super::Institution {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13504,6 +14411,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::From<super::Institution> for Institution {
             fn from(value: super::Institution) -> Self {
                 Self {
@@ -13528,6 +14436,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "core", feature = "payments"))]
         pub struct InstitutionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -13546,6 +14455,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::default::Default for InstitutionsPage {
             fn default() -> Self {
                 Self {
@@ -13556,6 +14466,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl InstitutionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -13606,6 +14517,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::TryFrom<InstitutionsPage> for super::InstitutionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13619,6 +14531,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::From<super::InstitutionsPage> for InstitutionsPage {
             fn from(value: super::InstitutionsPage) -> Self {
                 Self {
@@ -13630,6 +14543,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "investments")]
         pub struct Instrument {
             average_acquisition_price: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -13696,6 +14610,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "investments")]
         impl ::std::default::Default for Instrument {
             fn default() -> Self {
                 Self {
@@ -13718,6 +14633,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "investments")]
         impl Instrument {
             pub fn average_acquisition_price<T>(mut self, value: T) -> Self
             where
@@ -13916,6 +14832,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::TryFrom<Instrument> for super::Instrument {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13941,6 +14858,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::From<super::Instrument> for Instrument {
             fn from(value: super::Instrument) -> Self {
                 Self {
@@ -13964,6 +14882,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         pub struct InterestRate {
             index: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13982,6 +14908,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for InterestRate {
             fn default() -> Self {
                 Self {
@@ -13992,6 +14926,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl InterestRate {
             pub fn index<T>(mut self, value: T) -> Self
             where
@@ -14042,6 +14984,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<InterestRate> for super::InterestRate {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14055,6 +15005,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::InterestRate> for InterestRate {
             fn from(value: super::InterestRate) -> Self {
                 Self {
@@ -14066,6 +15024,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Invoice {
             cancelation_status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14240,6 +15199,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Invoice {
             fn default() -> Self {
                 Self {
@@ -14289,6 +15249,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Invoice {
             pub fn cancelation_status<T>(mut self, value: T) -> Self
             where
@@ -14843,6 +15804,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Invoice> for super::Invoice {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14895,6 +15857,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Invoice> for Invoice {
             fn from(value: super::Invoice) -> Self {
                 Self {
@@ -14945,6 +15908,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct InvoiceDetail {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14999,6 +15963,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for InvoiceDetail {
             fn default() -> Self {
                 Self {
@@ -15018,6 +15983,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl InvoiceDetail {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -15186,6 +16152,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<InvoiceDetail> for super::InvoiceDetail {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15208,6 +16175,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::InvoiceDetail> for InvoiceDetail {
             fn from(value: super::InvoiceDetail) -> Self {
                 Self {
@@ -15228,6 +16196,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct InvoicesPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -15246,6 +16215,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for InvoicesPage {
             fn default() -> Self {
                 Self {
@@ -15256,6 +16226,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl InvoicesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -15306,6 +16277,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<InvoicesPage> for super::InvoicesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15319,6 +16291,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::InvoicesPage> for InvoicesPage {
             fn from(value: super::InvoicesPage) -> Self {
                 Self {
@@ -15330,6 +16303,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct LastError {
             error_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15340,6 +16314,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for LastError {
             fn default() -> Self {
                 Self {
@@ -15348,6 +16323,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl LastError {
             pub fn error_code<T>(mut self, value: T) -> Self
             where
@@ -15374,6 +16350,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<LastError> for super::LastError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15385,6 +16362,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::LastError> for LastError {
             fn from(value: super::LastError) -> Self {
                 Self {
@@ -15394,6 +16372,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct Link {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15436,6 +16415,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for Link {
             fn default() -> Self {
                 Self {
@@ -15452,6 +16432,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl Link {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -15580,6 +16561,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<Link> for super::Link {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15599,6 +16581,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::Link> for Link {
             fn from(value: super::Link) -> Self {
                 Self {
@@ -15616,6 +16599,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct LinksPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -15634,6 +16618,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for LinksPage {
             fn default() -> Self {
                 Self {
@@ -15644,6 +16629,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl LinksPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -15694,6 +16680,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<LinksPage> for super::LinksPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15707,6 +16694,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::LinksPage> for LinksPage {
             fn from(value: super::LinksPage) -> Self {
                 Self {
@@ -15718,6 +16706,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct LoanData {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -15812,6 +16801,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for LoanData {
             fn default() -> Self {
                 Self {
@@ -15841,6 +16831,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl LoanData {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -16151,6 +17142,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<LoanData> for super::LoanData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16184,6 +17176,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::LoanData> for LoanData {
             fn from(value: super::LoanData) -> Self {
                 Self {
@@ -16216,6 +17209,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct LoansMetrics {
             num_accounts: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -16234,6 +17228,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for LoansMetrics {
             fn default() -> Self {
                 Self {
@@ -16244,6 +17239,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl LoansMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
@@ -16300,6 +17296,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<LoansMetrics> for super::LoansMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16314,6 +17311,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::LoansMetrics> for LoansMetrics {
             fn from(value: super::LoansMetrics) -> Self {
                 Self {
@@ -16327,6 +17325,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "enrichment",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         pub struct Merchant {
             logo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16341,6 +17347,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "enrichment",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for Merchant {
             fn default() -> Self {
                 Self {
@@ -16350,6 +17364,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "enrichment",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl Merchant {
             pub fn logo<T>(mut self, value: T) -> Self
             where
@@ -16388,6 +17410,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "enrichment",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<Merchant> for super::Merchant {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16400,6 +17430,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "enrichment",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::Merchant> for Merchant {
             fn from(value: super::Merchant) -> Self {
                 Self {
@@ -16410,12 +17448,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Metadata {
             internal_reference_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Metadata {
             fn default() -> Self {
                 Self {
@@ -16423,6 +17463,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Metadata {
             pub fn internal_reference_id<T>(mut self, value: T) -> Self
             where
@@ -16439,6 +17480,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Metadata> for super::Metadata {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16449,6 +17491,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Metadata> for Metadata {
             fn from(value: super::Metadata) -> Self {
                 Self {
@@ -16457,6 +17500,16 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         pub struct MfaTokenRequired {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16487,6 +17540,16 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for MfaTokenRequired {
             fn default() -> Self {
                 Self {
@@ -16500,6 +17563,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl MfaTokenRequired {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -16590,6 +17663,16 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<MfaTokenRequired> for super::MfaTokenRequired {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16606,6 +17689,16 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::MfaTokenRequired> for MfaTokenRequired {
             fn from(value: super::MfaTokenRequired) -> Self {
                 Self {
@@ -16620,6 +17713,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct NextStep {
             open_finance_display_confirmation_required: ::std::result::Result<
                 ::std::option::Option<super::OpenFinanceDisplayConfirmationRequired>,
@@ -16666,6 +17760,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for NextStep {
             fn default() -> Self {
                 Self {
@@ -16685,6 +17780,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl NextStep {
             pub fn open_finance_display_confirmation_required<T>(
                 mut self,
@@ -16865,6 +17961,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<NextStep> for super::NextStep {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16892,6 +17989,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::NextStep> for NextStep {
             fn from(value: super::NextStep) -> Self {
                 Self {
@@ -16924,6 +18022,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct NumberOfInstallments {
             paid: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -16934,6 +18033,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for NumberOfInstallments {
             fn default() -> Self {
                 Self {
@@ -16942,6 +18042,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl NumberOfInstallments {
             pub fn paid<T>(mut self, value: T) -> Self
             where
@@ -16968,6 +18069,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<NumberOfInstallments>
         for super::NumberOfInstallments {
             type Error = super::error::ConversionError;
@@ -16980,6 +18082,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::NumberOfInstallments> for NumberOfInstallments {
             fn from(value: super::NumberOfInstallments) -> Self {
                 Self {
@@ -16989,6 +18092,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Obligation {
             end_date: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17007,6 +18111,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Obligation {
             fn default() -> Self {
                 Self {
@@ -17017,6 +18122,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Obligation {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
@@ -17067,6 +18173,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Obligation> for super::Obligation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17080,6 +18187,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Obligation> for Obligation {
             fn from(value: super::Obligation) -> Self {
                 Self {
@@ -17091,6 +18199,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinance {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17109,6 +18218,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for OpenFinance {
             fn default() -> Self {
                 Self {
@@ -17119,6 +18229,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinance {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -17173,6 +18284,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<OpenFinance> for super::OpenFinance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17186,6 +18298,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::OpenFinance> for OpenFinance {
             fn from(value: super::OpenFinance) -> Self {
                 Self {
@@ -17197,6 +18310,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinanceDisplayConfirmationRequired {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<
@@ -17217,6 +18331,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for OpenFinanceDisplayConfirmationRequired {
             fn default() -> Self {
                 Self {
@@ -17227,6 +18342,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinanceDisplayConfirmationRequired {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -17289,6 +18405,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<OpenFinanceDisplayConfirmationRequired>
         for super::OpenFinanceDisplayConfirmationRequired {
             type Error = super::error::ConversionError;
@@ -17303,6 +18420,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::OpenFinanceDisplayConfirmationRequired>
         for OpenFinanceDisplayConfirmationRequired {
             fn from(value: super::OpenFinanceDisplayConfirmationRequired) -> Self {
@@ -17315,6 +18433,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             created_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17341,6 +18460,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default
         for OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             fn default() -> Self {
@@ -17354,6 +18474,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -17426,6 +18547,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<
             OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount,
         > for super::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -17443,6 +18565,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<
             super::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount,
         > for OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -17460,12 +18583,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinanceDisplayPaymentMethodInformation {
             institutions: ::std::result::Result<
                 ::std::vec::Vec<super::Institution>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for OpenFinanceDisplayPaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -17473,6 +18598,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinanceDisplayPaymentMethodInformation {
             pub fn institutions<T>(mut self, value: T) -> Self
             where
@@ -17487,6 +18613,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<OpenFinanceDisplayPaymentMethodInformation>
         for super::OpenFinanceDisplayPaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -17498,6 +18625,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::OpenFinanceDisplayPaymentMethodInformation>
         for OpenFinanceDisplayPaymentMethodInformation {
             fn from(value: super::OpenFinanceDisplayPaymentMethodInformation) -> Self {
@@ -17507,6 +18635,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct Owner {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17557,6 +18686,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for Owner {
             fn default() -> Self {
                 Self {
@@ -17575,6 +18705,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl Owner {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -17727,6 +18858,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<Owner> for super::Owner {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17748,6 +18880,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::Owner> for Owner {
             fn from(value: super::Owner) -> Self {
                 Self {
@@ -17767,6 +18900,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct OwnersPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -17785,6 +18919,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for OwnersPage {
             fn default() -> Self {
                 Self {
@@ -17795,6 +18930,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl OwnersPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -17845,6 +18981,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<OwnersPage> for super::OwnersPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17858,6 +18995,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::OwnersPage> for OwnersPage {
             fn from(value: super::OwnersPage) -> Self {
                 Self {
@@ -17869,12 +19007,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct Payer {
             bank_account_information: ::std::result::Result<
                 ::std::option::Option<super::BankAccountInformation>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for Payer {
             fn default() -> Self {
                 Self {
@@ -17882,6 +19022,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl Payer {
             pub fn bank_account_information<T>(mut self, value: T) -> Self
             where
@@ -17900,6 +19041,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<Payer> for super::Payer {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17910,6 +19052,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::Payer> for Payer {
             fn from(value: super::Payer) -> Self {
                 Self {
@@ -17918,6 +19061,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PayerInstitution {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -17964,6 +19108,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PayerInstitution {
             fn default() -> Self {
                 Self {
@@ -17981,6 +19126,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PayerInstitution {
             pub fn active<T>(mut self, value: T) -> Self
             where
@@ -18113,6 +19259,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PayerInstitution> for super::PayerInstitution {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18133,6 +19280,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PayerInstitution> for PayerInstitution {
             fn from(value: super::PayerInstitution) -> Self {
                 Self {
@@ -18151,6 +19299,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Payment {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -18201,6 +19350,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Payment {
             fn default() -> Self {
                 Self {
@@ -18219,6 +19369,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Payment {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -18377,6 +19528,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Payment> for super::Payment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18398,6 +19550,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Payment> for Payment {
             fn from(value: super::Payment) -> Self {
                 Self {
@@ -18417,6 +19570,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentIntent {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -18499,6 +19653,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentIntent {
             fn default() -> Self {
                 Self {
@@ -18525,6 +19680,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentIntent {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -18779,6 +19935,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentIntent> for super::PaymentIntent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18808,6 +19965,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentIntent> for PaymentIntent {
             fn from(value: super::PaymentIntent) -> Self {
                 Self {
@@ -18835,6 +19993,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentIntentsPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -18853,6 +20012,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentIntentsPage {
             fn default() -> Self {
                 Self {
@@ -18863,6 +20023,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentIntentsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -18913,6 +20074,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentIntentsPage> for super::PaymentIntentsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18926,6 +20088,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentIntentsPage> for PaymentIntentsPage {
             fn from(value: super::PaymentIntentsPage) -> Self {
                 Self {
@@ -18937,6 +20100,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "payments")]
         pub struct PaymentLink {
             access_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18983,6 +20147,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentLink {
             fn default() -> Self {
                 Self {
@@ -19000,6 +20165,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentLink {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -19136,6 +20302,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentLink> for super::PaymentLink {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19156,6 +20323,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentLink> for PaymentLink {
             fn from(value: super::PaymentLink) -> Self {
                 Self {
@@ -19174,6 +20342,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentLinksPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -19192,6 +20361,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentLinksPage {
             fn default() -> Self {
                 Self {
@@ -19202,6 +20372,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentLinksPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -19252,6 +20423,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentLinksPage> for super::PaymentLinksPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19265,6 +20437,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentLinksPage> for PaymentLinksPage {
             fn from(value: super::PaymentLinksPage) -> Self {
                 Self {
@@ -19276,6 +20449,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodDetails {
             open_finance: ::std::result::Result<
                 ::std::option::Option<super::OpenFinance>,
@@ -19286,6 +20460,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodDetails {
             fn default() -> Self {
                 Self {
@@ -19294,6 +20469,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodDetails {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
@@ -19320,6 +20496,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodDetails>
         for super::PaymentMethodDetails {
             type Error = super::error::ConversionError;
@@ -19332,6 +20509,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodDetails> for PaymentMethodDetails {
             fn from(value: super::PaymentMethodDetails) -> Self {
                 Self {
@@ -19387,6 +20565,18 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<PaymentMethodDetailsOpenFinance>
         for super::PaymentMethodDetailsOpenFinance {
             type Error = super::error::ConversionError;
@@ -19409,6 +20599,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodInformation {
             open_finance: ::std::result::Result<
                 ::std::option::Option<super::PaymentMethodInformationOpenFinance>,
@@ -19419,6 +20610,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -19427,6 +20619,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodInformation {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
@@ -19457,6 +20650,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodInformation>
         for super::PaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -19469,6 +20663,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodInformation>
         for PaymentMethodInformation {
             fn from(value: super::PaymentMethodInformation) -> Self {
@@ -19479,6 +20674,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodInformationOpenFinance {
             end_to_end_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19493,6 +20689,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodInformationOpenFinance {
             fn default() -> Self {
                 Self {
@@ -19502,6 +20699,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodInformationOpenFinance {
             pub fn end_to_end_id<T>(mut self, value: T) -> Self
             where
@@ -19542,6 +20740,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodInformationOpenFinance>
         for super::PaymentMethodInformationOpenFinance {
             type Error = super::error::ConversionError;
@@ -19555,6 +20754,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodInformationOpenFinance>
         for PaymentMethodInformationOpenFinance {
             fn from(value: super::PaymentMethodInformationOpenFinance) -> Self {
@@ -19566,6 +20766,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodInformationPse {
             bank_payment_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19580,6 +20781,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodInformationPse {
             fn default() -> Self {
                 Self {
@@ -19589,6 +20791,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodInformationPse {
             pub fn bank_payment_id<T>(mut self, value: T) -> Self
             where
@@ -19631,6 +20834,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodInformationPse>
         for super::PaymentMethodInformationPse {
             type Error = super::error::ConversionError;
@@ -19644,6 +20848,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodInformationPse>
         for PaymentMethodInformationPse {
             fn from(value: super::PaymentMethodInformationPse) -> Self {
@@ -19655,6 +20860,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Payroll {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -19689,6 +20895,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Payroll {
             fn default() -> Self {
                 Self {
@@ -19703,6 +20910,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Payroll {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -19801,6 +21009,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Payroll> for super::Payroll {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19818,6 +21027,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Payroll> for Payroll {
             fn from(value: super::Payroll) -> Self {
                 Self {
@@ -19833,6 +21043,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct PensionIncomeStatement {
             net_pension_income: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -19843,6 +21054,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for PensionIncomeStatement {
             fn default() -> Self {
                 Self {
@@ -19851,6 +21063,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl PensionIncomeStatement {
             pub fn net_pension_income<T>(mut self, value: T) -> Self
             where
@@ -19881,6 +21094,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<PensionIncomeStatement>
         for super::PensionIncomeStatement {
             type Error = super::error::ConversionError;
@@ -19893,6 +21107,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::PensionIncomeStatement>
         for PensionIncomeStatement {
             fn from(value: super::PensionIncomeStatement) -> Self {
@@ -19903,6 +21118,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct PersonalData {
             birth_date: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19933,6 +21149,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for PersonalData {
             fn default() -> Self {
                 Self {
@@ -19946,6 +21163,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl PersonalData {
             pub fn birth_date<T>(mut self, value: T) -> Self
             where
@@ -20032,6 +21250,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<PersonalData> for super::PersonalData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20048,6 +21267,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::PersonalData> for PersonalData {
             fn from(value: super::PersonalData) -> Self {
                 Self {
@@ -20062,6 +21282,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "investments")]
         pub struct Portfolio {
             balance_gross: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -20096,6 +21317,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "investments")]
         impl ::std::default::Default for Portfolio {
             fn default() -> Self {
                 Self {
@@ -20110,6 +21332,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "investments")]
         impl Portfolio {
             pub fn balance_gross<T>(mut self, value: T) -> Self
             where
@@ -20208,6 +21431,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::TryFrom<Portfolio> for super::Portfolio {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20225,6 +21449,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::From<super::Portfolio> for Portfolio {
             fn from(value: super::Portfolio) -> Self {
                 Self {
@@ -20240,6 +21465,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "investments")]
         pub struct PortfoliosPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -20258,6 +21484,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "investments")]
         impl ::std::default::Default for PortfoliosPage {
             fn default() -> Self {
                 Self {
@@ -20268,6 +21495,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "investments")]
         impl PortfoliosPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -20318,6 +21546,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::TryFrom<PortfoliosPage> for super::PortfoliosPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20331,6 +21560,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::From<super::PortfoliosPage> for PortfoliosPage {
             fn from(value: super::PortfoliosPage) -> Self {
                 Self {
@@ -20342,6 +21572,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "payments")]
         pub struct Pse {
             belvo_flow: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -20376,6 +21607,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Pse {
             fn default() -> Self {
                 Self {
@@ -20390,6 +21622,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Pse {
             pub fn belvo_flow<T>(mut self, value: T) -> Self
             where
@@ -20494,6 +21727,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Pse> for super::Pse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20511,6 +21745,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Pse> for Pse {
             fn from(value: super::Pse) -> Self {
                 Self {
@@ -20526,12 +21761,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayCredentialsRequired {
             payer_institution: ::std::result::Result<
                 ::std::option::Option<super::PayerInstitution>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayCredentialsRequired {
             fn default() -> Self {
                 Self {
@@ -20539,6 +21776,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayCredentialsRequired {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
@@ -20557,6 +21795,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayCredentialsRequired>
         for super::PseDisplayCredentialsRequired {
             type Error = super::error::ConversionError;
@@ -20568,6 +21807,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayCredentialsRequired>
         for PseDisplayCredentialsRequired {
             fn from(value: super::PseDisplayCredentialsRequired) -> Self {
@@ -20577,6 +21817,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayCustomerBankAccounts {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<super::BeneficiaryBankAccount>,
@@ -20587,6 +21828,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayCustomerBankAccounts {
             fn default() -> Self {
                 Self {
@@ -20595,6 +21837,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayCustomerBankAccounts {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -20627,6 +21870,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayCustomerBankAccounts>
         for super::PseDisplayCustomerBankAccounts {
             type Error = super::error::ConversionError;
@@ -20639,6 +21883,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayCustomerBankAccounts>
         for PseDisplayCustomerBankAccounts {
             fn from(value: super::PseDisplayCustomerBankAccounts) -> Self {
@@ -20649,12 +21894,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayNeedsRedirect {
             payer_institution: ::std::result::Result<
                 ::std::option::Option<super::PseDisplayNeedsRedirectPayerInstitution>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayNeedsRedirect {
             fn default() -> Self {
                 Self {
@@ -20662,6 +21909,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayNeedsRedirect {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
@@ -20680,6 +21928,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayNeedsRedirect>
         for super::PseDisplayNeedsRedirect {
             type Error = super::error::ConversionError;
@@ -20691,6 +21940,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayNeedsRedirect>
         for PseDisplayNeedsRedirect {
             fn from(value: super::PseDisplayNeedsRedirect) -> Self {
@@ -20700,6 +21950,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayNeedsRedirectPayerInstitution {
             label: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -20738,6 +21989,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayNeedsRedirectPayerInstitution {
             fn default() -> Self {
                 Self {
@@ -20753,6 +22005,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayNeedsRedirectPayerInstitution {
             pub fn label<T>(mut self, value: T) -> Self
             where
@@ -20865,6 +22118,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayNeedsRedirectPayerInstitution>
         for super::PseDisplayNeedsRedirectPayerInstitution {
             type Error = super::error::ConversionError;
@@ -20884,6 +22138,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayNeedsRedirectPayerInstitution>
         for PseDisplayNeedsRedirectPayerInstitution {
             fn from(value: super::PseDisplayNeedsRedirectPayerInstitution) -> Self {
@@ -20901,6 +22156,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayPaymentMethodInformation {
             customer_bank_accounts: ::std::result::Result<
                 ::std::vec::Vec<super::CustomerBankAccount>,
@@ -20911,6 +22167,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayPaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -20919,6 +22176,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayPaymentMethodInformation {
             pub fn customer_bank_accounts<T>(mut self, value: T) -> Self
             where
@@ -20947,6 +22205,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayPaymentMethodInformation>
         for super::PseDisplayPaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -20959,6 +22218,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayPaymentMethodInformation>
         for PseDisplayPaymentMethodInformation {
             fn from(value: super::PseDisplayPaymentMethodInformation) -> Self {
@@ -20969,6 +22229,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct PublicIdentification {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -20979,6 +22240,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for PublicIdentification {
             fn default() -> Self {
                 Self {
@@ -20987,6 +22249,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl PublicIdentification {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -21013,6 +22276,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<PublicIdentification>
         for super::PublicIdentification {
             type Error = super::error::ConversionError;
@@ -21025,6 +22289,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::PublicIdentification> for PublicIdentification {
             fn from(value: super::PublicIdentification) -> Self {
                 Self {
@@ -21034,6 +22299,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct ReceivablesData {
             anticipated: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -21052,6 +22318,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for ReceivablesData {
             fn default() -> Self {
                 Self {
@@ -21062,6 +22329,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ReceivablesData {
             pub fn anticipated<T>(mut self, value: T) -> Self
             where
@@ -21114,6 +22382,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<ReceivablesData> for super::ReceivablesData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21127,6 +22396,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::ReceivablesData> for ReceivablesData {
             fn from(value: super::ReceivablesData) -> Self {
                 Self {
@@ -21138,6 +22408,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RecurringExpense {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -21180,6 +22451,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RecurringExpense {
             fn default() -> Self {
                 Self {
@@ -21196,6 +22468,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RecurringExpense {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -21324,6 +22597,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RecurringExpense> for super::RecurringExpense {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21343,6 +22617,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RecurringExpense> for RecurringExpense {
             fn from(value: super::RecurringExpense) -> Self {
                 Self {
@@ -21360,6 +22635,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RecurringExpenseTransaction {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -21374,6 +22650,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RecurringExpenseTransaction {
             fn default() -> Self {
                 Self {
@@ -21383,6 +22660,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RecurringExpenseTransaction {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -21423,6 +22701,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RecurringExpenseTransaction>
         for super::RecurringExpenseTransaction {
             type Error = super::error::ConversionError;
@@ -21436,6 +22715,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RecurringExpenseTransaction>
         for RecurringExpenseTransaction {
             fn from(value: super::RecurringExpenseTransaction) -> Self {
@@ -21447,6 +22727,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RecurringExpensesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -21465,6 +22746,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RecurringExpensesPage {
             fn default() -> Self {
                 Self {
@@ -21475,6 +22757,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RecurringExpensesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -21525,6 +22808,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RecurringExpensesPage>
         for super::RecurringExpensesPage {
             type Error = super::error::ConversionError;
@@ -21539,6 +22823,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RecurringExpensesPage>
         for RecurringExpensesPage {
             fn from(value: super::RecurringExpensesPage) -> Self {
@@ -21551,6 +22836,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Regimen {
             end_date: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -21565,6 +22851,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Regimen {
             fn default() -> Self {
                 Self {
@@ -21574,6 +22861,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Regimen {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
@@ -21612,6 +22900,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Regimen> for super::Regimen {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21624,6 +22913,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Regimen> for Regimen {
             fn from(value: super::Regimen) -> Self {
                 Self {
@@ -21634,6 +22924,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "core")]
         pub struct RegisterANewLinkBody {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -21692,6 +22983,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for RegisterANewLinkBody {
             fn default() -> Self {
                 Self {
@@ -21712,6 +23004,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl RegisterANewLinkBody {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -21886,6 +23179,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<RegisterANewLinkBody>
         for super::RegisterANewLinkBody {
             type Error = super::error::ConversionError;
@@ -21910,6 +23204,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::RegisterANewLinkBody> for RegisterANewLinkBody {
             fn from(value: super::RegisterANewLinkBody) -> Self {
                 Self {
@@ -21931,6 +23226,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RelatedDocument {
             amount_paid: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -21961,6 +23257,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RelatedDocument {
             fn default() -> Self {
                 Self {
@@ -21974,6 +23271,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RelatedDocument {
             pub fn amount_paid<T>(mut self, value: T) -> Self
             where
@@ -22070,6 +23368,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RelatedDocument> for super::RelatedDocument {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22086,6 +23385,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RelatedDocument> for RelatedDocument {
             fn from(value: super::RelatedDocument) -> Self {
                 Self {
@@ -22100,6 +23400,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct ReportingId {
             reporting_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22110,6 +23411,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for ReportingId {
             fn default() -> Self {
                 Self {
@@ -22118,6 +23420,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ReportingId {
             pub fn reporting_type<T>(mut self, value: T) -> Self
             where
@@ -22148,6 +23451,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<ReportingId> for super::ReportingId {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22159,6 +23463,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::ReportingId> for ReportingId {
             fn from(value: super::ReportingId) -> Self {
                 Self {
@@ -22168,6 +23473,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetainedTax {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22190,6 +23496,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetainedTax {
             fn default() -> Self {
                 Self {
@@ -22201,6 +23508,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetainedTax {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -22267,6 +23575,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetainedTax> for super::RetainedTax {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22281,6 +23590,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetainedTax> for RetainedTax {
             fn from(value: super::RetainedTax) -> Self {
                 Self {
@@ -22293,6 +23603,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetentionBreakdown {
             base_amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -22311,6 +23622,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetentionBreakdown {
             fn default() -> Self {
                 Self {
@@ -22321,6 +23633,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetentionBreakdown {
             pub fn base_amount<T>(mut self, value: T) -> Self
             where
@@ -22375,6 +23688,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetentionBreakdown> for super::RetentionBreakdown {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22388,6 +23702,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetentionBreakdown> for RetentionBreakdown {
             fn from(value: super::RetentionBreakdown) -> Self {
                 Self {
@@ -22399,6 +23714,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveBalancesForALinkBody {
             account: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -22425,6 +23741,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveBalancesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -22437,6 +23754,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveBalancesForALinkBody {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -22515,6 +23833,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveBalancesForALinkBody>
         for super::RetrieveBalancesForALinkBody {
             type Error = super::error::ConversionError;
@@ -22531,6 +23850,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveBalancesForALinkBody>
         for RetrieveBalancesForALinkBody {
             fn from(value: super::RetrieveBalancesForALinkBody) -> Self {
@@ -22545,6 +23865,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         pub struct RetrieveBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -22559,6 +23880,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl ::std::default::Default for RetrieveBody {
             fn default() -> Self {
                 Self {
@@ -22568,6 +23890,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl RetrieveBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -22606,6 +23929,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl ::std::convert::TryFrom<RetrieveBody> for super::RetrieveBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22618,6 +23942,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl ::std::convert::From<super::RetrieveBody> for RetrieveBody {
             fn from(value: super::RetrieveBody) -> Self {
                 Self {
@@ -22628,6 +23953,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveForALinkBody {
             link: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -22642,6 +23968,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveForALinkBody {
             fn default() -> Self {
                 Self {
@@ -22651,6 +23978,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveForALinkBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -22689,6 +24017,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveForALinkBody>
         for super::RetrieveForALinkBody {
             type Error = super::error::ConversionError;
@@ -22702,6 +24031,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveForALinkBody> for RetrieveForALinkBody {
             fn from(value: super::RetrieveForALinkBody) -> Self {
                 Self {
@@ -22712,6 +24042,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveIncomesForALinkBody {
             allowed_income_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -22742,6 +24073,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveIncomesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -22755,6 +24087,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveIncomesForALinkBody {
             pub fn allowed_income_types<T>(mut self, value: T) -> Self
             where
@@ -22849,6 +24182,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveIncomesForALinkBody>
         for super::RetrieveIncomesForALinkBody {
             type Error = super::error::ConversionError;
@@ -22866,6 +24200,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveIncomesForALinkBody>
         for RetrieveIncomesForALinkBody {
             fn from(value: super::RetrieveIncomesForALinkBody) -> Self {
@@ -22881,6 +24216,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetrieveInvoicesForALinkBody {
             attach_xml: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -22907,6 +24243,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetrieveInvoicesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -22919,6 +24256,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetrieveInvoicesForALinkBody {
             pub fn attach_xml<T>(mut self, value: T) -> Self
             where
@@ -22993,6 +24331,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetrieveInvoicesForALinkBody>
         for super::RetrieveInvoicesForALinkBody {
             type Error = super::error::ConversionError;
@@ -23009,6 +24348,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetrieveInvoicesForALinkBody>
         for RetrieveInvoicesForALinkBody {
             fn from(value: super::RetrieveInvoicesForALinkBody) -> Self {
@@ -23023,6 +24363,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "receivables")]
         pub struct RetrieveReceivableTransactionsForALinkBody {
             date_from: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23045,6 +24386,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "receivables")]
         impl ::std::default::Default for RetrieveReceivableTransactionsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23056,6 +24398,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "receivables")]
         impl RetrieveReceivableTransactionsForALinkBody {
             pub fn date_from<T>(mut self, value: T) -> Self
             where
@@ -23118,6 +24461,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "receivables")]
         impl ::std::convert::TryFrom<RetrieveReceivableTransactionsForALinkBody>
         for super::RetrieveReceivableTransactionsForALinkBody {
             type Error = super::error::ConversionError;
@@ -23133,6 +24477,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "receivables")]
         impl ::std::convert::From<super::RetrieveReceivableTransactionsForALinkBody>
         for RetrieveReceivableTransactionsForALinkBody {
             fn from(value: super::RetrieveReceivableTransactionsForALinkBody) -> Self {
@@ -23146,6 +24491,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveRecurringExpensesForALinkBody {
             date_from: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -23168,6 +24514,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveRecurringExpensesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23179,6 +24526,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveRecurringExpensesForALinkBody {
             pub fn date_from<T>(mut self, value: T) -> Self
             where
@@ -23245,6 +24593,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveRecurringExpensesForALinkBody>
         for super::RetrieveRecurringExpensesForALinkBody {
             type Error = super::error::ConversionError;
@@ -23260,6 +24609,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveRecurringExpensesForALinkBody>
         for RetrieveRecurringExpensesForALinkBody {
             fn from(value: super::RetrieveRecurringExpensesForALinkBody) -> Self {
@@ -23273,6 +24623,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(any(feature = "banking", feature = "investments"))]
         pub struct RetrieveRiskInsightsForALinkBody {
             link: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23287,6 +24638,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::default::Default for RetrieveRiskInsightsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23296,6 +24648,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl RetrieveRiskInsightsForALinkBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -23334,6 +24687,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::convert::TryFrom<RetrieveRiskInsightsForALinkBody>
         for super::RetrieveRiskInsightsForALinkBody {
             type Error = super::error::ConversionError;
@@ -23347,6 +24701,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::convert::From<super::RetrieveRiskInsightsForALinkBody>
         for RetrieveRiskInsightsForALinkBody {
             fn from(value: super::RetrieveRiskInsightsForALinkBody) -> Self {
@@ -23358,6 +24713,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetrieveTaxDeclarationsForALinkBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -23380,6 +24736,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetrieveTaxDeclarationsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23391,6 +24748,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetrieveTaxDeclarationsForALinkBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -23453,6 +24811,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetrieveTaxDeclarationsForALinkBody>
         for super::RetrieveTaxDeclarationsForALinkBody {
             type Error = super::error::ConversionError;
@@ -23468,6 +24827,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetrieveTaxDeclarationsForALinkBody>
         for RetrieveTaxDeclarationsForALinkBody {
             fn from(value: super::RetrieveTaxDeclarationsForALinkBody) -> Self {
@@ -23481,6 +24841,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetrieveTaxReturnsForALinkBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -23507,6 +24868,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetrieveTaxReturnsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23519,6 +24881,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetrieveTaxReturnsForALinkBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -23593,6 +24956,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBody>
         for super::RetrieveTaxReturnsForALinkBody {
             type Error = super::error::ConversionError;
@@ -23609,6 +24973,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetrieveTaxReturnsForALinkBody>
         for RetrieveTaxReturnsForALinkBody {
             fn from(value: super::RetrieveTaxReturnsForALinkBody) -> Self {
@@ -23650,6 +25015,18 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<RetrieveTransactionsForALinkResponse>
         for super::RetrieveTransactionsForALinkResponse {
             type Error = super::error::ConversionError;
@@ -23670,6 +25047,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RiskInsight {
             accounts: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -23708,6 +25086,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RiskInsight {
             fn default() -> Self {
                 Self {
@@ -23723,6 +25102,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RiskInsight {
             pub fn accounts<T>(mut self, value: T) -> Self
             where
@@ -23849,6 +25229,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RiskInsight> for super::RiskInsight {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23867,6 +25248,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RiskInsight> for RiskInsight {
             fn from(value: super::RiskInsight) -> Self {
                 Self {
@@ -23883,6 +25265,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RiskInsightsPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -23901,6 +25284,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RiskInsightsPage {
             fn default() -> Self {
                 Self {
@@ -23911,6 +25295,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RiskInsightsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -23961,6 +25346,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RiskInsightsPage> for super::RiskInsightsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23974,6 +25360,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RiskInsightsPage> for RiskInsightsPage {
             fn from(value: super::RiskInsightsPage) -> Self {
                 Self {
@@ -23985,6 +25372,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "payments")]
         pub struct SecretKey {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23995,6 +25383,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for SecretKey {
             fn default() -> Self {
                 Self {
@@ -24003,6 +25392,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl SecretKey {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -24027,6 +25417,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<SecretKey> for super::SecretKey {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24038,6 +25429,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::SecretKey> for SecretKey {
             fn from(value: super::SecretKey) -> Self {
                 Self {
@@ -24047,6 +25439,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct SecretKeysPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -24065,6 +25458,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for SecretKeysPage {
             fn default() -> Self {
                 Self {
@@ -24075,6 +25469,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl SecretKeysPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -24125,6 +25520,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<SecretKeysPage> for super::SecretKeysPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24138,6 +25534,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::SecretKeysPage> for SecretKeysPage {
             fn from(value: super::SecretKeysPage) -> Self {
                 Self {
@@ -24149,6 +25546,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct SocialSecuritySummary {
             weeks_contributed: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -24163,6 +25561,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for SocialSecuritySummary {
             fn default() -> Self {
                 Self {
@@ -24172,6 +25571,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl SocialSecuritySummary {
             pub fn weeks_contributed<T>(mut self, value: T) -> Self
             where
@@ -24216,6 +25616,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<SocialSecuritySummary>
         for super::SocialSecuritySummary {
             type Error = super::error::ConversionError;
@@ -24229,6 +25630,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::SocialSecuritySummary>
         for SocialSecuritySummary {
             fn from(value: super::SocialSecuritySummary) -> Self {
@@ -24240,6 +25642,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxAssessment {
             balance_payable: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -24294,6 +25697,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxAssessment {
             fn default() -> Self {
                 Self {
@@ -24315,6 +25719,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxAssessment {
             pub fn balance_payable<T>(mut self, value: T) -> Self
             where
@@ -24498,6 +25903,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxAssessment> for super::TaxAssessment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24522,6 +25928,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxAssessment> for TaxAssessment {
             fn from(value: super::TaxAssessment) -> Self {
                 Self {
@@ -24546,6 +25953,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxComplianceStatus {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -24576,6 +25984,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxComplianceStatus {
             fn default() -> Self {
                 Self {
@@ -24589,6 +25998,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxComplianceStatus {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -24675,6 +26085,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxComplianceStatus>
         for super::TaxComplianceStatus {
             type Error = super::error::ConversionError;
@@ -24692,6 +26103,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxComplianceStatus> for TaxComplianceStatus {
             fn from(value: super::TaxComplianceStatus) -> Self {
                 Self {
@@ -24706,6 +26118,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxComplianceStatusPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -24724,6 +26137,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxComplianceStatusPage {
             fn default() -> Self {
                 Self {
@@ -24734,6 +26148,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxComplianceStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -24784,6 +26199,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxComplianceStatusPage>
         for super::TaxComplianceStatusPage {
             type Error = super::error::ConversionError;
@@ -24798,6 +26214,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxComplianceStatusPage>
         for TaxComplianceStatusPage {
             fn from(value: super::TaxComplianceStatusPage) -> Self {
@@ -24810,6 +26227,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxDeclaration {
             annual_costs_and_deductions_statement: ::std::result::Result<
                 ::std::option::Option<super::AnnualCostsAndDeductionsStatement>,
@@ -24864,6 +26282,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxDeclaration {
             fn default() -> Self {
                 Self {
@@ -24883,6 +26302,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxDeclaration {
             pub fn annual_costs_and_deductions_statement<T>(mut self, value: T) -> Self
             where
@@ -25065,6 +26485,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxDeclaration> for super::TaxDeclaration {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25088,6 +26509,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxDeclaration> for TaxDeclaration {
             fn from(value: super::TaxDeclaration) -> Self {
                 Self {
@@ -25110,6 +26532,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxDeclarationsPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -25128,6 +26551,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxDeclarationsPage {
             fn default() -> Self {
                 Self {
@@ -25138,6 +26562,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxDeclarationsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -25188,6 +26613,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxDeclarationsPage>
         for super::TaxDeclarationsPage {
             type Error = super::error::ConversionError;
@@ -25202,6 +26628,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxDeclarationsPage> for TaxDeclarationsPage {
             fn from(value: super::TaxDeclarationsPage) -> Self {
                 Self {
@@ -25213,6 +26640,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxPayerInformation {
             company_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25247,6 +26675,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxPayerInformation {
             fn default() -> Self {
                 Self {
@@ -25261,6 +26690,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxPayerInformation {
             pub fn company_name<T>(mut self, value: T) -> Self
             where
@@ -25365,6 +26795,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxPayerInformation>
         for super::TaxPayerInformation {
             type Error = super::error::ConversionError;
@@ -25383,6 +26814,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxPayerInformation> for TaxPayerInformation {
             fn from(value: super::TaxPayerInformation) -> Self {
                 Self {
@@ -25398,6 +26830,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxRetention {
             cancelled_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25484,6 +26917,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxRetention {
             fn default() -> Self {
                 Self {
@@ -25511,6 +26945,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxRetention {
             pub fn cancelled_at<T>(mut self, value: T) -> Self
             where
@@ -25779,6 +27214,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxRetention> for super::TaxRetention {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25809,6 +27245,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxRetention> for TaxRetention {
             fn from(value: super::TaxRetention) -> Self {
                 Self {
@@ -25837,6 +27274,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxRetentionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -25855,6 +27293,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxRetentionsPage {
             fn default() -> Self {
                 Self {
@@ -25865,6 +27304,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxRetentionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -25915,6 +27355,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxRetentionsPage> for super::TaxRetentionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25928,6 +27369,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxRetentionsPage> for TaxRetentionsPage {
             fn from(value: super::TaxRetentionsPage) -> Self {
                 Self {
@@ -25939,6 +27381,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxReturn {
             cifras_cierre_ejercicio: ::std::result::Result<
                 ::std::option::Option<
@@ -26095,6 +27538,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxReturn {
             fn default() -> Self {
                 Self {
@@ -26131,6 +27575,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxReturn {
             pub fn cifras_cierre_ejercicio<T>(mut self, value: T) -> Self
             where
@@ -26603,6 +28048,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxReturn> for super::TaxReturn {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26647,6 +28093,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxReturn> for TaxReturn {
             fn from(value: super::TaxReturn) -> Self {
                 Self {
@@ -26694,6 +28141,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxReturnsPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -26712,6 +28160,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxReturnsPage {
             fn default() -> Self {
                 Self {
@@ -26722,6 +28171,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxReturnsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -26772,6 +28222,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxReturnsPage> for super::TaxReturnsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26785,6 +28236,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxReturnsPage> for TaxReturnsPage {
             fn from(value: super::TaxReturnsPage) -> Self {
                 Self {
@@ -26796,6 +28248,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxStatus {
             address: ::std::result::Result<
                 ::std::option::Option<super::Address>,
@@ -26858,6 +28311,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxStatus {
             fn default() -> Self {
                 Self {
@@ -26879,6 +28333,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxStatus {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -27075,6 +28530,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxStatus> for super::TaxStatus {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27099,6 +28555,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxStatus> for TaxStatus {
             fn from(value: super::TaxStatus) -> Self {
                 Self {
@@ -27121,6 +28578,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxStatusPage {
             count: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -27139,6 +28597,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxStatusPage {
             fn default() -> Self {
                 Self {
@@ -27149,6 +28608,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -27199,6 +28659,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxStatusPage> for super::TaxStatusPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27212,6 +28673,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxStatusPage> for TaxStatusPage {
             fn from(value: super::TaxStatusPage) -> Self {
                 Self {
@@ -27223,6 +28685,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxStatusTaxPayerInformation {
             commercial_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -27273,6 +28736,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxStatusTaxPayerInformation {
             fn default() -> Self {
                 Self {
@@ -27291,6 +28755,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxStatusTaxPayerInformation {
             pub fn commercial_name<T>(mut self, value: T) -> Self
             where
@@ -27447,6 +28912,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxStatusTaxPayerInformation>
         for super::TaxStatusTaxPayerInformation {
             type Error = super::error::ConversionError;
@@ -27469,6 +28935,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxStatusTaxPayerInformation>
         for TaxStatusTaxPayerInformation {
             fn from(value: super::TaxStatusTaxPayerInformation) -> Self {
@@ -27489,6 +28956,16 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         pub struct TokenGenerationData {
             expects_user_input: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -27507,6 +28984,16 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for TokenGenerationData {
             fn default() -> Self {
                 Self {
@@ -27517,6 +29004,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl TokenGenerationData {
             pub fn expects_user_input<T>(mut self, value: T) -> Self
             where
@@ -27569,6 +29066,16 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<TokenGenerationData>
         for super::TokenGenerationData {
             type Error = super::error::ConversionError;
@@ -27583,6 +29090,16 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::TokenGenerationData> for TokenGenerationData {
             fn from(value: super::TokenGenerationData) -> Self {
                 Self {
@@ -27594,6 +29111,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct Transaction {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -27720,6 +29238,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for Transaction {
             fn default() -> Self {
                 Self {
@@ -27757,6 +29276,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl Transaction {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -28149,6 +29669,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<Transaction> for super::Transaction {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28189,6 +29710,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::Transaction> for Transaction {
             fn from(value: super::Transaction) -> Self {
                 Self {
@@ -28227,6 +29749,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct TransactionsMetrics {
             max_incoming_amount_1m: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -28337,6 +29860,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for TransactionsMetrics {
             fn default() -> Self {
                 Self {
@@ -28370,6 +29894,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl TransactionsMetrics {
             pub fn max_incoming_amount_1m<T>(mut self, value: T) -> Self
             where
@@ -28750,6 +30275,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<TransactionsMetrics>
         for super::TransactionsMetrics {
             type Error = super::error::ConversionError;
@@ -28787,6 +30313,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::TransactionsMetrics> for TransactionsMetrics {
             fn from(value: super::TransactionsMetrics) -> Self {
                 Self {
@@ -28821,6 +30348,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         pub struct TransactionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -28839,6 +30367,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::default::Default for TransactionsPage {
             fn default() -> Self {
                 Self {
@@ -28849,6 +30378,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl TransactionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -28899,6 +30429,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::TryFrom<TransactionsPage> for super::TransactionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28912,6 +30443,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         impl ::std::convert::From<super::TransactionsPage> for TransactionsPage {
             fn from(value: super::TransactionsPage) -> Self {
                 Self {
@@ -28923,6 +30455,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "core")]
         pub struct UpdateALinksCredentialsBody {
             certificate: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -28949,6 +30482,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for UpdateALinksCredentialsBody {
             fn default() -> Self {
                 Self {
@@ -28961,6 +30495,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl UpdateALinksCredentialsBody {
             pub fn certificate<T>(mut self, value: T) -> Self
             where
@@ -29035,6 +30570,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<UpdateALinksCredentialsBody>
         for super::UpdateALinksCredentialsBody {
             type Error = super::error::ConversionError;
@@ -29051,6 +30587,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::UpdateALinksCredentialsBody>
         for UpdateALinksCredentialsBody {
             fn from(value: super::UpdateALinksCredentialsBody) -> Self {
@@ -29065,6 +30602,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "core", feature = "payments"))]
         pub struct Value {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -29087,6 +30625,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::default::Default for Value {
             fn default() -> Self {
                 Self {
@@ -29098,6 +30637,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl Value {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -29162,6 +30702,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::TryFrom<Value> for super::Value {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29176,6 +30717,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::From<super::Value> for Value {
             fn from(value: super::Value) -> Self {
                 Self {
@@ -29188,6 +30730,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct VerifyIncomesBody {
             allowed_income_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -29214,6 +30757,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for VerifyIncomesBody {
             fn default() -> Self {
                 Self {
@@ -29226,6 +30770,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl VerifyIncomesBody {
             pub fn allowed_income_types<T>(mut self, value: T) -> Self
             where
@@ -29306,6 +30851,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<VerifyIncomesBody> for super::VerifyIncomesBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29321,6 +30867,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::VerifyIncomesBody> for VerifyIncomesBody {
             fn from(value: super::VerifyIncomesBody) -> Self {
                 Self {
@@ -29334,6 +30881,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Warnings {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -29344,6 +30892,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Warnings {
             fn default() -> Self {
                 Self {
@@ -29352,6 +30901,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Warnings {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -29378,6 +30928,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Warnings> for super::Warnings {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29389,6 +30940,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Warnings> for Warnings {
             fn from(value: super::Warnings) -> Self {
                 Self {
@@ -29397,6 +30949,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::fmt::Debug for CompleteALinksRequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteALinksRequestBody")
@@ -29406,6 +30959,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::fmt::Debug for CompleteAPortfoliosRequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteAPortfoliosRequestBody")
@@ -29415,6 +30969,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::fmt::Debug for CompleteAnInvoicesRequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteAnInvoicesRequestBody")
@@ -29425,6 +30980,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for CompleteRequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteRequestBody")
@@ -29435,6 +30991,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::fmt::Debug for PaymentLink {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("PaymentLink")
@@ -29452,6 +31009,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::fmt::Debug for Pse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("Pse")
@@ -29466,6 +31024,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::fmt::Debug for RegisterANewLinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RegisterANewLinkBody")
@@ -29486,6 +31045,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveBalancesForALinkBody")
@@ -29498,6 +31058,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for RetrieveForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveForALinkBody")
@@ -29507,6 +31068,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveIncomesForALinkBody")
@@ -29520,6 +31082,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "receivables")]
         impl ::std::fmt::Debug for RetrieveReceivableTransactionsForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveReceivableTransactionsForALinkBody")
@@ -29531,6 +31094,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveRecurringExpensesForALinkBody")
@@ -29542,6 +31106,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::fmt::Debug for RetrieveRiskInsightsForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveRiskInsightsForALinkBody")
@@ -29551,6 +31116,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::fmt::Debug for SecretKey {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("SecretKey")
@@ -29559,6 +31125,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("UpdateALinksCredentialsBody")
@@ -29615,6 +31182,7 @@ pub mod types {
         )?;
         Ok(value.unwrap_or_default())
     }
+    #[cfg(feature = "core")]
     impl ::std::fmt::Debug for CompleteALinksRequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteALinksRequestBody")
@@ -29624,6 +31192,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "investments")]
     impl ::std::fmt::Debug for CompleteAPortfoliosRequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteAPortfoliosRequestBody")
@@ -29633,6 +31202,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(any(feature = "banking", feature = "fiscal"))]
     impl ::std::fmt::Debug for CompleteAnInvoicesRequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteAnInvoicesRequestBody")
@@ -29643,6 +31213,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for CompleteRequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteRequestBody")
@@ -29653,6 +31224,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "payments")]
     impl ::std::fmt::Debug for PaymentLink {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("PaymentLink")
@@ -29670,6 +31242,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "payments")]
     impl ::std::fmt::Debug for Pse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("Pse")
@@ -29684,6 +31257,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "core")]
     impl ::std::fmt::Debug for RegisterANewLinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RegisterANewLinkBody")
@@ -29704,6 +31278,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveBalancesForALinkBody")
@@ -29716,6 +31291,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for RetrieveForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveForALinkBody")
@@ -29725,6 +31301,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveIncomesForALinkBody")
@@ -29738,6 +31315,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "receivables")]
     impl ::std::fmt::Debug for RetrieveReceivableTransactionsForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveReceivableTransactionsForALinkBody")
@@ -29749,6 +31327,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveRecurringExpensesForALinkBody")
@@ -29760,6 +31339,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(any(feature = "banking", feature = "investments"))]
     impl ::std::fmt::Debug for RetrieveRiskInsightsForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveRiskInsightsForALinkBody")
@@ -29769,6 +31349,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "payments")]
     impl ::std::fmt::Debug for SecretKey {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("SecretKey")
@@ -29777,6 +31358,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "core")]
     impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("UpdateALinksCredentialsBody")
@@ -29789,6 +31371,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for AccountsPage {
         type Item = Account;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29798,6 +31381,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for BalancesPage {
         type Item = Balance;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29807,6 +31391,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for BankAccountsPage {
         type Item = BankAccount;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29816,6 +31401,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for CustomersPage {
         type Item = Customer;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29825,6 +31411,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "employment")]
     impl crate::pagination::Page for EmploymentRecordsPage {
         type Item = EmploymentRecord;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29834,6 +31421,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for IncomesPage {
         type Item = Income;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29843,6 +31431,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl crate::pagination::Page for InstitutionsPage {
         type Item = Institution;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29852,6 +31441,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for InvoicesPage {
         type Item = Invoice;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29861,6 +31451,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "core")]
     impl crate::pagination::Page for LinksPage {
         type Item = Link;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29870,6 +31461,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for OwnersPage {
         type Item = Owner;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29879,6 +31471,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for PaymentIntentsPage {
         type Item = PaymentIntent;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29888,6 +31481,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for PaymentLinksPage {
         type Item = PaymentLink;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29897,6 +31491,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "investments")]
     impl crate::pagination::Page for PortfoliosPage {
         type Item = Portfolio;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29906,6 +31501,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for RecurringExpensesPage {
         type Item = RecurringExpense;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29915,6 +31511,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for RiskInsightsPage {
         type Item = RiskInsight;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29924,6 +31521,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for SecretKeysPage {
         type Item = SecretKey;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29933,6 +31531,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxComplianceStatusPage {
         type Item = TaxComplianceStatus;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29942,6 +31541,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxDeclarationsPage {
         type Item = TaxDeclaration;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29951,6 +31551,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxRetentionsPage {
         type Item = TaxRetention;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29960,6 +31561,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxReturnsPage {
         type Item = TaxReturn;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29969,6 +31571,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxStatusPage {
         type Item = TaxStatus;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -29978,6 +31581,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
     impl crate::pagination::Page for TransactionsPage {
         type Item = Transaction;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30143,6 +31747,7 @@ let response = client.list_all_accounts()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_accounts(&self) -> builder::ListAllAccounts<'_> {
         builder::ListAllAccounts::new(self)
     }
@@ -30164,6 +31769,7 @@ let response = client.retrieve_accounts_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_accounts_for_a_link(&self) -> builder::RetrieveAccountsForALink<'_> {
         builder::RetrieveAccountsForALink::new(self)
     }
@@ -30185,6 +31791,7 @@ let response = client.complete_an_accounts_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_an_accounts_request(
         &self,
     ) -> builder::CompleteAnAccountsRequest<'_> {
@@ -30208,6 +31815,7 @@ let response = client.get_an_accounts_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_an_accounts_details(&self) -> builder::GetAnAccountsDetails<'_> {
         builder::GetAnAccountsDetails::new(self)
     }
@@ -30225,6 +31833,7 @@ let response = client.delete_an_account()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_an_account(&self) -> builder::DeleteAnAccount<'_> {
         builder::DeleteAnAccount::new(self)
     }
@@ -30296,6 +31905,7 @@ let response = client.list_all_balances()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_balances(&self) -> builder::ListAllBalances<'_> {
         builder::ListAllBalances::new(self)
     }
@@ -30317,6 +31927,7 @@ let response = client.retrieve_balances_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_balances_for_a_link(&self) -> builder::RetrieveBalancesForALink<'_> {
         builder::RetrieveBalancesForALink::new(self)
     }
@@ -30338,6 +31949,7 @@ let response = client.complete_a_balances_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_balances_request(&self) -> builder::CompleteABalancesRequest<'_> {
         builder::CompleteABalancesRequest::new(self)
     }
@@ -30359,6 +31971,7 @@ let response = client.get_a_balances_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_balances_details(&self) -> builder::GetABalancesDetails<'_> {
         builder::GetABalancesDetails::new(self)
     }
@@ -30376,6 +31989,7 @@ let response = client.delete_a_balance()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_balance(&self) -> builder::DeleteABalance<'_> {
         builder::DeleteABalance::new(self)
     }
@@ -30391,6 +32005,7 @@ let response = client.categorize_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "enrichment")]
     pub fn categorize_transactions(&self) -> builder::CategorizeTransactions<'_> {
         builder::CategorizeTransactions::new(self)
     }
@@ -30414,6 +32029,7 @@ let response = client.list_all_employment_records()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn list_all_employment_records(&self) -> builder::ListAllEmploymentRecords<'_> {
         builder::ListAllEmploymentRecords::new(self)
     }
@@ -30435,6 +32051,7 @@ let response = client.retrieve_employment_record_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn retrieve_employment_record_details(
         &self,
     ) -> builder::RetrieveEmploymentRecordDetails<'_> {
@@ -30458,6 +32075,7 @@ let response = client.get_an_employment_records_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn get_an_employment_records_details(
         &self,
     ) -> builder::GetAnEmploymentRecordsDetails<'_> {
@@ -30477,6 +32095,7 @@ let response = client.delete_an_employment_record()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn delete_an_employment_record(&self) -> builder::DeleteAnEmploymentRecord<'_> {
         builder::DeleteAnEmploymentRecord::new(self)
     }
@@ -30492,6 +32111,7 @@ let response = client.verify_incomes()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "enrichment")]
     pub fn verify_incomes(&self) -> builder::VerifyIncomes<'_> {
         builder::VerifyIncomes::new(self)
     }
@@ -30523,6 +32143,7 @@ let response = client.list_all_incomes()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_incomes(&self) -> builder::ListAllIncomes<'_> {
         builder::ListAllIncomes::new(self)
     }
@@ -30544,6 +32165,7 @@ let response = client.retrieve_incomes_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_incomes_for_a_link(&self) -> builder::RetrieveIncomesForALink<'_> {
         builder::RetrieveIncomesForALink::new(self)
     }
@@ -30565,6 +32187,7 @@ let response = client.complete_an_incomes_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_an_incomes_request(&self) -> builder::CompleteAnIncomesRequest<'_> {
         builder::CompleteAnIncomesRequest::new(self)
     }
@@ -30586,6 +32209,7 @@ let response = client.get_an_incomes_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_an_incomes_details(&self) -> builder::GetAnIncomesDetails<'_> {
         builder::GetAnIncomesDetails::new(self)
     }
@@ -30603,6 +32227,7 @@ let response = client.delete_an_income()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_an_income(&self) -> builder::DeleteAnIncome<'_> {
         builder::DeleteAnIncome::new(self)
     }
@@ -30648,6 +32273,7 @@ let response = client.list_all_institutions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn list_all_institutions(&self) -> builder::ListAllInstitutions<'_> {
         builder::ListAllInstitutions::new(self)
     }
@@ -30669,6 +32295,7 @@ let response = client.get_an_institutions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn get_an_institutions_details(&self) -> builder::GetAnInstitutionsDetails<'_> {
         builder::GetAnInstitutionsDetails::new(self)
     }
@@ -30746,6 +32373,7 @@ let response = client.list_all_invoices()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_invoices(&self) -> builder::ListAllInvoices<'_> {
         builder::ListAllInvoices::new(self)
     }
@@ -30767,6 +32395,7 @@ let response = client.retrieve_invoices_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_invoices_for_a_link(&self) -> builder::RetrieveInvoicesForALink<'_> {
         builder::RetrieveInvoicesForALink::new(self)
     }
@@ -30788,6 +32417,7 @@ let response = client.complete_an_invoices_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn complete_an_invoices_request(
         &self,
     ) -> builder::CompleteAnInvoicesRequest<'_> {
@@ -30811,6 +32441,7 @@ let response = client.get_an_invoices_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_an_invoices_details(&self) -> builder::GetAnInvoicesDetails<'_> {
         builder::GetAnInvoicesDetails::new(self)
     }
@@ -30828,6 +32459,7 @@ let response = client.delete_an_invoice()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_an_invoice(&self) -> builder::DeleteAnInvoice<'_> {
         builder::DeleteAnInvoice::new(self)
     }
@@ -30889,6 +32521,7 @@ let response = client.list_all_links()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn list_all_links(&self) -> builder::ListAllLinks<'_> {
         builder::ListAllLinks::new(self)
     }
@@ -30910,6 +32543,7 @@ let response = client.register_a_new_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn register_a_new_link(&self) -> builder::RegisterANewLink<'_> {
         builder::RegisterANewLink::new(self)
     }
@@ -30931,6 +32565,7 @@ let response = client.complete_a_links_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn complete_a_links_request(&self) -> builder::CompleteALinksRequest<'_> {
         builder::CompleteALinksRequest::new(self)
     }
@@ -30952,6 +32587,7 @@ let response = client.get_a_links_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn get_a_links_details(&self) -> builder::GetALinksDetails<'_> {
         builder::GetALinksDetails::new(self)
     }
@@ -30975,6 +32611,7 @@ let response = client.update_a_links_credentials()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn update_a_links_credentials(&self) -> builder::UpdateALinksCredentials<'_> {
         builder::UpdateALinksCredentials::new(self)
     }
@@ -30992,6 +32629,7 @@ let response = client.delete_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn delete_a_link(&self) -> builder::DeleteALink<'_> {
         builder::DeleteALink::new(self)
     }
@@ -31015,6 +32653,7 @@ let response = client.change_a_links_access_mode()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn change_a_links_access_mode(&self) -> builder::ChangeALinksAccessMode<'_> {
         builder::ChangeALinksAccessMode::new(self)
     }
@@ -31060,6 +32699,7 @@ let response = client.list_all_owners()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_owners(&self) -> builder::ListAllOwners<'_> {
         builder::ListAllOwners::new(self)
     }
@@ -31081,6 +32721,7 @@ let response = client.retrieve_owners_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_owners_for_a_link(&self) -> builder::RetrieveOwnersForALink<'_> {
         builder::RetrieveOwnersForALink::new(self)
     }
@@ -31102,6 +32743,7 @@ let response = client.complete_an_owners_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_an_owners_request(&self) -> builder::CompleteAnOwnersRequest<'_> {
         builder::CompleteAnOwnersRequest::new(self)
     }
@@ -31123,6 +32765,7 @@ let response = client.get_an_owners_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_an_owners_details(&self) -> builder::GetAnOwnersDetails<'_> {
         builder::GetAnOwnersDetails::new(self)
     }
@@ -31140,6 +32783,7 @@ let response = client.delete_an_owner()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_an_owner(&self) -> builder::DeleteAnOwner<'_> {
         builder::DeleteAnOwner::new(self)
     }
@@ -31175,6 +32819,7 @@ let response = client.list_all_recurring_expenses()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_recurring_expenses(&self) -> builder::ListAllRecurringExpenses<'_> {
         builder::ListAllRecurringExpenses::new(self)
     }
@@ -31196,6 +32841,7 @@ let response = client.retrieve_recurring_expenses_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_recurring_expenses_for_a_link(
         &self,
     ) -> builder::RetrieveRecurringExpensesForALink<'_> {
@@ -31219,6 +32865,7 @@ let response = client.complete_a_recurring_expenses_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_recurring_expenses_request(
         &self,
     ) -> builder::CompleteARecurringExpensesRequest<'_> {
@@ -31242,6 +32889,7 @@ let response = client.get_a_recurring_expenses_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_recurring_expenses_details(
         &self,
     ) -> builder::GetARecurringExpensesDetails<'_> {
@@ -31261,6 +32909,7 @@ let response = client.delete_a_recurring_expense()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_recurring_expense(&self) -> builder::DeleteARecurringExpense<'_> {
         builder::DeleteARecurringExpense::new(self)
     }
@@ -31292,6 +32941,7 @@ let response = client.list_all_risk_insights()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_risk_insights(&self) -> builder::ListAllRiskInsights<'_> {
         builder::ListAllRiskInsights::new(self)
     }
@@ -31313,6 +32963,7 @@ let response = client.retrieve_risk_insights_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_risk_insights_for_a_link(
         &self,
     ) -> builder::RetrieveRiskInsightsForALink<'_> {
@@ -31336,6 +32987,7 @@ let response = client.complete_a_risk_insights_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_risk_insights_request(
         &self,
     ) -> builder::CompleteARiskInsightsRequest<'_> {
@@ -31359,6 +33011,7 @@ let response = client.get_a_risk_insights_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_risk_insights_details(&self) -> builder::GetARiskInsightsDetails<'_> {
         builder::GetARiskInsightsDetails::new(self)
     }
@@ -31376,6 +33029,7 @@ let response = client.delete_a_risk_insight()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_risk_insight(&self) -> builder::DeleteARiskInsight<'_> {
         builder::DeleteARiskInsight::new(self)
     }
@@ -31417,6 +33071,7 @@ let response = client.list_all_tax_compliance_statuses()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_compliance_statuses(
         &self,
     ) -> builder::ListAllTaxComplianceStatuses<'_> {
@@ -31440,6 +33095,7 @@ let response = client.retrieve_tax_compliance_statuses_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_compliance_statuses_for_a_link(
         &self,
     ) -> builder::RetrieveTaxComplianceStatusesForALink<'_> {
@@ -31463,6 +33119,7 @@ let response = client.get_details_about_a_tax_compliance_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_details_about_a_tax_compliance_status(
         &self,
     ) -> builder::GetDetailsAboutATaxComplianceStatus<'_> {
@@ -31482,6 +33139,7 @@ let response = client.delete_a_tax_compliance_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_compliance_status(
         &self,
     ) -> builder::DeleteATaxComplianceStatus<'_> {
@@ -31537,6 +33195,7 @@ let response = client.list_all_tax_declarations()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_declarations(&self) -> builder::ListAllTaxDeclarations<'_> {
         builder::ListAllTaxDeclarations::new(self)
     }
@@ -31558,6 +33217,7 @@ let response = client.retrieve_tax_declarations_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_declarations_for_a_link(
         &self,
     ) -> builder::RetrieveTaxDeclarationsForALink<'_> {
@@ -31581,6 +33241,7 @@ let response = client.get_a_tax_declarations_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_a_tax_declarations_details(
         &self,
     ) -> builder::GetATaxDeclarationsDetails<'_> {
@@ -31600,6 +33261,7 @@ let response = client.delete_a_tax_declaration()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_declaration(&self) -> builder::DeleteATaxDeclaration<'_> {
         builder::DeleteATaxDeclaration::new(self)
     }
@@ -31637,6 +33299,7 @@ let response = client.list_all_tax_retentions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_retentions(&self) -> builder::ListAllTaxRetentions<'_> {
         builder::ListAllTaxRetentions::new(self)
     }
@@ -31658,6 +33321,7 @@ let response = client.retrieve_tax_retentions_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_retentions_for_a_link(
         &self,
     ) -> builder::RetrieveTaxRetentionsForALink<'_> {
@@ -31681,6 +33345,7 @@ let response = client.get_a_tax_retentions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_a_tax_retentions_details(&self) -> builder::GetATaxRetentionsDetails<'_> {
         builder::GetATaxRetentionsDetails::new(self)
     }
@@ -31698,6 +33363,7 @@ let response = client.delete_a_tax_retention()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_retention(&self) -> builder::DeleteATaxRetention<'_> {
         builder::DeleteATaxRetention::new(self)
     }
@@ -31755,6 +33421,7 @@ let response = client.list_all_tax_returns()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_returns(&self) -> builder::ListAllTaxReturns<'_> {
         builder::ListAllTaxReturns::new(self)
     }
@@ -31776,6 +33443,7 @@ let response = client.retrieve_tax_returns_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_returns_for_a_link(
         &self,
     ) -> builder::RetrieveTaxReturnsForALink<'_> {
@@ -31799,6 +33467,7 @@ let response = client.get_a_tax_returns_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_a_tax_returns_details(&self) -> builder::GetATaxReturnsDetails<'_> {
         builder::GetATaxReturnsDetails::new(self)
     }
@@ -31816,6 +33485,7 @@ let response = client.delete_a_tax_return()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_return(&self) -> builder::DeleteATaxReturn<'_> {
         builder::DeleteATaxReturn::new(self)
     }
@@ -31857,6 +33527,7 @@ let response = client.list_all_tax_statuses()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_statuses(&self) -> builder::ListAllTaxStatuses<'_> {
         builder::ListAllTaxStatuses::new(self)
     }
@@ -31878,6 +33549,7 @@ let response = client.retrieve_tax_statuses_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_statuses_for_a_link(
         &self,
     ) -> builder::RetrieveTaxStatusesForALink<'_> {
@@ -31901,6 +33573,7 @@ let response = client.get_details_about_a_tax_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_details_about_a_tax_status(
         &self,
     ) -> builder::GetDetailsAboutATaxStatus<'_> {
@@ -31920,6 +33593,7 @@ let response = client.delete_a_tax_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_status(&self) -> builder::DeleteATaxStatus<'_> {
         builder::DeleteATaxStatus::new(self)
     }
@@ -32051,6 +33725,7 @@ let response = client.list_all_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_transactions(&self) -> builder::ListAllTransactions<'_> {
         builder::ListAllTransactions::new(self)
     }
@@ -32074,6 +33749,7 @@ let response = client.retrieve_transactions_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_transactions_for_a_link(
         &self,
     ) -> builder::RetrieveTransactionsForALink<'_> {
@@ -32097,6 +33773,7 @@ let response = client.complete_a_transactions_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_transactions_request(
         &self,
     ) -> builder::CompleteATransactionsRequest<'_> {
@@ -32120,6 +33797,7 @@ let response = client.get_a_transactions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_transactions_details(&self) -> builder::GetATransactionsDetails<'_> {
         builder::GetATransactionsDetails::new(self)
     }
@@ -32137,6 +33815,7 @@ let response = client.delete_a_transaction()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_transaction(&self) -> builder::DeleteATransaction<'_> {
         builder::DeleteATransaction::new(self)
     }
@@ -32174,6 +33853,7 @@ let response = client.list_all_portfolios()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn list_all_portfolios(&self) -> builder::ListAllPortfolios<'_> {
         builder::ListAllPortfolios::new(self)
     }
@@ -32195,6 +33875,7 @@ let response = client.retrieve_portfolios_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn retrieve_portfolios_for_a_link(
         &self,
     ) -> builder::RetrievePortfoliosForALink<'_> {
@@ -32218,6 +33899,7 @@ let response = client.complete_a_portfolios_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn complete_a_portfolios_request(
         &self,
     ) -> builder::CompleteAPortfoliosRequest<'_> {
@@ -32241,6 +33923,7 @@ let response = client.get_a_portfolios_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn get_a_portfolios_details(&self) -> builder::GetAPortfoliosDetails<'_> {
         builder::GetAPortfoliosDetails::new(self)
     }
@@ -32258,6 +33941,7 @@ let response = client.delete_a_portfolio()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn delete_a_portfolio(&self) -> builder::DeleteAPortfolio<'_> {
         builder::DeleteAPortfolio::new(self)
     }
@@ -32303,6 +33987,7 @@ let response = client.list_all_bank_accounts()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_bank_accounts(&self) -> builder::ListAllBankAccounts<'_> {
         builder::ListAllBankAccounts::new(self)
     }
@@ -32318,6 +34003,7 @@ let response = client.create_a_new_bank_account()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_new_bank_account(&self) -> builder::CreateANewBankAccount<'_> {
         builder::CreateANewBankAccount::new(self)
     }
@@ -32335,6 +34021,7 @@ let response = client.get_details_about_a_bank_account()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_bank_account(
         &self,
     ) -> builder::GetDetailsAboutABankAccount<'_> {
@@ -32372,6 +34059,7 @@ let response = client.list_all_customers()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_customers(&self) -> builder::ListAllCustomers<'_> {
         builder::ListAllCustomers::new(self)
     }
@@ -32387,6 +34075,7 @@ let response = client.create_a_new_customer()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_new_customer(&self) -> builder::CreateANewCustomer<'_> {
         builder::CreateANewCustomer::new(self)
     }
@@ -32404,6 +34093,7 @@ let response = client.get_details_about_a_customer()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_customer(&self) -> builder::GetDetailsAboutACustomer<'_> {
         builder::GetDetailsAboutACustomer::new(self)
     }
@@ -32437,6 +34127,7 @@ let response = client.list_all_payment_institutions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_institutions(
         &self,
     ) -> builder::ListAllPaymentInstitutions<'_> {
@@ -32456,6 +34147,7 @@ let response = client.get_details_about_a_payment_institution()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_institution(
         &self,
     ) -> builder::GetDetailsAboutAPaymentInstitution<'_> {
@@ -32511,6 +34203,7 @@ let response = client.list_all_payment_intents()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_intents(&self) -> builder::ListAllPaymentIntents<'_> {
         builder::ListAllPaymentIntents::new(self)
     }
@@ -32526,6 +34219,7 @@ let response = client.create_a_new_payment_intent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_new_payment_intent(&self) -> builder::CreateANewPaymentIntent<'_> {
         builder::CreateANewPaymentIntent::new(self)
     }
@@ -32543,6 +34237,7 @@ let response = client.get_details_about_a_payment_intent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_intent(
         &self,
     ) -> builder::GetDetailsAboutAPaymentIntent<'_> {
@@ -32564,6 +34259,7 @@ let response = client.complete_a_payment_intent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn complete_a_payment_intent(&self) -> builder::CompleteAPaymentIntent<'_> {
         builder::CompleteAPaymentIntent::new(self)
     }
@@ -32601,6 +34297,7 @@ let response = client.list_all_payment_links()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_links(&self) -> builder::ListAllPaymentLinks<'_> {
         builder::ListAllPaymentLinks::new(self)
     }
@@ -32616,6 +34313,7 @@ let response = client.create_a_payment_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_payment_link(&self) -> builder::CreateAPaymentLink<'_> {
         builder::CreateAPaymentLink::new(self)
     }
@@ -32633,6 +34331,7 @@ let response = client.get_details_about_a_payment_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_link(
         &self,
     ) -> builder::GetDetailsAboutAPaymentLink<'_> {
@@ -32649,6 +34348,7 @@ let response = client.list_all_secret_keys()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_secret_keys(&self) -> builder::ListAllSecretKeys<'_> {
         builder::ListAllSecretKeys::new(self)
     }
@@ -32663,6 +34363,7 @@ let response = client.request_api_keys()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn request_api_keys(&self) -> builder::RequestApiKeys<'_> {
         builder::RequestApiKeys::new(self)
     }
@@ -32724,6 +34425,7 @@ let response = client.list_all_payment_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_transactions(
         &self,
     ) -> builder::ListAllPaymentTransactions<'_> {
@@ -32743,6 +34445,7 @@ let response = client.get_details_about_a_payment_transaction()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_transaction(
         &self,
     ) -> builder::GetDetailsAboutAPaymentTransaction<'_> {
@@ -32798,6 +34501,7 @@ let response = client.list_all_receivable_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn list_all_receivable_transactions(
         &self,
     ) -> builder::ListAllReceivableTransactions<'_> {
@@ -32821,6 +34525,7 @@ let response = client.retrieve_receivable_transactions_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn retrieve_receivable_transactions_for_a_link(
         &self,
     ) -> builder::RetrieveReceivableTransactionsForALink<'_> {
@@ -32844,6 +34549,7 @@ let response = client.get_a_receivable_transactions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn get_a_receivable_transactions_details(
         &self,
     ) -> builder::GetAReceivableTransactionsDetails<'_> {
@@ -32863,6 +34569,7 @@ let response = client.delete_a_receivable_transaction()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn delete_a_receivable_transaction(
         &self,
     ) -> builder::DeleteAReceivableTransaction<'_> {
@@ -32882,6 +34589,7 @@ pub mod builder {
 
 [`Client::list_all_accounts`]: super::Client::list_all_accounts*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllAccounts<'a> {
         client: &'a super::Client,
         balance_available: Result<Option<::std::string::String>, String>,
@@ -32923,6 +34631,7 @@ pub mod builder {
         public_identification_value: Result<Option<::std::string::String>, String>,
         type_: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllAccounts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -33730,12 +35439,14 @@ pub mod builder {
 
 [`Client::retrieve_accounts_for_a_link`]: super::Client::retrieve_accounts_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveAccountsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveAccountsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -33887,12 +35598,14 @@ pub mod builder {
 
 [`Client::complete_an_accounts_request`]: super::Client::complete_an_accounts_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteAnAccountsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteAnAccountsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34042,12 +35755,14 @@ pub mod builder {
 
 [`Client::get_an_accounts_details`]: super::Client::get_an_accounts_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetAnAccountsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetAnAccountsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34159,10 +35874,12 @@ pub mod builder {
 
 [`Client::delete_an_account`]: super::Client::delete_an_account*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteAnAccount<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteAnAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34239,6 +35956,7 @@ pub mod builder {
 
 [`Client::list_all_balances`]: super::Client::list_all_balances*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllBalances<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -34270,6 +35988,7 @@ pub mod builder {
         value_date_lte: Result<Option<::std::string::String>, String>,
         value_date_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllBalances<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34830,12 +36549,14 @@ pub mod builder {
 
 [`Client::retrieve_balances_for_a_link`]: super::Client::retrieve_balances_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveBalancesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBalancesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveBalancesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34989,12 +36710,14 @@ pub mod builder {
 
 [`Client::complete_a_balances_request`]: super::Client::complete_a_balances_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteABalancesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteABalancesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35144,12 +36867,14 @@ pub mod builder {
 
 [`Client::get_a_balances_details`]: super::Client::get_a_balances_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetABalancesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetABalancesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35261,10 +36986,12 @@ pub mod builder {
 
 [`Client::delete_a_balance`]: super::Client::delete_a_balance*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteABalance<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteABalance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35341,10 +37068,12 @@ pub mod builder {
 
 [`Client::categorize_transactions`]: super::Client::categorize_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "enrichment")]
     pub struct CategorizeTransactions<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CategorizeTransactionsBody, String>,
     }
+    #[cfg(feature = "enrichment")]
     impl<'a> CategorizeTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35458,6 +37187,7 @@ pub mod builder {
 
 [`Client::list_all_employment_records`]: super::Client::list_all_employment_records*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct ListAllEmploymentRecords<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -35465,6 +37195,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> ListAllEmploymentRecords<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35580,12 +37311,14 @@ pub mod builder {
 
 [`Client::retrieve_employment_record_details`]: super::Client::retrieve_employment_record_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct RetrieveEmploymentRecordDetails<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBody, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> RetrieveEmploymentRecordDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35733,12 +37466,14 @@ pub mod builder {
 
 [`Client::get_an_employment_records_details`]: super::Client::get_an_employment_records_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct GetAnEmploymentRecordsDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> GetAnEmploymentRecordsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35852,10 +37587,12 @@ pub mod builder {
 
 [`Client::delete_an_employment_record`]: super::Client::delete_an_employment_record*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct DeleteAnEmploymentRecord<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> DeleteAnEmploymentRecord<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35934,10 +37671,12 @@ pub mod builder {
 
 [`Client::verify_incomes`]: super::Client::verify_incomes*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "enrichment")]
     pub struct VerifyIncomes<'a> {
         client: &'a super::Client,
         body: Result<types::builder::VerifyIncomesBody, String>,
     }
+    #[cfg(feature = "enrichment")]
     impl<'a> VerifyIncomes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36047,6 +37786,7 @@ pub mod builder {
 
 [`Client::list_all_incomes`]: super::Client::list_all_incomes*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllIncomes<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -36058,6 +37798,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllIncomes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36246,12 +37987,14 @@ pub mod builder {
 
 [`Client::retrieve_incomes_for_a_link`]: super::Client::retrieve_incomes_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveIncomesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveIncomesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveIncomesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36405,12 +38148,14 @@ pub mod builder {
 
 [`Client::complete_an_incomes_request`]: super::Client::complete_an_incomes_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteAnIncomesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteAnIncomesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36560,12 +38305,14 @@ pub mod builder {
 
 [`Client::get_an_incomes_details`]: super::Client::get_an_incomes_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetAnIncomesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetAnIncomesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36677,10 +38424,12 @@ pub mod builder {
 
 [`Client::delete_an_income`]: super::Client::delete_an_income*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteAnIncome<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteAnIncome<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36757,6 +38506,7 @@ pub mod builder {
 
 [`Client::list_all_institutions`]: super::Client::list_all_institutions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct ListAllInstitutions<'a> {
         client: &'a super::Client,
         country_code: Result<Option<::std::string::String>, String>,
@@ -36775,6 +38525,7 @@ pub mod builder {
         type_in: Result<Option<::std::string::String>, String>,
         website: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> ListAllInstitutions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37097,12 +38848,14 @@ pub mod builder {
 
 [`Client::get_an_institutions_details`]: super::Client::get_an_institutions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct GetAnInstitutionsDetails<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> GetAnInstitutionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37212,6 +38965,7 @@ pub mod builder {
 
 [`Client::list_all_invoices`]: super::Client::list_all_invoices*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllInvoices<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -37246,6 +39000,7 @@ pub mod builder {
         type_: Result<Option<::std::string::String>, String>,
         type_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllInvoices<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37904,12 +39659,14 @@ pub mod builder {
 
 [`Client::retrieve_invoices_for_a_link`]: super::Client::retrieve_invoices_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveInvoicesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveInvoicesForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveInvoicesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38056,12 +39813,14 @@ pub mod builder {
 
 [`Client::complete_an_invoices_request`]: super::Client::complete_an_invoices_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct CompleteAnInvoicesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteAnInvoicesRequestBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> CompleteAnInvoicesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38215,12 +39974,14 @@ pub mod builder {
 
 [`Client::get_an_invoices_details`]: super::Client::get_an_invoices_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetAnInvoicesDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetAnInvoicesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38333,10 +40094,12 @@ pub mod builder {
 
 [`Client::delete_an_invoice`]: super::Client::delete_an_invoice*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteAnInvoice<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteAnInvoice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38414,6 +40177,7 @@ pub mod builder {
 
 [`Client::list_all_links`]: super::Client::list_all_links*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct ListAllLinks<'a> {
         client: &'a super::Client,
         access_mode: Result<Option<::std::string::String>, String>,
@@ -38440,6 +40204,7 @@ pub mod builder {
         status: Result<Option<::std::string::String>, String>,
         status_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> ListAllLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38932,12 +40697,14 @@ pub mod builder {
 
 [`Client::register_a_new_link`]: super::Client::register_a_new_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct RegisterANewLink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RegisterANewLinkBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> RegisterANewLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39081,12 +40848,14 @@ pub mod builder {
 
 [`Client::complete_a_links_request`]: super::Client::complete_a_links_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct CompleteALinksRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteALinksRequestBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> CompleteALinksRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39232,12 +41001,14 @@ pub mod builder {
 
 [`Client::get_a_links_details`]: super::Client::get_a_links_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct GetALinksDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> GetALinksDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39346,6 +41117,7 @@ pub mod builder {
 
 [`Client::update_a_links_credentials`]: super::Client::update_a_links_credentials*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct UpdateALinksCredentials<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -39353,6 +41125,7 @@ pub mod builder {
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UpdateALinksCredentialsBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> UpdateALinksCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39520,10 +41293,12 @@ pub mod builder {
 
 [`Client::delete_a_link`]: super::Client::delete_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct DeleteALink<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> DeleteALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39600,6 +41375,7 @@ pub mod builder {
 
 [`Client::change_a_links_access_mode`]: super::Client::change_a_links_access_mode*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct ChangeALinksAccessMode<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -39607,6 +41383,7 @@ pub mod builder {
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::ChangeALinksAccessModeBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> ChangeALinksAccessMode<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39774,6 +41551,7 @@ pub mod builder {
 
 [`Client::list_all_owners`]: super::Client::list_all_owners*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllOwners<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -39792,6 +41570,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllOwners<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40125,12 +41904,14 @@ pub mod builder {
 
 [`Client::retrieve_owners_for_a_link`]: super::Client::retrieve_owners_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveOwnersForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveOwnersForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40282,12 +42063,14 @@ pub mod builder {
 
 [`Client::complete_an_owners_request`]: super::Client::complete_an_owners_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteAnOwnersRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteAnOwnersRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40437,12 +42220,14 @@ pub mod builder {
 
 [`Client::get_an_owners_details`]: super::Client::get_an_owners_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetAnOwnersDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetAnOwnersDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40551,10 +42336,12 @@ pub mod builder {
 
 [`Client::delete_an_owner`]: super::Client::delete_an_owner*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteAnOwner<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteAnOwner<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40631,6 +42418,7 @@ pub mod builder {
 
 [`Client::list_all_recurring_expenses`]: super::Client::list_all_recurring_expenses*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllRecurringExpenses<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -40644,6 +42432,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllRecurringExpenses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40865,12 +42654,14 @@ pub mod builder {
 
 [`Client::retrieve_recurring_expenses_for_a_link`]: super::Client::retrieve_recurring_expenses_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveRecurringExpensesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveRecurringExpensesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveRecurringExpensesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41024,12 +42815,14 @@ pub mod builder {
 
 [`Client::complete_a_recurring_expenses_request`]: super::Client::complete_a_recurring_expenses_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteARecurringExpensesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteARecurringExpensesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41179,12 +42972,14 @@ pub mod builder {
 
 [`Client::get_a_recurring_expenses_details`]: super::Client::get_a_recurring_expenses_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetARecurringExpensesDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetARecurringExpensesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41298,10 +43093,12 @@ pub mod builder {
 
 [`Client::delete_a_recurring_expense`]: super::Client::delete_a_recurring_expense*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteARecurringExpense<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteARecurringExpense<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41380,6 +43177,7 @@ pub mod builder {
 
 [`Client::list_all_risk_insights`]: super::Client::list_all_risk_insights*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllRiskInsights<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -41391,6 +43189,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllRiskInsights<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41580,12 +43379,14 @@ pub mod builder {
 
 [`Client::retrieve_risk_insights_for_a_link`]: super::Client::retrieve_risk_insights_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveRiskInsightsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveRiskInsightsForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveRiskInsightsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41739,12 +43540,14 @@ pub mod builder {
 
 [`Client::complete_a_risk_insights_request`]: super::Client::complete_a_risk_insights_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteARiskInsightsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteAnInvoicesRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteARiskInsightsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41898,12 +43701,14 @@ pub mod builder {
 
 [`Client::get_a_risk_insights_details`]: super::Client::get_a_risk_insights_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetARiskInsightsDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetARiskInsightsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42017,10 +43822,12 @@ pub mod builder {
 
 [`Client::delete_a_risk_insight`]: super::Client::delete_a_risk_insight*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteARiskInsight<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteARiskInsight<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42099,6 +43906,7 @@ pub mod builder {
 
 [`Client::list_all_tax_compliance_statuses`]: super::Client::list_all_tax_compliance_statuses*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxComplianceStatuses<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -42115,6 +43923,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxComplianceStatuses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42408,12 +44217,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_compliance_statuses_for_a_link`]: super::Client::retrieve_tax_compliance_statuses_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxComplianceStatusesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxComplianceStatusesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42554,12 +44365,14 @@ pub mod builder {
 
 [`Client::get_details_about_a_tax_compliance_status`]: super::Client::get_details_about_a_tax_compliance_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetDetailsAboutATaxComplianceStatus<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetDetailsAboutATaxComplianceStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42673,10 +44486,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_compliance_status`]: super::Client::delete_a_tax_compliance_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxComplianceStatus<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxComplianceStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42755,6 +44570,7 @@ pub mod builder {
 
 [`Client::list_all_tax_declarations`]: super::Client::list_all_tax_declarations*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxDeclarations<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -42777,6 +44593,7 @@ pub mod builder {
         year_lte: Result<Option<i64>, String>,
         year_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxDeclarations<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43157,12 +44974,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_declarations_for_a_link`]: super::Client::retrieve_tax_declarations_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxDeclarationsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveTaxDeclarationsForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxDeclarationsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43309,12 +45128,14 @@ pub mod builder {
 
 [`Client::get_a_tax_declarations_details`]: super::Client::get_a_tax_declarations_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetATaxDeclarationsDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetATaxDeclarationsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43428,10 +45249,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_declaration`]: super::Client::delete_a_tax_declaration*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxDeclaration<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxDeclaration<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43510,6 +45333,7 @@ pub mod builder {
 
 [`Client::list_all_tax_retentions`]: super::Client::list_all_tax_retentions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxRetentions<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -43524,6 +45348,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxRetentions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43783,12 +45608,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_retentions_for_a_link`]: super::Client::retrieve_tax_retentions_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxRetentionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveInvoicesForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxRetentionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43935,12 +45762,14 @@ pub mod builder {
 
 [`Client::get_a_tax_retentions_details`]: super::Client::get_a_tax_retentions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetATaxRetentionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetATaxRetentionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44054,10 +45883,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_retention`]: super::Client::delete_a_tax_retention*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxRetention<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxRetention<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44136,6 +45967,7 @@ pub mod builder {
 
 [`Client::list_all_tax_returns`]: super::Client::list_all_tax_returns*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxReturns<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -44160,6 +45992,7 @@ pub mod builder {
         tipo_declaracion: Result<Option<::std::string::String>, String>,
         tipo_declaracion_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxReturns<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44598,12 +46431,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_returns_for_a_link`]: super::Client::retrieve_tax_returns_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxReturnsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveTaxReturnsForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxReturnsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44750,12 +46585,14 @@ pub mod builder {
 
 [`Client::get_a_tax_returns_details`]: super::Client::get_a_tax_returns_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetATaxReturnsDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetATaxReturnsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44868,10 +46705,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_return`]: super::Client::delete_a_tax_return*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxReturn<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxReturn<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44949,6 +46788,7 @@ pub mod builder {
 
 [`Client::list_all_tax_statuses`]: super::Client::list_all_tax_statuses*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxStatuses<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -44965,6 +46805,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxStatuses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45258,12 +47099,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_statuses_for_a_link`]: super::Client::retrieve_tax_statuses_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxStatusesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxStatusesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45404,12 +47247,14 @@ pub mod builder {
 
 [`Client::get_details_about_a_tax_status`]: super::Client::get_details_about_a_tax_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetDetailsAboutATaxStatus<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetDetailsAboutATaxStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45522,10 +47367,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_status`]: super::Client::delete_a_tax_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxStatus<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45603,6 +47450,7 @@ pub mod builder {
 
 [`Client::list_all_transactions`]: super::Client::list_all_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllTransactions<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -45664,6 +47512,7 @@ pub mod builder {
         value_date_lte: Result<Option<::std::string::String>, String>,
         value_date_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46876,6 +48725,7 @@ pub mod builder {
 
 [`Client::retrieve_transactions_for_a_link`]: super::Client::retrieve_transactions_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveTransactionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -46883,6 +48733,7 @@ pub mod builder {
         x_belvo_request_mode: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBalancesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveTransactionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47055,12 +48906,14 @@ pub mod builder {
 
 [`Client::complete_a_transactions_request`]: super::Client::complete_a_transactions_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteATransactionsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteATransactionsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47210,12 +49063,14 @@ pub mod builder {
 
 [`Client::get_a_transactions_details`]: super::Client::get_a_transactions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetATransactionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetATransactionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47327,10 +49182,12 @@ pub mod builder {
 
 [`Client::delete_a_transaction`]: super::Client::delete_a_transaction*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteATransaction<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteATransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47407,6 +49264,7 @@ pub mod builder {
 
 [`Client::list_all_portfolios`]: super::Client::list_all_portfolios*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct ListAllPortfolios<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -47421,6 +49279,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> ListAllPortfolios<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47680,12 +49539,14 @@ pub mod builder {
 
 [`Client::retrieve_portfolios_for_a_link`]: super::Client::retrieve_portfolios_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct RetrievePortfoliosForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveRiskInsightsForALinkBody, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> RetrievePortfoliosForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47832,12 +49693,14 @@ pub mod builder {
 
 [`Client::complete_a_portfolios_request`]: super::Client::complete_a_portfolios_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct CompleteAPortfoliosRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteAPortfoliosRequestBody, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> CompleteAPortfoliosRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47984,12 +49847,14 @@ pub mod builder {
 
 [`Client::get_a_portfolios_details`]: super::Client::get_a_portfolios_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct GetAPortfoliosDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> GetAPortfoliosDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48103,10 +49968,12 @@ pub mod builder {
 
 [`Client::delete_a_portfolio`]: super::Client::delete_a_portfolio*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct DeleteAPortfolio<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> DeleteAPortfolio<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48185,6 +50052,7 @@ pub mod builder {
 
 [`Client::list_all_bank_accounts`]: super::Client::list_all_bank_accounts*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllBankAccounts<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -48203,6 +50071,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         providers: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllBankAccounts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48535,10 +50404,12 @@ pub mod builder {
 
 [`Client::create_a_new_bank_account`]: super::Client::create_a_new_bank_account*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewBankAccount<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewBankAccountBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateANewBankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48652,10 +50523,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_bank_account`]: super::Client::get_details_about_a_bank_account*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutABankAccount<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutABankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48737,6 +50610,7 @@ pub mod builder {
 
 [`Client::list_all_customers`]: super::Client::list_all_customers*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllCustomers<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -48750,6 +50624,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         search: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllCustomers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48997,10 +50872,12 @@ pub mod builder {
 
 [`Client::create_a_new_customer`]: super::Client::create_a_new_customer*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewCustomer<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewCustomerBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateANewCustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49105,10 +50982,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_customer`]: super::Client::get_details_about_a_customer*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutACustomer<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutACustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49190,6 +51069,7 @@ pub mod builder {
 
 [`Client::list_all_payment_institutions`]: super::Client::list_all_payment_institutions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentInstitutions<'a> {
         client: &'a super::Client,
         country: Result<Option<::std::string::String>, String>,
@@ -49202,6 +51082,7 @@ pub mod builder {
         created_at_range: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentInstitutions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49430,10 +51311,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_institution`]: super::Client::get_details_about_a_payment_institution*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentInstitution<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentInstitution<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49515,6 +51398,7 @@ pub mod builder {
 
 [`Client::list_all_payment_intents`]: super::Client::list_all_payment_intents*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentIntents<'a> {
         client: &'a super::Client,
         amount: Result<Option<i64>, String>,
@@ -49537,6 +51421,7 @@ pub mod builder {
         status: Result<Option<::std::string::String>, String>,
         status_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentIntents<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49926,10 +51811,12 @@ pub mod builder {
 
 [`Client::create_a_new_payment_intent`]: super::Client::create_a_new_payment_intent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewPaymentIntent<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewPaymentIntentBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateANewPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50043,10 +51930,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_intent`]: super::Client::get_details_about_a_payment_intent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentIntent<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50128,11 +52017,13 @@ pub mod builder {
 
 [`Client::complete_a_payment_intent`]: super::Client::complete_a_payment_intent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CompleteAPaymentIntent<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         body: Result<types::builder::CompleteAPaymentIntentBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CompleteAPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50249,6 +52140,7 @@ pub mod builder {
 
 [`Client::list_all_payment_links`]: super::Client::list_all_payment_links*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentLinks<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -50263,6 +52155,7 @@ pub mod builder {
         search: Result<Option<::std::string::String>, String>,
         status: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50522,10 +52415,12 @@ pub mod builder {
 
 [`Client::create_a_payment_link`]: super::Client::create_a_payment_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateAPaymentLink<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateAPaymentLinkBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateAPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50637,10 +52532,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_link`]: super::Client::get_details_about_a_payment_link*/
     #[derive(Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentLink<'a> {
         client: &'a super::Client,
         access_token: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50722,9 +52619,11 @@ pub mod builder {
 
 [`Client::list_all_secret_keys`]: super::Client::list_all_secret_keys*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllSecretKeys<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllSecretKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -50780,9 +52679,11 @@ pub mod builder {
 
 [`Client::request_api_keys`]: super::Client::request_api_keys*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct RequestApiKeys<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "payments")]
     impl<'a> RequestApiKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -50845,6 +52746,7 @@ pub mod builder {
 
 [`Client::list_all_payment_transactions`]: super::Client::list_all_payment_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentTransactions<'a> {
         client: &'a super::Client,
         amount: Result<Option<f64>, String>,
@@ -50871,6 +52773,7 @@ pub mod builder {
         payer_in: Result<Option<::std::string::String>, String>,
         transaction_type: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51334,10 +53237,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_transaction`]: super::Client::get_details_about_a_payment_transaction*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentTransaction<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51419,6 +53324,7 @@ pub mod builder {
 
 [`Client::list_all_receivable_transactions`]: super::Client::list_all_receivable_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct ListAllReceivableTransactions<'a> {
         client: &'a super::Client,
         account: Result<Option<::std::string::String>, String>,
@@ -51441,6 +53347,7 @@ pub mod builder {
         value_date_lte: Result<Option<::std::string::String>, String>,
         value_date_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> ListAllReceivableTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51855,12 +53762,14 @@ pub mod builder {
 
 [`Client::retrieve_receivable_transactions_for_a_link`]: super::Client::retrieve_receivable_transactions_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct RetrieveReceivableTransactionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveReceivableTransactionsForALinkBody, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> RetrieveReceivableTransactionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52007,12 +53916,14 @@ pub mod builder {
 
 [`Client::get_a_receivable_transactions_details`]: super::Client::get_a_receivable_transactions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct GetAReceivableTransactionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> GetAReceivableTransactionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52126,10 +54037,12 @@ pub mod builder {
 
 [`Client::delete_a_receivable_transaction`]: super::Client::delete_a_receivable_transaction*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct DeleteAReceivableTransaction<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> DeleteAReceivableTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52204,6 +54117,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveAccountsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_accounts_for_a_link",
@@ -52241,6 +54155,7 @@ pub mod builder {
             CompleteAnAccountsRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveBalancesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_balances_for_a_link",
@@ -52280,6 +54195,7 @@ pub mod builder {
             CompleteABalancesRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveIncomesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_incomes_for_a_link",
@@ -52319,6 +54235,7 @@ pub mod builder {
             CompleteAnIncomesRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "core")]
     impl<'a> super::resumable::ResumableOp for RegisterANewLink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "register_a_new_link",
@@ -52356,6 +54273,7 @@ pub mod builder {
             CompleteALinksRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "core")]
     impl<'a> super::resumable::ResumableOp for UpdateALinksCredentials<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "update_a_links_credentials",
@@ -52395,6 +54313,7 @@ pub mod builder {
             CompleteALinksRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "core")]
     impl<'a> super::resumable::ResumableOp for ChangeALinksAccessMode<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "change_a_links_access_mode",
@@ -52434,6 +54353,7 @@ pub mod builder {
             CompleteALinksRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveOwnersForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_owners_for_a_link",
@@ -52471,6 +54391,7 @@ pub mod builder {
             CompleteAnOwnersRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveRecurringExpensesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_recurring_expenses_for_a_link",
@@ -52510,6 +54431,7 @@ pub mod builder {
             CompleteARecurringExpensesRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveRiskInsightsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_risk_insights_for_a_link",
@@ -52549,6 +54471,7 @@ pub mod builder {
             CompleteARiskInsightsRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveTransactionsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_transactions_for_a_link",
@@ -52588,6 +54511,7 @@ pub mod builder {
             CompleteATransactionsRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "investments")]
     impl<'a> super::resumable::ResumableOp for RetrievePortfoliosForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_portfolios_for_a_link",
@@ -52627,6 +54551,7 @@ pub mod builder {
             CompleteAPortfoliosRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "payments")]
     impl<'a> ::std::fmt::Debug for GetDetailsAboutAPaymentLink<'a> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("GetDetailsAboutAPaymentLink")
@@ -52666,6 +54591,7 @@ pub mod resumable {
     }
     /// Every pair, in spec order.
     pub const RESUMABLE: &[Resumable] = &[
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_accounts_for_a_link",
             method: "POST",
@@ -52673,6 +54599,7 @@ pub mod resumable {
             resume: "complete_an_accounts_request",
             resume_path: "/api/accounts/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_balances_for_a_link",
             method: "POST",
@@ -52680,6 +54607,7 @@ pub mod resumable {
             resume: "complete_a_balances_request",
             resume_path: "/api/balances/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_incomes_for_a_link",
             method: "POST",
@@ -52687,6 +54615,7 @@ pub mod resumable {
             resume: "complete_an_incomes_request",
             resume_path: "/api/incomes/",
         },
+        #[cfg(feature = "core")]
         Resumable {
             retrieve: "register_a_new_link",
             method: "POST",
@@ -52694,6 +54623,7 @@ pub mod resumable {
             resume: "complete_a_links_request",
             resume_path: "/api/links/",
         },
+        #[cfg(feature = "core")]
         Resumable {
             retrieve: "update_a_links_credentials",
             method: "PUT",
@@ -52701,6 +54631,7 @@ pub mod resumable {
             resume: "complete_a_links_request",
             resume_path: "/api/links/",
         },
+        #[cfg(feature = "core")]
         Resumable {
             retrieve: "change_a_links_access_mode",
             method: "PATCH",
@@ -52708,6 +54639,7 @@ pub mod resumable {
             resume: "complete_a_links_request",
             resume_path: "/api/links/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_owners_for_a_link",
             method: "POST",
@@ -52715,6 +54647,7 @@ pub mod resumable {
             resume: "complete_an_owners_request",
             resume_path: "/api/owners/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_recurring_expenses_for_a_link",
             method: "POST",
@@ -52722,6 +54655,7 @@ pub mod resumable {
             resume: "complete_a_recurring_expenses_request",
             resume_path: "/api/recurring-expenses/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_risk_insights_for_a_link",
             method: "POST",
@@ -52729,6 +54663,7 @@ pub mod resumable {
             resume: "complete_a_risk_insights_request",
             resume_path: "/api/risk-insights/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_transactions_for_a_link",
             method: "POST",
@@ -52736,6 +54671,7 @@ pub mod resumable {
             resume: "complete_a_transactions_request",
             resume_path: "/api/transactions/",
         },
+        #[cfg(feature = "investments")]
         Resumable {
             retrieve: "retrieve_portfolios_for_a_link",
             method: "POST",
@@ -52748,6 +54684,18 @@ pub mod resumable {
     /// to resume it. Implemented for the builder of each retrieve operation, so a
     /// request is built as usual (`client.retrieve_balances().body(..)`) and then
     /// driven by generic code.
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "enrichment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     pub trait ResumableOp: Sized + Send {
         /// Which operations these are.
         const PAIR: Resumable;
@@ -53170,2280 +55118,2660 @@ pub mod decode {
     /// For each operation id and status with a JSON body: where its schema is in the spec
     /// the client was generated from, and how it is typed.
     pub static RESPONSES: &[(&str, u16, &str, Node)] = &[
+        #[cfg(feature = "banking")]
         (
             "list_all_accounts",
             200u16,
             "$.paths['/api/accounts/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("AccountsPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_accounts",
             401u16,
             "$.paths['/api/accounts/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             200u16,
             "$.paths['/api/accounts/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             201u16,
             "$.paths['/api/accounts/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             400u16,
             "$.paths['/api/accounts/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             401u16,
             "$.paths['/api/accounts/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             408u16,
             "$.paths['/api/accounts/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             428u16,
             "$.paths['/api/accounts/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             500u16,
             "$.paths['/api/accounts/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             200u16,
             "$.paths['/api/accounts/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             201u16,
             "$.paths['/api/accounts/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             400u16,
             "$.paths['/api/accounts/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             401u16,
             "$.paths['/api/accounts/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             408u16,
             "$.paths['/api/accounts/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             428u16,
             "$.paths['/api/accounts/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             500u16,
             "$.paths['/api/accounts/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_accounts_details",
             200u16,
             "$.paths['/api/accounts/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Account"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_accounts_details",
             401u16,
             "$.paths['/api/accounts/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_accounts_details",
             404u16,
             "$.paths['/api/accounts/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_account",
             401u16,
             "$.paths['/api/accounts/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_account",
             404u16,
             "$.paths['/api/accounts/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_balances",
             200u16,
             "$.paths['/api/balances/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("BalancesPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_balances",
             401u16,
             "$.paths['/api/balances/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             200u16,
             "$.paths['/api/balances/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             201u16,
             "$.paths['/api/balances/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             400u16,
             "$.paths['/api/balances/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             401u16,
             "$.paths['/api/balances/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             408u16,
             "$.paths['/api/balances/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             428u16,
             "$.paths['/api/balances/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             500u16,
             "$.paths['/api/balances/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             200u16,
             "$.paths['/api/balances/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             201u16,
             "$.paths['/api/balances/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             400u16,
             "$.paths['/api/balances/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             401u16,
             "$.paths['/api/balances/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             408u16,
             "$.paths['/api/balances/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             428u16,
             "$.paths['/api/balances/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             500u16,
             "$.paths['/api/balances/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_balances_details",
             200u16,
             "$.paths['/api/balances/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Balance"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_balances_details",
             401u16,
             "$.paths['/api/balances/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_balances_details",
             404u16,
             "$.paths['/api/balances/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_balance",
             401u16,
             "$.paths['/api/balances/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_balance",
             404u16,
             "$.paths['/api/balances/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             200u16,
             "$.paths['/api/categorization/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Categorization"),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             400u16,
             "$.paths['/api/categorization/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             401u16,
             "$.paths['/api/categorization/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             403u16,
             "$.paths['/api/categorization/'].post.responses['403'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             500u16,
             "$.paths['/api/categorization/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "list_all_employment_records",
             200u16,
             "$.paths['/api/employment-records/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("EmploymentRecordsPage"),
         ),
+        #[cfg(feature = "employment")]
         (
             "list_all_employment_records",
             401u16,
             "$.paths['/api/employment-records/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             200u16,
             "$.paths['/api/employment-records/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             201u16,
             "$.paths['/api/employment-records/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             400u16,
             "$.paths['/api/employment-records/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             401u16,
             "$.paths['/api/employment-records/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             408u16,
             "$.paths['/api/employment-records/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             428u16,
             "$.paths['/api/employment-records/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             500u16,
             "$.paths['/api/employment-records/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "get_an_employment_records_details",
             200u16,
             "$.paths['/api/employment-records/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("EmploymentRecord"),
         ),
+        #[cfg(feature = "employment")]
         (
             "get_an_employment_records_details",
             401u16,
             "$.paths['/api/employment-records/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "get_an_employment_records_details",
             404u16,
             "$.paths['/api/employment-records/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "delete_an_employment_record",
             401u16,
             "$.paths['/api/employment-records/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "delete_an_employment_record",
             404u16,
             "$.paths['/api/employment-records/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             200u16,
             "$.paths['/api/enrich/incomes/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             400u16,
             "$.paths['/api/enrich/incomes/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             401u16,
             "$.paths['/api/enrich/incomes/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             403u16,
             "$.paths['/api/enrich/incomes/'].post.responses['403'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             500u16,
             "$.paths['/api/enrich/incomes/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_incomes",
             200u16,
             "$.paths['/api/incomes/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("IncomesPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_incomes",
             401u16,
             "$.paths['/api/incomes/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             200u16,
             "$.paths['/api/incomes/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Income"),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             201u16,
             "$.paths['/api/incomes/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Income"),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             400u16,
             "$.paths['/api/incomes/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             401u16,
             "$.paths['/api/incomes/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             408u16,
             "$.paths['/api/incomes/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             428u16,
             "$.paths['/api/incomes/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             500u16,
             "$.paths['/api/incomes/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             200u16,
             "$.paths['/api/incomes/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             201u16,
             "$.paths['/api/incomes/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             400u16,
             "$.paths['/api/incomes/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             401u16,
             "$.paths['/api/incomes/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             408u16,
             "$.paths['/api/incomes/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             428u16,
             "$.paths['/api/incomes/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             500u16,
             "$.paths['/api/incomes/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_incomes_details",
             200u16,
             "$.paths['/api/incomes/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_incomes_details",
             401u16,
             "$.paths['/api/incomes/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_incomes_details",
             404u16,
             "$.paths['/api/incomes/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_income",
             401u16,
             "$.paths['/api/incomes/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_income",
             404u16,
             "$.paths['/api/incomes/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_institutions",
             200u16,
             "$.paths['/api/institutions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("InstitutionsPage"),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_institutions",
             401u16,
             "$.paths['/api/institutions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_an_institutions_details",
             200u16,
             "$.paths['/api/institutions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Institution"),
         ),
+        #[cfg(feature = "core")]
         (
             "get_an_institutions_details",
             401u16,
             "$.paths['/api/institutions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_an_institutions_details",
             404u16,
             "$.paths['/api/institutions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_invoices",
             200u16,
             "$.paths['/api/invoices/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("InvoicesPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_invoices",
             401u16,
             "$.paths['/api/invoices/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             200u16,
             "$.paths['/api/invoices/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             201u16,
             "$.paths['/api/invoices/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             400u16,
             "$.paths['/api/invoices/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             401u16,
             "$.paths['/api/invoices/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             408u16,
             "$.paths['/api/invoices/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             500u16,
             "$.paths['/api/invoices/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             200u16,
             "$.paths['/api/invoices/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             201u16,
             "$.paths['/api/invoices/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             400u16,
             "$.paths['/api/invoices/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             401u16,
             "$.paths['/api/invoices/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             408u16,
             "$.paths['/api/invoices/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             428u16,
             "$.paths['/api/invoices/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             500u16,
             "$.paths['/api/invoices/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_an_invoices_details",
             200u16,
             "$.paths['/api/invoices/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Invoice"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_an_invoices_details",
             401u16,
             "$.paths['/api/invoices/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_an_invoices_details",
             404u16,
             "$.paths['/api/invoices/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_an_invoice",
             401u16,
             "$.paths['/api/invoices/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_an_invoice",
             404u16,
             "$.paths['/api/invoices/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_links",
             200u16,
             "$.paths['/api/links/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("LinksPage"),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_links",
             401u16,
             "$.paths['/api/links/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             201u16,
             "$.paths['/api/links/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             400u16,
             "$.paths['/api/links/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             401u16,
             "$.paths['/api/links/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             428u16,
             "$.paths['/api/links/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             500u16,
             "$.paths['/api/links/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             200u16,
             "$.paths['/api/links/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             400u16,
             "$.paths['/api/links/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             401u16,
             "$.paths['/api/links/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             428u16,
             "$.paths['/api/links/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             500u16,
             "$.paths['/api/links/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_a_links_details",
             200u16,
             "$.paths['/api/links/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "get_a_links_details",
             401u16,
             "$.paths['/api/links/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_a_links_details",
             404u16,
             "$.paths['/api/links/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             200u16,
             "$.paths['/api/links/{id}/'].put.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             400u16,
             "$.paths['/api/links/{id}/'].put.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             401u16,
             "$.paths['/api/links/{id}/'].put.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             404u16,
             "$.paths['/api/links/{id}/'].put.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             428u16,
             "$.paths['/api/links/{id}/'].put.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             500u16,
             "$.paths['/api/links/{id}/'].put.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "delete_a_link",
             401u16,
             "$.paths['/api/links/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "delete_a_link",
             404u16,
             "$.paths['/api/links/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             200u16,
             "$.paths['/api/links/{id}/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             400u16,
             "$.paths['/api/links/{id}/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             401u16,
             "$.paths['/api/links/{id}/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             404u16,
             "$.paths['/api/links/{id}/'].patch.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             428u16,
             "$.paths['/api/links/{id}/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             500u16,
             "$.paths['/api/links/{id}/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_owners",
             200u16,
             "$.paths['/api/owners/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("OwnersPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_owners",
             401u16,
             "$.paths['/api/owners/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             200u16,
             "$.paths['/api/owners/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             201u16,
             "$.paths['/api/owners/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             400u16,
             "$.paths['/api/owners/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             401u16,
             "$.paths['/api/owners/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             408u16,
             "$.paths['/api/owners/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             428u16,
             "$.paths['/api/owners/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             500u16,
             "$.paths['/api/owners/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             200u16,
             "$.paths['/api/owners/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             201u16,
             "$.paths['/api/owners/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             400u16,
             "$.paths['/api/owners/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             401u16,
             "$.paths['/api/owners/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             408u16,
             "$.paths['/api/owners/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             428u16,
             "$.paths['/api/owners/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             500u16,
             "$.paths['/api/owners/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_owners_details",
             200u16,
             "$.paths['/api/owners/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Owner"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_owners_details",
             401u16,
             "$.paths['/api/owners/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_owners_details",
             404u16,
             "$.paths['/api/owners/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_owner",
             401u16,
             "$.paths['/api/owners/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_owner",
             404u16,
             "$.paths['/api/owners/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_recurring_expenses",
             200u16,
             "$.paths['/api/recurring-expenses/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("RecurringExpensesPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_recurring_expenses",
             401u16,
             "$.paths['/api/recurring-expenses/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             200u16,
             "$.paths['/api/recurring-expenses/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             201u16,
             "$.paths['/api/recurring-expenses/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             400u16,
             "$.paths['/api/recurring-expenses/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             401u16,
             "$.paths['/api/recurring-expenses/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             408u16,
             "$.paths['/api/recurring-expenses/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             428u16,
             "$.paths['/api/recurring-expenses/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             500u16,
             "$.paths['/api/recurring-expenses/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             200u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             201u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             400u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             401u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             408u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             428u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             500u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_recurring_expenses_details",
             200u16,
             "$.paths['/api/recurring-expenses/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_recurring_expenses_details",
             401u16,
             "$.paths['/api/recurring-expenses/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_recurring_expenses_details",
             404u16,
             "$.paths['/api/recurring-expenses/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_recurring_expense",
             401u16,
             "$.paths['/api/recurring-expenses/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_recurring_expense",
             404u16,
             "$.paths['/api/recurring-expenses/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_risk_insights",
             200u16,
             "$.paths['/api/risk-insights/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("RiskInsightsPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_risk_insights",
             401u16,
             "$.paths['/api/risk-insights/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             200u16,
             "$.paths['/api/risk-insights/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             201u16,
             "$.paths['/api/risk-insights/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             400u16,
             "$.paths['/api/risk-insights/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             401u16,
             "$.paths['/api/risk-insights/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             408u16,
             "$.paths['/api/risk-insights/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             428u16,
             "$.paths['/api/risk-insights/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             500u16,
             "$.paths['/api/risk-insights/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             200u16,
             "$.paths['/api/risk-insights/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             201u16,
             "$.paths['/api/risk-insights/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             400u16,
             "$.paths['/api/risk-insights/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             401u16,
             "$.paths['/api/risk-insights/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             408u16,
             "$.paths['/api/risk-insights/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             428u16,
             "$.paths['/api/risk-insights/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             500u16,
             "$.paths['/api/risk-insights/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_risk_insights_details",
             200u16,
             "$.paths['/api/risk-insights/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_risk_insights_details",
             401u16,
             "$.paths['/api/risk-insights/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_risk_insights_details",
             404u16,
             "$.paths['/api/risk-insights/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_risk_insight",
             401u16,
             "$.paths['/api/risk-insights/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_risk_insight",
             404u16,
             "$.paths['/api/risk-insights/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_compliance_statuses",
             200u16,
             "$.paths['/api/tax-compliance-status/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatusPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_compliance_statuses",
             401u16,
             "$.paths['/api/tax-compliance-status/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             200u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             201u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             400u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             401u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             408u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             500u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_compliance_status",
             200u16,
             "$.paths['/api/tax-compliance-status/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_compliance_status",
             401u16,
             "$.paths['/api/tax-compliance-status/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_compliance_status",
             404u16,
             "$.paths['/api/tax-compliance-status/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_compliance_status",
             401u16,
             "$.paths['/api/tax-compliance-status/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_compliance_status",
             404u16,
             "$.paths['/api/tax-compliance-status/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_declarations",
             200u16,
             "$.paths['/api/tax-declarations/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxDeclarationsPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_declarations",
             401u16,
             "$.paths['/api/tax-declarations/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             200u16,
             "$.paths['/api/tax-declarations/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxDeclaration")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             201u16,
             "$.paths['/api/tax-declarations/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxDeclaration")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             400u16,
             "$.paths['/api/tax-declarations/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             401u16,
             "$.paths['/api/tax-declarations/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             408u16,
             "$.paths['/api/tax-declarations/'].post.responses['408'].content['application/json'].schema",
             Node::Ref("Error"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             500u16,
             "$.paths['/api/tax-declarations/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_declarations_details",
             200u16,
             "$.paths['/api/tax-declarations/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxDeclaration"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_declarations_details",
             401u16,
             "$.paths['/api/tax-declarations/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_declarations_details",
             404u16,
             "$.paths['/api/tax-declarations/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_declaration",
             401u16,
             "$.paths['/api/tax-declarations/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_declaration",
             404u16,
             "$.paths['/api/tax-declarations/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_retentions",
             200u16,
             "$.paths['/api/tax-retentions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxRetentionsPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_retentions",
             401u16,
             "$.paths['/api/tax-retentions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             200u16,
             "$.paths['/api/tax-retentions/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxRetention")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             201u16,
             "$.paths['/api/tax-retentions/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxRetention")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             400u16,
             "$.paths['/api/tax-retentions/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             401u16,
             "$.paths['/api/tax-retentions/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             408u16,
             "$.paths['/api/tax-retentions/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             500u16,
             "$.paths['/api/tax-retentions/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_retentions_details",
             200u16,
             "$.paths['/api/tax-retentions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxRetention"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_retentions_details",
             401u16,
             "$.paths['/api/tax-retentions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_retentions_details",
             404u16,
             "$.paths['/api/tax-retentions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_retention",
             401u16,
             "$.paths['/api/tax-retentions/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_retention",
             404u16,
             "$.paths['/api/tax-retentions/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_returns",
             200u16,
             "$.paths['/api/tax-returns/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxReturnsPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_returns",
             401u16,
             "$.paths['/api/tax-returns/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             200u16,
             "$.paths['/api/tax-returns/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxReturn")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             201u16,
             "$.paths['/api/tax-returns/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxReturn")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             400u16,
             "$.paths['/api/tax-returns/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             401u16,
             "$.paths['/api/tax-returns/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             408u16,
             "$.paths['/api/tax-returns/'].post.responses['408'].content['application/json'].schema",
             Node::Ref("Error"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             500u16,
             "$.paths['/api/tax-returns/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_returns_details",
             200u16,
             "$.paths['/api/tax-returns/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxReturn"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_returns_details",
             401u16,
             "$.paths['/api/tax-returns/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_returns_details",
             404u16,
             "$.paths['/api/tax-returns/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_return",
             401u16,
             "$.paths['/api/tax-returns/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_return",
             404u16,
             "$.paths['/api/tax-returns/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_statuses",
             200u16,
             "$.paths['/api/tax-status/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxStatusPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_statuses",
             401u16,
             "$.paths['/api/tax-status/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             200u16,
             "$.paths['/api/tax-status/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("TaxStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             201u16,
             "$.paths['/api/tax-status/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("TaxStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             400u16,
             "$.paths['/api/tax-status/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             401u16,
             "$.paths['/api/tax-status/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             408u16,
             "$.paths['/api/tax-status/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             500u16,
             "$.paths['/api/tax-status/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_status",
             200u16,
             "$.paths['/api/tax-status/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_status",
             401u16,
             "$.paths['/api/tax-status/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_status",
             404u16,
             "$.paths['/api/tax-status/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_status",
             401u16,
             "$.paths['/api/tax-status/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_status",
             404u16,
             "$.paths['/api/tax-status/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_transactions",
             200u16,
             "$.paths['/api/transactions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TransactionsPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_transactions",
             401u16,
             "$.paths['/api/transactions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             200u16,
             "$.paths['/api/transactions/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             201u16,
             "$.paths['/api/transactions/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             202u16,
             "$.paths['/api/transactions/'].post.responses['202'].content['application/json'].schema",
             Node::Ref("RetrieveTransactionsForALinkResponse"),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             400u16,
             "$.paths['/api/transactions/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             401u16,
             "$.paths['/api/transactions/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             408u16,
             "$.paths['/api/transactions/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             428u16,
             "$.paths['/api/transactions/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             500u16,
             "$.paths['/api/transactions/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             200u16,
             "$.paths['/api/transactions/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             201u16,
             "$.paths['/api/transactions/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             400u16,
             "$.paths['/api/transactions/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             401u16,
             "$.paths['/api/transactions/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             408u16,
             "$.paths['/api/transactions/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             428u16,
             "$.paths['/api/transactions/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             500u16,
             "$.paths['/api/transactions/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_transactions_details",
             200u16,
             "$.paths['/api/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_transactions_details",
             401u16,
             "$.paths['/api/transactions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_transactions_details",
             404u16,
             "$.paths['/api/transactions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_transaction",
             401u16,
             "$.paths['/api/transactions/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_transaction",
             404u16,
             "$.paths['/api/transactions/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "list_all_portfolios",
             200u16,
             "$.paths['/investments/portfolios/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PortfoliosPage"),
         ),
+        #[cfg(feature = "investments")]
         (
             "list_all_portfolios",
             401u16,
             "$.paths['/investments/portfolios/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             200u16,
             "$.paths['/investments/portfolios/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             201u16,
             "$.paths['/investments/portfolios/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             400u16,
             "$.paths['/investments/portfolios/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             401u16,
             "$.paths['/investments/portfolios/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             428u16,
             "$.paths['/investments/portfolios/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             500u16,
             "$.paths['/investments/portfolios/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             200u16,
             "$.paths['/investments/portfolios/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             201u16,
             "$.paths['/investments/portfolios/'].patch.responses['201'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             400u16,
             "$.paths['/investments/portfolios/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             401u16,
             "$.paths['/investments/portfolios/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             428u16,
             "$.paths['/investments/portfolios/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             500u16,
             "$.paths['/investments/portfolios/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "get_a_portfolios_details",
             200u16,
             "$.paths['/investments/portfolios/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "get_a_portfolios_details",
             401u16,
             "$.paths['/investments/portfolios/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "get_a_portfolios_details",
             404u16,
             "$.paths['/investments/portfolios/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "delete_a_portfolio",
             401u16,
             "$.paths['/investments/portfolios/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "delete_a_portfolio",
             404u16,
             "$.paths['/investments/portfolios/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_bank_accounts",
             200u16,
             "$.paths['/payments/bank-accounts/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("BankAccountsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_bank_accounts",
             401u16,
             "$.paths['/payments/bank-accounts/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             201u16,
             "$.paths['/payments/bank-accounts/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("BankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             400u16,
             "$.paths['/payments/bank-accounts/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             401u16,
             "$.paths['/payments/bank-accounts/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             408u16,
             "$.paths['/payments/bank-accounts/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             500u16,
             "$.paths['/payments/bank-accounts/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_bank_account",
             200u16,
             "$.paths['/payments/bank-accounts/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("BankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_bank_account",
             401u16,
             "$.paths['/payments/bank-accounts/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_bank_account",
             404u16,
             "$.paths['/payments/bank-accounts/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_customers",
             200u16,
             "$.paths['/payments/customers/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("CustomersPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_customers",
             401u16,
             "$.paths['/payments/customers/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             201u16,
             "$.paths['/payments/customers/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Customer"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             400u16,
             "$.paths['/payments/customers/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             401u16,
             "$.paths['/payments/customers/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             500u16,
             "$.paths['/payments/customers/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_customer",
             200u16,
             "$.paths['/payments/customers/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Customer"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_customer",
             401u16,
             "$.paths['/payments/customers/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_customer",
             404u16,
             "$.paths['/payments/customers/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_institutions",
             200u16,
             "$.paths['/payments/institutions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("InstitutionsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_institutions",
             401u16,
             "$.paths['/payments/institutions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_institution",
             200u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Institution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_institution",
             401u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_institution",
             404u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_intents",
             200u16,
             "$.paths['/payments/payment-intents/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentIntentsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_intents",
             401u16,
             "$.paths['/payments/payment-intents/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             201u16,
             "$.paths['/payments/payment-intents/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("PaymentIntent"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             400u16,
             "$.paths['/payments/payment-intents/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             401u16,
             "$.paths['/payments/payment-intents/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             408u16,
             "$.paths['/payments/payment-intents/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             500u16,
             "$.paths['/payments/payment-intents/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_intent",
             200u16,
             "$.paths['/payments/payment-intents/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentIntent"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_intent",
             401u16,
             "$.paths['/payments/payment-intents/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_intent",
             404u16,
             "$.paths['/payments/payment-intents/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "complete_a_payment_intent",
             200u16,
             "$.paths['/payments/payment-intents/{id}/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentIntent"),
         ),
+        #[cfg(feature = "payments")]
         (
             "complete_a_payment_intent",
             400u16,
             "$.paths['/payments/payment-intents/{id}/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "complete_a_payment_intent",
             404u16,
             "$.paths['/payments/payment-intents/{id}/'].patch.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_links",
             200u16,
             "$.paths['/payments/payment-links/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentLinksPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_links",
             401u16,
             "$.paths['/payments/payment-links/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             201u16,
             "$.paths['/payments/payment-links/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("PaymentLink"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             400u16,
             "$.paths['/payments/payment-links/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             401u16,
             "$.paths['/payments/payment-links/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             408u16,
             "$.paths['/payments/payment-links/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             500u16,
             "$.paths['/payments/payment-links/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_link",
             200u16,
             "$.paths['/payments/payment-links/{access_token}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentLink"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_link",
             401u16,
             "$.paths['/payments/payment-links/{access_token}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_link",
             404u16,
             "$.paths['/payments/payment-links/{access_token}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_secret_keys",
             200u16,
             "$.paths['/payments/secret-keys/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("SecretKeysPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_secret_keys",
             401u16,
             "$.paths['/payments/secret-keys/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "request_api_keys",
             201u16,
             "$.paths['/payments/secret-keys/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("SecretKey")),
         ),
+        #[cfg(feature = "payments")]
         (
             "request_api_keys",
             400u16,
             "$.paths['/payments/secret-keys/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "request_api_keys",
             408u16,
             "$.paths['/payments/secret-keys/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_transactions",
             200u16,
             "$.paths['/payments/transactions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TransactionsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_transactions",
             401u16,
             "$.paths['/payments/transactions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_transaction",
             200u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_transaction",
             401u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_transaction",
             404u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "list_all_receivable_transactions",
             200u16,
             "$.paths['/receivables/transactions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TransactionsPage"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "list_all_receivable_transactions",
             401u16,
             "$.paths['/receivables/transactions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             200u16,
             "$.paths['/receivables/transactions/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             201u16,
             "$.paths['/receivables/transactions/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             400u16,
             "$.paths['/receivables/transactions/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             401u16,
             "$.paths['/receivables/transactions/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             428u16,
             "$.paths['/receivables/transactions/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             500u16,
             "$.paths['/receivables/transactions/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "get_a_receivable_transactions_details",
             200u16,
             "$.paths['/receivables/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "get_a_receivable_transactions_details",
             401u16,
             "$.paths['/receivables/transactions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Ref("Error"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "get_a_receivable_transactions_details",
             404u16,
             "$.paths['/receivables/transactions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "delete_a_receivable_transaction",
             401u16,
             "$.paths['/receivables/transactions/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "delete_a_receivable_transaction",
             404u16,
@@ -55454,434 +57782,705 @@ pub mod decode {
     /// `(component, property, node)` for properties that lead to another component or can
     /// reject a value of the right JSON kind, sorted; `[]` stands for an array's items.
     pub static PROPERTIES: &[(&str, &str, Node)] = &[
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "balance", Node::Ref("AccountBalance")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "collected_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "created_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "credit_data", Node::Ref("CreditData")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "funds_data", Node::Array(&Node::Ref("FundsData"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "institution", Node::Ref("AccountInstitution")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "last_accessed_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "loan_data", Node::Ref("LoanData")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Account", "receivables_data", Node::Ref("ReceivablesData")),
+        #[cfg(feature = "banking")]
         ("AccountsPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("AccountsPage", "results", Node::Array(&Node::Ref("Account"))),
+        #[cfg(feature = "fiscal")]
         ("Address", "between_street", Node::Array(&Node::Ref("BetweenStreet"))),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "annual_totals", Node::Ref("AnnualTotals")),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "gross_income", Node::Ref("GrossIncome")),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "net_income", Node::Ref("GrossIncome")),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "non_taxable_income", Node::Ref("GrossIncome")),
+        #[cfg(feature = "banking")]
         ("Balance", "account", Node::Ref("Account")),
+        #[cfg(feature = "banking")]
         ("Balance", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("Balance", "id", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("Balance", "value_date", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_0_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_0_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_0_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_x_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_x_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_x_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesPage", "results", Node::Array(&Node::Ref("Balance"))),
+        #[cfg(feature = "payments")]
         ("BankAccount", "details", Node::Ref("Details")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "holder", Node::Ref("Holder")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "metadata", Node::Ref("Metadata")),
+        #[cfg(feature = "payments")]
         ("BankAccountsPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("BankAccountsPage", "results", Node::Array(&Node::Ref("BankAccount"))),
+        #[cfg(feature = "payments")]
         ("BeneficiaryBankAccount", "holder", Node::Ref("Holder")),
+        #[cfg(feature = "enrichment")]
         (
             "Categorization",
             "transactions",
             Node::Array(&Node::Ref("CategorizeTransactionsBodyTransaction")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "CategorizeTransactionsBody",
             "transactions",
             Node::Array(&Node::Ref("CategorizeTransactionsBodyTransaction")),
         ),
+        #[cfg(feature = "enrichment")]
         ("CategorizeTransactionsBodyTransaction", "mcc", Node::Integer),
+        #[cfg(feature = "enrichment")]
         ("CategorizeTransactionsBodyTransaction", "merchant", Node::Ref("Merchant")),
+        #[cfg(feature = "payments")]
         ("Charge", "metadata", Node::Ref("Metadata")),
+        #[cfg(feature = "payments")]
         ("Charge", "payment_method_details", Node::Ref("PaymentMethodDetails")),
+        #[cfg(feature = "payments")]
         ("Charge", "payment_method_information", Node::Ref("PaymentMethodInformation")),
+        #[cfg(feature = "payments")]
         ("Charge", "transactions", Node::Array(&Node::Ref("Transaction"))),
+        #[cfg(feature = "core")]
         ("CompleteALinksRequestBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         (
             "CompleteAPaymentIntentBody",
             "payment_method_details",
             Node::Ref("PaymentMethodDetails"),
         ),
+        #[cfg(feature = "banking")]
         ("CompleteRequestBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("CreateANewBankAccountBody", "details", Node::Ref("Details")),
+        #[cfg(feature = "payments")]
         ("CreateANewBankAccountBody", "holder", Node::Ref("Holder")),
+        #[cfg(feature = "payments")]
         (
             "CreateANewPaymentIntentBody",
             "allowed_payment_method_types",
             Node::Array(&Node::Other),
         ),
+        #[cfg(feature = "payments")]
         ("CreateANewPaymentIntentBody", "metadata", Node::Ref("Metadata")),
+        #[cfg(feature = "payments")]
         (
             "CreateANewPaymentIntentBody",
             "payment_method_details",
             Node::Ref("PaymentMethodDetails"),
         ),
+        #[cfg(feature = "payments")]
         (
             "CreateAPaymentLinkBody",
             "allowed_payment_method_types",
             Node::Array(&Node::Other),
         ),
+        #[cfg(feature = "payments")]
         ("CreateAPaymentLinkBody", "callback_urls", Node::Ref("CallbackUrls")),
+        #[cfg(feature = "payments")]
         (
             "CreateAPaymentLinkBody",
             "payment_method_details",
             Node::Ref("PaymentMethodDetails"),
         ),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("CreditCardData", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("CreditCardsMetrics", "num_accounts", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("CreditData", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "details", Node::Ref("Details")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "holder", Node::Ref("Holder")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "institution", Node::Ref("Institution")),
+        #[cfg(feature = "payments")]
         ("CustomersPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("CustomersPage", "results", Node::Array(&Node::Ref("Customer"))),
+        #[cfg(feature = "fiscal")]
         ("DocumentInformation", "year", Node::Integer),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecord",
             "employment_records",
             Node::Array(&Node::Ref("EmploymentRecordEmploymentRecord")),
         ),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "files", Node::Array(&Node::Ref("File"))),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "personal_data", Node::Ref("PersonalData")),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecord",
             "social_security_summary",
             Node::Ref("SocialSecuritySummary"),
         ),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecordEmploymentRecord",
             "employment_status_updates",
             Node::Array(&Node::Ref("EmploymentStatusUpdate")),
         ),
+        #[cfg(feature = "employment")]
         ("EmploymentRecordEmploymentRecord", "weeks_employed", Node::Integer),
+        #[cfg(feature = "employment")]
         ("EmploymentRecordsPage", "count", Node::Integer),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecordsPage",
             "results",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("FormField", "length", Node::Integer),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("FormField", "values", Node::Array(&Node::Ref("Value"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         (
             "FundsData",
             "public_identifications",
             Node::Array(&Node::Ref("PublicIdentification")),
         ),
+        #[cfg(feature = "payments")]
         ("Holder", "Information", Node::Ref("HolderInformation")),
+        #[cfg(feature = "payments")]
         ("Holder", "information", Node::Ref("Information")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "income_streams", Node::Array(&Node::Ref("IncomeStream"))),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "number_of_income_streams", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "full_periods", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "lookback_periods", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "number_of_incomes", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "periods_with_income", Node::Integer),
+        #[cfg(feature = "banking")]
         ("IncomesPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("IncomesPage", "results", Node::Array(&Node::Ref("Income"))),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("Institution", "country_codes", Node::Array(&Node::Other)),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("Institution", "features", Node::Array(&Node::Ref("Feature"))),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("Institution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("Institution", "resources", Node::Array(&Node::Other)),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("InstitutionsPage", "count", Node::Integer),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("InstitutionsPage", "results", Node::Array(&Node::Ref("Institution"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "fees", Node::Array(&Node::Ref("Fee"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "public_id", Node::Array(&Node::Ref("File"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "redemption_conditions", Node::Array(&Node::Ref("File"))),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "invoice_details", Node::Array(&Node::Ref("InvoiceDetail"))),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "payments", Node::Array(&Node::Ref("Payment"))),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "payroll", Node::Ref("Payroll")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "warnings", Node::Ref("Warnings")),
+        #[cfg(feature = "fiscal")]
         ("InvoiceDetail", "retained_taxes", Node::Array(&Node::Ref("RetainedTax"))),
+        #[cfg(feature = "fiscal")]
         ("InvoicesPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("InvoicesPage", "results", Node::Array(&Node::Ref("Invoice"))),
+        #[cfg(feature = "core")]
         ("Link", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "core")]
         ("Link", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "core")]
         ("Link", "id", Node::Format("uuid")),
+        #[cfg(feature = "core")]
         ("Link", "last_accessed_at", Node::Format("date-time")),
+        #[cfg(feature = "core")]
         ("LinksPage", "count", Node::Integer),
+        #[cfg(feature = "core")]
         ("LinksPage", "results", Node::Array(&Node::Ref("Link"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("LoanData", "collected_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("LoanData", "contract_end_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("LoanData", "contract_start_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("LoanData", "fees", Node::Array(&Node::Ref("Fee"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("LoanData", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("LoanData", "number_of_installments_outstanding", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("LoanData", "number_of_installments_total", Node::Integer),
+        #[cfg(feature = "banking")]
         ("LoansMetrics", "num_accounts", Node::Integer),
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         ("MfaTokenRequired", "expiry", Node::Integer),
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         ("MfaTokenRequired", "token_generation_data", Node::Ref("TokenGenerationData")),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_confirmation_required",
             Node::Ref("OpenFinanceDisplayConfirmationRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_payment_method_information",
             Node::Ref("OpenFinanceDisplayPaymentMethodInformation"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_payment_succeeded",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_confirmation_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_credentials_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_customer_bank_accounts",
             Node::Ref("PseDisplayCustomerBankAccounts"),
         ),
+        #[cfg(feature = "payments")]
         ("NextStep", "pse_display_needs_redirect", Node::Ref("PseDisplayNeedsRedirect")),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_payment_method_information",
             Node::Ref("PseDisplayPaymentMethodInformation"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_token_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("NumberOfInstallments", "paid", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("NumberOfInstallments", "total", Node::Integer),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "beneficiary_bank_account",
             Node::Ref("OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "payer_institution",
             Node::Ref("PayerInstitution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "details",
             Node::Ref("Details"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "holder",
             Node::Ref("Holder"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "institution",
             Node::Ref("Institution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayPaymentMethodInformation",
             "institutions",
             Node::Array(&Node::Ref("Institution")),
         ),
+        #[cfg(feature = "banking")]
         ("Owner", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("Owner", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("Owner", "document_id", Node::Ref("DocumentId")),
+        #[cfg(feature = "banking")]
         ("Owner", "id", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("Owner", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("OwnersPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("OwnersPage", "results", Node::Array(&Node::Ref("Owner"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Payer", "bank_account_information", Node::Ref("BankAccountInformation")),
+        #[cfg(feature = "payments")]
         ("PayerInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        #[cfg(feature = "fiscal")]
         ("Payment", "related_documents", Node::Array(&Node::Ref("RelatedDocument"))),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "allowed_payment_method_types", Node::Array(&Node::Other)),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "charges", Node::Array(&Node::Ref("Charge"))),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "last_error", Node::Ref("LastError")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "metadata", Node::Ref("Metadata")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "next_step", Node::Ref("NextStep")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "payment_method_details", Node::Ref("PaymentMethodDetails")),
+        #[cfg(feature = "payments")]
         (
             "PaymentIntent",
             "payment_method_information",
             Node::Ref("PaymentMethodInformation"),
         ),
+        #[cfg(feature = "payments")]
         ("PaymentIntentsPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("PaymentIntentsPage", "results", Node::Array(&Node::Ref("PaymentIntent"))),
+        #[cfg(feature = "payments")]
         ("PaymentLink", "callback_urls", Node::Ref("CallbackUrls")),
+        #[cfg(feature = "payments")]
         ("PaymentLinksPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("PaymentLinksPage", "results", Node::Array(&Node::Ref("PaymentLink"))),
+        #[cfg(feature = "payments")]
         ("PaymentMethodDetails", "open_finance", Node::Ref("OpenFinance")),
+        #[cfg(feature = "payments")]
         ("PaymentMethodDetails", "pse", Node::Ref("Pse")),
+        #[cfg(feature = "payments")]
         (
             "PaymentMethodInformation",
             "open_finance",
             Node::Ref("PaymentMethodInformationOpenFinance"),
         ),
+        #[cfg(feature = "payments")]
         ("PaymentMethodInformation", "pse", Node::Ref("PaymentMethodInformationPse")),
+        #[cfg(feature = "fiscal")]
         ("Payroll", "days", Node::Integer),
+        #[cfg(feature = "employment")]
         ("PersonalData", "document_ids", Node::Array(&Node::Ref("DocumentId"))),
+        #[cfg(feature = "employment")]
         ("PersonalData", "entitlements", Node::Ref("Entitlements")),
+        #[cfg(feature = "investments")]
         ("Portfolio", "instruments", Node::Array(&Node::Ref("Instrument"))),
+        #[cfg(feature = "investments")]
         ("PortfoliosPage", "count", Node::Integer),
+        #[cfg(feature = "investments")]
         ("PortfoliosPage", "results", Node::Array(&Node::Ref("Portfolio"))),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayCredentialsRequired",
             "payer_institution",
             Node::Ref("PayerInstitution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayCustomerBankAccounts",
             "beneficiary_bank_account",
             Node::Ref("BeneficiaryBankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayCustomerBankAccounts",
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayNeedsRedirect",
             "payer_institution",
             Node::Ref("PseDisplayNeedsRedirectPayerInstitution"),
         ),
+        #[cfg(feature = "payments")]
         ("PseDisplayNeedsRedirectPayerInstitution", "length", Node::Integer),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayNeedsRedirectPayerInstitution",
             "values",
             Node::Array(&Node::Ref("Value")),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayPaymentMethodInformation",
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayPaymentMethodInformation",
             "institutions",
             Node::Array(&Node::Ref("Institution")),
         ),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("ReceivablesData", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("RecurringExpense", "account", Node::Ref("Account")),
+        #[cfg(feature = "banking")]
         ("RecurringExpense", "days_since_last_transaction", Node::Integer),
+        #[cfg(feature = "banking")]
         ("RecurringExpense", "id", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         (
             "RecurringExpense",
             "transactions",
             Node::Array(&Node::Ref("RecurringExpenseTransaction")),
         ),
+        #[cfg(feature = "banking")]
         ("RecurringExpenseTransaction", "value_date", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RecurringExpensesPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         (
             "RecurringExpensesPage",
             "results",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "fiscal")]
         ("RelatedDocument", "partiality_number", Node::Integer),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "account", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "date_to", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RetrieveForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         (
             "RetrieveIncomesForALinkBody",
             "allowed_income_types",
             Node::Array(&Node::Other),
         ),
+        #[cfg(feature = "banking")]
         ("RetrieveIncomesForALinkBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveIncomesForALinkBody", "date_to", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveIncomesForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RetrieveRecurringExpensesForALinkBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveRecurringExpensesForALinkBody", "date_to", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveRecurringExpensesForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "accounts", Node::Array(&Node::Other)),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "balances_metrics", Node::Ref("BalancesMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "cashflow_metrics", Node::Ref("CashflowMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "credit_cards_metrics", Node::Ref("CreditCardsMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "loans_metrics", Node::Ref("LoansMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "transactions_metrics", Node::Ref("TransactionsMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsightsPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("RiskInsightsPage", "results", Node::Array(&Node::Ref("RiskInsight"))),
+        #[cfg(feature = "payments")]
         ("SecretKeysPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("SecretKeysPage", "results", Node::Array(&Node::Ref("SecretKey"))),
+        #[cfg(feature = "employment")]
         ("SocialSecuritySummary", "weeks_contributed", Node::Integer),
+        #[cfg(feature = "employment")]
         ("SocialSecuritySummary", "weeks_redeemed", Node::Integer),
+        #[cfg(feature = "employment")]
         ("SocialSecuritySummary", "weeks_reinstated", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxComplianceStatusPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         (
             "TaxComplianceStatusPage",
             "results",
             Node::Array(&Node::Ref("TaxComplianceStatus")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "TaxDeclaration",
             "annual_costs_and_deductions_statement",
             Node::Ref("AnnualCostsAndDeductionsStatement"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "TaxDeclaration",
             "annual_income_statement",
             Node::Ref("AnnualIncomeStatement"),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "document_information", Node::Ref("DocumentInformation")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "equity_statement", Node::Ref("EquityStatement")),
+        #[cfg(feature = "fiscal")]
         (
             "TaxDeclaration",
             "pension_income_statement",
             Node::Ref("PensionIncomeStatement"),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "tax_assessment", Node::Ref("TaxAssessment")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "tax_payer_information", Node::Ref("TaxPayerInformation")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclarationsPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclarationsPage", "results", Node::Array(&Node::Ref("TaxDeclaration"))),
+        #[cfg(feature = "fiscal")]
         ("TaxPayerInformation", "document_id", Node::Ref("DocumentId")),
+        #[cfg(feature = "fiscal")]
         ("TaxPayerInformation", "reporting_id", Node::Ref("ReportingId")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "code", Node::Integer),
+        #[cfg(feature = "fiscal")]
         (
             "TaxRetention",
             "retention_breakdown",
             Node::Array(&Node::Ref("RetentionBreakdown")),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxRetentionsPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxRetentionsPage", "results", Node::Array(&Node::Ref("TaxRetention"))),
+        #[cfg(feature = "fiscal")]
         ("TaxReturnsPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxReturnsPage", "results", Node::Array(&Node::Ref("TaxReturn"))),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "address", Node::Ref("Address")),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "economic_activity", Node::Array(&Node::Ref("EconomicActivity"))),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "obligations", Node::Array(&Node::Ref("Obligation"))),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "regimens", Node::Array(&Node::Ref("Regimen"))),
+        #[cfg(feature = "fiscal")]
         (
             "TaxStatus",
             "tax_payer_information",
             Node::Ref("TaxStatusTaxPayerInformation"),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxStatusPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxStatusPage", "results", Node::Array(&Node::Ref("TaxStatus"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Transaction", "account", Node::Ref("Account")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Transaction", "accounting_date", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Transaction", "credit_card_data", Node::Ref("CreditCardData")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Transaction", "fees", Node::Array(&Node::Ref("Fee"))),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Transaction", "merchant", Node::Ref("Merchant")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Transaction", "number_of_installments", Node::Ref("NumberOfInstallments")),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("Transaction", "payer", Node::Ref("Payer")),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_incoming_transactions_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_incoming_transactions_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_incoming_transactions_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_outgoing_transactions_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_outgoing_transactions_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_outgoing_transactions_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_transactions_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_transactions_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_transactions_3m", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("TransactionsPage", "count", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "payments", feature = "receivables"))]
         ("TransactionsPage", "results", Node::Array(&Node::Ref("Transaction"))),
+        #[cfg(feature = "enrichment")]
         ("VerifyIncomesBody", "allowed_income_types", Node::Array(&Node::Other)),
+        #[cfg(feature = "enrichment")]
         (
             "VerifyIncomesBody",
             "transactions",
@@ -55897,74 +58496,88 @@ pub mod mock_operations {
     use super::{types, ByteStream};
     impl crate::mock::MockServer {
         ///Mocks `list_all_accounts`: `GET /api/accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_accounts(&self) -> crate::mock::Expect<'_, types::AccountsPage> {
             crate::mock::Expect::new(self, "GET", "/api/accounts/", 200u16)
         }
         ///Mocks `retrieve_accounts_for_a_link`: `POST /api/accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_accounts_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
             crate::mock::Expect::new(self, "POST", "/api/accounts/", 200u16)
         }
         ///Mocks `complete_an_accounts_request`: `PATCH /api/accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_an_accounts_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
             crate::mock::Expect::new(self, "PATCH", "/api/accounts/", 200u16)
         }
         ///Mocks `get_an_accounts_details`: `GET /api/accounts/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_an_accounts_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Account> {
             crate::mock::Expect::new(self, "GET", "/api/accounts/{id}/", 200u16)
         }
         ///Mocks `delete_an_account`: `DELETE /api/accounts/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_an_account(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/accounts/{id}/", 204u16)
         }
         ///Mocks `list_all_balances`: `GET /api/balances/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_balances(&self) -> crate::mock::Expect<'_, types::BalancesPage> {
             crate::mock::Expect::new(self, "GET", "/api/balances/", 200u16)
         }
         ///Mocks `retrieve_balances_for_a_link`: `POST /api/balances/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_balances_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
             crate::mock::Expect::new(self, "POST", "/api/balances/", 200u16)
         }
         ///Mocks `complete_a_balances_request`: `PATCH /api/balances/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_balances_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
             crate::mock::Expect::new(self, "PATCH", "/api/balances/", 200u16)
         }
         ///Mocks `get_a_balances_details`: `GET /api/balances/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_balances_details(&self) -> crate::mock::Expect<'_, types::Balance> {
             crate::mock::Expect::new(self, "GET", "/api/balances/{id}/", 200u16)
         }
         ///Mocks `delete_a_balance`: `DELETE /api/balances/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_balance(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/balances/{id}/", 204u16)
         }
         ///Mocks `categorize_transactions`: `POST /api/categorization/`, answered 200 by `respond`.
+        #[cfg(feature = "enrichment")]
         pub fn categorize_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::Categorization> {
             crate::mock::Expect::new(self, "POST", "/api/categorization/", 200u16)
         }
         ///Mocks `list_all_employment_records`: `GET /api/employment-records/`, answered 200 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn list_all_employment_records(
             &self,
         ) -> crate::mock::Expect<'_, types::EmploymentRecordsPage> {
             crate::mock::Expect::new(self, "GET", "/api/employment-records/", 200u16)
         }
         ///Mocks `retrieve_employment_record_details`: `POST /api/employment-records/`, answered 200 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn retrieve_employment_record_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::EmploymentRecord>> {
             crate::mock::Expect::new(self, "POST", "/api/employment-records/", 200u16)
         }
         ///Mocks `get_an_employment_records_details`: `GET /api/employment-records/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn get_an_employment_records_details(
             &self,
         ) -> crate::mock::Expect<'_, types::EmploymentRecord> {
@@ -55976,6 +58589,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_an_employment_record`: `DELETE /api/employment-records/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn delete_an_employment_record(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -55985,150 +58599,179 @@ pub mod mock_operations {
             )
         }
         ///Mocks `verify_incomes`: `POST /api/enrich/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "enrichment")]
         pub fn verify_incomes(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
             crate::mock::Expect::new(self, "POST", "/api/enrich/incomes/", 200u16)
         }
         ///Mocks `list_all_incomes`: `GET /api/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_incomes(&self) -> crate::mock::Expect<'_, types::IncomesPage> {
             crate::mock::Expect::new(self, "GET", "/api/incomes/", 200u16)
         }
         ///Mocks `retrieve_incomes_for_a_link`: `POST /api/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_incomes_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Income> {
             crate::mock::Expect::new(self, "POST", "/api/incomes/", 200u16)
         }
         ///Mocks `complete_an_incomes_request`: `PATCH /api/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_an_incomes_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
             crate::mock::Expect::new(self, "PATCH", "/api/incomes/", 200u16)
         }
         ///Mocks `get_an_incomes_details`: `GET /api/incomes/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_an_incomes_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
             crate::mock::Expect::new(self, "GET", "/api/incomes/{id}/", 200u16)
         }
         ///Mocks `delete_an_income`: `DELETE /api/incomes/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_an_income(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/incomes/{id}/", 204u16)
         }
         ///Mocks `list_all_institutions`: `GET /api/institutions/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn list_all_institutions(
             &self,
         ) -> crate::mock::Expect<'_, types::InstitutionsPage> {
             crate::mock::Expect::new(self, "GET", "/api/institutions/", 200u16)
         }
         ///Mocks `get_an_institutions_details`: `GET /api/institutions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn get_an_institutions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Institution> {
             crate::mock::Expect::new(self, "GET", "/api/institutions/{id}/", 200u16)
         }
         ///Mocks `list_all_invoices`: `GET /api/invoices/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_invoices(&self) -> crate::mock::Expect<'_, types::InvoicesPage> {
             crate::mock::Expect::new(self, "GET", "/api/invoices/", 200u16)
         }
         ///Mocks `retrieve_invoices_for_a_link`: `POST /api/invoices/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_invoices_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Invoice>> {
             crate::mock::Expect::new(self, "POST", "/api/invoices/", 200u16)
         }
         ///Mocks `complete_an_invoices_request`: `PATCH /api/invoices/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn complete_an_invoices_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Invoice>> {
             crate::mock::Expect::new(self, "PATCH", "/api/invoices/", 200u16)
         }
         ///Mocks `get_an_invoices_details`: `GET /api/invoices/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_an_invoices_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Invoice> {
             crate::mock::Expect::new(self, "GET", "/api/invoices/{id}/", 200u16)
         }
         ///Mocks `delete_an_invoice`: `DELETE /api/invoices/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_an_invoice(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/invoices/{id}/", 204u16)
         }
         ///Mocks `list_all_links`: `GET /api/links/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn list_all_links(&self) -> crate::mock::Expect<'_, types::LinksPage> {
             crate::mock::Expect::new(self, "GET", "/api/links/", 200u16)
         }
         ///Mocks `register_a_new_link`: `POST /api/links/`, answered 201 by `respond`.
+        #[cfg(feature = "core")]
         pub fn register_a_new_link(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "POST", "/api/links/", 201u16)
         }
         ///Mocks `complete_a_links_request`: `PATCH /api/links/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn complete_a_links_request(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "PATCH", "/api/links/", 200u16)
         }
         ///Mocks `get_a_links_details`: `GET /api/links/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn get_a_links_details(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "GET", "/api/links/{id}/", 200u16)
         }
         ///Mocks `update_a_links_credentials`: `PUT /api/links/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn update_a_links_credentials(
             &self,
         ) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "PUT", "/api/links/{id}/", 200u16)
         }
         ///Mocks `delete_a_link`: `DELETE /api/links/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "core")]
         pub fn delete_a_link(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/links/{id}/", 204u16)
         }
         ///Mocks `change_a_links_access_mode`: `PATCH /api/links/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn change_a_links_access_mode(
             &self,
         ) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "PATCH", "/api/links/{id}/", 200u16)
         }
         ///Mocks `list_all_owners`: `GET /api/owners/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_owners(&self) -> crate::mock::Expect<'_, types::OwnersPage> {
             crate::mock::Expect::new(self, "GET", "/api/owners/", 200u16)
         }
         ///Mocks `retrieve_owners_for_a_link`: `POST /api/owners/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_owners_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
             crate::mock::Expect::new(self, "POST", "/api/owners/", 200u16)
         }
         ///Mocks `complete_an_owners_request`: `PATCH /api/owners/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_an_owners_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
             crate::mock::Expect::new(self, "PATCH", "/api/owners/", 200u16)
         }
         ///Mocks `get_an_owners_details`: `GET /api/owners/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_an_owners_details(&self) -> crate::mock::Expect<'_, types::Owner> {
             crate::mock::Expect::new(self, "GET", "/api/owners/{id}/", 200u16)
         }
         ///Mocks `delete_an_owner`: `DELETE /api/owners/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_an_owner(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/owners/{id}/", 204u16)
         }
         ///Mocks `list_all_recurring_expenses`: `GET /api/recurring-expenses/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_recurring_expenses(
             &self,
         ) -> crate::mock::Expect<'_, types::RecurringExpensesPage> {
             crate::mock::Expect::new(self, "GET", "/api/recurring-expenses/", 200u16)
         }
         ///Mocks `retrieve_recurring_expenses_for_a_link`: `POST /api/recurring-expenses/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_recurring_expenses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
             crate::mock::Expect::new(self, "POST", "/api/recurring-expenses/", 200u16)
         }
         ///Mocks `complete_a_recurring_expenses_request`: `PATCH /api/recurring-expenses/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_recurring_expenses_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
             crate::mock::Expect::new(self, "PATCH", "/api/recurring-expenses/", 200u16)
         }
         ///Mocks `get_a_recurring_expenses_details`: `GET /api/recurring-expenses/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_recurring_expenses_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
@@ -56140,6 +58783,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_recurring_expense`: `DELETE /api/recurring-expenses/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_recurring_expense(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56149,46 +58793,54 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_risk_insights`: `GET /api/risk-insights/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_risk_insights(
             &self,
         ) -> crate::mock::Expect<'_, types::RiskInsightsPage> {
             crate::mock::Expect::new(self, "GET", "/api/risk-insights/", 200u16)
         }
         ///Mocks `retrieve_risk_insights_for_a_link`: `POST /api/risk-insights/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_risk_insights_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
             crate::mock::Expect::new(self, "POST", "/api/risk-insights/", 200u16)
         }
         ///Mocks `complete_a_risk_insights_request`: `PATCH /api/risk-insights/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_risk_insights_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
             crate::mock::Expect::new(self, "PATCH", "/api/risk-insights/", 200u16)
         }
         ///Mocks `get_a_risk_insights_details`: `GET /api/risk-insights/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_risk_insights_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
             crate::mock::Expect::new(self, "GET", "/api/risk-insights/{id}/", 200u16)
         }
         ///Mocks `delete_a_risk_insight`: `DELETE /api/risk-insights/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_risk_insight(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/risk-insights/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_compliance_statuses`: `GET /api/tax-compliance-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_compliance_statuses(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatusPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-compliance-status/", 200u16)
         }
         ///Mocks `retrieve_tax_compliance_statuses_for_a_link`: `POST /api/tax-compliance-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_compliance_statuses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatus> {
             crate::mock::Expect::new(self, "POST", "/api/tax-compliance-status/", 200u16)
         }
         ///Mocks `get_details_about_a_tax_compliance_status`: `GET /api/tax-compliance-status/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_details_about_a_tax_compliance_status(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatus> {
@@ -56200,6 +58852,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_tax_compliance_status`: `DELETE /api/tax-compliance-status/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_compliance_status(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56209,24 +58862,28 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_tax_declarations`: `GET /api/tax-declarations/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_declarations(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxDeclarationsPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-declarations/", 200u16)
         }
         ///Mocks `retrieve_tax_declarations_for_a_link`: `POST /api/tax-declarations/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_declarations_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxDeclaration>> {
             crate::mock::Expect::new(self, "POST", "/api/tax-declarations/", 200u16)
         }
         ///Mocks `get_a_tax_declarations_details`: `GET /api/tax-declarations/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_a_tax_declarations_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxDeclaration> {
             crate::mock::Expect::new(self, "GET", "/api/tax-declarations/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_declaration`: `DELETE /api/tax-declarations/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_declaration(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56236,118 +58893,139 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_tax_retentions`: `GET /api/tax-retentions/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_retentions(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxRetentionsPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-retentions/", 200u16)
         }
         ///Mocks `retrieve_tax_retentions_for_a_link`: `POST /api/tax-retentions/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_retentions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxRetention>> {
             crate::mock::Expect::new(self, "POST", "/api/tax-retentions/", 200u16)
         }
         ///Mocks `get_a_tax_retentions_details`: `GET /api/tax-retentions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_a_tax_retentions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxRetention> {
             crate::mock::Expect::new(self, "GET", "/api/tax-retentions/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_retention`: `DELETE /api/tax-retentions/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_retention(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-retentions/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_returns`: `GET /api/tax-returns/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_returns(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxReturnsPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-returns/", 200u16)
         }
         ///Mocks `retrieve_tax_returns_for_a_link`: `POST /api/tax-returns/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_returns_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxReturn>> {
             crate::mock::Expect::new(self, "POST", "/api/tax-returns/", 200u16)
         }
         ///Mocks `get_a_tax_returns_details`: `GET /api/tax-returns/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_a_tax_returns_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxReturn> {
             crate::mock::Expect::new(self, "GET", "/api/tax-returns/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_return`: `DELETE /api/tax-returns/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_return(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-returns/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_statuses`: `GET /api/tax-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_statuses(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatusPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-status/", 200u16)
         }
         ///Mocks `retrieve_tax_statuses_for_a_link`: `POST /api/tax-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_statuses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatus> {
             crate::mock::Expect::new(self, "POST", "/api/tax-status/", 200u16)
         }
         ///Mocks `get_details_about_a_tax_status`: `GET /api/tax-status/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_details_about_a_tax_status(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatus> {
             crate::mock::Expect::new(self, "GET", "/api/tax-status/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_status`: `DELETE /api/tax-status/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_status(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-status/{id}/", 204u16)
         }
         ///Mocks `list_all_transactions`: `GET /api/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::TransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/api/transactions/", 200u16)
         }
         ///Mocks `retrieve_transactions_for_a_link`: `POST /api/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_transactions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Transaction>> {
             crate::mock::Expect::new(self, "POST", "/api/transactions/", 200u16)
         }
         ///Mocks `complete_a_transactions_request`: `PATCH /api/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_transactions_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Transaction>> {
             crate::mock::Expect::new(self, "PATCH", "/api/transactions/", 200u16)
         }
         ///Mocks `get_a_transactions_details`: `GET /api/transactions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_transactions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
             crate::mock::Expect::new(self, "GET", "/api/transactions/{id}/", 200u16)
         }
         ///Mocks `delete_a_transaction`: `DELETE /api/transactions/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_transaction(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/transactions/{id}/", 204u16)
         }
         ///Mocks `list_all_portfolios`: `GET /investments/portfolios/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn list_all_portfolios(
             &self,
         ) -> crate::mock::Expect<'_, types::PortfoliosPage> {
             crate::mock::Expect::new(self, "GET", "/investments/portfolios/", 200u16)
         }
         ///Mocks `retrieve_portfolios_for_a_link`: `POST /investments/portfolios/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn retrieve_portfolios_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
             crate::mock::Expect::new(self, "POST", "/investments/portfolios/", 200u16)
         }
         ///Mocks `complete_a_portfolios_request`: `PATCH /investments/portfolios/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn complete_a_portfolios_request(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
             crate::mock::Expect::new(self, "PATCH", "/investments/portfolios/", 200u16)
         }
         ///Mocks `get_a_portfolios_details`: `GET /investments/portfolios/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn get_a_portfolios_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
@@ -56359,6 +59037,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_portfolio`: `DELETE /investments/portfolios/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn delete_a_portfolio(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56368,18 +59047,21 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_bank_accounts`: `GET /payments/bank-accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_bank_accounts(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccountsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/bank-accounts/", 200u16)
         }
         ///Mocks `create_a_new_bank_account`: `POST /payments/bank-accounts/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_new_bank_account(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccount> {
             crate::mock::Expect::new(self, "POST", "/payments/bank-accounts/", 201u16)
         }
         ///Mocks `get_details_about_a_bank_account`: `GET /payments/bank-accounts/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_bank_account(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccount> {
@@ -56391,46 +59073,54 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_customers`: `GET /payments/customers/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_customers(
             &self,
         ) -> crate::mock::Expect<'_, types::CustomersPage> {
             crate::mock::Expect::new(self, "GET", "/payments/customers/", 200u16)
         }
         ///Mocks `create_a_new_customer`: `POST /payments/customers/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_new_customer(&self) -> crate::mock::Expect<'_, types::Customer> {
             crate::mock::Expect::new(self, "POST", "/payments/customers/", 201u16)
         }
         ///Mocks `get_details_about_a_customer`: `GET /payments/customers/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_customer(
             &self,
         ) -> crate::mock::Expect<'_, types::Customer> {
             crate::mock::Expect::new(self, "GET", "/payments/customers/{id}/", 200u16)
         }
         ///Mocks `list_all_payment_institutions`: `GET /payments/institutions/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_institutions(
             &self,
         ) -> crate::mock::Expect<'_, types::InstitutionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_institution`: `GET /payments/institutions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_institution(
             &self,
         ) -> crate::mock::Expect<'_, types::Institution> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/{id}/", 200u16)
         }
         ///Mocks `list_all_payment_intents`: `GET /payments/payment-intents/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_intents(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntentsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/payment-intents/", 200u16)
         }
         ///Mocks `create_a_new_payment_intent`: `POST /payments/payment-intents/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_new_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
             crate::mock::Expect::new(self, "POST", "/payments/payment-intents/", 201u16)
         }
         ///Mocks `get_details_about_a_payment_intent`: `GET /payments/payment-intents/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
@@ -56442,6 +59132,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `complete_a_payment_intent`: `PATCH /payments/payment-intents/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn complete_a_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
@@ -56453,18 +59144,21 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_payment_links`: `GET /payments/payment-links/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_links(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLinksPage> {
             crate::mock::Expect::new(self, "GET", "/payments/payment-links/", 200u16)
         }
         ///Mocks `create_a_payment_link`: `POST /payments/payment-links/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_payment_link(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLink> {
             crate::mock::Expect::new(self, "POST", "/payments/payment-links/", 201u16)
         }
         ///Mocks `get_details_about_a_payment_link`: `GET /payments/payment-links/{access_token}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_link(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLink> {
@@ -56476,42 +59170,49 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_secret_keys`: `GET /payments/secret-keys/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_secret_keys(
             &self,
         ) -> crate::mock::Expect<'_, types::SecretKeysPage> {
             crate::mock::Expect::new(self, "GET", "/payments/secret-keys/", 200u16)
         }
         ///Mocks `request_api_keys`: `POST /payments/secret-keys/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn request_api_keys(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::SecretKey>> {
             crate::mock::Expect::new(self, "POST", "/payments/secret-keys/", 201u16)
         }
         ///Mocks `list_all_payment_transactions`: `GET /payments/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::TransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_transaction`: `GET /payments/transactions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_transaction(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/{id}/", 200u16)
         }
         ///Mocks `list_all_receivable_transactions`: `GET /receivables/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn list_all_receivable_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::TransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/receivables/transactions/", 200u16)
         }
         ///Mocks `retrieve_receivable_transactions_for_a_link`: `POST /receivables/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn retrieve_receivable_transactions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
             crate::mock::Expect::new(self, "POST", "/receivables/transactions/", 200u16)
         }
         ///Mocks `get_a_receivable_transactions_details`: `GET /receivables/transactions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn get_a_receivable_transactions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
@@ -56523,6 +59224,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_receivable_transaction`: `DELETE /receivables/transactions/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn delete_a_receivable_transaction(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
