@@ -8,7 +8,7 @@
 //! features may differ per set), then, `--runs` times, interleaved across the sets so that
 //! every set sees the same machine state: `cargo clean -p belvo` and a timed `cargo build -p
 //! belvo` ("clean"), then the generated file touched and a timed build again ("touched": what a
-//! regen costs). A Markdown table of the median and the spread (min–max) of the wall times goes
+//! regen costs). `--only F` keeps the sets named (and `all`). A Markdown table of the median and the spread (min–max) of the wall times goes
 //! to standard output, progress to standard error.
 
 use std::path::Path;
@@ -32,6 +32,9 @@ pub struct Args {
     /// generated file), after one untimed build per set.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     runs: u32,
+    /// Measure only these feature sets (repeatable), besides `all`: e.g. `--only banking`.
+    #[arg(long, value_name = "FEATURE")]
+    only: Vec<String>,
 }
 
 /// One feature set: its label in the table and the flags that select it.
@@ -43,7 +46,16 @@ struct FeatureSet {
 
 pub fn run(args: Args) -> Result<()> {
     let root = project_root()?;
-    let sets = feature_sets(&cargo_metadata(&root)?)?;
+    let mut sets = feature_sets(&cargo_metadata(&root)?)?;
+    if !args.only.is_empty() {
+        for wanted in &args.only {
+            ensure!(
+                sets.iter().any(|s| s.label == *wanted),
+                "--only {wanted}: `{PACKAGE}` has no such feature"
+            );
+        }
+        sets.retain(|s| s.label == "all" || args.only.contains(&s.label));
+    }
     for set in &sets {
         eprintln!(
             "bench-build: {}: building dependencies (untimed)",
