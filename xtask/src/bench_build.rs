@@ -46,16 +46,7 @@ struct FeatureSet {
 
 pub fn run(args: Args) -> Result<()> {
     let root = project_root()?;
-    let mut sets = feature_sets(&cargo_metadata(&root)?)?;
-    if !args.only.is_empty() {
-        for wanted in &args.only {
-            ensure!(
-                sets.iter().any(|s| s.label == *wanted),
-                "--only {wanted}: `{PACKAGE}` has no such feature"
-            );
-        }
-        sets.retain(|s| s.label == "all" || args.only.contains(&s.label));
-    }
+    let sets = select(feature_sets(&cargo_metadata(&root)?)?, &args.only)?;
     for set in &sets {
         eprintln!(
             "bench-build: {}: building dependencies (untimed)",
@@ -113,6 +104,22 @@ fn feature_sets(metadata: &serde_json::Value) -> Result<Vec<FeatureSet>> {
         label: "all".into(),
         flags: vec!["--all-features".into()],
     });
+    Ok(sets)
+}
+
+/// The sets named in `only` and `all`; every set when `only` is empty. A name the crate does not
+/// declare is an error.
+fn select(mut sets: Vec<FeatureSet>, only: &[String]) -> Result<Vec<FeatureSet>> {
+    if only.is_empty() {
+        return Ok(sets);
+    }
+    for wanted in only {
+        ensure!(
+            sets.iter().any(|s| s.label == *wanted),
+            "--only {wanted}: `{PACKAGE}` has no such feature"
+        );
+    }
+    sets.retain(|s| s.label == "all" || only.contains(&s.label));
     Ok(sets)
 }
 
@@ -242,6 +249,22 @@ mod tests {
             labels(metadata),
             vec![("all".into(), "--all-features".into())]
         );
+    }
+
+    #[test]
+    fn only_keeps_the_named_sets_and_all() {
+        let metadata = json!({"packages": [{"name": "belvo", "features": {
+            "banking": [], "core": [], "full": ["banking", "core"]
+        }}]});
+        let sets = |only: &[&str]| {
+            let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
+            select(feature_sets(&metadata).unwrap(), &only)
+                .map(|s| s.into_iter().map(|s| s.label).collect::<Vec<_>>())
+        };
+        assert_eq!(sets(&["banking"]).unwrap(), ["banking", "all"]);
+        assert_eq!(sets(&[]).unwrap(), ["banking", "core", "full", "all"]);
+        let err = sets(&["fiscal"]).unwrap_err().to_string();
+        assert!(err.contains("--only fiscal"), "{err}");
     }
 
     #[test]

@@ -19,15 +19,7 @@ pub fn with_products(manifest: &str, products: &[(String, Vec<String>)]) -> anyh
         .or_insert_with(|| Item::Table(Table::new()))
         .as_table_mut()
         .ok_or_else(|| anyhow::anyhow!("generated/Cargo.toml: `features` is not a table"))?;
-    let old: Vec<String> = features
-        .get("full")
-        .and_then(Item::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let old = strings(features.get("full"));
     for name in &old {
         if !products.iter().any(|(p, _)| p == name) {
             features.remove(name);
@@ -76,15 +68,7 @@ fn strings(item: Option<&Item>) -> Vec<String> {
 
 /// `default`'s list with `full` first when there are products, without it when there are none.
 fn defaults(features: &Table, products: bool) -> Array {
-    let mut list: Vec<String> = features
-        .get("default")
-        .and_then(Item::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut list = strings(features.get("default"));
     list.retain(|f| f != "full");
     if products {
         list.insert(0, "full".to_owned());
