@@ -22,6 +22,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///`Account`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct Account {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<AccountBalance>,
@@ -75,6 +76,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl Account {
         pub fn builder() -> builder::Account {
             Default::default()
@@ -82,12 +84,14 @@ pub mod types {
     }
     ///`AccountBalance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct AccountBalance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub available: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl AccountBalance {
         pub fn builder() -> builder::AccountBalance {
             Default::default()
@@ -96,10 +100,12 @@ pub mod types {
     ///`AccountCategory`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub enum AccountCategory {
         KnownAccountCategory(KnownAccountCategory),
         Other(::std::string::String),
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl ::std::fmt::Display for AccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -108,6 +114,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl ::std::convert::From<KnownAccountCategory> for AccountCategory {
         fn from(value: KnownAccountCategory) -> Self {
             Self::KnownAccountCategory(value)
@@ -115,12 +122,14 @@ pub mod types {
     }
     ///`AccountInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct AccountInstitution {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl AccountInstitution {
         pub fn builder() -> builder::AccountInstitution {
             Default::default()
@@ -128,6 +137,7 @@ pub mod types {
     }
     ///`AccountsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct AccountsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -142,6 +152,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Account>,
     }
+    #[cfg(feature = "banking")]
     impl AccountsPage {
         pub fn builder() -> builder::AccountsPage {
             Default::default()
@@ -149,6 +160,7 @@ pub mod types {
     }
     ///`Address`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Address {
         #[serde(
             default,
@@ -175,6 +187,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub suburb: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Address {
         pub fn builder() -> builder::Address {
             Default::default()
@@ -182,6 +195,7 @@ pub mod types {
     }
     ///`AnnualCostsAndDeductionsStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct AnnualCostsAndDeductionsStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub administration_expenses: ::std::option::Option<f64>,
@@ -194,6 +208,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_costs_and_deductible_expenses: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl AnnualCostsAndDeductionsStatement {
         pub fn builder() -> builder::AnnualCostsAndDeductionsStatement {
             Default::default()
@@ -201,6 +216,7 @@ pub mod types {
     }
     ///`AnnualIncomeStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct AnnualIncomeStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub annual_totals: ::std::option::Option<AnnualTotals>,
@@ -223,6 +239,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_net_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl AnnualIncomeStatement {
         pub fn builder() -> builder::AnnualIncomeStatement {
             Default::default()
@@ -230,6 +247,7 @@ pub mod types {
     }
     ///`AnnualTotals`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct AnnualTotals {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_applicable_deductions: ::std::option::Option<f64>,
@@ -240,6 +258,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_ordinary_net_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl AnnualTotals {
         pub fn builder() -> builder::AnnualTotals {
             Default::default()
@@ -247,6 +266,7 @@ pub mod types {
     }
     ///`Balance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct Balance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<Account>,
@@ -265,6 +285,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    #[cfg(feature = "banking")]
     impl Balance {
         pub fn builder() -> builder::Balance {
             Default::default()
@@ -272,6 +293,7 @@ pub mod types {
     }
     ///`BalancesMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct BalancesMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance_threshold_x: ::std::option::Option<f64>,
@@ -302,6 +324,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_balance_3m: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl BalancesMetrics {
         pub fn builder() -> builder::BalancesMetrics {
             Default::default()
@@ -309,6 +332,7 @@ pub mod types {
     }
     ///`BalancesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct BalancesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -323,6 +347,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Balance>,
     }
+    #[cfg(feature = "banking")]
     impl BalancesPage {
         pub fn builder() -> builder::BalancesPage {
             Default::default()
@@ -330,6 +355,7 @@ pub mod types {
     }
     ///`BankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -346,6 +372,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<::uuid::Uuid>,
     }
+    #[cfg(feature = "payments")]
     impl BankAccount {
         pub fn builder() -> builder::BankAccount {
             Default::default()
@@ -353,6 +380,7 @@ pub mod types {
     }
     ///`BankAccountDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BankAccountDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<::std::string::String>,
@@ -365,6 +393,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pix_key: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl BankAccountDetails {
         pub fn builder() -> builder::BankAccountDetails {
             Default::default()
@@ -372,6 +401,7 @@ pub mod types {
     }
     ///`BankAccountsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BankAccountsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -386,6 +416,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<BankAccount>,
     }
+    #[cfg(feature = "payments")]
     impl BankAccountsPage {
         pub fn builder() -> builder::BankAccountsPage {
             Default::default()
@@ -393,6 +424,7 @@ pub mod types {
     }
     ///`BeneficiaryBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BeneficiaryBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub holder: ::std::option::Option<BeneficiaryBankAccountHolder>,
@@ -403,6 +435,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl BeneficiaryBankAccount {
         pub fn builder() -> builder::BeneficiaryBankAccount {
             Default::default()
@@ -410,6 +443,7 @@ pub mod types {
     }
     ///`BeneficiaryBankAccountHolder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct BeneficiaryBankAccountHolder {
         #[serde(
             rename = "Information",
@@ -419,6 +453,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl BeneficiaryBankAccountHolder {
         pub fn builder() -> builder::BeneficiaryBankAccountHolder {
             Default::default()
@@ -426,12 +461,14 @@ pub mod types {
     }
     ///`BetweenStreet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct BetweenStreet {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_one: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_two: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl BetweenStreet {
         pub fn builder() -> builder::BetweenStreet {
             Default::default()
@@ -439,12 +476,14 @@ pub mod types {
     }
     ///`CallbackUrls`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CallbackUrls {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancel: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CallbackUrls {
         pub fn builder() -> builder::CallbackUrls {
             Default::default()
@@ -452,6 +491,7 @@ pub mod types {
     }
     ///`CashflowMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct CashflowMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub positive_to_negative_ratio_1m: ::std::option::Option<f64>,
@@ -472,6 +512,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_positive_3m: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl CashflowMetrics {
         pub fn builder() -> builder::CashflowMetrics {
             Default::default()
@@ -479,6 +520,7 @@ pub mod types {
     }
     ///`Categorization`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct Categorization {
         #[serde(
             default,
@@ -487,6 +529,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<CategorizeTransactionsBodyTransaction>,
     }
+    #[cfg(feature = "enrichment")]
     impl Categorization {
         pub fn builder() -> builder::Categorization {
             Default::default()
@@ -494,6 +537,7 @@ pub mod types {
     }
     ///`CategorizeTransactionsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct CategorizeTransactionsBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -504,6 +548,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<CategorizeTransactionsBodyTransaction>,
     }
+    #[cfg(feature = "enrichment")]
     impl CategorizeTransactionsBody {
         pub fn builder() -> builder::CategorizeTransactionsBody {
             Default::default()
@@ -511,6 +556,7 @@ pub mod types {
     }
     ///`CategorizeTransactionsBodyTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct CategorizeTransactionsBodyTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_category: ::std::option::Option<::std::string::String>,
@@ -543,6 +589,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    #[cfg(feature = "enrichment")]
     impl CategorizeTransactionsBodyTransaction {
         pub fn builder() -> builder::CategorizeTransactionsBodyTransaction {
             Default::default()
@@ -550,10 +597,12 @@ pub mod types {
     }
     ///`ChangeALinksAccessModeBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct ChangeALinksAccessModeBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl ChangeALinksAccessModeBody {
         pub fn builder() -> builder::ChangeALinksAccessModeBody {
             Default::default()
@@ -561,6 +610,7 @@ pub mod types {
     }
     ///`Charge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Charge {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::string::String>,
@@ -609,6 +659,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    #[cfg(feature = "payments")]
     impl Charge {
         pub fn builder() -> builder::Charge {
             Default::default()
@@ -616,12 +667,14 @@ pub mod types {
     }
     ///`CompleteAPaymentIntentBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CompleteAPaymentIntentBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub confirm: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method_details: ::std::option::Option<PaymentMethodDetails>,
     }
+    #[cfg(feature = "payments")]
     impl CompleteAPaymentIntentBody {
         pub fn builder() -> builder::CompleteAPaymentIntentBody {
             Default::default()
@@ -629,12 +682,14 @@ pub mod types {
     }
     ///`CompleteARequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[cfg(any(feature = "core", feature = "investments"))]
     pub struct CompleteARequestBody {
         pub link: ::uuid::Uuid,
         pub session: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "core", feature = "investments"))]
     impl CompleteARequestBody {
         pub fn builder() -> builder::CompleteARequestBody {
             Default::default()
@@ -642,6 +697,7 @@ pub mod types {
     }
     ///`CompleteRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[cfg(any(feature = "banking", feature = "fiscal"))]
     pub struct CompleteRequestBody {
         ///The `link` of the 428 response that paused the request.
         pub link: ::uuid::Uuid,
@@ -654,6 +710,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "fiscal"))]
     impl CompleteRequestBody {
         pub fn builder() -> builder::CompleteRequestBody {
             Default::default()
@@ -661,6 +718,7 @@ pub mod types {
     }
     ///`CreateANewBankAccountBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewBankAccountBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub details: ::std::option::Option<BankAccountDetails>,
@@ -677,6 +735,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub providers: ::std::option::Option<Providers>,
     }
+    #[cfg(feature = "payments")]
     impl CreateANewBankAccountBody {
         pub fn builder() -> builder::CreateANewBankAccountBody {
             Default::default()
@@ -684,6 +743,7 @@ pub mod types {
     }
     ///`CreateANewCustomerBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewCustomerBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -702,6 +762,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CreateANewCustomerBody {
         pub fn builder() -> builder::CreateANewCustomerBody {
             Default::default()
@@ -709,6 +770,7 @@ pub mod types {
     }
     ///`CreateANewPaymentIntentBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewPaymentIntentBody {
         #[serde(
             default,
@@ -733,6 +795,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CreateANewPaymentIntentBody {
         pub fn builder() -> builder::CreateANewPaymentIntentBody {
             Default::default()
@@ -740,6 +803,7 @@ pub mod types {
     }
     ///`CreateAPaymentLinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CreateAPaymentLinkBody {
         #[serde(
             default,
@@ -762,6 +826,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CreateAPaymentLinkBody {
         pub fn builder() -> builder::CreateAPaymentLinkBody {
             Default::default()
@@ -769,6 +834,7 @@ pub mod types {
     }
     ///`CreditCardData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct CreditCardData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bill_amount: ::std::option::Option<f64>,
@@ -783,6 +849,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous_bill_total: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl CreditCardData {
         pub fn builder() -> builder::CreditCardData {
             Default::default()
@@ -790,6 +857,7 @@ pub mod types {
     }
     ///`CreditCardsMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct CreditCardsMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_accounts: ::std::option::Option<i64>,
@@ -798,6 +866,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_credit_used: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl CreditCardsMetrics {
         pub fn builder() -> builder::CreditCardsMetrics {
             Default::default()
@@ -805,6 +874,7 @@ pub mod types {
     }
     ///`CreditData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct CreditData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -829,6 +899,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub no_interest_payment: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl CreditData {
         pub fn builder() -> builder::CreditData {
             Default::default()
@@ -836,6 +907,7 @@ pub mod types {
     }
     ///`Customer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -860,6 +932,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Customer {
         pub fn builder() -> builder::Customer {
             Default::default()
@@ -867,6 +940,7 @@ pub mod types {
     }
     ///`CustomerBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CustomerBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<::uuid::Uuid>,
@@ -881,6 +955,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CustomerBankAccount {
         pub fn builder() -> builder::CustomerBankAccount {
             Default::default()
@@ -888,12 +963,14 @@ pub mod types {
     }
     ///`CustomerBankAccountDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CustomerBankAccountDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl CustomerBankAccountDetails {
         pub fn builder() -> builder::CustomerBankAccountDetails {
             Default::default()
@@ -901,6 +978,7 @@ pub mod types {
     }
     ///`CustomersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct CustomersPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -915,6 +993,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Customer>,
     }
+    #[cfg(feature = "payments")]
     impl CustomersPage {
         pub fn builder() -> builder::CustomersPage {
             Default::default()
@@ -922,6 +1001,7 @@ pub mod types {
     }
     ///`Details`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Details {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -942,6 +1022,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_scheme: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Details {
         pub fn builder() -> builder::Details {
             Default::default()
@@ -949,12 +1030,14 @@ pub mod types {
     }
     ///`DocumentId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
     pub struct DocumentId {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
     impl DocumentId {
         pub fn builder() -> builder::DocumentId {
             Default::default()
@@ -962,6 +1045,7 @@ pub mod types {
     }
     ///`DocumentInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct DocumentInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub form_number: ::std::option::Option<::std::string::String>,
@@ -972,6 +1056,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub year: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "fiscal")]
     impl DocumentInformation {
         pub fn builder() -> builder::DocumentInformation {
             Default::default()
@@ -979,6 +1064,7 @@ pub mod types {
     }
     ///`EconomicActivity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct EconomicActivity {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub economic_activity: ::std::option::Option<::std::string::String>,
@@ -991,6 +1077,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub percentage: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl EconomicActivity {
         pub fn builder() -> builder::EconomicActivity {
             Default::default()
@@ -998,6 +1085,7 @@ pub mod types {
     }
     ///`EmploymentRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentRecord {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -1030,6 +1118,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub social_security_summary: ::std::option::Option<SocialSecuritySummary>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentRecord {
         pub fn builder() -> builder::EmploymentRecord {
             Default::default()
@@ -1037,6 +1126,7 @@ pub mod types {
     }
     ///`EmploymentRecordEmploymentRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentRecordEmploymentRecord {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -1067,6 +1157,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub weeks_employed: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentRecordEmploymentRecord {
         pub fn builder() -> builder::EmploymentRecordEmploymentRecord {
             Default::default()
@@ -1074,6 +1165,7 @@ pub mod types {
     }
     ///`EmploymentRecordsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentRecordsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1088,6 +1180,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<EmploymentRecord>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentRecordsPage {
         pub fn builder() -> builder::EmploymentRecordsPage {
             Default::default()
@@ -1095,6 +1188,7 @@ pub mod types {
     }
     ///`EmploymentStatusUpdate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct EmploymentStatusUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_salary: ::std::option::Option<f64>,
@@ -1103,6 +1197,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    #[cfg(feature = "employment")]
     impl EmploymentStatusUpdate {
         pub fn builder() -> builder::EmploymentStatusUpdate {
             Default::default()
@@ -1110,6 +1205,7 @@ pub mod types {
     }
     ///`Entitlements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct Entitlements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entitled_to_company_benefits: ::std::option::Option<bool>,
@@ -1120,6 +1216,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub valid_until: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    #[cfg(feature = "employment")]
     impl Entitlements {
         pub fn builder() -> builder::Entitlements {
             Default::default()
@@ -1127,6 +1224,7 @@ pub mod types {
     }
     ///`EquityStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct EquityStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accounts_documents_and_finance_leases_receivable: ::std::option::Option<f64>,
@@ -1149,6 +1247,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_net_equity: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl EquityStatement {
         pub fn builder() -> builder::EquityStatement {
             Default::default()
@@ -1156,6 +1255,18 @@ pub mod types {
     }
     ///`Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "enrichment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     pub struct Error {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -1166,6 +1277,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "enrichment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
@@ -1173,6 +1296,16 @@ pub mod types {
     }
     ///`ErrorOrMfaTokenRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     pub struct ErrorOrMfaTokenRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -1193,6 +1326,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_generation_data: ::std::option::Option<TokenGenerationData>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     impl ErrorOrMfaTokenRequired {
         pub fn builder() -> builder::ErrorOrMfaTokenRequired {
             Default::default()
@@ -1200,12 +1343,14 @@ pub mod types {
     }
     ///`Feature`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct Feature {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl Feature {
         pub fn builder() -> builder::Feature {
             Default::default()
@@ -1213,12 +1358,14 @@ pub mod types {
     }
     ///`Fee`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
     pub struct Fee {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
     impl Fee {
         pub fn builder() -> builder::Fee {
             Default::default()
@@ -1226,12 +1373,14 @@ pub mod types {
     }
     ///`File`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "employment", feature = "investments"))]
     pub struct File {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "employment", feature = "investments"))]
     impl File {
         pub fn builder() -> builder::File {
             Default::default()
@@ -1239,6 +1388,7 @@ pub mod types {
     }
     ///`FormField`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub struct FormField {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
@@ -1263,6 +1413,7 @@ pub mod types {
         )]
         pub values: ::std::vec::Vec<Value>,
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl FormField {
         pub fn builder() -> builder::FormField {
             Default::default()
@@ -1270,6 +1421,7 @@ pub mod types {
     }
     ///`FundsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct FundsData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<f64>,
@@ -1286,6 +1438,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl FundsData {
         pub fn builder() -> builder::FundsData {
             Default::default()
@@ -1294,15 +1447,18 @@ pub mod types {
     ///`GetAReceivableTransactionsDetailsError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "receivables")]
     pub enum GetAReceivableTransactionsDetailsError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
+    #[cfg(feature = "receivables")]
     impl ::std::convert::From<Error> for GetAReceivableTransactionsDetailsError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
+    #[cfg(feature = "receivables")]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for GetAReceivableTransactionsDetailsError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -1311,6 +1467,7 @@ pub mod types {
     }
     ///`GrossIncome`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct GrossIncome {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capital_income: ::std::option::Option<f64>,
@@ -1321,6 +1478,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub non_labor_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl GrossIncome {
         pub fn builder() -> builder::GrossIncome {
             Default::default()
@@ -1328,12 +1486,14 @@ pub mod types {
     }
     ///`Holder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Holder {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub information: ::std::option::Option<Information>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Holder {
         pub fn builder() -> builder::Holder {
             Default::default()
@@ -1341,10 +1501,12 @@ pub mod types {
     }
     ///`HolderInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct HolderInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl HolderInformation {
         pub fn builder() -> builder::HolderInformation {
             Default::default()
@@ -1352,6 +1514,7 @@ pub mod types {
     }
     ///`Income`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     pub struct Income {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1400,6 +1563,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_regular_income_amount: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     impl Income {
         pub fn builder() -> builder::Income {
             Default::default()
@@ -1407,6 +1571,7 @@ pub mod types {
     }
     ///`IncomeStream`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     pub struct IncomeStream {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -1443,6 +1608,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trend: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "enrichment"))]
     impl IncomeStream {
         pub fn builder() -> builder::IncomeStream {
             Default::default()
@@ -1450,6 +1616,7 @@ pub mod types {
     }
     ///`IncomesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct IncomesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1464,6 +1631,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Income>,
     }
+    #[cfg(feature = "banking")]
     impl IncomesPage {
         pub fn builder() -> builder::IncomesPage {
             Default::default()
@@ -1471,6 +1639,7 @@ pub mod types {
     }
     ///`Information`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Information {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
@@ -1483,6 +1652,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Information {
         pub fn builder() -> builder::Information {
             Default::default()
@@ -1490,6 +1660,7 @@ pub mod types {
     }
     ///`Institution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct Institution {
         #[serde(
             default,
@@ -1538,6 +1709,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl Institution {
         pub fn builder() -> builder::Institution {
             Default::default()
@@ -1545,6 +1717,7 @@ pub mod types {
     }
     ///`InstitutionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct InstitutionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1559,6 +1732,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Institution>,
     }
+    #[cfg(feature = "core")]
     impl InstitutionsPage {
         pub fn builder() -> builder::InstitutionsPage {
             Default::default()
@@ -1566,6 +1740,7 @@ pub mod types {
     }
     ///`Instrument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "investments")]
     pub struct Instrument {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub average_acquisition_price: ::std::option::Option<f64>,
@@ -1616,6 +1791,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "investments")]
     impl Instrument {
         pub fn builder() -> builder::Instrument {
             Default::default()
@@ -1623,6 +1799,7 @@ pub mod types {
     }
     ///`InterestRate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
     pub struct InterestRate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub index: ::std::option::Option<::std::string::String>,
@@ -1633,6 +1810,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
     impl InterestRate {
         pub fn builder() -> builder::InterestRate {
             Default::default()
@@ -1640,6 +1818,7 @@ pub mod types {
     }
     ///`Invoice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Invoice {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancelation_status: ::std::option::Option<::std::string::String>,
@@ -1738,6 +1917,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub xml: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Invoice {
         pub fn builder() -> builder::Invoice {
             Default::default()
@@ -1745,6 +1925,7 @@ pub mod types {
     }
     ///`InvoiceDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct InvoiceDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -1779,6 +1960,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unit_description: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl InvoiceDetail {
         pub fn builder() -> builder::InvoiceDetail {
             Default::default()
@@ -1786,6 +1968,7 @@ pub mod types {
     }
     ///`InvoicesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct InvoicesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1800,6 +1983,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Invoice>,
     }
+    #[cfg(feature = "fiscal")]
     impl InvoicesPage {
         pub fn builder() -> builder::InvoicesPage {
             Default::default()
@@ -1818,6 +2002,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub enum KnownAccountCategory {
         #[serde(rename = "CHECKING_ACCOUNT")]
         CheckingAccount,
@@ -1836,6 +2021,7 @@ pub mod types {
         #[serde(rename = "UNCATEGORIZED")]
         Uncategorized,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl ::std::fmt::Display for KnownAccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1850,6 +2036,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl ::std::str::FromStr for KnownAccountCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1868,6 +2055,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl ::std::convert::TryFrom<&str> for KnownAccountCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1876,6 +2064,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl ::std::convert::TryFrom<::std::string::String> for KnownAccountCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1886,12 +2075,14 @@ pub mod types {
     }
     ///`LastError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct LastError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl LastError {
         pub fn builder() -> builder::LastError {
             Default::default()
@@ -1899,6 +2090,7 @@ pub mod types {
     }
     ///`Link`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct Link {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<::std::string::String>,
@@ -1923,6 +2115,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl Link {
         pub fn builder() -> builder::Link {
             Default::default()
@@ -1930,6 +2123,7 @@ pub mod types {
     }
     ///`LinksPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "core")]
     pub struct LinksPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -1944,6 +2138,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Link>,
     }
+    #[cfg(feature = "core")]
     impl LinksPage {
         pub fn builder() -> builder::LinksPage {
             Default::default()
@@ -1951,6 +2146,7 @@ pub mod types {
     }
     ///`LoanData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct LoanData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -2009,6 +2205,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub principal: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl LoanData {
         pub fn builder() -> builder::LoanData {
             Default::default()
@@ -2016,6 +2213,7 @@ pub mod types {
     }
     ///`LoansMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct LoansMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_accounts: ::std::option::Option<i64>,
@@ -2026,6 +2224,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_loans_principal: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl LoansMetrics {
         pub fn builder() -> builder::LoansMetrics {
             Default::default()
@@ -2033,6 +2232,7 @@ pub mod types {
     }
     ///`Merchant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
     pub struct Merchant {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logo: ::std::option::Option<::std::string::String>,
@@ -2041,6 +2241,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
     impl Merchant {
         pub fn builder() -> builder::Merchant {
             Default::default()
@@ -2048,6 +2249,16 @@ pub mod types {
     }
     ///The institution asks for a one-time token before the request can go on.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     pub struct MfaTokenRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -2066,6 +2277,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_generation_data: ::std::option::Option<TokenGenerationData>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     impl MfaTokenRequired {
         pub fn builder() -> builder::MfaTokenRequired {
             Default::default()
@@ -2073,6 +2294,7 @@ pub mod types {
     }
     ///`NextStep`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct NextStep {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance_display_confirmation_required: ::std::option::Option<
@@ -2125,6 +2347,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl NextStep {
         pub fn builder() -> builder::NextStep {
             Default::default()
@@ -2132,12 +2355,14 @@ pub mod types {
     }
     ///`NumberOfInstallments`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct NumberOfInstallments {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub paid: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl NumberOfInstallments {
         pub fn builder() -> builder::NumberOfInstallments {
             Default::default()
@@ -2145,6 +2370,7 @@ pub mod types {
     }
     ///`Obligation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Obligation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -2155,6 +2381,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub obligation: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Obligation {
         pub fn builder() -> builder::Obligation {
             Default::default()
@@ -2162,6 +2389,7 @@ pub mod types {
     }
     ///`OpenFinance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub beneficiary_bank_account: ::std::option::Option<::uuid::Uuid>,
@@ -2172,6 +2400,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<::uuid::Uuid>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinance {
         pub fn builder() -> builder::OpenFinance {
             Default::default()
@@ -2179,6 +2408,7 @@ pub mod types {
     }
     ///`OpenFinanceDisplayConfirmationRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinanceDisplayConfirmationRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub beneficiary_bank_account: ::std::option::Option<
@@ -2191,6 +2421,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinanceDisplayConfirmationRequired {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequired {
             Default::default()
@@ -2198,6 +2429,7 @@ pub mod types {
     }
     ///`OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2212,6 +2444,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution: ::std::option::Option<PaymentsInstitution>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             Default::default()
@@ -2219,6 +2452,7 @@ pub mod types {
     }
     ///`OpenFinanceDisplayPaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct OpenFinanceDisplayPaymentMethodInformation {
         #[serde(
             default,
@@ -2227,6 +2461,7 @@ pub mod types {
         )]
         pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
+    #[cfg(feature = "payments")]
     impl OpenFinanceDisplayPaymentMethodInformation {
         pub fn builder() -> builder::OpenFinanceDisplayPaymentMethodInformation {
             Default::default()
@@ -2234,6 +2469,7 @@ pub mod types {
     }
     ///`Owner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct Owner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -2262,6 +2498,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub second_last_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl Owner {
         pub fn builder() -> builder::Owner {
             Default::default()
@@ -2269,6 +2506,7 @@ pub mod types {
     }
     ///`OwnersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct OwnersPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2283,6 +2521,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Owner>,
     }
+    #[cfg(feature = "banking")]
     impl OwnersPage {
         pub fn builder() -> builder::OwnersPage {
             Default::default()
@@ -2290,6 +2529,7 @@ pub mod types {
     }
     ///`Payment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -2320,6 +2560,7 @@ pub mod types {
         )]
         pub related_documents: ::std::vec::Vec<RelatedDocument>,
     }
+    #[cfg(feature = "fiscal")]
     impl Payment {
         pub fn builder() -> builder::Payment {
             Default::default()
@@ -2327,6 +2568,7 @@ pub mod types {
     }
     ///`PaymentIntent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentIntent {
         #[serde(
             default,
@@ -2381,6 +2623,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentIntent {
         pub fn builder() -> builder::PaymentIntent {
             Default::default()
@@ -2388,6 +2631,7 @@ pub mod types {
     }
     ///`PaymentIntentsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentIntentsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2402,6 +2646,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<PaymentIntent>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentIntentsPage {
         pub fn builder() -> builder::PaymentIntentsPage {
             Default::default()
@@ -2409,6 +2654,7 @@ pub mod types {
     }
     ///`PaymentLink`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentLink {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_token: ::std::option::Option<::std::string::String>,
@@ -2433,6 +2679,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentLink {
         pub fn builder() -> builder::PaymentLink {
             Default::default()
@@ -2441,15 +2688,18 @@ pub mod types {
     ///`PaymentLinkPaymentIntent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "payments")]
     pub enum PaymentLinkPaymentIntent {
         Uuid(::uuid::Uuid),
         PaymentIntent(PaymentIntent),
     }
+    #[cfg(feature = "payments")]
     impl ::std::convert::From<::uuid::Uuid> for PaymentLinkPaymentIntent {
         fn from(value: ::uuid::Uuid) -> Self {
             Self::Uuid(value)
         }
     }
+    #[cfg(feature = "payments")]
     impl ::std::convert::From<PaymentIntent> for PaymentLinkPaymentIntent {
         fn from(value: PaymentIntent) -> Self {
             Self::PaymentIntent(value)
@@ -2457,6 +2707,7 @@ pub mod types {
     }
     ///`PaymentLinksPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentLinksPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2471,6 +2722,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<PaymentLink>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentLinksPage {
         pub fn builder() -> builder::PaymentLinksPage {
             Default::default()
@@ -2478,12 +2730,14 @@ pub mod types {
     }
     ///`PaymentMethodDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance: ::std::option::Option<OpenFinance>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pse: ::std::option::Option<Pse>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodDetails {
         pub fn builder() -> builder::PaymentMethodDetails {
             Default::default()
@@ -2504,12 +2758,14 @@ pub mod types {
     }
     ///`PaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_finance: ::std::option::Option<PaymentMethodInformationOpenFinance>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pse: ::std::option::Option<PaymentMethodInformationPse>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodInformation {
         pub fn builder() -> builder::PaymentMethodInformation {
             Default::default()
@@ -2517,6 +2773,7 @@ pub mod types {
     }
     ///`PaymentMethodInformationOpenFinance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodInformationOpenFinance {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_to_end_id: ::std::option::Option<::std::string::String>,
@@ -2525,6 +2782,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodInformationOpenFinance {
         pub fn builder() -> builder::PaymentMethodInformationOpenFinance {
             Default::default()
@@ -2532,6 +2790,7 @@ pub mod types {
     }
     ///`PaymentMethodInformationPse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentMethodInformationPse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bank_payment_id: ::std::option::Option<::std::string::String>,
@@ -2540,6 +2799,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentMethodInformationPse {
         pub fn builder() -> builder::PaymentMethodInformationPse {
             Default::default()
@@ -2547,6 +2807,7 @@ pub mod types {
     }
     ///`PaymentsInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentsInstitution {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2575,6 +2836,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentsInstitution {
         pub fn builder() -> builder::PaymentsInstitution {
             Default::default()
@@ -2582,6 +2844,7 @@ pub mod types {
     }
     ///`PaymentsInstitutionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentsInstitutionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2596,6 +2859,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<PaymentsInstitution>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentsInstitutionsPage {
         pub fn builder() -> builder::PaymentsInstitutionsPage {
             Default::default()
@@ -2603,6 +2867,7 @@ pub mod types {
     }
     ///`PaymentsTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentsTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::string::String>,
@@ -2631,6 +2896,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transaction_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentsTransaction {
         pub fn builder() -> builder::PaymentsTransaction {
             Default::default()
@@ -2638,6 +2904,7 @@ pub mod types {
     }
     ///`PaymentsTransactionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentsTransactionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2652,6 +2919,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<PaymentsTransaction>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentsTransactionsPage {
         pub fn builder() -> builder::PaymentsTransactionsPage {
             Default::default()
@@ -2659,12 +2927,14 @@ pub mod types {
     }
     ///`PaymentsWay`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PaymentsWay {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub form_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub terminal_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "payments")]
     impl PaymentsWay {
         pub fn builder() -> builder::PaymentsWay {
             Default::default()
@@ -2672,6 +2942,7 @@ pub mod types {
     }
     ///`Payroll`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Payroll {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -2692,6 +2963,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Payroll {
         pub fn builder() -> builder::Payroll {
             Default::default()
@@ -2699,12 +2971,14 @@ pub mod types {
     }
     ///`PensionIncomeStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct PensionIncomeStatement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub net_pension_income: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub net_taxable_pension_income: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl PensionIncomeStatement {
         pub fn builder() -> builder::PensionIncomeStatement {
             Default::default()
@@ -2712,6 +2986,7 @@ pub mod types {
     }
     ///`PersonalData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct PersonalData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birth_date: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -2732,6 +3007,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub official_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "employment")]
     impl PersonalData {
         pub fn builder() -> builder::PersonalData {
             Default::default()
@@ -2739,6 +3015,7 @@ pub mod types {
     }
     ///`Portfolio`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "investments")]
     pub struct Portfolio {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance_gross: ::std::option::Option<f64>,
@@ -2761,6 +3038,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "investments")]
     impl Portfolio {
         pub fn builder() -> builder::Portfolio {
             Default::default()
@@ -2768,6 +3046,7 @@ pub mod types {
     }
     ///`PortfoliosPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "investments")]
     pub struct PortfoliosPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2782,6 +3061,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Portfolio>,
     }
+    #[cfg(feature = "investments")]
     impl PortfoliosPage {
         pub fn builder() -> builder::PortfoliosPage {
             Default::default()
@@ -2789,10 +3069,12 @@ pub mod types {
     }
     ///`Providers`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct Providers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payments_way: ::std::option::Option<PaymentsWay>,
     }
+    #[cfg(feature = "payments")]
     impl Providers {
         pub fn builder() -> builder::Providers {
             Default::default()
@@ -2800,6 +3082,7 @@ pub mod types {
     }
     ///`Pse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "payments")]
     pub struct Pse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub belvo_flow: ::std::option::Option<bool>,
@@ -2818,6 +3101,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl Pse {
         pub fn builder() -> builder::Pse {
             Default::default()
@@ -2825,10 +3109,12 @@ pub mod types {
     }
     ///`PseDisplayCredentialsRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayCredentialsRequired {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<PaymentsInstitution>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayCredentialsRequired {
         pub fn builder() -> builder::PseDisplayCredentialsRequired {
             Default::default()
@@ -2836,6 +3122,7 @@ pub mod types {
     }
     ///`PseDisplayCustomerBankAccounts`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayCustomerBankAccounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub beneficiary_bank_account: ::std::option::Option<BeneficiaryBankAccount>,
@@ -2846,6 +3133,7 @@ pub mod types {
         )]
         pub customer_bank_accounts: ::std::vec::Vec<CustomerBankAccount>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayCustomerBankAccounts {
         pub fn builder() -> builder::PseDisplayCustomerBankAccounts {
             Default::default()
@@ -2853,10 +3141,12 @@ pub mod types {
     }
     ///`PseDisplayNeedsRedirect`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayNeedsRedirect {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<FormField>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayNeedsRedirect {
         pub fn builder() -> builder::PseDisplayNeedsRedirect {
             Default::default()
@@ -2864,6 +3154,7 @@ pub mod types {
     }
     ///`PseDisplayPaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct PseDisplayPaymentMethodInformation {
         #[serde(
             default,
@@ -2878,6 +3169,7 @@ pub mod types {
         )]
         pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
+    #[cfg(feature = "payments")]
     impl PseDisplayPaymentMethodInformation {
         pub fn builder() -> builder::PseDisplayPaymentMethodInformation {
             Default::default()
@@ -2885,12 +3177,14 @@ pub mod types {
     }
     ///`PublicIdentification`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct PublicIdentification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl PublicIdentification {
         pub fn builder() -> builder::PublicIdentification {
             Default::default()
@@ -2898,6 +3192,7 @@ pub mod types {
     }
     ///`ReceivablesData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct ReceivablesData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub anticipated: ::std::option::Option<f64>,
@@ -2910,6 +3205,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl ReceivablesData {
         pub fn builder() -> builder::ReceivablesData {
             Default::default()
@@ -2917,6 +3213,7 @@ pub mod types {
     }
     ///`RecurringExpense`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RecurringExpense {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<Account>,
@@ -2943,6 +3240,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<RecurringExpenseTransaction>,
     }
+    #[cfg(feature = "banking")]
     impl RecurringExpense {
         pub fn builder() -> builder::RecurringExpense {
             Default::default()
@@ -2950,6 +3248,7 @@ pub mod types {
     }
     ///`RecurringExpenseTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RecurringExpenseTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -2958,6 +3257,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    #[cfg(feature = "banking")]
     impl RecurringExpenseTransaction {
         pub fn builder() -> builder::RecurringExpenseTransaction {
             Default::default()
@@ -2965,6 +3265,7 @@ pub mod types {
     }
     ///`RecurringExpensesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RecurringExpensesPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -2979,6 +3280,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<RecurringExpense>,
     }
+    #[cfg(feature = "banking")]
     impl RecurringExpensesPage {
         pub fn builder() -> builder::RecurringExpensesPage {
             Default::default()
@@ -2986,6 +3288,7 @@ pub mod types {
     }
     ///`Regimen`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Regimen {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -2994,6 +3297,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub regimen: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Regimen {
         pub fn builder() -> builder::Regimen {
             Default::default()
@@ -3001,6 +3305,7 @@ pub mod types {
     }
     ///`RegisterANewLinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "core")]
     pub struct RegisterANewLinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<::std::string::String>,
@@ -3031,6 +3336,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl RegisterANewLinkBody {
         pub fn builder() -> builder::RegisterANewLinkBody {
             Default::default()
@@ -3038,6 +3344,7 @@ pub mod types {
     }
     ///`RelatedDocument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RelatedDocument {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_paid: ::std::option::Option<f64>,
@@ -3054,6 +3361,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous_balance: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "fiscal")]
     impl RelatedDocument {
         pub fn builder() -> builder::RelatedDocument {
             Default::default()
@@ -3061,12 +3369,14 @@ pub mod types {
     }
     ///`ReportingId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct ReportingId {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reporting_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reporting_value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl ReportingId {
         pub fn builder() -> builder::ReportingId {
             Default::default()
@@ -3074,6 +3384,7 @@ pub mod types {
     }
     ///`RetainedTax`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetainedTax {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -3088,6 +3399,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetainedTax {
         pub fn builder() -> builder::RetainedTax {
             Default::default()
@@ -3095,6 +3407,7 @@ pub mod types {
     }
     ///`RetentionBreakdown`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetentionBreakdown {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_amount: ::std::option::Option<f64>,
@@ -3105,6 +3418,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetentionBreakdown {
         pub fn builder() -> builder::RetentionBreakdown {
             Default::default()
@@ -3112,6 +3426,7 @@ pub mod types {
     }
     ///`RetrieveBalancesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveBalancesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::uuid::Uuid>,
@@ -3126,6 +3441,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveBalancesForALinkBody {
         pub fn builder() -> builder::RetrieveBalancesForALinkBody {
             Default::default()
@@ -3133,6 +3449,7 @@ pub mod types {
     }
     ///`RetrieveBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "employment", feature = "fiscal"))]
     pub struct RetrieveBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
@@ -3141,6 +3458,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
     }
+    #[cfg(any(feature = "employment", feature = "fiscal"))]
     impl RetrieveBody {
         pub fn builder() -> builder::RetrieveBody {
             Default::default()
@@ -3148,6 +3466,7 @@ pub mod types {
     }
     ///`RetrieveForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(any(feature = "banking", feature = "investments"))]
     pub struct RetrieveForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::uuid::Uuid>,
@@ -3156,6 +3475,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "investments"))]
     impl RetrieveForALinkBody {
         pub fn builder() -> builder::RetrieveForALinkBody {
             Default::default()
@@ -3163,6 +3483,7 @@ pub mod types {
     }
     ///`RetrieveIncomesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveIncomesForALinkBody {
         #[serde(
             default,
@@ -3183,6 +3504,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveIncomesForALinkBody {
         pub fn builder() -> builder::RetrieveIncomesForALinkBody {
             Default::default()
@@ -3190,6 +3512,7 @@ pub mod types {
     }
     ///`RetrieveInvoicesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveInvoicesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_xml: ::std::option::Option<bool>,
@@ -3204,6 +3527,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetrieveInvoicesForALinkBody {
         pub fn builder() -> builder::RetrieveInvoicesForALinkBody {
             Default::default()
@@ -3211,6 +3535,7 @@ pub mod types {
     }
     ///`RetrieveReceivableTransactionsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "receivables")]
     pub struct RetrieveReceivableTransactionsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_from: ::std::option::Option<::std::string::String>,
@@ -3223,6 +3548,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "receivables")]
     impl RetrieveReceivableTransactionsForALinkBody {
         pub fn builder() -> builder::RetrieveReceivableTransactionsForALinkBody {
             Default::default()
@@ -3230,6 +3556,7 @@ pub mod types {
     }
     ///`RetrieveRecurringExpensesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveRecurringExpensesForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_from: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -3242,6 +3569,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveRecurringExpensesForALinkBody {
         pub fn builder() -> builder::RetrieveRecurringExpensesForALinkBody {
             Default::default()
@@ -3249,6 +3577,7 @@ pub mod types {
     }
     ///`RetrieveTaxDeclarationsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxDeclarationsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
@@ -3261,6 +3590,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub year_to: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetrieveTaxDeclarationsForALinkBody {
         pub fn builder() -> builder::RetrieveTaxDeclarationsForALinkBody {
             Default::default()
@@ -3269,15 +3599,18 @@ pub mod types {
     ///`RetrieveTaxDeclarationsForALinkError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "fiscal")]
     pub enum RetrieveTaxDeclarationsForALinkError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<Error> for RetrieveTaxDeclarationsForALinkError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for RetrieveTaxDeclarationsForALinkError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -3286,6 +3619,7 @@ pub mod types {
     }
     ///`RetrieveTaxReturnsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxReturnsForALinkBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
@@ -3304,6 +3638,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub year_to: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl RetrieveTaxReturnsForALinkBody {
         pub fn builder() -> builder::RetrieveTaxReturnsForALinkBody {
             Default::default()
@@ -3312,15 +3647,18 @@ pub mod types {
     ///`RetrieveTaxReturnsForALinkError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "fiscal")]
     pub enum RetrieveTaxReturnsForALinkError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<Error> for RetrieveTaxReturnsForALinkError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
+    #[cfg(feature = "fiscal")]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for RetrieveTaxReturnsForALinkError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -3329,10 +3667,12 @@ pub mod types {
     }
     ///`RetrieveTransactionsForALinkResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveTransactionsForALinkResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "banking")]
     impl RetrieveTransactionsForALinkResponse {
         pub fn builder() -> builder::RetrieveTransactionsForALinkResponse {
             Default::default()
@@ -3340,6 +3680,7 @@ pub mod types {
     }
     ///`RiskInsight`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RiskInsight {
         #[serde(
             default,
@@ -3364,6 +3705,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transactions_metrics: ::std::option::Option<TransactionsMetrics>,
     }
+    #[cfg(feature = "banking")]
     impl RiskInsight {
         pub fn builder() -> builder::RiskInsight {
             Default::default()
@@ -3371,6 +3713,7 @@ pub mod types {
     }
     ///`RiskInsightsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct RiskInsightsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -3385,6 +3728,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<RiskInsight>,
     }
+    #[cfg(feature = "banking")]
     impl RiskInsightsPage {
         pub fn builder() -> builder::RiskInsightsPage {
             Default::default()
@@ -3392,12 +3736,14 @@ pub mod types {
     }
     ///`SecretKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "payments")]
     pub struct SecretKey {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "payments")]
     impl SecretKey {
         pub fn builder() -> builder::SecretKey {
             Default::default()
@@ -3405,6 +3751,7 @@ pub mod types {
     }
     ///`SecretKeysPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "payments")]
     pub struct SecretKeysPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -3419,6 +3766,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<SecretKey>,
     }
+    #[cfg(feature = "payments")]
     impl SecretKeysPage {
         pub fn builder() -> builder::SecretKeysPage {
             Default::default()
@@ -3426,6 +3774,7 @@ pub mod types {
     }
     ///`SocialSecuritySummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "employment")]
     pub struct SocialSecuritySummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub weeks_contributed: ::std::option::Option<i64>,
@@ -3434,6 +3783,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub weeks_reinstated: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "employment")]
     impl SocialSecuritySummary {
         pub fn builder() -> builder::SocialSecuritySummary {
             Default::default()
@@ -3441,6 +3791,7 @@ pub mod types {
     }
     ///`TaxAssessment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxAssessment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance_payable: ::std::option::Option<f64>,
@@ -3471,6 +3822,7 @@ pub mod types {
             f64,
         >,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxAssessment {
         pub fn builder() -> builder::TaxAssessment {
             Default::default()
@@ -3478,6 +3830,7 @@ pub mod types {
     }
     ///`TaxComplianceStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxComplianceStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collected_at: ::std::option::Option<
@@ -3496,6 +3849,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rfc: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxComplianceStatus {
         pub fn builder() -> builder::TaxComplianceStatus {
             Default::default()
@@ -3503,6 +3857,7 @@ pub mod types {
     }
     ///`TaxComplianceStatusPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxComplianceStatusPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -3517,6 +3872,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxComplianceStatus>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxComplianceStatusPage {
         pub fn builder() -> builder::TaxComplianceStatusPage {
             Default::default()
@@ -3524,6 +3880,7 @@ pub mod types {
     }
     ///`TaxDeclaration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxDeclaration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub annual_costs_and_deductions_statement: ::std::option::Option<
@@ -3556,6 +3913,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_payer_information: ::std::option::Option<TaxPayerInformation>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxDeclaration {
         pub fn builder() -> builder::TaxDeclaration {
             Default::default()
@@ -3563,6 +3921,7 @@ pub mod types {
     }
     ///`TaxDeclarationsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxDeclarationsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -3577,6 +3936,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxDeclaration>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxDeclarationsPage {
         pub fn builder() -> builder::TaxDeclarationsPage {
             Default::default()
@@ -3584,6 +3944,7 @@ pub mod types {
     }
     ///`TaxPayerInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxPayerInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company_name: ::std::option::Option<::std::string::String>,
@@ -3602,6 +3963,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub second_last_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxPayerInformation {
         pub fn builder() -> builder::TaxPayerInformation {
             Default::default()
@@ -3609,6 +3971,7 @@ pub mod types {
     }
     ///`TaxRetention`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxRetention {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancelled_at: ::std::option::Option<
@@ -3663,6 +4026,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub xml: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxRetention {
         pub fn builder() -> builder::TaxRetention {
             Default::default()
@@ -3670,6 +4034,7 @@ pub mod types {
     }
     ///`TaxRetentionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxRetentionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -3684,6 +4049,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxRetention>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxRetentionsPage {
         pub fn builder() -> builder::TaxRetentionsPage {
             Default::default()
@@ -3691,6 +4057,7 @@ pub mod types {
     }
     ///`TaxReturn`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxReturn {
         #[serde(
             default,
@@ -3904,6 +4271,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxReturn {
         pub fn builder() -> builder::TaxReturn {
             Default::default()
@@ -3911,6 +4279,7 @@ pub mod types {
     }
     ///`TaxReturnsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxReturnsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -3925,6 +4294,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxReturn>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxReturnsPage {
         pub fn builder() -> builder::TaxReturnsPage {
             Default::default()
@@ -3932,6 +4302,7 @@ pub mod types {
     }
     ///`TaxStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -3978,6 +4349,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_payer_information: ::std::option::Option<TaxStatusTaxPayerInformation>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxStatus {
         pub fn builder() -> builder::TaxStatus {
             Default::default()
@@ -3985,6 +4357,7 @@ pub mod types {
     }
     ///`TaxStatusPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxStatusPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -3999,6 +4372,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<TaxStatus>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxStatusPage {
         pub fn builder() -> builder::TaxStatusPage {
             Default::default()
@@ -4006,6 +4380,7 @@ pub mod types {
     }
     ///`TaxStatusTaxPayerInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct TaxStatusTaxPayerInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub commercial_name: ::std::option::Option<::std::string::String>,
@@ -4032,6 +4407,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_padron: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl TaxStatusTaxPayerInformation {
         pub fn builder() -> builder::TaxStatusTaxPayerInformation {
             Default::default()
@@ -4039,6 +4415,16 @@ pub mod types {
     }
     ///`TokenGenerationData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     pub struct TokenGenerationData {
         ///Whether the user must type a token. When false, resume without one once the user has confirmed on their device.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4050,6 +4436,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
     impl TokenGenerationData {
         pub fn builder() -> builder::TokenGenerationData {
             Default::default()
@@ -4057,6 +4453,7 @@ pub mod types {
     }
     ///`Transaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct Transaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<Account>,
@@ -4117,6 +4514,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_hour: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl Transaction {
         pub fn builder() -> builder::Transaction {
             Default::default()
@@ -4124,6 +4522,7 @@ pub mod types {
     }
     ///`TransactionsMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "banking")]
     pub struct TransactionsMetrics {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_incoming_amount_1m: ::std::option::Option<f64>,
@@ -4180,6 +4579,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sum_outgoing_amount_3m: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "banking")]
     impl TransactionsMetrics {
         pub fn builder() -> builder::TransactionsMetrics {
             Default::default()
@@ -4187,6 +4587,7 @@ pub mod types {
     }
     ///`TransactionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     pub struct TransactionsPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -4201,6 +4602,7 @@ pub mod types {
         )]
         pub results: ::std::vec::Vec<Transaction>,
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl TransactionsPage {
         pub fn builder() -> builder::TransactionsPage {
             Default::default()
@@ -4208,6 +4610,7 @@ pub mod types {
     }
     ///`UpdateALinksCredentialsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[cfg(feature = "core")]
     pub struct UpdateALinksCredentialsBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub certificate: ::std::option::Option<::std::string::String>,
@@ -4222,6 +4625,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "core")]
     impl UpdateALinksCredentialsBody {
         pub fn builder() -> builder::UpdateALinksCredentialsBody {
             Default::default()
@@ -4229,6 +4633,7 @@ pub mod types {
     }
     ///`Value`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(any(feature = "core", feature = "payments"))]
     pub struct Value {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -4241,6 +4646,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub validation_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "core", feature = "payments"))]
     impl Value {
         pub fn builder() -> builder::Value {
             Default::default()
@@ -4248,6 +4654,7 @@ pub mod types {
     }
     ///`VerifyIncomesBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "enrichment")]
     pub struct VerifyIncomesBody {
         #[serde(
             default,
@@ -4270,6 +4677,7 @@ pub mod types {
         )]
         pub transactions: ::std::vec::Vec<CategorizeTransactionsBodyTransaction>,
     }
+    #[cfg(feature = "enrichment")]
     impl VerifyIncomesBody {
         pub fn builder() -> builder::VerifyIncomesBody {
             Default::default()
@@ -4277,12 +4685,14 @@ pub mod types {
     }
     ///`Warnings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg(feature = "fiscal")]
     pub struct Warnings {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "fiscal")]
     impl Warnings {
         pub fn builder() -> builder::Warnings {
             Default::default()
@@ -4291,6 +4701,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct Account {
             balance: ::std::result::Result<
                 ::std::option::Option<super::AccountBalance>,
@@ -4377,6 +4788,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for Account {
             fn default() -> Self {
                 Self {
@@ -4404,6 +4816,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl Account {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -4680,6 +5093,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<Account> for super::Account {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4710,6 +5124,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::Account> for Account {
             fn from(value: super::Account) -> Self {
                 Self {
@@ -4738,6 +5153,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct AccountBalance {
             available: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -4748,6 +5164,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for AccountBalance {
             fn default() -> Self {
                 Self {
@@ -4756,6 +5173,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl AccountBalance {
             pub fn available<T>(mut self, value: T) -> Self
             where
@@ -4782,6 +5200,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<AccountBalance> for super::AccountBalance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4793,6 +5212,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::AccountBalance> for AccountBalance {
             fn from(value: super::AccountBalance) -> Self {
                 Self {
@@ -4802,6 +5222,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct AccountInstitution {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4812,6 +5233,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for AccountInstitution {
             fn default() -> Self {
                 Self {
@@ -4820,6 +5242,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl AccountInstitution {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -4846,6 +5269,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<AccountInstitution> for super::AccountInstitution {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4857,6 +5281,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::AccountInstitution> for AccountInstitution {
             fn from(value: super::AccountInstitution) -> Self {
                 Self {
@@ -4866,6 +5291,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct AccountsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -4884,6 +5310,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for AccountsPage {
             fn default() -> Self {
                 Self {
@@ -4894,6 +5321,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl AccountsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -4944,6 +5372,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<AccountsPage> for super::AccountsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4957,6 +5386,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::AccountsPage> for AccountsPage {
             fn from(value: super::AccountsPage) -> Self {
                 Self {
@@ -4968,6 +5398,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Address {
             between_street: ::std::result::Result<
                 ::std::vec::Vec<super::BetweenStreet>,
@@ -5010,6 +5441,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Address {
             fn default() -> Self {
                 Self {
@@ -5026,6 +5458,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Address {
             pub fn between_street<T>(mut self, value: T) -> Self
             where
@@ -5154,6 +5587,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Address> for super::Address {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5173,6 +5607,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Address> for Address {
             fn from(value: super::Address) -> Self {
                 Self {
@@ -5190,6 +5625,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct AnnualCostsAndDeductionsStatement {
             administration_expenses: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -5212,6 +5648,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for AnnualCostsAndDeductionsStatement {
             fn default() -> Self {
                 Self {
@@ -5223,6 +5660,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl AnnualCostsAndDeductionsStatement {
             pub fn administration_expenses<T>(mut self, value: T) -> Self
             where
@@ -5293,6 +5731,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<AnnualCostsAndDeductionsStatement>
         for super::AnnualCostsAndDeductionsStatement {
             type Error = super::error::ConversionError;
@@ -5310,6 +5749,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::AnnualCostsAndDeductionsStatement>
         for AnnualCostsAndDeductionsStatement {
             fn from(value: super::AnnualCostsAndDeductionsStatement) -> Self {
@@ -5327,6 +5767,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct AnnualIncomeStatement {
             annual_totals: ::std::result::Result<
                 ::std::option::Option<super::AnnualTotals>,
@@ -5369,6 +5810,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for AnnualIncomeStatement {
             fn default() -> Self {
                 Self {
@@ -5385,6 +5827,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl AnnualIncomeStatement {
             pub fn annual_totals<T>(mut self, value: T) -> Self
             where
@@ -5517,6 +5960,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<AnnualIncomeStatement>
         for super::AnnualIncomeStatement {
             type Error = super::error::ConversionError;
@@ -5539,6 +5983,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::AnnualIncomeStatement>
         for AnnualIncomeStatement {
             fn from(value: super::AnnualIncomeStatement) -> Self {
@@ -5561,6 +6006,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct AnnualTotals {
             total_applicable_deductions: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -5579,6 +6025,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for AnnualTotals {
             fn default() -> Self {
                 Self {
@@ -5589,6 +6036,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl AnnualTotals {
             pub fn total_applicable_deductions<T>(mut self, value: T) -> Self
             where
@@ -5647,6 +6095,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<AnnualTotals> for super::AnnualTotals {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5661,6 +6110,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::AnnualTotals> for AnnualTotals {
             fn from(value: super::AnnualTotals) -> Self {
                 Self {
@@ -5674,6 +6124,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct Balance {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -5704,6 +6155,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for Balance {
             fn default() -> Self {
                 Self {
@@ -5717,6 +6169,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl Balance {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -5807,6 +6260,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<Balance> for super::Balance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5823,6 +6277,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::Balance> for Balance {
             fn from(value: super::Balance) -> Self {
                 Self {
@@ -5837,6 +6292,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct BalancesMetrics {
             balance_threshold_x: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -5895,6 +6351,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for BalancesMetrics {
             fn default() -> Self {
                 Self {
@@ -5915,6 +6372,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl BalancesMetrics {
             pub fn balance_threshold_x<T>(mut self, value: T) -> Self
             where
@@ -6113,6 +6571,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<BalancesMetrics> for super::BalancesMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6136,6 +6595,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::BalancesMetrics> for BalancesMetrics {
             fn from(value: super::BalancesMetrics) -> Self {
                 Self {
@@ -6157,6 +6617,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct BalancesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -6175,6 +6636,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for BalancesPage {
             fn default() -> Self {
                 Self {
@@ -6185,6 +6647,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl BalancesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -6235,6 +6698,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<BalancesPage> for super::BalancesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6248,6 +6712,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::BalancesPage> for BalancesPage {
             fn from(value: super::BalancesPage) -> Self {
                 Self {
@@ -6259,6 +6724,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BankAccount {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6289,6 +6755,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BankAccount {
             fn default() -> Self {
                 Self {
@@ -6302,6 +6769,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -6390,6 +6858,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BankAccount> for super::BankAccount {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6406,6 +6875,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BankAccount> for BankAccount {
             fn from(value: super::BankAccount) -> Self {
                 Self {
@@ -6420,6 +6890,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BankAccountDetails {
             account_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6442,6 +6913,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BankAccountDetails {
             fn default() -> Self {
                 Self {
@@ -6453,6 +6925,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BankAccountDetails {
             pub fn account_type<T>(mut self, value: T) -> Self
             where
@@ -6515,6 +6988,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BankAccountDetails> for super::BankAccountDetails {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6529,6 +7003,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BankAccountDetails> for BankAccountDetails {
             fn from(value: super::BankAccountDetails) -> Self {
                 Self {
@@ -6541,6 +7016,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BankAccountsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -6559,6 +7035,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BankAccountsPage {
             fn default() -> Self {
                 Self {
@@ -6569,6 +7046,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BankAccountsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -6619,6 +7097,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BankAccountsPage> for super::BankAccountsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6632,6 +7111,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BankAccountsPage> for BankAccountsPage {
             fn from(value: super::BankAccountsPage) -> Self {
                 Self {
@@ -6643,6 +7123,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BeneficiaryBankAccount {
             holder: ::std::result::Result<
                 ::std::option::Option<super::BeneficiaryBankAccountHolder>,
@@ -6661,6 +7142,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BeneficiaryBankAccount {
             fn default() -> Self {
                 Self {
@@ -6671,6 +7153,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BeneficiaryBankAccount {
             pub fn holder<T>(mut self, value: T) -> Self
             where
@@ -6721,6 +7204,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BeneficiaryBankAccount>
         for super::BeneficiaryBankAccount {
             type Error = super::error::ConversionError;
@@ -6735,6 +7219,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BeneficiaryBankAccount>
         for BeneficiaryBankAccount {
             fn from(value: super::BeneficiaryBankAccount) -> Self {
@@ -6747,6 +7232,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct BeneficiaryBankAccountHolder {
             information: ::std::result::Result<
                 ::std::option::Option<super::HolderInformation>,
@@ -6757,6 +7243,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for BeneficiaryBankAccountHolder {
             fn default() -> Self {
                 Self {
@@ -6765,6 +7252,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl BeneficiaryBankAccountHolder {
             pub fn information<T>(mut self, value: T) -> Self
             where
@@ -6793,6 +7281,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<BeneficiaryBankAccountHolder>
         for super::BeneficiaryBankAccountHolder {
             type Error = super::error::ConversionError;
@@ -6805,6 +7294,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::BeneficiaryBankAccountHolder>
         for BeneficiaryBankAccountHolder {
             fn from(value: super::BeneficiaryBankAccountHolder) -> Self {
@@ -6815,6 +7305,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct BetweenStreet {
             street_one: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6825,6 +7316,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for BetweenStreet {
             fn default() -> Self {
                 Self {
@@ -6833,6 +7325,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl BetweenStreet {
             pub fn street_one<T>(mut self, value: T) -> Self
             where
@@ -6859,6 +7352,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<BetweenStreet> for super::BetweenStreet {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6870,6 +7364,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::BetweenStreet> for BetweenStreet {
             fn from(value: super::BetweenStreet) -> Self {
                 Self {
@@ -6879,6 +7374,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CallbackUrls {
             cancel: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6889,6 +7385,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CallbackUrls {
             fn default() -> Self {
                 Self {
@@ -6897,6 +7394,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CallbackUrls {
             pub fn cancel<T>(mut self, value: T) -> Self
             where
@@ -6923,6 +7421,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CallbackUrls> for super::CallbackUrls {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6934,6 +7433,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CallbackUrls> for CallbackUrls {
             fn from(value: super::CallbackUrls) -> Self {
                 Self {
@@ -6943,6 +7443,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct CashflowMetrics {
             positive_to_negative_ratio_1m: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -6981,6 +7482,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for CashflowMetrics {
             fn default() -> Self {
                 Self {
@@ -6996,6 +7498,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl CashflowMetrics {
             pub fn positive_to_negative_ratio_1m<T>(mut self, value: T) -> Self
             where
@@ -7124,6 +7627,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<CashflowMetrics> for super::CashflowMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7142,6 +7646,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::CashflowMetrics> for CashflowMetrics {
             fn from(value: super::CashflowMetrics) -> Self {
                 Self {
@@ -7164,12 +7669,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct Categorization {
             transactions: ::std::result::Result<
                 ::std::vec::Vec<super::CategorizeTransactionsBodyTransaction>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for Categorization {
             fn default() -> Self {
                 Self {
@@ -7177,6 +7684,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl Categorization {
             pub fn transactions<T>(mut self, value: T) -> Self
             where
@@ -7193,6 +7701,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<Categorization> for super::Categorization {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7203,6 +7712,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::Categorization> for Categorization {
             fn from(value: super::Categorization) -> Self {
                 Self {
@@ -7211,6 +7721,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct CategorizeTransactionsBody {
             language: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7221,6 +7732,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for CategorizeTransactionsBody {
             fn default() -> Self {
                 Self {
@@ -7229,6 +7741,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl CategorizeTransactionsBody {
             pub fn language<T>(mut self, value: T) -> Self
             where
@@ -7257,6 +7770,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<CategorizeTransactionsBody>
         for super::CategorizeTransactionsBody {
             type Error = super::error::ConversionError;
@@ -7269,6 +7783,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::CategorizeTransactionsBody>
         for CategorizeTransactionsBody {
             fn from(value: super::CategorizeTransactionsBody) -> Self {
@@ -7279,6 +7794,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct CategorizeTransactionsBodyTransaction {
             account_category: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7341,6 +7857,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for CategorizeTransactionsBodyTransaction {
             fn default() -> Self {
                 Self {
@@ -7362,6 +7879,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl CategorizeTransactionsBodyTransaction {
             pub fn account_category<T>(mut self, value: T) -> Self
             where
@@ -7554,6 +8072,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<CategorizeTransactionsBodyTransaction>
         for super::CategorizeTransactionsBodyTransaction {
             type Error = super::error::ConversionError;
@@ -7579,6 +8098,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::CategorizeTransactionsBodyTransaction>
         for CategorizeTransactionsBodyTransaction {
             fn from(value: super::CategorizeTransactionsBodyTransaction) -> Self {
@@ -7602,12 +8122,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct ChangeALinksAccessModeBody {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for ChangeALinksAccessModeBody {
             fn default() -> Self {
                 Self {
@@ -7615,6 +8137,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl ChangeALinksAccessModeBody {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -7629,6 +8152,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<ChangeALinksAccessModeBody>
         for super::ChangeALinksAccessModeBody {
             type Error = super::error::ConversionError;
@@ -7640,6 +8164,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::ChangeALinksAccessModeBody>
         for ChangeALinksAccessModeBody {
             fn from(value: super::ChangeALinksAccessModeBody) -> Self {
@@ -7649,6 +8174,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Charge {
             amount: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7727,6 +8253,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Charge {
             fn default() -> Self {
                 Self {
@@ -7752,6 +8279,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Charge {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -8000,6 +8528,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Charge> for super::Charge {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8028,6 +8557,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Charge> for Charge {
             fn from(value: super::Charge) -> Self {
                 Self {
@@ -8054,6 +8584,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CompleteAPaymentIntentBody {
             confirm: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -8064,6 +8595,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CompleteAPaymentIntentBody {
             fn default() -> Self {
                 Self {
@@ -8072,6 +8604,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CompleteAPaymentIntentBody {
             pub fn confirm<T>(mut self, value: T) -> Self
             where
@@ -8102,6 +8635,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CompleteAPaymentIntentBody>
         for super::CompleteAPaymentIntentBody {
             type Error = super::error::ConversionError;
@@ -8114,6 +8648,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CompleteAPaymentIntentBody>
         for CompleteAPaymentIntentBody {
             fn from(value: super::CompleteAPaymentIntentBody) -> Self {
@@ -8124,6 +8659,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(any(feature = "core", feature = "investments"))]
         pub struct CompleteARequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             session: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -8132,6 +8668,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "investments"))]
         impl ::std::default::Default for CompleteARequestBody {
             fn default() -> Self {
                 Self {
@@ -8141,6 +8678,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "investments"))]
         impl CompleteARequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -8179,6 +8717,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "investments"))]
         impl ::std::convert::TryFrom<CompleteARequestBody>
         for super::CompleteARequestBody {
             type Error = super::error::ConversionError;
@@ -8192,6 +8731,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "investments"))]
         impl ::std::convert::From<super::CompleteARequestBody> for CompleteARequestBody {
             fn from(value: super::CompleteARequestBody) -> Self {
                 Self {
@@ -8202,6 +8742,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         pub struct CompleteRequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             save_data: ::std::result::Result<
@@ -8214,6 +8755,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::default::Default for CompleteRequestBody {
             fn default() -> Self {
                 Self {
@@ -8224,6 +8766,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl CompleteRequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -8274,6 +8817,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::convert::TryFrom<CompleteRequestBody>
         for super::CompleteRequestBody {
             type Error = super::error::ConversionError;
@@ -8288,6 +8832,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::convert::From<super::CompleteRequestBody> for CompleteRequestBody {
             fn from(value: super::CompleteRequestBody) -> Self {
                 Self {
@@ -8299,6 +8844,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateANewBankAccountBody {
             details: ::std::result::Result<
                 ::std::option::Option<super::BankAccountDetails>,
@@ -8321,6 +8867,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateANewBankAccountBody {
             fn default() -> Self {
                 Self {
@@ -8332,6 +8879,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateANewBankAccountBody {
             pub fn details<T>(mut self, value: T) -> Self
             where
@@ -8398,6 +8946,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateANewBankAccountBody>
         for super::CreateANewBankAccountBody {
             type Error = super::error::ConversionError;
@@ -8413,6 +8962,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateANewBankAccountBody>
         for CreateANewBankAccountBody {
             fn from(value: super::CreateANewBankAccountBody) -> Self {
@@ -8426,6 +8976,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateANewCustomerBody {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8460,6 +9011,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateANewCustomerBody {
             fn default() -> Self {
                 Self {
@@ -8474,6 +9026,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateANewCustomerBody {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -8574,6 +9127,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateANewCustomerBody>
         for super::CreateANewCustomerBody {
             type Error = super::error::ConversionError;
@@ -8592,6 +9146,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateANewCustomerBody>
         for CreateANewCustomerBody {
             fn from(value: super::CreateANewCustomerBody) -> Self {
@@ -8608,6 +9163,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateANewPaymentIntentBody {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -8638,6 +9194,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateANewPaymentIntentBody {
             fn default() -> Self {
                 Self {
@@ -8651,6 +9208,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateANewPaymentIntentBody {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -8745,6 +9303,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateANewPaymentIntentBody>
         for super::CreateANewPaymentIntentBody {
             type Error = super::error::ConversionError;
@@ -8762,6 +9321,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateANewPaymentIntentBody>
         for CreateANewPaymentIntentBody {
             fn from(value: super::CreateANewPaymentIntentBody) -> Self {
@@ -8777,6 +9337,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CreateAPaymentLinkBody {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -8811,6 +9372,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CreateAPaymentLinkBody {
             fn default() -> Self {
                 Self {
@@ -8825,6 +9387,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CreateAPaymentLinkBody {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -8929,6 +9492,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CreateAPaymentLinkBody>
         for super::CreateAPaymentLinkBody {
             type Error = super::error::ConversionError;
@@ -8947,6 +9511,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CreateAPaymentLinkBody>
         for CreateAPaymentLinkBody {
             fn from(value: super::CreateAPaymentLinkBody) -> Self {
@@ -8963,6 +9528,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct CreditCardData {
             bill_amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -8985,6 +9551,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for CreditCardData {
             fn default() -> Self {
                 Self {
@@ -8996,6 +9563,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl CreditCardData {
             pub fn bill_amount<T>(mut self, value: T) -> Self
             where
@@ -9062,6 +9630,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<CreditCardData> for super::CreditCardData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9076,6 +9645,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::CreditCardData> for CreditCardData {
             fn from(value: super::CreditCardData) -> Self {
                 Self {
@@ -9088,6 +9658,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct CreditCardsMetrics {
             num_accounts: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -9102,6 +9673,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for CreditCardsMetrics {
             fn default() -> Self {
                 Self {
@@ -9111,6 +9683,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl CreditCardsMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
@@ -9153,6 +9726,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<CreditCardsMetrics> for super::CreditCardsMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9165,6 +9739,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::CreditCardsMetrics> for CreditCardsMetrics {
             fn from(value: super::CreditCardsMetrics) -> Self {
                 Self {
@@ -9175,6 +9750,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct CreditData {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -9217,6 +9793,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for CreditData {
             fn default() -> Self {
                 Self {
@@ -9233,6 +9810,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl CreditData {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -9367,6 +9945,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<CreditData> for super::CreditData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9386,6 +9965,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::CreditData> for CreditData {
             fn from(value: super::CreditData) -> Self {
                 Self {
@@ -9403,6 +9983,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Customer {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9449,6 +10030,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Customer {
             fn default() -> Self {
                 Self {
@@ -9466,6 +10048,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Customer {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -9602,6 +10185,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Customer> for super::Customer {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9622,6 +10206,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Customer> for Customer {
             fn from(value: super::Customer) -> Self {
                 Self {
@@ -9640,6 +10225,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CustomerBankAccount {
             customer: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -9666,6 +10252,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CustomerBankAccount {
             fn default() -> Self {
                 Self {
@@ -9678,6 +10265,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CustomerBankAccount {
             pub fn customer<T>(mut self, value: T) -> Self
             where
@@ -9754,6 +10342,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CustomerBankAccount>
         for super::CustomerBankAccount {
             type Error = super::error::ConversionError;
@@ -9770,6 +10359,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CustomerBankAccount> for CustomerBankAccount {
             fn from(value: super::CustomerBankAccount) -> Self {
                 Self {
@@ -9783,6 +10373,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CustomerBankAccountDetails {
             account_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9793,6 +10384,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CustomerBankAccountDetails {
             fn default() -> Self {
                 Self {
@@ -9801,6 +10393,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CustomerBankAccountDetails {
             pub fn account_type<T>(mut self, value: T) -> Self
             where
@@ -9827,6 +10420,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CustomerBankAccountDetails>
         for super::CustomerBankAccountDetails {
             type Error = super::error::ConversionError;
@@ -9839,6 +10433,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CustomerBankAccountDetails>
         for CustomerBankAccountDetails {
             fn from(value: super::CustomerBankAccountDetails) -> Self {
@@ -9849,6 +10444,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct CustomersPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -9867,6 +10463,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for CustomersPage {
             fn default() -> Self {
                 Self {
@@ -9877,6 +10474,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl CustomersPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -9927,6 +10525,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<CustomersPage> for super::CustomersPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9940,6 +10539,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::CustomersPage> for CustomersPage {
             fn from(value: super::CustomersPage) -> Self {
                 Self {
@@ -9951,6 +10551,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Details {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9985,6 +10586,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Details {
             fn default() -> Self {
                 Self {
@@ -9999,6 +10601,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Details {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -10101,6 +10704,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Details> for super::Details {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10118,6 +10722,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Details> for Details {
             fn from(value: super::Details) -> Self {
                 Self {
@@ -10133,6 +10738,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         pub struct DocumentId {
             document_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10143,6 +10749,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl ::std::default::Default for DocumentId {
             fn default() -> Self {
                 Self {
@@ -10151,6 +10758,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl DocumentId {
             pub fn document_number<T>(mut self, value: T) -> Self
             where
@@ -10179,6 +10787,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl ::std::convert::TryFrom<DocumentId> for super::DocumentId {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10190,6 +10799,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
         impl ::std::convert::From<super::DocumentId> for DocumentId {
             fn from(value: super::DocumentId) -> Self {
                 Self {
@@ -10199,6 +10809,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct DocumentInformation {
             form_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10217,6 +10828,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for DocumentInformation {
             fn default() -> Self {
                 Self {
@@ -10227,6 +10839,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl DocumentInformation {
             pub fn form_number<T>(mut self, value: T) -> Self
             where
@@ -10277,6 +10890,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<DocumentInformation>
         for super::DocumentInformation {
             type Error = super::error::ConversionError;
@@ -10291,6 +10905,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::DocumentInformation> for DocumentInformation {
             fn from(value: super::DocumentInformation) -> Self {
                 Self {
@@ -10302,6 +10917,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct EconomicActivity {
             economic_activity: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10324,6 +10940,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for EconomicActivity {
             fn default() -> Self {
                 Self {
@@ -10335,6 +10952,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl EconomicActivity {
             pub fn economic_activity<T>(mut self, value: T) -> Self
             where
@@ -10403,6 +11021,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<EconomicActivity> for super::EconomicActivity {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10417,6 +11036,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::EconomicActivity> for EconomicActivity {
             fn from(value: super::EconomicActivity) -> Self {
                 Self {
@@ -10429,6 +11049,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentRecord {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -10471,6 +11092,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentRecord {
             fn default() -> Self {
                 Self {
@@ -10487,6 +11109,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -10623,6 +11246,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentRecord> for super::EmploymentRecord {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10642,6 +11266,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentRecord> for EmploymentRecord {
             fn from(value: super::EmploymentRecord) -> Self {
                 Self {
@@ -10659,6 +11284,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentRecordEmploymentRecord {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -10705,6 +11331,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentRecordEmploymentRecord {
             fn default() -> Self {
                 Self {
@@ -10722,6 +11349,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentRecordEmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -10872,6 +11500,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentRecordEmploymentRecord>
         for super::EmploymentRecordEmploymentRecord {
             type Error = super::error::ConversionError;
@@ -10893,6 +11522,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentRecordEmploymentRecord>
         for EmploymentRecordEmploymentRecord {
             fn from(value: super::EmploymentRecordEmploymentRecord) -> Self {
@@ -10912,6 +11542,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentRecordsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -10930,6 +11561,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentRecordsPage {
             fn default() -> Self {
                 Self {
@@ -10940,6 +11572,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentRecordsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -10990,6 +11623,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentRecordsPage>
         for super::EmploymentRecordsPage {
             type Error = super::error::ConversionError;
@@ -11004,6 +11638,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentRecordsPage>
         for EmploymentRecordsPage {
             fn from(value: super::EmploymentRecordsPage) -> Self {
@@ -11016,6 +11651,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct EmploymentStatusUpdate {
             base_salary: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -11030,6 +11666,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for EmploymentStatusUpdate {
             fn default() -> Self {
                 Self {
@@ -11039,6 +11676,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl EmploymentStatusUpdate {
             pub fn base_salary<T>(mut self, value: T) -> Self
             where
@@ -11079,6 +11717,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<EmploymentStatusUpdate>
         for super::EmploymentStatusUpdate {
             type Error = super::error::ConversionError;
@@ -11092,6 +11731,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::EmploymentStatusUpdate>
         for EmploymentStatusUpdate {
             fn from(value: super::EmploymentStatusUpdate) -> Self {
@@ -11103,6 +11743,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct Entitlements {
             entitled_to_company_benefits: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -11121,6 +11762,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for Entitlements {
             fn default() -> Self {
                 Self {
@@ -11131,6 +11773,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl Entitlements {
             pub fn entitled_to_company_benefits<T>(mut self, value: T) -> Self
             where
@@ -11187,6 +11830,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<Entitlements> for super::Entitlements {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11200,6 +11844,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::Entitlements> for Entitlements {
             fn from(value: super::Entitlements) -> Self {
                 Self {
@@ -11211,6 +11856,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct EquityStatement {
             accounts_documents_and_finance_leases_receivable: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -11249,6 +11895,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for EquityStatement {
             fn default() -> Self {
                 Self {
@@ -11270,6 +11917,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl EquityStatement {
             pub fn accounts_documents_and_finance_leases_receivable<T>(
                 mut self,
@@ -11401,6 +12049,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<EquityStatement> for super::EquityStatement {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11422,6 +12071,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::EquityStatement> for EquityStatement {
             fn from(value: super::EquityStatement) -> Self {
                 Self {
@@ -11444,6 +12094,18 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         pub struct Error {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11462,6 +12124,18 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
@@ -11472,6 +12146,18 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl Error {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -11522,6 +12208,18 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11535,6 +12233,18 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::Error> for Error {
             fn from(value: super::Error) -> Self {
                 Self {
@@ -11546,6 +12256,16 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         pub struct ErrorOrMfaTokenRequired {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11580,6 +12300,16 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for ErrorOrMfaTokenRequired {
             fn default() -> Self {
                 Self {
@@ -11594,6 +12324,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ErrorOrMfaTokenRequired {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -11696,6 +12436,16 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<ErrorOrMfaTokenRequired>
         for super::ErrorOrMfaTokenRequired {
             type Error = super::error::ConversionError;
@@ -11714,6 +12464,16 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::ErrorOrMfaTokenRequired>
         for ErrorOrMfaTokenRequired {
             fn from(value: super::ErrorOrMfaTokenRequired) -> Self {
@@ -11730,6 +12490,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct Feature {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11740,6 +12501,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for Feature {
             fn default() -> Self {
                 Self {
@@ -11748,6 +12510,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl Feature {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -11774,6 +12537,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<Feature> for super::Feature {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11785,6 +12549,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::Feature> for Feature {
             fn from(value: super::Feature) -> Self {
                 Self {
@@ -11794,6 +12559,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         pub struct Fee {
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11804,6 +12572,9 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl ::std::default::Default for Fee {
             fn default() -> Self {
                 Self {
@@ -11812,6 +12583,9 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl Fee {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -11838,6 +12612,9 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl ::std::convert::TryFrom<Fee> for super::Fee {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11849,6 +12626,9 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl ::std::convert::From<super::Fee> for Fee {
             fn from(value: super::Fee) -> Self {
                 Self {
@@ -11858,6 +12638,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "employment", feature = "investments"))]
         pub struct File {
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11868,6 +12649,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl ::std::default::Default for File {
             fn default() -> Self {
                 Self {
@@ -11876,6 +12658,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl File {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -11902,6 +12685,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl ::std::convert::TryFrom<File> for super::File {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11913,6 +12697,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "employment", feature = "investments"))]
         impl ::std::convert::From<super::File> for File {
             fn from(value: super::File) -> Self {
                 Self {
@@ -11922,6 +12707,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "core", feature = "payments"))]
         pub struct FormField {
             label: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11960,6 +12746,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::default::Default for FormField {
             fn default() -> Self {
                 Self {
@@ -11975,6 +12762,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl FormField {
             pub fn label<T>(mut self, value: T) -> Self
             where
@@ -12087,6 +12875,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::TryFrom<FormField> for super::FormField {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12105,6 +12894,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::From<super::FormField> for FormField {
             fn from(value: super::FormField) -> Self {
                 Self {
@@ -12121,6 +12911,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct FundsData {
             balance: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -12143,6 +12934,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for FundsData {
             fn default() -> Self {
                 Self {
@@ -12154,6 +12946,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl FundsData {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -12218,6 +13011,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<FundsData> for super::FundsData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12232,6 +13026,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::FundsData> for FundsData {
             fn from(value: super::FundsData) -> Self {
                 Self {
@@ -12244,6 +13039,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct GrossIncome {
             capital_income: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -12262,6 +13058,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for GrossIncome {
             fn default() -> Self {
                 Self {
@@ -12272,6 +13069,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl GrossIncome {
             pub fn capital_income<T>(mut self, value: T) -> Self
             where
@@ -12328,6 +13126,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<GrossIncome> for super::GrossIncome {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12341,6 +13140,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::GrossIncome> for GrossIncome {
             fn from(value: super::GrossIncome) -> Self {
                 Self {
@@ -12352,6 +13152,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Holder {
             information: ::std::result::Result<
                 ::std::option::Option<super::Information>,
@@ -12362,6 +13163,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Holder {
             fn default() -> Self {
                 Self {
@@ -12370,6 +13172,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Holder {
             pub fn information<T>(mut self, value: T) -> Self
             where
@@ -12396,6 +13199,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Holder> for super::Holder {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12407,6 +13211,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Holder> for Holder {
             fn from(value: super::Holder) -> Self {
                 Self {
@@ -12416,12 +13221,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct HolderInformation {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for HolderInformation {
             fn default() -> Self {
                 Self {
@@ -12429,6 +13236,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl HolderInformation {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -12443,6 +13251,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<HolderInformation> for super::HolderInformation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12451,12 +13260,14 @@ pub mod types {
                 Ok(Self { name: value.name? })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::HolderInformation> for HolderInformation {
             fn from(value: super::HolderInformation) -> Self {
                 Self { name: Ok(value.name) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         pub struct Income {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -12543,6 +13354,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::default::Default for Income {
             fn default() -> Self {
                 Self {
@@ -12570,6 +13382,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl Income {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -12862,6 +13675,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::TryFrom<Income> for super::Income {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12895,6 +13709,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::From<super::Income> for Income {
             fn from(value: super::Income) -> Self {
                 Self {
@@ -12931,6 +13746,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         pub struct IncomeStream {
             account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13001,6 +13817,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::default::Default for IncomeStream {
             fn default() -> Self {
                 Self {
@@ -13024,6 +13841,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl IncomeStream {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -13248,6 +14066,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::TryFrom<IncomeStream> for super::IncomeStream {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13274,6 +14093,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         impl ::std::convert::From<super::IncomeStream> for IncomeStream {
             fn from(value: super::IncomeStream) -> Self {
                 Self {
@@ -13298,6 +14118,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct IncomesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -13316,6 +14137,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for IncomesPage {
             fn default() -> Self {
                 Self {
@@ -13326,6 +14148,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl IncomesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -13376,6 +14199,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<IncomesPage> for super::IncomesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13389,6 +14213,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::IncomesPage> for IncomesPage {
             fn from(value: super::IncomesPage) -> Self {
                 Self {
@@ -13400,6 +14225,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Information {
             first_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13422,6 +14248,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Information {
             fn default() -> Self {
                 Self {
@@ -13433,6 +14260,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Information {
             pub fn first_name<T>(mut self, value: T) -> Self
             where
@@ -13497,6 +14325,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Information> for super::Information {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13511,6 +14340,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Information> for Information {
             fn from(value: super::Information) -> Self {
                 Self {
@@ -13523,6 +14353,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct Institution {
             country_codes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -13582,6 +14413,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for Institution {
             fn default() -> Self {
                 Self {
@@ -13603,6 +14435,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl Institution {
             pub fn country_codes<T>(mut self, value: T) -> Self
             where
@@ -13785,6 +14618,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<Institution> for super::Institution {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13809,6 +14643,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::Institution> for Institution {
             fn from(value: super::Institution) -> Self {
                 Self {
@@ -13831,6 +14666,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct InstitutionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -13849,6 +14685,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for InstitutionsPage {
             fn default() -> Self {
                 Self {
@@ -13859,6 +14696,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl InstitutionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -13909,6 +14747,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<InstitutionsPage> for super::InstitutionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13922,6 +14761,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::InstitutionsPage> for InstitutionsPage {
             fn from(value: super::InstitutionsPage) -> Self {
                 Self {
@@ -13933,6 +14773,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "investments")]
         pub struct Instrument {
             average_acquisition_price: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -13999,6 +14840,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "investments")]
         impl ::std::default::Default for Instrument {
             fn default() -> Self {
                 Self {
@@ -14021,6 +14863,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "investments")]
         impl Instrument {
             pub fn average_acquisition_price<T>(mut self, value: T) -> Self
             where
@@ -14221,6 +15064,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::TryFrom<Instrument> for super::Instrument {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14246,6 +15090,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::From<super::Instrument> for Instrument {
             fn from(value: super::Instrument) -> Self {
                 Self {
@@ -14269,6 +15114,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         pub struct InterestRate {
             index: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14287,6 +15135,9 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl ::std::default::Default for InterestRate {
             fn default() -> Self {
                 Self {
@@ -14297,6 +15148,9 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl InterestRate {
             pub fn index<T>(mut self, value: T) -> Self
             where
@@ -14347,6 +15201,9 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl ::std::convert::TryFrom<InterestRate> for super::InterestRate {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14360,6 +15217,9 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
         impl ::std::convert::From<super::InterestRate> for InterestRate {
             fn from(value: super::InterestRate) -> Self {
                 Self {
@@ -14371,6 +15231,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Invoice {
             cancelation_status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14545,6 +15406,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Invoice {
             fn default() -> Self {
                 Self {
@@ -14594,6 +15456,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Invoice {
             pub fn cancelation_status<T>(mut self, value: T) -> Self
             where
@@ -15160,6 +16023,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Invoice> for super::Invoice {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15212,6 +16076,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Invoice> for Invoice {
             fn from(value: super::Invoice) -> Self {
                 Self {
@@ -15262,6 +16127,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct InvoiceDetail {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -15316,6 +16182,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for InvoiceDetail {
             fn default() -> Self {
                 Self {
@@ -15335,6 +16202,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl InvoiceDetail {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -15505,6 +16373,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<InvoiceDetail> for super::InvoiceDetail {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15527,6 +16396,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::InvoiceDetail> for InvoiceDetail {
             fn from(value: super::InvoiceDetail) -> Self {
                 Self {
@@ -15547,6 +16417,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct InvoicesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -15565,6 +16436,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for InvoicesPage {
             fn default() -> Self {
                 Self {
@@ -15575,6 +16447,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl InvoicesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -15625,6 +16498,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<InvoicesPage> for super::InvoicesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15638,6 +16512,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::InvoicesPage> for InvoicesPage {
             fn from(value: super::InvoicesPage) -> Self {
                 Self {
@@ -15649,6 +16524,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct LastError {
             error_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15659,6 +16535,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for LastError {
             fn default() -> Self {
                 Self {
@@ -15667,6 +16544,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl LastError {
             pub fn error_code<T>(mut self, value: T) -> Self
             where
@@ -15693,6 +16571,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<LastError> for super::LastError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15704,6 +16583,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::LastError> for LastError {
             fn from(value: super::LastError) -> Self {
                 Self {
@@ -15713,6 +16593,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct Link {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15755,6 +16636,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for Link {
             fn default() -> Self {
                 Self {
@@ -15771,6 +16653,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl Link {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -15899,6 +16782,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<Link> for super::Link {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15918,6 +16802,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::Link> for Link {
             fn from(value: super::Link) -> Self {
                 Self {
@@ -15935,6 +16820,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "core")]
         pub struct LinksPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -15953,6 +16839,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for LinksPage {
             fn default() -> Self {
                 Self {
@@ -15963,6 +16850,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl LinksPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -16013,6 +16901,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<LinksPage> for super::LinksPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16026,6 +16915,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::LinksPage> for LinksPage {
             fn from(value: super::LinksPage) -> Self {
                 Self {
@@ -16037,6 +16927,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct LoanData {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -16131,6 +17022,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for LoanData {
             fn default() -> Self {
                 Self {
@@ -16160,6 +17052,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl LoanData {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -16470,6 +17363,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<LoanData> for super::LoanData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16503,6 +17397,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::LoanData> for LoanData {
             fn from(value: super::LoanData) -> Self {
                 Self {
@@ -16535,6 +17430,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct LoansMetrics {
             num_accounts: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -16553,6 +17449,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for LoansMetrics {
             fn default() -> Self {
                 Self {
@@ -16563,6 +17460,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl LoansMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
@@ -16619,6 +17517,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<LoansMetrics> for super::LoansMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16633,6 +17532,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::LoansMetrics> for LoansMetrics {
             fn from(value: super::LoansMetrics) -> Self {
                 Self {
@@ -16646,6 +17546,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
         pub struct Merchant {
             logo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16660,6 +17561,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
         impl ::std::default::Default for Merchant {
             fn default() -> Self {
                 Self {
@@ -16669,6 +17571,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
         impl Merchant {
             pub fn logo<T>(mut self, value: T) -> Self
             where
@@ -16707,6 +17610,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
         impl ::std::convert::TryFrom<Merchant> for super::Merchant {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16719,6 +17623,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
         impl ::std::convert::From<super::Merchant> for Merchant {
             fn from(value: super::Merchant) -> Self {
                 Self {
@@ -16729,6 +17634,16 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         pub struct MfaTokenRequired {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16759,6 +17674,16 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for MfaTokenRequired {
             fn default() -> Self {
                 Self {
@@ -16772,6 +17697,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl MfaTokenRequired {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -16862,6 +17797,16 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<MfaTokenRequired> for super::MfaTokenRequired {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16878,6 +17823,16 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::MfaTokenRequired> for MfaTokenRequired {
             fn from(value: super::MfaTokenRequired) -> Self {
                 Self {
@@ -16892,6 +17847,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct NextStep {
             open_finance_display_confirmation_required: ::std::result::Result<
                 ::std::option::Option<super::OpenFinanceDisplayConfirmationRequired>,
@@ -16950,6 +17906,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for NextStep {
             fn default() -> Self {
                 Self {
@@ -16972,6 +17929,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl NextStep {
             pub fn open_finance_display_confirmation_required<T>(
                 mut self,
@@ -17200,6 +18158,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<NextStep> for super::NextStep {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17233,6 +18192,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::NextStep> for NextStep {
             fn from(value: super::NextStep) -> Self {
                 Self {
@@ -17274,6 +18234,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct NumberOfInstallments {
             paid: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -17284,6 +18245,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for NumberOfInstallments {
             fn default() -> Self {
                 Self {
@@ -17292,6 +18254,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl NumberOfInstallments {
             pub fn paid<T>(mut self, value: T) -> Self
             where
@@ -17318,6 +18281,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<NumberOfInstallments>
         for super::NumberOfInstallments {
             type Error = super::error::ConversionError;
@@ -17330,6 +18294,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::NumberOfInstallments> for NumberOfInstallments {
             fn from(value: super::NumberOfInstallments) -> Self {
                 Self {
@@ -17339,6 +18304,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Obligation {
             end_date: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -17357,6 +18323,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Obligation {
             fn default() -> Self {
                 Self {
@@ -17367,6 +18334,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Obligation {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
@@ -17421,6 +18389,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Obligation> for super::Obligation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17434,6 +18403,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Obligation> for Obligation {
             fn from(value: super::Obligation) -> Self {
                 Self {
@@ -17445,6 +18415,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinance {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -17463,6 +18434,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for OpenFinance {
             fn default() -> Self {
                 Self {
@@ -17473,6 +18445,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinance {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -17527,6 +18500,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<OpenFinance> for super::OpenFinance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17540,6 +18514,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::OpenFinance> for OpenFinance {
             fn from(value: super::OpenFinance) -> Self {
                 Self {
@@ -17551,6 +18526,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinanceDisplayConfirmationRequired {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<
@@ -17571,6 +18547,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for OpenFinanceDisplayConfirmationRequired {
             fn default() -> Self {
                 Self {
@@ -17581,6 +18558,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinanceDisplayConfirmationRequired {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -17643,6 +18621,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<OpenFinanceDisplayConfirmationRequired>
         for super::OpenFinanceDisplayConfirmationRequired {
             type Error = super::error::ConversionError;
@@ -17657,6 +18636,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::OpenFinanceDisplayConfirmationRequired>
         for OpenFinanceDisplayConfirmationRequired {
             fn from(value: super::OpenFinanceDisplayConfirmationRequired) -> Self {
@@ -17669,6 +18649,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -17695,6 +18676,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default
         for OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             fn default() -> Self {
@@ -17708,6 +18690,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -17786,6 +18769,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<
             OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount,
         > for super::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -17803,6 +18787,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<
             super::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount,
         > for OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -17820,12 +18805,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct OpenFinanceDisplayPaymentMethodInformation {
             institutions: ::std::result::Result<
                 ::std::vec::Vec<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for OpenFinanceDisplayPaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -17833,6 +18820,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl OpenFinanceDisplayPaymentMethodInformation {
             pub fn institutions<T>(mut self, value: T) -> Self
             where
@@ -17847,6 +18835,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<OpenFinanceDisplayPaymentMethodInformation>
         for super::OpenFinanceDisplayPaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -17858,6 +18847,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::OpenFinanceDisplayPaymentMethodInformation>
         for OpenFinanceDisplayPaymentMethodInformation {
             fn from(value: super::OpenFinanceDisplayPaymentMethodInformation) -> Self {
@@ -17867,6 +18857,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct Owner {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17917,6 +18908,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for Owner {
             fn default() -> Self {
                 Self {
@@ -17935,6 +18927,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl Owner {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -18087,6 +19080,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<Owner> for super::Owner {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18108,6 +19102,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::Owner> for Owner {
             fn from(value: super::Owner) -> Self {
                 Self {
@@ -18127,6 +19122,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct OwnersPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -18145,6 +19141,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for OwnersPage {
             fn default() -> Self {
                 Self {
@@ -18155,6 +19152,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl OwnersPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -18205,6 +19203,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<OwnersPage> for super::OwnersPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18218,6 +19217,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::OwnersPage> for OwnersPage {
             fn from(value: super::OwnersPage) -> Self {
                 Self {
@@ -18229,6 +19229,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Payment {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -18279,6 +19280,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Payment {
             fn default() -> Self {
                 Self {
@@ -18297,6 +19299,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Payment {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -18457,6 +19460,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Payment> for super::Payment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18478,6 +19482,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Payment> for Payment {
             fn from(value: super::Payment) -> Self {
                 Self {
@@ -18497,6 +19502,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentIntent {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -18579,6 +19585,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentIntent {
             fn default() -> Self {
                 Self {
@@ -18605,6 +19612,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentIntent {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -18865,6 +19873,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentIntent> for super::PaymentIntent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18894,6 +19903,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentIntent> for PaymentIntent {
             fn from(value: super::PaymentIntent) -> Self {
                 Self {
@@ -18921,6 +19931,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentIntentsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -18939,6 +19950,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentIntentsPage {
             fn default() -> Self {
                 Self {
@@ -18949,6 +19961,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentIntentsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -18999,6 +20012,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentIntentsPage> for super::PaymentIntentsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19012,6 +20026,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentIntentsPage> for PaymentIntentsPage {
             fn from(value: super::PaymentIntentsPage) -> Self {
                 Self {
@@ -19023,6 +20038,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "payments")]
         pub struct PaymentLink {
             access_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19069,6 +20085,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentLink {
             fn default() -> Self {
                 Self {
@@ -19086,6 +20103,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentLink {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -19228,6 +20246,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentLink> for super::PaymentLink {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19248,6 +20267,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentLink> for PaymentLink {
             fn from(value: super::PaymentLink) -> Self {
                 Self {
@@ -19266,6 +20286,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentLinksPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -19284,6 +20305,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentLinksPage {
             fn default() -> Self {
                 Self {
@@ -19294,6 +20316,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentLinksPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -19344,6 +20367,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentLinksPage> for super::PaymentLinksPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19357,6 +20381,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentLinksPage> for PaymentLinksPage {
             fn from(value: super::PaymentLinksPage) -> Self {
                 Self {
@@ -19368,6 +20393,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodDetails {
             open_finance: ::std::result::Result<
                 ::std::option::Option<super::OpenFinance>,
@@ -19378,6 +20404,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodDetails {
             fn default() -> Self {
                 Self {
@@ -19386,6 +20413,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodDetails {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
@@ -19412,6 +20440,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodDetails>
         for super::PaymentMethodDetails {
             type Error = super::error::ConversionError;
@@ -19424,6 +20453,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodDetails> for PaymentMethodDetails {
             fn from(value: super::PaymentMethodDetails) -> Self {
                 Self {
@@ -19479,6 +20509,18 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "enrichment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "payments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<PaymentMethodDetailsOpenFinance>
         for super::PaymentMethodDetailsOpenFinance {
             type Error = super::error::ConversionError;
@@ -19501,6 +20543,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodInformation {
             open_finance: ::std::result::Result<
                 ::std::option::Option<super::PaymentMethodInformationOpenFinance>,
@@ -19511,6 +20554,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -19519,6 +20563,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodInformation {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
@@ -19549,6 +20594,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodInformation>
         for super::PaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -19561,6 +20607,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodInformation>
         for PaymentMethodInformation {
             fn from(value: super::PaymentMethodInformation) -> Self {
@@ -19571,6 +20618,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodInformationOpenFinance {
             end_to_end_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19585,6 +20633,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodInformationOpenFinance {
             fn default() -> Self {
                 Self {
@@ -19594,6 +20643,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodInformationOpenFinance {
             pub fn end_to_end_id<T>(mut self, value: T) -> Self
             where
@@ -19634,6 +20684,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodInformationOpenFinance>
         for super::PaymentMethodInformationOpenFinance {
             type Error = super::error::ConversionError;
@@ -19647,6 +20698,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodInformationOpenFinance>
         for PaymentMethodInformationOpenFinance {
             fn from(value: super::PaymentMethodInformationOpenFinance) -> Self {
@@ -19658,6 +20710,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentMethodInformationPse {
             bank_payment_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19672,6 +20725,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentMethodInformationPse {
             fn default() -> Self {
                 Self {
@@ -19681,6 +20735,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentMethodInformationPse {
             pub fn bank_payment_id<T>(mut self, value: T) -> Self
             where
@@ -19723,6 +20778,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentMethodInformationPse>
         for super::PaymentMethodInformationPse {
             type Error = super::error::ConversionError;
@@ -19736,6 +20792,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentMethodInformationPse>
         for PaymentMethodInformationPse {
             fn from(value: super::PaymentMethodInformationPse) -> Self {
@@ -19747,6 +20804,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentsInstitution {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -19793,6 +20851,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentsInstitution {
             fn default() -> Self {
                 Self {
@@ -19810,6 +20869,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentsInstitution {
             pub fn active<T>(mut self, value: T) -> Self
             where
@@ -19942,6 +21002,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentsInstitution>
         for super::PaymentsInstitution {
             type Error = super::error::ConversionError;
@@ -19963,6 +21024,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentsInstitution> for PaymentsInstitution {
             fn from(value: super::PaymentsInstitution) -> Self {
                 Self {
@@ -19981,6 +21043,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentsInstitutionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -19999,6 +21062,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentsInstitutionsPage {
             fn default() -> Self {
                 Self {
@@ -20009,6 +21073,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentsInstitutionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -20059,6 +21124,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentsInstitutionsPage>
         for super::PaymentsInstitutionsPage {
             type Error = super::error::ConversionError;
@@ -20073,6 +21139,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentsInstitutionsPage>
         for PaymentsInstitutionsPage {
             fn from(value: super::PaymentsInstitutionsPage) -> Self {
@@ -20085,6 +21152,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentsTransaction {
             amount: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -20131,6 +21199,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentsTransaction {
             fn default() -> Self {
                 Self {
@@ -20148,6 +21217,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentsTransaction {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -20288,6 +21358,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentsTransaction>
         for super::PaymentsTransaction {
             type Error = super::error::ConversionError;
@@ -20309,6 +21380,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentsTransaction> for PaymentsTransaction {
             fn from(value: super::PaymentsTransaction) -> Self {
                 Self {
@@ -20327,6 +21399,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentsTransactionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -20345,6 +21418,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentsTransactionsPage {
             fn default() -> Self {
                 Self {
@@ -20355,6 +21429,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentsTransactionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -20405,6 +21480,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentsTransactionsPage>
         for super::PaymentsTransactionsPage {
             type Error = super::error::ConversionError;
@@ -20419,6 +21495,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentsTransactionsPage>
         for PaymentsTransactionsPage {
             fn from(value: super::PaymentsTransactionsPage) -> Self {
@@ -20431,6 +21508,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PaymentsWay {
             form_id: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -20441,6 +21519,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PaymentsWay {
             fn default() -> Self {
                 Self {
@@ -20449,6 +21528,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PaymentsWay {
             pub fn form_id<T>(mut self, value: T) -> Self
             where
@@ -20475,6 +21555,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PaymentsWay> for super::PaymentsWay {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20486,6 +21567,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PaymentsWay> for PaymentsWay {
             fn from(value: super::PaymentsWay) -> Self {
                 Self {
@@ -20495,6 +21577,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Payroll {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -20529,6 +21612,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Payroll {
             fn default() -> Self {
                 Self {
@@ -20543,6 +21627,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Payroll {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -20649,6 +21734,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Payroll> for super::Payroll {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20666,6 +21752,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Payroll> for Payroll {
             fn from(value: super::Payroll) -> Self {
                 Self {
@@ -20681,6 +21768,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct PensionIncomeStatement {
             net_pension_income: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -20691,6 +21779,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for PensionIncomeStatement {
             fn default() -> Self {
                 Self {
@@ -20699,6 +21788,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl PensionIncomeStatement {
             pub fn net_pension_income<T>(mut self, value: T) -> Self
             where
@@ -20729,6 +21819,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<PensionIncomeStatement>
         for super::PensionIncomeStatement {
             type Error = super::error::ConversionError;
@@ -20741,6 +21832,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::PensionIncomeStatement>
         for PensionIncomeStatement {
             fn from(value: super::PensionIncomeStatement) -> Self {
@@ -20751,6 +21843,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct PersonalData {
             birth_date: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -20781,6 +21874,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for PersonalData {
             fn default() -> Self {
                 Self {
@@ -20794,6 +21888,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl PersonalData {
             pub fn birth_date<T>(mut self, value: T) -> Self
             where
@@ -20882,6 +21977,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<PersonalData> for super::PersonalData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20898,6 +21994,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::PersonalData> for PersonalData {
             fn from(value: super::PersonalData) -> Self {
                 Self {
@@ -20912,6 +22009,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "investments")]
         pub struct Portfolio {
             balance_gross: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -20946,6 +22044,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "investments")]
         impl ::std::default::Default for Portfolio {
             fn default() -> Self {
                 Self {
@@ -20960,6 +22059,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "investments")]
         impl Portfolio {
             pub fn balance_gross<T>(mut self, value: T) -> Self
             where
@@ -21056,6 +22156,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::TryFrom<Portfolio> for super::Portfolio {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21073,6 +22174,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::From<super::Portfolio> for Portfolio {
             fn from(value: super::Portfolio) -> Self {
                 Self {
@@ -21088,6 +22190,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "investments")]
         pub struct PortfoliosPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -21106,6 +22209,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "investments")]
         impl ::std::default::Default for PortfoliosPage {
             fn default() -> Self {
                 Self {
@@ -21116,6 +22220,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "investments")]
         impl PortfoliosPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -21166,6 +22271,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::TryFrom<PortfoliosPage> for super::PortfoliosPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21179,6 +22285,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "investments")]
         impl ::std::convert::From<super::PortfoliosPage> for PortfoliosPage {
             fn from(value: super::PortfoliosPage) -> Self {
                 Self {
@@ -21190,12 +22297,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct Providers {
             payments_way: ::std::result::Result<
                 ::std::option::Option<super::PaymentsWay>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Providers {
             fn default() -> Self {
                 Self {
@@ -21203,6 +22312,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Providers {
             pub fn payments_way<T>(mut self, value: T) -> Self
             where
@@ -21217,6 +22327,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Providers> for super::Providers {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21227,6 +22338,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Providers> for Providers {
             fn from(value: super::Providers) -> Self {
                 Self {
@@ -21235,6 +22347,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "payments")]
         pub struct Pse {
             belvo_flow: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -21269,6 +22382,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for Pse {
             fn default() -> Self {
                 Self {
@@ -21283,6 +22397,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl Pse {
             pub fn belvo_flow<T>(mut self, value: T) -> Self
             where
@@ -21387,6 +22502,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<Pse> for super::Pse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21404,6 +22520,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::Pse> for Pse {
             fn from(value: super::Pse) -> Self {
                 Self {
@@ -21419,12 +22536,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayCredentialsRequired {
             payer_institution: ::std::result::Result<
                 ::std::option::Option<super::PaymentsInstitution>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayCredentialsRequired {
             fn default() -> Self {
                 Self {
@@ -21432,6 +22551,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayCredentialsRequired {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
@@ -21450,6 +22570,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayCredentialsRequired>
         for super::PseDisplayCredentialsRequired {
             type Error = super::error::ConversionError;
@@ -21461,6 +22582,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayCredentialsRequired>
         for PseDisplayCredentialsRequired {
             fn from(value: super::PseDisplayCredentialsRequired) -> Self {
@@ -21470,6 +22592,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayCustomerBankAccounts {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<super::BeneficiaryBankAccount>,
@@ -21480,6 +22603,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayCustomerBankAccounts {
             fn default() -> Self {
                 Self {
@@ -21488,6 +22612,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayCustomerBankAccounts {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -21520,6 +22645,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayCustomerBankAccounts>
         for super::PseDisplayCustomerBankAccounts {
             type Error = super::error::ConversionError;
@@ -21532,6 +22658,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayCustomerBankAccounts>
         for PseDisplayCustomerBankAccounts {
             fn from(value: super::PseDisplayCustomerBankAccounts) -> Self {
@@ -21542,12 +22669,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayNeedsRedirect {
             payer_institution: ::std::result::Result<
                 ::std::option::Option<super::FormField>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayNeedsRedirect {
             fn default() -> Self {
                 Self {
@@ -21555,6 +22684,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayNeedsRedirect {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
@@ -21571,6 +22701,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayNeedsRedirect>
         for super::PseDisplayNeedsRedirect {
             type Error = super::error::ConversionError;
@@ -21582,6 +22713,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayNeedsRedirect>
         for PseDisplayNeedsRedirect {
             fn from(value: super::PseDisplayNeedsRedirect) -> Self {
@@ -21591,6 +22723,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct PseDisplayPaymentMethodInformation {
             customer_bank_accounts: ::std::result::Result<
                 ::std::vec::Vec<super::CustomerBankAccount>,
@@ -21601,6 +22734,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for PseDisplayPaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -21609,6 +22743,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl PseDisplayPaymentMethodInformation {
             pub fn customer_bank_accounts<T>(mut self, value: T) -> Self
             where
@@ -21637,6 +22772,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<PseDisplayPaymentMethodInformation>
         for super::PseDisplayPaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -21649,6 +22785,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::PseDisplayPaymentMethodInformation>
         for PseDisplayPaymentMethodInformation {
             fn from(value: super::PseDisplayPaymentMethodInformation) -> Self {
@@ -21659,6 +22796,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct PublicIdentification {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -21669,6 +22807,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for PublicIdentification {
             fn default() -> Self {
                 Self {
@@ -21677,6 +22816,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl PublicIdentification {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -21703,6 +22843,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<PublicIdentification>
         for super::PublicIdentification {
             type Error = super::error::ConversionError;
@@ -21715,6 +22856,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::PublicIdentification> for PublicIdentification {
             fn from(value: super::PublicIdentification) -> Self {
                 Self {
@@ -21724,6 +22866,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct ReceivablesData {
             anticipated: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -21742,6 +22885,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for ReceivablesData {
             fn default() -> Self {
                 Self {
@@ -21752,6 +22896,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ReceivablesData {
             pub fn anticipated<T>(mut self, value: T) -> Self
             where
@@ -21804,6 +22949,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<ReceivablesData> for super::ReceivablesData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21817,6 +22963,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::ReceivablesData> for ReceivablesData {
             fn from(value: super::ReceivablesData) -> Self {
                 Self {
@@ -21828,6 +22975,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RecurringExpense {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -21870,6 +23018,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RecurringExpense {
             fn default() -> Self {
                 Self {
@@ -21886,6 +23035,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RecurringExpense {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -22014,6 +23164,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RecurringExpense> for super::RecurringExpense {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22033,6 +23184,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RecurringExpense> for RecurringExpense {
             fn from(value: super::RecurringExpense) -> Self {
                 Self {
@@ -22050,6 +23202,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RecurringExpenseTransaction {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -22064,6 +23217,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RecurringExpenseTransaction {
             fn default() -> Self {
                 Self {
@@ -22073,6 +23227,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RecurringExpenseTransaction {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -22113,6 +23268,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RecurringExpenseTransaction>
         for super::RecurringExpenseTransaction {
             type Error = super::error::ConversionError;
@@ -22126,6 +23282,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RecurringExpenseTransaction>
         for RecurringExpenseTransaction {
             fn from(value: super::RecurringExpenseTransaction) -> Self {
@@ -22137,6 +23294,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RecurringExpensesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -22155,6 +23313,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RecurringExpensesPage {
             fn default() -> Self {
                 Self {
@@ -22165,6 +23324,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RecurringExpensesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -22215,6 +23375,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RecurringExpensesPage>
         for super::RecurringExpensesPage {
             type Error = super::error::ConversionError;
@@ -22229,6 +23390,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RecurringExpensesPage>
         for RecurringExpensesPage {
             fn from(value: super::RecurringExpensesPage) -> Self {
@@ -22241,6 +23403,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Regimen {
             end_date: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -22255,6 +23418,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Regimen {
             fn default() -> Self {
                 Self {
@@ -22264,6 +23428,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Regimen {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
@@ -22306,6 +23471,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Regimen> for super::Regimen {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22318,6 +23484,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Regimen> for Regimen {
             fn from(value: super::Regimen) -> Self {
                 Self {
@@ -22328,6 +23495,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "core")]
         pub struct RegisterANewLinkBody {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22386,6 +23554,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for RegisterANewLinkBody {
             fn default() -> Self {
                 Self {
@@ -22406,6 +23575,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl RegisterANewLinkBody {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -22580,6 +23750,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<RegisterANewLinkBody>
         for super::RegisterANewLinkBody {
             type Error = super::error::ConversionError;
@@ -22604,6 +23775,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::RegisterANewLinkBody> for RegisterANewLinkBody {
             fn from(value: super::RegisterANewLinkBody) -> Self {
                 Self {
@@ -22625,6 +23797,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RelatedDocument {
             amount_paid: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -22655,6 +23828,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RelatedDocument {
             fn default() -> Self {
                 Self {
@@ -22668,6 +23842,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RelatedDocument {
             pub fn amount_paid<T>(mut self, value: T) -> Self
             where
@@ -22764,6 +23939,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RelatedDocument> for super::RelatedDocument {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22780,6 +23956,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RelatedDocument> for RelatedDocument {
             fn from(value: super::RelatedDocument) -> Self {
                 Self {
@@ -22794,6 +23971,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct ReportingId {
             reporting_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22804,6 +23982,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for ReportingId {
             fn default() -> Self {
                 Self {
@@ -22812,6 +23991,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ReportingId {
             pub fn reporting_type<T>(mut self, value: T) -> Self
             where
@@ -22842,6 +24022,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<ReportingId> for super::ReportingId {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22853,6 +24034,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::ReportingId> for ReportingId {
             fn from(value: super::ReportingId) -> Self {
                 Self {
@@ -22862,6 +24044,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetainedTax {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -22884,6 +24067,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetainedTax {
             fn default() -> Self {
                 Self {
@@ -22895,6 +24079,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetainedTax {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -22963,6 +24148,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetainedTax> for super::RetainedTax {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22977,6 +24163,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetainedTax> for RetainedTax {
             fn from(value: super::RetainedTax) -> Self {
                 Self {
@@ -22989,6 +24176,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetentionBreakdown {
             base_amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -23007,6 +24195,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetentionBreakdown {
             fn default() -> Self {
                 Self {
@@ -23017,6 +24206,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetentionBreakdown {
             pub fn base_amount<T>(mut self, value: T) -> Self
             where
@@ -23071,6 +24261,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetentionBreakdown> for super::RetentionBreakdown {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23084,6 +24275,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetentionBreakdown> for RetentionBreakdown {
             fn from(value: super::RetentionBreakdown) -> Self {
                 Self {
@@ -23095,6 +24287,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveBalancesForALinkBody {
             account: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -23121,6 +24314,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveBalancesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23133,6 +24327,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveBalancesForALinkBody {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -23211,6 +24406,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveBalancesForALinkBody>
         for super::RetrieveBalancesForALinkBody {
             type Error = super::error::ConversionError;
@@ -23227,6 +24423,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveBalancesForALinkBody>
         for RetrieveBalancesForALinkBody {
             fn from(value: super::RetrieveBalancesForALinkBody) -> Self {
@@ -23241,6 +24438,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         pub struct RetrieveBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -23255,6 +24453,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl ::std::default::Default for RetrieveBody {
             fn default() -> Self {
                 Self {
@@ -23264,6 +24463,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl RetrieveBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -23302,6 +24502,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl ::std::convert::TryFrom<RetrieveBody> for super::RetrieveBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23314,6 +24515,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         impl ::std::convert::From<super::RetrieveBody> for RetrieveBody {
             fn from(value: super::RetrieveBody) -> Self {
                 Self {
@@ -23324,6 +24526,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(any(feature = "banking", feature = "investments"))]
         pub struct RetrieveForALinkBody {
             link: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -23338,6 +24541,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::default::Default for RetrieveForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23347,6 +24551,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl RetrieveForALinkBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -23385,6 +24590,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::convert::TryFrom<RetrieveForALinkBody>
         for super::RetrieveForALinkBody {
             type Error = super::error::ConversionError;
@@ -23398,6 +24604,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::convert::From<super::RetrieveForALinkBody> for RetrieveForALinkBody {
             fn from(value: super::RetrieveForALinkBody) -> Self {
                 Self {
@@ -23408,6 +24615,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveIncomesForALinkBody {
             allowed_income_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -23438,6 +24646,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveIncomesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23451,6 +24660,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveIncomesForALinkBody {
             pub fn allowed_income_types<T>(mut self, value: T) -> Self
             where
@@ -23545,6 +24755,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveIncomesForALinkBody>
         for super::RetrieveIncomesForALinkBody {
             type Error = super::error::ConversionError;
@@ -23562,6 +24773,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveIncomesForALinkBody>
         for RetrieveIncomesForALinkBody {
             fn from(value: super::RetrieveIncomesForALinkBody) -> Self {
@@ -23577,6 +24789,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetrieveInvoicesForALinkBody {
             attach_xml: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -23603,6 +24816,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetrieveInvoicesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23615,6 +24829,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetrieveInvoicesForALinkBody {
             pub fn attach_xml<T>(mut self, value: T) -> Self
             where
@@ -23689,6 +24904,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetrieveInvoicesForALinkBody>
         for super::RetrieveInvoicesForALinkBody {
             type Error = super::error::ConversionError;
@@ -23705,6 +24921,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetrieveInvoicesForALinkBody>
         for RetrieveInvoicesForALinkBody {
             fn from(value: super::RetrieveInvoicesForALinkBody) -> Self {
@@ -23719,6 +24936,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "receivables")]
         pub struct RetrieveReceivableTransactionsForALinkBody {
             date_from: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23741,6 +24959,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "receivables")]
         impl ::std::default::Default for RetrieveReceivableTransactionsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23752,6 +24971,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "receivables")]
         impl RetrieveReceivableTransactionsForALinkBody {
             pub fn date_from<T>(mut self, value: T) -> Self
             where
@@ -23814,6 +25034,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "receivables")]
         impl ::std::convert::TryFrom<RetrieveReceivableTransactionsForALinkBody>
         for super::RetrieveReceivableTransactionsForALinkBody {
             type Error = super::error::ConversionError;
@@ -23829,6 +25050,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "receivables")]
         impl ::std::convert::From<super::RetrieveReceivableTransactionsForALinkBody>
         for RetrieveReceivableTransactionsForALinkBody {
             fn from(value: super::RetrieveReceivableTransactionsForALinkBody) -> Self {
@@ -23842,6 +25064,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveRecurringExpensesForALinkBody {
             date_from: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -23864,6 +25087,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveRecurringExpensesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -23875,6 +25099,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveRecurringExpensesForALinkBody {
             pub fn date_from<T>(mut self, value: T) -> Self
             where
@@ -23941,6 +25166,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveRecurringExpensesForALinkBody>
         for super::RetrieveRecurringExpensesForALinkBody {
             type Error = super::error::ConversionError;
@@ -23956,6 +25182,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveRecurringExpensesForALinkBody>
         for RetrieveRecurringExpensesForALinkBody {
             fn from(value: super::RetrieveRecurringExpensesForALinkBody) -> Self {
@@ -23969,6 +25196,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetrieveTaxDeclarationsForALinkBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -23991,6 +25219,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetrieveTaxDeclarationsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -24002,6 +25231,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetrieveTaxDeclarationsForALinkBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -24064,6 +25294,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetrieveTaxDeclarationsForALinkBody>
         for super::RetrieveTaxDeclarationsForALinkBody {
             type Error = super::error::ConversionError;
@@ -24079,6 +25310,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetrieveTaxDeclarationsForALinkBody>
         for RetrieveTaxDeclarationsForALinkBody {
             fn from(value: super::RetrieveTaxDeclarationsForALinkBody) -> Self {
@@ -24092,6 +25324,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct RetrieveTaxReturnsForALinkBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -24126,6 +25359,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for RetrieveTaxReturnsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -24140,6 +25374,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl RetrieveTaxReturnsForALinkBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -24238,6 +25473,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBody>
         for super::RetrieveTaxReturnsForALinkBody {
             type Error = super::error::ConversionError;
@@ -24256,6 +25492,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::RetrieveTaxReturnsForALinkBody>
         for RetrieveTaxReturnsForALinkBody {
             fn from(value: super::RetrieveTaxReturnsForALinkBody) -> Self {
@@ -24272,12 +25509,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RetrieveTransactionsForALinkResponse {
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RetrieveTransactionsForALinkResponse {
             fn default() -> Self {
                 Self {
@@ -24285,6 +25524,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RetrieveTransactionsForALinkResponse {
             pub fn request_id<T>(mut self, value: T) -> Self
             where
@@ -24299,6 +25539,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RetrieveTransactionsForALinkResponse>
         for super::RetrieveTransactionsForALinkResponse {
             type Error = super::error::ConversionError;
@@ -24310,6 +25551,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RetrieveTransactionsForALinkResponse>
         for RetrieveTransactionsForALinkResponse {
             fn from(value: super::RetrieveTransactionsForALinkResponse) -> Self {
@@ -24319,6 +25561,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RiskInsight {
             accounts: ::std::result::Result<
                 ::std::vec::Vec<::uuid::Uuid>,
@@ -24357,6 +25600,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RiskInsight {
             fn default() -> Self {
                 Self {
@@ -24372,6 +25616,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RiskInsight {
             pub fn accounts<T>(mut self, value: T) -> Self
             where
@@ -24498,6 +25743,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RiskInsight> for super::RiskInsight {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24516,6 +25762,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RiskInsight> for RiskInsight {
             fn from(value: super::RiskInsight) -> Self {
                 Self {
@@ -24532,6 +25779,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct RiskInsightsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -24550,6 +25798,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for RiskInsightsPage {
             fn default() -> Self {
                 Self {
@@ -24560,6 +25809,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl RiskInsightsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -24610,6 +25860,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<RiskInsightsPage> for super::RiskInsightsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24623,6 +25874,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::RiskInsightsPage> for RiskInsightsPage {
             fn from(value: super::RiskInsightsPage) -> Self {
                 Self {
@@ -24634,6 +25886,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "payments")]
         pub struct SecretKey {
             id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -24644,6 +25897,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for SecretKey {
             fn default() -> Self {
                 Self {
@@ -24652,6 +25906,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl SecretKey {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -24676,6 +25931,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<SecretKey> for super::SecretKey {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24687,6 +25943,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::SecretKey> for SecretKey {
             fn from(value: super::SecretKey) -> Self {
                 Self {
@@ -24696,6 +25953,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
         pub struct SecretKeysPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -24714,6 +25972,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "payments")]
         impl ::std::default::Default for SecretKeysPage {
             fn default() -> Self {
                 Self {
@@ -24724,6 +25983,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "payments")]
         impl SecretKeysPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -24774,6 +26034,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::TryFrom<SecretKeysPage> for super::SecretKeysPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24787,6 +26048,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::convert::From<super::SecretKeysPage> for SecretKeysPage {
             fn from(value: super::SecretKeysPage) -> Self {
                 Self {
@@ -24798,6 +26060,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "employment")]
         pub struct SocialSecuritySummary {
             weeks_contributed: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -24812,6 +26075,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "employment")]
         impl ::std::default::Default for SocialSecuritySummary {
             fn default() -> Self {
                 Self {
@@ -24821,6 +26085,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "employment")]
         impl SocialSecuritySummary {
             pub fn weeks_contributed<T>(mut self, value: T) -> Self
             where
@@ -24865,6 +26130,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::TryFrom<SocialSecuritySummary>
         for super::SocialSecuritySummary {
             type Error = super::error::ConversionError;
@@ -24878,6 +26144,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "employment")]
         impl ::std::convert::From<super::SocialSecuritySummary>
         for SocialSecuritySummary {
             fn from(value: super::SocialSecuritySummary) -> Self {
@@ -24889,6 +26156,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxAssessment {
             balance_payable: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -24943,6 +26211,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxAssessment {
             fn default() -> Self {
                 Self {
@@ -24964,6 +26233,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxAssessment {
             pub fn balance_payable<T>(mut self, value: T) -> Self
             where
@@ -25147,6 +26417,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxAssessment> for super::TaxAssessment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25171,6 +26442,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxAssessment> for TaxAssessment {
             fn from(value: super::TaxAssessment) -> Self {
                 Self {
@@ -25195,6 +26467,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxComplianceStatus {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -25225,6 +26498,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxComplianceStatus {
             fn default() -> Self {
                 Self {
@@ -25238,6 +26512,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxComplianceStatus {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -25328,6 +26603,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxComplianceStatus>
         for super::TaxComplianceStatus {
             type Error = super::error::ConversionError;
@@ -25345,6 +26621,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxComplianceStatus> for TaxComplianceStatus {
             fn from(value: super::TaxComplianceStatus) -> Self {
                 Self {
@@ -25359,6 +26636,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxComplianceStatusPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -25377,6 +26655,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxComplianceStatusPage {
             fn default() -> Self {
                 Self {
@@ -25387,6 +26666,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxComplianceStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -25437,6 +26717,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxComplianceStatusPage>
         for super::TaxComplianceStatusPage {
             type Error = super::error::ConversionError;
@@ -25451,6 +26732,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxComplianceStatusPage>
         for TaxComplianceStatusPage {
             fn from(value: super::TaxComplianceStatusPage) -> Self {
@@ -25463,6 +26745,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxDeclaration {
             annual_costs_and_deductions_statement: ::std::result::Result<
                 ::std::option::Option<super::AnnualCostsAndDeductionsStatement>,
@@ -25517,6 +26800,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxDeclaration {
             fn default() -> Self {
                 Self {
@@ -25536,6 +26820,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxDeclaration {
             pub fn annual_costs_and_deductions_statement<T>(mut self, value: T) -> Self
             where
@@ -25724,6 +27009,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxDeclaration> for super::TaxDeclaration {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25747,6 +27033,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxDeclaration> for TaxDeclaration {
             fn from(value: super::TaxDeclaration) -> Self {
                 Self {
@@ -25769,6 +27056,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxDeclarationsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -25787,6 +27075,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxDeclarationsPage {
             fn default() -> Self {
                 Self {
@@ -25797,6 +27086,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxDeclarationsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -25847,6 +27137,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxDeclarationsPage>
         for super::TaxDeclarationsPage {
             type Error = super::error::ConversionError;
@@ -25861,6 +27152,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxDeclarationsPage> for TaxDeclarationsPage {
             fn from(value: super::TaxDeclarationsPage) -> Self {
                 Self {
@@ -25872,6 +27164,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxPayerInformation {
             company_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25906,6 +27199,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxPayerInformation {
             fn default() -> Self {
                 Self {
@@ -25920,6 +27214,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxPayerInformation {
             pub fn company_name<T>(mut self, value: T) -> Self
             where
@@ -26024,6 +27319,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxPayerInformation>
         for super::TaxPayerInformation {
             type Error = super::error::ConversionError;
@@ -26042,6 +27338,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxPayerInformation> for TaxPayerInformation {
             fn from(value: super::TaxPayerInformation) -> Self {
                 Self {
@@ -26057,6 +27354,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxRetention {
             cancelled_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -26143,6 +27441,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxRetention {
             fn default() -> Self {
                 Self {
@@ -26170,6 +27469,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxRetention {
             pub fn cancelled_at<T>(mut self, value: T) -> Self
             where
@@ -26446,6 +27746,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxRetention> for super::TaxRetention {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26476,6 +27777,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxRetention> for TaxRetention {
             fn from(value: super::TaxRetention) -> Self {
                 Self {
@@ -26504,6 +27806,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxRetentionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -26522,6 +27825,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxRetentionsPage {
             fn default() -> Self {
                 Self {
@@ -26532,6 +27836,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxRetentionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -26582,6 +27887,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxRetentionsPage> for super::TaxRetentionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26595,6 +27901,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxRetentionsPage> for TaxRetentionsPage {
             fn from(value: super::TaxRetentionsPage) -> Self {
                 Self {
@@ -26606,6 +27913,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxReturn {
             cifras_cierre_ejercicio: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -26728,6 +28036,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxReturn {
             fn default() -> Self {
                 Self {
@@ -26764,6 +28073,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxReturn {
             pub fn cifras_cierre_ejercicio<T>(mut self, value: T) -> Self
             where
@@ -27218,6 +28528,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxReturn> for super::TaxReturn {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27262,6 +28573,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxReturn> for TaxReturn {
             fn from(value: super::TaxReturn) -> Self {
                 Self {
@@ -27309,6 +28621,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxReturnsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -27327,6 +28640,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxReturnsPage {
             fn default() -> Self {
                 Self {
@@ -27337,6 +28651,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxReturnsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -27387,6 +28702,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxReturnsPage> for super::TaxReturnsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27400,6 +28716,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxReturnsPage> for TaxReturnsPage {
             fn from(value: super::TaxReturnsPage) -> Self {
                 Self {
@@ -27411,6 +28728,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxStatus {
             address: ::std::result::Result<
                 ::std::option::Option<super::Address>,
@@ -27473,6 +28791,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxStatus {
             fn default() -> Self {
                 Self {
@@ -27494,6 +28813,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxStatus {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -27688,6 +29008,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxStatus> for super::TaxStatus {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27712,6 +29033,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxStatus> for TaxStatus {
             fn from(value: super::TaxStatus) -> Self {
                 Self {
@@ -27734,6 +29056,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxStatusPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -27752,6 +29075,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxStatusPage {
             fn default() -> Self {
                 Self {
@@ -27762,6 +29086,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -27812,6 +29137,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxStatusPage> for super::TaxStatusPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27825,6 +29151,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxStatusPage> for TaxStatusPage {
             fn from(value: super::TaxStatusPage) -> Self {
                 Self {
@@ -27836,6 +29163,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct TaxStatusTaxPayerInformation {
             commercial_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -27886,6 +29214,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for TaxStatusTaxPayerInformation {
             fn default() -> Self {
                 Self {
@@ -27904,6 +29233,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl TaxStatusTaxPayerInformation {
             pub fn commercial_name<T>(mut self, value: T) -> Self
             where
@@ -28064,6 +29394,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<TaxStatusTaxPayerInformation>
         for super::TaxStatusTaxPayerInformation {
             type Error = super::error::ConversionError;
@@ -28086,6 +29417,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::TaxStatusTaxPayerInformation>
         for TaxStatusTaxPayerInformation {
             fn from(value: super::TaxStatusTaxPayerInformation) -> Self {
@@ -28106,6 +29438,16 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         pub struct TokenGenerationData {
             expects_user_input: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -28124,6 +29466,16 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::default::Default for TokenGenerationData {
             fn default() -> Self {
                 Self {
@@ -28134,6 +29486,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl TokenGenerationData {
             pub fn expects_user_input<T>(mut self, value: T) -> Self
             where
@@ -28186,6 +29548,16 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::TryFrom<TokenGenerationData>
         for super::TokenGenerationData {
             type Error = super::error::ConversionError;
@@ -28200,6 +29572,16 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         impl ::std::convert::From<super::TokenGenerationData> for TokenGenerationData {
             fn from(value: super::TokenGenerationData) -> Self {
                 Self {
@@ -28211,6 +29593,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct Transaction {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -28313,6 +29696,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for Transaction {
             fn default() -> Self {
                 Self {
@@ -28344,6 +29728,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl Transaction {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -28664,6 +30049,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<Transaction> for super::Transaction {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28698,6 +30084,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::Transaction> for Transaction {
             fn from(value: super::Transaction) -> Self {
                 Self {
@@ -28730,6 +30117,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "banking")]
         pub struct TransactionsMetrics {
             max_incoming_amount_1m: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -28840,6 +30228,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "banking")]
         impl ::std::default::Default for TransactionsMetrics {
             fn default() -> Self {
                 Self {
@@ -28873,6 +30262,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "banking")]
         impl TransactionsMetrics {
             pub fn max_incoming_amount_1m<T>(mut self, value: T) -> Self
             where
@@ -29253,6 +30643,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::TryFrom<TransactionsMetrics>
         for super::TransactionsMetrics {
             type Error = super::error::ConversionError;
@@ -29290,6 +30681,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::convert::From<super::TransactionsMetrics> for TransactionsMetrics {
             fn from(value: super::TransactionsMetrics) -> Self {
                 Self {
@@ -29324,6 +30716,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         pub struct TransactionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -29342,6 +30735,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::default::Default for TransactionsPage {
             fn default() -> Self {
                 Self {
@@ -29352,6 +30746,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl TransactionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -29402,6 +30797,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::TryFrom<TransactionsPage> for super::TransactionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29415,6 +30811,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         impl ::std::convert::From<super::TransactionsPage> for TransactionsPage {
             fn from(value: super::TransactionsPage) -> Self {
                 Self {
@@ -29426,6 +30823,7 @@ pub mod types {
             }
         }
         #[derive(Clone)]
+        #[cfg(feature = "core")]
         pub struct UpdateALinksCredentialsBody {
             certificate: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -29452,6 +30850,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "core")]
         impl ::std::default::Default for UpdateALinksCredentialsBody {
             fn default() -> Self {
                 Self {
@@ -29464,6 +30863,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "core")]
         impl UpdateALinksCredentialsBody {
             pub fn certificate<T>(mut self, value: T) -> Self
             where
@@ -29538,6 +30938,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::TryFrom<UpdateALinksCredentialsBody>
         for super::UpdateALinksCredentialsBody {
             type Error = super::error::ConversionError;
@@ -29554,6 +30955,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::convert::From<super::UpdateALinksCredentialsBody>
         for UpdateALinksCredentialsBody {
             fn from(value: super::UpdateALinksCredentialsBody) -> Self {
@@ -29568,6 +30970,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "core", feature = "payments"))]
         pub struct Value {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -29590,6 +30993,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::default::Default for Value {
             fn default() -> Self {
                 Self {
@@ -29601,6 +31005,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl Value {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -29665,6 +31070,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::TryFrom<Value> for super::Value {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29679,6 +31085,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "core", feature = "payments"))]
         impl ::std::convert::From<super::Value> for Value {
             fn from(value: super::Value) -> Self {
                 Self {
@@ -29691,6 +31098,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "enrichment")]
         pub struct VerifyIncomesBody {
             allowed_income_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -29717,6 +31125,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::default::Default for VerifyIncomesBody {
             fn default() -> Self {
                 Self {
@@ -29729,6 +31138,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "enrichment")]
         impl VerifyIncomesBody {
             pub fn allowed_income_types<T>(mut self, value: T) -> Self
             where
@@ -29809,6 +31219,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::TryFrom<VerifyIncomesBody> for super::VerifyIncomesBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29824,6 +31235,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "enrichment")]
         impl ::std::convert::From<super::VerifyIncomesBody> for VerifyIncomesBody {
             fn from(value: super::VerifyIncomesBody) -> Self {
                 Self {
@@ -29837,6 +31249,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
         pub struct Warnings {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -29847,6 +31260,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::default::Default for Warnings {
             fn default() -> Self {
                 Self {
@@ -29855,6 +31269,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "fiscal")]
         impl Warnings {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -29881,6 +31296,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::TryFrom<Warnings> for super::Warnings {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29892,6 +31308,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "fiscal")]
         impl ::std::convert::From<super::Warnings> for Warnings {
             fn from(value: super::Warnings) -> Self {
                 Self {
@@ -29900,6 +31317,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "core", feature = "investments"))]
         impl ::std::fmt::Debug for CompleteARequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteARequestBody")
@@ -29909,6 +31327,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         impl ::std::fmt::Debug for CompleteRequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteRequestBody")
@@ -29919,6 +31338,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::fmt::Debug for PaymentLink {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("PaymentLink")
@@ -29936,6 +31356,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::fmt::Debug for Pse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("Pse")
@@ -29950,6 +31371,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::fmt::Debug for RegisterANewLinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RegisterANewLinkBody")
@@ -29970,6 +31392,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveBalancesForALinkBody")
@@ -29982,6 +31405,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(any(feature = "banking", feature = "investments"))]
         impl ::std::fmt::Debug for RetrieveForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveForALinkBody")
@@ -29991,6 +31415,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveIncomesForALinkBody")
@@ -30004,6 +31429,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "receivables")]
         impl ::std::fmt::Debug for RetrieveReceivableTransactionsForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveReceivableTransactionsForALinkBody")
@@ -30015,6 +31441,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "banking")]
         impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveRecurringExpensesForALinkBody")
@@ -30026,6 +31453,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "payments")]
         impl ::std::fmt::Debug for SecretKey {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("SecretKey")
@@ -30034,6 +31462,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "core")]
         impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("UpdateALinksCredentialsBody")
@@ -30082,6 +31511,7 @@ pub mod types {
     ///A success body of one of several shapes, one variant per status: Ok (200), Created (201), Accepted (202). The client decodes each status into its own variant; `Deserialize` (untagged) tries them in this order, so it cannot tell apart variants of one shape.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg(feature = "banking")]
     pub enum RetrieveTransactionsForALinkSuccess {
         ///The body of a `200 OK` response.
         Ok(::std::vec::Vec<Transaction>),
@@ -30090,6 +31520,7 @@ pub mod types {
         ///The body of a `202 Accepted` response.
         Accepted(RetrieveTransactionsForALinkResponse),
     }
+    #[cfg(feature = "banking")]
     impl RetrieveTransactionsForALinkSuccess {
         /// The HTTP status this body came with.
         pub fn status(&self) -> u16 {
@@ -30111,6 +31542,7 @@ pub mod types {
         )?;
         Ok(value.unwrap_or_default())
     }
+    #[cfg(any(feature = "core", feature = "investments"))]
     impl ::std::fmt::Debug for CompleteARequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteARequestBody")
@@ -30120,6 +31552,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(any(feature = "banking", feature = "fiscal"))]
     impl ::std::fmt::Debug for CompleteRequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteRequestBody")
@@ -30130,6 +31563,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "payments")]
     impl ::std::fmt::Debug for PaymentLink {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("PaymentLink")
@@ -30147,6 +31581,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "payments")]
     impl ::std::fmt::Debug for Pse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("Pse")
@@ -30161,6 +31596,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "core")]
     impl ::std::fmt::Debug for RegisterANewLinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RegisterANewLinkBody")
@@ -30181,6 +31617,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveBalancesForALinkBody")
@@ -30193,6 +31630,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(any(feature = "banking", feature = "investments"))]
     impl ::std::fmt::Debug for RetrieveForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveForALinkBody")
@@ -30202,6 +31640,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveIncomesForALinkBody")
@@ -30215,6 +31654,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "receivables")]
     impl ::std::fmt::Debug for RetrieveReceivableTransactionsForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveReceivableTransactionsForALinkBody")
@@ -30226,6 +31666,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveRecurringExpensesForALinkBody")
@@ -30237,6 +31678,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "payments")]
     impl ::std::fmt::Debug for SecretKey {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("SecretKey")
@@ -30245,6 +31687,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "core")]
     impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("UpdateALinksCredentialsBody")
@@ -30257,6 +31700,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for AccountsPage {
         type Item = Account;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30266,6 +31710,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for BalancesPage {
         type Item = Balance;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30275,6 +31720,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for BankAccountsPage {
         type Item = BankAccount;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30284,6 +31730,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for CustomersPage {
         type Item = Customer;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30293,6 +31740,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "employment")]
     impl crate::pagination::Page for EmploymentRecordsPage {
         type Item = EmploymentRecord;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30302,6 +31750,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for IncomesPage {
         type Item = Income;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30311,6 +31760,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "core")]
     impl crate::pagination::Page for InstitutionsPage {
         type Item = Institution;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30320,6 +31770,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for InvoicesPage {
         type Item = Invoice;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30329,6 +31780,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "core")]
     impl crate::pagination::Page for LinksPage {
         type Item = Link;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30338,6 +31790,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for OwnersPage {
         type Item = Owner;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30347,6 +31800,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for PaymentIntentsPage {
         type Item = PaymentIntent;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30356,6 +31810,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for PaymentLinksPage {
         type Item = PaymentLink;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30365,6 +31820,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for PaymentsInstitutionsPage {
         type Item = PaymentsInstitution;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30374,6 +31830,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for PaymentsTransactionsPage {
         type Item = PaymentsTransaction;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30383,6 +31840,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "investments")]
     impl crate::pagination::Page for PortfoliosPage {
         type Item = Portfolio;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30392,6 +31850,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for RecurringExpensesPage {
         type Item = RecurringExpense;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30401,6 +31860,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "banking")]
     impl crate::pagination::Page for RiskInsightsPage {
         type Item = RiskInsight;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30410,6 +31870,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "payments")]
     impl crate::pagination::Page for SecretKeysPage {
         type Item = SecretKey;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30419,6 +31880,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxComplianceStatusPage {
         type Item = TaxComplianceStatus;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30428,6 +31890,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxDeclarationsPage {
         type Item = TaxDeclaration;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30437,6 +31900,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxRetentionsPage {
         type Item = TaxRetention;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30446,6 +31910,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxReturnsPage {
         type Item = TaxReturn;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30455,6 +31920,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(feature = "fiscal")]
     impl crate::pagination::Page for TaxStatusPage {
         type Item = TaxStatus;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30464,6 +31930,7 @@ pub mod types {
             self.results
         }
     }
+    #[cfg(any(feature = "banking", feature = "receivables"))]
     impl crate::pagination::Page for TransactionsPage {
         type Item = Transaction;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -30629,6 +32096,7 @@ let response = client.list_all_accounts()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_accounts(&self) -> builder::ListAllAccounts<'_> {
         builder::ListAllAccounts::new(self)
     }
@@ -30650,6 +32118,7 @@ let response = client.retrieve_accounts_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_accounts_for_a_link(&self) -> builder::RetrieveAccountsForALink<'_> {
         builder::RetrieveAccountsForALink::new(self)
     }
@@ -30671,6 +32140,7 @@ let response = client.complete_an_accounts_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_an_accounts_request(
         &self,
     ) -> builder::CompleteAnAccountsRequest<'_> {
@@ -30694,6 +32164,7 @@ let response = client.get_an_accounts_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_an_accounts_details(&self) -> builder::GetAnAccountsDetails<'_> {
         builder::GetAnAccountsDetails::new(self)
     }
@@ -30711,6 +32182,7 @@ let response = client.delete_an_account()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_an_account(&self) -> builder::DeleteAnAccount<'_> {
         builder::DeleteAnAccount::new(self)
     }
@@ -30782,6 +32254,7 @@ let response = client.list_all_balances()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_balances(&self) -> builder::ListAllBalances<'_> {
         builder::ListAllBalances::new(self)
     }
@@ -30803,6 +32276,7 @@ let response = client.retrieve_balances_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_balances_for_a_link(&self) -> builder::RetrieveBalancesForALink<'_> {
         builder::RetrieveBalancesForALink::new(self)
     }
@@ -30824,6 +32298,7 @@ let response = client.complete_a_balances_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_balances_request(&self) -> builder::CompleteABalancesRequest<'_> {
         builder::CompleteABalancesRequest::new(self)
     }
@@ -30845,6 +32320,7 @@ let response = client.get_a_balances_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_balances_details(&self) -> builder::GetABalancesDetails<'_> {
         builder::GetABalancesDetails::new(self)
     }
@@ -30862,6 +32338,7 @@ let response = client.delete_a_balance()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_balance(&self) -> builder::DeleteABalance<'_> {
         builder::DeleteABalance::new(self)
     }
@@ -30877,6 +32354,7 @@ let response = client.categorize_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "enrichment")]
     pub fn categorize_transactions(&self) -> builder::CategorizeTransactions<'_> {
         builder::CategorizeTransactions::new(self)
     }
@@ -30900,6 +32378,7 @@ let response = client.list_all_employment_records()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn list_all_employment_records(&self) -> builder::ListAllEmploymentRecords<'_> {
         builder::ListAllEmploymentRecords::new(self)
     }
@@ -30921,6 +32400,7 @@ let response = client.retrieve_employment_record_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn retrieve_employment_record_details(
         &self,
     ) -> builder::RetrieveEmploymentRecordDetails<'_> {
@@ -30944,6 +32424,7 @@ let response = client.get_an_employment_records_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn get_an_employment_records_details(
         &self,
     ) -> builder::GetAnEmploymentRecordsDetails<'_> {
@@ -30963,6 +32444,7 @@ let response = client.delete_an_employment_record()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "employment")]
     pub fn delete_an_employment_record(&self) -> builder::DeleteAnEmploymentRecord<'_> {
         builder::DeleteAnEmploymentRecord::new(self)
     }
@@ -30978,6 +32460,7 @@ let response = client.verify_incomes()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "enrichment")]
     pub fn verify_incomes(&self) -> builder::VerifyIncomes<'_> {
         builder::VerifyIncomes::new(self)
     }
@@ -31009,6 +32492,7 @@ let response = client.list_all_incomes()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_incomes(&self) -> builder::ListAllIncomes<'_> {
         builder::ListAllIncomes::new(self)
     }
@@ -31030,6 +32514,7 @@ let response = client.retrieve_incomes_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_incomes_for_a_link(&self) -> builder::RetrieveIncomesForALink<'_> {
         builder::RetrieveIncomesForALink::new(self)
     }
@@ -31051,6 +32536,7 @@ let response = client.complete_an_incomes_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_an_incomes_request(&self) -> builder::CompleteAnIncomesRequest<'_> {
         builder::CompleteAnIncomesRequest::new(self)
     }
@@ -31072,6 +32558,7 @@ let response = client.get_an_incomes_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_an_incomes_details(&self) -> builder::GetAnIncomesDetails<'_> {
         builder::GetAnIncomesDetails::new(self)
     }
@@ -31089,6 +32576,7 @@ let response = client.delete_an_income()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_an_income(&self) -> builder::DeleteAnIncome<'_> {
         builder::DeleteAnIncome::new(self)
     }
@@ -31134,6 +32622,7 @@ let response = client.list_all_institutions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn list_all_institutions(&self) -> builder::ListAllInstitutions<'_> {
         builder::ListAllInstitutions::new(self)
     }
@@ -31155,6 +32644,7 @@ let response = client.get_an_institutions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn get_an_institutions_details(&self) -> builder::GetAnInstitutionsDetails<'_> {
         builder::GetAnInstitutionsDetails::new(self)
     }
@@ -31232,6 +32722,7 @@ let response = client.list_all_invoices()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_invoices(&self) -> builder::ListAllInvoices<'_> {
         builder::ListAllInvoices::new(self)
     }
@@ -31253,6 +32744,7 @@ let response = client.retrieve_invoices_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_invoices_for_a_link(&self) -> builder::RetrieveInvoicesForALink<'_> {
         builder::RetrieveInvoicesForALink::new(self)
     }
@@ -31274,6 +32766,7 @@ let response = client.complete_an_invoices_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn complete_an_invoices_request(
         &self,
     ) -> builder::CompleteAnInvoicesRequest<'_> {
@@ -31297,6 +32790,7 @@ let response = client.get_an_invoices_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_an_invoices_details(&self) -> builder::GetAnInvoicesDetails<'_> {
         builder::GetAnInvoicesDetails::new(self)
     }
@@ -31314,6 +32808,7 @@ let response = client.delete_an_invoice()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_an_invoice(&self) -> builder::DeleteAnInvoice<'_> {
         builder::DeleteAnInvoice::new(self)
     }
@@ -31375,6 +32870,7 @@ let response = client.list_all_links()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn list_all_links(&self) -> builder::ListAllLinks<'_> {
         builder::ListAllLinks::new(self)
     }
@@ -31396,6 +32892,7 @@ let response = client.register_a_new_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn register_a_new_link(&self) -> builder::RegisterANewLink<'_> {
         builder::RegisterANewLink::new(self)
     }
@@ -31417,6 +32914,7 @@ let response = client.complete_a_links_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn complete_a_links_request(&self) -> builder::CompleteALinksRequest<'_> {
         builder::CompleteALinksRequest::new(self)
     }
@@ -31438,6 +32936,7 @@ let response = client.get_a_links_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn get_a_links_details(&self) -> builder::GetALinksDetails<'_> {
         builder::GetALinksDetails::new(self)
     }
@@ -31461,6 +32960,7 @@ let response = client.update_a_links_credentials()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn update_a_links_credentials(&self) -> builder::UpdateALinksCredentials<'_> {
         builder::UpdateALinksCredentials::new(self)
     }
@@ -31478,6 +32978,7 @@ let response = client.delete_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn delete_a_link(&self) -> builder::DeleteALink<'_> {
         builder::DeleteALink::new(self)
     }
@@ -31501,6 +33002,7 @@ let response = client.change_a_links_access_mode()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "core")]
     pub fn change_a_links_access_mode(&self) -> builder::ChangeALinksAccessMode<'_> {
         builder::ChangeALinksAccessMode::new(self)
     }
@@ -31546,6 +33048,7 @@ let response = client.list_all_owners()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_owners(&self) -> builder::ListAllOwners<'_> {
         builder::ListAllOwners::new(self)
     }
@@ -31567,6 +33070,7 @@ let response = client.retrieve_owners_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_owners_for_a_link(&self) -> builder::RetrieveOwnersForALink<'_> {
         builder::RetrieveOwnersForALink::new(self)
     }
@@ -31588,6 +33092,7 @@ let response = client.complete_an_owners_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_an_owners_request(&self) -> builder::CompleteAnOwnersRequest<'_> {
         builder::CompleteAnOwnersRequest::new(self)
     }
@@ -31609,6 +33114,7 @@ let response = client.get_an_owners_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_an_owners_details(&self) -> builder::GetAnOwnersDetails<'_> {
         builder::GetAnOwnersDetails::new(self)
     }
@@ -31626,6 +33132,7 @@ let response = client.delete_an_owner()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_an_owner(&self) -> builder::DeleteAnOwner<'_> {
         builder::DeleteAnOwner::new(self)
     }
@@ -31661,6 +33168,7 @@ let response = client.list_all_recurring_expenses()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_recurring_expenses(&self) -> builder::ListAllRecurringExpenses<'_> {
         builder::ListAllRecurringExpenses::new(self)
     }
@@ -31682,6 +33190,7 @@ let response = client.retrieve_recurring_expenses_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_recurring_expenses_for_a_link(
         &self,
     ) -> builder::RetrieveRecurringExpensesForALink<'_> {
@@ -31705,6 +33214,7 @@ let response = client.complete_a_recurring_expenses_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_recurring_expenses_request(
         &self,
     ) -> builder::CompleteARecurringExpensesRequest<'_> {
@@ -31728,6 +33238,7 @@ let response = client.get_a_recurring_expenses_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_recurring_expenses_details(
         &self,
     ) -> builder::GetARecurringExpensesDetails<'_> {
@@ -31747,6 +33258,7 @@ let response = client.delete_a_recurring_expense()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_recurring_expense(&self) -> builder::DeleteARecurringExpense<'_> {
         builder::DeleteARecurringExpense::new(self)
     }
@@ -31778,6 +33290,7 @@ let response = client.list_all_risk_insights()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_risk_insights(&self) -> builder::ListAllRiskInsights<'_> {
         builder::ListAllRiskInsights::new(self)
     }
@@ -31799,6 +33312,7 @@ let response = client.retrieve_risk_insights_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_risk_insights_for_a_link(
         &self,
     ) -> builder::RetrieveRiskInsightsForALink<'_> {
@@ -31822,6 +33336,7 @@ let response = client.complete_a_risk_insights_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_risk_insights_request(
         &self,
     ) -> builder::CompleteARiskInsightsRequest<'_> {
@@ -31845,6 +33360,7 @@ let response = client.get_a_risk_insights_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_risk_insights_details(&self) -> builder::GetARiskInsightsDetails<'_> {
         builder::GetARiskInsightsDetails::new(self)
     }
@@ -31862,6 +33378,7 @@ let response = client.delete_a_risk_insight()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_risk_insight(&self) -> builder::DeleteARiskInsight<'_> {
         builder::DeleteARiskInsight::new(self)
     }
@@ -31903,6 +33420,7 @@ let response = client.list_all_tax_compliance_statuses()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_compliance_statuses(
         &self,
     ) -> builder::ListAllTaxComplianceStatuses<'_> {
@@ -31926,6 +33444,7 @@ let response = client.retrieve_tax_compliance_statuses_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_compliance_statuses_for_a_link(
         &self,
     ) -> builder::RetrieveTaxComplianceStatusesForALink<'_> {
@@ -31949,6 +33468,7 @@ let response = client.get_details_about_a_tax_compliance_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_details_about_a_tax_compliance_status(
         &self,
     ) -> builder::GetDetailsAboutATaxComplianceStatus<'_> {
@@ -31968,6 +33488,7 @@ let response = client.delete_a_tax_compliance_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_compliance_status(
         &self,
     ) -> builder::DeleteATaxComplianceStatus<'_> {
@@ -32023,6 +33544,7 @@ let response = client.list_all_tax_declarations()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_declarations(&self) -> builder::ListAllTaxDeclarations<'_> {
         builder::ListAllTaxDeclarations::new(self)
     }
@@ -32044,6 +33566,7 @@ let response = client.retrieve_tax_declarations_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_declarations_for_a_link(
         &self,
     ) -> builder::RetrieveTaxDeclarationsForALink<'_> {
@@ -32067,6 +33590,7 @@ let response = client.get_a_tax_declarations_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_a_tax_declarations_details(
         &self,
     ) -> builder::GetATaxDeclarationsDetails<'_> {
@@ -32086,6 +33610,7 @@ let response = client.delete_a_tax_declaration()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_declaration(&self) -> builder::DeleteATaxDeclaration<'_> {
         builder::DeleteATaxDeclaration::new(self)
     }
@@ -32123,6 +33648,7 @@ let response = client.list_all_tax_retentions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_retentions(&self) -> builder::ListAllTaxRetentions<'_> {
         builder::ListAllTaxRetentions::new(self)
     }
@@ -32144,6 +33670,7 @@ let response = client.retrieve_tax_retentions_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_retentions_for_a_link(
         &self,
     ) -> builder::RetrieveTaxRetentionsForALink<'_> {
@@ -32167,6 +33694,7 @@ let response = client.get_a_tax_retentions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_a_tax_retentions_details(&self) -> builder::GetATaxRetentionsDetails<'_> {
         builder::GetATaxRetentionsDetails::new(self)
     }
@@ -32184,6 +33712,7 @@ let response = client.delete_a_tax_retention()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_retention(&self) -> builder::DeleteATaxRetention<'_> {
         builder::DeleteATaxRetention::new(self)
     }
@@ -32241,6 +33770,7 @@ let response = client.list_all_tax_returns()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_returns(&self) -> builder::ListAllTaxReturns<'_> {
         builder::ListAllTaxReturns::new(self)
     }
@@ -32262,6 +33792,7 @@ let response = client.retrieve_tax_returns_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_returns_for_a_link(
         &self,
     ) -> builder::RetrieveTaxReturnsForALink<'_> {
@@ -32285,6 +33816,7 @@ let response = client.get_a_tax_returns_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_a_tax_returns_details(&self) -> builder::GetATaxReturnsDetails<'_> {
         builder::GetATaxReturnsDetails::new(self)
     }
@@ -32302,6 +33834,7 @@ let response = client.delete_a_tax_return()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_return(&self) -> builder::DeleteATaxReturn<'_> {
         builder::DeleteATaxReturn::new(self)
     }
@@ -32343,6 +33876,7 @@ let response = client.list_all_tax_statuses()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn list_all_tax_statuses(&self) -> builder::ListAllTaxStatuses<'_> {
         builder::ListAllTaxStatuses::new(self)
     }
@@ -32364,6 +33898,7 @@ let response = client.retrieve_tax_statuses_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn retrieve_tax_statuses_for_a_link(
         &self,
     ) -> builder::RetrieveTaxStatusesForALink<'_> {
@@ -32387,6 +33922,7 @@ let response = client.get_details_about_a_tax_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn get_details_about_a_tax_status(
         &self,
     ) -> builder::GetDetailsAboutATaxStatus<'_> {
@@ -32406,6 +33942,7 @@ let response = client.delete_a_tax_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "fiscal")]
     pub fn delete_a_tax_status(&self) -> builder::DeleteATaxStatus<'_> {
         builder::DeleteATaxStatus::new(self)
     }
@@ -32537,6 +34074,7 @@ let response = client.list_all_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn list_all_transactions(&self) -> builder::ListAllTransactions<'_> {
         builder::ListAllTransactions::new(self)
     }
@@ -32560,6 +34098,7 @@ let response = client.retrieve_transactions_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn retrieve_transactions_for_a_link(
         &self,
     ) -> builder::RetrieveTransactionsForALink<'_> {
@@ -32583,6 +34122,7 @@ let response = client.complete_a_transactions_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn complete_a_transactions_request(
         &self,
     ) -> builder::CompleteATransactionsRequest<'_> {
@@ -32606,6 +34146,7 @@ let response = client.get_a_transactions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn get_a_transactions_details(&self) -> builder::GetATransactionsDetails<'_> {
         builder::GetATransactionsDetails::new(self)
     }
@@ -32623,6 +34164,7 @@ let response = client.delete_a_transaction()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "banking")]
     pub fn delete_a_transaction(&self) -> builder::DeleteATransaction<'_> {
         builder::DeleteATransaction::new(self)
     }
@@ -32660,6 +34202,7 @@ let response = client.list_all_portfolios()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn list_all_portfolios(&self) -> builder::ListAllPortfolios<'_> {
         builder::ListAllPortfolios::new(self)
     }
@@ -32681,6 +34224,7 @@ let response = client.retrieve_portfolios_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn retrieve_portfolios_for_a_link(
         &self,
     ) -> builder::RetrievePortfoliosForALink<'_> {
@@ -32704,6 +34248,7 @@ let response = client.complete_a_portfolios_request()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn complete_a_portfolios_request(
         &self,
     ) -> builder::CompleteAPortfoliosRequest<'_> {
@@ -32727,6 +34272,7 @@ let response = client.get_a_portfolios_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn get_a_portfolios_details(&self) -> builder::GetAPortfoliosDetails<'_> {
         builder::GetAPortfoliosDetails::new(self)
     }
@@ -32744,6 +34290,7 @@ let response = client.delete_a_portfolio()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "investments")]
     pub fn delete_a_portfolio(&self) -> builder::DeleteAPortfolio<'_> {
         builder::DeleteAPortfolio::new(self)
     }
@@ -32789,6 +34336,7 @@ let response = client.list_all_bank_accounts()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_bank_accounts(&self) -> builder::ListAllBankAccounts<'_> {
         builder::ListAllBankAccounts::new(self)
     }
@@ -32804,6 +34352,7 @@ let response = client.create_a_new_bank_account()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_new_bank_account(&self) -> builder::CreateANewBankAccount<'_> {
         builder::CreateANewBankAccount::new(self)
     }
@@ -32821,6 +34370,7 @@ let response = client.get_details_about_a_bank_account()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_bank_account(
         &self,
     ) -> builder::GetDetailsAboutABankAccount<'_> {
@@ -32858,6 +34408,7 @@ let response = client.list_all_customers()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_customers(&self) -> builder::ListAllCustomers<'_> {
         builder::ListAllCustomers::new(self)
     }
@@ -32873,6 +34424,7 @@ let response = client.create_a_new_customer()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_new_customer(&self) -> builder::CreateANewCustomer<'_> {
         builder::CreateANewCustomer::new(self)
     }
@@ -32890,6 +34442,7 @@ let response = client.get_details_about_a_customer()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_customer(&self) -> builder::GetDetailsAboutACustomer<'_> {
         builder::GetDetailsAboutACustomer::new(self)
     }
@@ -32923,6 +34476,7 @@ let response = client.list_all_payment_institutions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_institutions(
         &self,
     ) -> builder::ListAllPaymentInstitutions<'_> {
@@ -32942,6 +34496,7 @@ let response = client.get_details_about_a_payment_institution()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_institution(
         &self,
     ) -> builder::GetDetailsAboutAPaymentInstitution<'_> {
@@ -32997,6 +34552,7 @@ let response = client.list_all_payment_intents()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_intents(&self) -> builder::ListAllPaymentIntents<'_> {
         builder::ListAllPaymentIntents::new(self)
     }
@@ -33012,6 +34568,7 @@ let response = client.create_a_new_payment_intent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_new_payment_intent(&self) -> builder::CreateANewPaymentIntent<'_> {
         builder::CreateANewPaymentIntent::new(self)
     }
@@ -33029,6 +34586,7 @@ let response = client.get_details_about_a_payment_intent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_intent(
         &self,
     ) -> builder::GetDetailsAboutAPaymentIntent<'_> {
@@ -33050,6 +34608,7 @@ let response = client.complete_a_payment_intent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn complete_a_payment_intent(&self) -> builder::CompleteAPaymentIntent<'_> {
         builder::CompleteAPaymentIntent::new(self)
     }
@@ -33087,6 +34646,7 @@ let response = client.list_all_payment_links()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_links(&self) -> builder::ListAllPaymentLinks<'_> {
         builder::ListAllPaymentLinks::new(self)
     }
@@ -33102,6 +34662,7 @@ let response = client.create_a_payment_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn create_a_payment_link(&self) -> builder::CreateAPaymentLink<'_> {
         builder::CreateAPaymentLink::new(self)
     }
@@ -33119,6 +34680,7 @@ let response = client.get_details_about_a_payment_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_link(
         &self,
     ) -> builder::GetDetailsAboutAPaymentLink<'_> {
@@ -33135,6 +34697,7 @@ let response = client.list_all_secret_keys()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_secret_keys(&self) -> builder::ListAllSecretKeys<'_> {
         builder::ListAllSecretKeys::new(self)
     }
@@ -33149,6 +34712,7 @@ let response = client.request_api_keys()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn request_api_keys(&self) -> builder::RequestApiKeys<'_> {
         builder::RequestApiKeys::new(self)
     }
@@ -33210,6 +34774,7 @@ let response = client.list_all_payment_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn list_all_payment_transactions(
         &self,
     ) -> builder::ListAllPaymentTransactions<'_> {
@@ -33229,6 +34794,7 @@ let response = client.get_details_about_a_payment_transaction()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "payments")]
     pub fn get_details_about_a_payment_transaction(
         &self,
     ) -> builder::GetDetailsAboutAPaymentTransaction<'_> {
@@ -33284,6 +34850,7 @@ let response = client.list_all_receivable_transactions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn list_all_receivable_transactions(
         &self,
     ) -> builder::ListAllReceivableTransactions<'_> {
@@ -33307,6 +34874,7 @@ let response = client.retrieve_receivable_transactions_for_a_link()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn retrieve_receivable_transactions_for_a_link(
         &self,
     ) -> builder::RetrieveReceivableTransactionsForALink<'_> {
@@ -33330,6 +34898,7 @@ let response = client.get_a_receivable_transactions_details()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn get_a_receivable_transactions_details(
         &self,
     ) -> builder::GetAReceivableTransactionsDetails<'_> {
@@ -33349,6 +34918,7 @@ let response = client.delete_a_receivable_transaction()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "receivables")]
     pub fn delete_a_receivable_transaction(
         &self,
     ) -> builder::DeleteAReceivableTransaction<'_> {
@@ -33368,6 +34938,7 @@ pub mod builder {
 
 [`Client::list_all_accounts`]: super::Client::list_all_accounts*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllAccounts<'a> {
         client: &'a super::Client,
         balance_available: Result<Option<::std::string::String>, String>,
@@ -33409,6 +34980,7 @@ pub mod builder {
         public_identification_value: Result<Option<::std::string::String>, String>,
         type_: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllAccounts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34216,12 +35788,14 @@ pub mod builder {
 
 [`Client::retrieve_accounts_for_a_link`]: super::Client::retrieve_accounts_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveAccountsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveAccountsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34373,12 +35947,14 @@ pub mod builder {
 
 [`Client::complete_an_accounts_request`]: super::Client::complete_an_accounts_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteAnAccountsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteAnAccountsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34528,12 +36104,14 @@ pub mod builder {
 
 [`Client::get_an_accounts_details`]: super::Client::get_an_accounts_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetAnAccountsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetAnAccountsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34645,10 +36223,12 @@ pub mod builder {
 
 [`Client::delete_an_account`]: super::Client::delete_an_account*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteAnAccount<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteAnAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -34725,6 +36305,7 @@ pub mod builder {
 
 [`Client::list_all_balances`]: super::Client::list_all_balances*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllBalances<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -34756,6 +36337,7 @@ pub mod builder {
         value_date_lte: Result<Option<::std::string::String>, String>,
         value_date_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllBalances<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35316,12 +36898,14 @@ pub mod builder {
 
 [`Client::retrieve_balances_for_a_link`]: super::Client::retrieve_balances_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveBalancesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBalancesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveBalancesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35475,12 +37059,14 @@ pub mod builder {
 
 [`Client::complete_a_balances_request`]: super::Client::complete_a_balances_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteABalancesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteABalancesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35630,12 +37216,14 @@ pub mod builder {
 
 [`Client::get_a_balances_details`]: super::Client::get_a_balances_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetABalancesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetABalancesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35747,10 +37335,12 @@ pub mod builder {
 
 [`Client::delete_a_balance`]: super::Client::delete_a_balance*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteABalance<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteABalance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35827,10 +37417,12 @@ pub mod builder {
 
 [`Client::categorize_transactions`]: super::Client::categorize_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "enrichment")]
     pub struct CategorizeTransactions<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CategorizeTransactionsBody, String>,
     }
+    #[cfg(feature = "enrichment")]
     impl<'a> CategorizeTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -35944,6 +37536,7 @@ pub mod builder {
 
 [`Client::list_all_employment_records`]: super::Client::list_all_employment_records*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct ListAllEmploymentRecords<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -35951,6 +37544,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> ListAllEmploymentRecords<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36066,12 +37660,14 @@ pub mod builder {
 
 [`Client::retrieve_employment_record_details`]: super::Client::retrieve_employment_record_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct RetrieveEmploymentRecordDetails<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBody, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> RetrieveEmploymentRecordDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36219,12 +37815,14 @@ pub mod builder {
 
 [`Client::get_an_employment_records_details`]: super::Client::get_an_employment_records_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct GetAnEmploymentRecordsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> GetAnEmploymentRecordsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36337,10 +37935,12 @@ pub mod builder {
 
 [`Client::delete_an_employment_record`]: super::Client::delete_an_employment_record*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "employment")]
     pub struct DeleteAnEmploymentRecord<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "employment")]
     impl<'a> DeleteAnEmploymentRecord<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36418,10 +38018,12 @@ pub mod builder {
 
 [`Client::verify_incomes`]: super::Client::verify_incomes*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "enrichment")]
     pub struct VerifyIncomes<'a> {
         client: &'a super::Client,
         body: Result<types::builder::VerifyIncomesBody, String>,
     }
+    #[cfg(feature = "enrichment")]
     impl<'a> VerifyIncomes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36531,6 +38133,7 @@ pub mod builder {
 
 [`Client::list_all_incomes`]: super::Client::list_all_incomes*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllIncomes<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -36542,6 +38145,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllIncomes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36730,12 +38334,14 @@ pub mod builder {
 
 [`Client::retrieve_incomes_for_a_link`]: super::Client::retrieve_incomes_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveIncomesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveIncomesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveIncomesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -36889,12 +38495,14 @@ pub mod builder {
 
 [`Client::complete_an_incomes_request`]: super::Client::complete_an_incomes_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteAnIncomesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteAnIncomesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37044,12 +38652,14 @@ pub mod builder {
 
 [`Client::get_an_incomes_details`]: super::Client::get_an_incomes_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetAnIncomesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetAnIncomesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37161,10 +38771,12 @@ pub mod builder {
 
 [`Client::delete_an_income`]: super::Client::delete_an_income*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteAnIncome<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteAnIncome<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37241,6 +38853,7 @@ pub mod builder {
 
 [`Client::list_all_institutions`]: super::Client::list_all_institutions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct ListAllInstitutions<'a> {
         client: &'a super::Client,
         country_code: Result<Option<::std::string::String>, String>,
@@ -37259,6 +38872,7 @@ pub mod builder {
         type_in: Result<Option<::std::string::String>, String>,
         website: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> ListAllInstitutions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37581,12 +39195,14 @@ pub mod builder {
 
 [`Client::get_an_institutions_details`]: super::Client::get_an_institutions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct GetAnInstitutionsDetails<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> GetAnInstitutionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -37696,6 +39312,7 @@ pub mod builder {
 
 [`Client::list_all_invoices`]: super::Client::list_all_invoices*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllInvoices<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -37730,6 +39347,7 @@ pub mod builder {
         type_: Result<Option<::std::string::String>, String>,
         type_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllInvoices<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38394,12 +40012,14 @@ pub mod builder {
 
 [`Client::retrieve_invoices_for_a_link`]: super::Client::retrieve_invoices_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveInvoicesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveInvoicesForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveInvoicesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38546,12 +40166,14 @@ pub mod builder {
 
 [`Client::complete_an_invoices_request`]: super::Client::complete_an_invoices_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct CompleteAnInvoicesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> CompleteAnInvoicesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38701,12 +40323,14 @@ pub mod builder {
 
 [`Client::get_an_invoices_details`]: super::Client::get_an_invoices_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetAnInvoicesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetAnInvoicesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38818,10 +40442,12 @@ pub mod builder {
 
 [`Client::delete_an_invoice`]: super::Client::delete_an_invoice*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteAnInvoice<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteAnInvoice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -38898,6 +40524,7 @@ pub mod builder {
 
 [`Client::list_all_links`]: super::Client::list_all_links*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct ListAllLinks<'a> {
         client: &'a super::Client,
         access_mode: Result<Option<::std::string::String>, String>,
@@ -38924,6 +40551,7 @@ pub mod builder {
         status: Result<Option<::std::string::String>, String>,
         status_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> ListAllLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39416,12 +41044,14 @@ pub mod builder {
 
 [`Client::register_a_new_link`]: super::Client::register_a_new_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct RegisterANewLink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RegisterANewLinkBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> RegisterANewLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39565,12 +41195,14 @@ pub mod builder {
 
 [`Client::complete_a_links_request`]: super::Client::complete_a_links_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct CompleteALinksRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteARequestBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> CompleteALinksRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39714,12 +41346,14 @@ pub mod builder {
 
 [`Client::get_a_links_details`]: super::Client::get_a_links_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct GetALinksDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> GetALinksDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -39828,6 +41462,7 @@ pub mod builder {
 
 [`Client::update_a_links_credentials`]: super::Client::update_a_links_credentials*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct UpdateALinksCredentials<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -39835,6 +41470,7 @@ pub mod builder {
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UpdateALinksCredentialsBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> UpdateALinksCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40002,10 +41638,12 @@ pub mod builder {
 
 [`Client::delete_a_link`]: super::Client::delete_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct DeleteALink<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> DeleteALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40082,6 +41720,7 @@ pub mod builder {
 
 [`Client::change_a_links_access_mode`]: super::Client::change_a_links_access_mode*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "core")]
     pub struct ChangeALinksAccessMode<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -40089,6 +41728,7 @@ pub mod builder {
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::ChangeALinksAccessModeBody, String>,
     }
+    #[cfg(feature = "core")]
     impl<'a> ChangeALinksAccessMode<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40256,6 +41896,7 @@ pub mod builder {
 
 [`Client::list_all_owners`]: super::Client::list_all_owners*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllOwners<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -40274,6 +41915,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllOwners<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40607,12 +42249,14 @@ pub mod builder {
 
 [`Client::retrieve_owners_for_a_link`]: super::Client::retrieve_owners_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveOwnersForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveOwnersForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40764,12 +42408,14 @@ pub mod builder {
 
 [`Client::complete_an_owners_request`]: super::Client::complete_an_owners_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteAnOwnersRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteAnOwnersRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -40919,12 +42565,14 @@ pub mod builder {
 
 [`Client::get_an_owners_details`]: super::Client::get_an_owners_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetAnOwnersDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetAnOwnersDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41033,10 +42681,12 @@ pub mod builder {
 
 [`Client::delete_an_owner`]: super::Client::delete_an_owner*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteAnOwner<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteAnOwner<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41113,6 +42763,7 @@ pub mod builder {
 
 [`Client::list_all_recurring_expenses`]: super::Client::list_all_recurring_expenses*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllRecurringExpenses<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -41126,6 +42777,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllRecurringExpenses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41347,12 +42999,14 @@ pub mod builder {
 
 [`Client::retrieve_recurring_expenses_for_a_link`]: super::Client::retrieve_recurring_expenses_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveRecurringExpensesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveRecurringExpensesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveRecurringExpensesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41506,12 +43160,14 @@ pub mod builder {
 
 [`Client::complete_a_recurring_expenses_request`]: super::Client::complete_a_recurring_expenses_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteARecurringExpensesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteARecurringExpensesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41661,12 +43317,14 @@ pub mod builder {
 
 [`Client::get_a_recurring_expenses_details`]: super::Client::get_a_recurring_expenses_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetARecurringExpensesDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetARecurringExpensesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41780,10 +43438,12 @@ pub mod builder {
 
 [`Client::delete_a_recurring_expense`]: super::Client::delete_a_recurring_expense*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteARecurringExpense<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteARecurringExpense<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -41862,6 +43522,7 @@ pub mod builder {
 
 [`Client::list_all_risk_insights`]: super::Client::list_all_risk_insights*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllRiskInsights<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -41873,6 +43534,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllRiskInsights<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42061,12 +43723,14 @@ pub mod builder {
 
 [`Client::retrieve_risk_insights_for_a_link`]: super::Client::retrieve_risk_insights_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveRiskInsightsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveRiskInsightsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42218,12 +43882,14 @@ pub mod builder {
 
 [`Client::complete_a_risk_insights_request`]: super::Client::complete_a_risk_insights_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteARiskInsightsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteARiskInsightsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42373,12 +44039,14 @@ pub mod builder {
 
 [`Client::get_a_risk_insights_details`]: super::Client::get_a_risk_insights_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetARiskInsightsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetARiskInsightsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42491,10 +44159,12 @@ pub mod builder {
 
 [`Client::delete_a_risk_insight`]: super::Client::delete_a_risk_insight*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteARiskInsight<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteARiskInsight<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42572,6 +44242,7 @@ pub mod builder {
 
 [`Client::list_all_tax_compliance_statuses`]: super::Client::list_all_tax_compliance_statuses*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxComplianceStatuses<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -42588,6 +44259,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxComplianceStatuses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42880,12 +44552,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_compliance_statuses_for_a_link`]: super::Client::retrieve_tax_compliance_statuses_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxComplianceStatusesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxComplianceStatusesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43026,12 +44700,14 @@ pub mod builder {
 
 [`Client::get_details_about_a_tax_compliance_status`]: super::Client::get_details_about_a_tax_compliance_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetDetailsAboutATaxComplianceStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetDetailsAboutATaxComplianceStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43144,10 +44820,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_compliance_status`]: super::Client::delete_a_tax_compliance_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxComplianceStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxComplianceStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43225,6 +44903,7 @@ pub mod builder {
 
 [`Client::list_all_tax_declarations`]: super::Client::list_all_tax_declarations*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxDeclarations<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -43247,6 +44926,7 @@ pub mod builder {
         year_lte: Result<Option<::std::string::String>, String>,
         year_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxDeclarations<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43641,12 +45321,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_declarations_for_a_link`]: super::Client::retrieve_tax_declarations_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxDeclarationsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveTaxDeclarationsForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxDeclarationsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43793,12 +45475,14 @@ pub mod builder {
 
 [`Client::get_a_tax_declarations_details`]: super::Client::get_a_tax_declarations_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetATaxDeclarationsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetATaxDeclarationsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43911,10 +45595,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_declaration`]: super::Client::delete_a_tax_declaration*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxDeclaration<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxDeclaration<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43992,6 +45678,7 @@ pub mod builder {
 
 [`Client::list_all_tax_retentions`]: super::Client::list_all_tax_retentions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxRetentions<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -44006,6 +45693,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxRetentions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44264,12 +45952,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_retentions_for_a_link`]: super::Client::retrieve_tax_retentions_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxRetentionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveInvoicesForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxRetentionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44416,12 +46106,14 @@ pub mod builder {
 
 [`Client::get_a_tax_retentions_details`]: super::Client::get_a_tax_retentions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetATaxRetentionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetATaxRetentionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44534,10 +46226,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_retention`]: super::Client::delete_a_tax_retention*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxRetention<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxRetention<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44615,6 +46309,7 @@ pub mod builder {
 
 [`Client::list_all_tax_returns`]: super::Client::list_all_tax_returns*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxReturns<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -44639,6 +46334,7 @@ pub mod builder {
         tipo_declaracion: Result<Option<::std::string::String>, String>,
         tipo_declaracion_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxReturns<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45091,12 +46787,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_returns_for_a_link`]: super::Client::retrieve_tax_returns_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxReturnsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveTaxReturnsForALinkBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxReturnsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45243,12 +46941,14 @@ pub mod builder {
 
 [`Client::get_a_tax_returns_details`]: super::Client::get_a_tax_returns_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetATaxReturnsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetATaxReturnsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45360,10 +47060,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_return`]: super::Client::delete_a_tax_return*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxReturn<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxReturn<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45440,6 +47142,7 @@ pub mod builder {
 
 [`Client::list_all_tax_statuses`]: super::Client::list_all_tax_statuses*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct ListAllTaxStatuses<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -45456,6 +47159,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> ListAllTaxStatuses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45748,12 +47452,14 @@ pub mod builder {
 
 [`Client::retrieve_tax_statuses_for_a_link`]: super::Client::retrieve_tax_statuses_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct RetrieveTaxStatusesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBody, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxStatusesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45894,12 +47600,14 @@ pub mod builder {
 
 [`Client::get_details_about_a_tax_status`]: super::Client::get_details_about_a_tax_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct GetDetailsAboutATaxStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> GetDetailsAboutATaxStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46011,10 +47719,12 @@ pub mod builder {
 
 [`Client::delete_a_tax_status`]: super::Client::delete_a_tax_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "fiscal")]
     pub struct DeleteATaxStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "fiscal")]
     impl<'a> DeleteATaxStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46091,6 +47801,7 @@ pub mod builder {
 
 [`Client::list_all_transactions`]: super::Client::list_all_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct ListAllTransactions<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -46152,6 +47863,7 @@ pub mod builder {
         value_date_lte: Result<Option<::std::string::String>, String>,
         value_date_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> ListAllTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47364,6 +49076,7 @@ pub mod builder {
 
 [`Client::retrieve_transactions_for_a_link`]: super::Client::retrieve_transactions_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct RetrieveTransactionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -47371,6 +49084,7 @@ pub mod builder {
         x_belvo_request_mode: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveBalancesForALinkBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> RetrieveTransactionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47571,12 +49285,14 @@ pub mod builder {
 
 [`Client::complete_a_transactions_request`]: super::Client::complete_a_transactions_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct CompleteATransactionsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteRequestBody, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> CompleteATransactionsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47726,12 +49442,14 @@ pub mod builder {
 
 [`Client::get_a_transactions_details`]: super::Client::get_a_transactions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct GetATransactionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> GetATransactionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47843,10 +49561,12 @@ pub mod builder {
 
 [`Client::delete_a_transaction`]: super::Client::delete_a_transaction*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "banking")]
     pub struct DeleteATransaction<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "banking")]
     impl<'a> DeleteATransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47923,6 +49643,7 @@ pub mod builder {
 
 [`Client::list_all_portfolios`]: super::Client::list_all_portfolios*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct ListAllPortfolios<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -47937,6 +49658,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> ListAllPortfolios<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48195,12 +49917,14 @@ pub mod builder {
 
 [`Client::retrieve_portfolios_for_a_link`]: super::Client::retrieve_portfolios_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct RetrievePortfoliosForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> RetrievePortfoliosForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48345,12 +50069,14 @@ pub mod builder {
 
 [`Client::complete_a_portfolios_request`]: super::Client::complete_a_portfolios_request*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct CompleteAPortfoliosRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CompleteARequestBody, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> CompleteAPortfoliosRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48495,12 +50221,14 @@ pub mod builder {
 
 [`Client::get_a_portfolios_details`]: super::Client::get_a_portfolios_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct GetAPortfoliosDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> GetAPortfoliosDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48613,10 +50341,12 @@ pub mod builder {
 
 [`Client::delete_a_portfolio`]: super::Client::delete_a_portfolio*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "investments")]
     pub struct DeleteAPortfolio<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "investments")]
     impl<'a> DeleteAPortfolio<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48694,6 +50424,7 @@ pub mod builder {
 
 [`Client::list_all_bank_accounts`]: super::Client::list_all_bank_accounts*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllBankAccounts<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -48712,6 +50443,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         providers: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllBankAccounts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49047,10 +50779,12 @@ pub mod builder {
 
 [`Client::create_a_new_bank_account`]: super::Client::create_a_new_bank_account*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewBankAccount<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewBankAccountBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateANewBankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49164,10 +50898,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_bank_account`]: super::Client::get_details_about_a_bank_account*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutABankAccount<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutABankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49248,6 +50984,7 @@ pub mod builder {
 
 [`Client::list_all_customers`]: super::Client::list_all_customers*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllCustomers<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -49261,6 +50998,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         search: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllCustomers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49508,10 +51246,12 @@ pub mod builder {
 
 [`Client::create_a_new_customer`]: super::Client::create_a_new_customer*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewCustomer<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewCustomerBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateANewCustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49616,10 +51356,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_customer`]: super::Client::get_details_about_a_customer*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutACustomer<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutACustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49700,6 +51442,7 @@ pub mod builder {
 
 [`Client::list_all_payment_institutions`]: super::Client::list_all_payment_institutions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentInstitutions<'a> {
         client: &'a super::Client,
         country: Result<Option<::std::string::String>, String>,
@@ -49712,6 +51455,7 @@ pub mod builder {
         created_at_range: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentInstitutions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49940,10 +51684,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_institution`]: super::Client::get_details_about_a_payment_institution*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentInstitution<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentInstitution<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50024,6 +51770,7 @@ pub mod builder {
 
 [`Client::list_all_payment_intents`]: super::Client::list_all_payment_intents*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentIntents<'a> {
         client: &'a super::Client,
         amount: Result<Option<::std::string::String>, String>,
@@ -50046,6 +51793,7 @@ pub mod builder {
         status: Result<Option<::std::string::String>, String>,
         status_in: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentIntents<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50450,10 +52198,12 @@ pub mod builder {
 
 [`Client::create_a_new_payment_intent`]: super::Client::create_a_new_payment_intent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateANewPaymentIntent<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewPaymentIntentBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateANewPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50567,10 +52317,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_intent`]: super::Client::get_details_about_a_payment_intent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentIntent<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50651,11 +52403,13 @@ pub mod builder {
 
 [`Client::complete_a_payment_intent`]: super::Client::complete_a_payment_intent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CompleteAPaymentIntent<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         body: Result<types::builder::CompleteAPaymentIntentBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CompleteAPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50771,6 +52525,7 @@ pub mod builder {
 
 [`Client::list_all_payment_links`]: super::Client::list_all_payment_links*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentLinks<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -50785,6 +52540,7 @@ pub mod builder {
         search: Result<Option<::std::string::String>, String>,
         status: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51044,10 +52800,12 @@ pub mod builder {
 
 [`Client::create_a_payment_link`]: super::Client::create_a_payment_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct CreateAPaymentLink<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateAPaymentLinkBody, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> CreateAPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51159,10 +52917,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_link`]: super::Client::get_details_about_a_payment_link*/
     #[derive(Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentLink<'a> {
         client: &'a super::Client,
         access_token: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51244,9 +53004,11 @@ pub mod builder {
 
 [`Client::list_all_secret_keys`]: super::Client::list_all_secret_keys*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllSecretKeys<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllSecretKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -51302,9 +53064,11 @@ pub mod builder {
 
 [`Client::request_api_keys`]: super::Client::request_api_keys*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct RequestApiKeys<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "payments")]
     impl<'a> RequestApiKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -51367,6 +53131,7 @@ pub mod builder {
 
 [`Client::list_all_payment_transactions`]: super::Client::list_all_payment_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct ListAllPaymentTransactions<'a> {
         client: &'a super::Client,
         amount: Result<Option<::std::string::String>, String>,
@@ -51393,6 +53158,7 @@ pub mod builder {
         payer_in: Result<Option<::std::string::String>, String>,
         transaction_type: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> ListAllPaymentTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51871,10 +53637,12 @@ pub mod builder {
 
 [`Client::get_details_about_a_payment_transaction`]: super::Client::get_details_about_a_payment_transaction*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "payments")]
     pub struct GetDetailsAboutAPaymentTransaction<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "payments")]
     impl<'a> GetDetailsAboutAPaymentTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51955,6 +53723,7 @@ pub mod builder {
 
 [`Client::list_all_receivable_transactions`]: super::Client::list_all_receivable_transactions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct ListAllReceivableTransactions<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -51977,6 +53746,7 @@ pub mod builder {
         value_date_lte: Result<Option<::std::string::String>, String>,
         value_date_range: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> ListAllReceivableTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52389,12 +54159,14 @@ pub mod builder {
 
 [`Client::retrieve_receivable_transactions_for_a_link`]: super::Client::retrieve_receivable_transactions_for_a_link*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct RetrieveReceivableTransactionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::RetrieveReceivableTransactionsForALinkBody, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> RetrieveReceivableTransactionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52541,12 +54313,14 @@ pub mod builder {
 
 [`Client::get_a_receivable_transactions_details`]: super::Client::get_a_receivable_transactions_details*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct GetAReceivableTransactionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> GetAReceivableTransactionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52659,10 +54433,12 @@ pub mod builder {
 
 [`Client::delete_a_receivable_transaction`]: super::Client::delete_a_receivable_transaction*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "receivables")]
     pub struct DeleteAReceivableTransaction<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(feature = "receivables")]
     impl<'a> DeleteAReceivableTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52736,6 +54512,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveAccountsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_accounts_for_a_link",
@@ -52773,6 +54550,7 @@ pub mod builder {
             CompleteAnAccountsRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveBalancesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_balances_for_a_link",
@@ -52812,6 +54590,7 @@ pub mod builder {
             CompleteABalancesRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveIncomesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_incomes_for_a_link",
@@ -52851,6 +54630,7 @@ pub mod builder {
             CompleteAnIncomesRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "core")]
     impl<'a> super::resumable::ResumableOp for RegisterANewLink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "register_a_new_link",
@@ -52888,6 +54668,7 @@ pub mod builder {
             CompleteALinksRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "core")]
     impl<'a> super::resumable::ResumableOp for UpdateALinksCredentials<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "update_a_links_credentials",
@@ -52927,6 +54708,7 @@ pub mod builder {
             CompleteALinksRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "core")]
     impl<'a> super::resumable::ResumableOp for ChangeALinksAccessMode<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "change_a_links_access_mode",
@@ -52966,6 +54748,7 @@ pub mod builder {
             CompleteALinksRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveOwnersForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_owners_for_a_link",
@@ -53003,6 +54786,7 @@ pub mod builder {
             CompleteAnOwnersRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveRecurringExpensesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_recurring_expenses_for_a_link",
@@ -53042,6 +54826,7 @@ pub mod builder {
             CompleteARecurringExpensesRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveRiskInsightsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_risk_insights_for_a_link",
@@ -53079,6 +54864,7 @@ pub mod builder {
             CompleteARiskInsightsRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "banking")]
     impl<'a> super::resumable::ResumableOp for RetrieveTransactionsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_transactions_for_a_link",
@@ -53118,6 +54904,7 @@ pub mod builder {
             CompleteATransactionsRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "investments")]
     impl<'a> super::resumable::ResumableOp for RetrievePortfoliosForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_portfolios_for_a_link",
@@ -53155,6 +54942,7 @@ pub mod builder {
             CompleteAPortfoliosRequest::new(client).body(body).send()
         }
     }
+    #[cfg(feature = "payments")]
     impl<'a> ::std::fmt::Debug for GetDetailsAboutAPaymentLink<'a> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("GetDetailsAboutAPaymentLink")
@@ -53194,6 +54982,7 @@ pub mod resumable {
     }
     /// Every pair, in spec order.
     pub const RESUMABLE: &[Resumable] = &[
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_accounts_for_a_link",
             method: "POST",
@@ -53201,6 +54990,7 @@ pub mod resumable {
             resume: "complete_an_accounts_request",
             resume_path: "/api/accounts/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_balances_for_a_link",
             method: "POST",
@@ -53208,6 +54998,7 @@ pub mod resumable {
             resume: "complete_a_balances_request",
             resume_path: "/api/balances/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_incomes_for_a_link",
             method: "POST",
@@ -53215,6 +55006,7 @@ pub mod resumable {
             resume: "complete_an_incomes_request",
             resume_path: "/api/incomes/",
         },
+        #[cfg(feature = "core")]
         Resumable {
             retrieve: "register_a_new_link",
             method: "POST",
@@ -53222,6 +55014,7 @@ pub mod resumable {
             resume: "complete_a_links_request",
             resume_path: "/api/links/",
         },
+        #[cfg(feature = "core")]
         Resumable {
             retrieve: "update_a_links_credentials",
             method: "PUT",
@@ -53229,6 +55022,7 @@ pub mod resumable {
             resume: "complete_a_links_request",
             resume_path: "/api/links/",
         },
+        #[cfg(feature = "core")]
         Resumable {
             retrieve: "change_a_links_access_mode",
             method: "PATCH",
@@ -53236,6 +55030,7 @@ pub mod resumable {
             resume: "complete_a_links_request",
             resume_path: "/api/links/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_owners_for_a_link",
             method: "POST",
@@ -53243,6 +55038,7 @@ pub mod resumable {
             resume: "complete_an_owners_request",
             resume_path: "/api/owners/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_recurring_expenses_for_a_link",
             method: "POST",
@@ -53250,6 +55046,7 @@ pub mod resumable {
             resume: "complete_a_recurring_expenses_request",
             resume_path: "/api/recurring-expenses/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_risk_insights_for_a_link",
             method: "POST",
@@ -53257,6 +55054,7 @@ pub mod resumable {
             resume: "complete_a_risk_insights_request",
             resume_path: "/api/risk-insights/",
         },
+        #[cfg(feature = "banking")]
         Resumable {
             retrieve: "retrieve_transactions_for_a_link",
             method: "POST",
@@ -53264,6 +55062,7 @@ pub mod resumable {
             resume: "complete_a_transactions_request",
             resume_path: "/api/transactions/",
         },
+        #[cfg(feature = "investments")]
         Resumable {
             retrieve: "retrieve_portfolios_for_a_link",
             method: "POST",
@@ -53276,6 +55075,18 @@ pub mod resumable {
     /// to resume it. Implemented for the builder of each retrieve operation, so a
     /// request is built as usual (`client.retrieve_balances().body(..)`) and then
     /// driven by generic code.
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "enrichment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "payments",
+            feature = "receivables"
+        )
+    )]
     pub trait ResumableOp: Sized + Send {
         /// Which operations these are.
         const PAIR: Resumable;
@@ -53698,2280 +55509,2660 @@ pub mod decode {
     /// For each operation id and status with a JSON body: where its schema is in the spec
     /// the client was generated from, and how it is typed.
     pub static RESPONSES: &[(&str, u16, &str, Node)] = &[
+        #[cfg(feature = "banking")]
         (
             "list_all_accounts",
             200u16,
             "$.paths['/api/accounts/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("AccountsPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_accounts",
             401u16,
             "$.paths['/api/accounts/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             200u16,
             "$.paths['/api/accounts/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             201u16,
             "$.paths['/api/accounts/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             400u16,
             "$.paths['/api/accounts/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             401u16,
             "$.paths['/api/accounts/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             408u16,
             "$.paths['/api/accounts/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             428u16,
             "$.paths['/api/accounts/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_accounts_for_a_link",
             500u16,
             "$.paths['/api/accounts/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             200u16,
             "$.paths['/api/accounts/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             201u16,
             "$.paths['/api/accounts/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Account")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             400u16,
             "$.paths['/api/accounts/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             401u16,
             "$.paths['/api/accounts/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             408u16,
             "$.paths['/api/accounts/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             428u16,
             "$.paths['/api/accounts/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_accounts_request",
             500u16,
             "$.paths['/api/accounts/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_accounts_details",
             200u16,
             "$.paths['/api/accounts/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Account"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_accounts_details",
             401u16,
             "$.paths['/api/accounts/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_accounts_details",
             404u16,
             "$.paths['/api/accounts/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_account",
             401u16,
             "$.paths['/api/accounts/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_account",
             404u16,
             "$.paths['/api/accounts/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_balances",
             200u16,
             "$.paths['/api/balances/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("BalancesPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_balances",
             401u16,
             "$.paths['/api/balances/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             200u16,
             "$.paths['/api/balances/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             201u16,
             "$.paths['/api/balances/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             400u16,
             "$.paths['/api/balances/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             401u16,
             "$.paths['/api/balances/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             408u16,
             "$.paths['/api/balances/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             428u16,
             "$.paths['/api/balances/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_balances_for_a_link",
             500u16,
             "$.paths['/api/balances/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             200u16,
             "$.paths['/api/balances/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             201u16,
             "$.paths['/api/balances/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Balance")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             400u16,
             "$.paths['/api/balances/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             401u16,
             "$.paths['/api/balances/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             408u16,
             "$.paths['/api/balances/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             428u16,
             "$.paths['/api/balances/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_balances_request",
             500u16,
             "$.paths['/api/balances/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_balances_details",
             200u16,
             "$.paths['/api/balances/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Balance"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_balances_details",
             401u16,
             "$.paths['/api/balances/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_balances_details",
             404u16,
             "$.paths['/api/balances/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_balance",
             401u16,
             "$.paths['/api/balances/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_balance",
             404u16,
             "$.paths['/api/balances/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             200u16,
             "$.paths['/api/categorization/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Categorization"),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             400u16,
             "$.paths['/api/categorization/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             401u16,
             "$.paths['/api/categorization/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             403u16,
             "$.paths['/api/categorization/'].post.responses['403'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "categorize_transactions",
             500u16,
             "$.paths['/api/categorization/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "list_all_employment_records",
             200u16,
             "$.paths['/api/employment-records/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("EmploymentRecordsPage"),
         ),
+        #[cfg(feature = "employment")]
         (
             "list_all_employment_records",
             401u16,
             "$.paths['/api/employment-records/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             200u16,
             "$.paths['/api/employment-records/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             201u16,
             "$.paths['/api/employment-records/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             400u16,
             "$.paths['/api/employment-records/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             401u16,
             "$.paths['/api/employment-records/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             408u16,
             "$.paths['/api/employment-records/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             428u16,
             "$.paths['/api/employment-records/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "employment")]
         (
             "retrieve_employment_record_details",
             500u16,
             "$.paths['/api/employment-records/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "get_an_employment_records_details",
             200u16,
             "$.paths['/api/employment-records/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("EmploymentRecord"),
         ),
+        #[cfg(feature = "employment")]
         (
             "get_an_employment_records_details",
             401u16,
             "$.paths['/api/employment-records/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "get_an_employment_records_details",
             404u16,
             "$.paths['/api/employment-records/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "delete_an_employment_record",
             401u16,
             "$.paths['/api/employment-records/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "employment")]
         (
             "delete_an_employment_record",
             404u16,
             "$.paths['/api/employment-records/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             200u16,
             "$.paths['/api/enrich/incomes/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             400u16,
             "$.paths['/api/enrich/incomes/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             401u16,
             "$.paths['/api/enrich/incomes/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             403u16,
             "$.paths['/api/enrich/incomes/'].post.responses['403'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "verify_incomes",
             500u16,
             "$.paths['/api/enrich/incomes/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_incomes",
             200u16,
             "$.paths['/api/incomes/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("IncomesPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_incomes",
             401u16,
             "$.paths['/api/incomes/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             200u16,
             "$.paths['/api/incomes/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Income"),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             201u16,
             "$.paths['/api/incomes/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Income"),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             400u16,
             "$.paths['/api/incomes/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             401u16,
             "$.paths['/api/incomes/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             408u16,
             "$.paths['/api/incomes/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             428u16,
             "$.paths['/api/incomes/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_incomes_for_a_link",
             500u16,
             "$.paths['/api/incomes/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             200u16,
             "$.paths['/api/incomes/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             201u16,
             "$.paths['/api/incomes/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             400u16,
             "$.paths['/api/incomes/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             401u16,
             "$.paths['/api/incomes/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             408u16,
             "$.paths['/api/incomes/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             428u16,
             "$.paths['/api/incomes/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_incomes_request",
             500u16,
             "$.paths['/api/incomes/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_incomes_details",
             200u16,
             "$.paths['/api/incomes/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Income")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_incomes_details",
             401u16,
             "$.paths['/api/incomes/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_incomes_details",
             404u16,
             "$.paths['/api/incomes/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_income",
             401u16,
             "$.paths['/api/incomes/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_income",
             404u16,
             "$.paths['/api/incomes/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_institutions",
             200u16,
             "$.paths['/api/institutions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("InstitutionsPage"),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_institutions",
             401u16,
             "$.paths['/api/institutions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_an_institutions_details",
             200u16,
             "$.paths['/api/institutions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Institution"),
         ),
+        #[cfg(feature = "core")]
         (
             "get_an_institutions_details",
             401u16,
             "$.paths['/api/institutions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_an_institutions_details",
             404u16,
             "$.paths['/api/institutions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_invoices",
             200u16,
             "$.paths['/api/invoices/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("InvoicesPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_invoices",
             401u16,
             "$.paths['/api/invoices/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             200u16,
             "$.paths['/api/invoices/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             201u16,
             "$.paths['/api/invoices/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             400u16,
             "$.paths['/api/invoices/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             401u16,
             "$.paths['/api/invoices/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             408u16,
             "$.paths['/api/invoices/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_invoices_for_a_link",
             500u16,
             "$.paths['/api/invoices/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             200u16,
             "$.paths['/api/invoices/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             201u16,
             "$.paths['/api/invoices/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Invoice")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             400u16,
             "$.paths['/api/invoices/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             401u16,
             "$.paths['/api/invoices/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             408u16,
             "$.paths['/api/invoices/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             428u16,
             "$.paths['/api/invoices/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "complete_an_invoices_request",
             500u16,
             "$.paths['/api/invoices/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_an_invoices_details",
             200u16,
             "$.paths['/api/invoices/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Invoice"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_an_invoices_details",
             401u16,
             "$.paths['/api/invoices/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_an_invoices_details",
             404u16,
             "$.paths['/api/invoices/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_an_invoice",
             401u16,
             "$.paths['/api/invoices/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_an_invoice",
             404u16,
             "$.paths['/api/invoices/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_links",
             200u16,
             "$.paths['/api/links/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("LinksPage"),
         ),
+        #[cfg(feature = "core")]
         (
             "list_all_links",
             401u16,
             "$.paths['/api/links/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             201u16,
             "$.paths['/api/links/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             400u16,
             "$.paths['/api/links/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             401u16,
             "$.paths['/api/links/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             428u16,
             "$.paths['/api/links/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "register_a_new_link",
             500u16,
             "$.paths['/api/links/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             200u16,
             "$.paths['/api/links/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             400u16,
             "$.paths['/api/links/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             401u16,
             "$.paths['/api/links/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             428u16,
             "$.paths['/api/links/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "complete_a_links_request",
             500u16,
             "$.paths['/api/links/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_a_links_details",
             200u16,
             "$.paths['/api/links/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "get_a_links_details",
             401u16,
             "$.paths['/api/links/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "get_a_links_details",
             404u16,
             "$.paths['/api/links/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             200u16,
             "$.paths['/api/links/{id}/'].put.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             400u16,
             "$.paths['/api/links/{id}/'].put.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             401u16,
             "$.paths['/api/links/{id}/'].put.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             404u16,
             "$.paths['/api/links/{id}/'].put.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             428u16,
             "$.paths['/api/links/{id}/'].put.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "update_a_links_credentials",
             500u16,
             "$.paths['/api/links/{id}/'].put.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "delete_a_link",
             401u16,
             "$.paths['/api/links/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "delete_a_link",
             404u16,
             "$.paths['/api/links/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             200u16,
             "$.paths['/api/links/{id}/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("Link"),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             400u16,
             "$.paths['/api/links/{id}/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             401u16,
             "$.paths['/api/links/{id}/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             404u16,
             "$.paths['/api/links/{id}/'].patch.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             428u16,
             "$.paths['/api/links/{id}/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "core")]
         (
             "change_a_links_access_mode",
             500u16,
             "$.paths['/api/links/{id}/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_owners",
             200u16,
             "$.paths['/api/owners/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("OwnersPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_owners",
             401u16,
             "$.paths['/api/owners/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             200u16,
             "$.paths['/api/owners/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             201u16,
             "$.paths['/api/owners/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             400u16,
             "$.paths['/api/owners/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             401u16,
             "$.paths['/api/owners/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             408u16,
             "$.paths['/api/owners/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             428u16,
             "$.paths['/api/owners/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_owners_for_a_link",
             500u16,
             "$.paths['/api/owners/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             200u16,
             "$.paths['/api/owners/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             201u16,
             "$.paths['/api/owners/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Owner")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             400u16,
             "$.paths['/api/owners/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             401u16,
             "$.paths['/api/owners/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             408u16,
             "$.paths['/api/owners/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             428u16,
             "$.paths['/api/owners/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_an_owners_request",
             500u16,
             "$.paths['/api/owners/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_owners_details",
             200u16,
             "$.paths['/api/owners/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Owner"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_owners_details",
             401u16,
             "$.paths['/api/owners/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_an_owners_details",
             404u16,
             "$.paths['/api/owners/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_owner",
             401u16,
             "$.paths['/api/owners/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_an_owner",
             404u16,
             "$.paths['/api/owners/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_recurring_expenses",
             200u16,
             "$.paths['/api/recurring-expenses/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("RecurringExpensesPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_recurring_expenses",
             401u16,
             "$.paths['/api/recurring-expenses/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             200u16,
             "$.paths['/api/recurring-expenses/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             201u16,
             "$.paths['/api/recurring-expenses/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             400u16,
             "$.paths['/api/recurring-expenses/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             401u16,
             "$.paths['/api/recurring-expenses/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             408u16,
             "$.paths['/api/recurring-expenses/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             428u16,
             "$.paths['/api/recurring-expenses/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_recurring_expenses_for_a_link",
             500u16,
             "$.paths['/api/recurring-expenses/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             200u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             201u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             400u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             401u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             408u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             428u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_recurring_expenses_request",
             500u16,
             "$.paths['/api/recurring-expenses/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_recurring_expenses_details",
             200u16,
             "$.paths['/api/recurring-expenses/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_recurring_expenses_details",
             401u16,
             "$.paths['/api/recurring-expenses/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_recurring_expenses_details",
             404u16,
             "$.paths['/api/recurring-expenses/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_recurring_expense",
             401u16,
             "$.paths['/api/recurring-expenses/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_recurring_expense",
             404u16,
             "$.paths['/api/recurring-expenses/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_risk_insights",
             200u16,
             "$.paths['/api/risk-insights/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("RiskInsightsPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_risk_insights",
             401u16,
             "$.paths['/api/risk-insights/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             200u16,
             "$.paths['/api/risk-insights/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             201u16,
             "$.paths['/api/risk-insights/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             400u16,
             "$.paths['/api/risk-insights/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             401u16,
             "$.paths['/api/risk-insights/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             408u16,
             "$.paths['/api/risk-insights/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             428u16,
             "$.paths['/api/risk-insights/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_risk_insights_for_a_link",
             500u16,
             "$.paths['/api/risk-insights/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             200u16,
             "$.paths['/api/risk-insights/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             201u16,
             "$.paths['/api/risk-insights/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             400u16,
             "$.paths['/api/risk-insights/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             401u16,
             "$.paths['/api/risk-insights/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             408u16,
             "$.paths['/api/risk-insights/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             428u16,
             "$.paths['/api/risk-insights/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_risk_insights_request",
             500u16,
             "$.paths['/api/risk-insights/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_risk_insights_details",
             200u16,
             "$.paths['/api/risk-insights/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("RiskInsight")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_risk_insights_details",
             401u16,
             "$.paths['/api/risk-insights/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_risk_insights_details",
             404u16,
             "$.paths['/api/risk-insights/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_risk_insight",
             401u16,
             "$.paths['/api/risk-insights/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_risk_insight",
             404u16,
             "$.paths['/api/risk-insights/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_compliance_statuses",
             200u16,
             "$.paths['/api/tax-compliance-status/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatusPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_compliance_statuses",
             401u16,
             "$.paths['/api/tax-compliance-status/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             200u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             201u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             400u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             401u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             408u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             500u16,
             "$.paths['/api/tax-compliance-status/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_compliance_status",
             200u16,
             "$.paths['/api/tax-compliance-status/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxComplianceStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_compliance_status",
             401u16,
             "$.paths['/api/tax-compliance-status/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_compliance_status",
             404u16,
             "$.paths['/api/tax-compliance-status/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_compliance_status",
             401u16,
             "$.paths['/api/tax-compliance-status/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_compliance_status",
             404u16,
             "$.paths['/api/tax-compliance-status/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_declarations",
             200u16,
             "$.paths['/api/tax-declarations/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxDeclarationsPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_declarations",
             401u16,
             "$.paths['/api/tax-declarations/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             200u16,
             "$.paths['/api/tax-declarations/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxDeclaration")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             201u16,
             "$.paths['/api/tax-declarations/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxDeclaration")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             400u16,
             "$.paths['/api/tax-declarations/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             401u16,
             "$.paths['/api/tax-declarations/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             408u16,
             "$.paths['/api/tax-declarations/'].post.responses['408'].content['application/json'].schema",
             Node::Ref("Error"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_declarations_for_a_link",
             500u16,
             "$.paths['/api/tax-declarations/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_declarations_details",
             200u16,
             "$.paths['/api/tax-declarations/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxDeclaration"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_declarations_details",
             401u16,
             "$.paths['/api/tax-declarations/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_declarations_details",
             404u16,
             "$.paths['/api/tax-declarations/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_declaration",
             401u16,
             "$.paths['/api/tax-declarations/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_declaration",
             404u16,
             "$.paths['/api/tax-declarations/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_retentions",
             200u16,
             "$.paths['/api/tax-retentions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxRetentionsPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_retentions",
             401u16,
             "$.paths['/api/tax-retentions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             200u16,
             "$.paths['/api/tax-retentions/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxRetention")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             201u16,
             "$.paths['/api/tax-retentions/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxRetention")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             400u16,
             "$.paths['/api/tax-retentions/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             401u16,
             "$.paths['/api/tax-retentions/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             408u16,
             "$.paths['/api/tax-retentions/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_retentions_for_a_link",
             500u16,
             "$.paths['/api/tax-retentions/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_retentions_details",
             200u16,
             "$.paths['/api/tax-retentions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxRetention"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_retentions_details",
             401u16,
             "$.paths['/api/tax-retentions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_retentions_details",
             404u16,
             "$.paths['/api/tax-retentions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_retention",
             401u16,
             "$.paths['/api/tax-retentions/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_retention",
             404u16,
             "$.paths['/api/tax-retentions/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_returns",
             200u16,
             "$.paths['/api/tax-returns/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxReturnsPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_returns",
             401u16,
             "$.paths['/api/tax-returns/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             200u16,
             "$.paths['/api/tax-returns/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxReturn")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             201u16,
             "$.paths['/api/tax-returns/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("TaxReturn")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             400u16,
             "$.paths['/api/tax-returns/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             401u16,
             "$.paths['/api/tax-returns/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             408u16,
             "$.paths['/api/tax-returns/'].post.responses['408'].content['application/json'].schema",
             Node::Ref("Error"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_returns_for_a_link",
             500u16,
             "$.paths['/api/tax-returns/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_returns_details",
             200u16,
             "$.paths['/api/tax-returns/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxReturn"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_returns_details",
             401u16,
             "$.paths['/api/tax-returns/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_a_tax_returns_details",
             404u16,
             "$.paths['/api/tax-returns/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_return",
             401u16,
             "$.paths['/api/tax-returns/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_return",
             404u16,
             "$.paths['/api/tax-returns/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_statuses",
             200u16,
             "$.paths['/api/tax-status/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxStatusPage"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "list_all_tax_statuses",
             401u16,
             "$.paths['/api/tax-status/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             200u16,
             "$.paths['/api/tax-status/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("TaxStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             201u16,
             "$.paths['/api/tax-status/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("TaxStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             400u16,
             "$.paths['/api/tax-status/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             401u16,
             "$.paths['/api/tax-status/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             408u16,
             "$.paths['/api/tax-status/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "retrieve_tax_statuses_for_a_link",
             500u16,
             "$.paths['/api/tax-status/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_status",
             200u16,
             "$.paths['/api/tax-status/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TaxStatus"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_status",
             401u16,
             "$.paths['/api/tax-status/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "get_details_about_a_tax_status",
             404u16,
             "$.paths['/api/tax-status/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_status",
             401u16,
             "$.paths['/api/tax-status/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "delete_a_tax_status",
             404u16,
             "$.paths['/api/tax-status/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_transactions",
             200u16,
             "$.paths['/api/transactions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TransactionsPage"),
         ),
+        #[cfg(feature = "banking")]
         (
             "list_all_transactions",
             401u16,
             "$.paths['/api/transactions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             200u16,
             "$.paths['/api/transactions/'].post.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             201u16,
             "$.paths['/api/transactions/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             202u16,
             "$.paths['/api/transactions/'].post.responses['202'].content['application/json'].schema",
             Node::Ref("RetrieveTransactionsForALinkResponse"),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             400u16,
             "$.paths['/api/transactions/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             401u16,
             "$.paths['/api/transactions/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             408u16,
             "$.paths['/api/transactions/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             428u16,
             "$.paths['/api/transactions/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "retrieve_transactions_for_a_link",
             500u16,
             "$.paths['/api/transactions/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             200u16,
             "$.paths['/api/transactions/'].patch.responses['200'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             201u16,
             "$.paths['/api/transactions/'].patch.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("Transaction")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             400u16,
             "$.paths['/api/transactions/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             401u16,
             "$.paths['/api/transactions/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             408u16,
             "$.paths['/api/transactions/'].patch.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             428u16,
             "$.paths['/api/transactions/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "banking")]
         (
             "complete_a_transactions_request",
             500u16,
             "$.paths['/api/transactions/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_transactions_details",
             200u16,
             "$.paths['/api/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_transactions_details",
             401u16,
             "$.paths['/api/transactions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "get_a_transactions_details",
             404u16,
             "$.paths['/api/transactions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_transaction",
             401u16,
             "$.paths['/api/transactions/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "banking")]
         (
             "delete_a_transaction",
             404u16,
             "$.paths['/api/transactions/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "list_all_portfolios",
             200u16,
             "$.paths['/investments/portfolios/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PortfoliosPage"),
         ),
+        #[cfg(feature = "investments")]
         (
             "list_all_portfolios",
             401u16,
             "$.paths['/investments/portfolios/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             200u16,
             "$.paths['/investments/portfolios/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             201u16,
             "$.paths['/investments/portfolios/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             400u16,
             "$.paths['/investments/portfolios/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             401u16,
             "$.paths['/investments/portfolios/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             428u16,
             "$.paths['/investments/portfolios/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "investments")]
         (
             "retrieve_portfolios_for_a_link",
             500u16,
             "$.paths['/investments/portfolios/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             200u16,
             "$.paths['/investments/portfolios/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             201u16,
             "$.paths['/investments/portfolios/'].patch.responses['201'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             400u16,
             "$.paths['/investments/portfolios/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             401u16,
             "$.paths['/investments/portfolios/'].patch.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             428u16,
             "$.paths['/investments/portfolios/'].patch.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "investments")]
         (
             "complete_a_portfolios_request",
             500u16,
             "$.paths['/investments/portfolios/'].patch.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "get_a_portfolios_details",
             200u16,
             "$.paths['/investments/portfolios/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Portfolio"),
         ),
+        #[cfg(feature = "investments")]
         (
             "get_a_portfolios_details",
             401u16,
             "$.paths['/investments/portfolios/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "get_a_portfolios_details",
             404u16,
             "$.paths['/investments/portfolios/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "delete_a_portfolio",
             401u16,
             "$.paths['/investments/portfolios/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "investments")]
         (
             "delete_a_portfolio",
             404u16,
             "$.paths['/investments/portfolios/{id}/'].delete.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_bank_accounts",
             200u16,
             "$.paths['/payments/bank-accounts/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("BankAccountsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_bank_accounts",
             401u16,
             "$.paths['/payments/bank-accounts/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             201u16,
             "$.paths['/payments/bank-accounts/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("BankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             400u16,
             "$.paths['/payments/bank-accounts/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             401u16,
             "$.paths['/payments/bank-accounts/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             408u16,
             "$.paths['/payments/bank-accounts/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_bank_account",
             500u16,
             "$.paths['/payments/bank-accounts/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_bank_account",
             200u16,
             "$.paths['/payments/bank-accounts/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("BankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_bank_account",
             401u16,
             "$.paths['/payments/bank-accounts/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_bank_account",
             404u16,
             "$.paths['/payments/bank-accounts/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_customers",
             200u16,
             "$.paths['/payments/customers/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("CustomersPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_customers",
             401u16,
             "$.paths['/payments/customers/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             201u16,
             "$.paths['/payments/customers/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Customer"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             400u16,
             "$.paths['/payments/customers/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             401u16,
             "$.paths['/payments/customers/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_customer",
             500u16,
             "$.paths['/payments/customers/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_customer",
             200u16,
             "$.paths['/payments/customers/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Customer"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_customer",
             401u16,
             "$.paths['/payments/customers/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_customer",
             404u16,
             "$.paths['/payments/customers/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_institutions",
             200u16,
             "$.paths['/payments/institutions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentsInstitutionsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_institutions",
             401u16,
             "$.paths['/payments/institutions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_institution",
             200u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentsInstitution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_institution",
             401u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_institution",
             404u16,
             "$.paths['/payments/institutions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_intents",
             200u16,
             "$.paths['/payments/payment-intents/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentIntentsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_intents",
             401u16,
             "$.paths['/payments/payment-intents/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             201u16,
             "$.paths['/payments/payment-intents/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("PaymentIntent"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             400u16,
             "$.paths['/payments/payment-intents/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             401u16,
             "$.paths['/payments/payment-intents/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             408u16,
             "$.paths['/payments/payment-intents/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_new_payment_intent",
             500u16,
             "$.paths['/payments/payment-intents/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_intent",
             200u16,
             "$.paths['/payments/payment-intents/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentIntent"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_intent",
             401u16,
             "$.paths['/payments/payment-intents/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_intent",
             404u16,
             "$.paths['/payments/payment-intents/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "complete_a_payment_intent",
             200u16,
             "$.paths['/payments/payment-intents/{id}/'].patch.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentIntent"),
         ),
+        #[cfg(feature = "payments")]
         (
             "complete_a_payment_intent",
             400u16,
             "$.paths['/payments/payment-intents/{id}/'].patch.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "complete_a_payment_intent",
             404u16,
             "$.paths['/payments/payment-intents/{id}/'].patch.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_links",
             200u16,
             "$.paths['/payments/payment-links/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentLinksPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_links",
             401u16,
             "$.paths['/payments/payment-links/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             201u16,
             "$.paths['/payments/payment-links/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("PaymentLink"),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             400u16,
             "$.paths['/payments/payment-links/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             401u16,
             "$.paths['/payments/payment-links/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             408u16,
             "$.paths['/payments/payment-links/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "create_a_payment_link",
             500u16,
             "$.paths['/payments/payment-links/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_link",
             200u16,
             "$.paths['/payments/payment-links/{access_token}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentLink"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_link",
             401u16,
             "$.paths['/payments/payment-links/{access_token}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_link",
             404u16,
             "$.paths['/payments/payment-links/{access_token}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_secret_keys",
             200u16,
             "$.paths['/payments/secret-keys/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("SecretKeysPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_secret_keys",
             401u16,
             "$.paths['/payments/secret-keys/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "request_api_keys",
             201u16,
             "$.paths['/payments/secret-keys/'].post.responses['201'].content['application/json'].schema",
             Node::Array(&Node::Ref("SecretKey")),
         ),
+        #[cfg(feature = "payments")]
         (
             "request_api_keys",
             400u16,
             "$.paths['/payments/secret-keys/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "request_api_keys",
             408u16,
             "$.paths['/payments/secret-keys/'].post.responses['408'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_transactions",
             200u16,
             "$.paths['/payments/transactions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentsTransactionsPage"),
         ),
+        #[cfg(feature = "payments")]
         (
             "list_all_payment_transactions",
             401u16,
             "$.paths['/payments/transactions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_transaction",
             200u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("PaymentsTransaction"),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_transaction",
             401u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "payments")]
         (
             "get_details_about_a_payment_transaction",
             404u16,
             "$.paths['/payments/transactions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "list_all_receivable_transactions",
             200u16,
             "$.paths['/receivables/transactions/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("TransactionsPage"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "list_all_receivable_transactions",
             401u16,
             "$.paths['/receivables/transactions/'].get.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             200u16,
             "$.paths['/receivables/transactions/'].post.responses['200'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             201u16,
             "$.paths['/receivables/transactions/'].post.responses['201'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             400u16,
             "$.paths['/receivables/transactions/'].post.responses['400'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             401u16,
             "$.paths['/receivables/transactions/'].post.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             428u16,
             "$.paths['/receivables/transactions/'].post.responses['428'].content['application/json'].schema",
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "retrieve_receivable_transactions_for_a_link",
             500u16,
             "$.paths['/receivables/transactions/'].post.responses['500'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "get_a_receivable_transactions_details",
             200u16,
             "$.paths['/receivables/transactions/{id}/'].get.responses['200'].content['application/json'].schema",
             Node::Ref("Transaction"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "get_a_receivable_transactions_details",
             401u16,
             "$.paths['/receivables/transactions/{id}/'].get.responses['401'].content['application/json'].schema",
             Node::Ref("Error"),
         ),
+        #[cfg(feature = "receivables")]
         (
             "get_a_receivable_transactions_details",
             404u16,
             "$.paths['/receivables/transactions/{id}/'].get.responses['404'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "delete_a_receivable_transaction",
             401u16,
             "$.paths['/receivables/transactions/{id}/'].delete.responses['401'].content['application/json'].schema",
             Node::Array(&Node::Ref("Error")),
         ),
+        #[cfg(feature = "receivables")]
         (
             "delete_a_receivable_transaction",
             404u16,
@@ -55982,607 +58173,1023 @@ pub mod decode {
     /// `(component, property, node)` for properties that lead to another component or can
     /// reject a value of the right JSON kind, sorted; `[]` stands for an array's items.
     pub static PROPERTIES: &[(&str, &str, Node)] = &[
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "balance", Node::Ref("AccountBalance")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "collected_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "created_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "credit_data", Node::Ref("CreditData")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "funds_data", Node::Array(&Node::Ref("FundsData"))),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "id", Node::Format("uuid")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "institution", Node::Ref("AccountInstitution")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "last_accessed_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "loan_data", Node::Ref("LoanData")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Account", "receivables_data", Node::Ref("ReceivablesData")),
+        #[cfg(feature = "banking")]
         ("AccountsPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("AccountsPage", "results", Node::Array(&Node::Ref("Account"))),
+        #[cfg(feature = "fiscal")]
         ("Address", "between_street", Node::Array(&Node::Ref("BetweenStreet"))),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "annual_totals", Node::Ref("AnnualTotals")),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "gross_income", Node::Ref("GrossIncome")),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "net_income", Node::Ref("GrossIncome")),
+        #[cfg(feature = "fiscal")]
         ("AnnualIncomeStatement", "non_taxable_income", Node::Ref("GrossIncome")),
+        #[cfg(feature = "banking")]
         ("Balance", "account", Node::Ref("Account")),
+        #[cfg(feature = "banking")]
         ("Balance", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("Balance", "id", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("Balance", "value_date", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_0_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_0_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_0_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_x_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_x_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesMetrics", "days_balance_below_x_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("BalancesPage", "results", Node::Array(&Node::Ref("Balance"))),
+        #[cfg(feature = "payments")]
         ("BankAccount", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "customer", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "details", Node::Ref("BankAccountDetails")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "holder", Node::Ref("Holder")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("BankAccount", "institution", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("BankAccountsPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("BankAccountsPage", "results", Node::Array(&Node::Ref("BankAccount"))),
+        #[cfg(feature = "payments")]
         ("BeneficiaryBankAccount", "holder", Node::Ref("BeneficiaryBankAccountHolder")),
+        #[cfg(feature = "payments")]
         ("BeneficiaryBankAccount", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("BeneficiaryBankAccount", "institution", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("BeneficiaryBankAccountHolder", "Information", Node::Ref("HolderInformation")),
+        #[cfg(feature = "enrichment")]
         (
             "Categorization",
             "transactions",
             Node::Array(&Node::Ref("CategorizeTransactionsBodyTransaction")),
         ),
+        #[cfg(feature = "enrichment")]
         (
             "CategorizeTransactionsBody",
             "transactions",
             Node::Array(&Node::Ref("CategorizeTransactionsBodyTransaction")),
         ),
+        #[cfg(feature = "enrichment")]
         ("CategorizeTransactionsBodyTransaction", "mcc", Node::Integer),
+        #[cfg(feature = "enrichment")]
         ("CategorizeTransactionsBodyTransaction", "merchant", Node::Ref("Merchant")),
+        #[cfg(feature = "enrichment")]
         ("CategorizeTransactionsBodyTransaction", "value_date", Node::Format("date")),
+        #[cfg(feature = "payments")]
         ("Charge", "beneficiary", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Charge", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("Charge", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Charge", "customer", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Charge", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Charge", "payment_intent", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Charge", "payment_method_details", Node::Ref("PaymentMethodDetails")),
+        #[cfg(feature = "payments")]
         ("Charge", "payment_method_information", Node::Ref("PaymentMethodInformation")),
+        #[cfg(feature = "payments")]
         ("Charge", "transactions", Node::Array(&Node::Ref("PaymentsTransaction"))),
+        #[cfg(feature = "payments")]
         ("Charge", "updated_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         (
             "CompleteAPaymentIntentBody",
             "payment_method_details",
             Node::Ref("PaymentMethodDetails"),
         ),
+        #[cfg(any(feature = "core", feature = "investments"))]
         ("CompleteARequestBody", "link", Node::Format("uuid")),
+        #[cfg(any(feature = "banking", feature = "fiscal"))]
         ("CompleteRequestBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("CreateANewBankAccountBody", "details", Node::Ref("BankAccountDetails")),
+        #[cfg(feature = "payments")]
         ("CreateANewBankAccountBody", "holder", Node::Ref("Holder")),
+        #[cfg(feature = "payments")]
         ("CreateANewBankAccountBody", "institution", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("CreateANewBankAccountBody", "providers", Node::Ref("Providers")),
+        #[cfg(feature = "payments")]
         (
             "CreateANewPaymentIntentBody",
             "allowed_payment_method_types",
             Node::Array(&Node::Other),
         ),
+        #[cfg(feature = "payments")]
         ("CreateANewPaymentIntentBody", "customer", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         (
             "CreateANewPaymentIntentBody",
             "payment_method_details",
             Node::Ref("PaymentMethodDetails"),
         ),
+        #[cfg(feature = "payments")]
         (
             "CreateAPaymentLinkBody",
             "allowed_payment_method_types",
             Node::Array(&Node::Other),
         ),
+        #[cfg(feature = "payments")]
         ("CreateAPaymentLinkBody", "callback_urls", Node::Ref("CallbackUrls")),
+        #[cfg(feature = "payments")]
         (
             "CreateAPaymentLinkBody",
             "payment_method_details",
             Node::Ref("PaymentMethodDetails"),
         ),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("CreditCardData", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("CreditCardsMetrics", "num_accounts", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("CreditData", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("Customer", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("Customer", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Customer", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "customer", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "details", Node::Ref("CustomerBankAccountDetails")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "holder", Node::Ref("Holder")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("CustomerBankAccount", "institution", Node::Ref("PaymentsInstitution")),
+        #[cfg(feature = "payments")]
         ("CustomersPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("CustomersPage", "results", Node::Array(&Node::Ref("Customer"))),
+        #[cfg(feature = "fiscal")]
         ("Details", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("DocumentInformation", "year", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("EconomicActivity", "end_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("EconomicActivity", "initial_date", Node::Format("date")),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecord",
             "employment_records",
             Node::Array(&Node::Ref("EmploymentRecordEmploymentRecord")),
         ),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "files", Node::Array(&Node::Ref("File"))),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "id", Node::Format("uuid")),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "link", Node::Format("uuid")),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "personal_data", Node::Ref("PersonalData")),
+        #[cfg(feature = "employment")]
         ("EmploymentRecord", "report_date", Node::Format("date")),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecord",
             "social_security_summary",
             Node::Ref("SocialSecuritySummary"),
         ),
+        #[cfg(feature = "employment")]
         ("EmploymentRecordEmploymentRecord", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecordEmploymentRecord",
             "employment_status_updates",
             Node::Array(&Node::Ref("EmploymentStatusUpdate")),
         ),
+        #[cfg(feature = "employment")]
         ("EmploymentRecordEmploymentRecord", "end_date", Node::Format("date")),
+        #[cfg(feature = "employment")]
         ("EmploymentRecordEmploymentRecord", "start_date", Node::Format("date")),
+        #[cfg(feature = "employment")]
         ("EmploymentRecordEmploymentRecord", "weeks_employed", Node::Integer),
+        #[cfg(feature = "employment")]
         ("EmploymentRecordsPage", "count", Node::Integer),
+        #[cfg(feature = "employment")]
         (
             "EmploymentRecordsPage",
             "results",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
+        #[cfg(feature = "employment")]
         ("EmploymentStatusUpdate", "update_date", Node::Format("date")),
+        #[cfg(feature = "employment")]
         ("Entitlements", "valid_until", Node::Format("date")),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("FormField", "length", Node::Integer),
+        #[cfg(any(feature = "core", feature = "payments"))]
         ("FormField", "values", Node::Array(&Node::Ref("Value"))),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         (
             "FundsData",
             "public_identifications",
             Node::Array(&Node::Ref("PublicIdentification")),
         ),
+        #[cfg(feature = "payments")]
         ("Holder", "information", Node::Ref("Information")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "created_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "first_transaction_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "id", Node::Format("uuid")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "income_streams", Node::Array(&Node::Ref("IncomeStream"))),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "last_transaction_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "link", Node::Format("uuid")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("Income", "number_of_income_streams", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "full_periods", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "last_income_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "lookback_periods", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "number_of_incomes", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "enrichment"))]
         ("IncomeStream", "periods_with_income", Node::Integer),
+        #[cfg(feature = "banking")]
         ("IncomesPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("IncomesPage", "results", Node::Array(&Node::Ref("Income"))),
+        #[cfg(feature = "core")]
         ("Institution", "country_codes", Node::Array(&Node::Other)),
+        #[cfg(feature = "core")]
         ("Institution", "features", Node::Array(&Node::Ref("Feature"))),
+        #[cfg(feature = "core")]
         ("Institution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        #[cfg(feature = "core")]
         ("Institution", "id", Node::Integer),
+        #[cfg(feature = "core")]
         ("Institution", "resources", Node::Array(&Node::Other)),
+        #[cfg(feature = "core")]
         ("InstitutionsPage", "count", Node::Integer),
+        #[cfg(feature = "core")]
         ("InstitutionsPage", "results", Node::Array(&Node::Ref("Institution"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "fees", Node::Array(&Node::Ref("Fee"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "id", Node::Format("uuid")),
+        #[cfg(feature = "investments")]
         ("Instrument", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "open_date", Node::Format("date")),
+        #[cfg(feature = "investments")]
         ("Instrument", "public_id", Node::Array(&Node::Ref("File"))),
+        #[cfg(feature = "investments")]
         ("Instrument", "redemption_conditions", Node::Array(&Node::Ref("File"))),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "cancelation_update_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "certification_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "expiration_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "id", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "invoice_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "invoice_details", Node::Array(&Node::Ref("InvoiceDetail"))),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "payments", Node::Array(&Node::Ref("Payment"))),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "payroll", Node::Ref("Payroll")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "receiver_details", Node::Ref("Details")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "sender_details", Node::Ref("Details")),
+        #[cfg(feature = "fiscal")]
         ("Invoice", "warnings", Node::Ref("Warnings")),
+        #[cfg(feature = "fiscal")]
         ("InvoiceDetail", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("InvoiceDetail", "retained_taxes", Node::Array(&Node::Ref("RetainedTax"))),
+        #[cfg(feature = "fiscal")]
         ("InvoicesPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("InvoicesPage", "results", Node::Array(&Node::Ref("Invoice"))),
+        #[cfg(feature = "core")]
         ("Link", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "core")]
         ("Link", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "core")]
         ("Link", "id", Node::Format("uuid")),
+        #[cfg(feature = "core")]
         ("Link", "last_accessed_at", Node::Format("date-time")),
+        #[cfg(feature = "core")]
         ("LinksPage", "count", Node::Integer),
+        #[cfg(feature = "core")]
         ("LinksPage", "results", Node::Array(&Node::Ref("Link"))),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("LoanData", "collected_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("LoanData", "contract_end_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("LoanData", "contract_start_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("LoanData", "fees", Node::Array(&Node::Ref("Fee"))),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("LoanData", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("LoanData", "number_of_installments_outstanding", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("LoanData", "number_of_installments_total", Node::Integer),
+        #[cfg(feature = "banking")]
         ("LoansMetrics", "num_accounts", Node::Integer),
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         ("MfaTokenRequired", "expiry", Node::Integer),
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         ("MfaTokenRequired", "link", Node::Format("uuid")),
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
         ("MfaTokenRequired", "token_generation_data", Node::Ref("TokenGenerationData")),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_confirmation_required",
             Node::Ref("OpenFinanceDisplayConfirmationRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_needs_redirect",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_payment_failed",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_payment_method_information",
             Node::Ref("OpenFinanceDisplayPaymentMethodInformation"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_payment_processing",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "open_finance_display_payment_succeeded",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_confirmation_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_credentials_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_customer_bank_accounts",
             Node::Ref("PseDisplayCustomerBankAccounts"),
         ),
+        #[cfg(feature = "payments")]
         ("NextStep", "pse_display_needs_redirect", Node::Ref("PseDisplayNeedsRedirect")),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_payment_method_information",
             Node::Ref("PseDisplayPaymentMethodInformation"),
         ),
+        #[cfg(feature = "payments")]
         (
             "NextStep",
             "pse_display_token_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("NumberOfInstallments", "paid", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("NumberOfInstallments", "total", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("Obligation", "end_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Obligation", "initial_date", Node::Format("date")),
+        #[cfg(feature = "payments")]
         ("OpenFinance", "beneficiary_bank_account", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("OpenFinance", "payer_institution", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "beneficiary_bank_account",
             Node::Ref("OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "payer_identifier",
             Node::Format("uuid"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "payer_institution",
             Node::Ref("PaymentsInstitution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "created_at",
             Node::Format("date-time"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "created_by",
             Node::Format("uuid"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "details",
             Node::Ref("BankAccountDetails"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "holder",
             Node::Ref("Holder"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "id",
             Node::Format("uuid"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "institution",
             Node::Ref("PaymentsInstitution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "OpenFinanceDisplayPaymentMethodInformation",
             "institutions",
             Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
+        #[cfg(feature = "banking")]
         ("Owner", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("Owner", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("Owner", "document_id", Node::Ref("DocumentId")),
+        #[cfg(feature = "banking")]
         ("Owner", "id", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("Owner", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("OwnersPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("OwnersPage", "results", Node::Array(&Node::Ref("Owner"))),
+        #[cfg(feature = "fiscal")]
         ("Payment", "date", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("Payment", "related_documents", Node::Array(&Node::Ref("RelatedDocument"))),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "allowed_payment_method_types", Node::Array(&Node::Other)),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "charges", Node::Array(&Node::Ref("Charge"))),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "customer", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "last_error", Node::Ref("LastError")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "next_step", Node::Ref("NextStep")),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "payment_method_details", Node::Ref("PaymentMethodDetails")),
+        #[cfg(feature = "payments")]
         (
             "PaymentIntent",
             "payment_method_information",
             Node::Ref("PaymentMethodInformation"),
         ),
+        #[cfg(feature = "payments")]
         ("PaymentIntent", "updated_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("PaymentIntentsPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("PaymentIntentsPage", "results", Node::Array(&Node::Ref("PaymentIntent"))),
+        #[cfg(feature = "payments")]
         ("PaymentLink", "callback_urls", Node::Ref("CallbackUrls")),
+        #[cfg(feature = "payments")]
         ("PaymentLink", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("PaymentLink", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentLink", "expires_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("PaymentLink", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentLink", "updated_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("PaymentLinksPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("PaymentLinksPage", "results", Node::Array(&Node::Ref("PaymentLink"))),
+        #[cfg(feature = "payments")]
         ("PaymentMethodDetails", "open_finance", Node::Ref("OpenFinance")),
+        #[cfg(feature = "payments")]
         ("PaymentMethodDetails", "pse", Node::Ref("Pse")),
         (
             "PaymentMethodDetailsOpenFinance",
             "beneficiary_bank_account",
             Node::Format("uuid"),
         ),
+        #[cfg(feature = "payments")]
         (
             "PaymentMethodInformation",
             "open_finance",
             Node::Ref("PaymentMethodInformationOpenFinance"),
         ),
+        #[cfg(feature = "payments")]
         ("PaymentMethodInformation", "pse", Node::Ref("PaymentMethodInformationPse")),
+        #[cfg(feature = "payments")]
         ("PaymentsInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
+        #[cfg(feature = "payments")]
         ("PaymentsInstitution", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentsInstitutionsPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         (
             "PaymentsInstitutionsPage",
             "results",
             Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
+        #[cfg(feature = "payments")]
         ("PaymentsTransaction", "beneficiary", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentsTransaction", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "payments")]
         ("PaymentsTransaction", "created_by", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentsTransaction", "customer", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentsTransaction", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentsTransaction", "payment_intent", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("PaymentsTransactionsPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         (
             "PaymentsTransactionsPage",
             "results",
             Node::Array(&Node::Ref("PaymentsTransaction")),
         ),
+        #[cfg(feature = "payments")]
         ("PaymentsWay", "form_id", Node::Integer),
+        #[cfg(feature = "payments")]
         ("PaymentsWay", "terminal_id", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("Payroll", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("Payroll", "date_from", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Payroll", "date_to", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Payroll", "days", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("Payroll", "payment_date", Node::Format("date")),
+        #[cfg(feature = "employment")]
         ("PersonalData", "birth_date", Node::Format("date")),
+        #[cfg(feature = "employment")]
         ("PersonalData", "document_ids", Node::Array(&Node::Ref("DocumentId"))),
+        #[cfg(feature = "employment")]
         ("PersonalData", "entitlements", Node::Ref("Entitlements")),
+        #[cfg(feature = "investments")]
         ("Portfolio", "id", Node::Format("uuid")),
+        #[cfg(feature = "investments")]
         ("Portfolio", "instruments", Node::Array(&Node::Ref("Instrument"))),
+        #[cfg(feature = "investments")]
         ("PortfoliosPage", "count", Node::Integer),
+        #[cfg(feature = "investments")]
         ("PortfoliosPage", "results", Node::Array(&Node::Ref("Portfolio"))),
+        #[cfg(feature = "payments")]
         ("Providers", "payments_way", Node::Ref("PaymentsWay")),
+        #[cfg(feature = "payments")]
         ("Pse", "beneficiary_bank_account", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Pse", "payer_bank_account", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("Pse", "payer_institution", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayCredentialsRequired",
             "payer_institution",
             Node::Ref("PaymentsInstitution"),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayCustomerBankAccounts",
             "beneficiary_bank_account",
             Node::Ref("BeneficiaryBankAccount"),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayCustomerBankAccounts",
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
+        #[cfg(feature = "payments")]
         ("PseDisplayNeedsRedirect", "payer_institution", Node::Ref("FormField")),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayPaymentMethodInformation",
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
+        #[cfg(feature = "payments")]
         (
             "PseDisplayPaymentMethodInformation",
             "institutions",
             Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("ReceivablesData", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("RecurringExpense", "account", Node::Ref("Account")),
+        #[cfg(feature = "banking")]
         ("RecurringExpense", "days_since_last_transaction", Node::Integer),
+        #[cfg(feature = "banking")]
         ("RecurringExpense", "id", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         (
             "RecurringExpense",
             "transactions",
             Node::Array(&Node::Ref("RecurringExpenseTransaction")),
         ),
+        #[cfg(feature = "banking")]
         ("RecurringExpenseTransaction", "value_date", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RecurringExpensesPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         (
             "RecurringExpensesPage",
             "results",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
+        #[cfg(feature = "fiscal")]
         ("Regimen", "end_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("Regimen", "initial_date", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("RelatedDocument", "partiality_number", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("RetainedTax", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "account", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "date_to", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveBalancesForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(any(feature = "employment", feature = "fiscal"))]
         ("RetrieveBody", "link", Node::Format("uuid")),
+        #[cfg(any(feature = "banking", feature = "investments"))]
         ("RetrieveForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         (
             "RetrieveIncomesForALinkBody",
             "allowed_income_types",
             Node::Array(&Node::Other),
         ),
+        #[cfg(feature = "banking")]
         ("RetrieveIncomesForALinkBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveIncomesForALinkBody", "date_to", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveIncomesForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("RetrieveInvoicesForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "receivables")]
         ("RetrieveReceivableTransactionsForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RetrieveRecurringExpensesForALinkBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveRecurringExpensesForALinkBody", "date_to", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("RetrieveRecurringExpensesForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("RetrieveTaxDeclarationsForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("RetrieveTaxReturnsForALinkBody", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "accounts", Node::Array(&Node::Format("uuid"))),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "balances_metrics", Node::Ref("BalancesMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "cashflow_metrics", Node::Ref("CashflowMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "credit_cards_metrics", Node::Ref("CreditCardsMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "id", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "link", Node::Format("uuid")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "loans_metrics", Node::Ref("LoansMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsight", "transactions_metrics", Node::Ref("TransactionsMetrics")),
+        #[cfg(feature = "banking")]
         ("RiskInsightsPage", "count", Node::Integer),
+        #[cfg(feature = "banking")]
         ("RiskInsightsPage", "results", Node::Array(&Node::Ref("RiskInsight"))),
+        #[cfg(feature = "payments")]
         ("SecretKey", "id", Node::Format("uuid")),
+        #[cfg(feature = "payments")]
         ("SecretKeysPage", "count", Node::Integer),
+        #[cfg(feature = "payments")]
         ("SecretKeysPage", "results", Node::Array(&Node::Ref("SecretKey"))),
+        #[cfg(feature = "employment")]
         ("SocialSecuritySummary", "weeks_contributed", Node::Integer),
+        #[cfg(feature = "employment")]
         ("SocialSecuritySummary", "weeks_redeemed", Node::Integer),
+        #[cfg(feature = "employment")]
         ("SocialSecuritySummary", "weeks_reinstated", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxComplianceStatus", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxComplianceStatus", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxComplianceStatus", "id", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxComplianceStatusPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         (
             "TaxComplianceStatusPage",
             "results",
             Node::Array(&Node::Ref("TaxComplianceStatus")),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "TaxDeclaration",
             "annual_costs_and_deductions_statement",
             Node::Ref("AnnualCostsAndDeductionsStatement"),
         ),
+        #[cfg(feature = "fiscal")]
         (
             "TaxDeclaration",
             "annual_income_statement",
             Node::Ref("AnnualIncomeStatement"),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "date_issued", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "document_information", Node::Ref("DocumentInformation")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "equity_statement", Node::Ref("EquityStatement")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "id", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         (
             "TaxDeclaration",
             "pension_income_statement",
             Node::Ref("PensionIncomeStatement"),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "tax_assessment", Node::Ref("TaxAssessment")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclaration", "tax_payer_information", Node::Ref("TaxPayerInformation")),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclarationsPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxDeclarationsPage", "results", Node::Array(&Node::Ref("TaxDeclaration"))),
+        #[cfg(feature = "fiscal")]
         ("TaxPayerInformation", "document_id", Node::Ref("DocumentId")),
+        #[cfg(feature = "fiscal")]
         ("TaxPayerInformation", "reporting_id", Node::Ref("ReportingId")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "cancelled_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "certified_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "code", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "id", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "invoice_identification", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "issued_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxRetention", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         (
             "TaxRetention",
             "retention_breakdown",
             Node::Array(&Node::Ref("RetentionBreakdown")),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxRetentionsPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxRetentionsPage", "results", Node::Array(&Node::Ref("TaxRetention"))),
+        #[cfg(feature = "fiscal")]
         ("TaxReturn", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxReturn", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxReturn", "id", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxReturn", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxReturnsPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxReturnsPage", "results", Node::Array(&Node::Ref("TaxReturn"))),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "address", Node::Ref("Address")),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "collected_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "created_at", Node::Format("date-time")),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "economic_activity", Node::Array(&Node::Ref("EconomicActivity"))),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "id", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "obligations", Node::Array(&Node::Ref("Obligation"))),
+        #[cfg(feature = "fiscal")]
         ("TaxStatus", "regimens", Node::Array(&Node::Ref("Regimen"))),
+        #[cfg(feature = "fiscal")]
         (
             "TaxStatus",
             "tax_payer_information",
             Node::Ref("TaxStatusTaxPayerInformation"),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxStatusPage", "count", Node::Integer),
+        #[cfg(feature = "fiscal")]
         ("TaxStatusPage", "results", Node::Array(&Node::Ref("TaxStatus"))),
+        #[cfg(feature = "fiscal")]
         (
             "TaxStatusTaxPayerInformation",
             "last_status_change_date",
             Node::Format("date"),
         ),
+        #[cfg(feature = "fiscal")]
         ("TaxStatusTaxPayerInformation", "start_operations_date", Node::Format("date")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "account", Node::Ref("Account")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "accounting_date", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "collected_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "created_at", Node::Format("date-time")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "credit_card_data", Node::Ref("CreditCardData")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "fees", Node::Array(&Node::Ref("Fee"))),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "id", Node::Format("uuid")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "merchant", Node::Ref("Merchant")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "number_of_installments", Node::Ref("NumberOfInstallments")),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("Transaction", "value_date", Node::Format("date")),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_incoming_transactions_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_incoming_transactions_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_incoming_transactions_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_outgoing_transactions_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_outgoing_transactions_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_outgoing_transactions_3m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_transactions_1m", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_transactions_1w", Node::Integer),
+        #[cfg(feature = "banking")]
         ("TransactionsMetrics", "num_transactions_3m", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("TransactionsPage", "count", Node::Integer),
+        #[cfg(any(feature = "banking", feature = "receivables"))]
         ("TransactionsPage", "results", Node::Array(&Node::Ref("Transaction"))),
+        #[cfg(feature = "enrichment")]
         ("VerifyIncomesBody", "allowed_income_types", Node::Array(&Node::Other)),
+        #[cfg(feature = "enrichment")]
         (
             "VerifyIncomesBody",
             "transactions",
@@ -56598,74 +59205,88 @@ pub mod mock_operations {
     use super::{types, ByteStream};
     impl crate::mock::MockServer {
         ///Mocks `list_all_accounts`: `GET /api/accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_accounts(&self) -> crate::mock::Expect<'_, types::AccountsPage> {
             crate::mock::Expect::new(self, "GET", "/api/accounts/", 200u16)
         }
         ///Mocks `retrieve_accounts_for_a_link`: `POST /api/accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_accounts_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
             crate::mock::Expect::new(self, "POST", "/api/accounts/", 200u16)
         }
         ///Mocks `complete_an_accounts_request`: `PATCH /api/accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_an_accounts_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
             crate::mock::Expect::new(self, "PATCH", "/api/accounts/", 200u16)
         }
         ///Mocks `get_an_accounts_details`: `GET /api/accounts/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_an_accounts_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Account> {
             crate::mock::Expect::new(self, "GET", "/api/accounts/{id}/", 200u16)
         }
         ///Mocks `delete_an_account`: `DELETE /api/accounts/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_an_account(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/accounts/{id}/", 204u16)
         }
         ///Mocks `list_all_balances`: `GET /api/balances/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_balances(&self) -> crate::mock::Expect<'_, types::BalancesPage> {
             crate::mock::Expect::new(self, "GET", "/api/balances/", 200u16)
         }
         ///Mocks `retrieve_balances_for_a_link`: `POST /api/balances/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_balances_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
             crate::mock::Expect::new(self, "POST", "/api/balances/", 200u16)
         }
         ///Mocks `complete_a_balances_request`: `PATCH /api/balances/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_balances_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
             crate::mock::Expect::new(self, "PATCH", "/api/balances/", 200u16)
         }
         ///Mocks `get_a_balances_details`: `GET /api/balances/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_balances_details(&self) -> crate::mock::Expect<'_, types::Balance> {
             crate::mock::Expect::new(self, "GET", "/api/balances/{id}/", 200u16)
         }
         ///Mocks `delete_a_balance`: `DELETE /api/balances/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_balance(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/balances/{id}/", 204u16)
         }
         ///Mocks `categorize_transactions`: `POST /api/categorization/`, answered 200 by `respond`.
+        #[cfg(feature = "enrichment")]
         pub fn categorize_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::Categorization> {
             crate::mock::Expect::new(self, "POST", "/api/categorization/", 200u16)
         }
         ///Mocks `list_all_employment_records`: `GET /api/employment-records/`, answered 200 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn list_all_employment_records(
             &self,
         ) -> crate::mock::Expect<'_, types::EmploymentRecordsPage> {
             crate::mock::Expect::new(self, "GET", "/api/employment-records/", 200u16)
         }
         ///Mocks `retrieve_employment_record_details`: `POST /api/employment-records/`, answered 200 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn retrieve_employment_record_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::EmploymentRecord>> {
             crate::mock::Expect::new(self, "POST", "/api/employment-records/", 200u16)
         }
         ///Mocks `get_an_employment_records_details`: `GET /api/employment-records/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn get_an_employment_records_details(
             &self,
         ) -> crate::mock::Expect<'_, types::EmploymentRecord> {
@@ -56677,6 +59298,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_an_employment_record`: `DELETE /api/employment-records/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "employment")]
         pub fn delete_an_employment_record(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56686,150 +59308,179 @@ pub mod mock_operations {
             )
         }
         ///Mocks `verify_incomes`: `POST /api/enrich/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "enrichment")]
         pub fn verify_incomes(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
             crate::mock::Expect::new(self, "POST", "/api/enrich/incomes/", 200u16)
         }
         ///Mocks `list_all_incomes`: `GET /api/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_incomes(&self) -> crate::mock::Expect<'_, types::IncomesPage> {
             crate::mock::Expect::new(self, "GET", "/api/incomes/", 200u16)
         }
         ///Mocks `retrieve_incomes_for_a_link`: `POST /api/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_incomes_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Income> {
             crate::mock::Expect::new(self, "POST", "/api/incomes/", 200u16)
         }
         ///Mocks `complete_an_incomes_request`: `PATCH /api/incomes/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_an_incomes_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
             crate::mock::Expect::new(self, "PATCH", "/api/incomes/", 200u16)
         }
         ///Mocks `get_an_incomes_details`: `GET /api/incomes/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_an_incomes_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
             crate::mock::Expect::new(self, "GET", "/api/incomes/{id}/", 200u16)
         }
         ///Mocks `delete_an_income`: `DELETE /api/incomes/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_an_income(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/incomes/{id}/", 204u16)
         }
         ///Mocks `list_all_institutions`: `GET /api/institutions/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn list_all_institutions(
             &self,
         ) -> crate::mock::Expect<'_, types::InstitutionsPage> {
             crate::mock::Expect::new(self, "GET", "/api/institutions/", 200u16)
         }
         ///Mocks `get_an_institutions_details`: `GET /api/institutions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn get_an_institutions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Institution> {
             crate::mock::Expect::new(self, "GET", "/api/institutions/{id}/", 200u16)
         }
         ///Mocks `list_all_invoices`: `GET /api/invoices/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_invoices(&self) -> crate::mock::Expect<'_, types::InvoicesPage> {
             crate::mock::Expect::new(self, "GET", "/api/invoices/", 200u16)
         }
         ///Mocks `retrieve_invoices_for_a_link`: `POST /api/invoices/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_invoices_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Invoice>> {
             crate::mock::Expect::new(self, "POST", "/api/invoices/", 200u16)
         }
         ///Mocks `complete_an_invoices_request`: `PATCH /api/invoices/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn complete_an_invoices_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Invoice>> {
             crate::mock::Expect::new(self, "PATCH", "/api/invoices/", 200u16)
         }
         ///Mocks `get_an_invoices_details`: `GET /api/invoices/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_an_invoices_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Invoice> {
             crate::mock::Expect::new(self, "GET", "/api/invoices/{id}/", 200u16)
         }
         ///Mocks `delete_an_invoice`: `DELETE /api/invoices/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_an_invoice(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/invoices/{id}/", 204u16)
         }
         ///Mocks `list_all_links`: `GET /api/links/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn list_all_links(&self) -> crate::mock::Expect<'_, types::LinksPage> {
             crate::mock::Expect::new(self, "GET", "/api/links/", 200u16)
         }
         ///Mocks `register_a_new_link`: `POST /api/links/`, answered 201 by `respond`.
+        #[cfg(feature = "core")]
         pub fn register_a_new_link(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "POST", "/api/links/", 201u16)
         }
         ///Mocks `complete_a_links_request`: `PATCH /api/links/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn complete_a_links_request(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "PATCH", "/api/links/", 200u16)
         }
         ///Mocks `get_a_links_details`: `GET /api/links/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn get_a_links_details(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "GET", "/api/links/{id}/", 200u16)
         }
         ///Mocks `update_a_links_credentials`: `PUT /api/links/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn update_a_links_credentials(
             &self,
         ) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "PUT", "/api/links/{id}/", 200u16)
         }
         ///Mocks `delete_a_link`: `DELETE /api/links/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "core")]
         pub fn delete_a_link(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/links/{id}/", 204u16)
         }
         ///Mocks `change_a_links_access_mode`: `PATCH /api/links/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "core")]
         pub fn change_a_links_access_mode(
             &self,
         ) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "PATCH", "/api/links/{id}/", 200u16)
         }
         ///Mocks `list_all_owners`: `GET /api/owners/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_owners(&self) -> crate::mock::Expect<'_, types::OwnersPage> {
             crate::mock::Expect::new(self, "GET", "/api/owners/", 200u16)
         }
         ///Mocks `retrieve_owners_for_a_link`: `POST /api/owners/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_owners_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
             crate::mock::Expect::new(self, "POST", "/api/owners/", 200u16)
         }
         ///Mocks `complete_an_owners_request`: `PATCH /api/owners/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_an_owners_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
             crate::mock::Expect::new(self, "PATCH", "/api/owners/", 200u16)
         }
         ///Mocks `get_an_owners_details`: `GET /api/owners/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_an_owners_details(&self) -> crate::mock::Expect<'_, types::Owner> {
             crate::mock::Expect::new(self, "GET", "/api/owners/{id}/", 200u16)
         }
         ///Mocks `delete_an_owner`: `DELETE /api/owners/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_an_owner(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/owners/{id}/", 204u16)
         }
         ///Mocks `list_all_recurring_expenses`: `GET /api/recurring-expenses/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_recurring_expenses(
             &self,
         ) -> crate::mock::Expect<'_, types::RecurringExpensesPage> {
             crate::mock::Expect::new(self, "GET", "/api/recurring-expenses/", 200u16)
         }
         ///Mocks `retrieve_recurring_expenses_for_a_link`: `POST /api/recurring-expenses/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_recurring_expenses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
             crate::mock::Expect::new(self, "POST", "/api/recurring-expenses/", 200u16)
         }
         ///Mocks `complete_a_recurring_expenses_request`: `PATCH /api/recurring-expenses/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_recurring_expenses_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
             crate::mock::Expect::new(self, "PATCH", "/api/recurring-expenses/", 200u16)
         }
         ///Mocks `get_a_recurring_expenses_details`: `GET /api/recurring-expenses/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_recurring_expenses_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
@@ -56841,6 +59492,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_recurring_expense`: `DELETE /api/recurring-expenses/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_recurring_expense(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56850,46 +59502,54 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_risk_insights`: `GET /api/risk-insights/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_risk_insights(
             &self,
         ) -> crate::mock::Expect<'_, types::RiskInsightsPage> {
             crate::mock::Expect::new(self, "GET", "/api/risk-insights/", 200u16)
         }
         ///Mocks `retrieve_risk_insights_for_a_link`: `POST /api/risk-insights/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_risk_insights_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
             crate::mock::Expect::new(self, "POST", "/api/risk-insights/", 200u16)
         }
         ///Mocks `complete_a_risk_insights_request`: `PATCH /api/risk-insights/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_risk_insights_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
             crate::mock::Expect::new(self, "PATCH", "/api/risk-insights/", 200u16)
         }
         ///Mocks `get_a_risk_insights_details`: `GET /api/risk-insights/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_risk_insights_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
             crate::mock::Expect::new(self, "GET", "/api/risk-insights/{id}/", 200u16)
         }
         ///Mocks `delete_a_risk_insight`: `DELETE /api/risk-insights/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_risk_insight(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/risk-insights/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_compliance_statuses`: `GET /api/tax-compliance-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_compliance_statuses(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatusPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-compliance-status/", 200u16)
         }
         ///Mocks `retrieve_tax_compliance_statuses_for_a_link`: `POST /api/tax-compliance-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_compliance_statuses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatus> {
             crate::mock::Expect::new(self, "POST", "/api/tax-compliance-status/", 200u16)
         }
         ///Mocks `get_details_about_a_tax_compliance_status`: `GET /api/tax-compliance-status/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_details_about_a_tax_compliance_status(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatus> {
@@ -56901,6 +59561,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_tax_compliance_status`: `DELETE /api/tax-compliance-status/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_compliance_status(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56910,24 +59571,28 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_tax_declarations`: `GET /api/tax-declarations/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_declarations(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxDeclarationsPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-declarations/", 200u16)
         }
         ///Mocks `retrieve_tax_declarations_for_a_link`: `POST /api/tax-declarations/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_declarations_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxDeclaration>> {
             crate::mock::Expect::new(self, "POST", "/api/tax-declarations/", 200u16)
         }
         ///Mocks `get_a_tax_declarations_details`: `GET /api/tax-declarations/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_a_tax_declarations_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxDeclaration> {
             crate::mock::Expect::new(self, "GET", "/api/tax-declarations/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_declaration`: `DELETE /api/tax-declarations/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_declaration(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -56937,78 +59602,92 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_tax_retentions`: `GET /api/tax-retentions/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_retentions(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxRetentionsPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-retentions/", 200u16)
         }
         ///Mocks `retrieve_tax_retentions_for_a_link`: `POST /api/tax-retentions/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_retentions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxRetention>> {
             crate::mock::Expect::new(self, "POST", "/api/tax-retentions/", 200u16)
         }
         ///Mocks `get_a_tax_retentions_details`: `GET /api/tax-retentions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_a_tax_retentions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxRetention> {
             crate::mock::Expect::new(self, "GET", "/api/tax-retentions/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_retention`: `DELETE /api/tax-retentions/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_retention(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-retentions/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_returns`: `GET /api/tax-returns/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_returns(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxReturnsPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-returns/", 200u16)
         }
         ///Mocks `retrieve_tax_returns_for_a_link`: `POST /api/tax-returns/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_returns_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxReturn>> {
             crate::mock::Expect::new(self, "POST", "/api/tax-returns/", 200u16)
         }
         ///Mocks `get_a_tax_returns_details`: `GET /api/tax-returns/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_a_tax_returns_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxReturn> {
             crate::mock::Expect::new(self, "GET", "/api/tax-returns/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_return`: `DELETE /api/tax-returns/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_return(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-returns/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_statuses`: `GET /api/tax-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn list_all_tax_statuses(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatusPage> {
             crate::mock::Expect::new(self, "GET", "/api/tax-status/", 200u16)
         }
         ///Mocks `retrieve_tax_statuses_for_a_link`: `POST /api/tax-status/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn retrieve_tax_statuses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatus> {
             crate::mock::Expect::new(self, "POST", "/api/tax-status/", 200u16)
         }
         ///Mocks `get_details_about_a_tax_status`: `GET /api/tax-status/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn get_details_about_a_tax_status(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatus> {
             crate::mock::Expect::new(self, "GET", "/api/tax-status/{id}/", 200u16)
         }
         ///Mocks `delete_a_tax_status`: `DELETE /api/tax-status/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "fiscal")]
         pub fn delete_a_tax_status(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-status/{id}/", 204u16)
         }
         ///Mocks `list_all_transactions`: `GET /api/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn list_all_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::TransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/api/transactions/", 200u16)
         }
         ///Mocks `retrieve_transactions_for_a_link`: `POST /api/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn retrieve_transactions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::RetrieveTransactionsForALinkSuccess> {
@@ -57016,40 +59695,47 @@ pub mod mock_operations {
                 .status_of(types::RetrieveTransactionsForALinkSuccess::status)
         }
         ///Mocks `complete_a_transactions_request`: `PATCH /api/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn complete_a_transactions_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Transaction>> {
             crate::mock::Expect::new(self, "PATCH", "/api/transactions/", 200u16)
         }
         ///Mocks `get_a_transactions_details`: `GET /api/transactions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn get_a_transactions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
             crate::mock::Expect::new(self, "GET", "/api/transactions/{id}/", 200u16)
         }
         ///Mocks `delete_a_transaction`: `DELETE /api/transactions/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "banking")]
         pub fn delete_a_transaction(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/transactions/{id}/", 204u16)
         }
         ///Mocks `list_all_portfolios`: `GET /investments/portfolios/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn list_all_portfolios(
             &self,
         ) -> crate::mock::Expect<'_, types::PortfoliosPage> {
             crate::mock::Expect::new(self, "GET", "/investments/portfolios/", 200u16)
         }
         ///Mocks `retrieve_portfolios_for_a_link`: `POST /investments/portfolios/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn retrieve_portfolios_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
             crate::mock::Expect::new(self, "POST", "/investments/portfolios/", 200u16)
         }
         ///Mocks `complete_a_portfolios_request`: `PATCH /investments/portfolios/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn complete_a_portfolios_request(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
             crate::mock::Expect::new(self, "PATCH", "/investments/portfolios/", 200u16)
         }
         ///Mocks `get_a_portfolios_details`: `GET /investments/portfolios/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn get_a_portfolios_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
@@ -57061,6 +59747,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_portfolio`: `DELETE /investments/portfolios/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "investments")]
         pub fn delete_a_portfolio(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -57070,18 +59757,21 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_bank_accounts`: `GET /payments/bank-accounts/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_bank_accounts(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccountsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/bank-accounts/", 200u16)
         }
         ///Mocks `create_a_new_bank_account`: `POST /payments/bank-accounts/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_new_bank_account(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccount> {
             crate::mock::Expect::new(self, "POST", "/payments/bank-accounts/", 201u16)
         }
         ///Mocks `get_details_about_a_bank_account`: `GET /payments/bank-accounts/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_bank_account(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccount> {
@@ -57093,46 +59783,54 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_customers`: `GET /payments/customers/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_customers(
             &self,
         ) -> crate::mock::Expect<'_, types::CustomersPage> {
             crate::mock::Expect::new(self, "GET", "/payments/customers/", 200u16)
         }
         ///Mocks `create_a_new_customer`: `POST /payments/customers/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_new_customer(&self) -> crate::mock::Expect<'_, types::Customer> {
             crate::mock::Expect::new(self, "POST", "/payments/customers/", 201u16)
         }
         ///Mocks `get_details_about_a_customer`: `GET /payments/customers/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_customer(
             &self,
         ) -> crate::mock::Expect<'_, types::Customer> {
             crate::mock::Expect::new(self, "GET", "/payments/customers/{id}/", 200u16)
         }
         ///Mocks `list_all_payment_institutions`: `GET /payments/institutions/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_institutions(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsInstitutionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_institution`: `GET /payments/institutions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_institution(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsInstitution> {
             crate::mock::Expect::new(self, "GET", "/payments/institutions/{id}/", 200u16)
         }
         ///Mocks `list_all_payment_intents`: `GET /payments/payment-intents/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_intents(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntentsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/payment-intents/", 200u16)
         }
         ///Mocks `create_a_new_payment_intent`: `POST /payments/payment-intents/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_new_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
             crate::mock::Expect::new(self, "POST", "/payments/payment-intents/", 201u16)
         }
         ///Mocks `get_details_about_a_payment_intent`: `GET /payments/payment-intents/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
@@ -57144,6 +59842,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `complete_a_payment_intent`: `PATCH /payments/payment-intents/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn complete_a_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
@@ -57155,18 +59854,21 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_payment_links`: `GET /payments/payment-links/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_links(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLinksPage> {
             crate::mock::Expect::new(self, "GET", "/payments/payment-links/", 200u16)
         }
         ///Mocks `create_a_payment_link`: `POST /payments/payment-links/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn create_a_payment_link(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLink> {
             crate::mock::Expect::new(self, "POST", "/payments/payment-links/", 201u16)
         }
         ///Mocks `get_details_about_a_payment_link`: `GET /payments/payment-links/{access_token}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_link(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLink> {
@@ -57178,42 +59880,49 @@ pub mod mock_operations {
             )
         }
         ///Mocks `list_all_secret_keys`: `GET /payments/secret-keys/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_secret_keys(
             &self,
         ) -> crate::mock::Expect<'_, types::SecretKeysPage> {
             crate::mock::Expect::new(self, "GET", "/payments/secret-keys/", 200u16)
         }
         ///Mocks `request_api_keys`: `POST /payments/secret-keys/`, answered 201 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn request_api_keys(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::SecretKey>> {
             crate::mock::Expect::new(self, "POST", "/payments/secret-keys/", 201u16)
         }
         ///Mocks `list_all_payment_transactions`: `GET /payments/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn list_all_payment_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsTransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/", 200u16)
         }
         ///Mocks `get_details_about_a_payment_transaction`: `GET /payments/transactions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "payments")]
         pub fn get_details_about_a_payment_transaction(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsTransaction> {
             crate::mock::Expect::new(self, "GET", "/payments/transactions/{id}/", 200u16)
         }
         ///Mocks `list_all_receivable_transactions`: `GET /receivables/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn list_all_receivable_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::TransactionsPage> {
             crate::mock::Expect::new(self, "GET", "/receivables/transactions/", 200u16)
         }
         ///Mocks `retrieve_receivable_transactions_for_a_link`: `POST /receivables/transactions/`, answered 200 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn retrieve_receivable_transactions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
             crate::mock::Expect::new(self, "POST", "/receivables/transactions/", 200u16)
         }
         ///Mocks `get_a_receivable_transactions_details`: `GET /receivables/transactions/{id}/`, answered 200 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn get_a_receivable_transactions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
@@ -57225,6 +59934,7 @@ pub mod mock_operations {
             )
         }
         ///Mocks `delete_a_receivable_transaction`: `DELETE /receivables/transactions/{id}/`, answered 204 by `respond`.
+        #[cfg(feature = "receivables")]
         pub fn delete_a_receivable_transaction(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,

@@ -8,7 +8,7 @@
 //! features may differ per set), then, `--runs` times, interleaved across the sets so that
 //! every set sees the same machine state: `cargo clean -p belvo` and a timed `cargo build -p
 //! belvo` ("clean"), then the generated file touched and a timed build again ("touched": what a
-//! regen costs). A Markdown table of the median and the spread (min–max) of the wall times goes
+//! regen costs). `--only F` keeps the sets named (and `all`). A Markdown table of the median and the spread (min–max) of the wall times goes
 //! to standard output, progress to standard error.
 
 use std::path::Path;
@@ -32,6 +32,9 @@ pub struct Args {
     /// generated file), after one untimed build per set.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     runs: u32,
+    /// Measure only these feature sets (repeatable), besides `all`: e.g. `--only banking`.
+    #[arg(long, value_name = "FEATURE")]
+    only: Vec<String>,
 }
 
 /// One feature set: its label in the table and the flags that select it.
@@ -43,7 +46,7 @@ struct FeatureSet {
 
 pub fn run(args: Args) -> Result<()> {
     let root = project_root()?;
-    let sets = feature_sets(&cargo_metadata(&root)?)?;
+    let sets = select(feature_sets(&cargo_metadata(&root)?)?, &args.only)?;
     for set in &sets {
         eprintln!(
             "bench-build: {}: building dependencies (untimed)",
@@ -101,6 +104,22 @@ fn feature_sets(metadata: &serde_json::Value) -> Result<Vec<FeatureSet>> {
         label: "all".into(),
         flags: vec!["--all-features".into()],
     });
+    Ok(sets)
+}
+
+/// The sets named in `only` and `all`; every set when `only` is empty. A name the crate does not
+/// declare is an error.
+fn select(mut sets: Vec<FeatureSet>, only: &[String]) -> Result<Vec<FeatureSet>> {
+    if only.is_empty() {
+        return Ok(sets);
+    }
+    for wanted in only {
+        ensure!(
+            sets.iter().any(|s| s.label == *wanted),
+            "--only {wanted}: `{PACKAGE}` has no such feature"
+        );
+    }
+    sets.retain(|s| s.label == "all" || only.contains(&s.label));
     Ok(sets)
 }
 
@@ -230,6 +249,22 @@ mod tests {
             labels(metadata),
             vec![("all".into(), "--all-features".into())]
         );
+    }
+
+    #[test]
+    fn only_keeps_the_named_sets_and_all() {
+        let metadata = json!({"packages": [{"name": "belvo", "features": {
+            "banking": [], "core": [], "full": ["banking", "core"]
+        }}]});
+        let sets = |only: &[&str]| {
+            let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
+            select(feature_sets(&metadata).unwrap(), &only)
+                .map(|s| s.into_iter().map(|s| s.label).collect::<Vec<_>>())
+        };
+        assert_eq!(sets(&["banking"]).unwrap(), ["banking", "all"]);
+        assert_eq!(sets(&[]).unwrap(), ["banking", "core", "full", "all"]);
+        let err = sets(&["fiscal"]).unwrap_err().to_string();
+        assert!(err.contains("--only fiscal"), "{err}");
     }
 
     #[test]

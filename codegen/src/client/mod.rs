@@ -46,6 +46,10 @@ pub struct GeneratedClient {
     pub warnings: Vec<Warning>,
     /// The multi-factor retrieve/resume pairs found in the spec.
     pub resumable: Vec<ResumablePair>,
+    /// With [`ClientOptions::product_features`]: each product's Cargo feature, in the spec's
+    /// `x-tagGroups` order, with the other products it needs (a resumable pair's resume
+    /// operation); empty otherwise.
+    pub features: Vec<(String, Vec<String>)>,
 }
 
 /// Lints allowed inside the generated module: progenitor's and typify's output is not written
@@ -116,6 +120,11 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
     if let Some(module) = &mock_module {
         glue::mock::emit_mock_methods(&spec, &mut file, module, &mut warnings);
     }
+    let features = if opts.product_features {
+        glue::features::gate_by_product(&spec, &mut file, &resumable)
+    } else {
+        Vec::new()
+    };
     glue::shortcuts::request_methods_without_shortcut(&mut file);
     params::restore_wire_names(&mut file, &wire_names);
     glue::docs::tame_docs(&mut file);
@@ -133,6 +142,7 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
         code,
         warnings,
         resumable,
+        features,
     })
 }
 

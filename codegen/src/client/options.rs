@@ -83,6 +83,11 @@ pub struct ClientOptions {
     /// Also emit `check_response(method, path, status, body)`, which decodes a body with the
     /// type the client uses for that response (for soundness tests). Default: false.
     pub response_checks: bool,
+    /// Put every operation, type, impl and glue item under the Cargo feature of its product:
+    /// the spec's `x-tagGroups` (see `glue::features`); the features and what each enables are
+    /// returned in [`GeneratedClient::features`](super::GeneratedClient). No effect on a spec
+    /// without groups. Default: false.
+    pub product_features: bool,
     /// The command named in the `@generated` header, e.g. `cargo xtask regen`.
     pub command: String,
     /// The input named in the `@generated` header, e.g. `spec/openapi.yaml`.
@@ -107,6 +112,7 @@ impl Default for ClientOptions {
             page_trait: None,
             mock_module: None,
             response_checks: false,
+            product_features: false,
             command: "cargo xtask regen".to_owned(),
             source: "spec/openapi.yaml".to_owned(),
         }

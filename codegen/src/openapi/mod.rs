@@ -180,6 +180,9 @@ impl Parts {
         if !self.tags.is_empty() {
             document["tags"] = self.tags.iter().map(|t| json!({"name": t})).collect();
         }
+        if let Some(groups) = tag_groups(&collection.requests, &self.tags) {
+            document["x-tagGroups"] = groups;
+        }
         let schemas = self.components.finish(&mut document);
         let mut comps = Map::new();
         if !schemas.is_empty() {
@@ -396,8 +399,40 @@ fn tag_of(request: &Request) -> Option<String> {
         .folders
         .iter()
         .rev()
-        .find(|f| !(f.starts_with('{') || f.starts_with(':')))
+        .find(|f| !is_parameter_folder(f))
         .cloned()
+}
+
+/// The folders that hold tag folders, as Redocly's `x-tagGroups` (`[{name, tags}]`), in
+/// collection order: a top-level folder with the tags found under it. A tag seen under two
+/// top-level folders belongs to the first, so that each operation has one group (the client
+/// stage makes each group a Cargo feature). `None` when no tag folder is nested in another,
+/// so a flat collection's document has no such key.
+fn tag_groups(requests: &[Request], tags: &BTreeSet<String>) -> Option<Value> {
+    let mut groups: IndexMap<&str, Vec<&str>> = IndexMap::new();
+    let mut placed: HashSet<&str> = HashSet::new();
+    let mut nested = false;
+    for request in requests {
+        let Some(tag) = tag_of(request) else { continue };
+        let Some(tag) = tags.get(&tag) else { continue };
+        let top = request.folders.iter().find(|f| !is_parameter_folder(f));
+        let Some(top) = top else { continue };
+        nested |= top != tag;
+        if placed.insert(tag) {
+            groups.entry(top).or_default().push(tag);
+        }
+    }
+    nested.then(|| {
+        groups
+            .into_iter()
+            .map(|(name, tags)| json!({"name": name, "tags": tags}))
+            .collect()
+    })
+}
+
+/// A folder named like a path parameter (`{id}`, `:id`): never a tag or a group.
+fn is_parameter_folder(folder: &str) -> bool {
+    folder.starts_with('{') || folder.starts_with(':')
 }
 
 /// The resource a path is about: its last literal segment (`/api/balances/{id}/` → balances).

@@ -42,11 +42,34 @@ pub fn build_crate(
     extra: &str,
     check: Check,
 ) -> Result<Duration, String> {
-    let target = check_dir();
-    let dir = target.join(name);
+    let dir = write_crate(name, title, code, extra, "");
+    run_cargo(&dir, check, &[])
+}
+
+/// Like [`build_crate`], with `manifest` appended to its `Cargo.toml` (a `[features]` table)
+/// and cargo given `--no-default-features --features FEATURES`.
+pub fn build_crate_features(
+    name: &str,
+    code: &str,
+    manifest: &str,
+    features: &str,
+    check: Check,
+) -> Result<Duration, String> {
+    let dir = write_crate(name, "a test", code, "", manifest);
+    run_cargo(
+        &dir,
+        check,
+        &["--no-default-features", "--features", features],
+    )
+}
+
+fn write_crate(name: &str, title: &str, code: &str, extra: &str, manifest: &str) -> PathBuf {
+    let dir = check_dir().join(name);
     for (file, mut contents) in standalone_crate(name, title, "cargo test", code) {
-        if file == "src/lib.rs" {
-            contents.push_str(extra);
+        match file {
+            "src/lib.rs" => contents.push_str(extra),
+            "Cargo.toml" => contents.push_str(manifest),
+            _ => {}
         }
         let path = dir.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -54,16 +77,23 @@ pub fn build_crate(
     }
     let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     std::fs::copy(lock, dir.join("Cargo.lock")).unwrap();
-    let args: &[&str] = match check {
-        Check::ClippyDenyWarnings => &["clippy", "--quiet", "--", "-D", "warnings"],
-        Check::Compiles => &["check", "--quiet"],
+    dir
+}
+
+fn run_cargo(dir: &Path, check: Check, features: &[&str]) -> Result<Duration, String> {
+    let (command, lints): (&str, &[&str]) = match check {
+        Check::ClippyDenyWarnings => ("clippy", &["--", "-D", "warnings"]),
+        Check::Compiles => ("check", &[]),
     };
     let _one_at_a_time = CARGO.lock().unwrap_or_else(|e| e.into_inner());
     let start = Instant::now();
     let out = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", target.join("target"))
+        .arg(command)
+        .arg("--quiet")
+        .args(features)
+        .args(lints)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", check_dir().join("target"))
         .output()
         .map_err(|e| format!("running cargo: {e}"))?;
     let took = start.elapsed();

@@ -12,6 +12,8 @@
 //! - [`redact`]: `Debug` of structs with credential fields prints `<redacted>`;
 //! - [`page_trait`]: implements a page trait for every `{next, results}` struct;
 //! - [`mock`]: typed mock methods, one per operation, on a handwritten mock server;
+//! - [`features`]: with `ClientOptions::product_features`, every item under the Cargo features
+//!   of the products (`x-tagGroups`) that need it;
 //! - [`shortcuts`]: `reqwest::Client::options`/`trace` calls become `request(Method::…)`;
 //! - [`docs`]: every doc comment made safe for rustc and rustdoc.
 //!
@@ -22,6 +24,7 @@ pub(crate) mod builders;
 pub(crate) mod decode;
 pub(crate) mod docs;
 pub(crate) mod emit;
+pub(crate) mod features;
 pub(crate) mod mock;
 pub(crate) mod null_collections;
 pub(crate) mod page_trait;
