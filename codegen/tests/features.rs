@@ -184,12 +184,12 @@ fn has(cfgs: &[String], line: &str) {
 }
 
 #[test]
-fn nested_folders_become_tag_groups_in_collection_order() {
+fn nested_folders_become_tag_groups_sorted_by_name() {
     let spec = codegen::convert(&two_products(true)).unwrap().document;
     assert_eq!(
         spec["x-tagGroups"],
-        json!([{"name": "core", "tags": ["links"]},
-               {"name": "banking", "tags": ["accounts", "credentials"]}])
+        json!([{"name": "banking", "tags": ["accounts", "credentials"]},
+               {"name": "core", "tags": ["links"]}])
     );
     let flat = codegen::convert(&two_products(false)).unwrap().document;
     assert!(
@@ -205,8 +205,8 @@ fn items_are_gated_by_the_products_that_need_them() {
     assert_eq!(
         out.features,
         [
-            ("core".to_owned(), vec![]),
-            ("banking".to_owned(), vec!["core".to_owned()])
+            ("banking".to_owned(), vec!["core".to_owned()]),
+            ("core".to_owned(), vec![])
         ]
     );
     let cfgs = cfgs(&out.code);

@@ -41,11 +41,13 @@ fn assert_ok(out: &Output) {
     assert!(out.status.success(), "{}", stderr(out));
 }
 
-const PIPELINE: [&str; 4] = [
+const PIPELINE: [&str; 5] = [
     "spec/belvo.postman_collection.json",
     "spec/overlay.yaml",
     "spec/openapi.yaml",
     "generated/src/generated.rs",
+    // Its product features are an output of `regen` too.
+    "generated/Cargo.toml",
 ];
 
 /// A checkout reduced to what `regen`, `check` and `diff` read and write, as a git repository
@@ -122,7 +124,7 @@ fn the_checkout_is_found_at_run_time() {
 fn check_on_stale_outputs_shows_the_diff_and_the_fix() {
     let copy = copy_of_pipeline("check");
     assert_ok(&xtask(&copy, &["check"]));
-    for output in &PIPELINE[2..] {
+    for output in &PIPELINE[2..4] {
         let path = copy.join(output);
         let committed = read(&path);
         std::fs::write(&path, committed.replacen('\n', "\nstale line\n", 1)).unwrap();
@@ -137,6 +139,36 @@ fn check_on_stale_outputs_shows_the_diff_and_the_fix() {
         assert!(read(&path).contains("stale line"), "check writes nothing");
         std::fs::write(&path, committed).unwrap();
     }
+    std::fs::remove_dir_all(copy).unwrap();
+}
+
+/// `check` fails on a product features table that does not match the spec, and on a manifest
+/// that does not parse, naming the line; it writes nothing.
+#[test]
+fn check_on_stale_product_features() {
+    let copy = copy_of_pipeline("check-features");
+    let path = copy.join(PIPELINE[4]);
+    let committed = read(&path);
+    assert!(committed.contains("\nbanking = []\n"), "{committed}");
+    std::fs::write(
+        &path,
+        committed.replace("\nbanking = []\n", "\nbanking = [\"fiscal\"]\n"),
+    )
+    .unwrap();
+    let out = xtask(&copy, &["check"]);
+    assert_fails(
+        &out,
+        &[
+            "generated/Cargo.toml is stale; run `cargo xtask regen`",
+            "\n-banking = [\"fiscal\"]\n",
+        ],
+    );
+    std::fs::write(&path, committed.replacen('\n', "\nstale line\n", 1)).unwrap();
+    assert_fails(
+        &xtask(&copy, &["check"]),
+        &["generated/Cargo.toml", "line 2, column"],
+    );
+    assert!(read(&path).contains("stale line"), "check writes nothing");
     std::fs::remove_dir_all(copy).unwrap();
 }
 

@@ -403,14 +403,14 @@ fn tag_of(request: &Request) -> Option<String> {
         .cloned()
 }
 
-/// The folders that hold tag folders, as Redocly's `x-tagGroups` (`[{name, tags}]`), in
-/// collection order: a top-level folder with the tags found under it. A tag seen under two
-/// top-level folders belongs to the first, so that each operation has one group (the client
-/// stage makes each group a Cargo feature). `None` when no tag folder is nested in another,
-/// so a flat collection's document has no such key.
+/// The folders that hold tag folders, as Redocly's `x-tagGroups` (`[{name, tags}]`): a
+/// top-level folder with the tags found under it, both sorted by name, since Postman's order
+/// must not reach the document (shuffled items give the same spec). A tag seen under two
+/// top-level folders belongs to the first by name, so that each operation has one group (the
+/// client stage makes each group a Cargo feature). `None` when no tag folder is nested in
+/// another, so a flat collection's document has no such key.
 fn tag_groups(requests: &[Request], tags: &BTreeSet<String>) -> Option<Value> {
-    let mut groups: IndexMap<&str, Vec<&str>> = IndexMap::new();
-    let mut placed: HashSet<&str> = HashSet::new();
+    let mut tops: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut nested = false;
     for request in requests {
         let Some(tag) = tag_of(request) else { continue };
@@ -418,8 +418,12 @@ fn tag_groups(requests: &[Request], tags: &BTreeSet<String>) -> Option<Value> {
         let top = request.folders.iter().find(|f| !is_parameter_folder(f));
         let Some(top) = top else { continue };
         nested |= top != tag;
-        if placed.insert(tag) {
-            groups.entry(top).or_default().push(tag);
+        tops.entry(tag).or_default().insert(top);
+    }
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (tag, top) in tops {
+        if let Some(first) = top.first() {
+            groups.entry(first).or_default().push(tag);
         }
     }
     nested.then(|| {
