@@ -58,12 +58,13 @@ mod imp {
     impl CallSpan {
         pub(crate) fn new(operation: &str, request: &reqwest::Request) -> Self {
             let method = request.method().as_str();
-            let path = path_template(operation, method, request.url().path());
+            // A field's value is computed only when a subscriber enables the span, so calls
+            // without one do not scan the decode tables for the template.
             CallSpan(tracing::info_span!(
                 crate::trace::CALL_SPAN,
                 operation,
                 method,
-                path,
+                path = path_template(operation, method, request.url().path()),
                 status = Empty,
                 attempts = Empty,
                 retry_delays_ms = Empty,

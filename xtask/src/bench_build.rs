@@ -13,12 +13,12 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
 
 use crate::bench::{cargo, cargo_metadata, median};
-use crate::files::project_root;
+use crate::files::{project_root, touch};
 
 /// The package measured.
 const PACKAGE: &str = "belvo";
@@ -144,14 +144,6 @@ fn run_cargo(root: &Path, args: &[&str]) -> Result<()> {
 }
 
 /// Sets the file's modification time to now, as a regen that rewrites it would.
-fn touch(path: &Path) -> Result<()> {
-    std::fs::File::options()
-        .append(true)
-        .open(path)
-        .and_then(|file| file.set_modified(SystemTime::now()))
-        .with_context(|| format!("touching {}", path.display()))
-}
-
 /// Median and range of the timed builds of one kind.
 struct Spread {
     median: Duration,

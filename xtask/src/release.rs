@@ -25,7 +25,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let root = project_root()?;
     let review = crate::review::review(&args.base)?;
-    let plan = Plan::new(&args.base, &review.report)?;
+    let plan = &review.plan;
     if plan.bump == Bump::None {
         bail!(
             "no API changes since {}: nothing to release (the version stays {})",

@@ -279,8 +279,7 @@ pub fn install(root: &Path) -> Result<PathBuf> {
         return Ok(bin);
     }
     eprintln!("installing cargo-semver-checks {VERSION} into target/tools (a few minutes)");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = Command::new(crate::bench::cargo())
         .args(["install", "--locked", "--root"])
         .arg(root.join("target/tools"))
         .arg(format!("cargo-semver-checks@{VERSION}"))

@@ -88,6 +88,7 @@
 //!   names them the same way but does not check the names against the components, so
 //!   `Column.text` and a component `ColumnText` gave two Rust types with one name.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use indexmap::IndexMap;
@@ -1179,8 +1180,8 @@ impl Normalizer {
             let Some(target) = current
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
-                .map(unescape_pointer)
+                .and_then(|r| component_name(r, "schemas"))
+                .map(Cow::into_owned)
             else {
                 return current;
             };
@@ -1381,8 +1382,8 @@ impl Normalizer {
             .map(|s| {
                 s.get("$ref")
                     .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
-                    .map(|n| rust_name(&unescape_pointer(n), Case::Pascal))
+                    .and_then(|r| component_name(r, "schemas"))
+                    .map(|n| rust_name(&n, Case::Pascal))
             })
             .collect();
         let Some(names) = names.filter(|n| n.len() <= 3) else {
@@ -1741,7 +1742,7 @@ fn fix_refs(
         Value::Object(obj) => {
             if let (Ctx::Schema, Some(Value::String(r))) = (ctx, obj.get("$ref")) {
                 let r = r.clone();
-                match r.strip_prefix(SCHEMA_PREFIX).map(unescape_pointer) {
+                match component_name(&r, "schemas").map(Cow::into_owned) {
                     Some(name) if known.contains(&name) => {
                         if let Some(new) = renames.get(&name) {
                             obj.insert("$ref".to_owned(), json!(format!("{SCHEMA_PREFIX}{new}")));
@@ -1775,10 +1776,6 @@ fn fix_refs(
         }
         _ => {}
     }
-}
-
-fn unescape_pointer(s: &str) -> String {
-    s.replace("~1", "/").replace("~0", "~")
 }
 
 /// The parameter names of a path template, or `None` if progenitor could not parse it.
