@@ -135,6 +135,7 @@ fn cfgs(code: &str) -> Vec<String> {
                 }
                 syn::Item::Struct(s) => (format!("struct {}", s.ident), &s.attrs),
                 syn::Item::Enum(e) => (format!("enum {}", e.ident), &e.attrs),
+                syn::Item::Trait(t) => (format!("trait {}", t.ident), &t.attrs),
                 syn::Item::Impl(i) => {
                     let head = match &i.trait_ {
                         Some((t, _)) => format!("impl {} for {}", tokens(t), tokens(&i.self_ty)),
@@ -229,8 +230,33 @@ fn items_are_gated_by_the_products_that_need_them() {
         &cfgs,
         r#"builder::impl super::resumable::ResumableOp for UpdateALinksCredentials<'a>: cfg(all(feature="banking",feature="core"))"#,
     );
-    // The client itself is always there.
+    // The client itself is always there, and so is the trait of the pairs: its `Error` is
+    // progenitor's, not the component `types::Error`.
     has(&cfgs, "struct Client: ");
+    has(&cfgs, "resumable::trait ResumableOp: ");
+}
+
+#[test]
+fn a_type_the_mock_names_is_compiled_under_mock_too() {
+    let spec = codegen::convert(&two_products(true))
+        .unwrap()
+        .spec()
+        .unwrap();
+    let opts = ClientOptions {
+        product_features: true,
+        mock_types: vec!["Error".to_owned()],
+        ..ClientOptions::default()
+    };
+    let cfgs = cfgs(&generate(&spec, &opts).unwrap().code);
+    has(
+        &cfgs,
+        r#"types::struct Error: cfg(any(feature="banking",feature="core",feature="mock"))"#,
+    );
+    // Only the type: what names it still needs its product.
+    has(
+        &cfgs,
+        r#"builder::struct ListAllAccounts: cfg(feature="banking")"#,
+    );
 }
 
 #[test]
@@ -254,7 +280,8 @@ fn each_product_alone_builds_warning_free() {
     for (feature, needs) in &out.features {
         table.push_str(&format!("{feature} = {needs:?}\n"));
     }
-    for features in ["core", "banking", "core,banking"] {
+    // No product at all: the client, its runtime glue and nothing else.
+    for features in ["", "core", "banking", "core,banking"] {
         if let Err(e) = build_crate_features(
             "features-check",
             &out.code,

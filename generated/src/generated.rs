@@ -1263,6 +1263,7 @@ pub mod types {
             feature = "enrichment",
             feature = "fiscal",
             feature = "investments",
+            feature = "mock",
             feature = "payments",
             feature = "receivables"
         )
@@ -1285,6 +1286,7 @@ pub mod types {
             feature = "enrichment",
             feature = "fiscal",
             feature = "investments",
+            feature = "mock",
             feature = "payments",
             feature = "receivables"
         )
@@ -2256,6 +2258,7 @@ pub mod types {
             feature = "employment",
             feature = "fiscal",
             feature = "investments",
+            feature = "mock",
             feature = "receivables"
         )
     )]
@@ -2284,6 +2287,7 @@ pub mod types {
             feature = "employment",
             feature = "fiscal",
             feature = "investments",
+            feature = "mock",
             feature = "receivables"
         )
     )]
@@ -4422,6 +4426,7 @@ pub mod types {
             feature = "employment",
             feature = "fiscal",
             feature = "investments",
+            feature = "mock",
             feature = "receivables"
         )
     )]
@@ -4443,6 +4448,7 @@ pub mod types {
             feature = "employment",
             feature = "fiscal",
             feature = "investments",
+            feature = "mock",
             feature = "receivables"
         )
     )]
@@ -12102,6 +12108,7 @@ pub mod types {
                 feature = "enrichment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "payments",
                 feature = "receivables"
             )
@@ -12132,6 +12139,7 @@ pub mod types {
                 feature = "enrichment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "payments",
                 feature = "receivables"
             )
@@ -12154,6 +12162,7 @@ pub mod types {
                 feature = "enrichment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "payments",
                 feature = "receivables"
             )
@@ -12216,6 +12225,7 @@ pub mod types {
                 feature = "enrichment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "payments",
                 feature = "receivables"
             )
@@ -12241,6 +12251,7 @@ pub mod types {
                 feature = "enrichment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "payments",
                 feature = "receivables"
             )
@@ -17641,6 +17652,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -17681,6 +17693,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -17704,6 +17717,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -17804,6 +17818,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -17830,6 +17845,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -20517,6 +20533,7 @@ pub mod types {
                 feature = "enrichment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "payments",
                 feature = "receivables"
             )
@@ -29445,6 +29462,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -29473,6 +29491,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -29493,6 +29512,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -29555,6 +29575,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -29579,6 +29600,7 @@ pub mod types {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -55075,18 +55097,6 @@ pub mod resumable {
     /// to resume it. Implemented for the builder of each retrieve operation, so a
     /// request is built as usual (`client.retrieve_balances().body(..)`) and then
     /// driven by generic code.
-    #[cfg(
-        any(
-            feature = "banking",
-            feature = "core",
-            feature = "employment",
-            feature = "enrichment",
-            feature = "fiscal",
-            feature = "investments",
-            feature = "payments",
-            feature = "receivables"
-        )
-    )]
     pub trait ResumableOp: Sized + Send {
         /// Which operations these are.
         const PAIR: Resumable;
@@ -58562,6 +58572,7 @@ pub mod decode {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -58573,6 +58584,7 @@ pub mod decode {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]
@@ -58584,6 +58596,7 @@ pub mod decode {
                 feature = "employment",
                 feature = "fiscal",
                 feature = "investments",
+                feature = "mock",
                 feature = "receivables"
             )
         )]

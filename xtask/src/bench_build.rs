@@ -4,12 +4,15 @@
 //! The feature sets are read from `cargo metadata` at run time: every feature that
 //! `generated/Cargo.toml` declares (except `default`), each alone (`--no-default-features
 //! --features F`), then all together (`--all-features`), so a feature added to the crate is
-//! measured with no change here. Each set is built once untimed (its dependencies, whose
-//! features may differ per set), then, `--runs` times, interleaved across the sets so that
-//! every set sees the same machine state: `cargo clean -p belvo` and a timed `cargo build -p
+//! measured with no change here. Each set is measured in one block: a build untimed (its
+//! dependencies), then, `--runs` times, `cargo clean -p belvo` and a timed `cargo build -p
 //! belvo` ("clean"), then the generated file touched and a timed build again ("touched": what a
-//! regen costs). `--only F` keeps the sets named (and `all`). A Markdown table of the median and the spread (min–max) of the wall times goes
-//! to standard output, progress to standard error.
+//! regen costs). Sets are not interleaved: cargo keeps one build of a dependency per feature
+//! set *name*, not per feature set, so switching sets rebuilds `tracing` and what depends on
+//! it (reqwest, progenitor-client), which is not the crate's cost. A timed build that compiles
+//! anything but `belvo` is an error rather than a figure. `--only F` keeps the sets named (and
+//! `all`). A Markdown table of the median and the spread (min–max) of the wall times goes to
+//! standard output, progress to standard error.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -47,34 +50,27 @@ struct FeatureSet {
 pub fn run(args: Args) -> Result<()> {
     let root = project_root()?;
     let sets = select(feature_sets(&cargo_metadata(&root)?)?, &args.only)?;
+    let mut rows = Vec::new();
     for set in &sets {
         eprintln!(
             "bench-build: {}: building dependencies (untimed)",
             set.label
         );
         build(&root, set)?;
-    }
-    let mut clean = vec![Vec::new(); sets.len()];
-    let mut touched = vec![Vec::new(); sets.len()];
-    for i in 1..=args.runs {
-        for (k, set) in sets.iter().enumerate() {
+        let (mut clean, mut touched) = (Vec::new(), Vec::new());
+        for i in 1..=args.runs {
             eprintln!("bench-build: {}: run {i}/{}", set.label, args.runs);
             run_cargo(&root, &["clean", "-p", PACKAGE])?;
-            clean[k].push(build(&root, set)?);
+            clean.push(timed_build(&root, set)?);
             touch(&root.join(GENERATED))?;
-            touched[k].push(build(&root, set)?);
+            touched.push(timed_build(&root, set)?);
         }
-    }
-    let rows: Vec<Row> = sets
-        .iter()
-        .zip(clean)
-        .zip(touched)
-        .map(|((set, clean), touched)| Row {
+        rows.push(Row {
             label: set.label.clone(),
             clean: Spread::of(clean),
             touched: Spread::of(touched),
-        })
-        .collect();
+        });
+    }
     crate::files::write_stdout(&markdown(&rows, args.runs))
 }
 
@@ -123,13 +119,49 @@ fn select(mut sets: Vec<FeatureSet>, only: &[String]) -> Result<Vec<FeatureSet>>
     Ok(sets)
 }
 
-/// A timed `cargo build -p belvo` of one feature set.
-fn build(root: &Path, set: &FeatureSet) -> Result<Duration> {
-    let mut args = vec!["build", "--quiet", "-p", PACKAGE];
+/// `cargo build -p belvo` of one feature set: how long it took and the packages it compiled.
+fn build(root: &Path, set: &FeatureSet) -> Result<(Duration, Vec<String>)> {
+    let mut args = vec!["build", "-p", PACKAGE];
     args.extend(set.flags.iter().map(String::as_str));
     let start = Instant::now();
-    run_cargo(root, &args).with_context(|| format!("feature set `{}`", set.label))?;
-    Ok(start.elapsed())
+    let output = Command::new(cargo())
+        .args(&args)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .context("running cargo")?;
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    ensure!(
+        output.status.success(),
+        "cargo {} failed (feature set `{}`):\n{stderr}",
+        args.join(" "),
+        set.label
+    );
+    Ok((elapsed, compiled(&stderr)))
+}
+
+/// A build that must compile `belvo` alone: its time.
+fn timed_build(root: &Path, set: &FeatureSet) -> Result<Duration> {
+    let (elapsed, compiled) = build(root, set)?;
+    ensure!(
+        compiled.iter().all(|p| p == PACKAGE),
+        "feature set `{}`: a timed build compiled {} besides `{PACKAGE}`; the figure would \
+         not be the crate's own",
+        set.label,
+        compiled.join(", ")
+    );
+    Ok(elapsed)
+}
+
+/// The packages cargo's progress output says it compiled (`   Compiling name v1.2.3 ...`).
+fn compiled(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("Compiling "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn run_cargo(root: &Path, args: &[&str]) -> Result<()> {
@@ -143,7 +175,6 @@ fn run_cargo(root: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Sets the file's modification time to now, as a regen that rewrites it would.
 /// Median and range of the timed builds of one kind.
 struct Spread {
     median: Duration,
@@ -257,6 +288,14 @@ mod tests {
         assert_eq!(sets(&[]).unwrap(), ["banking", "core", "full", "all"]);
         let err = sets(&["fiscal"]).unwrap_err().to_string();
         assert!(err.contains("--only fiscal"), "{err}");
+    }
+
+    #[test]
+    fn the_packages_compiled_are_read_from_cargos_progress() {
+        let stderr = "   Compiling tracing v0.1.44\n   Compiling belvo v0.1.0 (/work/generated)\n\
+                      warning: unused\n    Finished `dev` profile in 9.1s\n";
+        assert_eq!(compiled(stderr), ["tracing", "belvo"]);
+        assert!(compiled("    Finished `dev` profile in 0.1s\n").is_empty());
     }
 
     #[test]

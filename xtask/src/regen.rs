@@ -80,6 +80,9 @@ pub fn client_options() -> codegen::client::ClientOptions {
         page_trait: Some("crate::pagination::Page".into()),
         // `mock.rs` (feature `mock`) gets one typed mock method per operation.
         mock_module: Some("crate::mock".into()),
+        // The challenge `MfaScript` answers with and the error body of `Expect::fail`, so
+        // `mock` builds beside a product whose operations reach neither.
+        mock_types: vec!["MfaTokenRequired".into(), "Error".into()],
         // One Cargo feature per product of the spec's `x-tagGroups`; `manifest.rs` writes
         // them into generated/Cargo.toml.
         product_features: true,

@@ -67,14 +67,22 @@ pub fn run() -> Result<()> {
 const SEMVER_TEST: &str = "a_real_run_gives_the_committed_rows";
 
 /// Each product feature of the `belvo` crate alone, and all of them (`full`) without the
-/// default features, warning-free: the combinations the README offers. The library only; its
-/// tests and examples call every product.
+/// default features, warning-free: the combinations the README offers; then each with `mock`
+/// (a team's tests), and no product at all. The library only; its tests and examples call
+/// every product.
 fn product_features(root: &Path) -> Result<()> {
     let manifest = crate::files::read(&root.join(crate::release::MANIFEST))?;
-    let mut features = crate::manifest::products(&manifest)?;
-    features.push("full".to_owned());
+    let mut products = crate::manifest::products(&manifest)?;
+    products.push("full".to_owned());
+    let with_mock = products.iter().map(|p| format!("{p},mock"));
+    let features: Vec<String> = products
+        .iter()
+        .cloned()
+        .chain(with_mock)
+        .chain([String::new()])
+        .collect();
     for feature in &features {
-        eprintln!("checking belvo with only the `{feature}` feature");
+        eprintln!("checking belvo with only the features `{feature}`");
         cargo(
             root,
             &[

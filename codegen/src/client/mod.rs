@@ -121,7 +121,7 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
         glue::mock::emit_mock_methods(&spec, &mut file, module, &mut warnings);
     }
     let features = if opts.product_features {
-        glue::features::gate_by_product(&spec, &mut file, &resumable)
+        glue::features::gate_by_product(&spec, &mut file, &resumable, &opts.mock_types)
     } else {
         Vec::new()
     };

@@ -80,6 +80,10 @@ pub struct ClientOptions {
     /// every operation then gets a method on `MockServer` returning its typed `Expect`,
     /// emitted behind `cfg(feature = "mock")` (see `glue::mock`). Default: none.
     pub mock_module: Option<String>,
+    /// Types of `mod types` that the handwritten mock module names itself (e.g. the 428
+    /// challenge it scripts): with product features, each is compiled under `mock` too, so
+    /// `mock` builds beside any product, even one that reaches none of them. Default: none.
+    pub mock_types: Vec<String>,
     /// Also emit `check_response(method, path, status, body)`, which decodes a body with the
     /// type the client uses for that response (for soundness tests). Default: false.
     pub response_checks: bool,
@@ -111,6 +115,7 @@ impl Default for ClientOptions {
             mfa_glue: true,
             page_trait: None,
             mock_module: None,
+            mock_types: Vec::new(),
             response_checks: false,
             product_features: false,
             command: "cargo xtask regen".to_owned(),

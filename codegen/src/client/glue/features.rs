@@ -43,6 +43,8 @@ struct Gates {
     mentions: BTreeMap<String, BTreeSet<String>>,
     /// Spec component name → Rust type name, for table entries that name components.
     components: BTreeMap<String, String>,
+    /// Types also compiled under these features, whatever else they need (the mock's own).
+    also: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The product features of `spec` (its `x-tagGroups`), or `None` when it has none.
@@ -103,6 +105,7 @@ pub(crate) fn gate_by_product(
     spec: &OpenAPI,
     file: &mut syn::File,
     resumable: &[Resumable],
+    mock_types: &[String],
 ) -> Features {
     let Some(products) = products(spec) else {
         return Vec::new();
@@ -137,6 +140,8 @@ pub(crate) fn gate_by_product(
         }
     }
     reach_types(file, &mut gates);
+    // The handwritten mock names these itself, whichever products are on.
+    also_under(&mut gates, super::mock::FEATURE, mock_types);
     for item in &mut file.items {
         gate_item(item, &gates, Scope::Top);
     }
@@ -219,6 +224,23 @@ fn reach_types(file: &syn::File, gates: &mut Gates) {
     }
 }
 
+/// Compiles each type of `seed`, and every type those name, under `feature` as well as under
+/// what it needs already (`Gates::also`).
+fn also_under(gates: &mut Gates, feature: &str, seed: &[String]) {
+    let mut stack: Vec<String> = seed.to_vec();
+    while let Some(ty) = stack.pop() {
+        if gates.types.contains_key(&ty)
+            && gates
+                .also
+                .entry(ty.clone())
+                .or_default()
+                .insert(feature.to_owned())
+        {
+            stack.extend(gates.mentions.get(&ty).into_iter().flatten().cloned());
+        }
+    }
+}
+
 /// The items of the top-level module `name`.
 fn module<'a>(file: &'a syn::File, name: &str) -> Option<&'a [syn::Item]> {
     file.items.iter().find_map(|item| match item {
@@ -284,7 +306,9 @@ fn walk_tokens(tokens: &TokenStream, f: &mut dyn FnMut(&TokenTree)) {
     }
 }
 
-/// Records the gated name one path starts with (see [`names`]).
+/// Records the gated name one path starts with (see [`names`]). Outside `mod types` a type is
+/// only ever named through `types::` (progenitor's output and the glue both spell it so), so a
+/// bare name there is something else: `Error` is progenitor's, not a component called `Error`.
 fn classify(
     path: &[String],
     gates: &Gates,
@@ -302,7 +326,7 @@ fn classify(
             name => {
                 if in_builder && !in_types && gates.builders.contains_key(name) {
                     builders.insert(name.to_owned());
-                } else if gates.types.contains_key(name) {
+                } else if in_types && gates.types.contains_key(name) {
                     types.insert(name.to_owned());
                 } else if !in_types && gates.builders.contains_key(name) {
                     builders.insert(name.to_owned());
@@ -329,7 +353,7 @@ fn need_of(tokens: &TokenStream, gates: &Gates, scope: Scope) -> Need {
 /// What a type needs: the features that reach it, or, for a type no operation reaches, what
 /// the types it names need (`seen` breaks cycles).
 fn type_need(ty: &str, gates: &Gates, seen: &mut BTreeSet<String>) -> Need {
-    match gates.types.get(ty) {
+    let need: Need = match gates.types.get(ty) {
         Some(features) if !features.is_empty() => Need::from([features.clone()]),
         _ if !seen.insert(ty.to_owned()) => Need::new(),
         _ => gates
@@ -339,6 +363,14 @@ fn type_need(ty: &str, gates: &Gates, seen: &mut BTreeSet<String>) -> Need {
             .flatten()
             .flat_map(|t| type_need(t, gates, seen))
             .collect(),
+    };
+    // `(a ∧ b) ∨ f` is `(a ∨ f) ∧ (b ∨ f)`: the features of `also` join every clause.
+    match gates.also.get(ty) {
+        Some(also) => need
+            .into_iter()
+            .map(|clause| clause.union(also).cloned().collect())
+            .collect(),
+        None => need,
     }
 }
 

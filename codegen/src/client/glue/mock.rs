@@ -20,6 +20,9 @@ use crate::client::normalize::STATUS_VARIANTS;
 use crate::openapi_util::component_name;
 use crate::warning::{Code, Location, Warning};
 
+/// The crate feature the typed mock is compiled under.
+pub(crate) const FEATURE: &str = "mock";
+
 /// Appends `mod mock_operations` with the `impl MockServer` of every operation.
 pub(crate) fn emit_mock_methods(
     spec: &OpenAPI,
@@ -67,7 +70,7 @@ pub(crate) fn emit_mock_methods(
     file.items.push(syn::parse_quote! {
         /// One typed mock per operation on the mock server (feature `mock`); generated from
         /// the spec with the client.
-        #[cfg(feature = "mock")]
+        #[cfg(feature = #FEATURE)]
         pub mod mock_operations {
             #[allow(unused_imports)]
             use super::{types, ByteStream};
