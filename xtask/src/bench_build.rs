@@ -7,10 +7,10 @@
 //! measured with no change here. Each set is measured in one block: a build untimed (its
 //! dependencies), then, `--runs` times, `cargo clean -p belvo` and a timed `cargo build -p
 //! belvo` ("clean"), then the generated file touched and a timed build again ("touched": what a
-//! regen costs). Sets are not interleaved: cargo keeps one build of a dependency per feature
-//! set *name*, not per feature set, so switching sets rebuilds `tracing` and what depends on
-//! it (reqwest, progenitor-client), which is not the crate's cost. A timed build that compiles
-//! anything but `belvo` is an error rather than a figure. `--only F` keeps the sets named (and
+//! regen costs). A timed build that compiles anything but `belvo` is an error rather than a
+//! figure: `cargo clean -p belvo` deletes files by the names of the package's targets, so a
+//! test target named like a dependency (`tests/tracing.rs` once) took that dependency, and
+//! everything above it, into the "clean" time. `--only F` keeps the sets named (and
 //! `all`). A Markdown table of the median and the spread (min–max) of the wall times goes to
 //! standard output, progress to standard error.
 
