@@ -31553,6 +31553,25 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "banking")]
+    impl super::resumable::FromResume<::std::vec::Vec<Transaction>>
+    for RetrieveTransactionsForALinkSuccess {
+        #[allow(unused_variables)]
+        fn from_resume(status: u16, body: ::std::vec::Vec<Transaction>) -> Self {
+            match status {
+                201u16 => Self::Created(body),
+                _ => Self::Ok(body),
+            }
+        }
+    }
+    #[cfg(feature = "banking")]
+    impl super::resumable::FromResume<RetrieveTransactionsForALinkResponse>
+    for RetrieveTransactionsForALinkSuccess {
+        #[allow(unused_variables)]
+        fn from_resume(status: u16, body: RetrieveTransactionsForALinkResponse) -> Self {
+            Self::Accepted(body)
+        }
+    }
     /// Reads `null` as the type's default: a field that may be absent may also be null.
     fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
     where
@@ -55093,6 +55112,20 @@ pub mod resumable {
             resume_path: "/investments/portfolios/",
         },
     ];
+    /// A resume's success body as the success type of the request it resumes, given the
+    /// status it came with, so that a flow answers one type whichever request succeeded.
+    /// Every type is its own; a success type of one variant per status
+    /// (`{Op}Success`) takes a body of one of its variants' shapes, into the variant of
+    /// that status or else the first of that shape.
+    pub trait FromResume<U>: Sized {
+        /// `body`, received with `status`, as this type.
+        fn from_resume(status: u16, body: U) -> Self;
+    }
+    impl<T> FromResume<T> for T {
+        fn from_resume(_status: u16, body: T) -> T {
+            body
+        }
+    }
     /// A request that may be answered `428` with a multi-factor challenge, and how
     /// to resume it. Implemented for the builder of each retrieve operation, so a
     /// request is built as usual (`client.retrieve_balances().body(..)`) and then

@@ -358,3 +358,41 @@ async fn each_success_status_of_transactions_is_its_own_variant() {
         "{source}"
     );
 }
+
+/// The transactions pair answers two types (the request a status enum, its resume a list),
+/// yet `with_mfa(..).await` gives the request's type: the resume's list lands in the variant
+/// of the status it came with.
+#[tokio::test]
+async fn an_mfa_flow_awaits_to_the_status_variant_of_the_resume() {
+    use types::RetrieveTransactionsForALinkSuccess as Success;
+    for status in [200, 201] {
+        let server = MockServer::start().await;
+        let transaction = types::Transaction {
+            description: Some("rent".to_owned()),
+            ..Default::default()
+        };
+        server
+            .mfa::<builder::RetrieveTransactionsForALink>()
+            .status(status)
+            .then_respond(vec![transaction])
+            .await;
+        let provider = |_: &Challenge| async { Ok::<_, String>(Token::new("123456")) };
+        let got = server
+            .client()
+            .retrieve_transactions_for_a_link()
+            .body(types::RetrieveBalancesForALinkBody {
+                link: Some(uuid::Uuid::new_v4()),
+                ..Default::default()
+            })
+            .with_mfa(&provider)
+            .await
+            .unwrap();
+        assert_eq!(got.status().as_u16(), status);
+        match (got.into_inner(), status) {
+            (Success::Ok(v), 200) | (Success::Created(v), 201) => {
+                assert_eq!(v[0].description.as_deref(), Some("rent"))
+            }
+            (other, _) => panic!("a {status} resume became {other:?}"),
+        }
+    }
+}

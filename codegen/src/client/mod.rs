@@ -110,7 +110,8 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
     glue::emit::emit(&spec, &mut file, &resumable, opts, &mut warnings);
     glue::decode::route_decoding(original, &spec, &mut file, opts.response_checks)
         .map_err(ClientError::InvalidOutput)?;
-    glue::status_variants::type_status_variants(&spec, &mut file)
+    let from_resume = glue::emit::has_resumable_traits(opts);
+    glue::status_variants::type_status_variants(&spec, &mut file, from_resume)
         .map_err(ClientError::InvalidOutput)?;
     glue::null_collections::accept_null_collections(&mut file);
     glue::redact::redact_secrets_in_debug(&mut file);

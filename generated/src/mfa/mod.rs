@@ -58,7 +58,7 @@ use serde_json::Value;
 pub use self::challenge::{Challenge, Operation, Token, TokenGeneration};
 pub use self::error::{BoxError, MfaError};
 pub use self::provider::TokenProvider;
-pub use crate::resumable::{Resumable, ResumableOp, RESUMABLE};
+pub use crate::resumable::{FromResume, Resumable, ResumableOp, RESUMABLE};
 
 use self::challenge::{looks_like_challenge, now, request_id_of};
 use crate::trace::MfaSpan;
@@ -104,8 +104,11 @@ impl<T> Outcome<T, T> {
 /// implements the generated [`ResumableOp`]).
 pub trait MfaExt: ResumableOp {
     /// Sends the request and answers challenges with `provider` until the data comes back.
-    /// Await it for the same `ResponseValue` as `send()`; when the resume's success type
-    /// differs from the request's, use [`WithMfa::outcome`].
+    /// Await it for the same `ResponseValue` as `send()`, whichever request succeeded: a
+    /// resume's body becomes the request's success type through [`FromResume`] (the variant
+    /// of its status, for a type of one variant per status). Where no such conversion exists
+    /// (Belvo's `POST /api/incomes/` answers one income, its `PATCH` a list), use
+    /// [`WithMfa::outcome`].
     fn with_mfa<P: TokenProvider>(self, provider: &P) -> WithMfa<'_, Self, P> {
         WithMfa {
             op: self,
@@ -218,17 +221,27 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
     }
 }
 
-impl<'p, R, P, T> IntoFuture for WithMfa<'p, R, P>
+impl<'p, R, P> IntoFuture for WithMfa<'p, R, P>
 where
-    R: ResumableOp<Output = T, ResumeOutput = T> + 'p,
+    R: ResumableOp + 'p,
+    R::Output: FromResume<R::ResumeOutput> + Send + 'p,
+    R::ResumeOutput: Send + 'p,
     P: TokenProvider,
-    T: Send + 'p,
 {
-    type Output = Result<ResponseValue<T>, ErrorOf<R>>;
+    type Output = Result<ResponseValue<R::Output>, ErrorOf<R>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'p>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.outcome().await.map(Outcome::into_response) })
+        Box::pin(async move {
+            Ok(match self.outcome().await? {
+                Outcome::Retrieved(v) => v,
+                Outcome::Resumed(v) => {
+                    let (status, headers) = (v.status(), v.headers().clone());
+                    let body = R::Output::from_resume(status.as_u16(), v.into_inner());
+                    ResponseValue::new(body, status, headers)
+                }
+            })
+        })
     }
 }
 

@@ -73,7 +73,7 @@ fn resumable_module(
 ) -> (syn::Item, Vec<syn::Item>) {
     let entries: Vec<TokenStream> = pairs.iter().map(table_entry).collect();
     let impls = resumable_impls(file, pairs, &entries, opts, warnings);
-    let trait_def = (opts.interface == Interface::Builder).then(resumable_op_trait);
+    let trait_def = has_resumable_traits(opts).then(resumable_op_trait);
     let module = syn::parse_quote! {
         /// Operations that may answer `428 Precondition Required` (a multi-factor challenge)
         /// and the `PATCH` that resumes each; found in the spec by the generator. The
@@ -162,9 +162,31 @@ fn resumable_impls(
     impls
 }
 
-/// The `ResumableOp` trait, which generic code drives a pair through (builder interface only).
+/// Whether `emit` gives the client the `ResumableOp` and `FromResume` traits.
+pub(crate) fn has_resumable_traits(opts: &ClientOptions) -> bool {
+    opts.mfa_glue && opts.interface == Interface::Builder
+}
+
+/// The `ResumableOp` trait, which generic code drives a pair through, and `FromResume`, which
+/// gives both halves of a flow one success type (builder interface only).
 fn resumable_op_trait() -> TokenStream {
     quote! {
+        /// A resume's success body as the success type of the request it resumes, given the
+        /// status it came with, so that a flow answers one type whichever request succeeded.
+        /// Every type is its own; a success type of one variant per status
+        /// (`{Op}Success`) takes a body of one of its variants' shapes, into the variant of
+        /// that status or else the first of that shape.
+        pub trait FromResume<U>: Sized {
+            /// `body`, received with `status`, as this type.
+            fn from_resume(status: u16, body: U) -> Self;
+        }
+
+        impl<T> FromResume<T> for T {
+            fn from_resume(_status: u16, body: T) -> T {
+                body
+            }
+        }
+
         /// A request that may be answered `428` with a multi-factor challenge, and how
         /// to resume it. Implemented for the builder of each retrieve operation, so a
         /// request is built as usual (`client.retrieve_balances().body(..)`) and then

@@ -12,7 +12,9 @@
 //! - in each operation that returns it, the match arm of each of those statuses decodes the
 //!   body as that status's own type, still through the `decode` module (so a body that does
 //!   not fit is a `Mismatch` naming the status), and wraps it in its variant;
-//! - in `check_response`, those statuses decode as their own type too.
+//! - in `check_response`, those statuses decode as their own type too;
+//! - with the `resumable` module's `FromResume`, the enum takes each of its variants' bodies,
+//!   so an MFA flow whose resume answers one of those shapes still awaits to one type.
 //!
 //! Runs after the `decode` pass, whose calls it reads.
 
@@ -41,7 +43,12 @@ struct Variant {
 type Synthetics = BTreeMap<String, Vec<Variant>>;
 
 /// Replaces every synthetic success type of `spec` (the normalised spec) in `file`.
-pub(crate) fn type_status_variants(spec: &OpenAPI, file: &mut syn::File) -> Result<(), String> {
+/// `from_resume`: implement the `resumable` module's `FromResume` for each of them.
+pub(crate) fn type_status_variants(
+    spec: &OpenAPI,
+    file: &mut syn::File,
+    from_resume: bool,
+) -> Result<(), String> {
     let synthetics = synthetics(spec)?;
     if synthetics.is_empty() {
         return Ok(());
@@ -50,7 +57,7 @@ pub(crate) fn type_status_variants(spec: &OpenAPI, file: &mut syn::File) -> Resu
         match item {
             syn::Item::Mod(m) if m.ident == "types" => {
                 let items = &mut m.content.get_or_insert_with(Default::default).1;
-                replace_types(items, &synthetics);
+                replace_types(items, &synthetics, from_resume);
             }
             syn::Item::Mod(m) => {
                 for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
@@ -106,7 +113,7 @@ fn body_type(schema: &Value, prefix: &TokenStream) -> Result<TokenStream, String
 }
 
 /// Drops typify's items for each synthetic type in `items` (`mod types`) and adds its enum.
-fn replace_types(items: &mut Vec<syn::Item>, synthetics: &Synthetics) {
+fn replace_types(items: &mut Vec<syn::Item>, synthetics: &Synthetics, from_resume: bool) {
     fn mentions(tokens: TokenStream, synthetics: &Synthetics) -> bool {
         tokens.into_iter().any(|t| match t {
             proc_macro2::TokenTree::Ident(i) => synthetics.contains_key(&i.to_string()),
@@ -126,7 +133,7 @@ fn replace_types(items: &mut Vec<syn::Item>, synthetics: &Synthetics) {
         _ => true,
     });
     for (name, variants) in synthetics {
-        match enum_items(name, variants) {
+        match enum_items(name, variants, from_resume) {
             Ok(new) => items.extend(new),
             // An unspellable body cannot come from normalisation; keep the build failing
             // loudly rather than emitting a half type.
@@ -135,14 +142,24 @@ fn replace_types(items: &mut Vec<syn::Item>, synthetics: &Synthetics) {
     }
 }
 
-fn enum_items(name: &str, variants: &[Variant]) -> Result<Vec<syn::Item>, String> {
+fn enum_items(
+    name: &str,
+    variants: &[Variant],
+    from_resume: bool,
+) -> Result<Vec<syn::Item>, String> {
     let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
     let none = TokenStream::new();
     let mut arms = Vec::new();
     let mut defs = Vec::new();
+    // Body type (as text, to compare) → its type and its variants, in order.
+    let mut shapes: Vec<(String, TokenStream, Vec<&Variant>)> = Vec::new();
     for v in variants {
         let (status, variant) = (v.status, &v.name);
         let ty = body_type(&v.schema, &none)?;
+        match shapes.iter_mut().find(|(key, _, _)| *key == ty.to_string()) {
+            Some((_, _, of_shape)) => of_shape.push(v),
+            None => shapes.push((ty.to_string(), ty.clone(), vec![v])),
+        }
         let doc = format!(
             "The body of a `{status} {}` response.",
             crate::status::reason(status)
@@ -160,7 +177,7 @@ fn enum_items(name: &str, variants: &[Variant]) -> Result<Vec<syn::Item>, String
          order, so it cannot tell apart variants of one shape.",
         statuses.join(", ")
     );
-    Ok(vec![
+    let mut items = vec![
         syn::parse_quote! {
             #[doc = #doc]
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -179,7 +196,38 @@ fn enum_items(name: &str, variants: &[Variant]) -> Result<Vec<syn::Item>, String
                 }
             }
         },
-    ])
+    ];
+    if from_resume {
+        items.extend(
+            shapes
+                .iter()
+                .map(|(_, ty, of_shape)| from_resume_impl(&ident, ty, of_shape)),
+        );
+    }
+    Ok(items)
+}
+
+/// `FromResume<ty>` for the enum: the variant of the body's status among those of this shape,
+/// else the first of them.
+fn from_resume_impl(ident: &syn::Ident, ty: &TokenStream, of_shape: &[&Variant]) -> syn::Item {
+    let first = &of_shape[0].name;
+    let body = if of_shape.len() == 1 {
+        quote!(Self::#first(body))
+    } else {
+        let arms = of_shape[1..].iter().map(|v| {
+            let (status, name) = (v.status, &v.name);
+            quote!(#status => Self::#name(body))
+        });
+        quote!(match status { #(#arms,)* _ => Self::#first(body) })
+    };
+    syn::parse_quote! {
+        impl super::resumable::FromResume<#ty> for #ident {
+            #[allow(unused_variables)]
+            fn from_resume(status: u16, body: #ty) -> Self {
+                #body
+            }
+        }
+    }
 }
 
 /// Rewrites the match arms of the functions that decode a synthetic type.
