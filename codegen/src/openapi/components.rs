@@ -447,15 +447,23 @@ impl Components {
             }
         }
         for ids in by_name.into_values() {
+            // Kinds only tell scopes apart; within one scope they are not worth computing.
+            let scopes: BTreeSet<&str> = ids.iter().map(|id| &*self.nodes[*id].scope).collect();
+            let many_scopes = scopes.len() > 1;
             let mut clusters: Vec<Cluster> = Vec::new();
             for id in ids {
                 let keys = self.keys(id);
-                let kinds = self.kinds(id);
-                let scope = &self.nodes[id].scope;
-                let fits = |c: &Cluster| {
-                    similar(&c.keys, &keys) && (c.scopes.contains(scope) || !c.conflicts(&kinds))
+                let kinds = if many_scopes {
+                    self.kinds(id)
+                } else {
+                    BTreeMap::new()
                 };
-                match clusters.iter_mut().find(|c| fits(c)) {
+                let scope = &self.nodes[id].scope;
+                let fits = |c: &Cluster| c.scopes.contains(scope) || !c.conflicts(&kinds);
+                match clusters
+                    .iter_mut()
+                    .find(|c| similar(&c.keys, &keys) && fits(c))
+                {
                     Some(cluster) => {
                         cluster.add(keys, kinds, scope.clone());
                         let first = cluster.first;
