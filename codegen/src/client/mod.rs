@@ -15,7 +15,7 @@ mod cycles;
 mod error;
 mod glue;
 mod guesses;
-mod identifiers;
+pub(crate) mod identifiers;
 pub mod normalize;
 mod options;
 pub mod params;

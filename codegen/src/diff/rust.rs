@@ -14,6 +14,7 @@ use quote::ToTokens;
 use syn::{FnArg, GenericParam, ImplItem, Item, Type, TypeParamBound, WherePredicate};
 
 use super::change::{Change, RustChange, Scope};
+use crate::client::identifiers::{rust_name, Case};
 
 /// The public API of a generated client: item → type or signature.
 type Api = BTreeMap<String, String>;
@@ -259,11 +260,8 @@ fn targets(scope: &Scope, change: &Change) -> Vec<String> {
         ..
     } = scope
     {
-        let method = heck::ToSnakeCase::to_snake_case(op.as_str());
-        let builder = format!(
-            "builder::{}",
-            heck::ToUpperCamelCase::to_upper_camel_case(op.as_str())
-        );
+        let method = rust_name(op.as_str(), Case::Snake);
+        let builder = format!("builder::{}", rust_name(op.as_str(), Case::Pascal));
         if id.starts_with("api-") {
             out.push(format!("Client::{method}"));
             out.push(builder.clone());
@@ -271,21 +269,15 @@ fn targets(scope: &Scope, change: &Change) -> Vec<String> {
         // A renamed operation: its old method and builder go.
         if change.rule == super::rules::API_OPERATION_ID_CHANGED {
             if let Some(old) = &change.old.value {
-                out.push(format!(
-                    "Client::{}",
-                    heck::ToSnakeCase::to_snake_case(old.as_str())
-                ));
-                let old = heck::ToUpperCamelCase::to_upper_camel_case(old.as_str());
+                out.push(format!("Client::{}", rust_name(old.as_str(), Case::Snake)));
+                let old = rust_name(old.as_str(), Case::Pascal);
                 out.push(format!("builder::{old}"));
             }
         }
         if id.starts_with("request-parameter-") {
             // The parameter's wire name is the message's first code span.
             if let Some(name) = first_code_span(&change.message) {
-                out.push(format!(
-                    "{builder}::{}",
-                    heck::ToSnakeCase::to_snake_case(name)
-                ));
+                out.push(format!("{builder}::{}", rust_name(name, Case::Snake)));
             }
         }
         if id.starts_with("request-body-") {
@@ -312,11 +304,11 @@ fn schema_targets(pointer: &str) -> Vec<String> {
     let Some(name) = parts.next() else {
         return Vec::new();
     };
-    let ty = heck::ToUpperCamelCase::to_upper_camel_case(name.as_str());
+    let ty = rust_name(name.as_str(), Case::Pascal);
     match (parts.next().as_deref(), parts.next()) {
         (Some("properties"), Some(property)) => {
-            let field = heck::ToSnakeCase::to_snake_case(property.as_str());
-            let inline = heck::ToUpperCamelCase::to_upper_camel_case(property.as_str());
+            let field = rust_name(property.as_str(), Case::Snake);
+            let inline = rust_name(property.as_str(), Case::Pascal);
             vec![
                 format!("types::{ty}::{field}"),
                 format!("types::{ty}{inline}"),
