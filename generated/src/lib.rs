@@ -101,6 +101,7 @@
 #[allow(clippy::all)]
 mod generated;
 pub mod error;
+mod headers;
 pub mod mfa;
 #[cfg(feature = "mock")]
 pub mod mock;

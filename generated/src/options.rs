@@ -37,9 +37,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::Stream;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
+use crate::headers::HeaderSet;
 use crate::retry::RetryPolicy;
 
 /// The header [`RequestOptions::idempotency_key`] sets.
@@ -50,10 +51,8 @@ pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 /// and body fields, never their values (a header may carry a key).
 #[derive(Clone, Default)]
 pub struct RequestOptions {
-    headers: HeaderMap,
-    /// The first header that could not be used, reported when the request is sent. Holds
-    /// its name only: a header value may be a secret.
-    invalid_header: Option<String>,
+    /// Its first invalid header is reported when the request is sent.
+    headers: HeaderSet,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     safe_to_repeat: bool,
@@ -76,15 +75,7 @@ impl RequestOptions {
         N: AsRef<str>,
         V: TryInto<HeaderValue>,
     {
-        let shown = name.as_ref().to_owned();
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(value)) => {
-                self.headers.insert(name, value);
-            }
-            _ => {
-                self.invalid_header.get_or_insert(shown);
-            }
-        }
+        self.headers.insert(name, value);
         self
     }
 
@@ -152,14 +143,12 @@ impl RequestOptions {
 
     /// Applies the headers, timeout and body fields to `request` (the client's `pre` hook).
     pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
-        if let Some(name) = &self.invalid_header {
+        if let Some(name) = self.headers.invalid() {
             return Err(format!(
                 "request option: header `{name}` is not a valid header"
             ));
         }
-        for (name, value) in &self.headers {
-            request.headers_mut().insert(name, value.clone());
-        }
+        self.headers.apply(request.headers_mut());
         if let Some(timeout) = self.timeout {
             *request.timeout_mut() = Some(timeout);
         }
@@ -207,8 +196,7 @@ impl RequestOptions {
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestOptions")
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
-            .field("invalid_header", &self.invalid_header)
+            .field("headers", &self.headers)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("safe_to_repeat", &self.safe_to_repeat)

@@ -13,9 +13,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use crate::error::ConfigError;
+use crate::headers::HeaderSet;
 use crate::retry::RetryPolicy;
 use crate::trace::{Attempts, CallSpan};
 use crate::{Client, OperationError};
@@ -131,7 +132,7 @@ impl fmt::Debug for Credentials {
 #[derive(Clone)]
 pub struct RequestDefaults {
     authorization: HeaderValue,
-    headers: DefaultHeaders,
+    headers: HeaderSet,
     /// Per attempt; `None` leaves the reqwest client's own.
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -143,7 +144,7 @@ impl RequestDefaults {
     pub fn new(credentials: &Credentials, retry: RetryPolicy) -> Self {
         RequestDefaults {
             authorization: credentials.authorization(),
-            headers: DefaultHeaders::default(),
+            headers: default_headers(),
             timeout: None,
             retry,
         }
@@ -155,6 +156,13 @@ impl RequestDefaults {
     }
 }
 
+/// What every client sends unless told otherwise: `User-Agent: belvo/<version>`.
+fn default_headers() -> HeaderSet {
+    let mut headers = HeaderSet::default();
+    headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+    headers
+}
+
 impl fmt::Debug for RequestDefaults {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestDefaults")
@@ -163,51 +171,6 @@ impl fmt::Debug for RequestDefaults {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .finish()
-    }
-}
-
-/// The headers a client sends with every request that does not set them itself. `Debug`
-/// shows their names only.
-#[derive(Clone)]
-struct DefaultHeaders {
-    map: HeaderMap,
-    /// The first header given that is not a valid one (its name only), for `build` to report.
-    invalid: Option<String>,
-}
-
-impl Default for DefaultHeaders {
-    fn default() -> Self {
-        let mut map = HeaderMap::new();
-        map.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
-        DefaultHeaders { map, invalid: None }
-    }
-}
-
-impl DefaultHeaders {
-    fn insert(&mut self, name: &str, value: &str) {
-        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            (Ok(name), Ok(value)) => {
-                self.map.insert(name, value);
-            }
-            _ => {
-                self.invalid.get_or_insert_with(|| name.to_owned());
-            }
-        }
-    }
-
-    /// Adds every default that `request` lacks.
-    fn fill(&self, request: &mut HeaderMap) {
-        for (name, value) in &self.map {
-            if !request.contains_key(name) {
-                request.insert(name, value.clone());
-            }
-        }
-    }
-}
-
-impl fmt::Debug for DefaultHeaders {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.map.keys()).finish()
     }
 }
 
@@ -231,7 +194,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
-    headers: DefaultHeaders,
+    headers: HeaderSet,
     http: Option<OwnHttpClient>,
 }
 
@@ -256,7 +219,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
-            headers: DefaultHeaders::default(),
+            headers: default_headers(),
             http: None,
         }
     }
@@ -359,8 +322,10 @@ impl ClientBuilder {
     /// The client. Fails when the base URL is not an absolute `http(s)` URL or when the TLS
     /// backend cannot be initialised.
     pub fn build(self) -> Result<Client, ConfigError> {
-        if let Some(name) = &self.headers.invalid {
-            return Err(ConfigError::InvalidHeader { name: name.clone() });
+        if let Some(name) = self.headers.invalid() {
+            return Err(ConfigError::InvalidHeader {
+                name: name.to_owned(),
+            });
         }
         let parsed = reqwest::Url::parse(self.environment.base_url()).map_err(|e| {
             ConfigError::InvalidUrl {
