@@ -1,11 +1,15 @@
-//! The product features of `generated/Cargo.toml`, rewritten by `regen` (and compared by
-//! `check`) from what the client stage returns: one feature per product of the spec's
-//! `x-tagGroups`, listing the products it needs, and `full` with them all, which `default`
-//! enables. Only these keys change: the other features (`tracing`, `mock`), comments and layout
-//! stay as written. The products are found as `full`'s list, so a product that leaves the spec
-//! leaves the manifest too.
+//! Edits of `generated/Cargo.toml` (and `Cargo.lock`) that keep everything else as written:
+//! comments, layout, the keys not named.
+//!
+//! - The product features, rewritten by `regen` (and compared by `check`) from what the client
+//!   stage returns: one feature per product of the spec's `x-tagGroups`, listing the products
+//!   it needs, and `full` with them all, which `default` enables. The other features
+//!   (`tracing`, `mock`) stay. The products are found as `full`'s list, so a product that
+//!   leaves the spec leaves the manifest too.
+//! - The package version, read by `review` and set by `release` in the manifest and the lock.
 
-use toml_edit::{Array, DocumentMut, Item, Table};
+use anyhow::Context;
+use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 /// Written before `full`, so that a reader knows where the product list comes from.
 const NOTE: &str = "\n# Products of the Belvo API (the spec's `x-tagGroups`), written by `cargo xtask regen`:\n# `full` enables all of them, and is on by default.\n";
@@ -55,6 +59,53 @@ fn parse(manifest: &str) -> anyhow::Result<DocumentMut> {
         .map_err(|e| anyhow::anyhow!("generated/Cargo.toml: {e}"))
 }
 
+/// The `version` of the `[package]` table.
+pub fn package_version(manifest: &str) -> anyhow::Result<String> {
+    let doc = parse(manifest)?;
+    doc.get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(Item::as_str)
+        .map(str::to_owned)
+        .context("the [package] table has no `version = \"…\"` (a plain string)")
+}
+
+/// `manifest` with its `[package]` version set to `version`.
+pub fn with_package_version(manifest: &str, version: &str) -> anyhow::Result<String> {
+    package_version(manifest)?;
+    let mut doc = parse(manifest)?;
+    set_keeping_decor(&mut doc["package"]["version"], version);
+    Ok(doc.to_string())
+}
+
+/// Cargo.lock with the version of `package`'s entry set (the lock would otherwise be
+/// rewritten by the next build, and refused by `--locked`). A lock without that entry is
+/// returned as it is.
+pub fn with_lock_version(lock: &str, package: &str, version: &str) -> anyhow::Result<String> {
+    let mut doc: DocumentMut = lock
+        .parse()
+        .map_err(|e| anyhow::anyhow!("Cargo.lock: {e}"))?;
+    let entries = doc
+        .get_mut("package")
+        .and_then(Item::as_array_of_tables_mut);
+    let entry = entries.and_then(|e| {
+        e.iter_mut()
+            .find(|t| t.get("name").and_then(Item::as_str) == Some(package))
+    });
+    if let Some(entry) = entry {
+        set_keeping_decor(&mut entry["version"], version);
+    }
+    Ok(doc.to_string())
+}
+
+/// Replaces the string `item` holds, keeping the spaces and comment around it.
+fn set_keeping_decor(item: &mut Item, text: &str) {
+    let mut value = Value::from(text);
+    if let Some(old) = item.as_value() {
+        *value.decor_mut() = old.decor().clone();
+    }
+    *item = Item::Value(value);
+}
+
 /// The strings of an array of strings; nothing for anything else.
 fn strings(item: Option<&Item>) -> Vec<String> {
     item.and_then(Item::as_array)
@@ -78,7 +129,44 @@ fn defaults(features: &Table, products: bool) -> Array {
 
 #[cfg(test)]
 mod tests {
-    use super::with_products;
+    use super::{package_version, with_lock_version, with_package_version, with_products};
+
+    #[test]
+    fn the_package_version_is_read_and_set_in_place() {
+        let manifest = "[package]\nname = \"belvo\"\nversion = \"0.1.0\" # set by release\n\n\
+                        [dependencies]\nversion = \"9\"\n";
+        assert_eq!(package_version(manifest).unwrap(), "0.1.0");
+        let set = with_package_version(manifest, "0.2.0").unwrap();
+        assert_eq!(
+            set,
+            manifest.replace("version = \"0.1.0\"", "version = \"0.2.0\"")
+        );
+        assert!(package_version("[dependencies]\nversion = \"1\"\n").is_err());
+        assert!(package_version("[package]\nversion.workspace = true\n").is_err());
+        assert!(with_package_version("[package]\nname = \"x\"\n", "1.0.0").is_err());
+    }
+
+    #[test]
+    fn the_lock_entry_of_the_package_only_changes() {
+        let lock = "# @generated\nversion = 4\n\n[[package]]\nname = \"base64\"\nversion = \"0.22.1\"\n\n\
+                    [[package]]\nname = \"belvo\"\nversion = \"0.1.0\"\ndependencies = [\n \"base64\",\n]\n";
+        let set = with_lock_version(lock, "belvo", "0.2.0").unwrap();
+        assert_eq!(
+            set,
+            lock.replace(
+                "name = \"belvo\"\nversion = \"0.1.0\"",
+                "name = \"belvo\"\nversion = \"0.2.0\""
+            )
+        );
+        assert_eq!(with_lock_version(lock, "other", "0.2.0").unwrap(), lock);
+        // The workspace's own lock and manifest come back byte for byte at the same version.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let real = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+        let version = package_version(&manifest).unwrap();
+        assert_eq!(with_lock_version(&real, "belvo", &version).unwrap(), real);
+        assert_eq!(with_package_version(&manifest, &version).unwrap(), manifest);
+    }
 
     const MANIFEST: &str = "[package]\nname = \"belvo\"\n\n[features]\ndefault = [\"tracing\"]\n# Spans.\ntracing = [\"dep:tracing\"]\nmock = []\n";
 

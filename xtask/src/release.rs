@@ -14,6 +14,8 @@ use crate::files::{self, project_root};
 pub const MANIFEST: &str = "generated/Cargo.toml";
 pub const CHANGELOG: &str = "generated/CHANGELOG.md";
 const LOCK: &str = "Cargo.lock";
+/// The crate released.
+const PACKAGE: &str = "belvo";
 
 /// Arguments of `cargo xtask release`.
 #[derive(clap::Args)]
@@ -34,7 +36,7 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     let manifest = files::read(&root.join(MANIFEST))?;
-    let manifest = set_package_version(&manifest, &plan.next.to_string())
+    let manifest = crate::manifest::with_package_version(&manifest, &plan.next.to_string())
         .with_context(|| format!("updating {MANIFEST}"))?;
     let changelog = files::read(&root.join(CHANGELOG)).unwrap_or_default();
     let changelog = prepend_entry(&changelog, &plan.next, &args.base, &review.report)?;
@@ -45,7 +47,8 @@ pub fn run(args: Args) -> Result<()> {
     if let Ok(lock) = files::read(&root.join(LOCK)) {
         outputs.push((
             root.join(LOCK),
-            set_lock_version(&lock, &plan.next.to_string()),
+            crate::manifest::with_lock_version(&lock, PACKAGE, &plan.next.to_string())
+                .with_context(|| format!("updating {LOCK}"))?,
         ));
     }
     files::write_all(&outputs)?;
@@ -69,7 +72,8 @@ impl Plan {
     /// Reads the version of generated/Cargo.toml at `base` and applies the report to it.
     pub fn new(base: &str, report: &Report) -> Result<Self> {
         let (label, manifest) = crate::diff::file_at_revision(base, MANIFEST)?;
-        let version = package_version(&manifest).with_context(|| format!("reading {label}"))?;
+        let version = crate::manifest::package_version(&manifest)
+            .with_context(|| format!("reading {label}"))?;
         let version: Version = version
             .parse()
             .map_err(|e: String| anyhow::anyhow!("{label}: {e}"))?;
@@ -90,71 +94,6 @@ impl Plan {
             Bump::Major => "breaking changes: major version",
         }
     }
-}
-
-/// The `version` of the `[package]` table of a Cargo manifest.
-pub fn package_version(manifest: &str) -> Result<String> {
-    let line = package_line(manifest)?;
-    let value = manifest.lines().nth(line).unwrap_or_default();
-    quoted_value(value).context("the [package] version is not a plain string")
-}
-
-/// Index of the `version = "…"` line of the `[package]` table.
-fn package_line(manifest: &str) -> Result<usize> {
-    let mut in_package = false;
-    for (i, line) in manifest.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            in_package = trimmed == "[package]";
-        } else if in_package && trimmed.split('=').next().map(str::trim) == Some("version") {
-            return Ok(i);
-        }
-    }
-    bail!("no `version = \"…\"` line in the [package] table")
-}
-
-fn quoted_value(line: &str) -> Option<String> {
-    let value = line.split_once('=')?.1.trim();
-    let inner = value.strip_prefix('"')?.strip_suffix('"')?;
-    Some(inner.to_owned())
-}
-
-/// The manifest with its `[package]` version set to `version`, everything else as it was.
-pub fn set_package_version(manifest: &str, version: &str) -> Result<String> {
-    let line = package_line(manifest)?;
-    Ok(replace_line(
-        manifest,
-        line,
-        &format!("version = \"{version}\""),
-    ))
-}
-
-/// Cargo.lock with the `belvo` package's version set (the lock would otherwise be rewritten by
-/// the next build, and refused by `--locked`).
-fn set_lock_version(lock: &str, version: &str) -> String {
-    let lines: Vec<&str> = lock.lines().collect();
-    let found = lines
-        .windows(2)
-        .position(|w| w[0] == "name = \"belvo\"" && w[1].starts_with("version = "));
-    match found {
-        Some(i) => replace_line(lock, i + 1, &format!("version = \"{version}\"")),
-        None => lock.to_owned(),
-    }
-}
-
-fn replace_line(text: &str, index: usize, new: &str) -> String {
-    let mut out = String::with_capacity(text.len() + new.len());
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i == index {
-            out.push_str(new);
-            if line.ends_with('\n') {
-                out.push('\n');
-            }
-        } else {
-            out.push_str(line);
-        }
-    }
-    out
 }
 
 /// The changelog with an entry for `version` first (after the title and its preamble): the
@@ -201,31 +140,4 @@ pub fn prepend_entry(
         preamble.push('\n');
     }
     Ok(format!("{title}{preamble}{entry}{entries}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_package_version_is_read_and_set_in_place() {
-        let manifest =
-            "[package]\nname = \"belvo\"\nversion = \"0.1.0\"\n\n[dependencies]\nversion = \"9\"\n";
-        assert_eq!(package_version(manifest).unwrap(), "0.1.0");
-        let set = set_package_version(manifest, "0.2.0").unwrap();
-        assert_eq!(
-            set,
-            manifest.replace("version = \"0.1.0\"", "version = \"0.2.0\"")
-        );
-        assert!(package_version("[dependencies]\nversion = \"1\"\n").is_err());
-        assert!(package_version("[package]\nversion.workspace = true\n").is_err());
-    }
-
-    #[test]
-    fn the_lock_entry_of_belvo_only_changes() {
-        let lock = "[[package]]\nname = \"base64\"\nversion = \"0.22.1\"\n\n[[package]]\nname = \"belvo\"\nversion = \"0.1.0\"\n";
-        let set = set_lock_version(lock, "0.2.0");
-        assert!(set.contains("name = \"base64\"\nversion = \"0.22.1\""));
-        assert!(set.ends_with("name = \"belvo\"\nversion = \"0.2.0\"\n"));
-    }
 }
