@@ -44,7 +44,9 @@ pub(crate) struct Attempts {
 
 #[cfg(feature = "tracing")]
 mod imp {
+    use std::collections::HashMap;
     use std::future::Future;
+    use std::sync::OnceLock;
     use std::time::Duration;
 
     use tracing::field::Empty;
@@ -59,7 +61,7 @@ mod imp {
         pub(crate) fn new(operation: &str, request: &reqwest::Request) -> Self {
             let method = request.method().as_str();
             // A field's value is computed only when a subscriber enables the span, so calls
-            // without one do not scan the decode tables for the template.
+            // without one do not look the template up.
             CallSpan(tracing::info_span!(
                 crate::trace::CALL_SPAN,
                 operation,
@@ -84,6 +86,10 @@ mod imp {
             result: &reqwest::Result<reqwest::Response>,
         ) {
             let span = &self.0;
+            // Nothing listens: skip the request id (it may mean parsing an error body).
+            if span.is_disabled() {
+                return;
+            }
             span.record("attempts", attempts.count);
             if !attempts.delays.is_empty() {
                 let delays: Vec<u128> = attempts.delays.iter().map(Duration::as_millis).collect();
@@ -145,24 +151,30 @@ mod imp {
     /// operation of its own: its URL path is matched against the templates of the spec's
     /// `GET`s, so that an id in it is not recorded either.
     fn path_template(operation: &str, method: &str, url_path: &str) -> &'static str {
-        let spots = crate::decode::RESPONSES
+        // Operation → template, read from the tables once per process.
+        static BY_OPERATION: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+        let by_operation =
+            BY_OPERATION.get_or_init(|| spots().map(|(op, _, template)| (op, template)).collect());
+        if let Some(template) = by_operation.get(operation) {
+            return template;
+        }
+        spots()
+            .find(|(_, verb, template)| {
+                verb.eq_ignore_ascii_case(method) && fits(template, url_path)
+            })
+            .map_or("<unknown>", |(_, _, template)| template)
+    }
+
+    /// Each entry of the decode tables as (operation, method, path template).
+    fn spots() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+        crate::decode::RESPONSES
             .iter()
             .filter_map(|(op, _, spot, _)| {
                 let rest = spot.strip_prefix("$.paths['")?;
                 let (template, rest) = rest.split_once("'].")?;
                 let verb = rest.split('.').next()?;
                 Some((*op, verb, template))
-            });
-        let mut matching = None;
-        for (op, verb, template) in spots {
-            if op == operation {
-                return template;
-            }
-            if matching.is_none() && verb.eq_ignore_ascii_case(method) && fits(template, url_path) {
-                matching = Some(template);
-            }
-        }
-        matching.unwrap_or("<unknown>")
+            })
     }
 
     /// Whether `path` ends with `template`, a `{…}` segment standing for any one segment
@@ -219,7 +231,9 @@ mod imp {
 mod imp {
     //! The same API doing nothing, so that callers need no `cfg`.
 
+    use std::collections::HashMap;
     use std::future::Future;
+    use std::sync::OnceLock;
     use std::time::Duration;
 
     use super::Attempts;
