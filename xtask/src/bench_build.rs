@@ -22,11 +22,8 @@ use anyhow::{ensure, Context, Result};
 
 use crate::bench::{cargo, cargo_metadata, median};
 use crate::files::{project_root, touch};
-
-/// The package measured.
-const PACKAGE: &str = "belvo";
-/// The file a regen rewrites, relative to the project root.
-const GENERATED: &str = "generated/src/generated.rs";
+use crate::regen::CLIENT as GENERATED;
+use crate::release::PACKAGE;
 
 /// Arguments of `cargo xtask bench-build`.
 #[derive(clap::Args)]

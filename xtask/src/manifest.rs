@@ -61,7 +61,10 @@ fn parse(manifest: &str) -> anyhow::Result<DocumentMut> {
 
 /// The `version` of the `[package]` table.
 pub fn package_version(manifest: &str) -> anyhow::Result<String> {
-    let doc = parse(manifest)?;
+    version_of(&parse(manifest)?)
+}
+
+fn version_of(doc: &DocumentMut) -> anyhow::Result<String> {
     doc.get("package")
         .and_then(|p| p.get("version"))
         .and_then(Item::as_str)
@@ -71,8 +74,8 @@ pub fn package_version(manifest: &str) -> anyhow::Result<String> {
 
 /// `manifest` with its `[package]` version set to `version`.
 pub fn with_package_version(manifest: &str, version: &str) -> anyhow::Result<String> {
-    package_version(manifest)?;
     let mut doc = parse(manifest)?;
+    version_of(&doc)?;
     set_keeping_decor(&mut doc["package"]["version"], version);
     Ok(doc.to_string())
 }

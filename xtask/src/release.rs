@@ -15,7 +15,7 @@ pub const MANIFEST: &str = "generated/Cargo.toml";
 pub const CHANGELOG: &str = "generated/CHANGELOG.md";
 const LOCK: &str = "Cargo.lock";
 /// The crate released.
-const PACKAGE: &str = "belvo";
+pub const PACKAGE: &str = "belvo";
 
 /// Arguments of `cargo xtask release`.
 #[derive(clap::Args)]

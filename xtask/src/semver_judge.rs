@@ -19,6 +19,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use codegen::client::{generate, standalone_crate, ClientOptions};
+use codegen::OpenApiSource;
+use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::files::{self, project_root};
@@ -74,11 +76,6 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let root = project_root()?;
-    let tool = install(&root)?;
-    let cases: Vec<_> = rust_cases::CASES
-        .iter()
-        .filter(|(rule, _, _)| args.rules.is_empty() || args.rules.iter().any(|r| r == rule))
-        .collect();
     if let Some(unknown) = args
         .rules
         .iter()
@@ -86,11 +83,17 @@ pub fn run(args: Args) -> Result<()> {
     {
         bail!("`{unknown}` is not a rule fixture of codegen/tests/support/rust_cases.rs");
     }
+    let tool = install(&root)?;
+    let cases: Vec<_> = rust_cases::CASES
+        .iter()
+        .filter(|(rule, _, _)| args.rules.is_empty() || args.rules.iter().any(|r| r == rule))
+        .collect();
     let work = root.join("target/semver-judge");
     let start = Instant::now();
     let mut rows = Vec::new();
     for (rule, edit, _) in cases {
         let (old, new) = rust_cases::documents(*edit);
+        let (old, new) = (spec(&old)?, spec(&new)?);
         let ours = our_verdict(rule, &old, &new)?;
         write_crate(&work.join("old"), &old).with_context(|| format!("{rule}: old client"))?;
         write_crate(&work.join("new"), &new).with_context(|| format!("{rule}: new client"))?;
@@ -187,8 +190,8 @@ fn table(rows: &[Row]) -> Result<String> {
 }
 
 /// Whether our report calls the fixture's change breaking (the rule must fire).
-fn our_verdict(rule: &str, old: &Value, new: &Value) -> Result<bool> {
-    let report = codegen::diff::diff(&spec(old)?, &spec(new)?);
+fn our_verdict(rule: &str, old: &OpenAPI, new: &OpenAPI) -> Result<bool> {
+    let report = codegen::diff::diff(old, new);
     let change = report.changes().find(|(_, c)| c.rule.id == rule);
     let Some((_, change)) = change else {
         bail!("{rule}: the rule does not fire on its own fixture");
@@ -196,25 +199,25 @@ fn our_verdict(rule: &str, old: &Value, new: &Value) -> Result<bool> {
     Ok(change.rule.breaking)
 }
 
-fn spec(doc: &Value) -> Result<openapiv3::OpenAPI> {
-    serde_json::from_value(doc.clone()).context("a fixture is not an OpenAPI document")
+fn spec(doc: &Value) -> Result<OpenAPI> {
+    codegen::read_openapi(OpenApiSource::Json(doc)).context("a fixture is not an OpenAPI document")
 }
 
-/// Writes the client of `doc` as the crate `belvo` in `dir`, leaving unchanged files alone
+/// Writes the client of `spec` as the crate `belvo` in `dir`, leaving unchanged files alone
 /// (so cargo reuses what it built for them).
-fn write_crate(dir: &Path, doc: &Value) -> Result<()> {
-    let code = generate(&spec(doc)?, &ClientOptions::default())
+fn write_crate(dir: &Path, spec: &OpenAPI) -> Result<()> {
+    let code = generate(spec, &ClientOptions::default())
         .map_err(|err| anyhow::anyhow!("{err}"))?
         .code;
-    for (file, contents) in standalone_crate("belvo", "Belvo", "cargo xtask semver-judge", &code) {
-        let path = dir.join(file);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
-            std::fs::create_dir_all(path.parent().expect("a file in the crate"))?;
-            std::fs::write(&path, contents)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-    }
-    Ok(())
+    let changed: Vec<(PathBuf, String)> =
+        standalone_crate("belvo", "Belvo", "cargo xtask semver-judge", &code)
+            .into_iter()
+            .map(|(file, contents)| (dir.join(file), contents))
+            .filter(|(path, contents)| {
+                std::fs::read_to_string(path).ok().as_deref() != Some(contents.as_str())
+            })
+            .collect();
+    files::write_all(&changed)
 }
 
 /// `cargo semver-checks check-release` of `work/new` against `work/old`.
