@@ -67,11 +67,23 @@ pub(crate) fn component_name<'r>(reference: &'r str, section: &str) -> Option<Co
         .strip_prefix("#/components/")?
         .strip_prefix(section)?
         .strip_prefix('/')?;
-    Some(if name.contains('~') {
-        name.replace("~1", "/").replace("~0", "~").into()
+    Some(unescape_segment(name))
+}
+
+/// Appends `key` to the JSON Pointer `at` as one segment, escaped as RFC 6901 says (`~` →
+/// `~0`, `/` → `~1`).
+pub(crate) fn push_pointer_segment(at: &mut String, key: &str) {
+    at.push('/');
+    at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+}
+
+/// One JSON Pointer segment with its escapes (`~1`, `~0`) undone.
+pub(crate) fn unescape_segment(segment: &str) -> Cow<'_, str> {
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~").into()
     } else {
-        name.into()
-    })
+        segment.into()
+    }
 }
 
 /// Follows a chain of `$ref`s to an item, `lookup` finding what each reference names; `None`

@@ -692,7 +692,11 @@ fn pointer(location: &[Step]) -> String {
     location
         .iter()
         .map(|step| match step {
-            Step::Key(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Step::Key(key) => {
+                let mut segment = String::new();
+                crate::openapi_util::push_pointer_segment(&mut segment, key);
+                segment
+            }
             Step::Index(index) => format!("/{index}"),
         })
         .collect()
@@ -712,8 +716,7 @@ fn merge(
                 match node.get_mut(key) {
                     Some(existing) => {
                         let len = at.len();
-                        at.push('/');
-                        at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                        crate::openapi_util::push_pointer_segment(at, key);
                         merge(existing, value, at)?;
                         at.truncate(len);
                     }

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use serde_json::Value;
 
+use crate::openapi_util::push_pointer_segment;
+
 /// The `type`s of an OpenAPI 3.0 schema.
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
@@ -42,7 +44,7 @@ fn structure(root: &Value, node: &Value, at: &mut String) -> Result<(), String> 
                     continue;
                 }
                 let len = at.len();
-                push_key(at, key);
+                push_pointer_segment(at, key);
                 if key == "$ref" {
                     resolve(root, value, at)?;
                 } else if key == "schema" || (len == 0 && key == "components") {
@@ -53,7 +55,7 @@ fn structure(root: &Value, node: &Value, at: &mut String) -> Result<(), String> 
                         (_, Value::Object(components)) => {
                             for (kind, entries) in components {
                                 let len = at.len();
-                                push_key(at, kind);
+                                push_pointer_segment(at, kind);
                                 match (kind.as_str(), entries) {
                                     ("schemas", Value::Object(schemas)) => {
                                         schemas_of(root, schemas, at)?;
@@ -84,7 +86,7 @@ fn schema(root: &Value, node: &Value, at: &mut String) -> Result<(), String> {
     };
     if let Some(reference) = map.get("$ref") {
         let len = at.len();
-        push_key(at, "$ref");
+        push_pointer_segment(at, "$ref");
         resolve(root, reference, at)?;
         at.truncate(len);
         return Ok(());
@@ -99,7 +101,7 @@ fn schema(root: &Value, node: &Value, at: &mut String) -> Result<(), String> {
     }
     for (key, value) in map {
         let len = at.len();
-        push_key(at, key);
+        push_pointer_segment(at, key);
         match (key.as_str(), value) {
             ("properties", Value::Object(properties)) => schemas_of(root, properties, at)?,
             ("items" | "not" | "additionalProperties", _) => schema(root, value, at)?,
@@ -121,7 +123,7 @@ fn schemas_of(
 ) -> Result<(), String> {
     for (name, s) in map {
         let len = at.len();
-        push_key(at, name);
+        push_pointer_segment(at, name);
         schema(root, s, at)?;
         at.truncate(len);
     }
@@ -183,11 +185,6 @@ fn percent_decoded(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-fn push_key(at: &mut String, key: &str) {
-    at.push('/');
-    at.push_str(&key.replace('~', "~0").replace('/', "~1"));
 }
 
 /// Every operation: its path parameters match its template and are required, and its

@@ -16,9 +16,8 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::openapi_util::component_name;
 use crate::warning::{Code, Location, Warning};
-
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// A step from a schema to a sub-schema it stands for: an index into `allOf`/`oneOf`/`anyOf`.
 type Step = (&'static str, usize);
@@ -58,9 +57,9 @@ fn links(schema: &Value, steps: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String
     if let Some(name) = obj
         .get("$ref")
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+        .and_then(|r| component_name(r, "schemas"))
     {
-        out.push((steps.clone(), name.replace("~1", "/").replace("~0", "~")));
+        out.push((steps.clone(), name.into_owned()));
         return;
     }
     for key in ["allOf", "oneOf", "anyOf"] {
@@ -163,7 +162,7 @@ mod tests {
     }
 
     fn r(name: &str) -> Value {
-        json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") })
+        json!({ "$ref": format!("#/components/schemas/{name}") })
     }
 
     #[test]

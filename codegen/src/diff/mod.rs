@@ -278,22 +278,24 @@ impl Report {
     /// the changes whose element is in that component); what matches no change is kept in
     /// [`Report::rust_other`].
     pub fn attach_rust(&mut self, changes: Vec<RustChange>) {
-        let mut unmatched = Vec::new();
-        for rust in changes {
-            let mut matched = false;
-            for group in &mut self.groups {
-                for change in &mut group.changes {
-                    if rust::concerns(&group.scope, change, &rust.item) {
+        let mut matched = vec![false; changes.len()];
+        for group in &mut self.groups {
+            for change in &mut group.changes {
+                // The items a change may touch depend on it alone: found once, not per item.
+                let targets = rust::targets(&group.scope, change);
+                for (rust, matched) in changes.iter().zip(&mut matched) {
+                    if rust::concerns(&targets, &rust.item) {
                         change.rust.push(rust.clone());
-                        matched = true;
+                        *matched = true;
                     }
                 }
             }
-            if !matched {
-                unmatched.push(rust);
-            }
         }
-        self.rust_other = unmatched;
+        self.rust_other = changes
+            .into_iter()
+            .zip(matched)
+            .filter_map(|(rust, matched)| (!matched).then_some(rust))
+            .collect();
     }
 
     /// The bump this report needs from `current`, and the version it gives.

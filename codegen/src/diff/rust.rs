@@ -243,16 +243,15 @@ fn squeeze(stream: &proc_macro2::TokenStream) -> String {
         .replace("::serde_json::", "serde_json::")
 }
 
-/// Whether the Rust item `item` is part of what `change` changes.
-pub(super) fn concerns(scope: &Scope, change: &Change, item: &str) -> bool {
-    let targets = targets(scope, change);
+/// Whether the Rust item `item` is one of `targets` (see [`targets`]) or part of one.
+pub(super) fn concerns(targets: &[String], item: &str) -> bool {
     targets.iter().any(|t| {
         item == t || item.starts_with(&format!("{t}::")) || item.starts_with(&format!("{t}("))
     })
 }
 
 /// The Rust items a change may touch, by its operation and the pointers of its element.
-fn targets(scope: &Scope, change: &Change) -> Vec<String> {
+pub(super) fn targets(scope: &Scope, change: &Change) -> Vec<String> {
     let mut out = Vec::new();
     let id = change.rule.id;
     if let Scope::Operation {
@@ -299,16 +298,15 @@ fn schema_targets(pointer: &str) -> Vec<String> {
     let Some(rest) = pointer.strip_prefix("/components/schemas/") else {
         return Vec::new();
     };
-    let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
-    let mut parts = rest.split('/').map(unescape);
+    let mut parts = rest.split('/').map(crate::openapi_util::unescape_segment);
     let Some(name) = parts.next() else {
         return Vec::new();
     };
-    let ty = rust_name(name.as_str(), Case::Pascal);
+    let ty = rust_name(&name, Case::Pascal);
     match (parts.next().as_deref(), parts.next()) {
         (Some("properties"), Some(property)) => {
-            let field = rust_name(property.as_str(), Case::Snake);
-            let inline = rust_name(property.as_str(), Case::Pascal);
+            let field = rust_name(&property, Case::Snake);
+            let inline = rust_name(&property, Case::Pascal);
             vec![
                 format!("types::{ty}::{field}"),
                 format!("types::{ty}{inline}"),

@@ -81,8 +81,7 @@ impl<'a> At<'a> {
 pub(super) fn pointer_join(base: &str, segments: &[&str]) -> String {
     let mut out = base.to_owned();
     for segment in segments {
-        out.push('/');
-        out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        crate::openapi_util::push_pointer_segment(&mut out, segment);
     }
     out
 }
