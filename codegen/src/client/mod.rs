@@ -78,22 +78,12 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
     let page_trait = opts
         .page_trait
         .as_deref()
-        .map(|p| {
-            syn::parse_str::<syn::Path>(p).map_err(|e| ClientError::InvalidOption {
-                option: "page_trait",
-                message: e.to_string(),
-            })
-        })
+        .map(|p| parse_option::<syn::Path>("page_trait", p))
         .transpose()?;
     let mock_module = opts
         .mock_module
         .as_deref()
-        .map(|p| {
-            syn::parse_str::<syn::Path>(p).map_err(|e| ClientError::InvalidOption {
-                option: "mock_module",
-                message: e.to_string(),
-            })
-        })
+        .map(|p| parse_option::<syn::Path>("mock_module", p))
         .transpose()?;
     let received = widen_guesses(spec)?;
     let Normalized {
@@ -254,6 +244,14 @@ fn toml_string(text: &str) -> String {
     out
 }
 
+/// A string option parsed as Rust syntax; an error names the option.
+fn parse_option<T: syn::parse::Parse>(option: &'static str, text: &str) -> Result<T, ClientError> {
+    syn::parse_str::<T>(text).map_err(|e| ClientError::InvalidOption {
+        option,
+        message: e.to_string(),
+    })
+}
+
 /// progenitor's settings from ours; string options are parsed here so a typo is an error
 /// naming the option rather than a compile error in generated code.
 fn settings(opts: &ClientOptions) -> Result<progenitor::GenerationSettings, ClientError> {
@@ -261,12 +259,7 @@ fn settings(opts: &ClientOptions) -> Result<progenitor::GenerationSettings, Clie
         option: &'static str,
         text: &str,
     ) -> Result<TokenStream, ClientError> {
-        syn::parse_str::<T>(text)
-            .map(|t| t.into_token_stream())
-            .map_err(|e| ClientError::InvalidOption {
-                option,
-                message: e.to_string(),
-            })
+        parse_option::<T>(option, text).map(|t| t.into_token_stream())
     }
 
     let mut s = progenitor::GenerationSettings::new();

@@ -846,7 +846,7 @@ impl Normalizer {
                 (status, r)
             });
         for (status, r) in default.into_iter().chain(listed) {
-            let Some(mut response) = resolve_response(&r, components) else {
+            let Some(response) = resolve_response(&r, components) else {
                 self.warn_op(
                     id,
                     Code::DanglingRef,
@@ -859,7 +859,7 @@ impl Normalizer {
                 continue;
             }
             let mut notes = Vec::new();
-            let body = normalize_content(&mut response, &mut notes);
+            let body = normalize_content(&response, &mut notes);
             for (code, note) in notes {
                 self.warn_op(id, code, format!("{status} response: {note}"));
             }
@@ -1442,19 +1442,19 @@ fn set_json(response: &mut Response, schema: ReferenceOr<Schema>) {
     response.content = IndexMap::from([("application/json".to_owned(), media)]);
 }
 
-/// Reduces a response's content to one JSON media type when it has one, and says what it is.
-fn normalize_content(response: &mut Response, notes: &mut Vec<Note>) -> ResponseBody {
+/// What a response's content is: its JSON body's schema (tidied) when it has one. The content
+/// itself is left as it is: `success` and `errors` replace every JSON one with the schema
+/// they choose.
+fn normalize_content(response: &Response, notes: &mut Vec<Note>) -> ResponseBody {
     let json = response
         .content
         .iter()
         .find(|(mt, _)| is_json(mt))
-        .map(|(_, m)| m.clone());
+        .map(|(_, m)| m);
     match json {
         Some(media) => {
             let mut schema = or_any(schema_json(media.schema.as_ref()), json!({}), "body", notes);
             tidy_schema(&mut schema, 0, notes);
-            let typed = or_any(to_schema(schema.clone()), any_schema(), "body", notes);
-            set_json(response, typed);
             ResponseBody::Json(schema)
         }
         None if response.content.is_empty() => ResponseBody::None,
@@ -1478,7 +1478,6 @@ fn body_rank(media_type: &str) -> Option<u8> {
     }
 }
 
-/// Whether progenitor can use `schema` inline without naming a type after the operation.
 /// A `$ref`, or an array (of arrays…) of one, with no other keyword that changes its Rust
 /// type: what `glue::status_variants` spells without typify.
 fn spelled_by_refs(schema: &Value) -> bool {
@@ -1496,6 +1495,7 @@ fn spelled_by_refs(schema: &Value) -> bool {
         && obj.get("items").is_some_and(spelled_by_refs)
 }
 
+/// Whether progenitor can use `schema` inline without naming a type after the operation.
 fn is_simple(schema: &Value) -> bool {
     let Some(obj) = schema.as_object() else {
         return true;

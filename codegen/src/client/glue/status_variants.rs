@@ -249,8 +249,11 @@ impl<'s> Arms<'s> {
             syn::Item::Impl(block) => {
                 for f in block.items.iter_mut() {
                     if let syn::ImplItem::Fn(f) = f {
+                        // Only a function returning a synthetic type has arms to rewrite.
                         arms.target = arms.returned(&f.sig.output);
-                        arms.visit_block_mut(&mut f.block);
+                        if arms.target.is_some() {
+                            arms.visit_block_mut(&mut f.block);
+                        }
                     }
                 }
             }
