@@ -231,9 +231,7 @@ mod imp {
 mod imp {
     //! The same API doing nothing, so that callers need no `cfg`.
 
-    use std::collections::HashMap;
     use std::future::Future;
-    use std::sync::OnceLock;
     use std::time::Duration;
 
     use super::Attempts;
