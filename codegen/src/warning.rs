@@ -20,6 +20,7 @@
 //! | `W011` | `ApiKeyWithoutName` | convert | an API key auth naming no key: `X-API-Key` assumed |
 //! | `W012` | `DescriptionUnreadable` | convert | a collection description of another shape: left out |
 //! | `W013` | `ShapeTooDeep` | convert | a JSON example nested deeper than inference looks: any JSON below |
+//! | `W014` | `ContractContradictsExample` | convert | a stated contract (required, allowed values, a documented field) the examples contradict |
 //! | `W101` | `PathIsRef` | client | a path item given as `$ref`: dropped |
 //! | `W102` | `MalformedPathTemplate` | client | a path with an unbalanced `{…}` template: dropped |
 //! | `W103` | `DuplicatePath` | client | a path that is another once given its leading `/`: dropped |
@@ -101,6 +102,9 @@ codes! {
     DescriptionUnreadable = "W012";
     /// A JSON example nested deeper than [`crate::infer::MAX_DEPTH`] levels.
     ShapeTooDeep = "W013";
+    /// A stated contract (`(Required)`, a value list, a field table row) that the examples
+    /// or the entry's own flags contradict.
+    ContractContradictsExample = "W014";
 
     /// A path item given as `$ref`.
     PathIsRef = "W101";

@@ -32194,7 +32194,7 @@ Returns one account by its ID.
 Sends a `GET` request to `/api/accounts/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the account to fetch.
+- `id`: ID of the account to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -32216,7 +32216,7 @@ Removes one account from your Belvo account.
 Sends a `DELETE` request to `/api/accounts/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the account to delete.
+- `id`: ID of the account to delete.
 ```ignore
 let response = client.delete_an_account()
     .id(id)
@@ -32350,7 +32350,7 @@ Returns one balance by its ID.
 Sends a `GET` request to `/api/balances/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the balance to fetch.
+- `id`: ID of the balance to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -32372,7 +32372,7 @@ Removes one balance from your Belvo account.
 Sends a `DELETE` request to `/api/balances/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the balance to delete.
+- `id`: ID of the balance to delete.
 ```ignore
 let response = client.delete_a_balance()
     .id(id)
@@ -32454,7 +32454,7 @@ Get the details of a specific employment record.
 Sends a `GET` request to `/api/employment-records/{id}/`
 
 Arguments:
-- `id`: (Required) The `employment-record.id` you want to get detailed information about.
+- `id`: The `employment-record.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -32478,7 +32478,7 @@ Delete a specific employment record from your Belvo account.
 Sends a `DELETE` request to `/api/employment-records/{id}/`
 
 Arguments:
-- `id`: (Required) The `employment-record.id` that you want to delete.
+- `id`: The `employment-record.id` that you want to delete.
 ```ignore
 let response = client.delete_an_employment_record()
     .id(id)
@@ -32588,7 +32588,7 @@ Returns one income by its ID.
 Sends a `GET` request to `/api/incomes/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the income to fetch.
+- `id`: ID of the income to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -32610,7 +32610,7 @@ Removes one income from your Belvo account.
 Sends a `DELETE` request to `/api/incomes/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the income to delete.
+- `id`: ID of the income to delete.
 ```ignore
 let response = client.delete_an_income()
     .id(id)
@@ -32674,7 +32674,7 @@ Returns one institution by its ID.
 Sends a `GET` request to `/api/institutions/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the institution to fetch.
+- `id`: ID of the institution to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -32820,7 +32820,7 @@ Get the details of a specific invoice.
 Sends a `GET` request to `/api/invoices/{id}/`
 
 Arguments:
-- `id`: (Required) The `invoice.id` you want to get detailed information about.
+- `id`: The `invoice.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -32842,7 +32842,7 @@ Delete a specific invoice from your Belvo account.
 Sends a `DELETE` request to `/api/invoices/{id}/`
 
 Arguments:
-- `id`: (Required) The `invoice.id` that you want to delete.
+- `id`: The `invoice.id` that you want to delete.
 ```ignore
 let response = client.delete_an_invoice()
     .id(id)
@@ -32966,7 +32966,7 @@ Returns one link by its ID.
 Sends a `GET` request to `/api/links/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the link to fetch.
+- `id`: ID of the link to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -32988,7 +32988,7 @@ Sends new credentials (or a token) for a link that became invalid.
 Sends a `PUT` request to `/api/links/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the link to update.
+- `id`: ID of the link to update.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 - `body`
@@ -33012,7 +33012,7 @@ Removes a link and all the data retrieved through it.
 Sends a `DELETE` request to `/api/links/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the link to delete.
+- `id`: ID of the link to delete.
 ```ignore
 let response = client.delete_a_link()
     .id(id)
@@ -33030,7 +33030,7 @@ Switches a link between single and recurrent access.
 Sends a `PATCH` request to `/api/links/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the link whose access mode changes.
+- `id`: ID of the link whose access mode changes.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 - `body`
@@ -33144,7 +33144,7 @@ Returns one owner by its ID.
 Sends a `GET` request to `/api/owners/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the owner to fetch.
+- `id`: ID of the owner to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -33166,7 +33166,7 @@ Removes one owner from your Belvo account.
 Sends a `DELETE` request to `/api/owners/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the owner to delete.
+- `id`: ID of the owner to delete.
 ```ignore
 let response = client.delete_an_owner()
     .id(id)
@@ -33268,7 +33268,7 @@ Returns one recurring expense by its ID.
 Sends a `GET` request to `/api/recurring-expenses/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the recurring expense to fetch.
+- `id`: ID of the recurring expense to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -33292,7 +33292,7 @@ Removes one recurring expense from your Belvo account.
 Sends a `DELETE` request to `/api/recurring-expenses/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the recurring expense to delete.
+- `id`: ID of the recurring expense to delete.
 ```ignore
 let response = client.delete_a_recurring_expense()
     .id(id)
@@ -33390,7 +33390,7 @@ Get the details of a specific risk insight.
 Sends a `GET` request to `/api/risk-insights/{id}/`
 
 Arguments:
-- `id`: (Required) The `risk-insights.id` you want to get detailed information about.
+- `id`: The `risk-insights.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -33412,7 +33412,7 @@ Delete a specific risk insight from your Belvo account.
 Sends a `DELETE` request to `/api/risk-insights/{id}/`
 
 Arguments:
-- `id`: (Required) The `risk-insights.id` that you want to delete
+- `id`: The `risk-insights.id` that you want to delete
 ```ignore
 let response = client.delete_a_risk_insight()
     .id(id)
@@ -33498,7 +33498,7 @@ Get the details of a specific Tax compliance status.
 Sends a `GET` request to `/api/tax-compliance-status/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-compliance-status.id` you want to get detailed information about.
+- `id`: The `tax-compliance-status.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -33522,7 +33522,7 @@ Delete a specific Tax compliance status from your Belvo account.
 Sends a `DELETE` request to `/api/tax-compliance-status/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-compliance-status.id` that you want to delete.
+- `id`: The `tax-compliance-status.id` that you want to delete.
 ```ignore
 let response = client.delete_a_tax_compliance_status()
     .id(id)
@@ -33620,7 +33620,7 @@ Get the details of a specific Tax declaration.
 Sends a `GET` request to `/api/tax-declarations/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-declaration.id` you want to get detailed information about.
+- `id`: The `tax-declaration.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -33644,7 +33644,7 @@ Delete a specific Tax declaration from your Belvo account.
 Sends a `DELETE` request to `/api/tax-declarations/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-declration.id` that you want to delete.
+- `id`: The `tax-declration.id` that you want to delete.
 ```ignore
 let response = client.delete_a_tax_declaration()
     .id(id)
@@ -33724,7 +33724,7 @@ Get the details of a specific tax retention.
 Sends a `GET` request to `/api/tax-retentions/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-retention.id` you want to get detailed information about.
+- `id`: The `tax-retention.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -33746,7 +33746,7 @@ Delete a specific tax retention from your Belvo account.
 Sends a `DELETE` request to `/api/tax-retentions/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-retention.id` that you want to delete.
+- `id`: The `tax-retention.id` that you want to delete.
 ```ignore
 let response = client.delete_a_tax_retention()
     .id(id)
@@ -33846,7 +33846,7 @@ Get the details of a specific tax return.
 Sends a `GET` request to `/api/tax-returns/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-return.id` you want to get detailed information about.
+- `id`: The `tax-return.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -33868,7 +33868,7 @@ Delete a specific tax return from your Belvo account.
 Sends a `DELETE` request to `/api/tax-returns/{id}/`
 
 Arguments:
-- `id`: (Required) The ID of the tax return you want to delete.
+- `id`: The ID of the tax return you want to delete.
 ```ignore
 let response = client.delete_a_tax_return()
     .id(id)
@@ -33952,7 +33952,7 @@ Get the details of a specific tax status.
 Sends a `GET` request to `/api/tax-status/{id}/`
 
 Arguments:
-- `id`: (Required) The `tax-status.id` you want to get detailed information about.
+- `id`: The `tax-status.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -33976,7 +33976,7 @@ Delete a specific tax status from your Belvo account.
 Sends a `DELETE` request to `/api/tax-status/{id}/`
 
 Arguments:
-- `id`: (Required) the `tax-status.id` that you want to delete
+- `id`: the `tax-status.id` that you want to delete
 ```ignore
 let response = client.delete_a_tax_status()
     .id(id)
@@ -34036,7 +34036,7 @@ Arguments:
 - `currency`: Filter by this exact `currency`.
 - `currency_in`: Filter by any of these comma-separated `currency` values.
 - `fields`: Comma-separated list of the only fields to include in the response.
-- `link`: (Required) Filter by this exact `link`.
+- `link`: Filter by this exact `link`.
 - `omit`: Comma-separated list of fields to leave out of the response.
 - `page`: Page of results to return.
 - `page_size`: How many results to return per page (1 to 1000; 100 if omitted).
@@ -34176,7 +34176,7 @@ Returns one transaction by its ID.
 Sends a `GET` request to `/api/transactions/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the transaction to fetch.
+- `id`: ID of the transaction to fetch.
 - `fields`: Comma-separated list of the only fields to include in the response.
 - `omit`: Comma-separated list of fields to leave out of the response.
 ```ignore
@@ -34198,7 +34198,7 @@ Removes one transaction from your Belvo account.
 Sends a `DELETE` request to `/api/transactions/{id}/`
 
 Arguments:
-- `id`: (Required) ID of the transaction to delete.
+- `id`: ID of the transaction to delete.
 ```ignore
 let response = client.delete_a_transaction()
     .id(id)
@@ -34302,7 +34302,7 @@ Get the details of a specific portfolio.
 Sends a `GET` request to `/investments/portfolios/{id}/`
 
 Arguments:
-- `id`: (Required) The `portfolio.id` you want to get detailed information about.
+- `id`: The `portfolio.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -34324,7 +34324,7 @@ Delete a specific investment portfolio and all associated instruments, transacti
 Sends a `DELETE` request to `/investments/portfolios/{id}/`
 
 Arguments:
-- `id`: (Required) The `portfolio.id` that you want to delete.
+- `id`: The `portfolio.id` that you want to delete.
 ```ignore
 let response = client.delete_a_portfolio()
     .id(id)
@@ -34404,7 +34404,7 @@ Get the details about a specific bank account
 Sends a `GET` request to `/payments/bank-accounts/{id}/`
 
 Arguments:
-- `id`: (Required) The `bank-account.id` you want to get detailed information about.
+- `id`: The `bank-account.id` you want to get detailed information about.
 ```ignore
 let response = client.get_details_about_a_bank_account()
     .id(id)
@@ -34476,7 +34476,7 @@ Get the details about a specific customer
 Sends a `GET` request to `/payments/customers/{id}/`
 
 Arguments:
-- `id`: (Required) The `customer.id` you want to get detailed information about.
+- `id`: The `customer.id` you want to get detailed information about.
 ```ignore
 let response = client.get_details_about_a_customer()
     .id(id)
@@ -34530,7 +34530,7 @@ Get the details about a specific payment institution
 Sends a `GET` request to `/payments/institutions/{id}/`
 
 Arguments:
-- `id`: (Required) The payment `institution.id` you want to get detailed information about.
+- `id`: The payment `institution.id` you want to get detailed information about.
 ```ignore
 let response = client.get_details_about_a_payment_institution()
     .id(id)
@@ -34620,7 +34620,7 @@ Get the details about a specific payment intent.
 Sends a `GET` request to `/payments/payment-intents/{id}/`
 
 Arguments:
-- `id`: (Required) The `payment-intent.id` you want to get detailed information about.
+- `id`: The `payment-intent.id` you want to get detailed information about.
 ```ignore
 let response = client.get_details_about_a_payment_intent()
     .id(id)
@@ -34640,7 +34640,7 @@ Complete a new payment intent.
 Sends a `PATCH` request to `/payments/payment-intents/{id}/`
 
 Arguments:
-- `id`: (Required) The `payment-intent.id` you want to get detailed information about.
+- `id`: The `payment-intent.id` you want to get detailed information about.
 - `body`
 ```ignore
 let response = client.complete_a_payment_intent()
@@ -34714,7 +34714,7 @@ Get the details about a payment link.
 Sends a `GET` request to `/payments/payment-links/{access_token}/`
 
 Arguments:
-- `access_token`: (Required) The `access_token` of the payment link you want to get detailed information about.
+- `access_token`: The `access_token` of the payment link you want to get detailed information about.
 ```ignore
 let response = client.get_details_about_a_payment_link()
     .access_token(access_token)
@@ -34828,7 +34828,7 @@ Get the details about a specific payment transaction.
 Sends a `GET` request to `/payments/transactions/{id}/`
 
 Arguments:
-- `id`: (Required) The `transaction.id` you want to get detailed information about.
+- `id`: The `transaction.id` you want to get detailed information about.
 ```ignore
 let response = client.get_details_about_a_payment_transaction()
     .id(id)
@@ -34928,7 +34928,7 @@ Get the details of a specific receivable transaction.
 Sends a `GET` request to `/receivables/transactions/{id}/`
 
 Arguments:
-- `id`: (Required) The `transaction.id` you want to get detailed information about.
+- `id`: The `transaction.id` you want to get detailed information about.
 - `fields`: Return only the specified fields in the response.
 - `omit`: Omit certain fields from being returned in the response.
 ```ignore
@@ -34952,7 +34952,7 @@ Delete a specific receivable transaction from your Belvo account.
 Sends a `DELETE` request to `/receivables/transactions/{id}/`
 
 Arguments:
-- `id`: (Required) The `transaction.id` that you want to delete.
+- `id`: The `transaction.id` that you want to delete.
 ```ignore
 let response = client.delete_a_receivable_transaction()
     .id(id)
@@ -47887,7 +47887,7 @@ pub mod builder {
         currency: Result<Option<::std::string::String>, String>,
         currency_in: Result<Option<::std::string::String>, String>,
         fields: Result<Option<::std::string::String>, String>,
-        link: Result<Option<::uuid::Uuid>, String>,
+        link: Result<::uuid::Uuid, String>,
         omit: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
@@ -47951,7 +47951,7 @@ pub mod builder {
                 currency: Ok(None),
                 currency_in: Ok(None),
                 fields: Ok(None),
-                link: Ok(None),
+                link: Err("link was not initialized".to_string()),
                 omit: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
@@ -48520,7 +48520,6 @@ pub mod builder {
         {
             self.link = value
                 .try_into()
-                .map(Some)
                 .map_err(|_| {
                     "conversion to `:: uuid :: Uuid` for link failed".to_string()
                 });

@@ -1143,7 +1143,7 @@ impl Normalizer {
             .iter()
             .any(|k| schema.get(*k).is_some());
         let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
-        if !named || nullable || schema.get("$ref").is_some() {
+        if !named || nullable || schema.get("$ref").is_some() || is_described_ref(schema) {
             self.hoist_children(schema, base, depth + 1);
             return;
         }
@@ -1496,11 +1496,29 @@ fn spelled_by_refs(schema: &Value) -> bool {
 }
 
 /// Whether progenitor can use `schema` inline without naming a type after the operation.
+/// A reference with its own description (`allOf: [$ref]` beside `description`, since 3.0
+/// ignores what stands beside a `$ref`): typify reads it as the referenced type, so it is not
+/// a type to name. (A nullable one is handled as before: it stays inline where it is a
+/// property, and is moved out where a body is one.)
+fn is_described_ref(schema: &Value) -> bool {
+    let Some(obj) = schema.as_object() else {
+        return false;
+    };
+    let single_ref = obj
+        .get("allOf")
+        .and_then(Value::as_array)
+        .is_some_and(|parts| parts.len() == 1 && parts[0].get("$ref").is_some());
+    single_ref
+        && obj
+            .keys()
+            .all(|k| matches!(k.as_str(), "allOf" | "description"))
+}
+
 fn is_simple(schema: &Value) -> bool {
     let Some(obj) = schema.as_object() else {
         return true;
     };
-    if obj.contains_key("$ref") {
+    if obj.contains_key("$ref") || is_described_ref(schema) {
         return true;
     }
     let complex = [

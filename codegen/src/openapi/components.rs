@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
+use super::contract::{Fields, Stated};
 use crate::infer::{Format, JsonType, Shape, GUESS_EXTENSION};
 use crate::naming::{self, Namer};
 use crate::openapi_util::object;
@@ -35,6 +36,8 @@ pub struct Context {
     /// For a page of a paginated list (`{count, next, results: [..]}`): names for the items
     /// of `results`, which are the entity rather than "a result".
     pub results: Option<Vec<String>>,
+    /// What the collection states about the body's fields (see [`super::contract`]).
+    pub fields: Fields,
 }
 
 impl Context {
@@ -42,7 +45,14 @@ impl Context {
         Context {
             names,
             results: None,
+            fields: Fields::new(),
         }
+    }
+
+    /// The context with what the collection states about the body's fields.
+    pub fn stating(mut self, fields: Fields) -> Context {
+        self.fields = fields;
+        self
     }
 }
 
@@ -60,6 +70,8 @@ struct Node {
     children: BTreeMap<String, usize>,
     /// The scope of the operation the node was found in (see the module docs).
     scope: String,
+    /// What the collection states about the node's own properties, by property name.
+    stated: BTreeMap<String, Stated>,
 }
 
 /// Collects object shapes, then names them and writes `components/schemas`.
@@ -77,6 +89,10 @@ pub struct Components {
     scope: String,
     /// Operations per scope, counted by [`Components::enter_scope`].
     operations: BTreeMap<String, usize>,
+    /// What is stated about the fields of the body being added, and the field path (see
+    /// [`super::contract::field_path`]) of the value being emitted.
+    fields: Fields,
+    at: String,
 }
 
 impl Components {
@@ -104,6 +120,8 @@ impl Components {
     /// to a node; call [`Components::finish`] once every body has been added.
     pub fn schema(&mut self, shape: &Shape, context: &Context) -> Value {
         self.results = context.results.clone();
+        self.fields = context.fields.clone();
+        self.at.clear();
         self.emit(shape, &context.names, "", &mut BTreeMap::new(), true)
     }
 
@@ -178,12 +196,15 @@ impl Components {
             shape: stub_nested(shape, true),
             children: BTreeMap::new(),
             scope: self.scope.clone(),
+            stated: BTreeMap::new(),
         });
         self.parent.push(id);
         let mut children = BTreeMap::new();
         let results = self.results.take();
+        let node_at = self.at.clone();
         if let JsonType::Object(props) = &shape.kind {
             for (key, prop) in props {
+                self.enter_field(id, &node_at, key);
                 if let (Some(names), "results") = (&results, key.as_str()) {
                     self.emit(prop, names, key, &mut children, false);
                     continue;
@@ -203,8 +224,25 @@ impl Components {
                 self.emit(prop, &prop_names, key, &mut children, false);
             }
         }
+        self.at = node_at;
         self.nodes[id].children = children;
         id
+    }
+
+    /// Moves to property `key` of node `id` (at field path `node_at`), taking what is stated
+    /// about it into the node.
+    fn enter_field(&mut self, id: usize, node_at: &str, key: &str) {
+        if self.fields.is_empty() {
+            return;
+        }
+        self.at = if node_at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{node_at}.{key}")
+        };
+        if let Some(stated) = self.fields.get(&self.at) {
+            self.nodes[id].stated.insert(key.to_string(), stated.clone());
+        }
     }
 
     fn find(&mut self, mut id: usize) -> usize {
@@ -356,13 +394,60 @@ impl Components {
             }
         }
         let mut properties = Map::new();
+        let mut required = Vec::new();
         for (key, prop) in &props {
-            properties.insert(key.clone(), self.property_schema(prop, key, &children));
+            let mut schema = self.property_schema(prop, key, &children);
+            if self.state(members, key, &mut schema) {
+                required.push(json!(key));
+            }
+            properties.insert(key.clone(), schema);
         }
-        object([
+        let mut schema = object([
             ("type", json!("object")),
             ("properties", Value::Object(properties)),
-        ])
+        ]);
+        if !required.is_empty() {
+            schema["required"] = Value::Array(required);
+        }
+        schema
+    }
+
+    /// Writes what the members state about property `key` into its schema: the first
+    /// description; the values, and a format, that every member having the property states
+    /// (so a response member, which states none, keeps the schema open); returns whether every
+    /// member has the property and states it required.
+    fn state(&self, members: &[usize], key: &str, schema: &mut Value) -> bool {
+        let having: Vec<Option<&Stated>> = members
+            .iter()
+            .map(|m| &self.nodes[*m])
+            .filter(|n| matches!(&n.shape.kind, JsonType::Object(p) if p.contains_key(key)))
+            .map(|n| n.stated.get(key))
+            .collect();
+        if let Some(d) = having.iter().flatten().find_map(|s| s.description.as_deref()) {
+            describe(schema, d);
+        }
+        let all = |test: &dyn Fn(&Stated) -> bool| having.iter().all(|s| s.is_some_and(test));
+        if all(&|s| !s.values.is_empty()) {
+            let mut values: Vec<&str> = Vec::new();
+            for s in having.iter().flatten() {
+                for v in &s.values {
+                    if !values.contains(&v.as_str()) {
+                        values.push(v);
+                    }
+                }
+            }
+            restrict(schema, &values);
+        }
+        if let Some(format) = having.first().copied().flatten().and_then(|s| s.format) {
+            if all(&|s| s.format == Some(format)) && schema.get("type") == Some(&json!("string")) {
+                schema
+                    .as_object_mut()
+                    .expect("a typed schema is an object")
+                    .entry("format")
+                    .or_insert(json!(format));
+            }
+        }
+        having.len() == members.len() && all(&|s| s.required == Some(true))
     }
 
     /// Like `emit`, but nested objects point at the groups already built for them. Node
@@ -569,6 +654,8 @@ impl Components {
             child_sigs.insert(id, sig);
         }
         replace_pending(&mut schema, &mut |id| format!("#{}", child_sigs[&id]));
+        // Descriptions are documentation: shapes that differ only in them are one type.
+        strip_descriptions(&mut schema);
         let sig = signatures.intern(schema.to_string());
         signatures.in_progress.remove(&root);
         signatures.of_group.insert(root, sig);
@@ -622,6 +709,58 @@ impl Kind {
             (Kind::Array(Some(a)), Kind::Array(Some(b))) => a.agrees(b),
             (Kind::Array(_), Kind::Array(_)) => true,
             (a, b) => a == b,
+        }
+    }
+}
+
+/// Sets a property schema's description; a reference is wrapped in a one-element `allOf`,
+/// since OpenAPI 3.0 ignores what stands beside a `$ref`.
+fn describe(schema: &mut Value, description: &str) {
+    if schema.get(PENDING).is_some() {
+        *schema = object([("allOf", Value::Array(vec![schema.take()]))]);
+    }
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("description".into(), json!(description));
+    }
+}
+
+/// Restricts a scalar schema (or an array's scalar items) to the stated values; a schema of
+/// another kind, or values that are not of its type, leave it open.
+pub(super) fn restrict(schema: &mut Value, values: &[&str]) {
+    if schema.get("type") == Some(&json!("array")) {
+        if let Some(items) = schema.get_mut("items") {
+            restrict(items, values);
+        }
+        return;
+    }
+    let typed: Option<Vec<Value>> = match schema.get("type").and_then(Value::as_str) {
+        Some("string") => Some(values.iter().map(|v| json!(v)).collect()),
+        Some("integer") => values.iter().map(|v| v.parse::<i64>().ok().map(Value::from)).collect(),
+        _ => None,
+    };
+    if let (Some(values), Some(obj)) = (typed, schema.as_object_mut()) {
+        obj.remove(GUESS_EXTENSION);
+        obj.insert("enum".into(), Value::Array(values));
+    }
+}
+
+/// Removes every schema's `description` (not properties named so) from `schema`.
+fn strip_descriptions(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    obj.remove("description");
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        props.values_mut().for_each(strip_descriptions);
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(inner) = obj.get_mut(key) {
+            strip_descriptions(inner);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(alts)) = obj.get_mut(key) {
+            alts.iter_mut().for_each(strip_descriptions);
         }
     }
 }

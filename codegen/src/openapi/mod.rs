@@ -6,6 +6,7 @@
 //! Body shapes go through `components` to become named, shared schemas.
 
 mod components;
+pub mod contract;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -20,6 +21,7 @@ use crate::postman::{Auth, Collection, KeyValue, Request, RequestBody, SavedResp
 use crate::status::reason;
 use crate::warning::{Code, Location, Warning};
 use components::{Components, Context};
+use contract::{Fields, Stated, Tables};
 
 const METHODS: [&str; 8] = [
     "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
@@ -226,6 +228,8 @@ struct Prepared<'a> {
     path_shape: String,
     path_params: Vec<String>,
     server: String,
+    /// The field tables of the request's description.
+    tables: Tables,
 }
 
 impl Prepared<'_> {
@@ -303,12 +307,19 @@ fn prepare<'a>(
         path = path.replace("//", "/");
     }
     let path_shape = path_shape(&path);
+    let tables = request
+        .description
+        .as_deref()
+        .filter(|d| d.contains('|'))
+        .map(contract::read_tables)
+        .unwrap_or_default();
     Ok(Some(Prepared {
         request,
         path,
         path_shape,
         path_params,
         server,
+        tables,
     }))
 }
 
@@ -472,12 +483,7 @@ fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec<Value> {
         ("header", group.iter().map(|r| &r.request.headers).collect()),
     ] {
         let seen = union_of_lists(location, &lists, group[0].request);
-        out.extend(optional_parameters(
-            location,
-            seen,
-            group[0].request,
-            warnings,
-        ));
+        out.extend(optional_parameters(location, seen, &group[0], warnings));
     }
     out
 }
@@ -509,7 +515,9 @@ fn path_parameters(first: &Prepared) -> Vec<Value> {
             "required": true,
             "schema": scalar_schema(&shape),
         });
-        if let Some(d) = declared.and_then(|v| v.description.as_deref()) {
+        let own = Stated::of_entry(declared.and_then(|v| v.description.as_deref()), false);
+        let stated = contract::parameter(&first.tables, name, own);
+        if let Some(d) = stated.description {
             param["description"] = json!(d);
         }
         out.push(param);
@@ -552,14 +560,16 @@ fn union_of_lists<'a>(
     seen
 }
 
-/// One optional parameter per key seen at `location`: an array when a request repeats it,
-/// its example a value of the schema's type; a key with a variable in it is skipped.
+/// One parameter per key seen at `location`: an array when a request repeats it, its example
+/// a value of the schema's type; required and restricted to a list of values only where the
+/// collection states it; a key with a variable in it is skipped.
 fn optional_parameters(
     location: &str,
     seen: IndexMap<String, (Vec<&KeyValue>, usize)>,
-    request: &Request,
+    first: &Prepared,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Value> {
+    let request = first.request;
     let mut out = Vec::new();
     for (_, (values, repeats)) in seen {
         let name = values[0].key.trim();
@@ -586,16 +596,22 @@ fn optional_parameters(
         if repeats > 1 {
             schema = object([("type", json!("array")), ("items", schema)]);
         }
+        let stated = parameter_statement(&values, first, location, warnings);
         let mut param = json!({"name": name, "in": location});
-        if let Some(d) = values.iter().find_map(|kv| kv.description.as_deref()) {
+        if let Some(d) = &stated.description {
             param["description"] = json!(d);
         }
-        param["required"] = json!(false);
+        param["required"] = json!(stated.required == Some(true));
+        if !stated.values.is_empty() {
+            let values: Vec<&str> = stated.values.iter().map(String::as_str).collect();
+            components::restrict(&mut schema, &values);
+        }
         let example = values
             .iter()
             .find_map(|kv| kv.value.as_deref())
             .filter(|e| !e.is_empty() && !e.starts_with('<') && !e.contains("{{"))
-            .and_then(|text| example_of(text, &schema));
+            .and_then(|text| example_of(text, &schema))
+            .filter(|e| fits_enum(e, &schema));
         param["schema"] = schema;
         if let Some(example) = example {
             param["example"] = example;
@@ -603,6 +619,64 @@ fn optional_parameters(
         out.push(param);
     }
     out
+}
+
+/// What the collection states about one parameter: the first description of its entries, a
+/// table row of the request's description; optional if any entry is disabled (a
+/// `(Required)` on a disabled entry is warned about, and not kept: it would block a call the
+/// collection itself makes without it).
+fn parameter_statement(
+    entries: &[&KeyValue],
+    first: &Prepared,
+    location: &str,
+    warnings: &mut Vec<Warning>,
+) -> Stated {
+    let name = entries[0].key.trim();
+    let description = entries.iter().find_map(|kv| kv.description.as_deref());
+    let own = Stated::of_entry(description, false);
+    let mut stated = contract::parameter(&first.tables, name, own);
+    if entries.iter().any(|kv| kv.disabled) {
+        if stated.required == Some(true) {
+            warnings.push(Warning::new(
+                Code::ContractContradictsExample,
+                Location::Item(first.request.item_path()),
+                format!("{location} parameter `{name}` is stated required but disabled; optional"),
+            ));
+        }
+        stated.required = Some(false);
+    }
+    let concrete = entries
+        .iter()
+        .filter_map(|kv| kv.value.as_deref())
+        .filter(|v| !v.is_empty() && !v.starts_with('<') && !v.contains("{{"));
+    if let Some(outside) = concrete
+        .filter(|v| !stated.values.is_empty() && !stated.values.iter().any(|s| s == v))
+        .next()
+    {
+        warnings.push(Warning::new(
+            Code::ContractContradictsExample,
+            Location::Item(first.request.item_path()),
+            format!(
+                "{location} parameter `{name}`: the example's `{outside}` is not one of the \
+                 stated values ({}); left open",
+                stated.values.join(", ")
+            ),
+        ));
+        stated.values.clear();
+    }
+    stated
+}
+
+/// Whether an example is one of its schema's (or its items') `enum` values, if it has one.
+fn fits_enum(example: &Value, schema: &Value) -> bool {
+    match (example, schema.get("enum").and_then(Value::as_array)) {
+        (Value::Array(items), _) => {
+            let inner = schema.get("items").unwrap_or(&Value::Null);
+            items.iter().all(|i| fits_enum(i, inner))
+        }
+        (_, Some(values)) => values.contains(example),
+        (_, None) => true,
+    }
 }
 
 /// A parameter's example text as a value of its schema's type (`100` for an integer, not
@@ -763,17 +837,25 @@ fn request_body(
     components: &mut Components,
     warnings: &mut Vec<Warning>,
 ) -> Option<Value> {
-    // Media type → (merged shape or fixed schema, first example).
-    let mut media: BTreeMap<String, (Option<Shape>, Option<Value>, Value)> = BTreeMap::new();
+    // Media type → (merged shape or fixed schema, first example, first statements).
+    let mut media: BTreeMap<String, (Option<Shape>, Option<Value>, Value, Fields)> =
+        BTreeMap::new();
     let body_name = format!("{}Body", naming::type_name(operation_id));
     for r in group {
         let Some(body) = &r.request.body else {
             continue;
         };
         let (media_type, shape, example, fixed) = body_media(r.request, body, warnings);
+        let mut fields = contract::body_fields(&r.tables, &entry_statements(body));
+        if let Some(example) = example.as_ref().filter(|_| !fields.is_empty()) {
+            contract::check_example(&mut fields, example, &r.request.item_path(), warnings);
+        }
         let entry = media
             .entry(media_type)
-            .or_insert((None, example.clone(), fixed));
+            .or_insert((None, example.clone(), fixed, Fields::new()));
+        if entry.3.is_empty() {
+            entry.3 = fields;
+        }
         if let Some(shape) = shape {
             entry.0 = Some(match entry.0.take() {
                 Some(existing) => existing.merge(shape),
@@ -788,9 +870,12 @@ fn request_body(
         return None;
     }
     let mut content = Map::new();
-    for (media_type, (shape, example, fixed)) in media {
+    for (media_type, (shape, example, fixed, fields)) in media {
         let schema = match shape {
-            Some(shape) => components.schema(&shape, &Context::named(vec![body_name.clone()])),
+            Some(shape) => {
+                let context = Context::named(vec![body_name.clone()]).stating(fields);
+                components.schema(&shape, &context)
+            }
             None => fixed,
         };
         let mut m = object([("schema", schema)]);
@@ -916,6 +1001,22 @@ fn body_media(
     }
 }
 
+/// What a form's own fields state (their descriptions and `disabled` flags), by field name.
+fn entry_statements(body: &RequestBody) -> Fields {
+    let (RequestBody::UrlEncoded(entries) | RequestBody::FormData(entries)) = body else {
+        return Fields::new();
+    };
+    entries
+        .iter()
+        .filter(|kv| !kv.key.trim().is_empty())
+        .map(|kv| {
+            let stated = Stated::of_entry(kv.description.as_deref(), kv.disabled);
+            (kv.key.trim().to_string(), stated)
+        })
+        .filter(|(_, stated)| *stated != Stated::default())
+        .collect()
+}
+
 /// A form's fields as an object shape; `file` fields of multipart forms are binary strings.
 fn form_shape(fields: &[KeyValue], multipart: bool) -> Shape {
     let mut props = crate::infer::Properties::default();
@@ -1002,7 +1103,8 @@ fn responses(
                 let schema = match shape {
                     Some(shape) => {
                         let context =
-                            response_context(&shape, code, operation_id, entity, &list[0].name);
+                            response_context(&shape, code, operation_id, entity, &list[0].name)
+                                .stating(documented(group, code));
                         components.schema(&shape, &context)
                     }
                     None if is_json(&media_type) => json!({}),
@@ -1018,6 +1120,23 @@ fn responses(
         out.insert(code.to_string(), response);
     }
     Value::Object(out)
+}
+
+/// The descriptions the group's field tables give to the fields of a `code` response: only
+/// descriptions, since a response that breaks a stated list or omits a stated field must
+/// still decode.
+fn documented(group: &[Prepared], code: u16) -> Fields {
+    let Some(first) = group.iter().find(|r| !r.tables.responses.is_empty()) else {
+        return Fields::new();
+    };
+    let mut fields = first.tables.response(code);
+    for stated in fields.values_mut() {
+        *stated = Stated {
+            description: stated.description.take(),
+            ..Stated::default()
+        };
+    }
+    fields
 }
 
 /// The saved responses of one status by media type: the merged shape of their JSON bodies
@@ -1098,6 +1217,7 @@ fn response_context(
                 format!("{op}Response"),
             ],
             results: Some(vec![item, format!("{op}Result")]),
+            fields: Default::default(),
         };
     }
     Context::named(vec![item, format!("{op}Response")])
