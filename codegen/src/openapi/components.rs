@@ -544,7 +544,10 @@ impl Components {
                     BTreeMap::new()
                 };
                 let scope = &self.nodes[id].scope;
-                let fits = |c: &Cluster| c.scopes.contains(scope) || !c.conflicts(&kinds);
+                let terms = terms(&self.nodes[id]);
+                let fits = |c: &Cluster| {
+                    c.terms == terms && (c.scopes.contains(scope) || !c.conflicts(&kinds))
+                };
                 match clusters
                     .iter_mut()
                     .find(|c| similar(&c.keys, &keys) && fits(c))
@@ -559,6 +562,7 @@ impl Components {
                         keys,
                         kinds: kinds.into_iter().map(|(k, v)| (k, [v].into())).collect(),
                         scopes: [scope.clone()].into(),
+                        terms,
                     }),
                 }
             }
@@ -670,6 +674,21 @@ struct Cluster {
     keys: BTreeSet<String>,
     kinds: BTreeMap<String, BTreeSet<Kind>>,
     scopes: BTreeSet<String>,
+    /// What the cluster's nodes state must or may be sent (see [`terms`]).
+    terms: Terms,
+}
+
+/// A node's own stated terms: which properties are required, which values they allow.
+/// Nodes of one name merge only when these agree: a request body's item that states what it
+/// needs is another type than a response's item of the same name, which states nothing.
+type Terms = BTreeMap<String, (Option<bool>, Vec<String>)>;
+
+fn terms(node: &Node) -> Terms {
+    node.stated
+        .iter()
+        .filter(|(_, s)| s.required.is_some() || !s.values.is_empty())
+        .map(|(k, s)| (k.clone(), (s.required, s.values.clone())))
+        .collect()
 }
 
 impl Cluster {
