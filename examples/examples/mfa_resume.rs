@@ -87,12 +87,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let today = chrono::DateTime::<chrono::Utc>::from(SystemTime::now()).date_naive();
-    let body = types::RetrieveBalancesForALinkBody {
-        link: Some(link),
-        date_from: today.checked_sub_signed(chrono::TimeDelta::days(7)),
-        date_to: Some(today),
-        ..Default::default()
-    };
+    let body = types::builder::RetrieveBalancesForALinkBody::default()
+        .link(link)
+        .date_from(today - chrono::TimeDelta::days(7))
+        .date_to(today);
     let balances = client
         .retrieve_balances_for_a_link()
         .body(body)

@@ -12,7 +12,7 @@
 use std::process::ExitCode;
 
 use belvo::mfa::{Challenge, Token};
-use belvo::{types, MfaExt};
+use belvo::MfaExt;
 use examples::{exit_code, mock};
 use tracing_subscriber::fmt::format::FmtSpan;
 
@@ -37,9 +37,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let token = |_: &Challenge| async { Ok::<_, std::io::Error>(Token::new("1234")) };
     let balances = client
         .retrieve_balances_for_a_link()
-        .body(types::RetrieveBalancesForALinkBody {
-            link: Some(mock::LINK.parse()?),
-            ..Default::default()
+        .body_map(|b| {
+            b.link(mock::LINK)
+                .date_from("2024-01-01".parse::<chrono::NaiveDate>().unwrap())
+                .date_to("2024-01-31".parse::<chrono::NaiveDate>().unwrap())
         })
         .with_mfa(&token)
         .await?;

@@ -76,20 +76,19 @@ fn link() -> uuid::Uuid {
     LINK.parse().unwrap()
 }
 
-fn dated() -> types::RetrieveBalancesForALinkBody {
-    types::RetrieveBalancesForALinkBody {
-        link: Some(link()),
-        date_from: "2024-01-01".parse().ok(),
-        date_to: "2024-01-31".parse().ok(),
-        ..Default::default()
-    }
+fn dated() -> types::builder::RetrieveBalancesForALinkBody {
+    types::builder::RetrieveBalancesForALinkBody::default()
+        .link(link())
+        .date_from(date("2024-01-01"))
+        .date_to(date("2024-01-31"))
 }
 
-fn for_link() -> types::RetrieveForALinkBody {
-    types::RetrieveForALinkBody {
-        link: Some(link()),
-        ..Default::default()
-    }
+fn date(text: &str) -> chrono::NaiveDate {
+    text.parse().unwrap()
+}
+
+fn for_link() -> types::builder::RetrieveForALinkBody {
+    types::builder::RetrieveForALinkBody::default().link(link())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,23 +110,17 @@ async fn every_resumable_pair_against_prism() {
     flow!(c.retrieve_balances_for_a_link().body(dated()));
     flow!(c
         .retrieve_incomes_for_a_link()
-        .body(types::RetrieveIncomesForALinkBody {
-            link: Some(link()),
-            ..Default::default()
-        }));
-    flow!(c.register_a_new_link().body(types::RegisterANewLinkBody {
-        institution: Some("erebor_mx_retail".into()),
-        username: Some("bnk100".into()),
-        password: Some("full".into()),
-        ..Default::default()
-    }));
+        .body(types::builder::RetrieveIncomesForALinkBody::default().link(link())));
+    flow!(c.register_a_new_link().body(
+        types::builder::RegisterANewLinkBody::default()
+            .institution("erebor_mx_retail")
+            .username("bnk100")
+            .password(Some("full".to_string()))
+    ));
     flow!(
         c.update_a_links_credentials()
             .id(LINK)
-            .body(types::UpdateALinksCredentialsBody {
-                password: Some("full".into()),
-                ..Default::default()
-            }),
+            .body(types::builder::UpdateALinksCredentialsBody::default().password("full")),
         // Required by Belvo's spec for this request, declared nowhere.
         RequestOptions::new()
             .body_field("institution", "erebor_mx_retail")
@@ -137,15 +130,12 @@ async fn every_resumable_pair_against_prism() {
         .change_a_links_access_mode()
         .id(LINK)
         .body(types::ChangeALinksAccessModeBody {
-            access_mode: Some("recurrent".into()),
+            access_mode: types::ChangeALinksAccessModeBodyAccessMode::Recurrent,
         }));
     flow!(c.retrieve_owners_for_a_link().body(for_link()));
-    flow!(c.retrieve_recurring_expenses_for_a_link().body(
-        types::RetrieveRecurringExpensesForALinkBody {
-            link: Some(link()),
-            ..Default::default()
-        }
-    ));
+    flow!(c
+        .retrieve_recurring_expenses_for_a_link()
+        .body(types::builder::RetrieveRecurringExpensesForALinkBody::default().link(link())));
     flow!(c.retrieve_transactions_for_a_link().body(dated()));
     flow!(c.retrieve_risk_insights_for_a_link().body(for_link()));
     flow!(c.retrieve_portfolios_for_a_link().body(for_link()));

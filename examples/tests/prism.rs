@@ -146,6 +146,11 @@ fn text(value: &str) -> Option<String> {
     Some(value.to_owned())
 }
 
+/// A date field of a generated body.
+fn date(value: &str) -> NaiveDate {
+    value.parse().expect("a date")
+}
+
 /// Every `operation_id` of the generated client, read from its source.
 fn generated_operations() -> BTreeSet<String> {
     include_str!("../../generated/src/generated.rs")
@@ -309,17 +314,17 @@ async fn every_operation_against_prism() {
         c.retrieve_receivable_transactions_for_a_link()
             .body_map(|b| b
                 .link(link)
-                .date_from(text("2024-01-01"))
-                .date_to(text("2024-01-31")))
+                .date_from(date("2024-01-01"))
+                .date_to(date("2024-01-31")))
     );
     call_each!(
         out,
         c,
         (.body_map(|b| b
             .link(link)
-            .date_from(text("2024-01-01"))
-            .date_to(text("2024-01-31"))
-            .type_(text("INFLOW")))),
+            .date_from(date("2024-01-01"))
+            .date_to(date("2024-01-31"))
+            .type_("INFLOW"))),
         retrieve_invoices_for_a_link,
         retrieve_tax_retentions_for_a_link,
     );
@@ -327,7 +332,7 @@ async fn every_operation_against_prism() {
         out,
         c.retrieve_tax_returns_for_a_link().body_map(|b| {
             b.link(link)
-                .type_(text("monthly"))
+                .type_("monthly")
                 .date_from(text("2024-01-01"))
                 .date_to(text("2024-03-31"))
         })
@@ -335,30 +340,30 @@ async fn every_operation_against_prism() {
     call!(
         out,
         c.retrieve_tax_declarations_for_a_link()
-            .body_map(|b| b.link(link).year_from(text("2022")).year_to(text("2023")))
+            .body_map(|b| b.link(link).year_from("2022").year_to("2023"))
     );
 
     // Links' own bodies.
     call!(
         out,
         c.register_a_new_link().body_map(|b| {
-            b.institution(text("erebor_mx_retail"))
-                .username(text("bnk100"))
+            b.institution("erebor_mx_retail")
+                .username("bnk100")
                 .password(text("full"))
-                .access_mode(text("single"))
+                .access_mode(Some(types::RegisterANewLinkBodyAccessMode::Single))
         })
     );
     call!(
         out,
         c.update_a_links_credentials()
             .id(id)
-            .body_map(|b| b.password(text("full")))
+            .body_map(|b| b.password("full"))
     );
     call!(
         out,
         c.change_a_links_access_mode()
             .id(id)
-            .body_map(|b| b.access_mode(text("recurrent")))
+            .body_map(|b| b.access_mode(types::ChangeALinksAccessModeBodyAccessMode::Recurrent))
     );
 
     // enrichment

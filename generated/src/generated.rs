@@ -742,9 +742,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "enrichment")]
     pub struct CategorizeTransactionsBodyTransaction {
+        ///Kind of bank account, such as a checking or a savings account. Allowed values: `CHECKING_ACCOUNT`, `CREDIT_CARD`, `LOAN_ACCOUNT`, `SAVINGS_ACCOUNT`.
         pub account_category: CategorizeTransactionsBodyTransactionAccountCategory,
         ///Identifier you assign to the account holder.
         pub account_holder_id: ::std::string::String,
+        ///Whether the person or entity holding the account is an individual or a company. Allowed values: `INDIVIDUAL`, `BUSINESS`.
         pub account_holder_type: CategorizeTransactionsBodyTransactionAccountHolderType,
         ///Identifier you assign to the account in which the transaction took place.
         pub account_id: ::std::string::String,
@@ -761,6 +763,7 @@ pub mod types {
         pub mcc: ::std::option::Option<i64>,
         ///Your own unique identifier for this transaction.
         pub transaction_id: ::std::string::String,
+        ///Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `INFLOW`, `OUTFLOW`.
         #[serde(rename = "type")]
         pub type_: CategorizeTransactionsBodyTransactionType,
         ///Date the transaction took place, formatted as `YYYY-MM-DD`.
@@ -969,6 +972,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "core")]
     pub struct ChangeALinksAccessModeBody {
+        ///Whether the link is used for a one-off data retrieval or is kept up to date automatically on a schedule. Allowed values: `single`, `recurrent`.
         pub access_mode: ChangeALinksAccessModeBodyAccessMode,
     }
     #[cfg(feature = "core")]
@@ -1244,6 +1248,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
     pub struct CreateANewBankAccountBodyDetails {
+        ///Kind of bank account held at the institution, for example a checking, savings or salary account. Allowed values: `CHECKINGS`, `SAVINGS`, `SALARY`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<
             CreateANewBankAccountBodyDetailsAccountType,
@@ -1251,6 +1256,7 @@ pub mod types {
         ///Branch (agency) number of the institution at which the account was opened.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agency: ::std::option::Option<::std::string::String>,
+        ///Country associated with the object, such as the place where a party is registered for tax purposes. Allowed values: `BRA`, `COL`.
         pub country: CreateANewBankAccountBodyDetailsCountry,
         ///Number of the bank account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1397,6 +1403,7 @@ pub mod types {
     pub struct CreateANewBankAccountBodyHolder {
         ///Further holder details the payment provider needs before the bank account can be registered.
         pub information: HolderInformation,
+        ///Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `INDIVIDUAL`, `BUSINESS`.
         #[serde(rename = "type")]
         pub type_: CreateANewBankAccountBodyHolderType,
     }
@@ -1474,12 +1481,15 @@ pub mod types {
         ///Physical address of the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
+        ///Country associated with the object, such as the place where a party is registered for tax purposes. Allowed values: `BRA`, `COL`.
         pub country: CreateANewCustomerBodyCountry,
+        ///Whether the customer is a private person or a company. Allowed values: `INDIVIDUAL`, `BUSINESS`.
         pub customer_type: CreateANewCustomerBodyCustomerType,
         ///Customer's email address.
         pub email: ::std::string::String,
         ///Number of the customer's identification document.
         pub identifier: ::std::string::String,
+        ///Kind of identification document given for the customer, for example a personal or company tax number in Brazil. Allowed values: `CPF`, `CNPJ`, `CC`, `PP`, `CE`, `TI`, `NIT`.
         pub identifier_type: CreateANewCustomerBodyIdentifierType,
         ///Complete name of the customer being created.
         pub name: ::std::string::String,
@@ -1719,6 +1729,7 @@ pub mod types {
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Settings specific to the chosen payment method that are needed to set up the payment.
         pub payment_method_details: CreateANewPaymentIntentBodyPaymentMethodDetails,
+        ///Payment provider that processes the payment, which depends on the country's payment system. Allowed values: `belvo`, `payments_way`.
         pub provider: CreateANewPaymentIntentBodyProvider,
     }
     #[cfg(feature = "payments")]
@@ -1892,6 +1903,7 @@ pub mod types {
         pub expires_in: ::std::option::Option<::std::string::String>,
         ///Settings specific to the chosen payment method that are needed to set up the payment.
         pub payment_method_details: CreateAPaymentLinkBodyPaymentMethodDetails,
+        ///Payment provider that processes the payment, which depends on the country's payment system. Allowed values: `belvo`, `payments_way`.
         pub provider: CreateAPaymentLinkBodyProvider,
     }
     #[cfg(feature = "payments")]
@@ -2501,9 +2513,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "enrichment")]
     pub struct EnrichTransaction {
+        ///Kind of bank account, such as a checking or a savings account. Allowed values: `CHECKING_ACCOUNT`, `SAVINGS_ACCOUNT`.
         pub account_category: EnrichTransactionAccountCategory,
         ///Identifier you assign to the account holder, formatted as a UUID.
         pub account_holder_id: ::uuid::Uuid,
+        ///Whether the person or entity holding the account is an individual or a company. Allowed values: `INDIVIDUAL`.
         pub account_holder_type: EnrichTransactionAccountHolderType,
         ///Identifier you assign to the account in which the transaction took place.
         pub account_id: ::std::string::String,
@@ -2517,6 +2531,7 @@ pub mod types {
         pub institution: ::std::string::String,
         ///Your own unique identifier for this income entry.
         pub transaction_id: ::std::string::String,
+        ///Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `INFLOW`.
         #[serde(rename = "type")]
         pub type_: EnrichTransactionType,
         ///Date the income transaction took place, formatted as `YYYY-MM-DD`.
@@ -2781,16 +2796,16 @@ pub mod types {
         )
     )]
     pub struct Error {
-        ///Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code.
+        ///Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Name of the field that caused the error.
+        ///The request field the error is about, when it concerns one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field: ::std::option::Option<::std::string::String>,
-        ///Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`.
+        ///Human-readable explanation of the error, for logs; it may change, so do not match on it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting.
+        ///Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -2825,22 +2840,22 @@ pub mod types {
         )
     )]
     pub struct ErrorOrMfaTokenRequired {
-        ///Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code.
+        ///Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Seconds, counted from this response, during which the session can be resumed. Past that, the request must be started again.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiry: ::std::option::Option<i64>,
-        ///Name of the field that caused the error.
+        ///The request field the error is about, when it concerns one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field: ::std::option::Option<::std::string::String>,
         ///Belvo-generated identifier referencing this Link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::uuid::Uuid>,
-        ///Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`.
+        ///Human-readable explanation of the error, for logs; it may change, so do not match on it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting.
+        ///Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         ///Identifies the paused session; send it back in the resume (PATCH).
@@ -3058,6 +3073,7 @@ pub mod types {
         pub first_name: ::std::option::Option<::std::string::String>,
         ///Number of the company's identification document.
         pub identifier: ::std::string::String,
+        ///Kind of identification document given for the customer, for example a personal or company tax number in Brazil. Allowed values: `CPF`, `CNPJ`.
         pub identifier_type: HolderInformationIdentifierType,
         ///Surname of the bank account holder.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4194,7 +4210,7 @@ pub mod types {
         )
     )]
     pub struct MfaTokenRequired {
-        ///Machine-readable error identifier, here `token_required`, for classifying and handling the error in code.
+        ///Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Seconds, counted from this response, during which the session can be resumed. Past that, the request must be started again.
@@ -4203,10 +4219,10 @@ pub mod types {
         ///Belvo-generated identifier referencing this Link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::uuid::Uuid>,
-        ///Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in.
+        ///Human-readable explanation of the error, for logs; it may change, so do not match on it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting.
+        ///Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         ///Identifies the paused session; send it back in the resume (PATCH).
@@ -4704,6 +4720,7 @@ pub mod types {
         ///Unique Belvo identifier of this payment link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::uuid::Uuid>,
+        ///Belvo identifier of the payment intent; fetch its full details through the payment link details endpoint.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_intent: ::std::option::Option<PaymentLinkPaymentIntent>,
         ///Address of the hosted widget that walks your user through making the payment.
@@ -5476,6 +5493,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(feature = "core")]
     pub struct RegisterANewLinkBody {
+        ///Whether the link is used for a one-off data retrieval or is kept up to date automatically on a schedule. Allowed values: `single`, `recurrent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_mode: ::std::option::Option<RegisterANewLinkBodyAccessMode>,
         ///Base64-encoded certificate some fiscal institutions accept for faster login; when sent, `private_key` is also mandatory.
@@ -5768,6 +5786,7 @@ pub mod types {
         pub date_to: ::std::option::Option<::chrono::naive::NaiveDate>,
         ///The `link.id` whose information you want to retrieve.
         pub link: ::uuid::Uuid,
+        ///Lowest certainty level an income must reach to be included in the results. Allowed values: `HIGH`, `MEDIUM`, `LOW`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub minimum_confidence_level: ::std::option::Option<
             RetrieveIncomesForALinkBodyMinimumConfidenceLevel,
@@ -5953,14 +5972,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_xml: ::std::option::Option<bool>,
         ///Earliest date of invoices to return, as `YYYY-MM-DD`; must not be later than `date_to`.
-        pub date_from: ::std::string::String,
+        pub date_from: ::chrono::naive::NaiveDate,
         ///Latest date of invoices to return, as `YYYY-MM-DD`; no future dates, and at most 365 days after `date_from`.
-        pub date_to: ::std::string::String,
+        pub date_to: ::chrono::naive::NaiveDate,
         ///The fiscal `link.id` to be used.
         pub link: ::uuid::Uuid,
         ///Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub save_data: ::std::option::Option<bool>,
+        ///Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `OUTFLOW`, `INFLOW`.
         #[serde(rename = "type")]
         pub type_: RetrieveInvoicesForALinkBodyType,
     }
@@ -6036,9 +6056,9 @@ pub mod types {
     #[cfg(feature = "receivables")]
     pub struct RetrieveReceivableTransactionsForALinkBody {
         ///Earliest date of transactions to return, as `YYYY-MM-DD`; must not be later than `date_to`.
-        pub date_from: ::std::string::String,
+        pub date_from: ::chrono::naive::NaiveDate,
         ///Latest date of transactions to return, as `YYYY-MM-DD`; future dates are not allowed.
-        pub date_to: ::std::string::String,
+        pub date_to: ::chrono::naive::NaiveDate,
         ///The `link.id` whose information you want to retrieve.
         pub link: ::uuid::Uuid,
         ///Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned.
@@ -7471,12 +7491,13 @@ pub mod types {
         >,
         ///Start date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_to` and must not be later than it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_from: ::std::option::Option<::std::string::String>,
+        pub date_from: ::std::option::Option<::chrono::naive::NaiveDate>,
         ///End date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_from` and cannot be in the future.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_to: ::std::option::Option<::std::string::String>,
+        pub date_to: ::std::option::Option<::chrono::naive::NaiveDate>,
         ///Language of the transaction as a two-letter ISO 639-1 code.
         pub language: ::std::string::String,
+        ///Lowest certainty level an income must reach to be included in the results. Allowed values: `HIGH`, `MEDIUM`, `LOW`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub minimum_confidence_level: ::std::option::Option<
             VerifyIncomesBodyMinimumConfidenceLevel,
@@ -29027,10 +29048,13 @@ pub mod types {
                 ::std::string::String,
             >,
             date_from: ::std::result::Result<
-                ::std::string::String,
+                ::chrono::naive::NaiveDate,
                 ::std::string::String,
             >,
-            date_to: ::std::result::Result<::std::string::String, ::std::string::String>,
+            date_to: ::std::result::Result<
+                ::chrono::naive::NaiveDate,
+                ::std::string::String,
+            >,
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             save_data: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -29070,7 +29094,7 @@ pub mod types {
             }
             pub fn date_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_from = value
@@ -29082,7 +29106,7 @@ pub mod types {
             }
             pub fn date_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_to = value
@@ -29164,10 +29188,13 @@ pub mod types {
         #[cfg(feature = "receivables")]
         pub struct RetrieveReceivableTransactionsForALinkBody {
             date_from: ::std::result::Result<
-                ::std::string::String,
+                ::chrono::naive::NaiveDate,
                 ::std::string::String,
             >,
-            date_to: ::std::result::Result<::std::string::String, ::std::string::String>,
+            date_to: ::std::result::Result<
+                ::chrono::naive::NaiveDate,
+                ::std::string::String,
+            >,
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             save_data: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -29194,7 +29221,7 @@ pub mod types {
         impl RetrieveReceivableTransactionsForALinkBody {
             pub fn date_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_from = value
@@ -29206,7 +29233,7 @@ pub mod types {
             }
             pub fn date_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_to = value
@@ -35314,11 +35341,11 @@ pub mod types {
                 ::std::string::String,
             >,
             date_from: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             date_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
             >,
             language: ::std::result::Result<
@@ -35367,7 +35394,9 @@ pub mod types {
             }
             pub fn date_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_from = value
@@ -35379,7 +35408,9 @@ pub mod types {
             }
             pub fn date_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_to = value
@@ -36351,9 +36382,9 @@ Returns a paginated list of the accounts stored in your Belvo account. Use the q
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/accounts/`
 
@@ -36538,34 +36569,26 @@ Asks Belvo to fetch fresh accounts data from the institution for one link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -36574,14 +36597,6 @@ Asks Belvo to fetch fresh accounts data from the institution for one link.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/accounts/`
 
@@ -36697,34 +36712,26 @@ Resumes a accounts retrieval that stopped to ask for an MFA token, sending the s
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -36733,14 +36740,6 @@ Resumes a accounts retrieval that stopped to ask for an MFA token, sending the s
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/accounts/`
 
@@ -36845,21 +36844,13 @@ Returns one account by its ID.
 | `bank_product_id` | string | Deprecated. Identifier the institution uses for the account's product type. |
 | `internal_identification` | string | Deprecated; the institution's own identifier for the account. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/accounts/{id}/`
 
@@ -36883,21 +36874,13 @@ let response = client.get_an_accounts_details()
 
 Removes one account from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/accounts/{id}/`
 
@@ -37011,9 +36994,9 @@ Returns a paginated list of the balances stored in your Belvo account. Use the q
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/balances/`
 
@@ -37093,8 +37076,8 @@ Asks Belvo to fetch fresh balances data from the institution for one link.
 |---|---|---|---|
 | `link` | string (uuid) | Yes | The `link.id` whose information you want to retrieve. |
 | `account` | string (uuid) | No | Optional account ID filter; when set, only balances belonging to that account are returned. |
-| `date_from` | string | Yes | Earliest date of balances to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
-| `date_to` | string | Yes | Latest date of balances to return, as `YYYY-MM-DD`; future dates are not allowed. |
+| `date_from` | string (date) | Yes | Earliest date of balances to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
+| `date_to` | string (date) | Yes | Latest date of balances to return, as `YYYY-MM-DD`; future dates are not allowed. |
 | `token` | string | No | One-time password issued by the bank. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
 
@@ -37188,34 +37171,26 @@ Asks Belvo to fetch fresh balances data from the institution for one link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -37224,14 +37199,6 @@ Asks Belvo to fetch fresh balances data from the institution for one link.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/balances/`
 
@@ -37354,34 +37321,26 @@ Resumes a balances retrieval that stopped to ask for an MFA token, sending the s
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -37390,14 +37349,6 @@ Resumes a balances retrieval that stopped to ask for an MFA token, sending the s
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/balances/`
 
@@ -37507,21 +37458,13 @@ Returns one balance by its ID.
 | `statement` | string | Deprecated. Identifier of the bank statement from which the `balance` was taken. |
 | `collected_at` | string (date-time) | Deprecated. ISO-8601 timestamp at which Belvo retrieved this data. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/balances/{id}/`
 
@@ -37545,21 +37488,13 @@ let response = client.get_a_balances_details()
 
 Removes one balance from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/balances/{id}/`
 
@@ -37626,34 +37561,18 @@ Send through your raw transaction data and receive enriched information for each
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 403
+### Responses 401, 403, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `access_to_resource_denied`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `access_to_resource_denied`, it says you lack access to the requested resource. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/categorization/`
 
@@ -37726,9 +37645,9 @@ Get a paginated list of all existing employment records in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/employment-records/`
 
@@ -37813,34 +37732,26 @@ Retrieve employment record details for an individual.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -37849,14 +37760,6 @@ Retrieve employment record details for an individual.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/employment-records/`
 
@@ -37929,21 +37832,13 @@ Get the details of a specific employment record.
 | `files[].type` | string | Title of the document. |
 | `files[].value` | string | Binary content of the PDF file, encoded as a string. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/employment-records/{id}/`
 
@@ -37969,21 +37864,13 @@ let response = client.get_an_employment_records_details()
 
 Delete a specific employment record from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/employment-records/{id}/`
 
@@ -38020,8 +37907,8 @@ Send through your raw data and receive enriched information for each of your use
 | `transactions[].amount` | number | Yes | Value of the income. |
 | `transactions[].currency` | string | Yes | Three-letter code of the income's currency, such as `BRL`, `COP` or `MXN`. |
 | `transactions[].institution` | string | Yes | Institution at which the account is held, using the name by which your system identifies it. |
-| `date_from` | string | No | Start date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_to` and must not be later than it. |
-| `date_to` | string | No | End date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_from` and cannot be in the future. |
+| `date_from` | string (date) | No | Start date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_to` and must not be later than it. |
+| `date_to` | string (date) | No | End date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_from` and cannot be in the future. |
 | `allowed_income_types` | array of string | No | Income categories that should be taken into account when verifying or computing income; other kinds are ignored. Allowed values: `SALARY`, `GOVERNMENT`, `INTEREST`, `RENT`, `RETIREMENT`, `FREELANCE`, `ALTERNATIVE_INCOME`, `TRANSFER`, `DEPOSIT`, `UNKNOWN`. |
 | `minimum_confidence_level` | string | No | Lowest certainty level an income must reach to be included in the results. Allowed values: `HIGH`, `MEDIUM`, `LOW`. |
 
@@ -38072,34 +37959,18 @@ Send through your raw data and receive enriched information for each of your use
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 403
+### Responses 401, 403, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `access_to_resource_denied`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `access_to_resource_denied`, it says you lack access to the requested resource. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/enrich/incomes/`
 
@@ -38168,9 +38039,9 @@ Returns a paginated list of the incomes stored in your Belvo account. Use the qu
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/incomes/`
 
@@ -38211,8 +38082,8 @@ Asks Belvo to fetch fresh incomes data from the institution for one link.
 | `link` | string (uuid) | Yes | The `link.id` whose information you want to retrieve. |
 | `allowed_income_types` | array of string | No | Income categories that should be taken into account when verifying or computing income; other kinds are ignored. Allowed values: `SALARY`, `GOVERNMENT`, `INTEREST`, `RENT`, `RETIREMENT`, `FREELANCE`, `ALTERNATIVE_INCOME`, `TRANSFER`, `DEPOSIT`, `UNKNOWN`. |
 | `minimum_confidence_level` | string | No | Lowest certainty level an income must reach to be included in the results. Allowed values: `HIGH`, `MEDIUM`, `LOW`. |
-| `date_from` | string | No | Start date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_to`, must not be later than it, and must be at least 90 days before it. |
-| `date_to` | string | No | End date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_from`, must be at least 90 days after it, and cannot be in the future. |
+| `date_from` | string (date) | No | Start date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_to`, must not be later than it, and must be at least 90 days before it. |
+| `date_to` | string (date) | No | End date for incomes, as `YYYY-MM-DD`, within the past 365 days; requires `date_from`, must be at least 90 days after it, and cannot be in the future. |
 | `token` | string | No | One-time password issued by the bank. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
 
@@ -38263,34 +38134,26 @@ Asks Belvo to fetch fresh incomes data from the institution for one link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -38299,14 +38162,6 @@ Asks Belvo to fetch fresh incomes data from the institution for one link.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/incomes/`
 
@@ -38386,34 +38241,26 @@ Resumes a incomes retrieval that stopped to ask for an MFA token, sending the se
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -38422,14 +38269,6 @@ Resumes a incomes retrieval that stopped to ask for an MFA token, sending the se
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/incomes/`
 
@@ -38496,21 +38335,13 @@ Returns one income by its ID.
 | `[].total_medium_confidence` | number | Sum of the user's income classified with `MEDIUM` confidence. |
 | `[].total_high_confidence` | number | Sum of the user's income classified with `HIGH` confidence. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/incomes/{id}/`
 
@@ -38534,21 +38365,13 @@ let response = client.get_an_incomes_details()
 
 Removes one income from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/incomes/{id}/`
 
@@ -38610,9 +38433,9 @@ Returns a paginated list of the institutions Belvo can connect to.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/institutions/`
 
@@ -38694,21 +38517,13 @@ Returns one institution by its ID.
 | `integration_type` | string | Technology Belvo uses to connect to the institution, either user credentials with scraping or the official open banking API. |
 | `status` | string | Current state of the object, as Belvo reports it; see the allowed values where listed. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/institutions/{id}/`
 
@@ -38851,9 +38666,9 @@ Get a paginated list of all existing invoices in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/invoices/`
 
@@ -38938,8 +38753,8 @@ Retrieve invoice information from a specific fiscal link.
 | Field | Type | Required | Description |
 |---|---|---|---|
 | `link` | string (uuid) | Yes | The fiscal `link.id` to be used. |
-| `date_from` | string | Yes | Earliest date of invoices to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
-| `date_to` | string | Yes | Latest date of invoices to return, as `YYYY-MM-DD`; no future dates, and at most 365 days after `date_from`. |
+| `date_from` | string (date) | Yes | Earliest date of invoices to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
+| `date_to` | string (date) | Yes | Latest date of invoices to return, as `YYYY-MM-DD`; no future dates, and at most 365 days after `date_from`. |
 | `type` | string | Yes | Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `OUTFLOW`, `INFLOW`. |
 | `attach_xml` | boolean | No | Set to `true` to have the invoice XML included in the response. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
@@ -39059,34 +38874,18 @@ Retrieve invoice information from a specific fiscal link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/invoices/`
 
@@ -39234,34 +39033,26 @@ Used to resume an Invoice retrieve session that was paused because an MFA token 
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -39270,14 +39061,6 @@ Used to resume an Invoice retrieve session that was paused because an MFA token 
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/invoices/`
 
@@ -39414,21 +39197,13 @@ Get the details of a specific invoice.
 | `receiver_details.phone_number` | string | Phone number of the recipient. |
 | `receiver_details.email` | string | Email address of the party receiving the invoice. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/invoices/{id}/`
 
@@ -39452,21 +39227,13 @@ let response = client.get_an_invoices_details()
 
 Delete a specific invoice from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/invoices/{id}/`
 
@@ -39509,9 +39276,9 @@ Returns a paginated list of the links registered in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/links/`
 
@@ -39613,26 +39380,26 @@ Connects an end user's institution account to Belvo by sending the institution n
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -39641,14 +39408,6 @@ Connects an end user's institution account to Belvo by sending the institution n
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/links/`
 
@@ -39699,26 +39458,26 @@ Finishes a link registration that stopped to ask for an MFA token.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -39727,14 +39486,6 @@ Finishes a link registration that stopped to ask for an MFA token.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/links/`
 
@@ -39773,21 +39524,13 @@ Returns one link by its ID.
 | `created_by` | string (uuid) | Identifier of the user who created this link. |
 | `refresh_rate` | string | How often Belvo automatically updates the data of a recurrent link; empty for one-off links. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/links/{id}/`
 
@@ -39841,34 +39584,26 @@ Sends new credentials (or a token) for a link that became invalid.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
+### Responses 401, 404, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -39877,14 +39612,6 @@ Sends new credentials (or a token) for a link that became invalid.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PUT` request to `/api/links/{id}/`
 
@@ -39910,21 +39637,13 @@ let response = client.update_a_links_credentials()
 
 Removes a link and all the data retrieved through it.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/links/{id}/`
 
@@ -39969,34 +39688,26 @@ Switches a link between single and recurrent access.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `invalid_access_mode_switch`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `invalid_access_mode_switch`, it says the link cannot move to recurrent mode because it has no stored credentials. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
+### Responses 401, 404, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -40005,14 +39716,6 @@ Switches a link between single and recurrent access.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/links/{id}/`
 
@@ -40065,9 +39768,9 @@ Returns a paginated list of the owners stored in your Belvo account. Use the que
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/owners/`
 
@@ -40146,34 +39849,26 @@ Asks Belvo to fetch fresh owners data from the institution for one link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -40182,14 +39877,6 @@ Asks Belvo to fetch fresh owners data from the institution for one link.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/owners/`
 
@@ -40245,34 +39932,26 @@ Resumes a owners retrieval that stopped to ask for an MFA token, sending the ses
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -40281,14 +39960,6 @@ Resumes a owners retrieval that stopped to ask for an MFA token, sending the ses
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/owners/`
 
@@ -40331,21 +40002,13 @@ Returns one owner by its ID.
 | `last_name` | string | Deprecated; the account owner's surname. |
 | `second_last_name` | string | Deprecated. Account owner's second surname. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/owners/{id}/`
 
@@ -40369,21 +40032,13 @@ let response = client.get_an_owners_details()
 
 Removes one owner from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/owners/{id}/`
 
@@ -40503,9 +40158,9 @@ Returns a paginated list of the recurring expenses stored in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/recurring-expenses/`
 
@@ -40550,8 +40205,8 @@ Asks Belvo to fetch fresh recurring expenses data from the institution for one l
 | `link` | string (uuid) | Yes | The `link.id` whose information you want to retrieve. |
 | `token` | string | No | One-time password issued by the bank. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
-| `date_from` | string | No | Start date for recurring expenses, as `YYYY-MM-DD`, within the past 365 days; requires `date_to` and must not be later than it. |
-| `date_to` | string | No | End date for recurring expenses, as `YYYY-MM-DD`, within the past 365 days; requires `date_from` and cannot be in the future. |
+| `date_from` | string (date) | No | Start date for recurring expenses, as `YYYY-MM-DD`, within the past 365 days; requires `date_to` and must not be later than it. |
+| `date_to` | string (date) | No | End date for recurring expenses, as `YYYY-MM-DD`, within the past 365 days; requires `date_from` and cannot be in the future. |
 
 ### Responses 200, 201
 
@@ -40649,34 +40304,26 @@ Asks Belvo to fetch fresh recurring expenses data from the institution for one l
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -40685,14 +40332,6 @@ Asks Belvo to fetch fresh recurring expenses data from the institution for one l
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/recurring-expenses/`
 
@@ -40823,34 +40462,26 @@ Resumes a recurring expenses retrieval that stopped to ask for an MFA token, sen
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -40859,14 +40490,6 @@ Resumes a recurring expenses retrieval that stopped to ask for an MFA token, sen
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/recurring-expenses/`
 
@@ -40984,21 +40607,13 @@ Returns one recurring expense by its ID.
 | `[].category` | string | Classification Belvo assigns to the object, such as the kind of account or the spending group of a transaction. |
 | `[].payment_type` | string | Code identifying the form of payment according to the country's tax authority catalog. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/recurring-expenses/{id}/`
 
@@ -41024,21 +40639,13 @@ let response = client.get_a_recurring_expenses_details()
 
 Removes one recurring expense from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/recurring-expenses/{id}/`
 
@@ -41137,9 +40744,9 @@ Get a paginated list of all risk insight analyses in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/risk-insights/`
 
@@ -41256,34 +40863,26 @@ Request the risk insights for a given link ID.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -41292,14 +40891,6 @@ Request the risk insights for a given link ID.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/risk-insights/`
 
@@ -41409,34 +41000,26 @@ Used to resume an Risk insights retrieve session that was paused because an MFA 
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -41445,14 +41028,6 @@ Used to resume an Risk insights retrieve session that was paused because an MFA 
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/risk-insights/`
 
@@ -41549,21 +41124,13 @@ Get the details of a specific risk insight.
 | `[].loans_metrics.sum_loans_outstanding_principal` | number | Combined principal still owed across every loan account in the link. |
 | `[].loans_metrics.sum_loans_monthly_payment` | number | Combined monthly installment amount across every loan account in the link. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/risk-insights/{id}/`
 
@@ -41587,21 +41154,13 @@ let response = client.get_a_risk_insights_details()
 
 Delete a specific risk insight from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/risk-insights/{id}/`
 
@@ -41641,9 +41200,9 @@ Get a paginated list of all existing Tax compliance statuses in your Belvo accou
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-compliance-status/`
 
@@ -41713,34 +41272,18 @@ Retrieve the Tax compliance status information for a specific fiscal link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/tax-compliance-status/`
 
@@ -41778,21 +41321,13 @@ Get the details of a specific Tax compliance status.
 | `rfc` | string | Mexican tax ID (RFC, Registro Federal de Contribuyentes) of the account holder. |
 | `outcome` | string | Result of the tax compliance check, indicating whether the taxpayer meets their obligations, fails them, or has none. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-compliance-status/{id}/`
 
@@ -41818,21 +41353,13 @@ let response = client.get_details_about_a_tax_compliance_status()
 
 Delete a specific Tax compliance status from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/tax-compliance-status/{id}/`
 
@@ -41951,9 +41478,9 @@ Get a paginated list of all existing tax declarations in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-declarations/`
 
@@ -42112,34 +41639,26 @@ Retrieve tax declaration information for a specific fiscal link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 408
 
 | Field | Type | Description |
 |---|---|---|
-| `code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/tax-declarations/`
 
@@ -42254,21 +41773,13 @@ Get the details of a specific Tax declaration.
 | `tax_assessment.total_balance_payable` | number | Amount the taxpayer owes and must pay. |
 | `tax_assessment.total_balance_in_favor` | number | Refund amount owed to the taxpayer. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-declarations/{id}/`
 
@@ -42294,21 +41805,13 @@ let response = client.get_a_tax_declarations_details()
 
 Delete a specific Tax declaration from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/tax-declarations/{id}/`
 
@@ -42366,9 +41869,9 @@ Get a paginated list of all existing tax retentions in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-retentions/`
 
@@ -42413,8 +41916,8 @@ Retrieve tax retention information from a specific link.
 | Field | Type | Required | Description |
 |---|---|---|---|
 | `link` | string (uuid) | Yes | The `link.id` whose information you want to retrieve. |
-| `date_from` | string | Yes | Earliest date of tax retentions to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
-| `date_to` | string | Yes | Latest date of tax retentions to return, as `YYYY-MM-DD`; at most 365 days after `date_from`. |
+| `date_from` | string (date) | Yes | Earliest date of tax retentions to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
+| `date_to` | string (date) | Yes | Latest date of tax retentions to return, as `YYYY-MM-DD`; at most 365 days after `date_from`. |
 | `type` | string | Yes | Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `OUTFLOW`, `INFLOW`. |
 | `attach_xml` | boolean | No | Set to `true` to have the tax retention XML included in the response. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
@@ -42453,34 +41956,18 @@ Retrieve tax retention information from a specific link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/tax-retentions/`
 
@@ -42536,21 +42023,13 @@ Get the details of a specific tax retention.
 | `retention_breakdown[].payment_status` | string | Whether the tax amount has already been paid or is only set aside for future payment. |
 | `xml` | string | Tax retention document in XML format. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-retentions/{id}/`
 
@@ -42574,21 +42053,13 @@ let response = client.get_a_tax_retentions_details()
 
 Delete a specific tax retention from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/tax-retentions/{id}/`
 
@@ -42651,9 +42122,9 @@ Get a paginated list of all existing tax returns in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-returns/`
 
@@ -42765,34 +42236,26 @@ Retrieve tax return information for a specific fiscal link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 408
 
 | Field | Type | Description |
 |---|---|---|
-| `code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/tax-returns/`
 
@@ -42853,21 +42316,13 @@ Get the details of a specific tax return.
 | `determinacion_iva` | object | Figures used to work out the provisional VAT (IVA) for the period. |
 | `detalle_pago_iva` | object | Breakdown of the monthly provisional value-added tax (IVA) payments. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-returns/{id}/`
 
@@ -42891,21 +42346,13 @@ let response = client.get_a_tax_returns_details()
 
 Delete a specific tax return from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/tax-returns/{id}/`
 
@@ -42989,9 +42436,9 @@ Get a paginated list of all existing tax status in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-status/`
 
@@ -43103,34 +42550,18 @@ Retrieve tax status information for a specific fiscal link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/api/tax-status/`
 
@@ -43212,21 +42643,13 @@ Get the details of a specific tax status.
 | `digital_stamp_chain` | string | String containing the base structure of the digital tax receipt, which in Mexico is the CFDI. |
 | `pdf` | string | Binary string containing the tax status PDF. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/tax-status/{id}/`
 
@@ -43252,21 +42675,13 @@ let response = client.get_details_about_a_tax_status()
 
 Delete a specific tax status from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/tax-status/{id}/`
 
@@ -43400,9 +42815,9 @@ Returns a paginated list of the transactions stored in your Belvo account. Use t
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/transactions/`
 
@@ -43542,8 +42957,8 @@ Asks Belvo to fetch fresh transactions data from the institution for one link.
 |---|---|---|---|
 | `link` | string (uuid) | Yes | The `link.id` whose information you want to retrieve. |
 | `account` | string (uuid) | No | Optional account ID filter restricting the returned transactions to that single account. |
-| `date_from` | string | Yes | Earliest date of transactions to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
-| `date_to` | string | Yes | Latest date of transactions to return, as `YYYY-MM-DD`; future dates are not allowed. |
+| `date_from` | string (date) | Yes | Earliest date of transactions to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
+| `date_to` | string (date) | Yes | Latest date of transactions to return, as `YYYY-MM-DD`; future dates are not allowed. |
 | `token` | string | No | One-time password issued by the bank. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
 
@@ -43663,34 +43078,26 @@ Asks Belvo to fetch fresh transactions data from the institution for one link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -43699,14 +43106,6 @@ Asks Belvo to fetch fresh transactions data from the institution for one link.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/api/transactions/`
 
@@ -43853,34 +43252,26 @@ Resumes a transactions retrieval that stopped to ask for an MFA token, sending t
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -43889,14 +43280,6 @@ Resumes a transactions retrieval that stopped to ask for an MFA token, sending t
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/api/transactions/`
 
@@ -44028,21 +43411,13 @@ Returns one transaction by its ID.
 | `credit_card_data.bill_amount` | number | Total amount billed, as of `collected_at`. |
 | `credit_card_data.previous_bill_total` | string | Total of the prior month's bill, when available. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/api/transactions/{id}/`
 
@@ -44066,21 +43441,13 @@ let response = client.get_a_transactions_details()
 
 Removes one transaction from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/api/transactions/{id}/`
 
@@ -44146,9 +43513,9 @@ Get a paginated list of all the existing portfolios (and their instruments) in y
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/investments/portfolios/`
 
@@ -44238,26 +43605,26 @@ Retrieve all portfolios for an existing link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -44266,14 +43633,6 @@ Retrieve all portfolios for an existing link.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/investments/portfolios/`
 
@@ -44349,26 +43708,26 @@ Used to resume a portfolio retrieve session that was paused because an MFA token
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -44377,14 +43736,6 @@ Used to resume a portfolio retrieve session that was paused because an MFA token
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `PATCH` request to `/investments/portfolios/`
 
@@ -44448,21 +43799,13 @@ Get the details of a specific portfolio.
 | `instruments[].interest_rates[].value` | number | Instrument's interest rate in percent; when `interest_rate.index` is set, it is a percentage of that index (e.g. `90` with `CDI` means 90% of CDI). |
 | `instruments[].interest_rates[].index` | string | Reference index against which `interest_rates.value` is computed, when one applies. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/investments/portfolios/{id}/`
 
@@ -44486,21 +43829,13 @@ let response = client.get_a_portfolios_details()
 
 Delete a specific investment portfolio and all associated instruments, transactions, and owners from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/investments/portfolios/{id}/`
 
@@ -44552,9 +43887,9 @@ List all bank accounts associated with your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/bank-accounts/`
 
@@ -44655,34 +43990,18 @@ Create a new bank account from which to send or request funds.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier (`null`, `does_not_exist`, `required` or `already_registered`) for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `session_expired`, it may be a validation message such as a required, null or blank field, a nonexistent object, or an already registered customer. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/payments/bank-accounts/`
 
@@ -44724,21 +44043,13 @@ Get the details about a specific bank account
 | `holder.information.first_name` | string | Given name of the bank account holder. |
 | `holder.information.last_name` | string | Surname of the bank account holder. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/bank-accounts/{id}/`
 
@@ -44784,9 +44095,9 @@ List all customers associated with your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/customers/`
 
@@ -44857,26 +44168,18 @@ Create a new customer to send or request funds.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier (`null`, `does_not_exist`, `required` or `already_registered`) for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `session_expired`, it may be a validation message such as a required, null or blank field, a nonexistent object, or an already registered customer. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/payments/customers/`
 
@@ -44910,21 +44213,13 @@ Get the details about a specific customer
 | `address` | string | Physical address of the customer. |
 | `phone` | string | Phone number of the customer. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/customers/{id}/`
 
@@ -44982,9 +44277,9 @@ List all available payment institutions.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/institutions/`
 
@@ -45052,21 +44347,13 @@ Get the details about a specific payment institution
 | `form_fields[].length` | integer | How many digits are accepted when the field type is `token`. |
 | `form_fields[].optional` | boolean | Whether the user may leave this form field empty. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/institutions/{id}/`
 
@@ -45386,9 +44673,9 @@ List all payment intents associated with your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/payment-intents/`
 
@@ -45754,34 +45041,18 @@ Create a payment intent.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier (`null`, `does_not_exist`, `required` or `already_registered`) for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `session_expired`, it may be a validation message such as a required, null or blank field, a nonexistent object, or an already registered customer. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/payments/payment-intents/`
 
@@ -46089,21 +45360,13 @@ Get the details about a specific payment intent.
 | `status` | string | Current state of the object, as Belvo reports it; see the allowed values where listed. |
 | `updated_at` | string (date-time) | ISO 8601 timestamp of the most recent update to the payment intent. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/payment-intents/{id}/`
 
@@ -46432,18 +45695,18 @@ Complete a new payment intent.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier (`null`, `does_not_exist`, `required` or `already_registered`) for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `session_expired`, it may be a validation message such as a required, null or blank field, a nonexistent object, or an already registered customer. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
 ### Response 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `PATCH` request to `/payments/payment-intents/{id}/`
 
@@ -46491,9 +45754,9 @@ List all payment links associated with your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/payment-links/`
 
@@ -46862,34 +46125,18 @@ Create a new payment link to start a hosted-widget payment.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier (`null`, `does_not_exist`, `required` or `already_registered`) for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `session_expired`, it may be a validation message such as a required, null or blank field, a nonexistent object, or an already registered customer. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 408
+### Responses 401, 408, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/payments/payment-links/`
 
@@ -47210,21 +46457,13 @@ Get the details about a payment link.
 | `payment_intent.payment_method_information.pse.redirect_url` | string | Link that takes the user to the institution's site. |
 | `payment_intent.payment_method_information.pse.bank_payment_id` | string | Payment identifier assigned by the institution. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/payment-links/{access_token}/`
 
@@ -47260,9 +46499,9 @@ Get a paginated list of all existing secret keys in your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/secret-keys/`
 
@@ -47290,18 +46529,18 @@ Request API keys to use with Belvo's Payments API.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier (`null`, `does_not_exist`, `required` or `already_registered`) for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `session_expired`, it may be a validation message such as a required, null or blank field, a nonexistent object, or an already registered customer. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
 ### Response 408
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `request_timeout`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `request_timeout`, it says the request took too long and suggests retrying with query parameters that fetch less data. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `POST` request to `/payments/secret-keys/`
 
@@ -47342,9 +46581,9 @@ List all payment transactions associated with your Belvo account.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/transactions/`
 
@@ -47426,21 +46665,13 @@ Get the details about a specific payment transaction.
 | `payment_intent` | string (uuid) | Identifier of the payment intent tied to the transaction. |
 | `customer` | string (uuid) | Belvo identifier of the customer linked to this transaction. |
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/payments/transactions/{id}/`
 
@@ -47497,9 +46728,9 @@ Get a paginated list of all the existing receivable transactions in your Belvo a
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/receivables/transactions/`
 
@@ -47562,8 +46793,8 @@ Retrieve all receivable transactions for an existing link.
 | Field | Type | Required | Description |
 |---|---|---|---|
 | `link` | string (uuid) | Yes | The `link.id` whose information you want to retrieve. |
-| `date_from` | string | Yes | Earliest date of transactions to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
-| `date_to` | string | Yes | Latest date of transactions to return, as `YYYY-MM-DD`; future dates are not allowed. |
+| `date_from` | string (date) | Yes | Earliest date of transactions to return, as `YYYY-MM-DD`; must not be later than `date_to`. |
+| `date_to` | string (date) | Yes | Latest date of transactions to return, as `YYYY-MM-DD`; future dates are not allowed. |
 | `token` | string | No | One-time password issued by the bank. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
 
@@ -47598,26 +46829,26 @@ Retrieve all receivable transactions for an existing link.
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `too_many_sessions`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `too_many_sessions`, it says login failed because a session with these credentials is already open at the institution. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-| `[].field` | string | Name of the field that caused the error. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
+| `[].field` | string | The request field the error is about, when it concerns one. |
 
-### Response 401
+### Responses 401, 500
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 428
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `token_required`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `token_required`, it says the institution needs an MFA token to log in. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 | `[].session` | string | Unique 32-character hexadecimal identifier of the login session (pattern `[a-f0-9]{32}`). |
 | `[].expiry` | integer | Length of the session, in seconds. |
 | `[].link` | string (uuid) | Belvo-generated identifier referencing this Link. |
@@ -47626,14 +46857,6 @@ Retrieve all receivable transactions for an existing link.
 | `[].token_generation_data.type` | string | Format of data used to produce the token, such as a QR code or a numeric challenge. |
 | `[].token_generation_data.value` | string | Data used to produce the token. |
 | `[].token_generation_data.expects_user_input` | boolean | Whether the user must enter something to finish authenticating; if `false` they may instead confirm on another device or scan a QR code, and a PATCH call is still required. |
-
-### Response 500
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `unexpected_error`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `unexpected_error`, it says Belvo could not process the request because of an internal fault or an unsupported institution response. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
 
 Sends a `POST` request to `/receivables/transactions/`
 
@@ -47690,17 +46913,17 @@ Get the details of a specific receivable transaction.
 
 | Field | Type | Description |
 |---|---|---|
-| `code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 ### Response 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `GET` request to `/receivables/transactions/{id}/`
 
@@ -47726,21 +46949,13 @@ let response = client.get_a_receivable_transactions_details()
 
 Delete a specific receivable transaction from your Belvo account.
 
-### Response 401
+### Responses 401, 404
 
 | Field | Type | Description |
 |---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `authentication_failed`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `authentication_failed`, it reads `Invalid Secret Keys`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
-
-### Response 404
-
-| Field | Type | Description |
-|---|---|---|
-| `[].code` | string | Machine-readable error identifier, here `not_found`, for classifying and handling the error in code. |
-| `[].message` | string | Human-readable error text; when the code is `not_found`, it simply reads `Not found`. |
-| `[].request_id` | string | Unique 32-character hexadecimal identifier of the request (pattern `[a-f0-9]{32}`); share it with Belvo support to speed up troubleshooting. |
+| `[].code` | string | Machine-readable identifier of the error (such as `authentication_failed` or `token_required`), to branch on in code. |
+| `[].message` | string | Human-readable explanation of the error, for logs; it may change, so do not match on it. |
+| `[].request_id` | string | Identifier Belvo gives the failed request (32 hexadecimal characters); quote it to Belvo support. |
 
 Sends a `DELETE` request to `/receivables/transactions/{id}/`
 
@@ -71910,9 +71125,21 @@ pub mod decode {
         #[cfg(feature = "banking")]
         ("RetrieveIncomesForALinkBody", "minimum_confidence_level", Node::Enum),
         #[cfg(feature = "fiscal")]
+        ("RetrieveInvoicesForALinkBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
+        ("RetrieveInvoicesForALinkBody", "date_to", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
         ("RetrieveInvoicesForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
         ("RetrieveInvoicesForALinkBody", "type", Node::Enum),
+        #[cfg(feature = "receivables")]
+        (
+            "RetrieveReceivableTransactionsForALinkBody",
+            "date_from",
+            Node::Format("date"),
+        ),
+        #[cfg(feature = "receivables")]
+        ("RetrieveReceivableTransactionsForALinkBody", "date_to", Node::Format("date")),
         #[cfg(feature = "receivables")]
         ("RetrieveReceivableTransactionsForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
@@ -72135,6 +71362,10 @@ pub mod decode {
         ("TransactionsPage", "results", Node::Array(&Node::Ref("Transaction"))),
         #[cfg(feature = "enrichment")]
         ("VerifyIncomesBody", "allowed_income_types", Node::Array(&Node::Enum)),
+        #[cfg(feature = "enrichment")]
+        ("VerifyIncomesBody", "date_from", Node::Format("date")),
+        #[cfg(feature = "enrichment")]
+        ("VerifyIncomesBody", "date_to", Node::Format("date")),
         #[cfg(feature = "enrichment")]
         ("VerifyIncomesBody", "minimum_confidence_level", Node::Enum),
         #[cfg(feature = "enrichment")]

@@ -58,12 +58,15 @@
 //!
 //! ```no_run
 //! use belvo::mfa::{Challenge, Token};
-//! use belvo::{types, MfaExt};
+//! use belvo::MfaExt;
 //! # async fn mfa(client: belvo::Client, link: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
 //! let ask = |challenge: &Challenge| async { Ok::<_, std::io::Error>(Token::new("123456")) };
+//! let january = |day| chrono::NaiveDate::from_ymd_opt(2024, 1, day).unwrap();
 //! let balances = client
 //!     .retrieve_balances_for_a_link()
-//!     .body(types::RetrieveBalancesForALinkBody { link: Some(link), ..Default::default() })
+//!     // `link`, `date_from` and `date_to` are required: plain fields of the body type,
+//!     // and a builder that leaves one out fails before the request leaves, naming it.
+//!     .body_map(|b| b.link(link).date_from(january(1)).date_to(january(31)))
 //!     .with_mfa(&ask)
 //!     .await?;
 //! # let _ = balances; Ok(()) }

@@ -30,13 +30,11 @@ fn link() -> uuid::Uuid {
     LINK.parse().unwrap()
 }
 
-fn balances_body() -> types::RetrieveBalancesForALinkBody {
-    types::RetrieveBalancesForALinkBody {
-        link: Some(link()),
-        date_from: "2024-01-01".parse().ok(),
-        date_to: "2024-01-31".parse().ok(),
-        ..Default::default()
-    }
+fn balances_body() -> types::builder::RetrieveBalancesForALinkBody {
+    types::builder::RetrieveBalancesForALinkBody::default()
+        .link(link())
+        .date_from("2024-01-01".parse::<chrono::NaiveDate>().unwrap())
+        .date_to("2024-01-31".parse::<chrono::NaiveDate>().unwrap())
 }
 
 /// A 428 body object as the collection shows it.
@@ -227,10 +225,7 @@ async fn the_resume_repeats_the_requests_save_data() {
     let client = client(&server);
     let balances = client
         .retrieve_balances_for_a_link()
-        .body(types::RetrieveBalancesForALinkBody {
-            save_data: Some(false),
-            ..balances_body()
-        })
+        .body(balances_body().save_data(Some(false)))
         .with_mfa(&provider)
         .await
         .unwrap();
@@ -513,11 +508,10 @@ async fn link_registration_with_mfa() {
     let client = client(&server);
     let link = client
         .register_a_new_link()
-        .body(types::RegisterANewLinkBody {
-            institution: Some("erebor_mx_retail".into()),
-            username: Some("bnk100".into()),
-            password: Some("full".into()),
-            ..Default::default()
+        .body_map(|b| {
+            b.institution("erebor_mx_retail")
+                .username("bnk100")
+                .password(Some("full".to_string()))
         })
         .with_mfa(&provider)
         .await
@@ -646,10 +640,7 @@ async fn resume_with_another_success_type() {
     let provider = Recorder::new(&["1234"]);
     let out = client(&server)
         .retrieve_incomes_for_a_link()
-        .body(types::RetrieveIncomesForALinkBody {
-            link: Some(link()),
-            ..Default::default()
-        })
+        .body(types::builder::RetrieveIncomesForALinkBody::default().link(link()))
         .with_mfa(&provider)
         .outcome()
         .await

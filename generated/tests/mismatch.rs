@@ -116,10 +116,7 @@ async fn error_bodies_too_and_secrets_stay_out() {
     let server = serve("POST", "/api/accounts/", 428, challenge).await;
     let error = client(&server)
         .retrieve_accounts_for_a_link()
-        .body(belvo::types::RetrieveForALinkBody {
-            link: Some(LINK.parse().unwrap()),
-            ..Default::default()
-        })
+        .body_map(|b| b.link(LINK))
         .send()
         .await
         .map_err(Error::from)

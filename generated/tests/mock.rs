@@ -126,10 +126,7 @@ async fn a_scripted_mfa_flow_in_one_and_two_rounds() {
         let got = server
             .client()
             .retrieve_balances_for_a_link()
-            .body(types::RetrieveBalancesForALinkBody {
-                link: Some(link),
-                ..Default::default()
-            })
+            .body(dated(link))
             .with_mfa(&provider)
             .await
             .unwrap();
@@ -149,6 +146,18 @@ async fn a_scripted_mfa_flow_in_one_and_two_rounds() {
 }
 
 type Balances = builder::RetrieveBalancesForALink<'static>;
+
+fn date(text: &str) -> chrono::NaiveDate {
+    text.parse().unwrap()
+}
+
+/// A balances or transactions retrieve for `link` over January 2024.
+fn dated(link: uuid::Uuid) -> types::builder::RetrieveBalancesForALinkBody {
+    types::builder::RetrieveBalancesForALinkBody::default()
+        .link(link)
+        .date_from(date("2024-01-01"))
+        .date_to(date("2024-01-31"))
+}
 
 /// The error code of a resume the mock refused.
 fn refused(result: Result<Step<Vec<types::Balance>>, belvo::mfa::ErrorOf<Balances>>) -> String {
@@ -181,14 +190,7 @@ async fn a_scripted_mfa_flow_checks_each_resume_as_belvo_does() {
         .then_respond(vec![types::Balance::default()])
         .await;
     let client = server.client();
-    let request = |link| {
-        client
-            .retrieve_balances_for_a_link()
-            .body(types::RetrieveBalancesForALinkBody {
-                link: Some(link),
-                ..Default::default()
-            })
-    };
+    let request = |link| client.retrieve_balances_for_a_link().body(dated(link));
     // Another link is not challenged: nothing answers it.
     let other = Error::from(
         request(uuid::Uuid::new_v4())
@@ -256,7 +258,7 @@ async fn the_link_is_taken_from_the_path_only_where_the_path_names_it() {
         client
             .update_a_links_credentials()
             .id(id)
-            .body(types::UpdateALinksCredentialsBody::default())
+            .body_map(|b| b.password("full"))
     };
     let other = Error::from(update(uuid::Uuid::new_v4()).send().await.unwrap_err());
     // Not mocked: the server's empty 404, which is not the operation's documented 404 body.
@@ -273,21 +275,36 @@ async fn the_link_is_taken_from_the_path_only_where_the_path_names_it() {
     let done = resume::<Update>(&client, &challenge, None).await.unwrap();
     // The spec's first success status, without `status`.
     assert!(matches!(done, Step::Done(ref l) if l.status() == 200));
+}
 
-    // `POST /api/balances/` does not: a request without a link gets a challenge naming none.
+/// A body field the API requires is required in the client: leaving it out fails before any
+/// request leaves, with the operation and the field named.
+#[tokio::test]
+async fn a_request_without_its_required_link_never_leaves() {
     let server = MockServer::start().await;
     server
         .mfa::<Balances>()
         .then_respond(vec![types::Balance::default()])
         .await;
-    let step = server
-        .client()
-        .retrieve_balances_for_a_link()
-        .body(types::RetrieveBalancesForALinkBody::default())
-        .send_or_challenge()
-        .await
-        .unwrap();
-    assert!(matches!(step, Step::Challenge(ref c) if c.link.is_none()));
+    let without_link = types::builder::RetrieveBalancesForALinkBody::default()
+        .date_from(date("2024-01-01"))
+        .date_to(date("2024-01-31"));
+    let client = server.client();
+    let call = || client.retrieve_balances_for_a_link();
+    let err = Error::from(call().body(without_link.clone()).send().await.unwrap_err());
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("no value supplied for link")),
+        "{err}"
+    );
+    let Err(err) = call().body(without_link).send_or_challenge().await else {
+        panic!("a body without its link was sent");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains("retrieve_balances_for_a_link") && text.contains("link"),
+        "{text}"
+    );
+    assert!(server.received_requests().await.is_empty());
 }
 
 /// Retrieving transactions answers 200/201 with the data or 202 Accepted with a request id
@@ -321,6 +338,7 @@ async fn each_success_status_of_transactions_is_its_own_variant() {
             .client()
             .retrieve_transactions_for_a_link()
             .x_belvo_request_mode("async")
+            .body(dated(uuid::Uuid::new_v4()))
             .send()
             .await
             .unwrap();
@@ -347,6 +365,7 @@ async fn each_success_status_of_transactions_is_its_own_variant() {
     let err = server
         .client()
         .retrieve_transactions_for_a_link()
+        .body(dated(uuid::Uuid::new_v4()))
         .send()
         .await
         .unwrap_err();
@@ -380,10 +399,7 @@ async fn an_mfa_flow_awaits_to_the_status_variant_of_the_resume() {
         let got = server
             .client()
             .retrieve_transactions_for_a_link()
-            .body(types::RetrieveBalancesForALinkBody {
-                link: Some(uuid::Uuid::new_v4()),
-                ..Default::default()
-            })
+            .body(dated(uuid::Uuid::new_v4()))
             .with_mfa(&provider)
             .await
             .unwrap();

@@ -40,11 +40,11 @@ fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn balances_body() -> types::RetrieveBalancesForALinkBody {
-    types::RetrieveBalancesForALinkBody {
-        link: Some(uuid::Uuid::nil()),
-        ..Default::default()
-    }
+fn balances_body() -> types::builder::RetrieveBalancesForALinkBody {
+    types::builder::RetrieveBalancesForALinkBody::default()
+        .link(uuid::Uuid::nil())
+        .date_from("2024-01-01".parse::<chrono::NaiveDate>().unwrap())
+        .date_to("2024-01-31".parse::<chrono::NaiveDate>().unwrap())
 }
 
 #[tokio::test]

@@ -5,12 +5,13 @@ use belvo::{types, Client, Credentials, Environment};
 
 #[test]
 fn credential_fields_are_redacted_in_debug() {
-    let body = types::RegisterANewLinkBody {
-        institution: Some("erebor_mx_retail".into()),
-        username: Some("bnk100".into()),
-        password: Some("hunter2-password".into()),
-        ..Default::default()
-    };
+    let body = types::RegisterANewLinkBody::try_from(
+        types::builder::RegisterANewLinkBody::default()
+            .institution("erebor_mx_retail")
+            .username("bnk100")
+            .password(Some("hunter2-password".to_string())),
+    )
+    .unwrap();
     let printed = format!("{body:?}");
     assert!(!printed.contains("hunter2-password"), "{printed}");
     assert!(

@@ -130,7 +130,11 @@ async fn post_is_never_retried() {
         .await;
     let err = client(&server, fast_retries(5))
         .retrieve_balances_for_a_link()
-        .body_map(|b| b.link(uuid::Uuid::nil()))
+        .body_map(|b| {
+            b.link(uuid::Uuid::nil())
+                .date_from(chrono::NaiveDate::MIN)
+                .date_to(chrono::NaiveDate::MAX)
+        })
         .send()
         .await
         .map_err(Error::from)
@@ -309,8 +313,15 @@ async fn pagination_stops_at_the_first_error_and_retries_pages() {
         .mount(&server)
         .await;
     let client = client(&server, fast_retries(2));
-    let results: Vec<Result<_, Error>> =
-        futures::StreamExt::collect(client.paginate(client.list_all_transactions().send())).await;
+    let results: Vec<Result<_, Error>> = futures::StreamExt::collect(
+        client.paginate(
+            client
+                .list_all_transactions()
+                .link(uuid::Uuid::nil())
+                .send(),
+        ),
+    )
+    .await;
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
     let err = results[1].as_ref().unwrap_err();
@@ -333,6 +344,7 @@ async fn documented_errors_keep_status_request_id_and_body() {
         .await;
     let err: Error = client(&server, RetryPolicy::none())
         .retrieve_accounts_for_a_link()
+        .body_map(|b| b.link(uuid::Uuid::nil()))
         .send()
         .await
         .unwrap_err()
@@ -397,6 +409,7 @@ async fn mfa_challenge_reads_as_typed_body() {
     let err = Error::from(
         client(&server, RetryPolicy::none())
             .retrieve_owners_for_a_link()
+            .body_map(|b| b.link(uuid::Uuid::nil()))
             .send()
             .await
             .unwrap_err(),

@@ -13,7 +13,7 @@ use std::thread::ThreadId;
 
 use belvo::mfa::{Challenge, Token};
 use belvo::trace::{CALL_SPAN, MFA_RESUME_SPAN, MFA_SPAN};
-use belvo::{types, Error, MfaExt};
+use belvo::{Error, MfaExt};
 use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -278,10 +278,7 @@ async fn an_error_answer_records_its_status_and_the_bodys_request_id_only() {
     let _guard = tracing::subscriber::set_default(recorder.clone());
     let err = client(&server, fast_retries(3))
         .retrieve_owners_for_a_link()
-        .body(types::RetrieveForALinkBody {
-            link: Some(LINK.parse().unwrap()),
-            ..Default::default()
-        })
+        .body_map(|b| b.link(LINK))
         .send()
         .await
         .map_err(Error::from)
@@ -308,9 +305,10 @@ async fn an_mfa_flow_is_a_span_with_its_rounds_around_its_calls() {
     let provider = |_: &Challenge| async { Ok::<_, String>(Token::new(TOKEN)) };
     client(&server, fast_retries(3))
         .retrieve_balances_for_a_link()
-        .body(types::RetrieveBalancesForALinkBody {
-            link: Some(LINK.parse().unwrap()),
-            ..Default::default()
+        .body_map(|b| {
+            b.link(LINK)
+                .date_from("2024-01-01".parse::<chrono::NaiveDate>().unwrap())
+                .date_to("2024-01-31".parse::<chrono::NaiveDate>().unwrap())
         })
         .with_mfa(&provider)
         .await

@@ -1148,7 +1148,13 @@ impl Normalizer {
             return;
         }
         let name = self.unique_name(base);
-        let moved = std::mem::replace(schema, json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") }));
+        let reference = json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") });
+        // The property keeps its own description (rustdoc on the field), beside the type's.
+        let replacement = match schema.get("description") {
+            Some(d) => json!({ "allOf": [reference], "description": d }),
+            None => reference,
+        };
+        let moved = std::mem::replace(schema, replacement);
         // Appended: `hoist_nested` reaches it later and handles its own children.
         self.schemas.insert(name, moved);
     }

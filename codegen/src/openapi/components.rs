@@ -241,7 +241,9 @@ impl Components {
             format!("{node_at}.{key}")
         };
         if let Some(stated) = self.fields.get(&self.at) {
-            self.nodes[id].stated.insert(key.to_string(), stated.clone());
+            self.nodes[id]
+                .stated
+                .insert(key.to_string(), stated.clone());
         }
     }
 
@@ -423,7 +425,11 @@ impl Components {
             .filter(|n| matches!(&n.shape.kind, JsonType::Object(p) if p.contains_key(key)))
             .map(|n| n.stated.get(key))
             .collect();
-        if let Some(d) = having.iter().flatten().find_map(|s| s.description.as_deref()) {
+        if let Some(d) = having
+            .iter()
+            .flatten()
+            .find_map(|s| s.description.as_deref())
+        {
             describe(schema, d);
         }
         let all = |test: &dyn Fn(&Stated) -> bool| having.iter().all(|s| s.is_some_and(test));
@@ -754,7 +760,10 @@ pub(super) fn restrict(schema: &mut Value, values: &[&str]) {
     }
     let typed: Option<Vec<Value>> = match schema.get("type").and_then(Value::as_str) {
         Some("string") => Some(values.iter().map(|v| json!(v)).collect()),
-        Some("integer") => values.iter().map(|v| v.parse::<i64>().ok().map(Value::from)).collect(),
+        Some("integer") => values
+            .iter()
+            .map(|v| v.parse::<i64>().ok().map(Value::from))
+            .collect(),
         _ => None,
     };
     if let (Some(values), Some(obj)) = (typed, schema.as_object_mut()) {

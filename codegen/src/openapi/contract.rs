@@ -256,7 +256,12 @@ pub fn field_path(cell: &str) -> String {
 }
 
 fn yes_or_no(cell: &str) -> Option<bool> {
-    match cell.trim().trim_matches(['`', '*']).to_ascii_lowercase().as_str() {
+    match cell
+        .trim()
+        .trim_matches(['`', '*'])
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "yes" | "y" | "true" | "required" | "✓" | "✔" | "x" | "mandatory" => Some(true),
         "no" | "n" | "false" | "optional" | "-" | "—" => Some(false),
         _ => None,
@@ -346,6 +351,39 @@ pub fn body_fields(tables: &Tables, entries: &Fields) -> Fields {
     fields
 }
 
+/// What two requests of one operation state together: a field is required only if both
+/// state it, values are allowed if either allows them (a list only if both state one),
+/// the first description wins.
+pub fn both(first: Fields, second: &Fields) -> Fields {
+    let mut out = Fields::new();
+    for (path, mut stated) in first {
+        let other = second.get(&path).cloned().unwrap_or_default();
+        stated.required = match (stated.required, other.required) {
+            (Some(true), Some(true)) => Some(true),
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            _ => None,
+        };
+        if other.values.is_empty() {
+            stated.values.clear();
+        }
+        for v in other.values {
+            if !stated.values.is_empty() && !stated.values.contains(&v) {
+                stated.values.push(v);
+            }
+        }
+        stated.format = stated.format.filter(|f| other.format == Some(f));
+        out.insert(path, stated);
+    }
+    for (path, stated) in second {
+        out.entry(path.clone()).or_insert_with(|| Stated {
+            required: None,
+            values: Vec::new(),
+            ..stated.clone()
+        });
+    }
+    out
+}
+
 /// A parameter's statement: its own description and `disabled` flag, then a table row.
 pub fn parameter(tables: &Tables, name: &str, own: Stated) -> Stated {
     match tables.parameters.get(name) {
@@ -423,18 +461,24 @@ mod tests {
 
     #[test]
     fn markers_and_lists_are_read_from_descriptions() {
-        let s = read_description("(Required) The kind of holder. (This can only be one of INDIVIDUAL,BUSINESS)");
+        let s = read_description(
+            "(Required) The kind of holder. (This can only be one of INDIVIDUAL,BUSINESS)",
+        );
         assert_eq!(s.required, Some(true));
         assert_eq!(s.values, ["INDIVIDUAL", "BUSINESS"]);
         assert_eq!(
             s.description.as_deref(),
             Some("The kind of holder. (This can only be one of INDIVIDUAL,BUSINESS)")
         );
-        let s = read_description("(optional) Language. One of: `es`, `pt` or `en`. Defaults to es.");
+        let s =
+            read_description("(optional) Language. One of: `es`, `pt` or `en`. Defaults to es.");
         assert_eq!(s.required, Some(false));
         assert_eq!(s.values, ["es", "pt", "en"]);
         let s = read_description("Possible values: asc, desc");
-        assert_eq!((s.required, s.values), (None, vec!["asc".into(), "desc".into()]));
+        assert_eq!(
+            (s.required, s.values),
+            (None, vec!["asc".into(), "desc".into()])
+        );
         let s = read_description("A free text, one of many.");
         assert!(s.values.is_empty() && s.required.is_none());
     }
@@ -459,10 +503,15 @@ mod tests {
         );
         assert_eq!(tables.body["link"].required, Some(true));
         assert_eq!(tables.body["link"].format, Some("uuid"));
-        assert_eq!(tables.body["transactions.type"].values, ["INFLOW", "OUTFLOW"]);
+        assert_eq!(
+            tables.body["transactions.type"].values,
+            ["INFLOW", "OUTFLOW"]
+        );
         assert_eq!(tables.body["note"].required, Some(false));
         assert_eq!(
-            tables.responses[&Some(201)]["results.id"].description.as_deref(),
+            tables.responses[&Some(201)]["results.id"]
+                .description
+                .as_deref(),
             Some("Its id.")
         );
         assert_eq!(tables.parameters["page_size"].required, Some(false));
@@ -480,9 +529,17 @@ mod tests {
         );
         let mut warnings = Vec::new();
         let mut fields = tables.body.clone();
-        check_example(&mut fields, &serde_json::json!({"a": "z"}), "f/r", &mut warnings);
+        check_example(
+            &mut fields,
+            &serde_json::json!({"a": "z"}),
+            "f/r",
+            &mut warnings,
+        );
         assert_eq!(warnings.len(), 2);
-        assert!(fields["a"].values.is_empty(), "a contradicted list is dropped");
+        assert!(
+            fields["a"].values.is_empty(),
+            "a contradicted list is dropped"
+        );
         assert!(warnings
             .iter()
             .all(|w| w.code == Code::ContractContradictsExample));

@@ -645,13 +645,12 @@ fn parameter_statement(
         }
         stated.required = Some(false);
     }
-    let concrete = entries
+    let mut concrete = entries
         .iter()
         .filter_map(|kv| kv.value.as_deref())
         .filter(|v| !v.is_empty() && !v.starts_with('<') && !v.contains("{{"));
-    if let Some(outside) = concrete
-        .filter(|v| !stated.values.is_empty() && !stated.values.iter().any(|s| s == v))
-        .next()
+    if let Some(outside) =
+        concrete.find(|v| !stated.values.is_empty() && !stated.values.iter().any(|s| s == v))
     {
         warnings.push(Warning::new(
             Code::ContractContradictsExample,
@@ -850,12 +849,15 @@ fn request_body(
         if let Some(example) = example.as_ref().filter(|_| !fields.is_empty()) {
             contract::check_example(&mut fields, example, &r.request.item_path(), warnings);
         }
-        let entry = media
-            .entry(media_type)
-            .or_insert((None, example.clone(), fixed, Fields::new()));
-        if entry.3.is_empty() {
-            entry.3 = fields;
-        }
+        let first = !media.contains_key(&media_type);
+        let entry =
+            media
+                .entry(media_type)
+                .or_insert((None, example.clone(), fixed, Fields::new()));
+        entry.3 = match first {
+            true => fields,
+            false => contract::both(std::mem::take(&mut entry.3), &fields),
+        };
         if let Some(shape) = shape {
             entry.0 = Some(match entry.0.take() {
                 Some(existing) => existing.merge(shape),

@@ -17,7 +17,14 @@
 //! };
 //! let balances = client
 //!     .retrieve_balances_for_a_link()
-//!     .body(types::RetrieveBalancesForALinkBody { link: Some(link), ..Default::default() })
+//!     .body(types::RetrieveBalancesForALinkBody {
+//!         link,
+//!         date_from: "2024-01-01".parse()?,
+//!         date_to: "2024-01-31".parse()?,
+//!         account: None,
+//!         save_data: None,
+//!         token: None,
+//!     })
 //!     .with_mfa(&ask)
 //!     .await?
 //!     .into_inner();
