@@ -47074,6 +47074,7 @@ pub mod builder {
                 type_: Ok(None),
             }
         }
+        ///Filter by this exact `balance.available`.
         pub fn balance_available<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47087,6 +47088,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.available` is greater than this value.
         pub fn balance_available_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47100,6 +47102,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.available` is greater than or equal to this value.
         pub fn balance_available_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47113,6 +47116,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.available` is less than this value.
         pub fn balance_available_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47126,6 +47130,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.available` is less than or equal to this value.
         pub fn balance_available_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47139,6 +47144,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.available` lies between these two comma-separated values.
         pub fn balance_available_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47152,6 +47158,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `balance.current`.
         pub fn balance_current<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47165,6 +47172,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.current` is greater than this value.
         pub fn balance_current_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47178,6 +47186,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.current` is greater than or equal to this value.
         pub fn balance_current_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47191,6 +47200,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.current` is less than this value.
         pub fn balance_current_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47204,6 +47214,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.current` is less than or equal to this value.
         pub fn balance_current_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47217,6 +47228,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance.current` lies between these two comma-separated values.
         pub fn balance_current_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47230,6 +47242,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `category`.
         pub fn category<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47243,6 +47256,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `category` values.
         pub fn category_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47256,6 +47270,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is greater than this value.
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47269,6 +47284,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is greater than or equal to this value.
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47282,6 +47298,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than this value.
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47295,6 +47312,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than or equal to this value.
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47308,6 +47326,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` lies between these two comma-separated values.
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47321,6 +47340,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `currency`.
         pub fn currency<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47334,6 +47354,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `currency` values.
         pub fn currency_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47347,6 +47368,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47360,6 +47382,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47373,6 +47396,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `id` values.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47386,6 +47410,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `institution`.
         pub fn institution<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47399,6 +47424,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `institution` values.
         pub fn institution_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47412,6 +47438,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `link`.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -47424,6 +47451,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `link` values.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47437,6 +47465,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `name`.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47450,6 +47479,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `name` contains this text (case-insensitive).
         pub fn name_icontains<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47463,6 +47493,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `number`.
         pub fn number<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47476,6 +47507,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `number` values.
         pub fn number_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47489,6 +47521,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47502,6 +47535,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -47512,6 +47546,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -47522,6 +47557,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Filter by this exact `public_identification_name`.
         pub fn public_identification_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47535,6 +47571,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `public_identification_value`.
         pub fn public_identification_value<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47548,6 +47585,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `type`.
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47854,6 +47892,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -47867,6 +47906,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48013,6 +48053,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48026,6 +48067,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48170,6 +48212,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the account to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -48181,6 +48226,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48194,6 +48240,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48285,6 +48332,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**ID of the account to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -48421,6 +48471,7 @@ pub mod builder {
                 value_date_range: Ok(None),
             }
         }
+        ///Filter by this exact `account`.
         pub fn account<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -48433,6 +48484,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `account` values.
         pub fn account_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48446,6 +48498,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `account.type`.
         pub fn account_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48459,6 +48512,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `account.type` values.
         pub fn account_type_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48472,6 +48526,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `balance`.
         pub fn balance<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48485,6 +48540,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance` is greater than this value.
         pub fn balance_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48498,6 +48554,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance` is greater than or equal to this value.
         pub fn balance_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48511,6 +48568,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance` is less than this value.
         pub fn balance_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48524,6 +48582,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance` is less than or equal to this value.
         pub fn balance_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48537,6 +48596,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `balance` lies between these two comma-separated values.
         pub fn balance_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48550,6 +48610,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `currency`.
         pub fn currency<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48563,6 +48624,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `currency` values.
         pub fn currency_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48576,6 +48638,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48589,6 +48652,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48602,6 +48666,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `id` values.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48615,6 +48680,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `institution`.
         pub fn institution<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48628,6 +48694,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `institution` values.
         pub fn institution_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48641,6 +48708,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `link`.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -48653,6 +48721,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `link` values.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48666,6 +48735,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48679,6 +48749,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -48689,6 +48760,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -48699,6 +48771,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Filter by this exact `value_date`.
         pub fn value_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48712,6 +48785,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is greater than this value.
         pub fn value_date_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48725,6 +48799,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is greater than or equal to this value.
         pub fn value_date_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48738,6 +48813,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is less than this value.
         pub fn value_date_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48751,6 +48827,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is less than or equal to this value.
         pub fn value_date_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48764,6 +48841,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` lies between these two comma-separated values.
         pub fn value_date_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48964,6 +49042,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -48977,6 +49056,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49125,6 +49205,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49138,6 +49219,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49282,6 +49364,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the balance to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -49293,6 +49378,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49306,6 +49392,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49397,6 +49484,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**ID of the balance to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -49604,6 +49694,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49617,6 +49708,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49630,6 +49722,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -49640,6 +49733,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -49726,6 +49820,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49739,6 +49834,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49881,6 +49977,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `employment-record.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -49892,6 +49991,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49905,6 +50005,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -49997,6 +50098,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `employment-record.id` that you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -50209,6 +50313,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Filter by this exact `account`.
         pub fn account<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -50221,6 +50326,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `account` values.
         pub fn account_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50234,6 +50340,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50247,6 +50354,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `link`.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50260,6 +50368,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `link` values.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50273,6 +50382,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50286,6 +50396,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -50296,6 +50407,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -50400,6 +50512,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50413,6 +50526,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50561,6 +50675,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50574,6 +50689,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50718,6 +50834,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the income to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -50729,6 +50848,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50742,6 +50862,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50833,6 +50954,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**ID of the income to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -50943,6 +51067,7 @@ pub mod builder {
                 website: Ok(None),
             }
         }
+        ///Filter by this exact `country_code`.
         pub fn country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50956,6 +51081,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `country_code` values.
         pub fn country_code_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50969,6 +51095,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `display_name`.
         pub fn display_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50982,6 +51109,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -50995,6 +51123,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `name`.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51008,6 +51137,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `name` values.
         pub fn name_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51021,6 +51151,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51034,6 +51165,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -51044,6 +51176,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -51054,6 +51187,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Only results whose `resources` includes all of these comma-separated values.
         pub fn resources_allin<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51067,6 +51201,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `status`.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51080,6 +51215,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `status` values.
         pub fn status_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51093,6 +51229,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `type`.
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51106,6 +51243,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `type` values.
         pub fn type_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51119,6 +51257,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `website`.
         pub fn website<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51261,6 +51400,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the institution to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -51270,6 +51412,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51283,6 +51426,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51434,6 +51578,7 @@ pub mod builder {
                 type_in: Ok(None),
             }
         }
+        ///Return invoices that were last updated in Belvo's database after this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51447,6 +51592,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices that were last updated in Belvo's database after or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51460,6 +51606,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices that were last updated in Belvo's database before this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51473,6 +51620,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices that were last updated in Belvo's database before or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51486,6 +51634,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices that were last updated in Belvo's database between two dates (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51499,6 +51648,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51512,6 +51662,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information only for this `invoice.id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51525,6 +51676,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information only for these `invoice.id`s.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51538,6 +51690,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices issued exactly on this date (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn invoice_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51551,6 +51704,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices issued after this date (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn invoice_date_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51564,6 +51718,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices issued on this date or later (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn invoice_date_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51577,6 +51732,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return balances issued before this date (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn invoice_date_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51590,6 +51746,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return balances issued on this date or earlier (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn invoice_date_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51603,6 +51760,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices issued within this date range (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn invoice_date_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51616,6 +51774,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return an invoice with this ID (as provided by the insitution).
         pub fn invoice_identification<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51629,6 +51788,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices with these IDs (as provided by the institution).
         pub fn invoice_identification_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51642,6 +51802,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -51654,6 +51815,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices only for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51667,6 +51829,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51680,6 +51843,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -51690,6 +51854,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -51700,6 +51865,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Return invoices with this status.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51713,6 +51879,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices with these statuses.
         pub fn status_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51726,6 +51893,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices matching exactly this value.
         pub fn total_amount<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51739,6 +51907,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices greater than this value.
         pub fn total_amount_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51752,6 +51921,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices greater than or equal to this value.
         pub fn total_amount_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51765,6 +51935,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices less than this value.
         pub fn total_amount_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51778,6 +51949,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices less than or equal to this value.
         pub fn total_amount_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51791,6 +51963,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices between these two values.
         pub fn total_amount_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51804,6 +51977,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices of this type.
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -51817,6 +51991,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return invoices of these types.
         pub fn type_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52078,6 +52253,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52091,6 +52267,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52232,6 +52409,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52245,6 +52423,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52389,6 +52568,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `invoice.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -52400,6 +52582,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52413,6 +52596,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52504,6 +52688,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `invoice.id` that you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -52630,6 +52817,7 @@ pub mod builder {
                 status_in: Ok(None),
             }
         }
+        ///Filter by this exact `access_mode`.
         pub fn access_mode<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52643,6 +52831,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `created_at`.
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52656,6 +52845,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is greater than this value.
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52669,6 +52859,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is greater than or equal to this value.
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52682,6 +52873,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than this value.
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52695,6 +52887,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than or equal to this value.
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52708,6 +52901,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` lies between these two comma-separated values.
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52721,6 +52915,7 @@ pub mod builder {
                 });
             self
         }
+        ///Exclude results whose `created_by` is one of these comma-separated values.
         pub fn created_by_not_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52734,6 +52929,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `external_id`.
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52747,6 +52943,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `external_id` values.
         pub fn external_id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52760,6 +52957,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52773,6 +52971,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52786,6 +52985,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `id` values.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52799,6 +52999,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `institution`.
         pub fn institution<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52812,6 +53013,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `institution` values.
         pub fn institution_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52825,6 +53027,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `institution_user_id`.
         pub fn institution_user_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52838,6 +53041,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `institution_user_id` values.
         pub fn institution_user_id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52851,6 +53055,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52864,6 +53069,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -52874,6 +53080,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -52884,6 +53091,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Filter by this exact `refresh_rate`.
         pub fn refresh_rate<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52897,6 +53105,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `status`.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -52910,6 +53119,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `status` values.
         pub fn status_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53110,6 +53320,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53123,6 +53334,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53261,6 +53473,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53274,6 +53487,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53412,6 +53626,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the link to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -53423,6 +53640,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53436,6 +53654,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53530,6 +53749,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /**ID of the link to update.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -53541,6 +53763,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53554,6 +53777,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53700,6 +53924,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**ID of the link to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -53788,6 +54015,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /**ID of the link whose access mode changes.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -53799,6 +54029,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53812,6 +54043,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53986,6 +54218,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Only results where `created_at` is greater than this value.
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -53999,6 +54232,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is greater than or equal to this value.
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54012,6 +54246,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than this value.
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54025,6 +54260,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than or equal to this value.
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54038,6 +54274,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` lies between these two comma-separated values.
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54051,6 +54288,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `display_name` contains this text (case-insensitive).
         pub fn display_name_icontains<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54064,6 +54302,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `email`.
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54077,6 +54316,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54090,6 +54330,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54103,6 +54344,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `id` values.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54116,6 +54358,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `link`.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54129,6 +54372,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `link` values.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54142,6 +54386,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54155,6 +54400,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -54165,6 +54411,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -54315,6 +54562,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54328,6 +54576,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54474,6 +54723,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54487,6 +54737,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54631,6 +54882,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the owner to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -54642,6 +54896,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54655,6 +54910,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54743,6 +54999,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**ID of the owner to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -54843,6 +55102,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Filter by this exact `account`.
         pub fn account<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -54855,6 +55115,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `account_in`.
         pub fn account_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54868,6 +55129,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54881,6 +55143,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54894,6 +55157,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `id` values.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54907,6 +55171,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `link`.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -54919,6 +55184,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `link` values.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54932,6 +55198,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -54945,6 +55212,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -54955,6 +55223,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -55065,6 +55334,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55078,6 +55348,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55226,6 +55497,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55239,6 +55511,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55383,6 +55656,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the recurring expense to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55395,6 +55671,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55408,6 +55685,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55500,6 +55778,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**ID of the recurring expense to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55598,6 +55879,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55611,6 +55893,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for this `risk-insight.id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55624,6 +55907,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `risk-insight.id`s.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55637,6 +55921,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -55649,6 +55934,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55662,6 +55948,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55675,6 +55962,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -55685,6 +55973,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -55789,6 +56078,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55802,6 +56092,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55948,6 +56239,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -55961,6 +56253,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56105,6 +56398,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `risk-insights.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -56116,6 +56412,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56129,6 +56426,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56221,6 +56519,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `risk-insights.id` that you want to delete
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -56328,6 +56629,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Return tax compliance statuses that were last updated in Belvo's database after this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56341,6 +56643,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax compliance statuses that were last updated in Belvo's database after or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56354,6 +56657,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax compliance statuses that were last updated in Belvo's database before this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56367,6 +56671,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax compliance statuses that were last updated in Belvo's database before or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56380,6 +56685,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax compliance statuses that were last updated in Belvo's database between two dates (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56393,6 +56699,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56406,6 +56713,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for this `tax-compliance-status.id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56419,6 +56727,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `tax-compliance-status.id`s.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56432,6 +56741,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -56444,6 +56754,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56457,6 +56768,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56470,6 +56782,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -56480,6 +56793,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -56618,6 +56932,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56631,6 +56946,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56766,6 +57082,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `tax-compliance-status.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -56777,6 +57096,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56790,6 +57110,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -56882,6 +57203,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `tax-compliance-status.id` that you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -57001,6 +57325,7 @@ pub mod builder {
                 year_range: Ok(None),
             }
         }
+        ///Return tax declarations that were last updated in Belvo's database after this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57014,6 +57339,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations that were last updated in Belvo's database after or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57027,6 +57353,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations that were last updated in Belvo's database before this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57040,6 +57367,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations that were last updated in Belvo's database before or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57053,6 +57381,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations that were last updated in Belvo's database between two dates (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57066,6 +57395,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57079,6 +57409,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for this `tax-declaration.id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57092,6 +57423,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `tax-declaration.id`s.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57105,6 +57437,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -57117,6 +57450,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57130,6 +57464,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57143,6 +57478,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -57153,6 +57489,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -57163,6 +57500,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Return tax declarations for this year (`YYYY`).
         pub fn year<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57176,6 +57514,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations for after this year (`YYYY`).
         pub fn year_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57189,6 +57528,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations for this year or after (`YYYY`).
         pub fn year_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57202,6 +57542,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations for before this year (`YYYY`).
         pub fn year_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57215,6 +57556,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations for this year or earlier (`YYYY`).
         pub fn year_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57228,6 +57570,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax declarations between these two years (`YYYY`).
         pub fn year_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57387,6 +57730,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57400,6 +57744,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57541,6 +57886,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `tax-declaration.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -57552,6 +57900,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57565,6 +57914,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57657,6 +58007,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `tax-declration.id` that you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -57760,6 +58113,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Return tax retentions that were last updated in Belvo's database after this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57773,6 +58127,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax retentions that were last updated in Belvo's database after or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57786,6 +58141,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax retentions that were last updated in Belvo's database before this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57799,6 +58155,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax retentions that were last updated in Belvo's database before or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57812,6 +58169,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax retentions that were last updated in Belvo's database between two dates (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57825,6 +58183,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57838,6 +58197,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -57850,6 +58210,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57863,6 +58224,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -57876,6 +58238,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -57886,6 +58249,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -58018,6 +58382,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58031,6 +58396,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58172,6 +58538,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `tax-retention.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -58183,6 +58552,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58196,6 +58566,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58288,6 +58659,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `tax-retention.id` that you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -58411,6 +58785,7 @@ pub mod builder {
                 tipo_declaracion_in: Ok(None),
             }
         }
+        ///Return tax returns that were last updated in Belvo's database after this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58424,6 +58799,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns that were last updated in Belvo's database after or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58437,6 +58813,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns that were last updated in Belvo's database before this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58450,6 +58827,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns that were last updated in Belvo's database before or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58463,6 +58841,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns that were last updated in Belvo's database between two dates (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58476,6 +58855,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns for exactly this year (`YYYY`).
         pub fn ejercicio<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58489,6 +58869,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns for after this year (`YYYY`).
         pub fn ejercicio_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58502,6 +58883,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns for this year or later (`YYYY`).
         pub fn ejercicio_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58515,6 +58897,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns for before this year (`YYYY`).
         pub fn ejercicio_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58528,6 +58911,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns for this year and earlier (`YYYY`).
         pub fn ejercicio_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58541,6 +58925,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns for this range of years (`YYYY`).
         pub fn ejercicio_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58554,6 +58939,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58567,6 +58953,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for this `tax-return.id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58580,6 +58967,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `tax-return.id`s.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58593,6 +58981,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -58605,6 +58994,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58618,6 +59008,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58631,6 +59022,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -58641,6 +59033,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -58651,6 +59044,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Return tax returns with this declaration type.
         pub fn tipo_declaracion<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58664,6 +59058,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax returns with these declaration types.
         pub fn tipo_declaracion_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58853,6 +59248,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -58866,6 +59262,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59007,6 +59404,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `tax-return.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -59018,6 +59418,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59031,6 +59432,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59122,6 +59524,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The ID of the tax return you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -59228,6 +59633,7 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        ///Return tax statuses that were last updated in Belvo's database after this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59241,6 +59647,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax statuses that were last updated in Belvo's database after or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59254,6 +59661,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax statuses that were last updated in Belvo's database before this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59267,6 +59675,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax statuses that were last updated in Belvo's database before or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59280,6 +59689,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return tax statuses that were last updated in Belvo's database between two dates (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59293,6 +59703,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59306,6 +59717,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for this `tax-status.id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59319,6 +59731,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `tax-status.id`s.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59332,6 +59745,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -59344,6 +59758,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59357,6 +59772,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59370,6 +59786,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -59380,6 +59797,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -59518,6 +59936,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59531,6 +59950,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59666,6 +60086,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `tax-status.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -59677,6 +60100,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59690,6 +60114,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -59781,6 +60206,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**the `tax-status.id` that you want to delete
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -59977,6 +60405,7 @@ pub mod builder {
                 value_date_range: Ok(None),
             }
         }
+        ///Filter by this exact `account`.
         pub fn account<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -59989,6 +60418,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `account.balance.available`.
         pub fn account_balance_available<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60002,6 +60432,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.available` is less than this value.
         pub fn account_balance_available_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60015,6 +60446,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.available` is less than or equal to this value.
         pub fn account_balance_available_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60028,6 +60460,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.available` lies between these two comma-separated values.
         pub fn account_balance_available_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60041,6 +60474,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `account.balance.current`.
         pub fn account_balance_current<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60054,6 +60488,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.current` is greater than this value.
         pub fn account_balance_current_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60067,6 +60502,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.current` is greater than or equal to this value.
         pub fn account_balance_current_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60080,6 +60516,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.current` is less than this value.
         pub fn account_balance_current_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60093,6 +60530,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.current` is less than or equal to this value.
         pub fn account_balance_current_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60106,6 +60544,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `account.balance.current` lies between these two comma-separated values.
         pub fn account_balance_current_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60119,6 +60558,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `account` values.
         pub fn account_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60132,6 +60572,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `account_type`.
         pub fn account_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60145,6 +60586,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `account_type` values.
         pub fn account_type_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60158,6 +60600,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `accounting_date`.
         pub fn accounting_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60171,6 +60614,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `accounting_date` is greater than this value.
         pub fn accounting_date_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60184,6 +60628,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `accounting_date` is greater than or equal to this value.
         pub fn accounting_date_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60197,6 +60642,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `accounting_date` is less than this value.
         pub fn accounting_date_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60210,6 +60656,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `accounting_date` is less than or equal to this value.
         pub fn accounting_date_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60223,6 +60670,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `accounting_date` lies between these two comma-separated values.
         pub fn accounting_date_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60236,6 +60684,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `amount`.
         pub fn amount<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60249,6 +60698,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `amount` is greater than this value.
         pub fn amount_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60262,6 +60712,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `amount` is greater than or equal to this value.
         pub fn amount_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60275,6 +60726,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `amount` is less than this value.
         pub fn amount_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60288,6 +60740,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `amount` is less than or equal to this value.
         pub fn amount_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60301,6 +60754,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `amount` lies between these two comma-separated values.
         pub fn amount_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60314,6 +60768,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `collected_at`.
         pub fn collected_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60327,6 +60782,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `collected_at` is greater than this value.
         pub fn collected_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60340,6 +60796,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `collected_at` is greater than or equal to this value.
         pub fn collected_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60353,6 +60810,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `collected_at` is less than this value.
         pub fn collected_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60366,6 +60824,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `collected_at` is less than or equal to this value.
         pub fn collected_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60379,6 +60838,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `collected_at` lies between these two comma-separated values.
         pub fn collected_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60392,6 +60852,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `created_at`.
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60405,6 +60866,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is greater than this value.
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60418,6 +60880,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is greater than or equal to this value.
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60431,6 +60894,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than this value.
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60444,6 +60908,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` is less than or equal to this value.
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60457,6 +60922,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `created_at` lies between these two comma-separated values.
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60470,6 +60936,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `credit_card_data.bill_name` values.
         pub fn credit_card_data_bill_name_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60483,6 +60950,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `currency`.
         pub fn currency<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60496,6 +60964,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `currency` values.
         pub fn currency_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60509,6 +60978,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60522,6 +60992,9 @@ pub mod builder {
                 });
             self
         }
+        /**Filter by this exact `link`.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -60533,6 +61006,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60546,6 +61020,7 @@ pub mod builder {
                 });
             self
         }
+        ///Page of results to return.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -60556,6 +61031,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///How many results to return per page (1 to 1000; 100 if omitted).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -60566,6 +61042,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Filter by this exact `reference`.
         pub fn reference<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60579,6 +61056,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `reference` values.
         pub fn reference_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60592,6 +61070,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `status`.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60605,6 +61084,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `status` values.
         pub fn status_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60618,6 +61098,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `type`.
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60631,6 +61112,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by any of these comma-separated `type` values.
         pub fn type_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60644,6 +61126,7 @@ pub mod builder {
                 });
             self
         }
+        ///Filter by this exact `value_date`.
         pub fn value_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60657,6 +61140,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is greater than this value.
         pub fn value_date_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60670,6 +61154,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is greater than or equal to this value.
         pub fn value_date_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60683,6 +61168,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is less than this value.
         pub fn value_date_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60696,6 +61182,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` is less than or equal to this value.
         pub fn value_date_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -60709,6 +61196,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only results where `value_date` lies between these two comma-separated values.
         pub fn value_date_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61146,6 +61634,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61159,6 +61648,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61172,6 +61662,7 @@ pub mod builder {
                 });
             self
         }
+        ///Set to `async` to run the retrieval in the background; Belvo then answers 202 with a request_id. Allowed values: `async`.
         pub fn x_belvo_request_mode<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -61355,6 +61846,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61368,6 +61860,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61512,6 +62005,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**ID of the transaction to fetch.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -61523,6 +62019,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of the only fields to include in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61536,6 +62033,7 @@ pub mod builder {
                 });
             self
         }
+        ///Comma-separated list of fields to leave out of the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61627,6 +62125,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**ID of the transaction to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -61794,6 +62295,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61807,6 +62309,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -61832,6 +62335,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -61845,6 +62349,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -61855,6 +62360,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -61987,6 +62493,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62000,6 +62507,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62139,6 +62647,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62152,6 +62661,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62291,6 +62801,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `portfolio.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -62302,6 +62815,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62315,6 +62829,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62407,6 +62922,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `portfolio.id` that you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -62518,6 +63036,7 @@ pub mod builder {
                 providers: Ok(None),
             }
         }
+        ///Return results only for this date (in `YYYY-MM-DD` format).
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62531,6 +63050,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only after this date (in `YYYY-MM-DD` format).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62544,6 +63064,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and after (in `YYYY-MM-DD` format).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62557,6 +63078,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only before this date (in `YYYY-MM-DD` format).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62570,6 +63092,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and before (in `YYYY-MM-DD` format).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62583,6 +63106,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results between this date range (in `YYYY-MM-DD` format).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62596,6 +63120,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `customer.id` you want to get results for.
         pub fn customer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62609,6 +63134,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results for a matched value type.
         pub fn holder_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62622,6 +63148,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results for listed holder types.
         pub fn holder_type_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62635,6 +63162,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more `bank-account.id`s (comma separated) that you want to get results for.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62648,6 +63176,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `institution.id` you want to get results for.
         pub fn institution<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62661,6 +63190,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results that exactly match a value.
         pub fn number<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62674,6 +63204,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results for listed numbers.
         pub fn number_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62687,6 +63218,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -62697,6 +63229,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Return results only for this value.
         pub fn providers<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -62964,6 +63497,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `bank-account.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -63068,6 +63604,7 @@ pub mod builder {
                 search: Ok(None),
             }
         }
+        ///Return results only for this date (in `YYYY-MM-DD` format).
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63081,6 +63618,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only after this date (in `YYYY-MM-DD` format).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63094,6 +63632,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and after (in `YYYY-MM-DD` format).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63107,6 +63646,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only before this date (in `YYYY-MM-DD` format).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63120,6 +63660,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and before (in `YYYY-MM-DD` format).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63133,6 +63674,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results between this date range (in `YYYY-MM-DD` format).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63146,6 +63688,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this customer type (either `INDIVIDUAL` or `BUSINESS`).
         pub fn customer_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63159,6 +63702,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more `customer.id`s (comma separated) that you want to get results for.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63172,6 +63716,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -63182,6 +63727,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Return results for one or more customers that match either the name or email you searched for.
         pub fn search<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63422,6 +63968,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `customer.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -63524,6 +64073,7 @@ pub mod builder {
                 page: Ok(None),
             }
         }
+        ///Return institutions only for this country.
         pub fn country<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63537,6 +64087,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return institutions only for one of these countries.
         pub fn country_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63550,6 +64101,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date (in `YYYY-MM-DD` format).
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63563,6 +64115,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only after this date (in `YYYY-MM-DD` format).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63576,6 +64129,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and after (in `YYYY-MM-DD` format).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63589,6 +64143,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only before this date (in `YYYY-MM-DD` format).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63602,6 +64157,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and before (in `YYYY-MM-DD` format).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63615,6 +64171,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results between this date range (in `YYYY-MM-DD` format).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63628,6 +64185,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -63750,6 +64308,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The payment `institution.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -63872,6 +64433,7 @@ pub mod builder {
                 status_in: Ok(None),
             }
         }
+        ///Return results only for this value.
         pub fn amount<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63885,6 +64447,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for more than this amount.
         pub fn amount_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63898,6 +64461,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for and more than this amount.
         pub fn amount_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63911,6 +64475,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for less than this amount.
         pub fn amount_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63924,6 +64489,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this amount or less.
         pub fn amount_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63937,6 +64503,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date (in `YYYY-MM-DD` format).
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63950,6 +64517,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only after this date (in `YYYY-MM-DD` format).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63963,6 +64531,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and after (in `YYYY-MM-DD` format).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63976,6 +64545,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only before this date (in `YYYY-MM-DD` format).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -63989,6 +64559,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and before (in `YYYY-MM-DD` format).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64002,6 +64573,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results between this date range (in `YYYY-MM-DD` format).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64015,6 +64587,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `customer.id` you want to get results for.
         pub fn customer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64028,6 +64601,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more `customer.id`s (comma separated) that you want to get results for.
         pub fn customer_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64041,6 +64615,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more `payment-intent.id`s (comma separated) that you want to get results for.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64054,6 +64629,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -64064,6 +64640,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Return results only for this value.
         pub fn payment_method_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64077,6 +64654,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this value.
         pub fn provider<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64090,6 +64668,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this value.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64103,6 +64682,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results for listed status.
         pub fn status_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64383,6 +64963,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `payment-intent.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -64471,6 +65054,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /**The `payment-intent.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -64611,6 +65197,7 @@ pub mod builder {
                 status: Ok(None),
             }
         }
+        ///Return results only for this date (in `YYYY-MM-DD` format).
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64624,6 +65211,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only after this date (in `YYYY-MM-DD` format).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64637,6 +65225,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and after (in `YYYY-MM-DD` format).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64650,6 +65239,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only before this date (in `YYYY-MM-DD` format).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64663,6 +65253,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and before (in `YYYY-MM-DD` format).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64676,6 +65267,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results between this date range (in `YYYY-MM-DD` format).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64689,6 +65281,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results in a specified time order. Allowed values: `created_at`, `-created_at`.
         pub fn ordering<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListAllPaymentLinksOrdering>,
@@ -64702,6 +65295,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -64712,6 +65306,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -64722,6 +65317,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Return results for one or more payment links that match the description you searched for.
         pub fn search<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -64735,6 +65331,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return payment links with this status. Allowed values: `ACTIVE`, `INACTIVE`.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListAllPaymentLinksStatus>,
@@ -64983,6 +65580,9 @@ pub mod builder {
                 access_token: Err("access_token was not initialized".to_string()),
             }
         }
+        /**The `access_token` of the payment link you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn access_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65241,6 +65841,7 @@ pub mod builder {
                 transaction_type: Ok(None),
             }
         }
+        ///Return results only for this value.
         pub fn amount<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65254,6 +65855,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for more than this amount.
         pub fn amount_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65267,6 +65869,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for and more than this amount.
         pub fn amount_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65280,6 +65883,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for less than this amount.
         pub fn amount_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65293,6 +65897,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this amount or less.
         pub fn amount_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65306,6 +65911,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results between this amount range
         pub fn amount_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65319,6 +65925,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `beneficiary.id` you want to get results for.
         pub fn beneficiary<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65332,6 +65939,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more `beneficiary.id`s (comma separated) that you want to get results for.
         pub fn beneficiary_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65345,6 +65953,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `charge.id` you want to get results for.
         pub fn charge<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65358,6 +65967,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more `charge.id`s (comma separated) that you want to get results for.
         pub fn charge_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65371,6 +65981,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date (in `YYYY-MM-DD` format).
         pub fn created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65384,6 +65995,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only after this date (in `YYYY-MM-DD` format).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65397,6 +66009,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and after (in `YYYY-MM-DD` format).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65410,6 +66023,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only before this date (in `YYYY-MM-DD` format).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65423,6 +66037,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results only for this date and before (in `YYYY-MM-DD` format).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65436,6 +66051,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results between this date range (in `YYYY-MM-DD` format).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65449,6 +66065,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results for a matched value type.
         pub fn currency<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65462,6 +66079,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results for a matched value type.
         pub fn description<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65475,6 +66093,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more payment `transaction.id`s (comma separated) that you want to get results for.
         pub fn id_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65488,6 +66107,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -65498,6 +66118,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///The payer's `bank-account.id` you want to get results for.
         pub fn payer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65511,6 +66132,7 @@ pub mod builder {
                 });
             self
         }
+        ///One or more payer `bank-account.id`s (comma separated) that you want to get results for.
         pub fn payer_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65524,6 +66146,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return results for a matched value type.
         pub fn transaction_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65703,6 +66326,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `transaction.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -65825,6 +66451,7 @@ pub mod builder {
                 value_date_range: Ok(None),
             }
         }
+        ///The `account.id` you want to filter by.
         pub fn account<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -65837,6 +66464,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions only for these `account.id`s.
         pub fn account_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65850,6 +66478,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions that were last updated in Belvo's database after this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65863,6 +66492,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions that were last updated in Belvo's database after or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65876,6 +66506,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions that were last updated in Belvo's database before this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65889,6 +66520,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions that were last updated in Belvo's database before or on this date (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65902,6 +66534,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions that were last updated in Belvo's database between two dates (`YYYY-MM-DD` or full `ISO-8601` timestamp).
         pub fn created_at_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65915,6 +66548,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65928,6 +66562,7 @@ pub mod builder {
                 });
             self
         }
+        ///The `link.id` you want to filter by.
         pub fn link<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -65940,6 +66575,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return information for these `link.id`s.
         pub fn link_in<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65953,6 +66589,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65966,6 +66603,7 @@ pub mod builder {
                 });
             self
         }
+        ///A page number within the paginated result set.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -65976,6 +66614,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
+        ///Indicates how many results to return per page.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -65986,6 +66625,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
+        ///Return receivable transactions for exactly this date (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn value_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -65999,6 +66639,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions for after this date (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn value_date_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66012,6 +66653,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions for this date or later (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn value_date_gte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66025,6 +66667,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions for before this date (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn value_date_lt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66038,6 +66681,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions for this date or earlier (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn value_date_lte<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66051,6 +66695,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return receivable transactions for this date range (`YYYY-MM-DD` or full ISO-8601 timestamp).
         pub fn value_date_range<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66229,6 +66874,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66242,6 +66888,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66383,6 +67030,9 @@ pub mod builder {
                 omit: Ok(None),
             }
         }
+        /**The `transaction.id` you want to get detailed information about.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -66394,6 +67044,7 @@ pub mod builder {
                 });
             self
         }
+        ///Return only the specified fields in the response.
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66407,6 +67058,7 @@ pub mod builder {
                 });
             self
         }
+        ///Omit certain fields from being returned in the response.
         pub fn omit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -66499,6 +67151,9 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /**The `transaction.id` that you want to delete.
+
+Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,

@@ -28,6 +28,32 @@
 //! # Ok(()) }
 //! ```
 //!
+//! What Belvo requires is required here: a body's required fields are plain fields, so one
+//! left out does not compile,
+//!
+//! ```compile_fail,E0063
+//! let body = belvo::types::RetrieveBalancesForALinkBody {
+//!     date_from: chrono::NaiveDate::MIN,
+//!     date_to: chrono::NaiveDate::MAX,
+//!     account: None,
+//!     save_data: None,
+//!     token: None,
+//! }; // error[E0063]: missing field `link`
+//! ```
+//!
+//! and a value from a closed list is an enum, so a misspelt one does not either:
+//!
+//! ```compile_fail,E0599
+//! use belvo::types::ChangeALinksAccessModeBodyAccessMode as AccessMode;
+//! let mode = AccessMode::Recurent; // error[E0599]: no variant named `Recurent`
+//! ```
+//!
+//! ```
+//! use belvo::types::ChangeALinksAccessModeBodyAccessMode as AccessMode;
+//! let mode = AccessMode::Recurrent;
+//! assert_eq!(mode.to_string(), "recurrent");
+//! ```
+//!
 //! **3. Handle errors.** `?` turns an operation's error into [`Error`], which keeps the
 //! status, Belvo's `request_id` (quote it to Belvo's support), code, message and body:
 //!

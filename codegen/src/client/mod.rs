@@ -117,6 +117,7 @@ pub fn generate(spec: &OpenAPI, opts: &ClientOptions) -> Result<GeneratedClient,
         Vec::new()
     };
     glue::shortcuts::request_methods_without_shortcut(&mut file);
+    glue::param_docs::document_parameters(&spec, &mut file);
     params::restore_wire_names(&mut file, &wire_names);
     glue::docs::tame_docs(&mut file);
     file.attrs = syn::parse_str::<syn::File>(INNER_ALLOWS)

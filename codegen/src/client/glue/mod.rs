@@ -15,6 +15,7 @@
 //! - [`features`]: with `ClientOptions::product_features`, every item under the Cargo features
 //!   of the products (`x-tagGroups`) that need it;
 //! - [`shortcuts`]: `reqwest::Client::options`/`trace` calls become `request(Method::…)`;
+//! - [`param_docs`]: every parameter setter of a builder documented (description, required);
 //! - [`docs`]: every doc comment made safe for rustc and rustdoc.
 //!
 //! [`builders`] changes nothing: it reads progenitor's builders for the passes above. Every
@@ -28,6 +29,7 @@ pub(crate) mod features;
 pub(crate) mod mock;
 pub(crate) mod null_collections;
 pub(crate) mod page_trait;
+pub(crate) mod param_docs;
 pub(crate) mod redact;
 pub(crate) mod shortcuts;
 pub(crate) mod status_variants;
