@@ -330,12 +330,16 @@ async fn every_operation_against_prism() {
     );
     call!(
         out,
-        c.retrieve_tax_returns_for_a_link().body_map(|b| {
-            b.link(link)
-                .type_("monthly")
-                .date_from(text("2024-01-01"))
-                .date_to(text("2024-03-31"))
-        })
+        c.retrieve_tax_returns_for_a_link()
+            .body(types::RetrieveTaxReturnsForALinkBody::Monthly(
+                types::builder::RetrieveTaxReturnsForALinkBodyMonthly::default()
+                    .link(link)
+                    .type_("monthly")
+                    .date_from(date("2024-01-01"))
+                    .date_to(date("2024-03-31"))
+                    .try_into()
+                    .expect("every required field is set"),
+            ))
     );
     call!(
         out,

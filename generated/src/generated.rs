@@ -1217,47 +1217,57 @@ pub mod types {
     }
     ///`CreateANewBankAccountBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
     #[cfg(feature = "payments")]
-    pub struct CreateANewBankAccountBody {
-        ///Object holding bank account details.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub details: ::std::option::Option<CreateANewBankAccountBodyDetails>,
-        ///Details about the holder of the personal bank account.
-        pub holder: CreateANewBankAccountBodyHolder,
-        ///Unique Belvo identifier of the institution where the bank account was set up.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub institution: ::std::option::Option<::uuid::Uuid>,
-        ///Optional free-form key-value object for your own use, such as an internal payment intent reference; up to 50 flat ASCII keys (50 chars each), values up to 500 chars.
-        #[serde(
-            default,
-            skip_serializing_if = "::serde_json::Map::is_empty",
-            deserialize_with = "null_as_default"
-        )]
-        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Details of the payment service provider needed to connect and handle requests; for PSE it must be `payments_way`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub providers: ::std::option::Option<Providers>,
+    pub enum CreateANewBankAccountBody {
+        BrazilOfpi(CreateANewBankAccountBodyBrazilOfpi),
+        ColombiaPse(CreateANewBankAccountBodyColombiaPse),
     }
     #[cfg(feature = "payments")]
-    impl CreateANewBankAccountBody {
-        pub fn builder() -> builder::CreateANewBankAccountBody {
+    impl ::std::convert::From<CreateANewBankAccountBodyBrazilOfpi>
+    for CreateANewBankAccountBody {
+        fn from(value: CreateANewBankAccountBodyBrazilOfpi) -> Self {
+            Self::BrazilOfpi(value)
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::From<CreateANewBankAccountBodyColombiaPse>
+    for CreateANewBankAccountBody {
+        fn from(value: CreateANewBankAccountBodyColombiaPse) -> Self {
+            Self::ColombiaPse(value)
+        }
+    }
+    ///`CreateANewBankAccountBodyBrazilOfpi`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "payments")]
+    pub struct CreateANewBankAccountBodyBrazilOfpi {
+        ///Object holding bank account details.
+        pub details: CreateANewBankAccountBodyBrazilOfpiDetails,
+        ///Details about the holder of the personal bank account.
+        pub holder: CreateANewBankAccountBodyBrazilOfpiHolder,
+        ///Unique Belvo identifier of the institution where the bank account was set up.
+        pub institution: ::uuid::Uuid,
+    }
+    #[cfg(feature = "payments")]
+    impl CreateANewBankAccountBodyBrazilOfpi {
+        pub fn builder() -> builder::CreateANewBankAccountBodyBrazilOfpi {
             Default::default()
         }
     }
-    ///`CreateANewBankAccountBodyDetails`
+    ///`CreateANewBankAccountBodyBrazilOfpiDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
-    pub struct CreateANewBankAccountBodyDetails {
+    pub struct CreateANewBankAccountBodyBrazilOfpiDetails {
         ///Kind of bank account held at the institution, for example a checking, savings or salary account. Allowed values: `CHECKINGS`, `SAVINGS`, `SALARY`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<
-            CreateANewBankAccountBodyDetailsAccountType,
+            CreateANewBankAccountBodyBrazilOfpiDetailsAccountType,
         >,
         ///Branch (agency) number of the institution at which the account was opened.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agency: ::std::option::Option<::std::string::String>,
         ///Country associated with the object, such as the place where a party is registered for tax purposes. Allowed values: `BRA`, `COL`.
-        pub country: CreateANewBankAccountBodyDetailsCountry,
+        pub country: CreateANewBankAccountBodyBrazilOfpiDetailsCountry,
         ///Number of the bank account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
@@ -1266,8 +1276,8 @@ pub mod types {
         pub pix_key: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
-    impl CreateANewBankAccountBodyDetails {
-        pub fn builder() -> builder::CreateANewBankAccountBodyDetails {
+    impl CreateANewBankAccountBodyBrazilOfpiDetails {
+        pub fn builder() -> builder::CreateANewBankAccountBodyBrazilOfpiDetails {
             Default::default()
         }
     }
@@ -1285,7 +1295,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
-    pub enum CreateANewBankAccountBodyDetailsAccountType {
+    pub enum CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         #[serde(rename = "CHECKINGS")]
         Checkings,
         #[serde(rename = "SAVINGS")]
@@ -1294,7 +1304,7 @@ pub mod types {
         Salary,
     }
     #[cfg(feature = "payments")]
-    impl ::std::fmt::Display for CreateANewBankAccountBodyDetailsAccountType {
+    impl ::std::fmt::Display for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Checkings => f.write_str("CHECKINGS"),
@@ -1304,7 +1314,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::str::FromStr for CreateANewBankAccountBodyDetailsAccountType {
+    impl ::std::str::FromStr for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -1318,7 +1328,8 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::convert::TryFrom<&str> for CreateANewBankAccountBodyDetailsAccountType {
+    impl ::std::convert::TryFrom<&str>
+    for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1328,7 +1339,7 @@ pub mod types {
     }
     #[cfg(feature = "payments")]
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreateANewBankAccountBodyDetailsAccountType {
+    for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1350,14 +1361,14 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
-    pub enum CreateANewBankAccountBodyDetailsCountry {
+    pub enum CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         #[serde(rename = "BRA")]
         Bra,
         #[serde(rename = "COL")]
         Col,
     }
     #[cfg(feature = "payments")]
-    impl ::std::fmt::Display for CreateANewBankAccountBodyDetailsCountry {
+    impl ::std::fmt::Display for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Bra => f.write_str("BRA"),
@@ -1366,7 +1377,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::str::FromStr for CreateANewBankAccountBodyDetailsCountry {
+    impl ::std::str::FromStr for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -1379,7 +1390,8 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::convert::TryFrom<&str> for CreateANewBankAccountBodyDetailsCountry {
+    impl ::std::convert::TryFrom<&str>
+    for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1389,7 +1401,7 @@ pub mod types {
     }
     #[cfg(feature = "payments")]
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreateANewBankAccountBodyDetailsCountry {
+    for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1397,19 +1409,19 @@ pub mod types {
             value.parse()
         }
     }
-    ///`CreateANewBankAccountBodyHolder`
+    ///`CreateANewBankAccountBodyBrazilOfpiHolder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
-    pub struct CreateANewBankAccountBodyHolder {
+    pub struct CreateANewBankAccountBodyBrazilOfpiHolder {
         ///Further holder details the payment provider needs before the bank account can be registered.
         pub information: HolderInformation,
         ///Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `INDIVIDUAL`, `BUSINESS`.
         #[serde(rename = "type")]
-        pub type_: CreateANewBankAccountBodyHolderType,
+        pub type_: CreateANewBankAccountBodyBrazilOfpiHolderType,
     }
     #[cfg(feature = "payments")]
-    impl CreateANewBankAccountBodyHolder {
-        pub fn builder() -> builder::CreateANewBankAccountBodyHolder {
+    impl CreateANewBankAccountBodyBrazilOfpiHolder {
+        pub fn builder() -> builder::CreateANewBankAccountBodyBrazilOfpiHolder {
             Default::default()
         }
     }
@@ -1427,14 +1439,14 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
-    pub enum CreateANewBankAccountBodyHolderType {
+    pub enum CreateANewBankAccountBodyBrazilOfpiHolderType {
         #[serde(rename = "INDIVIDUAL")]
         Individual,
         #[serde(rename = "BUSINESS")]
         Business,
     }
     #[cfg(feature = "payments")]
-    impl ::std::fmt::Display for CreateANewBankAccountBodyHolderType {
+    impl ::std::fmt::Display for CreateANewBankAccountBodyBrazilOfpiHolderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Individual => f.write_str("INDIVIDUAL"),
@@ -1443,7 +1455,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::str::FromStr for CreateANewBankAccountBodyHolderType {
+    impl ::std::str::FromStr for CreateANewBankAccountBodyBrazilOfpiHolderType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -1456,7 +1468,8 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::convert::TryFrom<&str> for CreateANewBankAccountBodyHolderType {
+    impl ::std::convert::TryFrom<&str>
+    for CreateANewBankAccountBodyBrazilOfpiHolderType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1466,7 +1479,116 @@ pub mod types {
     }
     #[cfg(feature = "payments")]
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreateANewBankAccountBodyHolderType {
+    for CreateANewBankAccountBodyBrazilOfpiHolderType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`CreateANewBankAccountBodyColombiaPse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "payments")]
+    pub struct CreateANewBankAccountBodyColombiaPse {
+        ///Details about the holder of the business bank account.
+        pub holder: CreateANewBankAccountBodyColombiaPseHolder,
+        ///Optional free-form key-value object for your own use, such as an internal payment intent reference; up to 50 flat ASCII keys (50 chars each), values up to 500 chars.
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Details of the payment service provider needed to connect and handle requests; for PSE it must be `payments_way`.
+        pub providers: Providers,
+    }
+    #[cfg(feature = "payments")]
+    impl CreateANewBankAccountBodyColombiaPse {
+        pub fn builder() -> builder::CreateANewBankAccountBodyColombiaPse {
+            Default::default()
+        }
+    }
+    ///`CreateANewBankAccountBodyColombiaPseHolder`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "payments")]
+    pub struct CreateANewBankAccountBodyColombiaPseHolder {
+        ///Further holder details the payment provider needs before the bank account can be registered.
+        pub information: CreateANewBankAccountBodyColombiaPseHolderInformation,
+        ///Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `BUSINESS`.
+        #[serde(rename = "type")]
+        pub type_: CreateANewBankAccountBodyColombiaPseHolderType,
+    }
+    #[cfg(feature = "payments")]
+    impl CreateANewBankAccountBodyColombiaPseHolder {
+        pub fn builder() -> builder::CreateANewBankAccountBodyColombiaPseHolder {
+            Default::default()
+        }
+    }
+    ///`CreateANewBankAccountBodyColombiaPseHolderInformation`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "payments")]
+    pub struct CreateANewBankAccountBodyColombiaPseHolderInformation {
+        ///Name of the business; applies only when `holder.type` is `BUSINESS`.
+        pub name: ::std::string::String,
+    }
+    #[cfg(feature = "payments")]
+    impl CreateANewBankAccountBodyColombiaPseHolderInformation {
+        pub fn builder() -> builder::CreateANewBankAccountBodyColombiaPseHolderInformation {
+            Default::default()
+        }
+    }
+    ///Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `BUSINESS`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg(feature = "payments")]
+    pub enum CreateANewBankAccountBodyColombiaPseHolderType {
+        #[serde(rename = "BUSINESS")]
+        Business,
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::fmt::Display for CreateANewBankAccountBodyColombiaPseHolderType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Business => f.write_str("BUSINESS"),
+            }
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::str::FromStr for CreateANewBankAccountBodyColombiaPseHolderType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BUSINESS" => Ok(Self::Business),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::TryFrom<&str>
+    for CreateANewBankAccountBodyColombiaPseHolderType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateANewBankAccountBodyColombiaPseHolderType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1878,16 +2000,33 @@ pub mod types {
     }
     ///`CreateAPaymentLinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
     #[cfg(feature = "payments")]
-    pub struct CreateAPaymentLinkBody {
+    pub enum CreateAPaymentLinkBody {
+        BrazilOfpi(CreateAPaymentLinkBodyBrazilOfpi),
+        ColombiaPse(CreateAPaymentLinkBodyColombiaPse),
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::From<CreateAPaymentLinkBodyBrazilOfpi>
+    for CreateAPaymentLinkBody {
+        fn from(value: CreateAPaymentLinkBodyBrazilOfpi) -> Self {
+            Self::BrazilOfpi(value)
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::From<CreateAPaymentLinkBodyColombiaPse>
+    for CreateAPaymentLinkBody {
+        fn from(value: CreateAPaymentLinkBodyColombiaPse) -> Self {
+            Self::ColombiaPse(value)
+        }
+    }
+    ///`CreateAPaymentLinkBodyBrazilOfpi`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "payments")]
+    pub struct CreateAPaymentLinkBodyBrazilOfpi {
         ///Payment method types permitted for this payment intent; for OFPI you must send `open_finance`. Allowed values: `open_finance`, `pse`.
-        #[serde(
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
-        )]
         pub allowed_payment_method_types: ::std::vec::Vec<
-            CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem,
+            CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem,
         >,
         ///Sum your customer must pay; for OFPI up to two decimals using a period separator are allowed, e.g. `"2853.78"`.
         pub amount: ::std::string::String,
@@ -1902,17 +2041,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_in: ::std::option::Option<::std::string::String>,
         ///Settings specific to the chosen payment method that are needed to set up the payment.
-        pub payment_method_details: CreateAPaymentLinkBodyPaymentMethodDetails,
+        pub payment_method_details: CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
         ///Payment provider that processes the payment, which depends on the country's payment system. Allowed values: `belvo`, `payments_way`.
-        pub provider: CreateAPaymentLinkBodyProvider,
+        pub provider: CreateAPaymentLinkBodyBrazilOfpiProvider,
     }
     #[cfg(feature = "payments")]
-    impl CreateAPaymentLinkBody {
-        pub fn builder() -> builder::CreateAPaymentLinkBody {
+    impl CreateAPaymentLinkBodyBrazilOfpi {
+        pub fn builder() -> builder::CreateAPaymentLinkBodyBrazilOfpi {
             Default::default()
         }
     }
-    ///`CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem`
+    ///`CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1926,14 +2065,15 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
-    pub enum CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem {
+    pub enum CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         #[serde(rename = "open_finance")]
         OpenFinance,
         #[serde(rename = "pse")]
         Pse,
     }
     #[cfg(feature = "payments")]
-    impl ::std::fmt::Display for CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem {
+    impl ::std::fmt::Display
+    for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::OpenFinance => f.write_str("open_finance"),
@@ -1942,7 +2082,8 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::str::FromStr for CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem {
+    impl ::std::str::FromStr
+    for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -1956,7 +2097,7 @@ pub mod types {
     }
     #[cfg(feature = "payments")]
     impl ::std::convert::TryFrom<&str>
-    for CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem {
+    for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1966,7 +2107,7 @@ pub mod types {
     }
     #[cfg(feature = "payments")]
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem {
+    for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1974,18 +2115,16 @@ pub mod types {
             value.parse()
         }
     }
-    ///`CreateAPaymentLinkBodyPaymentMethodDetails`
+    ///`CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
-    pub struct CreateAPaymentLinkBodyPaymentMethodDetails {
+    pub struct CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
         ///Open Finance payment details, such as the organization's bank account that will be credited.
         pub open_finance: PaymentMethodDetailsOpenFinance,
-        ///PSE payment details, such as the organization's bank account that will be credited.
-        pub pse: PaymentMethodDetailsPse,
     }
     #[cfg(feature = "payments")]
-    impl CreateAPaymentLinkBodyPaymentMethodDetails {
-        pub fn builder() -> builder::CreateAPaymentLinkBodyPaymentMethodDetails {
+    impl CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
+        pub fn builder() -> builder::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             Default::default()
         }
     }
@@ -2003,14 +2142,14 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
-    pub enum CreateAPaymentLinkBodyProvider {
+    pub enum CreateAPaymentLinkBodyBrazilOfpiProvider {
         #[serde(rename = "belvo")]
         Belvo,
         #[serde(rename = "payments_way")]
         PaymentsWay,
     }
     #[cfg(feature = "payments")]
-    impl ::std::fmt::Display for CreateAPaymentLinkBodyProvider {
+    impl ::std::fmt::Display for CreateAPaymentLinkBodyBrazilOfpiProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Belvo => f.write_str("belvo"),
@@ -2019,7 +2158,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::str::FromStr for CreateAPaymentLinkBodyProvider {
+    impl ::std::str::FromStr for CreateAPaymentLinkBodyBrazilOfpiProvider {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -2032,7 +2171,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
-    impl ::std::convert::TryFrom<&str> for CreateAPaymentLinkBodyProvider {
+    impl ::std::convert::TryFrom<&str> for CreateAPaymentLinkBodyBrazilOfpiProvider {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -2042,7 +2181,168 @@ pub mod types {
     }
     #[cfg(feature = "payments")]
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAPaymentLinkBodyProvider {
+    for CreateAPaymentLinkBodyBrazilOfpiProvider {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`CreateAPaymentLinkBodyColombiaPse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "payments")]
+    pub struct CreateAPaymentLinkBodyColombiaPse {
+        ///Payment method types permitted for this payment intent; for PSE you must send `pse`. Allowed values: `open_finance`, `pse`.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_default"
+        )]
+        pub allowed_payment_method_types: ::std::vec::Vec<
+            CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem,
+        >,
+        ///Sum your customer must pay; for PSE only integer values are accepted, e.g. `"137"`.
+        pub amount: ::std::string::String,
+        ///Addresses where the user is sent back after finishing or abandoning the payment flow; may be empty when links are created from the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_urls: ::std::option::Option<CallbackUrls>,
+        ///Belvo identifier referencing the customer.
+        pub customer: ::std::string::String,
+        ///Text describing the payment.
+        pub description: ::std::string::String,
+        ///Validity period of the payment link, given as a whole number plus `m` (minutes), `h` (hours) or `d` (days), e.g. `15m`; allowed range is `1m` to `90d`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_in: ::std::option::Option<::std::string::String>,
+        ///Settings specific to the chosen payment method that are needed to set up the payment.
+        pub payment_method_details: CreateANewPaymentIntentBodyPaymentMethodDetails,
+        ///Payment provider that processes the payment, which depends on the country's payment system. Allowed values: `belvo`, `payments_way`.
+        pub provider: CreateAPaymentLinkBodyColombiaPseProvider,
+    }
+    #[cfg(feature = "payments")]
+    impl CreateAPaymentLinkBodyColombiaPse {
+        pub fn builder() -> builder::CreateAPaymentLinkBodyColombiaPse {
+            Default::default()
+        }
+    }
+    ///`CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg(feature = "payments")]
+    pub enum CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
+        #[serde(rename = "open_finance")]
+        OpenFinance,
+        #[serde(rename = "pse")]
+        Pse,
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::fmt::Display
+    for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OpenFinance => f.write_str("open_finance"),
+                Self::Pse => f.write_str("pse"),
+            }
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::str::FromStr
+    for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "open_finance" => Ok(Self::OpenFinance),
+                "pse" => Ok(Self::Pse),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::TryFrom<&str>
+    for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Payment provider that processes the payment, which depends on the country's payment system. Allowed values: `belvo`, `payments_way`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg(feature = "payments")]
+    pub enum CreateAPaymentLinkBodyColombiaPseProvider {
+        #[serde(rename = "belvo")]
+        Belvo,
+        #[serde(rename = "payments_way")]
+        PaymentsWay,
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::fmt::Display for CreateAPaymentLinkBodyColombiaPseProvider {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Belvo => f.write_str("belvo"),
+                Self::PaymentsWay => f.write_str("payments_way"),
+            }
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::str::FromStr for CreateAPaymentLinkBodyColombiaPseProvider {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "belvo" => Ok(Self::Belvo),
+                "payments_way" => Ok(Self::PaymentsWay),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::TryFrom<&str> for CreateAPaymentLinkBodyColombiaPseProvider {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[cfg(feature = "payments")]
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateAPaymentLinkBodyColombiaPseProvider {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -6145,17 +6445,37 @@ pub mod types {
     }
     ///`RetrieveTaxReturnsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
     #[cfg(feature = "fiscal")]
-    pub struct RetrieveTaxReturnsForALinkBody {
+    pub enum RetrieveTaxReturnsForALinkBody {
+        Monthly(RetrieveTaxReturnsForALinkBodyMonthly),
+        Yearly(RetrieveTaxReturnsForALinkBodyYearly),
+    }
+    #[cfg(feature = "fiscal")]
+    impl ::std::convert::From<RetrieveTaxReturnsForALinkBodyMonthly>
+    for RetrieveTaxReturnsForALinkBody {
+        fn from(value: RetrieveTaxReturnsForALinkBodyMonthly) -> Self {
+            Self::Monthly(value)
+        }
+    }
+    #[cfg(feature = "fiscal")]
+    impl ::std::convert::From<RetrieveTaxReturnsForALinkBodyYearly>
+    for RetrieveTaxReturnsForALinkBody {
+        fn from(value: RetrieveTaxReturnsForALinkBodyYearly) -> Self {
+            Self::Yearly(value)
+        }
+    }
+    ///`RetrieveTaxReturnsForALinkBodyMonthly`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "fiscal")]
+    pub struct RetrieveTaxReturnsForALinkBodyMonthly {
         ///Set to `true` to have the PDF included in the response as a binary string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attach_pdf: ::std::option::Option<bool>,
         ///Earliest date of tax returns to retrieve, as `YYYY-MM-DD`; must not be later than `date_to`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_from: ::std::option::Option<::std::string::String>,
+        pub date_from: ::chrono::naive::NaiveDate,
         ///Latest date of tax returns to retrieve, as `YYYY-MM-DD`; future dates are not allowed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_to: ::std::option::Option<::std::string::String>,
+        pub date_to: ::chrono::naive::NaiveDate,
         ///The fiscal `link.id` whose tax return details you want.
         pub link: ::uuid::Uuid,
         ///Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned.
@@ -6164,16 +6484,36 @@ pub mod types {
         ///Kind of tax return requested; set to `monthly` to get monthly returns.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
-        ///First year of tax returns to retrieve, formatted as `YYYY`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub year_from: ::std::option::Option<::std::string::String>,
-        ///Last year of tax returns to retrieve, formatted as `YYYY`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub year_to: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
-    impl RetrieveTaxReturnsForALinkBody {
-        pub fn builder() -> builder::RetrieveTaxReturnsForALinkBody {
+    impl RetrieveTaxReturnsForALinkBodyMonthly {
+        pub fn builder() -> builder::RetrieveTaxReturnsForALinkBodyMonthly {
+            Default::default()
+        }
+    }
+    ///`RetrieveTaxReturnsForALinkBodyYearly`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg(feature = "fiscal")]
+    pub struct RetrieveTaxReturnsForALinkBodyYearly {
+        ///Set to `true` to have the PDF included in the response as a binary string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attach_pdf: ::std::option::Option<bool>,
+        ///The fiscal `link.id` whose tax return details you want.
+        pub link: ::uuid::Uuid,
+        ///Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub save_data: ::std::option::Option<bool>,
+        ///Kind of tax return requested; set to `yearly` for annual returns, which is also the default.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        ///First year of tax returns to retrieve, formatted as `YYYY`.
+        pub year_from: ::std::string::String,
+        ///Last year of tax returns to retrieve, formatted as `YYYY`.
+        pub year_to: ::std::string::String,
+    }
+    #[cfg(feature = "fiscal")]
+    impl RetrieveTaxReturnsForALinkBodyYearly {
+        pub fn builder() -> builder::RetrieveTaxReturnsForALinkBodyYearly {
             Default::default()
         }
     }
@@ -12355,46 +12695,33 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
-        pub struct CreateANewBankAccountBody {
+        pub struct CreateANewBankAccountBodyBrazilOfpi {
             details: ::std::result::Result<
-                ::std::option::Option<super::CreateANewBankAccountBodyDetails>,
+                super::CreateANewBankAccountBodyBrazilOfpiDetails,
                 ::std::string::String,
             >,
             holder: ::std::result::Result<
-                super::CreateANewBankAccountBodyHolder,
+                super::CreateANewBankAccountBodyBrazilOfpiHolder,
                 ::std::string::String,
             >,
-            institution: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
-            metadata: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-            providers: ::std::result::Result<
-                ::std::option::Option<super::Providers>,
-                ::std::string::String,
-            >,
+            institution: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
         }
         #[cfg(feature = "payments")]
-        impl ::std::default::Default for CreateANewBankAccountBody {
+        impl ::std::default::Default for CreateANewBankAccountBodyBrazilOfpi {
             fn default() -> Self {
                 Self {
-                    details: Ok(Default::default()),
+                    details: Err("no value supplied for details".to_string()),
                     holder: Err("no value supplied for holder".to_string()),
-                    institution: Ok(Default::default()),
-                    metadata: Ok(Default::default()),
-                    providers: Ok(Default::default()),
+                    institution: Err("no value supplied for institution".to_string()),
                 }
             }
         }
         #[cfg(feature = "payments")]
-        impl CreateANewBankAccountBody {
+        impl CreateANewBankAccountBodyBrazilOfpi {
             pub fn details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateANewBankAccountBodyDetails>,
+                    super::CreateANewBankAccountBodyBrazilOfpiDetails,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12407,7 +12734,9 @@ pub mod types {
             }
             pub fn holder<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateANewBankAccountBodyHolder>,
+                T: ::std::convert::TryInto<
+                    super::CreateANewBankAccountBodyBrazilOfpiHolder,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.holder = value
@@ -12419,7 +12748,7 @@ pub mod types {
             }
             pub fn institution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.institution = value
@@ -12429,68 +12758,38 @@ pub mod types {
                     });
                 self
             }
-            pub fn metadata<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metadata = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metadata: {e}")
-                    });
-                self
-            }
-            pub fn providers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Providers>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.providers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for providers: {e}")
-                    });
-                self
-            }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::TryFrom<CreateANewBankAccountBody>
-        for super::CreateANewBankAccountBody {
+        impl ::std::convert::TryFrom<CreateANewBankAccountBodyBrazilOfpi>
+        for super::CreateANewBankAccountBodyBrazilOfpi {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateANewBankAccountBody,
+                value: CreateANewBankAccountBodyBrazilOfpi,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     details: value.details?,
                     holder: value.holder?,
                     institution: value.institution?,
-                    metadata: value.metadata?,
-                    providers: value.providers?,
                 })
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::From<super::CreateANewBankAccountBody>
-        for CreateANewBankAccountBody {
-            fn from(value: super::CreateANewBankAccountBody) -> Self {
+        impl ::std::convert::From<super::CreateANewBankAccountBodyBrazilOfpi>
+        for CreateANewBankAccountBodyBrazilOfpi {
+            fn from(value: super::CreateANewBankAccountBodyBrazilOfpi) -> Self {
                 Self {
                     details: Ok(value.details),
                     holder: Ok(value.holder),
                     institution: Ok(value.institution),
-                    metadata: Ok(value.metadata),
-                    providers: Ok(value.providers),
                 }
             }
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
-        pub struct CreateANewBankAccountBodyDetails {
+        pub struct CreateANewBankAccountBodyBrazilOfpiDetails {
             account_type: ::std::result::Result<
                 ::std::option::Option<
-                    super::CreateANewBankAccountBodyDetailsAccountType,
+                    super::CreateANewBankAccountBodyBrazilOfpiDetailsAccountType,
                 >,
                 ::std::string::String,
             >,
@@ -12499,7 +12798,7 @@ pub mod types {
                 ::std::string::String,
             >,
             country: ::std::result::Result<
-                super::CreateANewBankAccountBodyDetailsCountry,
+                super::CreateANewBankAccountBodyBrazilOfpiDetailsCountry,
                 ::std::string::String,
             >,
             number: ::std::result::Result<
@@ -12512,7 +12811,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
-        impl ::std::default::Default for CreateANewBankAccountBodyDetails {
+        impl ::std::default::Default for CreateANewBankAccountBodyBrazilOfpiDetails {
             fn default() -> Self {
                 Self {
                     account_type: Ok(Default::default()),
@@ -12524,12 +12823,12 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl CreateANewBankAccountBodyDetails {
+        impl CreateANewBankAccountBodyBrazilOfpiDetails {
             pub fn account_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        super::CreateANewBankAccountBodyDetailsAccountType,
+                        super::CreateANewBankAccountBodyBrazilOfpiDetailsAccountType,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -12556,7 +12855,7 @@ pub mod types {
             pub fn country<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    super::CreateANewBankAccountBodyDetailsCountry,
+                    super::CreateANewBankAccountBodyBrazilOfpiDetailsCountry,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12593,11 +12892,11 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::TryFrom<CreateANewBankAccountBodyDetails>
-        for super::CreateANewBankAccountBodyDetails {
+        impl ::std::convert::TryFrom<CreateANewBankAccountBodyBrazilOfpiDetails>
+        for super::CreateANewBankAccountBodyBrazilOfpiDetails {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateANewBankAccountBodyDetails,
+                value: CreateANewBankAccountBodyBrazilOfpiDetails,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     account_type: value.account_type?,
@@ -12609,9 +12908,9 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::From<super::CreateANewBankAccountBodyDetails>
-        for CreateANewBankAccountBodyDetails {
-            fn from(value: super::CreateANewBankAccountBodyDetails) -> Self {
+        impl ::std::convert::From<super::CreateANewBankAccountBodyBrazilOfpiDetails>
+        for CreateANewBankAccountBodyBrazilOfpiDetails {
+            fn from(value: super::CreateANewBankAccountBodyBrazilOfpiDetails) -> Self {
                 Self {
                     account_type: Ok(value.account_type),
                     agency: Ok(value.agency),
@@ -12623,18 +12922,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
-        pub struct CreateANewBankAccountBodyHolder {
+        pub struct CreateANewBankAccountBodyBrazilOfpiHolder {
             information: ::std::result::Result<
                 super::HolderInformation,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                super::CreateANewBankAccountBodyHolderType,
+                super::CreateANewBankAccountBodyBrazilOfpiHolderType,
                 ::std::string::String,
             >,
         }
         #[cfg(feature = "payments")]
-        impl ::std::default::Default for CreateANewBankAccountBodyHolder {
+        impl ::std::default::Default for CreateANewBankAccountBodyBrazilOfpiHolder {
             fn default() -> Self {
                 Self {
                     information: Err("no value supplied for information".to_string()),
@@ -12643,7 +12942,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl CreateANewBankAccountBodyHolder {
+        impl CreateANewBankAccountBodyBrazilOfpiHolder {
             pub fn information<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::HolderInformation>,
@@ -12658,7 +12957,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateANewBankAccountBodyHolderType>,
+                T: ::std::convert::TryInto<
+                    super::CreateANewBankAccountBodyBrazilOfpiHolderType,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -12670,11 +12971,11 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::TryFrom<CreateANewBankAccountBodyHolder>
-        for super::CreateANewBankAccountBodyHolder {
+        impl ::std::convert::TryFrom<CreateANewBankAccountBodyBrazilOfpiHolder>
+        for super::CreateANewBankAccountBodyBrazilOfpiHolder {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateANewBankAccountBodyHolder,
+                value: CreateANewBankAccountBodyBrazilOfpiHolder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     information: value.information?,
@@ -12683,13 +12984,229 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::From<super::CreateANewBankAccountBodyHolder>
-        for CreateANewBankAccountBodyHolder {
-            fn from(value: super::CreateANewBankAccountBodyHolder) -> Self {
+        impl ::std::convert::From<super::CreateANewBankAccountBodyBrazilOfpiHolder>
+        for CreateANewBankAccountBodyBrazilOfpiHolder {
+            fn from(value: super::CreateANewBankAccountBodyBrazilOfpiHolder) -> Self {
                 Self {
                     information: Ok(value.information),
                     type_: Ok(value.type_),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
+        pub struct CreateANewBankAccountBodyColombiaPse {
+            holder: ::std::result::Result<
+                super::CreateANewBankAccountBodyColombiaPseHolder,
+                ::std::string::String,
+            >,
+            metadata: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            providers: ::std::result::Result<super::Providers, ::std::string::String>,
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::default::Default for CreateANewBankAccountBodyColombiaPse {
+            fn default() -> Self {
+                Self {
+                    holder: Err("no value supplied for holder".to_string()),
+                    metadata: Ok(Default::default()),
+                    providers: Err("no value supplied for providers".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl CreateANewBankAccountBodyColombiaPse {
+            pub fn holder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateANewBankAccountBodyColombiaPseHolder,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.holder = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for holder: {e}")
+                    });
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metadata: {e}")
+                    });
+                self
+            }
+            pub fn providers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Providers>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.providers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for providers: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::TryFrom<CreateANewBankAccountBodyColombiaPse>
+        for super::CreateANewBankAccountBodyColombiaPse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateANewBankAccountBodyColombiaPse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    holder: value.holder?,
+                    metadata: value.metadata?,
+                    providers: value.providers?,
+                })
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::From<super::CreateANewBankAccountBodyColombiaPse>
+        for CreateANewBankAccountBodyColombiaPse {
+            fn from(value: super::CreateANewBankAccountBodyColombiaPse) -> Self {
+                Self {
+                    holder: Ok(value.holder),
+                    metadata: Ok(value.metadata),
+                    providers: Ok(value.providers),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
+        pub struct CreateANewBankAccountBodyColombiaPseHolder {
+            information: ::std::result::Result<
+                super::CreateANewBankAccountBodyColombiaPseHolderInformation,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CreateANewBankAccountBodyColombiaPseHolderType,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::default::Default for CreateANewBankAccountBodyColombiaPseHolder {
+            fn default() -> Self {
+                Self {
+                    information: Err("no value supplied for information".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl CreateANewBankAccountBodyColombiaPseHolder {
+            pub fn information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateANewBankAccountBodyColombiaPseHolderInformation,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for information: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateANewBankAccountBodyColombiaPseHolderType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::TryFrom<CreateANewBankAccountBodyColombiaPseHolder>
+        for super::CreateANewBankAccountBodyColombiaPseHolder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateANewBankAccountBodyColombiaPseHolder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    information: value.information?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::From<super::CreateANewBankAccountBodyColombiaPseHolder>
+        for CreateANewBankAccountBodyColombiaPseHolder {
+            fn from(value: super::CreateANewBankAccountBodyColombiaPseHolder) -> Self {
+                Self {
+                    information: Ok(value.information),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
+        pub struct CreateANewBankAccountBodyColombiaPseHolderInformation {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::default::Default
+        for CreateANewBankAccountBodyColombiaPseHolderInformation {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl CreateANewBankAccountBodyColombiaPseHolderInformation {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::TryFrom<
+            CreateANewBankAccountBodyColombiaPseHolderInformation,
+        > for super::CreateANewBankAccountBodyColombiaPseHolderInformation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateANewBankAccountBodyColombiaPseHolderInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { name: value.name? })
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::From<
+            super::CreateANewBankAccountBodyColombiaPseHolderInformation,
+        > for CreateANewBankAccountBodyColombiaPseHolderInformation {
+            fn from(
+                value: super::CreateANewBankAccountBodyColombiaPseHolderInformation,
+            ) -> Self {
+                Self { name: Ok(value.name) }
             }
         }
         #[derive(Clone, Debug)]
@@ -13108,10 +13625,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
-        pub struct CreateAPaymentLinkBody {
+        pub struct CreateAPaymentLinkBodyBrazilOfpi {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<
-                    super::CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem,
+                    super::CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem,
                 >,
                 ::std::string::String,
             >,
@@ -13133,19 +13650,21 @@ pub mod types {
                 ::std::string::String,
             >,
             payment_method_details: ::std::result::Result<
-                super::CreateAPaymentLinkBodyPaymentMethodDetails,
+                super::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
                 ::std::string::String,
             >,
             provider: ::std::result::Result<
-                super::CreateAPaymentLinkBodyProvider,
+                super::CreateAPaymentLinkBodyBrazilOfpiProvider,
                 ::std::string::String,
             >,
         }
         #[cfg(feature = "payments")]
-        impl ::std::default::Default for CreateAPaymentLinkBody {
+        impl ::std::default::Default for CreateAPaymentLinkBodyBrazilOfpi {
             fn default() -> Self {
                 Self {
-                    allowed_payment_method_types: Ok(Default::default()),
+                    allowed_payment_method_types: Err(
+                        "no value supplied for allowed_payment_method_types".to_string(),
+                    ),
                     amount: Err("no value supplied for amount".to_string()),
                     callback_urls: Ok(Default::default()),
                     customer: Err("no value supplied for customer".to_string()),
@@ -13159,12 +13678,12 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl CreateAPaymentLinkBody {
+        impl CreateAPaymentLinkBodyBrazilOfpi {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::std::vec::Vec<
-                        super::CreateAPaymentLinkBodyAllowedPaymentMethodTypesItem,
+                        super::CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -13241,7 +13760,7 @@ pub mod types {
             pub fn payment_method_details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    super::CreateAPaymentLinkBodyPaymentMethodDetails,
+                    super::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13256,7 +13775,9 @@ pub mod types {
             }
             pub fn provider<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateAPaymentLinkBodyProvider>,
+                T: ::std::convert::TryInto<
+                    super::CreateAPaymentLinkBodyBrazilOfpiProvider,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.provider = value
@@ -13268,11 +13789,11 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::TryFrom<CreateAPaymentLinkBody>
-        for super::CreateAPaymentLinkBody {
+        impl ::std::convert::TryFrom<CreateAPaymentLinkBodyBrazilOfpi>
+        for super::CreateAPaymentLinkBodyBrazilOfpi {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateAPaymentLinkBody,
+                value: CreateAPaymentLinkBodyBrazilOfpi,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     allowed_payment_method_types: value.allowed_payment_method_types?,
@@ -13287,9 +13808,9 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::From<super::CreateAPaymentLinkBody>
-        for CreateAPaymentLinkBody {
-            fn from(value: super::CreateAPaymentLinkBody) -> Self {
+        impl ::std::convert::From<super::CreateAPaymentLinkBodyBrazilOfpi>
+        for CreateAPaymentLinkBodyBrazilOfpi {
+            fn from(value: super::CreateAPaymentLinkBodyBrazilOfpi) -> Self {
                 Self {
                     allowed_payment_method_types: Ok(value.allowed_payment_method_types),
                     amount: Ok(value.amount),
@@ -13304,27 +13825,23 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
-        pub struct CreateAPaymentLinkBodyPaymentMethodDetails {
+        pub struct CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             open_finance: ::std::result::Result<
                 super::PaymentMethodDetailsOpenFinance,
                 ::std::string::String,
             >,
-            pse: ::std::result::Result<
-                super::PaymentMethodDetailsPse,
-                ::std::string::String,
-            >,
         }
         #[cfg(feature = "payments")]
-        impl ::std::default::Default for CreateAPaymentLinkBodyPaymentMethodDetails {
+        impl ::std::default::Default
+        for CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             fn default() -> Self {
                 Self {
                     open_finance: Err("no value supplied for open_finance".to_string()),
-                    pse: Err("no value supplied for pse".to_string()),
                 }
             }
         }
         #[cfg(feature = "payments")]
-        impl CreateAPaymentLinkBodyPaymentMethodDetails {
+        impl CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PaymentMethodDetailsOpenFinance>,
@@ -13337,39 +13854,227 @@ pub mod types {
                     });
                 self
             }
-            pub fn pse<T>(mut self, value: T) -> Self
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::TryFrom<
+            CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
+        > for super::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    open_finance: value.open_finance?,
+                })
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::convert::From<
+            super::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
+        > for CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
+            fn from(
+                value: super::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
+            ) -> Self {
+                Self {
+                    open_finance: Ok(value.open_finance),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        #[cfg(feature = "payments")]
+        pub struct CreateAPaymentLinkBodyColombiaPse {
+            allowed_payment_method_types: ::std::result::Result<
+                ::std::vec::Vec<
+                    super::CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem,
+                >,
+                ::std::string::String,
+            >,
+            amount: ::std::result::Result<::std::string::String, ::std::string::String>,
+            callback_urls: ::std::result::Result<
+                ::std::option::Option<super::CallbackUrls>,
+                ::std::string::String,
+            >,
+            customer: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            expires_in: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payment_method_details: ::std::result::Result<
+                super::CreateANewPaymentIntentBodyPaymentMethodDetails,
+                ::std::string::String,
+            >,
+            provider: ::std::result::Result<
+                super::CreateAPaymentLinkBodyColombiaPseProvider,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "payments")]
+        impl ::std::default::Default for CreateAPaymentLinkBodyColombiaPse {
+            fn default() -> Self {
+                Self {
+                    allowed_payment_method_types: Ok(Default::default()),
+                    amount: Err("no value supplied for amount".to_string()),
+                    callback_urls: Ok(Default::default()),
+                    customer: Err("no value supplied for customer".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    expires_in: Ok(Default::default()),
+                    payment_method_details: Err(
+                        "no value supplied for payment_method_details".to_string(),
+                    ),
+                    provider: Err("no value supplied for provider".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "payments")]
+        impl CreateAPaymentLinkBodyColombiaPse {
+            pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PaymentMethodDetailsPse>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        super::CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem,
+                    >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.pse = value
+                self.allowed_payment_method_types = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pse: {e}")
+                        format!(
+                            "error converting supplied value for allowed_payment_method_types: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn callback_urls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CallbackUrls>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_urls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_urls: {e}")
+                    });
+                self
+            }
+            pub fn customer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn expires_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_in: {e}")
+                    });
+                self
+            }
+            pub fn payment_method_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateANewPaymentIntentBodyPaymentMethodDetails,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateAPaymentLinkBodyColombiaPseProvider,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
                     });
                 self
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::TryFrom<CreateAPaymentLinkBodyPaymentMethodDetails>
-        for super::CreateAPaymentLinkBodyPaymentMethodDetails {
+        impl ::std::convert::TryFrom<CreateAPaymentLinkBodyColombiaPse>
+        for super::CreateAPaymentLinkBodyColombiaPse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateAPaymentLinkBodyPaymentMethodDetails,
+                value: CreateAPaymentLinkBodyColombiaPse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    open_finance: value.open_finance?,
-                    pse: value.pse?,
+                    allowed_payment_method_types: value.allowed_payment_method_types?,
+                    amount: value.amount?,
+                    callback_urls: value.callback_urls?,
+                    customer: value.customer?,
+                    description: value.description?,
+                    expires_in: value.expires_in?,
+                    payment_method_details: value.payment_method_details?,
+                    provider: value.provider?,
                 })
             }
         }
         #[cfg(feature = "payments")]
-        impl ::std::convert::From<super::CreateAPaymentLinkBodyPaymentMethodDetails>
-        for CreateAPaymentLinkBodyPaymentMethodDetails {
-            fn from(value: super::CreateAPaymentLinkBodyPaymentMethodDetails) -> Self {
+        impl ::std::convert::From<super::CreateAPaymentLinkBodyColombiaPse>
+        for CreateAPaymentLinkBodyColombiaPse {
+            fn from(value: super::CreateAPaymentLinkBodyColombiaPse) -> Self {
                 Self {
-                    open_finance: Ok(value.open_finance),
-                    pse: Ok(value.pse),
+                    allowed_payment_method_types: Ok(value.allowed_payment_method_types),
+                    amount: Ok(value.amount),
+                    callback_urls: Ok(value.callback_urls),
+                    customer: Ok(value.customer),
+                    description: Ok(value.description),
+                    expires_in: Ok(value.expires_in),
+                    payment_method_details: Ok(value.payment_method_details),
+                    provider: Ok(value.provider),
                 }
             }
         }
@@ -29562,17 +30267,17 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
-        pub struct RetrieveTaxReturnsForALinkBody {
+        pub struct RetrieveTaxReturnsForALinkBodyMonthly {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             date_from: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::chrono::naive::NaiveDate,
                 ::std::string::String,
             >,
             date_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::chrono::naive::NaiveDate,
                 ::std::string::String,
             >,
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
@@ -29581,32 +30286,22 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            year_from: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            year_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
         }
         #[cfg(feature = "fiscal")]
-        impl ::std::default::Default for RetrieveTaxReturnsForALinkBody {
+        impl ::std::default::Default for RetrieveTaxReturnsForALinkBodyMonthly {
             fn default() -> Self {
                 Self {
                     attach_pdf: Ok(Default::default()),
-                    date_from: Ok(Default::default()),
-                    date_to: Ok(Default::default()),
+                    date_from: Err("no value supplied for date_from".to_string()),
+                    date_to: Err("no value supplied for date_to".to_string()),
                     link: Err("no value supplied for link".to_string()),
                     save_data: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
-                    year_from: Ok(Default::default()),
-                    year_to: Ok(Default::default()),
                 }
             }
         }
         #[cfg(feature = "fiscal")]
-        impl RetrieveTaxReturnsForALinkBody {
+        impl RetrieveTaxReturnsForALinkBodyMonthly {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -29621,7 +30316,7 @@ pub mod types {
             }
             pub fn date_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_from = value
@@ -29633,7 +30328,7 @@ pub mod types {
             }
             pub fn date_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_to = value
@@ -29679,9 +30374,123 @@ pub mod types {
                     });
                 self
             }
+        }
+        #[cfg(feature = "fiscal")]
+        impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBodyMonthly>
+        for super::RetrieveTaxReturnsForALinkBodyMonthly {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RetrieveTaxReturnsForALinkBodyMonthly,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attach_pdf: value.attach_pdf?,
+                    date_from: value.date_from?,
+                    date_to: value.date_to?,
+                    link: value.link?,
+                    save_data: value.save_data?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        #[cfg(feature = "fiscal")]
+        impl ::std::convert::From<super::RetrieveTaxReturnsForALinkBodyMonthly>
+        for RetrieveTaxReturnsForALinkBodyMonthly {
+            fn from(value: super::RetrieveTaxReturnsForALinkBodyMonthly) -> Self {
+                Self {
+                    attach_pdf: Ok(value.attach_pdf),
+                    date_from: Ok(value.date_from),
+                    date_to: Ok(value.date_to),
+                    link: Ok(value.link),
+                    save_data: Ok(value.save_data),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        #[cfg(feature = "fiscal")]
+        pub struct RetrieveTaxReturnsForALinkBodyYearly {
+            attach_pdf: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            save_data: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            year_from: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            year_to: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        #[cfg(feature = "fiscal")]
+        impl ::std::default::Default for RetrieveTaxReturnsForALinkBodyYearly {
+            fn default() -> Self {
+                Self {
+                    attach_pdf: Ok(Default::default()),
+                    link: Err("no value supplied for link".to_string()),
+                    save_data: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    year_from: Err("no value supplied for year_from".to_string()),
+                    year_to: Err("no value supplied for year_to".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "fiscal")]
+        impl RetrieveTaxReturnsForALinkBodyYearly {
+            pub fn attach_pdf<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attach_pdf = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attach_pdf: {e}")
+                    });
+                self
+            }
+            pub fn link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link: {e}")
+                    });
+                self
+            }
+            pub fn save_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.save_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for save_data: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
             pub fn year_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.year_from = value
@@ -29693,7 +30502,7 @@ pub mod types {
             }
             pub fn year_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.year_to = value
@@ -29705,16 +30514,14 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
-        impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBody>
-        for super::RetrieveTaxReturnsForALinkBody {
+        impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBodyYearly>
+        for super::RetrieveTaxReturnsForALinkBodyYearly {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RetrieveTaxReturnsForALinkBody,
+                value: RetrieveTaxReturnsForALinkBodyYearly,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     attach_pdf: value.attach_pdf?,
-                    date_from: value.date_from?,
-                    date_to: value.date_to?,
                     link: value.link?,
                     save_data: value.save_data?,
                     type_: value.type_?,
@@ -29724,13 +30531,11 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
-        impl ::std::convert::From<super::RetrieveTaxReturnsForALinkBody>
-        for RetrieveTaxReturnsForALinkBody {
-            fn from(value: super::RetrieveTaxReturnsForALinkBody) -> Self {
+        impl ::std::convert::From<super::RetrieveTaxReturnsForALinkBodyYearly>
+        for RetrieveTaxReturnsForALinkBodyYearly {
+            fn from(value: super::RetrieveTaxReturnsForALinkBodyYearly) -> Self {
                 Self {
                     attach_pdf: Ok(value.attach_pdf),
-                    date_from: Ok(value.date_from),
-                    date_to: Ok(value.date_to),
                     link: Ok(value.link),
                     save_data: Ok(value.save_data),
                     type_: Ok(value.type_),
@@ -36326,7 +37131,7 @@ Returns a paginated list of the accounts stored in your Belvo account. Use the q
 | `results[].credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `results[].credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `results[].credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `results[].credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `results[].credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `results[].credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `results[].credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `results[].credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -36338,7 +37143,7 @@ Returns a paginated list of the accounts stored in your Belvo account. Use the q
 | `results[].loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `results[].loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `results[].loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `results[].loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `results[].loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `results[].loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `results[].loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `results[].loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -36513,7 +37318,7 @@ Asks Belvo to fetch fresh accounts data from the institution for one link.
 | `[].credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -36525,7 +37330,7 @@ Asks Belvo to fetch fresh accounts data from the institution for one link.
 | `[].loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -36656,7 +37461,7 @@ Resumes a accounts retrieval that stopped to ask for an MFA token, sending the s
 | `[].credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -36668,7 +37473,7 @@ Resumes a accounts retrieval that stopped to ask for an MFA token, sending the s
 | `[].loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -36792,7 +37597,7 @@ Returns one account by its ID.
 | `credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -36804,7 +37609,7 @@ Returns one account by its ID.
 | `loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -36933,7 +37738,7 @@ Returns a paginated list of the balances stored in your Belvo account. Use the q
 | `results[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `results[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `results[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `results[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `results[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `results[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `results[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `results[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -36945,7 +37750,7 @@ Returns a paginated list of the balances stored in your Belvo account. Use the q
 | `results[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `results[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `results[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `results[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `results[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `results[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `results[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `results[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -37110,7 +37915,7 @@ Asks Belvo to fetch fresh balances data from the institution for one link.
 | `[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -37122,7 +37927,7 @@ Asks Belvo to fetch fresh balances data from the institution for one link.
 | `[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -37260,7 +38065,7 @@ Resumes a balances retrieval that stopped to ask for an MFA token, sending the s
 | `[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -37272,7 +38077,7 @@ Resumes a balances retrieval that stopped to ask for an MFA token, sending the s
 | `[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -37401,7 +38206,7 @@ Returns one balance by its ID.
 | `account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -37413,7 +38218,7 @@ Returns one balance by its ID.
 | `account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -40091,7 +40896,7 @@ Returns a paginated list of the recurring expenses stored in your Belvo account.
 | `results[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `results[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `results[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `results[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `results[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `results[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `results[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `results[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -40103,7 +40908,7 @@ Returns a paginated list of the recurring expenses stored in your Belvo account.
 | `results[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `results[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `results[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `results[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `results[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `results[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `results[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `results[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -40237,7 +41042,7 @@ Asks Belvo to fetch fresh recurring expenses data from the institution for one l
 | `[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -40249,7 +41054,7 @@ Asks Belvo to fetch fresh recurring expenses data from the institution for one l
 | `[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -40395,7 +41200,7 @@ Resumes a recurring expenses retrieval that stopped to ask for an MFA token, sen
 | `[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -40407,7 +41212,7 @@ Resumes a recurring expenses retrieval that stopped to ask for an MFA token, sen
 | `[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -40544,7 +41349,7 @@ Returns one recurring expense by its ID.
 | `[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -40556,7 +41361,7 @@ Returns one recurring expense by its ID.
 | `[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -42192,10 +42997,8 @@ Retrieve tax return information for a specific fiscal link.
 | `attach_pdf` | boolean | No | Set to `true` to have the PDF included in the response as a binary string. |
 | `save_data` | boolean | No | Whether Belvo should store the retrieved data. Defaults to `true`, giving a 201 Created; with `false` nothing is stored and a 200 OK is returned. |
 | `type` | string | Yes | Kind of tax return requested; set to `monthly` to get monthly returns. |
-| `date_from` | string | No | Earliest date of tax returns to retrieve, as `YYYY-MM-DD`; must not be later than `date_to`. |
-| `date_to` | string | No | Latest date of tax returns to retrieve, as `YYYY-MM-DD`; future dates are not allowed. |
-| `year_from` | string | No | First year of tax returns to retrieve, formatted as `YYYY`. |
-| `year_to` | string | No | Last year of tax returns to retrieve, formatted as `YYYY`. |
+| `date_from` | string (date) | Yes | Earliest date of tax returns to retrieve, as `YYYY-MM-DD`; must not be later than `date_to`. |
+| `date_to` | string (date) | Yes | Latest date of tax returns to retrieve, as `YYYY-MM-DD`; future dates are not allowed. |
 
 ### Responses 200, 201
 
@@ -42735,7 +43538,7 @@ Returns a paginated list of the transactions stored in your Belvo account. Use t
 | `results[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `results[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `results[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `results[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `results[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `results[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `results[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `results[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -42747,7 +43550,7 @@ Returns a paginated list of the transactions stored in your Belvo account. Use t
 | `results[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `results[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `results[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `results[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `results[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `results[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `results[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `results[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -42992,7 +43795,7 @@ Asks Belvo to fetch fresh transactions data from the institution for one link.
 | `[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -43004,7 +43807,7 @@ Asks Belvo to fetch fresh transactions data from the institution for one link.
 | `[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -43172,7 +43975,7 @@ Resumes a transactions retrieval that stopped to ask for an MFA token, sending t
 | `[].account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `[].account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `[].account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `[].account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `[].account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `[].account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `[].account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `[].account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -43184,7 +43987,7 @@ Resumes a transactions retrieval that stopped to ask for an MFA token, sending t
 | `[].account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `[].account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `[].account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `[].account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `[].account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `[].account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `[].account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `[].account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -43335,7 +44138,7 @@ Returns one transaction by its ID.
 | `account.credit_data.credit_limit` | number | Maximum credit available to the owner. |
 | `account.credit_data.collected_at` | string (date-time) | ISO-8601 timestamp at which Belvo retrieved this data. |
 | `account.credit_data.cutting_date` | string | Date on which the credit period closes. |
-| `account.credit_data.next_payment_date` | string | Date the next payment is due, as `YYYY-MM-DD`. |
+| `account.credit_data.next_payment_date` | string (date) | Date the next payment is due, as `YYYY-MM-DD`. |
 | `account.credit_data.minimum_payment` | number | Smallest amount that must be paid by the `next_payment_date`. |
 | `account.credit_data.no_interest_payment` | number | Least amount you must pay to avoid accruing interest. |
 | `account.credit_data.interest_rate` | number | Yearly interest rate charged on the credit. |
@@ -43347,7 +44150,7 @@ Returns one transaction by its ID.
 | `account.loan_data.contract_amount` | number | Original total loan amount computed by the institution at signing, covering principal, interest, taxes and fees. |
 | `account.loan_data.principal` | number | Full loan amount disbursed to the user. |
 | `account.loan_data.loan_type` | string | Kind of loan, as classified by the institution. |
-| `account.loan_data.payment_day` | string | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
+| `account.loan_data.payment_day` | string (date) | Day of the month the loan payment is due, as `YYYY-MM-DD`. |
 | `account.loan_data.outstanding_principal` | number | Portion of the loan principal still unpaid, excluding interest. |
 | `account.loan_data.outstanding_balance` | number | Total still owed, with interest included. |
 | `account.loan_data.monthly_payment` | number | Recurring amount paid each month, when one applies. |
@@ -43941,7 +44744,7 @@ Create a new bank account from which to send or request funds.
 
 | Field | Type | Required | Description |
 |---|---|---|---|
-| `institution` | string (uuid) | No | Unique Belvo identifier of the institution where the bank account was set up. |
+| `institution` | string (uuid) | Yes | Unique Belvo identifier of the institution where the bank account was set up. |
 | `holder` | object | Yes | Details about the holder of the personal bank account. |
 | `holder.type` | string | Yes | Kind of the object, as Belvo classifies it; see the allowed values where listed. Allowed values: `INDIVIDUAL`, `BUSINESS`. |
 | `holder.information` | object | Yes | Further holder details the payment provider needs before the bank account can be registered. |
@@ -43950,17 +44753,12 @@ Create a new bank account from which to send or request funds.
 | `holder.information.identifier` | string | Yes | Number of the company's identification document. |
 | `holder.information.first_name` | string | No | Given name of the bank account holder. |
 | `holder.information.last_name` | string | No | Surname of the bank account holder. |
-| `details` | object | No | Object holding bank account details. |
+| `details` | object | Yes | Object holding bank account details. |
 | `details.country` | string | Yes | Country associated with the object, such as the place where a party is registered for tax purposes. Allowed values: `BRA`, `COL`. |
 | `details.account_type` | string | No | Kind of bank account held at the institution, for example a checking, savings or salary account. Allowed values: `CHECKINGS`, `SAVINGS`, `SALARY`. |
 | `details.agency` | string | No | Branch (agency) number of the institution at which the account was opened. |
 | `details.number` | string | No | Number of the bank account. |
 | `details.pix_key` | string | No | PIX key linked to the bank account. |
-| `providers` | object | No | Details of the payment service provider needed to connect and handle requests; for PSE it must be `payments_way`. |
-| `providers.payments_way` | object | No | Settings specific to the Payments Way provider used for PSE payments in Colombia. |
-| `providers.payments_way.terminal_id` | integer | Yes | Your Payments Way terminal identifier, supplied by Belvo during onboarding (contact payments-info@belvo.com if you lack one). |
-| `providers.payments_way.form_id` | integer | Yes | Identifier of your Payments Way form, which Belvo supplies during onboarding (contact payments-info@belvo.com if you lack one). |
-| `metadata` | object | No | Optional free-form key-value object for your own use, such as an internal payment intent reference; up to 50 flat ASCII keys (50 chars each), values up to 500 chars. |
 
 ### Response 201
 
@@ -45803,7 +46601,7 @@ Create a new payment link to start a hosted-widget payment.
 | `amount` | string | Yes | Sum your customer must pay; for OFPI up to two decimals using a period separator are allowed, e.g. `"2853.78"`. |
 | `customer` | string | Yes | Belvo identifier referencing the customer. |
 | `description` | string | Yes | Text describing the payment. |
-| `allowed_payment_method_types` | array of string | No | Payment method types permitted for this payment intent; for OFPI you must send `open_finance`. Allowed values: `open_finance`, `pse`. |
+| `allowed_payment_method_types` | array of string | Yes | Payment method types permitted for this payment intent; for OFPI you must send `open_finance`. Allowed values: `open_finance`, `pse`. |
 | `provider` | string | Yes | Payment provider that processes the payment, which depends on the country's payment system. Allowed values: `belvo`, `payments_way`. |
 | `payment_method_details` | object | Yes | Settings specific to the chosen payment method that are needed to set up the payment. |
 | `payment_method_details.open_finance` | object | Yes | Open Finance payment details, such as the organization's bank account that will be credited. |
@@ -45813,10 +46611,6 @@ Create a new payment link to start a hosted-widget payment.
 | `callback_urls.cancel` | string | No | Address to send the user to if they abandon the payment or an error happens; optional if you only create payment links from the Belvo Dashboard. |
 | `callback_urls.success` | string | No | URL to send the user to once the payment finishes successfully; unnecessary if you only create payment links from the Belvo Dashboard. |
 | `expires_in` | string | No | Validity period of the payment link, given as a whole number plus `m` (minutes), `h` (hours) or `d` (days), e.g. `15m`; allowed range is `1m` to `90d`. |
-| `payment_method_details.pse` | object | Yes | PSE payment details, such as the organization's bank account that will be credited. |
-| `payment_method_details.pse.beneficiary_bank_account` | string (uuid) | Yes | Belvo identifier of the bank account receiving the funds. |
-| `payment_method_details.pse.callback_url` | string | No | Address in your application where the customer is sent after approving the payment in their banking app. |
-| `payment_method_details.pse.belvo_flow` | boolean | Yes | Chooses the payment flow: `true` (default) uses Belvo's flow and Belvo-integrated institutions, while `false` uses institutions outside Belvo's flow. |
 
 ### Response 201
 
@@ -59236,7 +60030,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
         omit: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::RetrieveTaxReturnsForALinkBody, String>,
+        body: Result<types::RetrieveTaxReturnsForALinkBody, String>,
     }
     #[cfg(feature = "fiscal")]
     impl<'a> RetrieveTaxReturnsForALink<'a> {
@@ -59245,7 +60039,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
                 client: client,
                 fields: Ok(None),
                 omit: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         ///Return only the specified fields in the response.
@@ -59279,28 +60073,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RetrieveTaxReturnsForALinkBody>,
-            <V as std::convert::TryInto<
-                types::RetrieveTaxReturnsForALinkBody,
-            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `RetrieveTaxReturnsForALinkBody` for body failed: {}",
-                        s
-                    )
+                .map_err(|_| {
+                    "conversion to `RetrieveTaxReturnsForALinkBody` for body failed"
+                        .to_string()
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::RetrieveTaxReturnsForALinkBody,
-            ) -> types::builder::RetrieveTaxReturnsForALinkBody,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/api/tax-returns/`
@@ -59313,12 +60092,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
             let Self { client, fields, omit, body } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let omit = omit.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::RetrieveTaxReturnsForALinkBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/tax-returns/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -63368,41 +64142,26 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
     #[cfg(feature = "payments")]
     pub struct CreateANewBankAccount<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateANewBankAccountBody, String>,
+        body: Result<types::CreateANewBankAccountBody, String>,
     }
     #[cfg(feature = "payments")]
     impl<'a> CreateANewBankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateANewBankAccountBody>,
-            <V as std::convert::TryInto<
-                types::CreateANewBankAccountBody,
-            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateANewBankAccountBody` for body failed: {}",
-                        s
-                    )
+                .map_err(|_| {
+                    "conversion to `CreateANewBankAccountBody` for body failed"
+                        .to_string()
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateANewBankAccountBody,
-            ) -> types::builder::CreateANewBankAccountBody,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/payments/bank-accounts/`
@@ -63413,12 +64172,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateANewBankAccountBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/payments/bank-accounts/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -65453,40 +66207,25 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
     #[cfg(feature = "payments")]
     pub struct CreateAPaymentLink<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateAPaymentLinkBody, String>,
+        body: Result<types::CreateAPaymentLinkBody, String>,
     }
     #[cfg(feature = "payments")]
     impl<'a> CreateAPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateAPaymentLinkBody>,
-            <V as std::convert::TryInto<
-                types::CreateAPaymentLinkBody,
-            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateAPaymentLinkBody` for body failed: {}", s
-                    )
+                .map_err(|_| {
+                    "conversion to `CreateAPaymentLinkBody` for body failed".to_string()
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateAPaymentLinkBody,
-            ) -> types::builder::CreateAPaymentLinkBody,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/payments/payment-links/`
@@ -65497,11 +66236,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
             Error<::std::vec::Vec<types::Error>>,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAPaymentLinkBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/payments/payment-links/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -71051,32 +71786,46 @@ pub mod decode {
         ("CompleteRequestBody", "link", Node::Format("uuid")),
         #[cfg(feature = "payments")]
         (
-            "CreateANewBankAccountBody",
+            "CreateANewBankAccountBodyBrazilOfpi",
             "details",
-            Node::Ref("CreateANewBankAccountBodyDetails"),
+            Node::Ref("CreateANewBankAccountBodyBrazilOfpiDetails"),
         ),
         #[cfg(feature = "payments")]
         (
-            "CreateANewBankAccountBody",
+            "CreateANewBankAccountBodyBrazilOfpi",
             "holder",
-            Node::Ref("CreateANewBankAccountBodyHolder"),
+            Node::Ref("CreateANewBankAccountBodyBrazilOfpiHolder"),
         ),
         #[cfg(feature = "payments")]
-        ("CreateANewBankAccountBody", "institution", Node::Format("uuid")),
+        ("CreateANewBankAccountBodyBrazilOfpi", "institution", Node::Format("uuid")),
         #[cfg(feature = "payments")]
-        ("CreateANewBankAccountBody", "providers", Node::Ref("Providers")),
+        ("CreateANewBankAccountBodyBrazilOfpiDetails", "account_type", Node::Enum),
         #[cfg(feature = "payments")]
-        ("CreateANewBankAccountBodyDetails", "account_type", Node::Enum),
-        #[cfg(feature = "payments")]
-        ("CreateANewBankAccountBodyDetails", "country", Node::Enum),
+        ("CreateANewBankAccountBodyBrazilOfpiDetails", "country", Node::Enum),
         #[cfg(feature = "payments")]
         (
-            "CreateANewBankAccountBodyHolder",
+            "CreateANewBankAccountBodyBrazilOfpiHolder",
             "information",
             Node::Ref("HolderInformation"),
         ),
         #[cfg(feature = "payments")]
-        ("CreateANewBankAccountBodyHolder", "type", Node::Enum),
+        ("CreateANewBankAccountBodyBrazilOfpiHolder", "type", Node::Enum),
+        #[cfg(feature = "payments")]
+        (
+            "CreateANewBankAccountBodyColombiaPse",
+            "holder",
+            Node::Ref("CreateANewBankAccountBodyColombiaPseHolder"),
+        ),
+        #[cfg(feature = "payments")]
+        ("CreateANewBankAccountBodyColombiaPse", "providers", Node::Ref("Providers")),
+        #[cfg(feature = "payments")]
+        (
+            "CreateANewBankAccountBodyColombiaPseHolder",
+            "information",
+            Node::Ref("CreateANewBankAccountBodyColombiaPseHolderInformation"),
+        ),
+        #[cfg(feature = "payments")]
+        ("CreateANewBankAccountBodyColombiaPseHolder", "type", Node::Enum),
         #[cfg(feature = "payments")]
         ("CreateANewCustomerBody", "country", Node::Enum),
         #[cfg(feature = "payments")]
@@ -71107,32 +71856,46 @@ pub mod decode {
         ),
         #[cfg(feature = "payments")]
         (
-            "CreateAPaymentLinkBody",
+            "CreateAPaymentLinkBodyBrazilOfpi",
             "allowed_payment_method_types",
             Node::Array(&Node::Enum),
         ),
         #[cfg(feature = "payments")]
-        ("CreateAPaymentLinkBody", "callback_urls", Node::Ref("CallbackUrls")),
+        ("CreateAPaymentLinkBodyBrazilOfpi", "callback_urls", Node::Ref("CallbackUrls")),
         #[cfg(feature = "payments")]
         (
-            "CreateAPaymentLinkBody",
+            "CreateAPaymentLinkBodyBrazilOfpi",
             "payment_method_details",
-            Node::Ref("CreateAPaymentLinkBodyPaymentMethodDetails"),
+            Node::Ref("CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails"),
         ),
         #[cfg(feature = "payments")]
-        ("CreateAPaymentLinkBody", "provider", Node::Enum),
+        ("CreateAPaymentLinkBodyBrazilOfpi", "provider", Node::Enum),
         #[cfg(feature = "payments")]
         (
-            "CreateAPaymentLinkBodyPaymentMethodDetails",
+            "CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails",
             "open_finance",
             Node::Ref("PaymentMethodDetailsOpenFinance"),
         ),
         #[cfg(feature = "payments")]
         (
-            "CreateAPaymentLinkBodyPaymentMethodDetails",
-            "pse",
-            Node::Ref("PaymentMethodDetailsPse"),
+            "CreateAPaymentLinkBodyColombiaPse",
+            "allowed_payment_method_types",
+            Node::Array(&Node::Enum),
         ),
+        #[cfg(feature = "payments")]
+        (
+            "CreateAPaymentLinkBodyColombiaPse",
+            "callback_urls",
+            Node::Ref("CallbackUrls"),
+        ),
+        #[cfg(feature = "payments")]
+        (
+            "CreateAPaymentLinkBodyColombiaPse",
+            "payment_method_details",
+            Node::Ref("CreateANewPaymentIntentBodyPaymentMethodDetails"),
+        ),
+        #[cfg(feature = "payments")]
+        ("CreateAPaymentLinkBodyColombiaPse", "provider", Node::Enum),
         #[cfg(any(feature = "banking", feature = "receivables"))]
         ("CreditCardData", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
@@ -71806,7 +72569,13 @@ pub mod decode {
         #[cfg(feature = "fiscal")]
         ("RetrieveTaxDeclarationsForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
-        ("RetrieveTaxReturnsForALinkBody", "link", Node::Format("uuid")),
+        ("RetrieveTaxReturnsForALinkBodyMonthly", "date_from", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
+        ("RetrieveTaxReturnsForALinkBodyMonthly", "date_to", Node::Format("date")),
+        #[cfg(feature = "fiscal")]
+        ("RetrieveTaxReturnsForALinkBodyMonthly", "link", Node::Format("uuid")),
+        #[cfg(feature = "fiscal")]
+        ("RetrieveTaxReturnsForALinkBodyYearly", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
         ("RiskInsight", "accounts", Node::Array(&Node::Format("uuid"))),
         #[cfg(feature = "banking")]

@@ -114,7 +114,8 @@ impl Parts {
     fn operation(&mut self, group: &[Prepared]) -> (String, Map<String, Value>) {
         let first = &group[0];
         let method = first.request.method.to_ascii_lowercase();
-        let id = naming::operation_id(&first.request.name);
+        let title = title(group);
+        let id = naming::operation_id(title);
         let id = self.operation_ids.unique(&[
             id.clone(),
             format!("{id}_{method}"),
@@ -125,7 +126,7 @@ impl Parts {
             self.tags.insert(tag.clone());
             op.insert("tags".into(), json!([tag]));
         }
-        op.insert("summary".into(), json!(first.request.name));
+        op.insert("summary".into(), json!(title));
         if let Some(d) = &first.request.description {
             op.insert("description".into(), json!(d));
         }
@@ -836,10 +837,7 @@ fn request_body(
     components: &mut Components,
     warnings: &mut Vec<Warning>,
 ) -> Option<Value> {
-    // Media type → (merged shape or fixed schema, first example, first statements).
-    let mut media: BTreeMap<String, (Option<Shape>, Option<Value>, Value, Fields)> =
-        BTreeMap::new();
-    let body_name = format!("{}Body", naming::type_name(operation_id));
+    let mut media: BTreeMap<String, Vec<Body>> = BTreeMap::new();
     for r in group {
         let Some(body) = &r.request.body else {
             continue;
@@ -849,36 +847,26 @@ fn request_body(
         if let Some(example) = example.as_ref().filter(|_| !fields.is_empty()) {
             contract::check_example(&mut fields, example, &r.request.item_path(), warnings);
         }
-        let first = !media.contains_key(&media_type);
-        let entry =
-            media
-                .entry(media_type)
-                .or_insert((None, example.clone(), fixed, Fields::new()));
-        entry.3 = match first {
-            true => fields,
-            false => contract::both(std::mem::take(&mut entry.3), &fields),
+        let name = r.request.name.as_str();
+        let body = Body {
+            name,
+            shape,
+            example,
+            fixed,
+            fields,
         };
-        if let Some(shape) = shape {
-            entry.0 = Some(match entry.0.take() {
-                Some(existing) => existing.merge(shape),
-                None => shape,
-            });
-        }
-        if entry.1.is_none() {
-            entry.1 = example;
-        }
+        media.entry(media_type).or_default().push(body);
     }
     if media.is_empty() {
         return None;
     }
+    let body_name = format!("{}Body", naming::type_name(operation_id));
     let mut content = Map::new();
-    for (media_type, (shape, example, fixed, fields)) in media {
-        let schema = match shape {
-            Some(shape) => {
-                let context = Context::named(vec![body_name.clone()]).stating(fields);
-                components.schema(&shape, &context)
-            }
-            None => fixed,
+    for (media_type, bodies) in media {
+        let example = bodies.iter().find_map(|b| b.example.clone());
+        let schema = match stated_apart(&bodies) {
+            true => alternatives(bodies, &body_name, components),
+            false => merged(bodies, &body_name, components),
         };
         let mut m = object([("schema", schema)]);
         match example {
@@ -899,6 +887,100 @@ fn request_body(
         ("required", Value::Bool(true)),
         ("content", Value::Object(content)),
     ]))
+}
+
+/// One request's body of one media type: its shape (or fixed schema), example, and what its
+/// request states about its fields.
+struct Body<'a> {
+    name: &'a str,
+    shape: Option<Shape>,
+    example: Option<Value>,
+    fixed: Value,
+    fields: Fields,
+}
+
+/// Whether the requests of one operation state different required fields for their bodies
+/// (Belvo's monthly and yearly tax returns): then each is an alternative of a `oneOf`, since
+/// one merged body could require neither set without blocking the other's calls.
+fn stated_apart(bodies: &[Body]) -> bool {
+    let required = |b: &Body| -> BTreeSet<String> {
+        let fields = b.fields.iter();
+        let required = fields.filter(|(_, s)| s.required == Some(true));
+        required.map(|(path, _)| path.clone()).collect()
+    };
+    let typed: Vec<BTreeSet<String>> = bodies
+        .iter()
+        .filter(|b| b.shape.is_some())
+        .map(required)
+        .collect();
+    typed.len() > 1 && typed.iter().any(|r| !r.is_empty()) && typed.windows(2).any(|w| w[0] != w[1])
+}
+
+/// The bodies as one schema: shapes merged, statements kept where every request makes them.
+fn merged(bodies: Vec<Body>, body_name: &str, components: &mut Components) -> Value {
+    let mut shape: Option<Shape> = None;
+    let mut fields: Option<Fields> = None;
+    let fixed = bodies[0].fixed.clone();
+    for b in bodies {
+        fields = Some(match fields {
+            None => b.fields,
+            Some(f) => contract::both(f, &b.fields),
+        });
+        if let Some(s) = b.shape {
+            shape = Some(match shape {
+                Some(existing) => existing.merge(s),
+                None => s,
+            });
+        }
+    }
+    match shape {
+        Some(shape) => {
+            let context =
+                Context::named(vec![body_name.to_string()]).stating(fields.unwrap_or_default());
+            components.schema(&shape, &context)
+        }
+        None => fixed,
+    }
+}
+
+/// Each body its own component, named by what its request's title adds in parentheses
+/// (`Create a bank account (Brazil, OFPI)` → `…BodyBrazilOfpi`), in a `oneOf`.
+fn alternatives(bodies: Vec<Body>, body_name: &str, components: &mut Components) -> Value {
+    let alternatives = bodies
+        .into_iter()
+        .filter_map(|b| {
+            let shape = b.shape?;
+            let variant = naming::type_name(qualifier(b.name).unwrap_or(b.name));
+            let context = Context::named(vec![format!("{body_name}{variant}")]).stating(b.fields);
+            Some(components.schema(&shape, &context))
+        })
+        .collect();
+    object([("oneOf", Value::Array(alternatives))])
+}
+
+/// What a title adds in trailing parentheses: `Brazil, OFPI` of `Create a bank account
+/// (Brazil, OFPI)`.
+fn qualifier(title: &str) -> Option<&str> {
+    let inner = title.trim_end().strip_suffix(')')?;
+    let open = inner.rfind(" (")?;
+    Some(&inner[open + 2..]).filter(|q| !q.trim().is_empty())
+}
+
+/// The title of an operation: the requests' shared title when they differ only in a
+/// parenthesised qualifier (alternatives of one body), else the first request's.
+fn title<'a>(group: &[Prepared<'a>]) -> &'a str {
+    let first = group[0].request.name.as_str();
+    let base = |name: &'a str| match qualifier(name) {
+        Some(q) => name.trim_end()[..name.trim_end().len() - q.len() - 3].trim_end(),
+        None => name,
+    };
+    let shared = base(first);
+    let same = group.iter().all(|r| base(&r.request.name) == shared);
+    if group.len() > 1 && same {
+        shared
+    } else {
+        first
+    }
 }
 
 /// A GraphQL body as the JSON it is sent as: `{query, variables}`, the variables `{}` when
