@@ -235,29 +235,38 @@ fn a_table_the_example_contradicts_is_warned_about() {
     );
 }
 
-/// Two requests of one operation: a field is required only if both state it so.
+/// Requests of one operation that state the same required fields share one body; requests
+/// that state different ones are alternatives, each requiring its own, and the operation takes
+/// the title they share.
 #[test]
-fn requests_of_one_operation_require_only_what_all_state() {
-    let table = |required: &str| {
-        format!("| Field | Required |\n|-|-|\n| `a` | Yes |\n| `b` | {required} |")
-    };
+fn requests_of_one_operation_share_a_body_or_are_its_alternatives() {
     let request = |name: &str, required: &str| {
+        let table = format!("| Field | Required |\n|-|-|\n| `a` | Yes |\n| `b` | {required} |");
         item(
             name,
             "POST",
             url(&["things"], json!([]), json!([])),
-            json!({"description": table(required),
-                "body": json_body(json!({"a": "x", "b": "y"}))}),
+            json!({"description": table, "body": json_body(json!({"a": "x", "b": "y"}))}),
         )
     };
-    let conversion = convert(vec![
-        request("Create", "Yes"),
-        request("Create (other)", "No"),
-    ]);
+    let same = convert(vec![request("Create", "Yes"), request("Create (again)", "Yes")]);
     assert_eq!(
-        schema(&conversion.document, "CreateBody")["required"],
-        json!(["a"])
+        schema(&same.document, "CreateBody")["required"],
+        json!(["a", "b"])
     );
+
+    let apart = convert(vec![
+        request("Create (monthly)", "Yes"),
+        request("Create (yearly)", "No"),
+    ]);
+    let doc = &apart.document;
+    let op = &doc["paths"]["/things"]["post"];
+    assert_eq!(op["operationId"], json!("create"));
+    assert_eq!(op["summary"], json!("Create"));
+    let alternatives = &op["requestBody"]["content"]["application/json"]["schema"]["oneOf"];
+    assert_eq!(alternatives.as_array().map(Vec::len), Some(2));
+    assert_eq!(schema(doc, "CreateBodyMonthly")["required"], json!(["a", "b"]));
+    assert_eq!(schema(doc, "CreateBodyYearly")["required"], json!(["a"]));
 }
 
 /// A request item that states what it needs is not merged with a response item of the same
