@@ -249,7 +249,10 @@ fn requests_of_one_operation_share_a_body_or_are_its_alternatives() {
             json!({"description": table, "body": json_body(json!({"a": "x", "b": "y"}))}),
         )
     };
-    let same = convert(vec![request("Create", "Yes"), request("Create (again)", "Yes")]);
+    let same = convert(vec![
+        request("Create", "Yes"),
+        request("Create (again)", "Yes"),
+    ]);
     assert_eq!(
         schema(&same.document, "CreateBody")["required"],
         json!(["a", "b"])
@@ -265,7 +268,10 @@ fn requests_of_one_operation_share_a_body_or_are_its_alternatives() {
     assert_eq!(op["summary"], json!("Create"));
     let alternatives = &op["requestBody"]["content"]["application/json"]["schema"]["oneOf"];
     assert_eq!(alternatives.as_array().map(Vec::len), Some(2));
-    assert_eq!(schema(doc, "CreateBodyMonthly")["required"], json!(["a", "b"]));
+    assert_eq!(
+        schema(doc, "CreateBodyMonthly")["required"],
+        json!(["a", "b"])
+    );
     assert_eq!(schema(doc, "CreateBodyYearly")["required"], json!(["a"]));
 }
 

@@ -6,7 +6,10 @@
 //! body; `?` or `.map_err(belvo::Error::from)` turns it into [`Error`]. Statuses the spec does
 //! not list for an operation arrive as `UnexpectedResponse` with an unread body; the client
 //! reads such bodies in its `exec` hook (`buffer_error_body`) so that the conversion, which
-//! cannot wait, still finds them.
+//! cannot wait, still finds them. A documented error status whose body is of another shape (a
+//! gateway's `{"detail": …}`, an empty body) arrives the same way, with the
+//! [`Mismatch`](crate::decode::Mismatch) attached: every error answer is an [`Error::Api`]
+//! with its status, `request_id` and body, whatever the body.
 //!
 //! Belvo's error bodies are lists of `{request_id, message, code, field}` (one per problem);
 //! a multi-factor challenge (428) may come as one object. Both are read into
@@ -25,6 +28,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::decode::Mismatch;
 use crate::OperationError;
 
 /// What went wrong in a call to Belvo.
@@ -36,7 +40,7 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// No usable answer: the connection failed, timed out or broke off (after retries).
-    #[error("could not reach Belvo: {0}")]
+    #[error("{}", transport_text(.0))]
     Transport(#[source] reqwest::Error),
     /// The request could not be built from the arguments given.
     #[error("invalid request: {0}")]
@@ -71,6 +75,16 @@ impl Error {
         }
     }
 
+    /// Whether the call failed because Belvo did not answer in time (after retries).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    /// Whether the call failed because no connection to Belvo could be made (after retries).
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_connect())
+    }
+
     /// The error answer, when Belvo sent one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
@@ -97,6 +111,32 @@ impl Error {
     /// The body of the error answer as JSON (text that is not JSON becomes a JSON string).
     pub fn body(&self) -> Option<&serde_json::Value> {
         self.api()?.body()
+    }
+}
+
+/// What a transport failure was, in words, with the innermost cause (reqwest's own message
+/// says only "error sending request").
+fn transport_text(e: &reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "Belvo did not answer in time"
+    } else if e.is_connect() {
+        "could not connect to Belvo"
+    } else {
+        "could not reach Belvo"
+    };
+    let mut root = None;
+    let mut cause = std::error::Error::source(e);
+    while let Some(inner) = cause {
+        root = Some(inner);
+        cause = inner.source();
+    }
+    let url = e
+        .url()
+        .map(|u| format!(" ({})", u.path()))
+        .unwrap_or_default();
+    match root.map(|r| r.to_string()).filter(|r| !r.is_empty()) {
+        Some(root) => format!("{what}{url}: {root}"),
+        None => format!("{what}{url}: {e}"),
     }
 }
 
@@ -134,28 +174,30 @@ impl<E: Serialize> From<OperationError<E>> for Error {
             }
             P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
             P::UnexpectedResponse(response) => {
-                let body = response
-                    .extensions()
-                    .get::<BufferedBody>()
-                    .map(|b| body_value(&b.0));
-                Error::Api(Box::new(ApiError::new(
-                    response.status(),
-                    response.headers().clone(),
-                    body,
-                )))
+                let extensions = response.extensions();
+                let buffered = extensions.get::<BufferedBody>().filter(|b| !b.0.is_empty());
+                let body = buffered.map(|b| body_value(&b.0));
+                let mut api = ApiError::new(response.status(), response.headers().clone(), body);
+                api.mismatch = extensions.get::<Mismatch>().cloned().map(Box::new);
+                Error::Api(Box::new(api))
             }
             P::Custom(s) => Error::Other(s),
         }
     }
 }
 
-/// A Belvo error answer: status, headers and body, with the body's problems decoded.
-#[derive(Clone, Debug)]
+/// A Belvo error answer: status, headers and body, with the body's problems decoded, whatever
+/// the body's shape. Its `Debug` shows the status and the problems, not the headers or the
+/// body (which may hold account data): read those with [`headers`](Self::headers) and
+/// [`body`](Self::body).
+#[derive(Clone)]
 pub struct ApiError {
     status: StatusCode,
     headers: HeaderMap,
     body: Option<serde_json::Value>,
     details: Vec<ErrorDetail>,
+    /// Where the body departs from the operation's documented error shape, when it does.
+    mismatch: Option<Box<Mismatch>>,
 }
 
 impl ApiError {
@@ -166,7 +208,15 @@ impl ApiError {
             headers,
             body,
             details,
+            mismatch: None,
         }
+    }
+
+    /// Where the body departs from the error shape the spec documents for this status (a
+    /// gateway's `{"detail": …}`, an empty body), when it does. The answer is an error answer
+    /// all the same: status, request id and body are kept.
+    pub fn mismatch(&self) -> Option<&Mismatch> {
+        self.mismatch.as_deref()
     }
 
     /// The HTTP status.
@@ -210,10 +260,22 @@ impl ApiError {
     }
 }
 
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = serde_json::to_string(&self.body).map_or(0, |b| b.len());
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("details", &self.details)
+            .field("mismatch", &self.mismatch.as_ref().map(|m| m.to_string()))
+            .field("body", &format_args!("<{body} bytes>"))
+            .finish_non_exhaustive()
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Belvo answered {}", self.status)?;
-        if let Some(message) = self.message() {
+        if let Some(message) = self.message().map(str::trim).filter(|m| !m.is_empty()) {
             write!(f, ": {message}")?;
         }
         let detail = self
@@ -234,7 +296,13 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.mismatch
+            .as_deref()
+            .map(|m| m as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// One problem of a Belvo error answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]

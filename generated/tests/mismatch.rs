@@ -121,11 +121,75 @@ async fn error_bodies_too_and_secrets_stay_out() {
         .await
         .map_err(Error::from)
         .expect_err("a session that is not text");
-    let text = error.to_string();
+    // Still Belvo's error answer, with its status and code; the shape is a detail of it.
+    let api = error.api().expect("an error answer keeps its status");
+    assert_eq!(api.status().as_u16(), 428);
+    assert_eq!(error.code(), Some("token_required"));
+    let text = api.mismatch().expect("the shape mismatch").to_string();
     assert!(
         text.contains("received a 428 response") && text.contains("at `[0].session`"),
         "{text}"
     );
     assert!(!text.contains("98765432101"), "{text}");
     assert!(text.contains("not shown"), "{text}");
+    let chain = std::error::Error::source(api).map(ToString::to_string);
+    assert_eq!(chain.as_deref(), Some(text.as_str()));
+}
+
+/// An error answer whose body is not the documented error shape (a gateway's `{"detail": …}`,
+/// text, nothing) keeps its status, request id and raw body.
+#[tokio::test]
+async fn an_error_answer_of_another_shape_keeps_its_status() {
+    for (body, message) in [
+        (
+            json!({"detail": "Invalid token.", "request_id": "r-9"}),
+            Some("Invalid token."),
+        ),
+        (json!("upstream timed out"), None),
+    ] {
+        let server = serve("GET", "/api/accounts/", 401, body.clone()).await;
+        let error = Error::from(
+            client(&server)
+                .list_all_accounts()
+                .send()
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
+        assert_eq!(error.body(), Some(&body));
+        assert_eq!(error.message(), message);
+        let api = error.api().unwrap();
+        assert!(api.mismatch().is_some(), "{error}");
+        if message.is_some() {
+            assert_eq!(error.request_id(), Some("r-9"));
+        }
+    }
+}
+
+/// `Debug` of an error answer shows its status and problems, not its headers or body; an
+/// empty message leaves no dangling colon.
+#[tokio::test]
+async fn an_error_answer_prints_neither_headers_nor_body() {
+    let body = json!([{"message": "", "code": "invalid", "request_id": "r-1",
+        "field": "account_number 4057068115181"}]);
+    let server = serve("GET", "/api/accounts/", 401, body).await;
+    let error = Error::from(
+        client(&server)
+            .list_all_accounts()
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let debug = format!("{error:?}");
+    assert!(!debug.contains("req-7f3a"), "a header in {debug}");
+    assert!(
+        debug.contains("status: 401") && debug.contains("bytes"),
+        "{debug}"
+    );
+    let text = error.to_string();
+    assert_eq!(
+        text,
+        "Belvo answered 401 Unauthorized (code `invalid`, field `account_number 4057068115181`) \
+         [request_id r-1]"
+    );
 }

@@ -161,6 +161,7 @@ const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
         Some("::chrono::"),
     ),
     ("futures", r#""0.3""#, Some("futures::")),
+    ("http", r#""1""#, Some("::http::")),
     ("progenitor-client", r#""0.15""#, None),
     (
         "reqwest",

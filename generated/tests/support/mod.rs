@@ -97,16 +97,15 @@ pub async fn mount_balances_challenge(server: &MockServer, session: &str, link: 
 
 /// Fails unless `err` is a transport error that timed out.
 pub fn assert_timed_out(err: &belvo::Error) {
-    assert!(
-        matches!(err, belvo::Error::Transport(e) if e.is_timeout()),
-        "{err:?}"
-    );
+    assert!(err.is_timeout() && !err.is_connect(), "{err:?}");
+    let text = err.to_string();
+    assert!(text.starts_with("Belvo did not answer in time"), "{text}");
 }
 
 /// Fails unless `err` is a transport error that could not connect.
 pub fn assert_refused(err: &belvo::Error) {
-    assert!(
-        matches!(err, belvo::Error::Transport(e) if e.is_connect()),
-        "{err:?}"
-    );
+    assert!(err.is_connect(), "{err:?}");
+    let text = err.to_string();
+    assert!(text.starts_with("could not connect to Belvo"), "{text}");
+    assert!(!text.contains("error sending request"), "{text}");
 }

@@ -77,19 +77,32 @@ impl fmt::Display for Mismatch {
 impl std::error::Error for Mismatch {}
 
 /// Reads a response the way progenitor's `ResponseValue::from_response` does, with a
-/// [`Mismatch`] as the message of `InvalidResponsePayload` when the body does not fit.
+/// [`Mismatch`] as the message of `InvalidResponsePayload` when a success body does not fit.
+/// An error answer (4xx, 5xx) whose body does not fit its documented shape is still an error
+/// answer: it comes back as `UnexpectedResponse`, with its status, headers and body, and the
+/// [`Mismatch`] in its extensions.
 pub async fn response<T: serde::de::DeserializeOwned, E>(
     response: reqwest::Response,
     info: &progenitor_client::OperationInfo,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
     let status = response.status();
     let headers = response.headers().clone();
+    let mut head = ::http::Response::new(());
+    *head.version_mut() = response.version();
+    *head.extensions_mut() = response.extensions().clone();
     let full = response
         .bytes()
         .await
         .map_err(progenitor_client::Error::ResponseBodyError)?;
     match body::<T>(info.operation_id, status.as_u16(), &headers, &full) {
         Ok(inner) => Ok(progenitor_client::ResponseValue::new(inner, status, headers)),
+        Err(mismatch) if status.is_client_error() || status.is_server_error() => {
+            *head.status_mut() = status;
+            *head.headers_mut() = headers;
+            head.extensions_mut().insert(mismatch);
+            let answer = head.map(|()| reqwest::Body::from(full));
+            Err(progenitor_client::Error::UnexpectedResponse(answer.into()))
+        }
         Err(mismatch) => Err(progenitor_client::Error::InvalidResponsePayload(
             full,
             <serde_json::Error as serde::de::Error>::custom(mismatch),
