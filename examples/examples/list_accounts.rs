@@ -44,8 +44,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(link) = link {
         first = first.link(link);
     }
-    let pages = client.pages(first.send());
-    futures::pin_mut!(pages);
+    let mut pages = client.pages(first.send());
 
     let (mut count, mut total) = (0, 0);
     while let Some(page) = pages.try_next().await? {

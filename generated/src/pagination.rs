@@ -9,8 +9,8 @@
 //! ```no_run
 //! use futures::TryStreamExt;
 //! # async fn run(client: belvo::Client) -> Result<(), belvo::Error> {
-//! let accounts = client.paginate(client.list_all_accounts().page_size(100).send());
-//! futures::pin_mut!(accounts);
+//! let mut accounts = client.paginate(client.list_all_accounts().page_size(100).send());
+//! // A boxed stream: no pinning needed before `try_next`.
 //! while let Some(account) = accounts.try_next().await? {
 //!     println!("{:?}", account.name);
 //! }
@@ -20,7 +20,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use futures::{Stream, TryStreamExt};
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderValue, ACCEPT};
 use reqwest::Url;
@@ -53,10 +54,7 @@ impl Client {
     /// Every page of a list, starting with the answer to `first` (a list operation's `send()`
     /// future, not awaited) and following `next` until it is null. The stream ends after the
     /// first error.
-    pub fn pages<'a, P, E, F>(
-        &'a self,
-        first: F,
-    ) -> impl Stream<Item = Result<P, Error>> + Send + 'a
+    pub fn pages<'a, P, E, F>(&'a self, first: F) -> BoxStream<'a, Result<P, Error>>
     where
         F: Future<Output = Result<ResponseValue<P>, OperationError<E>>> + Send + 'a,
         P: Page + DeserializeOwned + Send + 'a,
@@ -87,13 +85,11 @@ impl Client {
             };
             Some((Ok(page), next))
         })
+        .boxed()
     }
 
     /// Every item of a list, page after page: [`pages`](Self::pages), flattened.
-    pub fn paginate<'a, P, E, F>(
-        &'a self,
-        first: F,
-    ) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'a
+    pub fn paginate<'a, P, E, F>(&'a self, first: F) -> BoxStream<'a, Result<P::Item, Error>>
     where
         F: Future<Output = Result<ResponseValue<P>, OperationError<E>>> + Send + 'a,
         P: Page + DeserializeOwned + Send + 'a,
@@ -103,6 +99,7 @@ impl Client {
         self.pages(first)
             .map_ok(|page| futures::stream::iter(page.into_items().into_iter().map(Ok)))
             .try_flatten()
+            .boxed()
     }
 
     /// Fetches one page by URL (a `next` or `previous` link, e.g. one stored to resume a walk

@@ -244,12 +244,12 @@ async fn pagination_follows_next_across_three_pages() {
             .await;
     }
     let client = client(&server, RetryPolicy::none());
-    let names: Vec<String> = client
-        .paginate(client.list_all_accounts().page_size(2).send())
-        .map_ok(|account| account.name.unwrap_or_default())
-        .try_collect()
-        .await
-        .unwrap();
+    let mut accounts = client.paginate(client.list_all_accounts().page_size(2).send());
+    let mut names = Vec::new();
+    // The stream is boxed: `try_next` takes it as it is, without pinning.
+    while let Some(account) = accounts.try_next().await.unwrap() {
+        names.push(account.name.unwrap_or_default());
+    }
     assert_eq!(names, ["a1", "a2", "a3", "a4", "a5"]);
 }
 

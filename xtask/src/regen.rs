@@ -38,6 +38,10 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
             path.strip_prefix(&root).unwrap_or(path).display()
         );
     }
+    match changed.len() {
+        0 => eprintln!("regen: {SPEC}, {CLIENT} and the crate's features are up to date"),
+        n => eprintln!("regen: {n} file(s) written from {COLLECTION}"),
+    }
     Ok(())
 }
 
