@@ -8,7 +8,7 @@
 //! reads such bodies in its `exec` hook (`buffer_error_body`) so that the conversion, which
 //! cannot wait, still finds them. A documented error status whose body is of another shape (a
 //! gateway's `{"detail": …}`, an empty body) arrives the same way, with the
-//! [`Mismatch`](crate::decode::Mismatch) attached: every error answer is an [`Error::Api`]
+//! [`Mismatch`] attached: every error answer is an [`Error::Api`]
 //! with its status, `request_id` and body, whatever the body.
 //!
 //! Belvo's error bodies are lists of `{request_id, message, code, field}` (one per problem);

@@ -140,7 +140,15 @@ pub mod retry;
 pub mod runtime;
 pub mod trace;
 
-pub use generated::*;
+// Named, not globbed: the generated module also re-exports progenitor's `Error`, which
+// rustdoc would render as `belvo::Error` in place of the runtime's (`OperationError` below).
+// `tests/reexports.rs` checks that every other public item of the module is here.
+#[cfg(feature = "mock")]
+pub use generated::mock_operations;
+pub use generated::{
+    builder, decode, prelude, resumable, types, ByteStream, Client, ClientInfo, ResponseValue,
+    SERVERS,
+};
 
 pub use error::{ApiError, ConfigError, Error, ErrorDetail};
 pub use mfa::MfaExt;
