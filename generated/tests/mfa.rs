@@ -475,6 +475,12 @@ async fn provider_failure_stops_the_flow() {
     assert!(matches!(err, MfaError::Provider(_)), "{err:?}");
     let source = std::error::Error::source(&err).map(ToString::to_string);
     assert_eq!(source.as_deref(), Some("the user went away"));
+    // `?` into the crate's error keeps the provider's words.
+    let err = belvo::Error::from(err);
+    assert_eq!(
+        err.to_string(),
+        "the token provider failed: the user went away"
+    );
 }
 
 #[tokio::test]

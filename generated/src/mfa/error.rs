@@ -219,13 +219,15 @@ where
 
 /// For code that reports every failure as [`crate::Error`]: a failed request or resume becomes
 /// that error's usual form (with status, `request_id` and body); the flow's own failures
-/// (expired, too many rounds, …) become [`crate::Error::Other`] with their message, which
-/// names no token or session. Match on [`MfaError`] first to handle those.
+/// (expired, too many rounds, a token provider's failure with the provider's message, …)
+/// become [`crate::Error::Other`] with their message, which names no token or session. Match on [`MfaError`] first to handle those.
 impl<E: serde::Serialize, RE: serde::Serialize> From<MfaError<E, RE>> for crate::Error {
     fn from(error: MfaError<E, RE>) -> Self {
         match error {
             MfaError::Retrieve { source, .. } => source.into(),
             MfaError::Resume { source, .. } => source.into(),
+            // The provider's own words are the useful part; keep them.
+            MfaError::Provider(e) => crate::Error::Other(format!("the token provider failed: {e}")),
             other => crate::Error::Other(other.to_string()),
         }
     }
