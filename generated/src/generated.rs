@@ -54,7 +54,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub funds_data: ::std::vec::Vec<FundsData>,
         ///Belvo-generated identifier referencing this account.
@@ -176,7 +176,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Account>,
     }
@@ -194,7 +194,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub between_street: ::std::vec::Vec<BetweenStreet>,
         ///Building number on the street.
@@ -425,7 +425,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Balance>,
     }
@@ -510,7 +510,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<BankAccount>,
     }
@@ -657,7 +657,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub transactions: ::std::vec::Vec<CategorizationTransaction>,
     }
@@ -1105,7 +1105,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub transactions: ::std::vec::Vec<PaymentsTransaction>,
         ///ISO 8601 timestamp of the most recent change to the charge's status.
@@ -2197,7 +2197,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub allowed_payment_method_types: ::std::vec::Vec<
             CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem,
@@ -2548,7 +2548,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Customer>,
     }
@@ -2677,14 +2677,14 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub employment_records: ::std::vec::Vec<EmploymentRecordEmploymentRecord>,
         ///Extra PDF files, in binary form, related to the individual's employment.
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub files: ::std::vec::Vec<File>,
         ///Belvo-generated identifier of this IMSS statement.
@@ -2734,7 +2734,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub employment_status_updates: ::std::vec::Vec<EmploymentStatusUpdate>,
         ///Date the job ended, formatted as `YYYY-MM-DD`.
@@ -2779,7 +2779,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<EmploymentRecord>,
     }
@@ -3263,7 +3263,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub values: ::std::vec::Vec<Value>,
     }
@@ -3290,7 +3290,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub public_identifications: ::std::vec::Vec<PublicIdentification>,
         ///Kind of pension fund.
@@ -3469,7 +3469,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub income_streams: ::std::vec::Vec<IncomeStream>,
         ///Institution at which the account is held.
@@ -3606,7 +3606,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Income>,
     }
@@ -3650,7 +3650,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub country_codes: ::std::vec::Vec<::std::string::String>,
         ///Institution name as presented to end users.
@@ -3660,14 +3660,14 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub features: ::std::vec::Vec<Feature>,
         ///Input fields that must be shown to the user and filled in to continue with this institution.
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub form_fields: ::std::vec::Vec<FormField>,
         ///URL pointing to the institution's icon-sized logo.
@@ -3692,7 +3692,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub resources: ::std::vec::Vec<::std::string::String>,
         ///Current state of the object, as Belvo reports it; see the allowed values where listed.
@@ -3731,7 +3731,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Institution>,
     }
@@ -3761,7 +3761,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub fees: ::std::vec::Vec<Fee>,
         ///Unique Belvo identifier of this instrument.
@@ -3771,7 +3771,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub interest_rates: ::std::vec::Vec<InterestRate>,
         ///Instrument name as the institution labels it.
@@ -3790,7 +3790,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub public_id: ::std::vec::Vec<File>,
         ///Total number of shares held in the instrument.
@@ -3800,7 +3800,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub redemption_conditions: ::std::vec::Vec<File>,
         ///Instrument subtype as reported by the institution.
@@ -3888,7 +3888,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub invoice_details: ::std::vec::Vec<InvoiceDetail>,
         ///Tax authority's unique identifier for the invoice.
@@ -3916,7 +3916,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub payments: ::std::vec::Vec<Payment>,
         ///Payroll details of the invoice, such as employee and payment information; only present for payroll invoices.
@@ -4014,7 +4014,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub retained_taxes: ::std::vec::Vec<RetainedTax>,
         ///Tax charged on this line item, calculated as `pre_tax_amount` multiplied by `tax_percentage`.
@@ -4062,7 +4062,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Invoice>,
     }
@@ -4233,7 +4233,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Link>,
     }
@@ -4397,7 +4397,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub fees: ::std::vec::Vec<Fee>,
         ///Deprecated; use the `interest_rates` object instead.
@@ -4407,7 +4407,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub interest_rates: ::std::vec::Vec<InterestRate>,
         ///Deprecated; date of the most recent loan payment.
@@ -4748,7 +4748,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
@@ -4824,7 +4824,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Owner>,
     }
@@ -4875,7 +4875,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub related_documents: ::std::vec::Vec<RelatedDocument>,
     }
@@ -4893,7 +4893,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub allowed_payment_method_types: ::std::vec::Vec<::std::string::String>,
         ///Sum your customer must pay through this payment intent.
@@ -4903,7 +4903,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub charges: ::std::vec::Vec<Charge>,
         ///ISO-8601 timestamp of the most recent update to this record in Belvo's database.
@@ -4985,7 +4985,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<PaymentIntent>,
     }
@@ -5076,7 +5076,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<PaymentLink>,
     }
@@ -5211,7 +5211,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub form_fields: ::std::vec::Vec<FormField>,
         ///URL pointing to the institution's icon-sized logo.
@@ -5259,7 +5259,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<PaymentsInstitution>,
     }
@@ -5334,7 +5334,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<PaymentsTransaction>,
     }
@@ -5424,7 +5424,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub document_ids: ::std::vec::Vec<DocumentId>,
         ///Individual's email address, as sent in the original POST request.
@@ -5472,7 +5472,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub instruments: ::std::vec::Vec<Instrument>,
         ///Portfolio name as the institution labels it.
@@ -5505,7 +5505,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Portfolio>,
     }
@@ -5586,7 +5586,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub customer_bank_accounts: ::std::vec::Vec<CustomerBankAccount>,
     }
@@ -5618,14 +5618,14 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub customer_bank_accounts: ::std::vec::Vec<CustomerBankAccount>,
         ///List of institution objects.
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
@@ -5712,7 +5712,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub transactions: ::std::vec::Vec<RecurringExpenseTransaction>,
     }
@@ -5759,7 +5759,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<RecurringExpense>,
     }
@@ -6073,7 +6073,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub allowed_income_types: ::std::vec::Vec<
             RetrieveIncomesForALinkBodyAllowedIncomeTypesItem,
@@ -6618,7 +6618,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub accounts: ::std::vec::Vec<::uuid::Uuid>,
         ///Indicators derived from the balances of the user's checking and savings accounts.
@@ -6669,7 +6669,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<RiskInsight>,
     }
@@ -6713,7 +6713,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<SecretKey>,
     }
@@ -6846,7 +6846,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<TaxComplianceStatus>,
     }
@@ -6927,7 +6927,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<TaxDeclaration>,
     }
@@ -7022,7 +7022,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub retention_breakdown: ::std::vec::Vec<RetentionBreakdown>,
         ///Tax identification number of the party that issued the invoice.
@@ -7073,7 +7073,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<TaxRetention>,
     }
@@ -7352,7 +7352,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<TaxReturn>,
     }
@@ -7387,7 +7387,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub economic_activity: ::std::vec::Vec<EconomicActivity>,
         ///Belvo-generated identifier of this tax status.
@@ -7403,7 +7403,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub obligations: ::std::vec::Vec<Obligation>,
         ///Name of the individual or business.
@@ -7419,7 +7419,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub regimens: ::std::vec::Vec<Regimen>,
         ///Identifying and registration details of the taxpayer.
@@ -7449,7 +7449,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<TaxStatus>,
     }
@@ -7591,7 +7591,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub fees: ::std::vec::Vec<Fee>,
         ///Total amount of the transaction before deductions.
@@ -7752,7 +7752,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub results: ::std::vec::Vec<Transaction>,
     }
@@ -7824,7 +7824,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty",
-            deserialize_with = "null_as_default"
+            deserialize_with = "null_items_skipped"
         )]
         pub allowed_income_types: ::std::vec::Vec<
             VerifyIncomesBodyAllowedIncomeTypesItem,
@@ -36607,6 +36607,20 @@ pub mod types {
         fn from_resume(status: u16, body: RetrieveTransactionsForALinkResponse) -> Self {
             Self::Accepted(body)
         }
+    }
+    /// Reads `null` as an empty list, and leaves out `null` items: a list of a type
+    /// the API may send as `null` holds nothing where it does.
+    fn null_items_skipped<'de, D, T>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de>,
+    {
+        let items: ::std::option::Option<::std::vec::Vec<::std::option::Option<T>>> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(items.into_iter().flatten().flatten().collect())
     }
     /// Reads `null` as the type's default: a field that may be absent may also be null.
     fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
@@ -68677,6 +68691,19 @@ pub mod decode {
             }
         }
     }
+    /// A list body read again without its `null` items, when it has some: an API may declare an
+    /// object type nullable and list it, and a `null` item carries no data (fields of types do
+    /// the same, through `null_items_skipped`).
+    fn without_null_items<T: serde::de::DeserializeOwned>(
+        json: Option<&serde_json::Value>,
+    ) -> Option<T> {
+        let items = json?.as_array()?;
+        if !items.iter().any(serde_json::Value::is_null) {
+            return None;
+        }
+        let kept = items.iter().filter(|v| !v.is_null()).cloned().collect();
+        serde_json::from_value(serde_json::Value::Array(kept)).ok()
+    }
     /// Decodes `bytes`, the body of a `status` response to `operation`, as `T`.
     pub fn body<T: serde::de::DeserializeOwned>(
         operation: &str,
@@ -68698,6 +68725,9 @@ pub mod decode {
             Err(e) => (e.path().iter().cloned().collect(), e.into_inner().to_string()),
         };
         let json: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+        if let Some(value) = without_null_items::<T>(json.as_ref()) {
+            return Ok(value);
+        }
         let value = json.as_ref().and_then(|v| value_at(v, &segments));
         let key = segments
             .iter()

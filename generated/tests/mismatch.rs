@@ -193,3 +193,23 @@ async fn an_error_answer_prints_neither_headers_nor_body() {
          [request_id r-1]"
     );
 }
+
+/// An API may declare a whole object type nullable and list it (Belvo's `Account`): a `null`
+/// item is left out, in a list field and in a list body, and the rest of the answer decodes.
+#[tokio::test]
+async fn null_items_of_lists_are_left_out() {
+    let page = json!({"count": 2, "next": null, "results": [null, {"id": LINK}]});
+    let server = serve("GET", "/api/accounts/", 200, page).await;
+    let accounts = client(&server).list_all_accounts().send().await.unwrap();
+    assert_eq!(accounts.results.len(), 1);
+
+    let list = json!([{"id": LINK}, null, {"id": LINK}]);
+    let server = serve("POST", "/api/accounts/", 201, list).await;
+    let accounts = client(&server)
+        .retrieve_accounts_for_a_link()
+        .body_map(|b| b.link(LINK))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), 2);
+}

@@ -110,6 +110,18 @@ pub async fn response<T: serde::de::DeserializeOwned, E>(
     }
 }
 
+/// A list body read again without its `null` items, when it has some: an API may declare an
+/// object type nullable and list it, and a `null` item carries no data (fields of types do
+/// the same, through `null_items_skipped`).
+fn without_null_items<T: serde::de::DeserializeOwned>(json: Option<&serde_json::Value>) -> Option<T> {
+    let items = json?.as_array()?;
+    if !items.iter().any(serde_json::Value::is_null) {
+        return None;
+    }
+    let kept = items.iter().filter(|v| !v.is_null()).cloned().collect();
+    serde_json::from_value(serde_json::Value::Array(kept)).ok()
+}
+
 /// Decodes `bytes`, the body of a `status` response to `operation`, as `T`.
 pub fn body<T: serde::de::DeserializeOwned>(
     operation: &str,
@@ -126,6 +138,9 @@ pub fn body<T: serde::de::DeserializeOwned>(
         Err(e) => (e.path().iter().cloned().collect(), e.into_inner().to_string()),
     };
     let json: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+    if let Some(value) = without_null_items::<T>(json.as_ref()) {
+        return Ok(value);
+    }
     let value = json.as_ref().and_then(|v| value_at(v, &segments));
     let key = segments.iter().rev().find_map(|s| match s {
         serde_path_to_error::Segment::Map { key } => Some(key.as_str()),

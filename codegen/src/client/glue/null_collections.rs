@@ -2,7 +2,9 @@
 //! plain `Vec<T>` with `#[serde(default)]`, which accepts a missing field but fails on `null`.
 //! An example cannot prove that a field is never null (Belvo sends `"funds_data": null`), so
 //! every such field of `mod types` also reads `null` as empty, through an added
-//! `null_as_default` function.
+//! `null_as_default` function. A list also leaves out `null` items (`null_items_skipped`): an
+//! API may declare a whole object type nullable and list it (Belvo's `Account`, `Fee`), and a
+//! `null` in a list carries no data, while failing on it would lose the whole answer.
 
 /// Makes every `#[serde(default)]` field of the structs in `mod types` read `null` as its
 /// default (an empty `Vec` or map), through a `null_as_default` function added to the module.
@@ -15,17 +17,42 @@ pub(crate) fn accept_null_collections(file: &mut syn::File) {
     }) else {
         return;
     };
-    let mut changed = false;
+    let (mut changed, mut lists) = (false, false);
     for item in items.iter_mut() {
         let syn::Item::Struct(s) = item else { continue };
         let syn::Fields::Named(fields) = &mut s.fields else {
             continue;
         };
         for field in &mut fields.named {
+            let list = super::builders::generic_args(&field.ty, "Vec").is_some();
+            let reader = if list {
+                "null_items_skipped"
+            } else {
+                "null_as_default"
+            };
             for attr in &mut field.attrs {
-                changed |= add_null_as_default(attr);
+                let added = add_null_as_default(attr, reader);
+                changed |= added && !list;
+                lists |= added && list;
             }
         }
+    }
+    if lists {
+        items.push(syn::parse_quote! {
+            /// Reads `null` as an empty list, and leaves out `null` items: a list of a type
+            /// the API may send as `null` holds nothing where it does.
+            fn null_items_skipped<'de, D, T>(
+                deserializer: D,
+            ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: ::serde::Deserialize<'de>,
+            {
+                let items: ::std::option::Option<::std::vec::Vec<::std::option::Option<T>>> =
+                    ::serde::Deserialize::deserialize(deserializer)?;
+                Ok(items.into_iter().flatten().flatten().collect())
+            }
+        });
     }
     if changed {
         items.push(syn::parse_quote! {
@@ -43,9 +70,9 @@ pub(crate) fn accept_null_collections(file: &mut syn::File) {
     }
 }
 
-/// Adds `deserialize_with = "null_as_default"` to a `#[serde(..)]` attribute holding a bare
+/// Adds `deserialize_with = "{reader}"` to a `#[serde(..)]` attribute holding a bare
 /// `default` and no deserializer of its own; whether it did.
-fn add_null_as_default(attr: &mut syn::Attribute) -> bool {
+fn add_null_as_default(attr: &mut syn::Attribute, reader: &str) -> bool {
     use syn::punctuated::Punctuated;
     if !attr.path().is_ident("serde") {
         return false;
@@ -62,7 +89,7 @@ fn add_null_as_default(attr: &mut syn::Attribute) -> bool {
         return false;
     }
     let mut metas = metas;
-    metas.push(syn::parse_quote!(deserialize_with = "null_as_default"));
+    metas.push(syn::parse_quote!(deserialize_with = #reader));
     *attr = syn::parse_quote!(#[serde(#metas)]);
     true
 }
@@ -90,7 +117,7 @@ mod tests {
         let code = prettyplease::unparse(&file);
         // On the collection field only.
         let (_, after) = code
-            .split_once("deserialize_with = \"null_as_default\"")
+            .split_once("deserialize_with = \"null_items_skipped\"")
             .unwrap();
         assert!(
             after
@@ -99,7 +126,7 @@ mod tests {
             "{code}"
         );
         assert_eq!(code.matches("deserialize_with").count(), 1, "{code}");
-        assert!(code.contains("fn null_as_default<'de, D, T>"));
+        assert!(code.contains("fn null_items_skipped<'de, D, T>"));
 
         // Nothing to change, no helper.
         let mut plain: syn::File =
