@@ -172,13 +172,13 @@ fn optional_collections_read_null_as_empty() {
     let code = generate(&mini(), &ClientOptions::default()).unwrap().code;
     assert!(code.contains(
         "            default,\n            skip_serializing_if = \"::std::vec::Vec::is_empty\",\n            \
-         deserialize_with = \"null_as_default\"\n        )]\n        pub results: ::std::vec::Vec<Balance>,"
+         deserialize_with = \"null_items_skipped\"\n        )]\n        pub results: ::std::vec::Vec<Balance>,"
     ));
     assert!(
         !code.contains("#[serde(default, skip_serializing_if"),
-        "a `#[serde(default, ..)]` field without `null_as_default`"
+        "a `#[serde(default, ..)]` field without a null-reading deserializer"
     );
-    assert!(code.contains("fn null_as_default<'de, D, T>("));
+    assert!(code.contains("fn null_items_skipped<'de, D, T>("));
 }
 
 #[test]
