@@ -43,7 +43,13 @@ const KNOWN_SPEC_DEFECTS: &[(&str, &[&str])] = &[
 struct Outcomes {
     checked: BTreeSet<&'static str>,
     failures: Vec<String>,
+    /// Operations Prism itself fails to answer in this mode (a 500 of its own).
+    prism_fails: &'static [&'static str],
 }
+
+/// Operations dynamic Prism (5.14) answers with a 500 of its own: generating the payment
+/// intents page throws in Prism ("Cannot read properties of undefined (reading 'items')").
+const DYNAMIC_PRISM_FAILS: &[&str] = &["list_all_payment_intents"];
 
 impl Outcomes {
     fn record<T, E: serde::Serialize>(
@@ -60,6 +66,13 @@ impl Outcomes {
                 (headers, Some(e.to_string()))
             }
         };
+        let prism_failed = problem
+            .as_deref()
+            .is_some_and(|p| p.contains("answered 500"));
+        if prism_failed && self.prism_fails.contains(&operation) {
+            eprintln!("{operation}: Prism could not answer (a known Prism failure)");
+            return;
+        }
         let expected = KNOWN_SPEC_DEFECTS
             .iter()
             .find(|(op, _)| *op == operation)
@@ -86,17 +99,23 @@ impl Outcomes {
 /// A copy of `spec` (in the temporary directory, never in the project) without its `pattern`s
 /// written in typographic quotes (`‘^(\\d+)([mhd])$’`, Belvo's payment links): no string
 /// matches them, and Prism dies writing such a non-Latin-1 pattern into the `sl-violations`
-/// header of its answer. The rest of the document is Belvo's, byte for byte.
+/// header of its answer. Nor the `pattern` of a number (`Transaction.amount`, a JSON Schema
+/// keyword for strings only), from which dynamic Prism makes a string where the spec says a
+/// number. The rest of the document is Belvo's, byte for byte.
 pub fn without_broken_patterns(spec: &Path) -> PathBuf {
     let text = std::fs::read_to_string(spec).expect("Belvo's spec is readable");
     let kept: Vec<&str> = text
         .lines()
         .filter(|line| !line.trim_start().starts_with("pattern: ‘"))
+        .filter(|line| !line.trim_start().starts_with(NUMBER_PATTERN))
         .collect();
     let copy = std::env::temp_dir().join(format!("belvo-openapi-{}.yaml", std::process::id()));
     std::fs::write(&copy, kept.join("\n") + "\n").expect("writing the copy for Prism");
     copy
 }
+
+/// The one `pattern` Belvo's spec puts on a number, as its line starts.
+const NUMBER_PATTERN: &str = "pattern: ^\\d{1,15}";
 
 /// The messages of Prism's `sl-violations` header about the request. Those about the response
 /// judge Belvo's own examples (several miss a required field), not the client.
@@ -111,6 +130,10 @@ fn violations(headers: &reqwest::header::HeaderMap) -> Vec<String> {
             .filter(|v| v["location"][0] != "response")
             .map(|v| v["message"].as_str().unwrap_or("?").to_owned())
             .collect(),
+        // Prism cuts a long list short; only a request violation in what it kept counts.
+        Err(_) if text.starts_with("Too many violations!") && !text.contains("[\"request\"") => {
+            Vec::new()
+        }
         Err(_) => vec![text.into_owned()],
     }
 }
@@ -164,10 +187,24 @@ fn generated_operations() -> BTreeSet<String> {
 #[tokio::test]
 #[cfg_attr(no_prism, ignore = "Prism or ../shared/belvo/openapi.yaml is absent")]
 async fn every_operation_against_prism() {
+    every_operation(&[], &[]).await;
+}
+
+/// The same calls against bodies Prism makes up from the spec's schemas (seeded, so a run can
+/// be repeated): every body valid under Belvo's spec must decode, `null`s and all.
+#[tokio::test]
+#[cfg_attr(no_prism, ignore = "Prism or ../shared/belvo/openapi.yaml is absent")]
+async fn every_operation_against_dynamic_prism() {
+    every_operation(&["--dynamic", "--seed", "20261207"], DYNAMIC_PRISM_FAILS).await;
+}
+
+/// Calls every operation of the client against Prism started with `mode`, and fails on any
+/// call that did not succeed cleanly.
+async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
     let (bin, spec) = support::tools();
     let started = Instant::now();
     let copy = without_broken_patterns(&spec);
-    let prism = Prism::start(&bin, &copy);
+    let prism = Prism::start_with(&bin, &copy, mode);
     // Prism has read it once it listens.
     let _ = std::fs::remove_file(&copy);
     let client = Client::builder(
@@ -186,6 +223,7 @@ async fn every_operation_against_prism() {
     let mut out = Outcomes {
         checked: BTreeSet::new(),
         failures: Vec::new(),
+        prism_fails,
     };
     let c = &client;
 

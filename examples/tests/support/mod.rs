@@ -34,7 +34,13 @@ pub struct Prism {
 
 impl Prism {
     /// Starts `bin mock spec` on a free port and waits until it accepts connections.
+    #[allow(dead_code)] // not every test file that includes this module starts a plain one
     pub fn start(bin: &Path, spec: &Path) -> Prism {
+        Prism::start_with(bin, spec, &[])
+    }
+
+    /// Like [`Prism::start`], with more arguments for `prism mock` (e.g. `--dynamic`).
+    pub fn start_with(bin: &Path, spec: &Path, args: &[&str]) -> Prism {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -44,6 +50,7 @@ impl Prism {
         let err = out.try_clone().expect("Prism log file");
         let child = Command::new(bin)
             .args(["mock", "--host", "127.0.0.1", "-p", &port.to_string()])
+            .args(args)
             .arg(spec)
             .stdin(Stdio::null())
             .stdout(out)
