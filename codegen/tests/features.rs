@@ -236,6 +236,47 @@ fn items_are_gated_by_the_products_that_need_them() {
     has(&cfgs, "resumable::trait ResumableOp: ");
 }
 
+/// A product whose requests name another product's resource (`link`, of `links`) enables
+/// that product: `fiscal` alone would have invoices to retrieve and no link to retrieve them
+/// from. rustdoc says, on each gated item, which feature it needs.
+#[test]
+fn a_product_that_takes_another_products_resource_enables_it() {
+    let links = folder(
+        "links",
+        vec![request(
+            "List all links",
+            "GET",
+            "/api/links/",
+            None,
+            vec![response(200, json!([link()]))],
+        )],
+    );
+    let invoices = folder(
+        "invoices",
+        vec![request(
+            "Retrieve invoices",
+            "POST",
+            "/api/invoices/",
+            Some(json!({"link": "2ad8d94a-5fc4-4ce6-a2de-1e20b1cb6a6b", "type": "INFLOW"})),
+            vec![response(201, json!([{"id": "i1", "total": 10.5}]))],
+        )],
+    );
+    let collection = json!({"info": {"name": "Two products",
+            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [folder("core", vec![links]), folder("fiscal", vec![invoices])]});
+    let out = client(&collection.to_string());
+    assert_eq!(
+        out.features,
+        [
+            ("core".to_owned(), vec![]),
+            ("fiscal".to_owned(), vec!["core".to_owned()])
+        ]
+    );
+    assert!(out
+        .code
+        .contains("#[cfg_attr(docsrs, doc(cfg(feature = \"fiscal\")))]"));
+}
+
 #[test]
 fn a_type_the_mock_names_is_compiled_under_mock_too() {
     let spec = codegen::convert(&two_products(true))

@@ -23,6 +23,7 @@ pub mod types {
     ///`Account`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct Account {
         ///Monetary amount currently held, expressed in the object's currency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -97,6 +98,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl Account {
         pub fn builder() -> builder::Account {
             Default::default()
@@ -105,6 +107,7 @@ pub mod types {
     ///`AccountBalance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct AccountBalance {
         ///Usable balance: for checking or savings it may differ from `current` due to pending items; for credit cards it is `credit_data.credit_limit` minus `balance.current`; for loans the payoff amount. `null` if unavailable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -114,6 +117,7 @@ pub mod types {
         pub current: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl AccountBalance {
         pub fn builder() -> builder::AccountBalance {
             Default::default()
@@ -123,11 +127,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub enum AccountCategory {
         KnownAccountCategory(KnownAccountCategory),
         Other(::std::string::String),
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl ::std::fmt::Display for AccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -137,6 +143,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl ::std::convert::From<KnownAccountCategory> for AccountCategory {
         fn from(value: KnownAccountCategory) -> Self {
             Self::KnownAccountCategory(value)
@@ -145,6 +152,7 @@ pub mod types {
     ///`AccountInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct AccountInstitution {
         ///Institution name as assigned by Belvo; Belvo's institutions documentation lists all of them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -154,6 +162,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl AccountInstitution {
         pub fn builder() -> builder::AccountInstitution {
             Default::default()
@@ -162,6 +171,7 @@ pub mod types {
     ///`AccountsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct AccountsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -181,6 +191,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Account>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl AccountsPage {
         pub fn builder() -> builder::AccountsPage {
             Default::default()
@@ -189,6 +200,7 @@ pub mod types {
     ///`Address`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Address {
         ///Extra location details for the `street`, such as the streets it lies between.
         #[serde(
@@ -226,6 +238,7 @@ pub mod types {
         pub suburb: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Address {
         pub fn builder() -> builder::Address {
             Default::default()
@@ -234,6 +247,7 @@ pub mod types {
     ///`AnnualCostsAndDeductionsStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct AnnualCostsAndDeductionsStatement {
         ///Total spending of the company on things like training, team offsites and similar administrative items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -252,6 +266,7 @@ pub mod types {
         pub total_costs_and_deductible_expenses: ::std::option::Option<f64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl AnnualCostsAndDeductionsStatement {
         pub fn builder() -> builder::AnnualCostsAndDeductionsStatement {
             Default::default()
@@ -260,6 +275,7 @@ pub mod types {
     ///`AnnualIncomeStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct AnnualIncomeStatement {
         ///Year-level sums of the taxpayer's exempt income, deductions and ordinary net income.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -293,6 +309,7 @@ pub mod types {
         pub total_net_income: ::std::option::Option<f64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl AnnualIncomeStatement {
         pub fn builder() -> builder::AnnualIncomeStatement {
             Default::default()
@@ -301,6 +318,7 @@ pub mod types {
     ///`AnnualTotals`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct AnnualTotals {
         ///Total deductions the taxpayer may subtract from income, as reported by the institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -316,6 +334,7 @@ pub mod types {
         pub total_ordinary_net_income: ::std::option::Option<f64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl AnnualTotals {
         pub fn builder() -> builder::AnnualTotals {
             Default::default()
@@ -324,6 +343,7 @@ pub mod types {
     ///`Balance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct Balance {
         ///The bank account this object belongs to or was derived from, with its main details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -350,6 +370,7 @@ pub mod types {
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl Balance {
         pub fn builder() -> builder::Balance {
             Default::default()
@@ -358,6 +379,7 @@ pub mod types {
     ///`BalancesMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct BalancesMetrics {
         ///Country-specific amount and currency used as the cutoff when calculating the `days_balance_below_x_period` metrics.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -403,6 +425,7 @@ pub mod types {
         pub min_balance_3m: ::std::option::Option<f64>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl BalancesMetrics {
         pub fn builder() -> builder::BalancesMetrics {
             Default::default()
@@ -411,6 +434,7 @@ pub mod types {
     ///`BalancesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct BalancesPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -430,6 +454,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Balance>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl BalancesPage {
         pub fn builder() -> builder::BalancesPage {
             Default::default()
@@ -438,6 +463,7 @@ pub mod types {
     ///`BankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct BankAccount {
         ///ISO-8601 timestamp of the most recent update to this record in Belvo's database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -462,6 +488,7 @@ pub mod types {
         pub institution: ::std::option::Option<::uuid::Uuid>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl BankAccount {
         pub fn builder() -> builder::BankAccount {
             Default::default()
@@ -470,6 +497,7 @@ pub mod types {
     ///`BankAccountDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct BankAccountDetails {
         ///Kind of bank account held at the institution, for example a checking, savings or salary account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -488,6 +516,7 @@ pub mod types {
         pub pix_key: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl BankAccountDetails {
         pub fn builder() -> builder::BankAccountDetails {
             Default::default()
@@ -496,6 +525,7 @@ pub mod types {
     ///`BankAccountsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct BankAccountsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -515,6 +545,7 @@ pub mod types {
         pub results: ::std::vec::Vec<BankAccount>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl BankAccountsPage {
         pub fn builder() -> builder::BankAccountsPage {
             Default::default()
@@ -523,6 +554,7 @@ pub mod types {
     ///`BeneficiaryBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct BeneficiaryBankAccount {
         ///Information about the person or company that owns the bank account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -538,6 +570,7 @@ pub mod types {
         pub number: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl BeneficiaryBankAccount {
         pub fn builder() -> builder::BeneficiaryBankAccount {
             Default::default()
@@ -546,6 +579,7 @@ pub mod types {
     ///`BeneficiaryBankAccountHolder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct BeneficiaryBankAccountHolder {
         ///Extra data about the account holder needed for the payment provider, such as identity details for a business holder.
         #[serde(
@@ -558,6 +592,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl BeneficiaryBankAccountHolder {
         pub fn builder() -> builder::BeneficiaryBankAccountHolder {
             Default::default()
@@ -566,12 +601,14 @@ pub mod types {
     ///`BeneficiaryBankAccountHolderInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct BeneficiaryBankAccountHolderInformation {
         ///Obfuscated name of the business; applies only when `holder.type` is `BUSINESS`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl BeneficiaryBankAccountHolderInformation {
         pub fn builder() -> builder::BeneficiaryBankAccountHolderInformation {
             Default::default()
@@ -580,6 +617,7 @@ pub mod types {
     ///`BetweenStreet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct BetweenStreet {
         ///First of the two cross streets between which `street` lies.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -589,6 +627,7 @@ pub mod types {
         pub street_two: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl BetweenStreet {
         pub fn builder() -> builder::BetweenStreet {
             Default::default()
@@ -597,6 +636,7 @@ pub mod types {
     ///`CallbackUrls`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CallbackUrls {
         ///Address to send the user to if they abandon the payment or an error happens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -606,6 +646,7 @@ pub mod types {
         pub success: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CallbackUrls {
         pub fn builder() -> builder::CallbackUrls {
             Default::default()
@@ -614,6 +655,7 @@ pub mod types {
     ///`CashflowMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CashflowMetrics {
         ///Incoming total divided by outgoing total over the past month; above `1` means the user earns more than they spend.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -644,6 +686,7 @@ pub mod types {
         pub sum_positive_3m: ::std::option::Option<f64>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl CashflowMetrics {
         pub fn builder() -> builder::CashflowMetrics {
             Default::default()
@@ -652,6 +695,7 @@ pub mod types {
     ///`Categorization`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct Categorization {
         ///List of transactions with enrichment data added.
         #[serde(
@@ -662,6 +706,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<CategorizationTransaction>,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl Categorization {
         pub fn builder() -> builder::Categorization {
             Default::default()
@@ -670,6 +715,7 @@ pub mod types {
     ///`CategorizationTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct CategorizationTransaction {
         ///Kind of bank account, such as a checking or a savings account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -718,6 +764,7 @@ pub mod types {
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl CategorizationTransaction {
         pub fn builder() -> builder::CategorizationTransaction {
             Default::default()
@@ -726,6 +773,7 @@ pub mod types {
     ///`CategorizeTransactionsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct CategorizeTransactionsBody {
         ///Language of the transaction as a two-letter ISO 639-1 code.
         pub language: ::std::string::String,
@@ -733,6 +781,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<CategorizeTransactionsBodyTransaction>,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl CategorizeTransactionsBody {
         pub fn builder() -> builder::CategorizeTransactionsBody {
             Default::default()
@@ -741,6 +790,7 @@ pub mod types {
     ///`CategorizeTransactionsBodyTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct CategorizeTransactionsBodyTransaction {
         ///Kind of bank account, such as a checking or a savings account. Allowed values: `CHECKING_ACCOUNT`, `CREDIT_CARD`, `LOAN_ACCOUNT`, `SAVINGS_ACCOUNT`.
         pub account_category: CategorizeTransactionsBodyTransactionAccountCategory,
@@ -770,6 +820,7 @@ pub mod types {
         pub value_date: ::chrono::naive::NaiveDate,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl CategorizeTransactionsBodyTransaction {
         pub fn builder() -> builder::CategorizeTransactionsBodyTransaction {
             Default::default()
@@ -789,6 +840,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum CategorizeTransactionsBodyTransactionAccountCategory {
         #[serde(rename = "CHECKING_ACCOUNT")]
         CheckingAccount,
@@ -800,6 +852,7 @@ pub mod types {
         SavingsAccount,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for CategorizeTransactionsBodyTransactionAccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -811,6 +864,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for CategorizeTransactionsBodyTransactionAccountCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -826,6 +880,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str>
     for CategorizeTransactionsBodyTransactionAccountCategory {
         type Error = self::error::ConversionError;
@@ -836,6 +891,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CategorizeTransactionsBodyTransactionAccountCategory {
         type Error = self::error::ConversionError;
@@ -859,6 +915,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum CategorizeTransactionsBodyTransactionAccountHolderType {
         #[serde(rename = "INDIVIDUAL")]
         Individual,
@@ -866,6 +923,7 @@ pub mod types {
         Business,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for CategorizeTransactionsBodyTransactionAccountHolderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -875,6 +933,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for CategorizeTransactionsBodyTransactionAccountHolderType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -888,6 +947,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str>
     for CategorizeTransactionsBodyTransactionAccountHolderType {
         type Error = self::error::ConversionError;
@@ -898,6 +958,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CategorizeTransactionsBodyTransactionAccountHolderType {
         type Error = self::error::ConversionError;
@@ -921,6 +982,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum CategorizeTransactionsBodyTransactionType {
         #[serde(rename = "INFLOW")]
         Inflow,
@@ -928,6 +990,7 @@ pub mod types {
         Outflow,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for CategorizeTransactionsBodyTransactionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -937,6 +1000,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for CategorizeTransactionsBodyTransactionType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -950,6 +1014,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str> for CategorizeTransactionsBodyTransactionType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -959,6 +1024,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CategorizeTransactionsBodyTransactionType {
         type Error = self::error::ConversionError;
@@ -971,11 +1037,13 @@ pub mod types {
     ///`ChangeALinksAccessModeBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct ChangeALinksAccessModeBody {
         ///Whether the link is used for a one-off data retrieval or is kept up to date automatically on a schedule. Allowed values: `single`, `recurrent`.
         pub access_mode: ChangeALinksAccessModeBodyAccessMode,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ChangeALinksAccessModeBody {
         pub fn builder() -> builder::ChangeALinksAccessModeBody {
             Default::default()
@@ -995,6 +1063,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub enum ChangeALinksAccessModeBodyAccessMode {
         #[serde(rename = "single")]
         Single,
@@ -1002,6 +1071,7 @@ pub mod types {
         Recurrent,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::fmt::Display for ChangeALinksAccessModeBodyAccessMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1011,6 +1081,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::str::FromStr for ChangeALinksAccessModeBodyAccessMode {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1024,6 +1095,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::convert::TryFrom<&str> for ChangeALinksAccessModeBodyAccessMode {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1033,6 +1105,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ChangeALinksAccessModeBodyAccessMode {
         type Error = self::error::ConversionError;
@@ -1045,6 +1118,7 @@ pub mod types {
     ///`Charge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct Charge {
         ///Value of the charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1113,6 +1187,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl Charge {
         pub fn builder() -> builder::Charge {
             Default::default()
@@ -1121,6 +1196,7 @@ pub mod types {
     ///`CompleteAPaymentIntentBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CompleteAPaymentIntentBody {
         ///Set to `true` to confirm the payment intent, which is required once its next step reports `ready_to_confirm: true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1129,6 +1205,7 @@ pub mod types {
         pub payment_method_details: CompleteAPaymentIntentBodyPaymentMethodDetails,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CompleteAPaymentIntentBody {
         pub fn builder() -> builder::CompleteAPaymentIntentBody {
             Default::default()
@@ -1137,6 +1214,7 @@ pub mod types {
     ///`CompleteAPaymentIntentBodyPaymentMethodDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CompleteAPaymentIntentBodyPaymentMethodDetails {
         ///PSE payment details, such as the organization's bank account that will be credited.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1145,6 +1223,7 @@ pub mod types {
         >,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CompleteAPaymentIntentBodyPaymentMethodDetails {
         pub fn builder() -> builder::CompleteAPaymentIntentBodyPaymentMethodDetails {
             Default::default()
@@ -1153,6 +1232,7 @@ pub mod types {
     ///`CompleteAPaymentIntentBodyPaymentMethodDetailsPse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
         ///Password for logging in to the institution, sent once the payment intent returns the `pse_display_credentials_required` next step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1171,6 +1251,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
         pub fn builder() -> builder::CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
             Default::default()
@@ -1179,6 +1260,7 @@ pub mod types {
     ///`CompleteARequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(any(feature = "core", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
     pub struct CompleteARequestBody {
         ///The `link.id` to resume; it must match the one returned alongside the `session` ID in the 428 Token Required response.
         pub link: ::uuid::Uuid,
@@ -1189,6 +1271,7 @@ pub mod types {
         pub token: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "core", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
     impl CompleteARequestBody {
         pub fn builder() -> builder::CompleteARequestBody {
             Default::default()
@@ -1197,6 +1280,7 @@ pub mod types {
     ///`CompleteRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(any(feature = "banking", feature = "fiscal"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
     pub struct CompleteRequestBody {
         ///The `link` of the 428 response that paused the request.
         pub link: ::uuid::Uuid,
@@ -1210,6 +1294,7 @@ pub mod types {
         pub token: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "fiscal"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
     impl CompleteRequestBody {
         pub fn builder() -> builder::CompleteRequestBody {
             Default::default()
@@ -1219,11 +1304,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewBankAccountBody {
         BrazilOfpi(CreateANewBankAccountBodyBrazilOfpi),
         ColombiaPse(CreateANewBankAccountBodyColombiaPse),
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::From<CreateANewBankAccountBodyBrazilOfpi>
     for CreateANewBankAccountBody {
         fn from(value: CreateANewBankAccountBodyBrazilOfpi) -> Self {
@@ -1231,6 +1318,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::From<CreateANewBankAccountBodyColombiaPse>
     for CreateANewBankAccountBody {
         fn from(value: CreateANewBankAccountBodyColombiaPse) -> Self {
@@ -1240,6 +1328,7 @@ pub mod types {
     ///`CreateANewBankAccountBodyBrazilOfpi`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewBankAccountBodyBrazilOfpi {
         ///Object holding bank account details.
         pub details: CreateANewBankAccountBodyBrazilOfpiDetails,
@@ -1249,6 +1338,7 @@ pub mod types {
         pub institution: ::uuid::Uuid,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewBankAccountBodyBrazilOfpi {
         pub fn builder() -> builder::CreateANewBankAccountBodyBrazilOfpi {
             Default::default()
@@ -1257,6 +1347,7 @@ pub mod types {
     ///`CreateANewBankAccountBodyBrazilOfpiDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewBankAccountBodyBrazilOfpiDetails {
         ///Kind of bank account held at the institution, for example a checking, savings or salary account. Allowed values: `CHECKINGS`, `SAVINGS`, `SALARY`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1276,6 +1367,7 @@ pub mod types {
         pub pix_key: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewBankAccountBodyBrazilOfpiDetails {
         pub fn builder() -> builder::CreateANewBankAccountBodyBrazilOfpiDetails {
             Default::default()
@@ -1295,6 +1387,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         #[serde(rename = "CHECKINGS")]
         Checkings,
@@ -1304,6 +1397,7 @@ pub mod types {
         Salary,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1314,6 +1408,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1328,6 +1423,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str>
     for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         type Error = self::error::ConversionError;
@@ -1338,6 +1434,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewBankAccountBodyBrazilOfpiDetailsAccountType {
         type Error = self::error::ConversionError;
@@ -1361,6 +1458,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         #[serde(rename = "BRA")]
         Bra,
@@ -1368,6 +1466,7 @@ pub mod types {
         Col,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1377,6 +1476,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1390,6 +1490,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str>
     for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         type Error = self::error::ConversionError;
@@ -1400,6 +1501,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewBankAccountBodyBrazilOfpiDetailsCountry {
         type Error = self::error::ConversionError;
@@ -1412,6 +1514,7 @@ pub mod types {
     ///`CreateANewBankAccountBodyBrazilOfpiHolder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewBankAccountBodyBrazilOfpiHolder {
         ///Further holder details the payment provider needs before the bank account can be registered.
         pub information: HolderInformation,
@@ -1420,6 +1523,7 @@ pub mod types {
         pub type_: CreateANewBankAccountBodyBrazilOfpiHolderType,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewBankAccountBodyBrazilOfpiHolder {
         pub fn builder() -> builder::CreateANewBankAccountBodyBrazilOfpiHolder {
             Default::default()
@@ -1439,6 +1543,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewBankAccountBodyBrazilOfpiHolderType {
         #[serde(rename = "INDIVIDUAL")]
         Individual,
@@ -1446,6 +1551,7 @@ pub mod types {
         Business,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewBankAccountBodyBrazilOfpiHolderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1455,6 +1561,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewBankAccountBodyBrazilOfpiHolderType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1468,6 +1575,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str>
     for CreateANewBankAccountBodyBrazilOfpiHolderType {
         type Error = self::error::ConversionError;
@@ -1478,6 +1586,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewBankAccountBodyBrazilOfpiHolderType {
         type Error = self::error::ConversionError;
@@ -1490,6 +1599,7 @@ pub mod types {
     ///`CreateANewBankAccountBodyColombiaPse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewBankAccountBodyColombiaPse {
         ///Details about the holder of the business bank account.
         pub holder: CreateANewBankAccountBodyColombiaPseHolder,
@@ -1504,6 +1614,7 @@ pub mod types {
         pub providers: Providers,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewBankAccountBodyColombiaPse {
         pub fn builder() -> builder::CreateANewBankAccountBodyColombiaPse {
             Default::default()
@@ -1512,6 +1623,7 @@ pub mod types {
     ///`CreateANewBankAccountBodyColombiaPseHolder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewBankAccountBodyColombiaPseHolder {
         ///Further holder details the payment provider needs before the bank account can be registered.
         pub information: CreateANewBankAccountBodyColombiaPseHolderInformation,
@@ -1520,6 +1632,7 @@ pub mod types {
         pub type_: CreateANewBankAccountBodyColombiaPseHolderType,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewBankAccountBodyColombiaPseHolder {
         pub fn builder() -> builder::CreateANewBankAccountBodyColombiaPseHolder {
             Default::default()
@@ -1528,11 +1641,13 @@ pub mod types {
     ///`CreateANewBankAccountBodyColombiaPseHolderInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewBankAccountBodyColombiaPseHolderInformation {
         ///Name of the business; applies only when `holder.type` is `BUSINESS`.
         pub name: ::std::string::String,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewBankAccountBodyColombiaPseHolderInformation {
         pub fn builder() -> builder::CreateANewBankAccountBodyColombiaPseHolderInformation {
             Default::default()
@@ -1552,11 +1667,13 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewBankAccountBodyColombiaPseHolderType {
         #[serde(rename = "BUSINESS")]
         Business,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewBankAccountBodyColombiaPseHolderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1565,6 +1682,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewBankAccountBodyColombiaPseHolderType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1577,6 +1695,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str>
     for CreateANewBankAccountBodyColombiaPseHolderType {
         type Error = self::error::ConversionError;
@@ -1587,6 +1706,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewBankAccountBodyColombiaPseHolderType {
         type Error = self::error::ConversionError;
@@ -1599,6 +1719,7 @@ pub mod types {
     ///`CreateANewCustomerBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewCustomerBody {
         ///Physical address of the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1620,6 +1741,7 @@ pub mod types {
         pub phone: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewCustomerBody {
         pub fn builder() -> builder::CreateANewCustomerBody {
             Default::default()
@@ -1639,6 +1761,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewCustomerBodyCountry {
         #[serde(rename = "BRA")]
         Bra,
@@ -1646,6 +1769,7 @@ pub mod types {
         Col,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewCustomerBodyCountry {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1655,6 +1779,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewCustomerBodyCountry {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1668,6 +1793,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for CreateANewCustomerBodyCountry {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1677,6 +1803,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewCustomerBodyCountry {
         type Error = self::error::ConversionError;
@@ -1700,6 +1827,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewCustomerBodyCustomerType {
         #[serde(rename = "INDIVIDUAL")]
         Individual,
@@ -1707,6 +1835,7 @@ pub mod types {
         Business,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewCustomerBodyCustomerType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1716,6 +1845,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewCustomerBodyCustomerType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1729,6 +1859,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for CreateANewCustomerBodyCustomerType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1738,6 +1869,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewCustomerBodyCustomerType {
         type Error = self::error::ConversionError;
@@ -1761,6 +1893,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewCustomerBodyIdentifierType {
         #[serde(rename = "CPF")]
         Cpf,
@@ -1778,6 +1911,7 @@ pub mod types {
         Nit,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewCustomerBodyIdentifierType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1792,6 +1926,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewCustomerBodyIdentifierType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1810,6 +1945,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for CreateANewCustomerBodyIdentifierType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1819,6 +1955,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewCustomerBodyIdentifierType {
         type Error = self::error::ConversionError;
@@ -1831,6 +1968,7 @@ pub mod types {
     ///`CreateANewPaymentIntentBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewPaymentIntentBody {
         ///Payment method types permitted for this payment intent; for PSE you must send `pse`. Allowed values: `open_finance`, `pse`.
         pub allowed_payment_method_types: ::std::vec::Vec<
@@ -1855,6 +1993,7 @@ pub mod types {
         pub provider: CreateANewPaymentIntentBodyProvider,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewPaymentIntentBody {
         pub fn builder() -> builder::CreateANewPaymentIntentBody {
             Default::default()
@@ -1874,6 +2013,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewPaymentIntentBodyAllowedPaymentMethodTypesItem {
         #[serde(rename = "open_finance")]
         OpenFinance,
@@ -1881,6 +2021,7 @@ pub mod types {
         Pse,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display
     for CreateANewPaymentIntentBodyAllowedPaymentMethodTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1891,6 +2032,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr
     for CreateANewPaymentIntentBodyAllowedPaymentMethodTypesItem {
         type Err = self::error::ConversionError;
@@ -1905,6 +2047,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str>
     for CreateANewPaymentIntentBodyAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
@@ -1915,6 +2058,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewPaymentIntentBodyAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
@@ -1927,11 +2071,13 @@ pub mod types {
     ///`CreateANewPaymentIntentBodyPaymentMethodDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewPaymentIntentBodyPaymentMethodDetails {
         ///PSE payment details, such as the organization's bank account that will be credited.
         pub pse: PaymentMethodDetailsPse,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateANewPaymentIntentBodyPaymentMethodDetails {
         pub fn builder() -> builder::CreateANewPaymentIntentBodyPaymentMethodDetails {
             Default::default()
@@ -1951,6 +2097,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateANewPaymentIntentBodyProvider {
         #[serde(rename = "belvo")]
         Belvo,
@@ -1958,6 +2105,7 @@ pub mod types {
         PaymentsWay,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateANewPaymentIntentBodyProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1967,6 +2115,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateANewPaymentIntentBodyProvider {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1980,6 +2129,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for CreateANewPaymentIntentBodyProvider {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1989,6 +2139,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateANewPaymentIntentBodyProvider {
         type Error = self::error::ConversionError;
@@ -2002,11 +2153,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateAPaymentLinkBody {
         BrazilOfpi(CreateAPaymentLinkBodyBrazilOfpi),
         ColombiaPse(CreateAPaymentLinkBodyColombiaPse),
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::From<CreateAPaymentLinkBodyBrazilOfpi>
     for CreateAPaymentLinkBody {
         fn from(value: CreateAPaymentLinkBodyBrazilOfpi) -> Self {
@@ -2014,6 +2167,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::From<CreateAPaymentLinkBodyColombiaPse>
     for CreateAPaymentLinkBody {
         fn from(value: CreateAPaymentLinkBodyColombiaPse) -> Self {
@@ -2023,6 +2177,7 @@ pub mod types {
     ///`CreateAPaymentLinkBodyBrazilOfpi`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateAPaymentLinkBodyBrazilOfpi {
         ///Payment method types permitted for this payment intent; for OFPI you must send `open_finance`. Allowed values: `open_finance`, `pse`.
         pub allowed_payment_method_types: ::std::vec::Vec<
@@ -2046,6 +2201,7 @@ pub mod types {
         pub provider: CreateAPaymentLinkBodyBrazilOfpiProvider,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateAPaymentLinkBodyBrazilOfpi {
         pub fn builder() -> builder::CreateAPaymentLinkBodyBrazilOfpi {
             Default::default()
@@ -2065,6 +2221,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         #[serde(rename = "open_finance")]
         OpenFinance,
@@ -2072,6 +2229,7 @@ pub mod types {
         Pse,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display
     for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2082,6 +2240,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr
     for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         type Err = self::error::ConversionError;
@@ -2096,6 +2255,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str>
     for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
@@ -2106,6 +2266,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateAPaymentLinkBodyBrazilOfpiAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
@@ -2118,11 +2279,13 @@ pub mod types {
     ///`CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
         ///Open Finance payment details, such as the organization's bank account that will be credited.
         pub open_finance: PaymentMethodDetailsOpenFinance,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
         pub fn builder() -> builder::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             Default::default()
@@ -2142,6 +2305,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateAPaymentLinkBodyBrazilOfpiProvider {
         #[serde(rename = "belvo")]
         Belvo,
@@ -2149,6 +2313,7 @@ pub mod types {
         PaymentsWay,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateAPaymentLinkBodyBrazilOfpiProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2158,6 +2323,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateAPaymentLinkBodyBrazilOfpiProvider {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2171,6 +2337,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for CreateAPaymentLinkBodyBrazilOfpiProvider {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2180,6 +2347,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateAPaymentLinkBodyBrazilOfpiProvider {
         type Error = self::error::ConversionError;
@@ -2192,6 +2360,7 @@ pub mod types {
     ///`CreateAPaymentLinkBodyColombiaPse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateAPaymentLinkBodyColombiaPse {
         ///Payment method types permitted for this payment intent; for PSE you must send `pse`. Allowed values: `open_finance`, `pse`.
         #[serde(
@@ -2220,6 +2389,7 @@ pub mod types {
         pub provider: CreateAPaymentLinkBodyColombiaPseProvider,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CreateAPaymentLinkBodyColombiaPse {
         pub fn builder() -> builder::CreateAPaymentLinkBodyColombiaPse {
             Default::default()
@@ -2239,6 +2409,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
         #[serde(rename = "open_finance")]
         OpenFinance,
@@ -2246,6 +2417,7 @@ pub mod types {
         Pse,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display
     for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2256,6 +2428,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr
     for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
         type Err = self::error::ConversionError;
@@ -2270,6 +2443,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str>
     for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
@@ -2280,6 +2454,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateAPaymentLinkBodyColombiaPseAllowedPaymentMethodTypesItem {
         type Error = self::error::ConversionError;
@@ -2303,6 +2478,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum CreateAPaymentLinkBodyColombiaPseProvider {
         #[serde(rename = "belvo")]
         Belvo,
@@ -2310,6 +2486,7 @@ pub mod types {
         PaymentsWay,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for CreateAPaymentLinkBodyColombiaPseProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2319,6 +2496,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for CreateAPaymentLinkBodyColombiaPseProvider {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2332,6 +2510,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for CreateAPaymentLinkBodyColombiaPseProvider {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2341,6 +2520,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateAPaymentLinkBodyColombiaPseProvider {
         type Error = self::error::ConversionError;
@@ -2353,6 +2533,7 @@ pub mod types {
     ///`CreditCardData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct CreditCardData {
         ///Total amount billed, as of `collected_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2373,6 +2554,7 @@ pub mod types {
         pub previous_bill_total: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl CreditCardData {
         pub fn builder() -> builder::CreditCardData {
             Default::default()
@@ -2381,6 +2563,7 @@ pub mod types {
     ///`CreditCardsMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CreditCardsMetrics {
         ///Count of credit card accounts linked to this link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2393,6 +2576,7 @@ pub mod types {
         pub sum_credit_used: ::std::option::Option<f64>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl CreditCardsMetrics {
         pub fn builder() -> builder::CreditCardsMetrics {
             Default::default()
@@ -2401,6 +2585,7 @@ pub mod types {
     ///`CreditData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct CreditData {
         ///ISO-8601 timestamp at which Belvo retrieved this data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2436,6 +2621,7 @@ pub mod types {
         pub no_interest_payment: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl CreditData {
         pub fn builder() -> builder::CreditData {
             Default::default()
@@ -2444,6 +2630,7 @@ pub mod types {
     ///`Customer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct Customer {
         ///Physical address of the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2480,6 +2667,7 @@ pub mod types {
         pub phone: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl Customer {
         pub fn builder() -> builder::Customer {
             Default::default()
@@ -2488,6 +2676,7 @@ pub mod types {
     ///`CustomerBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CustomerBankAccount {
         ///Belvo identifier of the current customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2509,6 +2698,7 @@ pub mod types {
         pub number: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CustomerBankAccount {
         pub fn builder() -> builder::CustomerBankAccount {
             Default::default()
@@ -2517,6 +2707,7 @@ pub mod types {
     ///`CustomerBankAccountDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CustomerBankAccountDetails {
         ///Kind of bank account, such as `Ahorros` or `Corriente`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2526,6 +2717,7 @@ pub mod types {
         pub country: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CustomerBankAccountDetails {
         pub fn builder() -> builder::CustomerBankAccountDetails {
             Default::default()
@@ -2534,6 +2726,7 @@ pub mod types {
     ///`CustomersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CustomersPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2553,6 +2746,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Customer>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl CustomersPage {
         pub fn builder() -> builder::CustomersPage {
             Default::default()
@@ -2561,6 +2755,7 @@ pub mod types {
     ///`Details`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Details {
         ///Address of the invoice issuer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2590,6 +2785,7 @@ pub mod types {
         pub tax_scheme: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Details {
         pub fn builder() -> builder::Details {
             Default::default()
@@ -2598,6 +2794,10 @@ pub mod types {
     ///`DocumentId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "banking", feature = "employment", feature = "fiscal")))
+    )]
     pub struct DocumentId {
         ///Number of the identity document, returned as a string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2607,6 +2807,10 @@ pub mod types {
         pub document_type: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "banking", feature = "employment", feature = "fiscal")))
+    )]
     impl DocumentId {
         pub fn builder() -> builder::DocumentId {
             Default::default()
@@ -2615,6 +2819,7 @@ pub mod types {
     ///`DocumentInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct DocumentInformation {
         ///Identifier the institution assigned to the tax declaration.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2630,6 +2835,7 @@ pub mod types {
         pub year: ::std::option::Option<i64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl DocumentInformation {
         pub fn builder() -> builder::DocumentInformation {
             Default::default()
@@ -2638,6 +2844,7 @@ pub mod types {
     ///`EconomicActivity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct EconomicActivity {
         ///Text explaining the economic activity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2656,6 +2863,7 @@ pub mod types {
         pub percentage: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl EconomicActivity {
         pub fn builder() -> builder::EconomicActivity {
             Default::default()
@@ -2664,6 +2872,7 @@ pub mod types {
     ///`EmploymentRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct EmploymentRecord {
         ///ISO-8601 timestamp at which Belvo retrieved this data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2707,6 +2916,7 @@ pub mod types {
         pub social_security_summary: ::std::option::Option<SocialSecuritySummary>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl EmploymentRecord {
         pub fn builder() -> builder::EmploymentRecord {
             Default::default()
@@ -2715,6 +2925,7 @@ pub mod types {
     ///`EmploymentRecordEmploymentRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct EmploymentRecordEmploymentRecord {
         ///ISO-8601 timestamp at which Belvo retrieved this data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2757,6 +2968,7 @@ pub mod types {
         pub weeks_employed: ::std::option::Option<i64>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl EmploymentRecordEmploymentRecord {
         pub fn builder() -> builder::EmploymentRecordEmploymentRecord {
             Default::default()
@@ -2765,6 +2977,7 @@ pub mod types {
     ///`EmploymentRecordsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct EmploymentRecordsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2784,6 +2997,7 @@ pub mod types {
         pub results: ::std::vec::Vec<EmploymentRecord>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl EmploymentRecordsPage {
         pub fn builder() -> builder::EmploymentRecordsPage {
             Default::default()
@@ -2792,6 +3006,7 @@ pub mod types {
     ///`EmploymentStatusUpdate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct EmploymentStatusUpdate {
         ///Individual's base pay, valid as of the `update_date`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2804,6 +3019,7 @@ pub mod types {
         pub update_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl EmploymentStatusUpdate {
         pub fn builder() -> builder::EmploymentStatusUpdate {
             Default::default()
@@ -2812,6 +3028,7 @@ pub mod types {
     ///`EnrichTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct EnrichTransaction {
         ///Kind of bank account, such as a checking or a savings account. Allowed values: `CHECKING_ACCOUNT`, `SAVINGS_ACCOUNT`.
         pub account_category: EnrichTransactionAccountCategory,
@@ -2838,6 +3055,7 @@ pub mod types {
         pub value_date: ::chrono::naive::NaiveDate,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl EnrichTransaction {
         pub fn builder() -> builder::EnrichTransaction {
             Default::default()
@@ -2857,6 +3075,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum EnrichTransactionAccountCategory {
         #[serde(rename = "CHECKING_ACCOUNT")]
         CheckingAccount,
@@ -2864,6 +3083,7 @@ pub mod types {
         SavingsAccount,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for EnrichTransactionAccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2873,6 +3093,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for EnrichTransactionAccountCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2886,6 +3107,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str> for EnrichTransactionAccountCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2895,6 +3117,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for EnrichTransactionAccountCategory {
         type Error = self::error::ConversionError;
@@ -2918,11 +3141,13 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum EnrichTransactionAccountHolderType {
         #[serde(rename = "INDIVIDUAL")]
         Individual,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for EnrichTransactionAccountHolderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2931,6 +3156,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for EnrichTransactionAccountHolderType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2943,6 +3169,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str> for EnrichTransactionAccountHolderType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2952,6 +3179,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for EnrichTransactionAccountHolderType {
         type Error = self::error::ConversionError;
@@ -2975,11 +3203,13 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum EnrichTransactionType {
         #[serde(rename = "INFLOW")]
         Inflow,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for EnrichTransactionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2988,6 +3218,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for EnrichTransactionType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3000,6 +3231,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str> for EnrichTransactionType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3009,6 +3241,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String> for EnrichTransactionType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3020,6 +3253,7 @@ pub mod types {
     ///`Entitlements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct Entitlements {
         ///Whether the individual qualifies for company benefits.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3035,6 +3269,7 @@ pub mod types {
         pub valid_until: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl Entitlements {
         pub fn builder() -> builder::Entitlements {
             Default::default()
@@ -3043,6 +3278,7 @@ pub mod types {
     ///`EquityStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct EquityStatement {
         ///Sum of money the company is owed and expects to collect, such as outstanding partially paid invoices.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3075,6 +3311,7 @@ pub mod types {
         pub total_net_equity: ::std::option::Option<f64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl EquityStatement {
         pub fn builder() -> builder::EquityStatement {
             Default::default()
@@ -3093,6 +3330,24 @@ pub mod types {
             feature = "mock",
             feature = "payments",
             feature = "receivables"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "enrichment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "mock",
+                    feature = "payments",
+                    feature = "receivables"
+                )
+            )
         )
     )]
     pub struct Error {
@@ -3122,6 +3377,24 @@ pub mod types {
             feature = "receivables"
         )
     )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "enrichment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "mock",
+                    feature = "payments",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
@@ -3137,6 +3410,21 @@ pub mod types {
             feature = "fiscal",
             feature = "investments",
             feature = "receivables"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "receivables"
+                )
+            )
         )
     )]
     pub struct ErrorOrMfaTokenRequired {
@@ -3175,6 +3463,21 @@ pub mod types {
             feature = "receivables"
         )
     )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     impl ErrorOrMfaTokenRequired {
         pub fn builder() -> builder::ErrorOrMfaTokenRequired {
             Default::default()
@@ -3183,6 +3486,7 @@ pub mod types {
     ///`Feature`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct Feature {
         ///Text explaining the feature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3192,6 +3496,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl Feature {
         pub fn builder() -> builder::Feature {
             Default::default()
@@ -3200,6 +3505,18 @@ pub mod types {
     ///`Fee`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "investments",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     pub struct Fee {
         ///Kind of the object, as Belvo classifies it; see the allowed values where listed.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3209,6 +3526,18 @@ pub mod types {
         pub value: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "investments",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     impl Fee {
         pub fn builder() -> builder::Fee {
             Default::default()
@@ -3217,6 +3546,7 @@ pub mod types {
     ///`File`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "employment", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "investments"))))]
     pub struct File {
         ///Title of the document.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3226,6 +3556,7 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "employment", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "investments"))))]
     impl File {
         pub fn builder() -> builder::File {
             Default::default()
@@ -3234,6 +3565,7 @@ pub mod types {
     ///`FormField`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "core", feature = "payments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
     pub struct FormField {
         ///Display text for the form field, such as Client number, Key Bancanet or Document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3268,6 +3600,7 @@ pub mod types {
         pub values: ::std::vec::Vec<Value>,
     }
     #[cfg(any(feature = "core", feature = "payments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
     impl FormField {
         pub fn builder() -> builder::FormField {
             Default::default()
@@ -3276,6 +3609,7 @@ pub mod types {
     ///`FundsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct FundsData {
         ///Amount of money held in the fund.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3298,6 +3632,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl FundsData {
         pub fn builder() -> builder::FundsData {
             Default::default()
@@ -3307,17 +3642,20 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub enum GetAReceivableTransactionsDetailsError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl ::std::convert::From<Error> for GetAReceivableTransactionsDetailsError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for GetAReceivableTransactionsDetailsError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -3327,6 +3665,7 @@ pub mod types {
     ///`GrossIncome`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct GrossIncome {
         ///Earnings from investments, for instance dividends or property rental.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3342,6 +3681,7 @@ pub mod types {
         pub non_labor_income: ::std::option::Option<f64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl GrossIncome {
         pub fn builder() -> builder::GrossIncome {
             Default::default()
@@ -3350,6 +3690,7 @@ pub mod types {
     ///`Holder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct Holder {
         ///Further holder details the payment provider needs before the bank account can be registered.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3359,6 +3700,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl Holder {
         pub fn builder() -> builder::Holder {
             Default::default()
@@ -3367,6 +3709,7 @@ pub mod types {
     ///`HolderInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct HolderInformation {
         ///Given name of the bank account holder.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3383,6 +3726,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl HolderInformation {
         pub fn builder() -> builder::HolderInformation {
             Default::default()
@@ -3402,6 +3746,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum HolderInformationIdentifierType {
         #[serde(rename = "CPF")]
         Cpf,
@@ -3409,6 +3754,7 @@ pub mod types {
         Cnpj,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for HolderInformationIdentifierType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3418,6 +3764,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for HolderInformationIdentifierType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3431,6 +3778,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for HolderInformationIdentifierType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3440,6 +3788,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for HolderInformationIdentifierType {
         type Error = self::error::ConversionError;
@@ -3452,6 +3801,7 @@ pub mod types {
     ///`Income`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "enrichment"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
     pub struct Income {
         ///ISO-8601 timestamp at which this record was created in Belvo's database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3522,6 +3872,7 @@ pub mod types {
         pub total_regular_income_amount: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "enrichment"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
     impl Income {
         pub fn builder() -> builder::Income {
             Default::default()
@@ -3530,6 +3881,7 @@ pub mod types {
     ///`IncomeStream`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "enrichment"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
     pub struct IncomeStream {
         ///Identifier of the bank account whose income streams should be checked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3584,6 +3936,7 @@ pub mod types {
         pub trend: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "enrichment"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
     impl IncomeStream {
         pub fn builder() -> builder::IncomeStream {
             Default::default()
@@ -3592,6 +3945,7 @@ pub mod types {
     ///`IncomesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct IncomesPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3611,6 +3965,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Income>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl IncomesPage {
         pub fn builder() -> builder::IncomesPage {
             Default::default()
@@ -3619,6 +3974,7 @@ pub mod types {
     ///`Information`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct Information {
         ///Given name of the bank account holder.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3637,6 +3993,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl Information {
         pub fn builder() -> builder::Information {
             Default::default()
@@ -3645,6 +4002,7 @@ pub mod types {
     ///`Institution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct Institution {
         ///Country codes where the institution operates, such as `BR` (Brazil), `CO` (Colombia) or `MX` (Mexico).
         #[serde(
@@ -3709,6 +4067,7 @@ pub mod types {
         pub website: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl Institution {
         pub fn builder() -> builder::Institution {
             Default::default()
@@ -3717,6 +4076,7 @@ pub mod types {
     ///`InstitutionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct InstitutionsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3736,6 +4096,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Institution>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl InstitutionsPage {
         pub fn builder() -> builder::InstitutionsPage {
             Default::default()
@@ -3744,6 +4105,7 @@ pub mod types {
     ///`Instrument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct Instrument {
         ///Mean price paid per share acquired in this instrument.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3811,6 +4173,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl Instrument {
         pub fn builder() -> builder::Instrument {
             Default::default()
@@ -3819,6 +4182,18 @@ pub mod types {
     ///`InterestRate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "investments",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     pub struct InterestRate {
         ///Reference index against which `interest_rates.value` is computed, when one applies.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3834,6 +4209,18 @@ pub mod types {
         pub value: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "investments", feature = "receivables"))]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "investments",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     impl InterestRate {
         pub fn builder() -> builder::InterestRate {
             Default::default()
@@ -3842,6 +4229,7 @@ pub mod types {
     ///`Invoice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Invoice {
         ///For a cancelled invoice, the state of that cancellation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3984,6 +4372,7 @@ pub mod types {
         pub xml: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Invoice {
         pub fn builder() -> builder::Invoice {
             Default::default()
@@ -3992,6 +4381,7 @@ pub mod types {
     ///`InvoiceDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct InvoiceDetail {
         ///ISO-8601 timestamp at which Belvo retrieved this data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4040,6 +4430,7 @@ pub mod types {
         pub unit_description: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl InvoiceDetail {
         pub fn builder() -> builder::InvoiceDetail {
             Default::default()
@@ -4048,6 +4439,7 @@ pub mod types {
     ///`InvoicesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct InvoicesPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4067,6 +4459,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Invoice>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl InvoicesPage {
         pub fn builder() -> builder::InvoicesPage {
             Default::default()
@@ -4086,6 +4479,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub enum KnownAccountCategory {
         #[serde(rename = "CHECKING_ACCOUNT")]
         CheckingAccount,
@@ -4105,6 +4499,7 @@ pub mod types {
         Uncategorized,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl ::std::fmt::Display for KnownAccountCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4120,6 +4515,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl ::std::str::FromStr for KnownAccountCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4139,6 +4535,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl ::std::convert::TryFrom<&str> for KnownAccountCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4148,6 +4545,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl ::std::convert::TryFrom<::std::string::String> for KnownAccountCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4159,6 +4557,7 @@ pub mod types {
     ///`LastError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct LastError {
         ///Machine-readable error code, here `invalid_credentials`, for classifying and handling the error in code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4168,6 +4567,7 @@ pub mod types {
         pub error_message: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl LastError {
         pub fn builder() -> builder::LastError {
             Default::default()
@@ -4176,6 +4576,7 @@ pub mod types {
     ///`Link`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct Link {
         ///Whether the link is used for a one-off data retrieval or is kept up to date automatically on a schedule.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4211,6 +4612,7 @@ pub mod types {
         pub status: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl Link {
         pub fn builder() -> builder::Link {
             Default::default()
@@ -4219,6 +4621,7 @@ pub mod types {
     ///`LinksPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct LinksPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4238,6 +4641,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Link>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl LinksPage {
         pub fn builder() -> builder::LinksPage {
             Default::default()
@@ -4257,6 +4661,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum ListAllPaymentLinksOrdering {
         #[serde(rename = "created_at")]
         CreatedXat,
@@ -4264,6 +4669,7 @@ pub mod types {
         XcreatedXat,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for ListAllPaymentLinksOrdering {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4273,6 +4679,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for ListAllPaymentLinksOrdering {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4286,6 +4693,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for ListAllPaymentLinksOrdering {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4295,6 +4703,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String> for ListAllPaymentLinksOrdering {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4317,6 +4726,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum ListAllPaymentLinksStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -4324,6 +4734,7 @@ pub mod types {
         Inactive,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Display for ListAllPaymentLinksStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4333,6 +4744,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::str::FromStr for ListAllPaymentLinksStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4346,6 +4758,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<&str> for ListAllPaymentLinksStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4355,6 +4768,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::TryFrom<::std::string::String> for ListAllPaymentLinksStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4366,6 +4780,7 @@ pub mod types {
     ///`LoanData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct LoanData {
         ///ISO-8601 timestamp at which Belvo retrieved this data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4448,6 +4863,7 @@ pub mod types {
         pub principal: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl LoanData {
         pub fn builder() -> builder::LoanData {
             Default::default()
@@ -4456,6 +4872,7 @@ pub mod types {
     ///`LoansMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct LoansMetrics {
         ///Count of loan accounts linked to this link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4471,6 +4888,7 @@ pub mod types {
         pub sum_loans_principal: ::std::option::Option<f64>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl LoansMetrics {
         pub fn builder() -> builder::LoansMetrics {
             Default::default()
@@ -4479,6 +4897,14 @@ pub mod types {
     ///`Merchant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(feature = "banking", feature = "enrichment", feature = "receivables")
+            )
+        )
+    )]
     pub struct Merchant {
         ///URL pointing to the merchant's logo.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4491,6 +4917,14 @@ pub mod types {
         pub website: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(feature = "banking", feature = "enrichment", feature = "receivables")
+            )
+        )
+    )]
     impl Merchant {
         pub fn builder() -> builder::Merchant {
             Default::default()
@@ -4507,6 +4941,22 @@ pub mod types {
             feature = "investments",
             feature = "mock",
             feature = "receivables"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "mock",
+                    feature = "receivables"
+                )
+            )
         )
     )]
     pub struct MfaTokenRequired {
@@ -4543,6 +4993,22 @@ pub mod types {
             feature = "receivables"
         )
     )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "mock",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     impl MfaTokenRequired {
         pub fn builder() -> builder::MfaTokenRequired {
             Default::default()
@@ -4551,6 +5017,7 @@ pub mod types {
     ///`NextStep`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct NextStep {
         ///Data needed to show the user a confirmation screen before the Open Finance payment proceeds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4618,6 +5085,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl NextStep {
         pub fn builder() -> builder::NextStep {
             Default::default()
@@ -4626,6 +5094,7 @@ pub mod types {
     ///`NumberOfInstallments`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct NumberOfInstallments {
         ///How many installments have already been paid toward the transaction's cost.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4635,6 +5104,7 @@ pub mod types {
         pub total: ::std::option::Option<i64>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl NumberOfInstallments {
         pub fn builder() -> builder::NumberOfInstallments {
             Default::default()
@@ -4643,6 +5113,7 @@ pub mod types {
     ///`Obligation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Obligation {
         ///Date on which the tax obligation stopped.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4658,6 +5129,7 @@ pub mod types {
         pub obligation: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Obligation {
         pub fn builder() -> builder::Obligation {
             Default::default()
@@ -4666,6 +5138,7 @@ pub mod types {
     ///`OpenFinance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct OpenFinance {
         ///Belvo identifier of the bank account receiving the funds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4681,6 +5154,7 @@ pub mod types {
         pub payer_institution: ::std::option::Option<::uuid::Uuid>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl OpenFinance {
         pub fn builder() -> builder::OpenFinance {
             Default::default()
@@ -4689,6 +5163,7 @@ pub mod types {
     ///`OpenFinanceDisplayConfirmationRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct OpenFinanceDisplayConfirmationRequired {
         ///Belvo identifier of the bank account that will receive the funds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4706,6 +5181,7 @@ pub mod types {
         pub payer_name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl OpenFinanceDisplayConfirmationRequired {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequired {
             Default::default()
@@ -4714,6 +5190,7 @@ pub mod types {
     ///`OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         ///ISO-8601 timestamp of the most recent update to this record in Belvo's database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4735,6 +5212,7 @@ pub mod types {
         pub institution: ::std::option::Option<PaymentsInstitution>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
         pub fn builder() -> builder::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             Default::default()
@@ -4743,6 +5221,7 @@ pub mod types {
     ///`OpenFinanceDisplayPaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct OpenFinanceDisplayPaymentMethodInformation {
         ///List of institution objects.
         #[serde(
@@ -4753,6 +5232,7 @@ pub mod types {
         pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl OpenFinanceDisplayPaymentMethodInformation {
         pub fn builder() -> builder::OpenFinanceDisplayPaymentMethodInformation {
             Default::default()
@@ -4761,6 +5241,7 @@ pub mod types {
     ///`Owner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct Owner {
         ///Address registered for the owner of the account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4802,6 +5283,7 @@ pub mod types {
         pub second_last_name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl Owner {
         pub fn builder() -> builder::Owner {
             Default::default()
@@ -4810,6 +5292,7 @@ pub mod types {
     ///`OwnersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct OwnersPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4829,6 +5312,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Owner>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl OwnersPage {
         pub fn builder() -> builder::OwnersPage {
             Default::default()
@@ -4837,6 +5321,7 @@ pub mod types {
     ///`Payment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Payment {
         ///Value of the invoice, expressed in the invoice's original currency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4880,6 +5365,7 @@ pub mod types {
         pub related_documents: ::std::vec::Vec<RelatedDocument>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Payment {
         pub fn builder() -> builder::Payment {
             Default::default()
@@ -4888,6 +5374,7 @@ pub mod types {
     ///`PaymentIntent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentIntent {
         ///Payment method types permitted for this payment intent; for PSE it is `pse`.
         #[serde(
@@ -4963,6 +5450,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentIntent {
         pub fn builder() -> builder::PaymentIntent {
             Default::default()
@@ -4971,6 +5459,7 @@ pub mod types {
     ///`PaymentIntentsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentIntentsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4990,6 +5479,7 @@ pub mod types {
         pub results: ::std::vec::Vec<PaymentIntent>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentIntentsPage {
         pub fn builder() -> builder::PaymentIntentsPage {
             Default::default()
@@ -4998,6 +5488,7 @@ pub mod types {
     ///`PaymentLink`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentLink {
         ///Token issued by Belvo for this payment link, required when requesting the link's details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5034,6 +5525,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentLink {
         pub fn builder() -> builder::PaymentLink {
             Default::default()
@@ -5043,17 +5535,20 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub enum PaymentLinkPaymentIntent {
         Uuid(::uuid::Uuid),
         PaymentIntent(PaymentIntent),
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::From<::uuid::Uuid> for PaymentLinkPaymentIntent {
         fn from(value: ::uuid::Uuid) -> Self {
             Self::Uuid(value)
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::convert::From<PaymentIntent> for PaymentLinkPaymentIntent {
         fn from(value: PaymentIntent) -> Self {
             Self::PaymentIntent(value)
@@ -5062,6 +5557,7 @@ pub mod types {
     ///`PaymentLinksPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentLinksPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5081,6 +5577,7 @@ pub mod types {
         pub results: ::std::vec::Vec<PaymentLink>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentLinksPage {
         pub fn builder() -> builder::PaymentLinksPage {
             Default::default()
@@ -5089,6 +5586,7 @@ pub mod types {
     ///`PaymentMethodDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentMethodDetails {
         ///Open Finance payment details, such as the organization's bank account that will be credited.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5098,6 +5596,7 @@ pub mod types {
         pub pse: ::std::option::Option<Pse>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentMethodDetails {
         pub fn builder() -> builder::PaymentMethodDetails {
             Default::default()
@@ -5106,6 +5605,7 @@ pub mod types {
     ///`PaymentMethodDetailsOpenFinance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentMethodDetailsOpenFinance {
         ///Belvo identifier of the bank account receiving the funds.
         pub beneficiary_bank_account: ::uuid::Uuid,
@@ -5114,6 +5614,7 @@ pub mod types {
         pub callback_url: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentMethodDetailsOpenFinance {
         pub fn builder() -> builder::PaymentMethodDetailsOpenFinance {
             Default::default()
@@ -5122,6 +5623,7 @@ pub mod types {
     ///`PaymentMethodDetailsPse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentMethodDetailsPse {
         ///Chooses the payment flow: `true` (default) uses Belvo's flow and Belvo-integrated institutions, while `false` uses institutions outside Belvo's flow.
         pub belvo_flow: bool,
@@ -5132,6 +5634,7 @@ pub mod types {
         pub callback_url: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentMethodDetailsPse {
         pub fn builder() -> builder::PaymentMethodDetailsPse {
             Default::default()
@@ -5140,6 +5643,7 @@ pub mod types {
     ///`PaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentMethodInformation {
         ///Open Finance payment details, such as the organization's bank account that will be credited.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5149,6 +5653,7 @@ pub mod types {
         pub pse: ::std::option::Option<PaymentMethodInformationPse>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentMethodInformation {
         pub fn builder() -> builder::PaymentMethodInformation {
             Default::default()
@@ -5157,6 +5662,7 @@ pub mod types {
     ///`PaymentMethodInformationOpenFinance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentMethodInformationOpenFinance {
         ///Identifier that uniquely tracks the transaction within Brazil's PIX instant payment network.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5169,6 +5675,7 @@ pub mod types {
         pub redirect_url: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentMethodInformationOpenFinance {
         pub fn builder() -> builder::PaymentMethodInformationOpenFinance {
             Default::default()
@@ -5177,6 +5684,7 @@ pub mod types {
     ///`PaymentMethodInformationPse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentMethodInformationPse {
         ///Payment identifier assigned by the institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5189,6 +5697,7 @@ pub mod types {
         pub redirect_url: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentMethodInformationPse {
         pub fn builder() -> builder::PaymentMethodInformationPse {
             Default::default()
@@ -5197,6 +5706,7 @@ pub mod types {
     ///`PaymentsInstitution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentsInstitution {
         ///Whether the institution can currently be used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5237,6 +5747,7 @@ pub mod types {
         pub website: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentsInstitution {
         pub fn builder() -> builder::PaymentsInstitution {
             Default::default()
@@ -5245,6 +5756,7 @@ pub mod types {
     ///`PaymentsInstitutionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentsInstitutionsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5264,6 +5776,7 @@ pub mod types {
         pub results: ::std::vec::Vec<PaymentsInstitution>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentsInstitutionsPage {
         pub fn builder() -> builder::PaymentsInstitutionsPage {
             Default::default()
@@ -5272,6 +5785,7 @@ pub mod types {
     ///`PaymentsTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentsTransaction {
         ///Value of the transaction, always positive; whether money came in or went out is given by `transaction_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5312,6 +5826,7 @@ pub mod types {
         pub transaction_type: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentsTransaction {
         pub fn builder() -> builder::PaymentsTransaction {
             Default::default()
@@ -5320,6 +5835,7 @@ pub mod types {
     ///`PaymentsTransactionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentsTransactionsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5339,6 +5855,7 @@ pub mod types {
         pub results: ::std::vec::Vec<PaymentsTransaction>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentsTransactionsPage {
         pub fn builder() -> builder::PaymentsTransactionsPage {
             Default::default()
@@ -5347,6 +5864,7 @@ pub mod types {
     ///`PaymentsWay`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PaymentsWay {
         ///Identifier of your Payments Way form, which Belvo supplies during onboarding (contact payments-info@belvo.com if you lack one).
         pub form_id: i64,
@@ -5354,6 +5872,7 @@ pub mod types {
         pub terminal_id: i64,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PaymentsWay {
         pub fn builder() -> builder::PaymentsWay {
             Default::default()
@@ -5362,6 +5881,7 @@ pub mod types {
     ///`Payroll`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Payroll {
         ///Total value of the payroll payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5391,6 +5911,7 @@ pub mod types {
         pub version: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Payroll {
         pub fn builder() -> builder::Payroll {
             Default::default()
@@ -5399,6 +5920,7 @@ pub mod types {
     ///`PensionIncomeStatement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct PensionIncomeStatement {
         ///Taxpayer's total pension income in net terms.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5408,6 +5930,7 @@ pub mod types {
         pub net_taxable_pension_income: ::std::option::Option<f64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl PensionIncomeStatement {
         pub fn builder() -> builder::PensionIncomeStatement {
             Default::default()
@@ -5416,6 +5939,7 @@ pub mod types {
     ///`PersonalData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct PersonalData {
         ///Individual's date of birth, as `YYYY-MM-DD`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5444,6 +5968,7 @@ pub mod types {
         pub official_name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl PersonalData {
         pub fn builder() -> builder::PersonalData {
             Default::default()
@@ -5452,6 +5977,7 @@ pub mod types {
     ///`Portfolio`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct Portfolio {
         ///Current gross value of the whole portfolio and every instrument within it, as reported by the institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5483,6 +6009,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl Portfolio {
         pub fn builder() -> builder::Portfolio {
             Default::default()
@@ -5491,6 +6018,7 @@ pub mod types {
     ///`PortfoliosPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct PortfoliosPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5510,6 +6038,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Portfolio>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl PortfoliosPage {
         pub fn builder() -> builder::PortfoliosPage {
             Default::default()
@@ -5518,12 +6047,14 @@ pub mod types {
     ///`Providers`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct Providers {
         ///Settings specific to the Payments Way provider used for PSE payments in Colombia.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payments_way: ::std::option::Option<PaymentsWay>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl Providers {
         pub fn builder() -> builder::Providers {
             Default::default()
@@ -5532,6 +6063,7 @@ pub mod types {
     ///`Pse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct Pse {
         ///Chooses the payment flow: `true` (default) uses Belvo's flow and Belvo-integrated institutions, while `false` uses institutions outside Belvo's flow.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5556,6 +6088,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl Pse {
         pub fn builder() -> builder::Pse {
             Default::default()
@@ -5564,12 +6097,14 @@ pub mod types {
     ///`PseDisplayCredentialsRequired`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PseDisplayCredentialsRequired {
         ///Belvo identifier of the bank the payer will pay from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<PaymentsInstitution>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PseDisplayCredentialsRequired {
         pub fn builder() -> builder::PseDisplayCredentialsRequired {
             Default::default()
@@ -5578,6 +6113,7 @@ pub mod types {
     ///`PseDisplayCustomerBankAccounts`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PseDisplayCustomerBankAccounts {
         ///Belvo identifier of the bank account that will receive the funds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5591,6 +6127,7 @@ pub mod types {
         pub customer_bank_accounts: ::std::vec::Vec<CustomerBankAccount>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PseDisplayCustomerBankAccounts {
         pub fn builder() -> builder::PseDisplayCustomerBankAccounts {
             Default::default()
@@ -5599,12 +6136,14 @@ pub mod types {
     ///`PseDisplayNeedsRedirect`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PseDisplayNeedsRedirect {
         ///Belvo identifier of the bank the payer will pay from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_institution: ::std::option::Option<FormField>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PseDisplayNeedsRedirect {
         pub fn builder() -> builder::PseDisplayNeedsRedirect {
             Default::default()
@@ -5613,6 +6152,7 @@ pub mod types {
     ///`PseDisplayPaymentMethodInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct PseDisplayPaymentMethodInformation {
         ///List of bank account objects; empty when Belvo has no saved accounts for the customer.
         #[serde(
@@ -5630,6 +6170,7 @@ pub mod types {
         pub institutions: ::std::vec::Vec<PaymentsInstitution>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl PseDisplayPaymentMethodInformation {
         pub fn builder() -> builder::PseDisplayPaymentMethodInformation {
             Default::default()
@@ -5638,6 +6179,7 @@ pub mod types {
     ///`PublicIdentification`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct PublicIdentification {
         ///Kind of identification number used for the fund.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5647,6 +6189,7 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl PublicIdentification {
         pub fn builder() -> builder::PublicIdentification {
             Default::default()
@@ -5655,6 +6198,7 @@ pub mod types {
     ///`ReceivablesData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct ReceivablesData {
         ///Amount the account owner was paid ahead of the contracted date.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5672,6 +6216,7 @@ pub mod types {
         pub current: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl ReceivablesData {
         pub fn builder() -> builder::ReceivablesData {
             Default::default()
@@ -5680,6 +6225,7 @@ pub mod types {
     ///`RecurringExpense`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RecurringExpense {
         ///The bank account this object belongs to or was derived from, with its main details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5717,6 +6263,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<RecurringExpenseTransaction>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RecurringExpense {
         pub fn builder() -> builder::RecurringExpense {
             Default::default()
@@ -5725,6 +6272,7 @@ pub mod types {
     ///`RecurringExpenseTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RecurringExpenseTransaction {
         ///Value of the transaction.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5737,6 +6285,7 @@ pub mod types {
         pub value_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RecurringExpenseTransaction {
         pub fn builder() -> builder::RecurringExpenseTransaction {
             Default::default()
@@ -5745,6 +6294,7 @@ pub mod types {
     ///`RecurringExpensesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RecurringExpensesPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5764,6 +6314,7 @@ pub mod types {
         pub results: ::std::vec::Vec<RecurringExpense>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RecurringExpensesPage {
         pub fn builder() -> builder::RecurringExpensesPage {
             Default::default()
@@ -5772,6 +6323,7 @@ pub mod types {
     ///`Regimen`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Regimen {
         ///Date the tax regime stopped applying.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5784,6 +6336,7 @@ pub mod types {
         pub regimen: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Regimen {
         pub fn builder() -> builder::Regimen {
             Default::default()
@@ -5792,6 +6345,7 @@ pub mod types {
     ///`RegisterANewLinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct RegisterANewLinkBody {
         ///Whether the link is used for a one-off data retrieval or is kept up to date automatically on a schedule. Allowed values: `single`, `recurrent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5835,6 +6389,7 @@ pub mod types {
         pub username_type: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl RegisterANewLinkBody {
         pub fn builder() -> builder::RegisterANewLinkBody {
             Default::default()
@@ -5854,6 +6409,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub enum RegisterANewLinkBodyAccessMode {
         #[serde(rename = "single")]
         Single,
@@ -5861,6 +6417,7 @@ pub mod types {
         Recurrent,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::fmt::Display for RegisterANewLinkBodyAccessMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5870,6 +6427,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::str::FromStr for RegisterANewLinkBodyAccessMode {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5883,6 +6441,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::convert::TryFrom<&str> for RegisterANewLinkBodyAccessMode {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5892,6 +6451,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for RegisterANewLinkBodyAccessMode {
         type Error = self::error::ConversionError;
@@ -5904,6 +6464,7 @@ pub mod types {
     ///`RelatedDocument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RelatedDocument {
         ///Sum paid in this particular installment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5928,6 +6489,7 @@ pub mod types {
         pub previous_balance: ::std::option::Option<f64>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl RelatedDocument {
         pub fn builder() -> builder::RelatedDocument {
             Default::default()
@@ -5936,6 +6498,7 @@ pub mod types {
     ///`ReportingId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct ReportingId {
         ///Kind of reporting identifier; for Colombia's DIAN it holds the code of the sectional tax office address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5945,6 +6508,7 @@ pub mod types {
         pub reporting_value: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ReportingId {
         pub fn builder() -> builder::ReportingId {
             Default::default()
@@ -5953,6 +6517,7 @@ pub mod types {
     ///`RetainedTax`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetainedTax {
         ///ISO-8601 timestamp at which Belvo retrieved this data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5973,6 +6538,7 @@ pub mod types {
         pub tax_type: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl RetainedTax {
         pub fn builder() -> builder::RetainedTax {
             Default::default()
@@ -5981,6 +6547,7 @@ pub mod types {
     ///`RetentionBreakdown`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetentionBreakdown {
         ///Amount on which the tax retention was calculated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5996,6 +6563,7 @@ pub mod types {
         pub tax_type: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl RetentionBreakdown {
         pub fn builder() -> builder::RetentionBreakdown {
             Default::default()
@@ -6004,6 +6572,7 @@ pub mod types {
     ///`RetrieveBalancesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveBalancesForALinkBody {
         ///Optional account ID filter; when set, only balances belonging to that account are returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6022,6 +6591,7 @@ pub mod types {
         pub token: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RetrieveBalancesForALinkBody {
         pub fn builder() -> builder::RetrieveBalancesForALinkBody {
             Default::default()
@@ -6030,6 +6600,7 @@ pub mod types {
     ///`RetrieveBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(any(feature = "employment", feature = "fiscal"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
     pub struct RetrieveBody {
         ///Set to `true` to have the PDF included in the response as binary data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6041,6 +6612,7 @@ pub mod types {
         pub save_data: ::std::option::Option<bool>,
     }
     #[cfg(any(feature = "employment", feature = "fiscal"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
     impl RetrieveBody {
         pub fn builder() -> builder::RetrieveBody {
             Default::default()
@@ -6049,6 +6621,7 @@ pub mod types {
     ///`RetrieveForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(any(feature = "banking", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
     pub struct RetrieveForALinkBody {
         ///The `link.id` whose information you want to retrieve.
         pub link: ::uuid::Uuid,
@@ -6060,6 +6633,7 @@ pub mod types {
         pub token: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
     impl RetrieveForALinkBody {
         pub fn builder() -> builder::RetrieveForALinkBody {
             Default::default()
@@ -6068,6 +6642,7 @@ pub mod types {
     ///`RetrieveIncomesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveIncomesForALinkBody {
         ///Income categories that should be taken into account when verifying or computing income; other kinds are ignored. Allowed values: `SALARY`, `GOVERNMENT`, `INTEREST`, `RENT`, `RETIREMENT`, `FREELANCE`, `ALTERNATIVE_INCOME`, `TRANSFER`, `DEPOSIT`, `UNKNOWN`.
         #[serde(
@@ -6099,6 +6674,7 @@ pub mod types {
         pub token: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RetrieveIncomesForALinkBody {
         pub fn builder() -> builder::RetrieveIncomesForALinkBody {
             Default::default()
@@ -6118,6 +6694,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub enum RetrieveIncomesForALinkBodyAllowedIncomeTypesItem {
         #[serde(rename = "SALARY")]
         Salary,
@@ -6141,6 +6718,7 @@ pub mod types {
         Unknown,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::fmt::Display for RetrieveIncomesForALinkBodyAllowedIncomeTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6158,6 +6736,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::str::FromStr for RetrieveIncomesForALinkBodyAllowedIncomeTypesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6179,6 +6758,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::convert::TryFrom<&str>
     for RetrieveIncomesForALinkBodyAllowedIncomeTypesItem {
         type Error = self::error::ConversionError;
@@ -6189,6 +6769,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for RetrieveIncomesForALinkBodyAllowedIncomeTypesItem {
         type Error = self::error::ConversionError;
@@ -6212,6 +6793,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub enum RetrieveIncomesForALinkBodyMinimumConfidenceLevel {
         #[serde(rename = "HIGH")]
         High,
@@ -6221,6 +6803,7 @@ pub mod types {
         Low,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::fmt::Display for RetrieveIncomesForALinkBodyMinimumConfidenceLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6231,6 +6814,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::str::FromStr for RetrieveIncomesForALinkBodyMinimumConfidenceLevel {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6245,6 +6829,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::convert::TryFrom<&str>
     for RetrieveIncomesForALinkBodyMinimumConfidenceLevel {
         type Error = self::error::ConversionError;
@@ -6255,6 +6840,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for RetrieveIncomesForALinkBodyMinimumConfidenceLevel {
         type Error = self::error::ConversionError;
@@ -6267,6 +6853,7 @@ pub mod types {
     ///`RetrieveInvoicesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveInvoicesForALinkBody {
         ///Set to `true` to have the invoice XML included in the response.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6285,6 +6872,7 @@ pub mod types {
         pub type_: RetrieveInvoicesForALinkBodyType,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl RetrieveInvoicesForALinkBody {
         pub fn builder() -> builder::RetrieveInvoicesForALinkBody {
             Default::default()
@@ -6304,6 +6892,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub enum RetrieveInvoicesForALinkBodyType {
         #[serde(rename = "OUTFLOW")]
         Outflow,
@@ -6311,6 +6900,7 @@ pub mod types {
         Inflow,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::fmt::Display for RetrieveInvoicesForALinkBodyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6320,6 +6910,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::str::FromStr for RetrieveInvoicesForALinkBodyType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6333,6 +6924,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::TryFrom<&str> for RetrieveInvoicesForALinkBodyType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6342,6 +6934,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for RetrieveInvoicesForALinkBodyType {
         type Error = self::error::ConversionError;
@@ -6354,6 +6947,7 @@ pub mod types {
     ///`RetrieveReceivableTransactionsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub struct RetrieveReceivableTransactionsForALinkBody {
         ///Earliest date of transactions to return, as `YYYY-MM-DD`; must not be later than `date_to`.
         pub date_from: ::chrono::naive::NaiveDate,
@@ -6369,6 +6963,7 @@ pub mod types {
         pub token: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl RetrieveReceivableTransactionsForALinkBody {
         pub fn builder() -> builder::RetrieveReceivableTransactionsForALinkBody {
             Default::default()
@@ -6377,6 +6972,7 @@ pub mod types {
     ///`RetrieveRecurringExpensesForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveRecurringExpensesForALinkBody {
         ///Start date for recurring expenses, as `YYYY-MM-DD`, within the past 365 days; requires `date_to` and must not be later than it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6394,6 +6990,7 @@ pub mod types {
         pub token: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RetrieveRecurringExpensesForALinkBody {
         pub fn builder() -> builder::RetrieveRecurringExpensesForALinkBody {
             Default::default()
@@ -6402,6 +6999,7 @@ pub mod types {
     ///`RetrieveTaxDeclarationsForALinkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxDeclarationsForALinkBody {
         ///Set to `true` to have the PDF included in the response as a binary string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6417,6 +7015,7 @@ pub mod types {
         pub year_to: ::std::string::String,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl RetrieveTaxDeclarationsForALinkBody {
         pub fn builder() -> builder::RetrieveTaxDeclarationsForALinkBody {
             Default::default()
@@ -6426,17 +7025,20 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub enum RetrieveTaxDeclarationsForALinkError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::From<Error> for RetrieveTaxDeclarationsForALinkError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for RetrieveTaxDeclarationsForALinkError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -6447,11 +7049,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub enum RetrieveTaxReturnsForALinkBody {
         Monthly(RetrieveTaxReturnsForALinkBodyMonthly),
         Yearly(RetrieveTaxReturnsForALinkBodyYearly),
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::From<RetrieveTaxReturnsForALinkBodyMonthly>
     for RetrieveTaxReturnsForALinkBody {
         fn from(value: RetrieveTaxReturnsForALinkBodyMonthly) -> Self {
@@ -6459,6 +7063,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::From<RetrieveTaxReturnsForALinkBodyYearly>
     for RetrieveTaxReturnsForALinkBody {
         fn from(value: RetrieveTaxReturnsForALinkBodyYearly) -> Self {
@@ -6468,6 +7073,7 @@ pub mod types {
     ///`RetrieveTaxReturnsForALinkBodyMonthly`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxReturnsForALinkBodyMonthly {
         ///Set to `true` to have the PDF included in the response as a binary string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6486,6 +7092,7 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl RetrieveTaxReturnsForALinkBodyMonthly {
         pub fn builder() -> builder::RetrieveTaxReturnsForALinkBodyMonthly {
             Default::default()
@@ -6494,6 +7101,7 @@ pub mod types {
     ///`RetrieveTaxReturnsForALinkBodyYearly`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxReturnsForALinkBodyYearly {
         ///Set to `true` to have the PDF included in the response as a binary string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6512,6 +7120,7 @@ pub mod types {
         pub year_to: ::std::string::String,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl RetrieveTaxReturnsForALinkBodyYearly {
         pub fn builder() -> builder::RetrieveTaxReturnsForALinkBodyYearly {
             Default::default()
@@ -6521,17 +7130,20 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub enum RetrieveTaxReturnsForALinkError {
         Error(Error),
         Array(::std::vec::Vec<Error>),
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::From<Error> for RetrieveTaxReturnsForALinkError {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl ::std::convert::From<::std::vec::Vec<Error>>
     for RetrieveTaxReturnsForALinkError {
         fn from(value: ::std::vec::Vec<Error>) -> Self {
@@ -6541,12 +7153,14 @@ pub mod types {
     ///`RetrieveTransactionsForALinkResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveTransactionsForALinkResponse {
         ///Unique identifier of this request; keep it so you can match incoming webhook events to the asynchronous call that triggered them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RetrieveTransactionsForALinkResponse {
         pub fn builder() -> builder::RetrieveTransactionsForALinkResponse {
             Default::default()
@@ -6566,11 +7180,13 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub enum RetrieveTransactionsForALinkXBelvoRequestMode {
         #[serde(rename = "async")]
         Async,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::fmt::Display for RetrieveTransactionsForALinkXBelvoRequestMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6579,6 +7195,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::str::FromStr for RetrieveTransactionsForALinkXBelvoRequestMode {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6591,6 +7208,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::convert::TryFrom<&str>
     for RetrieveTransactionsForALinkXBelvoRequestMode {
         type Error = self::error::ConversionError;
@@ -6601,6 +7219,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for RetrieveTransactionsForALinkXBelvoRequestMode {
         type Error = self::error::ConversionError;
@@ -6613,6 +7232,7 @@ pub mod types {
     ///`RiskInsight`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RiskInsight {
         ///List of Belvo account UUIDs analysed to produce the risk insights; empty when no accounts were found.
         #[serde(
@@ -6647,6 +7267,7 @@ pub mod types {
         pub transactions_metrics: ::std::option::Option<TransactionsMetrics>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RiskInsight {
         pub fn builder() -> builder::RiskInsight {
             Default::default()
@@ -6655,6 +7276,7 @@ pub mod types {
     ///`RiskInsightsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RiskInsightsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6674,6 +7296,7 @@ pub mod types {
         pub results: ::std::vec::Vec<RiskInsight>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RiskInsightsPage {
         pub fn builder() -> builder::RiskInsightsPage {
             Default::default()
@@ -6682,6 +7305,7 @@ pub mod types {
     ///`SecretKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct SecretKey {
         ///Unique Belvo identifier of the Payments API `secretId`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6691,6 +7315,7 @@ pub mod types {
         pub password: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl SecretKey {
         pub fn builder() -> builder::SecretKey {
             Default::default()
@@ -6699,6 +7324,7 @@ pub mod types {
     ///`SecretKeysPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct SecretKeysPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6718,6 +7344,7 @@ pub mod types {
         pub results: ::std::vec::Vec<SecretKey>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl SecretKeysPage {
         pub fn builder() -> builder::SecretKeysPage {
             Default::default()
@@ -6726,6 +7353,7 @@ pub mod types {
     ///`SocialSecuritySummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct SocialSecuritySummary {
         ///Weeks the person has paid into social security, based on weeks worked as recorded by IMSS.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6738,6 +7366,7 @@ pub mod types {
         pub weeks_reinstated: ::std::option::Option<i64>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl SocialSecuritySummary {
         pub fn builder() -> builder::SocialSecuritySummary {
             Default::default()
@@ -6746,6 +7375,7 @@ pub mod types {
     ///`TaxAssessment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxAssessment {
         ///Amount the taxpayer owes and must pay.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6790,6 +7420,7 @@ pub mod types {
         >,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxAssessment {
         pub fn builder() -> builder::TaxAssessment {
             Default::default()
@@ -6798,6 +7429,7 @@ pub mod types {
     ///`TaxComplianceStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxComplianceStatus {
         ///ISO-8601 timestamp at which Belvo retrieved this data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6824,6 +7456,7 @@ pub mod types {
         pub rfc: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxComplianceStatus {
         pub fn builder() -> builder::TaxComplianceStatus {
             Default::default()
@@ -6832,6 +7465,7 @@ pub mod types {
     ///`TaxComplianceStatusPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxComplianceStatusPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6851,6 +7485,7 @@ pub mod types {
         pub results: ::std::vec::Vec<TaxComplianceStatus>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxComplianceStatusPage {
         pub fn builder() -> builder::TaxComplianceStatusPage {
             Default::default()
@@ -6859,6 +7494,7 @@ pub mod types {
     ///`TaxDeclaration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxDeclaration {
         ///Yearly costs and deductible amounts that the business declared in its tax return.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6905,6 +7541,7 @@ pub mod types {
         pub tax_payer_information: ::std::option::Option<TaxPayerInformation>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxDeclaration {
         pub fn builder() -> builder::TaxDeclaration {
             Default::default()
@@ -6913,6 +7550,7 @@ pub mod types {
     ///`TaxDeclarationsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxDeclarationsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6932,6 +7570,7 @@ pub mod types {
         pub results: ::std::vec::Vec<TaxDeclaration>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxDeclarationsPage {
         pub fn builder() -> builder::TaxDeclarationsPage {
             Default::default()
@@ -6940,6 +7579,7 @@ pub mod types {
     ///`TaxPayerInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxPayerInformation {
         ///Company name as it is registered with the institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6967,6 +7607,7 @@ pub mod types {
         pub second_last_name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxPayerInformation {
         pub fn builder() -> builder::TaxPayerInformation {
             Default::default()
@@ -6975,6 +7616,7 @@ pub mod types {
     ///`TaxRetention`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxRetention {
         ///ISO-8601 timestamp at which the tax retention was cancelled, if it was.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7051,6 +7693,7 @@ pub mod types {
         pub xml: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxRetention {
         pub fn builder() -> builder::TaxRetention {
             Default::default()
@@ -7059,6 +7702,7 @@ pub mod types {
     ///`TaxRetentionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxRetentionsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7078,6 +7722,7 @@ pub mod types {
         pub results: ::std::vec::Vec<TaxRetention>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxRetentionsPage {
         pub fn builder() -> builder::TaxRetentionsPage {
             Default::default()
@@ -7086,6 +7731,7 @@ pub mod types {
     ///`TaxReturn`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxReturn {
         ///Key figures recorded at the close of the fiscal year.
         #[serde(
@@ -7330,6 +7976,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxReturn {
         pub fn builder() -> builder::TaxReturn {
             Default::default()
@@ -7338,6 +7985,7 @@ pub mod types {
     ///`TaxReturnsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxReturnsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7357,6 +8005,7 @@ pub mod types {
         pub results: ::std::vec::Vec<TaxReturn>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxReturnsPage {
         pub fn builder() -> builder::TaxReturnsPage {
             Default::default()
@@ -7365,6 +8014,7 @@ pub mod types {
     ///`TaxStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxStatus {
         ///Postal address registered for the person or entity, as reported by the institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7427,6 +8077,7 @@ pub mod types {
         pub tax_payer_information: ::std::option::Option<TaxStatusTaxPayerInformation>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxStatus {
         pub fn builder() -> builder::TaxStatus {
             Default::default()
@@ -7435,6 +8086,7 @@ pub mod types {
     ///`TaxStatusPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxStatusPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7454,6 +8106,7 @@ pub mod types {
         pub results: ::std::vec::Vec<TaxStatus>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxStatusPage {
         pub fn builder() -> builder::TaxStatusPage {
             Default::default()
@@ -7462,6 +8115,7 @@ pub mod types {
     ///`TaxStatusTaxPayerInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct TaxStatusTaxPayerInformation {
         ///Trade name the business uses with customers and the public; applies only to businesses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7501,6 +8155,7 @@ pub mod types {
         pub status_padron: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl TaxStatusTaxPayerInformation {
         pub fn builder() -> builder::TaxStatusTaxPayerInformation {
             Default::default()
@@ -7517,6 +8172,22 @@ pub mod types {
             feature = "investments",
             feature = "mock",
             feature = "receivables"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "mock",
+                    feature = "receivables"
+                )
+            )
         )
     )]
     pub struct TokenGenerationData {
@@ -7544,6 +8215,22 @@ pub mod types {
             feature = "receivables"
         )
     )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "mock",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
     impl TokenGenerationData {
         pub fn builder() -> builder::TokenGenerationData {
             Default::default()
@@ -7552,6 +8239,7 @@ pub mod types {
     ///`Transaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct Transaction {
         ///The bank account this object belongs to or was derived from, with its main details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7638,6 +8326,7 @@ pub mod types {
         pub value_hour: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl Transaction {
         pub fn builder() -> builder::Transaction {
             Default::default()
@@ -7646,6 +8335,7 @@ pub mod types {
     ///`TransactionsMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct TransactionsMetrics {
         ///Largest single incoming transaction amount in the past month.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7730,6 +8420,7 @@ pub mod types {
         pub sum_outgoing_amount_3m: ::std::option::Option<f64>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl TransactionsMetrics {
         pub fn builder() -> builder::TransactionsMetrics {
             Default::default()
@@ -7738,6 +8429,7 @@ pub mod types {
     ///`TransactionsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     pub struct TransactionsPage {
         ///Overall number of matching results in your Belvo account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7757,6 +8449,7 @@ pub mod types {
         pub results: ::std::vec::Vec<Transaction>,
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl TransactionsPage {
         pub fn builder() -> builder::TransactionsPage {
             Default::default()
@@ -7765,6 +8458,7 @@ pub mod types {
     ///`UpdateALinksCredentialsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct UpdateALinksCredentialsBody {
         ///Base64-encoded certificate some fiscal institutions accept for faster login; when sent, `private_key` is also mandatory.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7785,6 +8479,7 @@ pub mod types {
         pub username_type: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl UpdateALinksCredentialsBody {
         pub fn builder() -> builder::UpdateALinksCredentialsBody {
             Default::default()
@@ -7793,6 +8488,7 @@ pub mod types {
     ///`Value`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(any(feature = "core", feature = "payments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
     pub struct Value {
         ///Code identifying the document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7811,6 +8507,7 @@ pub mod types {
         pub validation_message: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "core", feature = "payments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
     impl Value {
         pub fn builder() -> builder::Value {
             Default::default()
@@ -7819,6 +8516,7 @@ pub mod types {
     ///`VerifyIncomesBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct VerifyIncomesBody {
         ///Income categories that should be taken into account when verifying or computing income; other kinds are ignored. Allowed values: `SALARY`, `GOVERNMENT`, `INTEREST`, `RENT`, `RETIREMENT`, `FREELANCE`, `ALTERNATIVE_INCOME`, `TRANSFER`, `DEPOSIT`, `UNKNOWN`.
         #[serde(
@@ -7846,6 +8544,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<EnrichTransaction>,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl VerifyIncomesBody {
         pub fn builder() -> builder::VerifyIncomesBody {
             Default::default()
@@ -7865,6 +8564,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum VerifyIncomesBodyAllowedIncomeTypesItem {
         #[serde(rename = "SALARY")]
         Salary,
@@ -7888,6 +8588,7 @@ pub mod types {
         Unknown,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for VerifyIncomesBodyAllowedIncomeTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7905,6 +8606,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for VerifyIncomesBodyAllowedIncomeTypesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7926,6 +8628,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str> for VerifyIncomesBodyAllowedIncomeTypesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7935,6 +8638,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VerifyIncomesBodyAllowedIncomeTypesItem {
         type Error = self::error::ConversionError;
@@ -7958,6 +8662,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub enum VerifyIncomesBodyMinimumConfidenceLevel {
         #[serde(rename = "HIGH")]
         High,
@@ -7967,6 +8672,7 @@ pub mod types {
         Low,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::fmt::Display for VerifyIncomesBodyMinimumConfidenceLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7977,6 +8683,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::str::FromStr for VerifyIncomesBodyMinimumConfidenceLevel {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7991,6 +8698,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<&str> for VerifyIncomesBodyMinimumConfidenceLevel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8000,6 +8708,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VerifyIncomesBodyMinimumConfidenceLevel {
         type Error = self::error::ConversionError;
@@ -8012,6 +8721,7 @@ pub mod types {
     ///`Warnings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct Warnings {
         ///Code identifying the warning.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8021,6 +8731,7 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl Warnings {
         pub fn builder() -> builder::Warnings {
             Default::default()
@@ -8030,6 +8741,7 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct Account {
             balance: ::std::result::Result<
                 ::std::option::Option<super::AccountBalance>,
@@ -8117,6 +8829,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for Account {
             fn default() -> Self {
                 Self {
@@ -8145,6 +8858,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl Account {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -8422,6 +9136,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<Account> for super::Account {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8453,6 +9168,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::Account> for Account {
             fn from(value: super::Account) -> Self {
                 Self {
@@ -8482,6 +9198,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct AccountBalance {
             available: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -8493,6 +9210,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for AccountBalance {
             fn default() -> Self {
                 Self {
@@ -8502,6 +9220,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl AccountBalance {
             pub fn available<T>(mut self, value: T) -> Self
             where
@@ -8529,6 +9248,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<AccountBalance> for super::AccountBalance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8541,6 +9261,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::AccountBalance> for AccountBalance {
             fn from(value: super::AccountBalance) -> Self {
                 Self {
@@ -8551,6 +9272,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct AccountInstitution {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8562,6 +9284,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for AccountInstitution {
             fn default() -> Self {
                 Self {
@@ -8571,6 +9294,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl AccountInstitution {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -8598,6 +9322,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<AccountInstitution> for super::AccountInstitution {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8610,6 +9335,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::AccountInstitution> for AccountInstitution {
             fn from(value: super::AccountInstitution) -> Self {
                 Self {
@@ -8620,6 +9346,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct AccountsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -8639,6 +9366,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for AccountsPage {
             fn default() -> Self {
                 Self {
@@ -8650,6 +9378,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl AccountsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -8701,6 +9430,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<AccountsPage> for super::AccountsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8715,6 +9445,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::AccountsPage> for AccountsPage {
             fn from(value: super::AccountsPage) -> Self {
                 Self {
@@ -8727,6 +9458,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Address {
             between_street: ::std::result::Result<
                 ::std::vec::Vec<super::BetweenStreet>,
@@ -8770,6 +9502,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Address {
             fn default() -> Self {
                 Self {
@@ -8787,6 +9520,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Address {
             pub fn between_street<T>(mut self, value: T) -> Self
             where
@@ -8916,6 +9650,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Address> for super::Address {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8936,6 +9671,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Address> for Address {
             fn from(value: super::Address) -> Self {
                 Self {
@@ -8954,6 +9690,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct AnnualCostsAndDeductionsStatement {
             administration_expenses: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -8977,6 +9714,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for AnnualCostsAndDeductionsStatement {
             fn default() -> Self {
                 Self {
@@ -8989,6 +9727,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl AnnualCostsAndDeductionsStatement {
             pub fn administration_expenses<T>(mut self, value: T) -> Self
             where
@@ -9060,6 +9799,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<AnnualCostsAndDeductionsStatement>
         for super::AnnualCostsAndDeductionsStatement {
             type Error = super::error::ConversionError;
@@ -9078,6 +9818,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::AnnualCostsAndDeductionsStatement>
         for AnnualCostsAndDeductionsStatement {
             fn from(value: super::AnnualCostsAndDeductionsStatement) -> Self {
@@ -9096,6 +9837,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct AnnualIncomeStatement {
             annual_totals: ::std::result::Result<
                 ::std::option::Option<super::AnnualTotals>,
@@ -9139,6 +9881,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for AnnualIncomeStatement {
             fn default() -> Self {
                 Self {
@@ -9156,6 +9899,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl AnnualIncomeStatement {
             pub fn annual_totals<T>(mut self, value: T) -> Self
             where
@@ -9289,6 +10033,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<AnnualIncomeStatement>
         for super::AnnualIncomeStatement {
             type Error = super::error::ConversionError;
@@ -9312,6 +10057,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::AnnualIncomeStatement>
         for AnnualIncomeStatement {
             fn from(value: super::AnnualIncomeStatement) -> Self {
@@ -9335,6 +10081,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct AnnualTotals {
             total_applicable_deductions: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -9354,6 +10101,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for AnnualTotals {
             fn default() -> Self {
                 Self {
@@ -9365,6 +10113,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl AnnualTotals {
             pub fn total_applicable_deductions<T>(mut self, value: T) -> Self
             where
@@ -9424,6 +10173,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<AnnualTotals> for super::AnnualTotals {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9439,6 +10189,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::AnnualTotals> for AnnualTotals {
             fn from(value: super::AnnualTotals) -> Self {
                 Self {
@@ -9453,6 +10204,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct Balance {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -9484,6 +10236,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for Balance {
             fn default() -> Self {
                 Self {
@@ -9498,6 +10251,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl Balance {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -9589,6 +10343,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<Balance> for super::Balance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9606,6 +10361,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::Balance> for Balance {
             fn from(value: super::Balance) -> Self {
                 Self {
@@ -9621,6 +10377,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct BalancesMetrics {
             balance_threshold_x: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -9680,6 +10437,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for BalancesMetrics {
             fn default() -> Self {
                 Self {
@@ -9701,6 +10459,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl BalancesMetrics {
             pub fn balance_threshold_x<T>(mut self, value: T) -> Self
             where
@@ -9900,6 +10659,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<BalancesMetrics> for super::BalancesMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9924,6 +10684,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::BalancesMetrics> for BalancesMetrics {
             fn from(value: super::BalancesMetrics) -> Self {
                 Self {
@@ -9946,6 +10707,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct BalancesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -9965,6 +10727,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for BalancesPage {
             fn default() -> Self {
                 Self {
@@ -9976,6 +10739,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl BalancesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -10027,6 +10791,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<BalancesPage> for super::BalancesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10041,6 +10806,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::BalancesPage> for BalancesPage {
             fn from(value: super::BalancesPage) -> Self {
                 Self {
@@ -10053,6 +10819,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct BankAccount {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -10084,6 +10851,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for BankAccount {
             fn default() -> Self {
                 Self {
@@ -10098,6 +10866,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl BankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -10187,6 +10956,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<BankAccount> for super::BankAccount {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10204,6 +10974,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::BankAccount> for BankAccount {
             fn from(value: super::BankAccount) -> Self {
                 Self {
@@ -10219,6 +10990,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct BankAccountDetails {
             account_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10242,6 +11014,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for BankAccountDetails {
             fn default() -> Self {
                 Self {
@@ -10254,6 +11027,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl BankAccountDetails {
             pub fn account_type<T>(mut self, value: T) -> Self
             where
@@ -10317,6 +11091,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<BankAccountDetails> for super::BankAccountDetails {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10332,6 +11107,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::BankAccountDetails> for BankAccountDetails {
             fn from(value: super::BankAccountDetails) -> Self {
                 Self {
@@ -10345,6 +11121,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct BankAccountsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -10364,6 +11141,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for BankAccountsPage {
             fn default() -> Self {
                 Self {
@@ -10375,6 +11153,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl BankAccountsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -10426,6 +11205,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<BankAccountsPage> for super::BankAccountsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10440,6 +11220,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::BankAccountsPage> for BankAccountsPage {
             fn from(value: super::BankAccountsPage) -> Self {
                 Self {
@@ -10452,6 +11233,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct BeneficiaryBankAccount {
             holder: ::std::result::Result<
                 ::std::option::Option<super::BeneficiaryBankAccountHolder>,
@@ -10471,6 +11253,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for BeneficiaryBankAccount {
             fn default() -> Self {
                 Self {
@@ -10482,6 +11265,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl BeneficiaryBankAccount {
             pub fn holder<T>(mut self, value: T) -> Self
             where
@@ -10533,6 +11317,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<BeneficiaryBankAccount>
         for super::BeneficiaryBankAccount {
             type Error = super::error::ConversionError;
@@ -10548,6 +11333,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::BeneficiaryBankAccount>
         for BeneficiaryBankAccount {
             fn from(value: super::BeneficiaryBankAccount) -> Self {
@@ -10561,6 +11347,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct BeneficiaryBankAccountHolder {
             information: ::std::result::Result<
                 ::std::option::Option<super::BeneficiaryBankAccountHolderInformation>,
@@ -10572,6 +11359,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for BeneficiaryBankAccountHolder {
             fn default() -> Self {
                 Self {
@@ -10581,6 +11369,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl BeneficiaryBankAccountHolder {
             pub fn information<T>(mut self, value: T) -> Self
             where
@@ -10610,6 +11399,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<BeneficiaryBankAccountHolder>
         for super::BeneficiaryBankAccountHolder {
             type Error = super::error::ConversionError;
@@ -10623,6 +11413,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::BeneficiaryBankAccountHolder>
         for BeneficiaryBankAccountHolder {
             fn from(value: super::BeneficiaryBankAccountHolder) -> Self {
@@ -10634,6 +11425,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct BeneficiaryBankAccountHolderInformation {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10641,6 +11433,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for BeneficiaryBankAccountHolderInformation {
             fn default() -> Self {
                 Self {
@@ -10649,6 +11442,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl BeneficiaryBankAccountHolderInformation {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -10664,6 +11458,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<BeneficiaryBankAccountHolderInformation>
         for super::BeneficiaryBankAccountHolderInformation {
             type Error = super::error::ConversionError;
@@ -10674,6 +11469,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::BeneficiaryBankAccountHolderInformation>
         for BeneficiaryBankAccountHolderInformation {
             fn from(value: super::BeneficiaryBankAccountHolderInformation) -> Self {
@@ -10682,6 +11478,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct BetweenStreet {
             street_one: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10693,6 +11490,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for BetweenStreet {
             fn default() -> Self {
                 Self {
@@ -10702,6 +11500,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl BetweenStreet {
             pub fn street_one<T>(mut self, value: T) -> Self
             where
@@ -10729,6 +11528,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<BetweenStreet> for super::BetweenStreet {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10741,6 +11541,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::BetweenStreet> for BetweenStreet {
             fn from(value: super::BetweenStreet) -> Self {
                 Self {
@@ -10751,6 +11552,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CallbackUrls {
             cancel: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10762,6 +11564,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CallbackUrls {
             fn default() -> Self {
                 Self {
@@ -10771,6 +11574,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CallbackUrls {
             pub fn cancel<T>(mut self, value: T) -> Self
             where
@@ -10798,6 +11602,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CallbackUrls> for super::CallbackUrls {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10810,6 +11615,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CallbackUrls> for CallbackUrls {
             fn from(value: super::CallbackUrls) -> Self {
                 Self {
@@ -10820,6 +11626,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct CashflowMetrics {
             positive_to_negative_ratio_1m: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -10859,6 +11666,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for CashflowMetrics {
             fn default() -> Self {
                 Self {
@@ -10875,6 +11683,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl CashflowMetrics {
             pub fn positive_to_negative_ratio_1m<T>(mut self, value: T) -> Self
             where
@@ -11004,6 +11813,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<CashflowMetrics> for super::CashflowMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11023,6 +11833,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::CashflowMetrics> for CashflowMetrics {
             fn from(value: super::CashflowMetrics) -> Self {
                 Self {
@@ -11046,6 +11857,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub struct Categorization {
             transactions: ::std::result::Result<
                 ::std::vec::Vec<super::CategorizationTransaction>,
@@ -11053,6 +11865,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::default::Default for Categorization {
             fn default() -> Self {
                 Self {
@@ -11061,6 +11874,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl Categorization {
             pub fn transactions<T>(mut self, value: T) -> Self
             where
@@ -11078,6 +11892,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::TryFrom<Categorization> for super::Categorization {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11089,6 +11904,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::From<super::Categorization> for Categorization {
             fn from(value: super::Categorization) -> Self {
                 Self {
@@ -11098,6 +11914,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub struct CategorizationTransaction {
             account_category: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11161,6 +11978,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::default::Default for CategorizationTransaction {
             fn default() -> Self {
                 Self {
@@ -11183,6 +12001,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl CategorizationTransaction {
             pub fn account_category<T>(mut self, value: T) -> Self
             where
@@ -11376,6 +12195,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::TryFrom<CategorizationTransaction>
         for super::CategorizationTransaction {
             type Error = super::error::ConversionError;
@@ -11402,6 +12222,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::From<super::CategorizationTransaction>
         for CategorizationTransaction {
             fn from(value: super::CategorizationTransaction) -> Self {
@@ -11426,6 +12247,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub struct CategorizeTransactionsBody {
             language: ::std::result::Result<
                 ::std::string::String,
@@ -11437,6 +12259,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::default::Default for CategorizeTransactionsBody {
             fn default() -> Self {
                 Self {
@@ -11446,6 +12269,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl CategorizeTransactionsBody {
             pub fn language<T>(mut self, value: T) -> Self
             where
@@ -11475,6 +12299,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::TryFrom<CategorizeTransactionsBody>
         for super::CategorizeTransactionsBody {
             type Error = super::error::ConversionError;
@@ -11488,6 +12313,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::From<super::CategorizeTransactionsBody>
         for CategorizeTransactionsBody {
             fn from(value: super::CategorizeTransactionsBody) -> Self {
@@ -11499,6 +12325,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub struct CategorizeTransactionsBodyTransaction {
             account_category: ::std::result::Result<
                 super::CategorizeTransactionsBodyTransactionAccountCategory,
@@ -11547,6 +12374,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::default::Default for CategorizeTransactionsBodyTransaction {
             fn default() -> Self {
                 Self {
@@ -11574,6 +12402,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl CategorizeTransactionsBodyTransaction {
             pub fn account_category<T>(mut self, value: T) -> Self
             where
@@ -11735,6 +12564,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::TryFrom<CategorizeTransactionsBodyTransaction>
         for super::CategorizeTransactionsBodyTransaction {
             type Error = super::error::ConversionError;
@@ -11758,6 +12588,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::From<super::CategorizeTransactionsBodyTransaction>
         for CategorizeTransactionsBodyTransaction {
             fn from(value: super::CategorizeTransactionsBodyTransaction) -> Self {
@@ -11779,6 +12610,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct ChangeALinksAccessModeBody {
             access_mode: ::std::result::Result<
                 super::ChangeALinksAccessModeBodyAccessMode,
@@ -11786,6 +12618,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for ChangeALinksAccessModeBody {
             fn default() -> Self {
                 Self {
@@ -11794,6 +12627,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ChangeALinksAccessModeBody {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -11809,6 +12643,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<ChangeALinksAccessModeBody>
         for super::ChangeALinksAccessModeBody {
             type Error = super::error::ConversionError;
@@ -11821,6 +12656,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::ChangeALinksAccessModeBody>
         for ChangeALinksAccessModeBody {
             fn from(value: super::ChangeALinksAccessModeBody) -> Self {
@@ -11831,6 +12667,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct Charge {
             amount: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11910,6 +12747,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for Charge {
             fn default() -> Self {
                 Self {
@@ -11936,6 +12774,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl Charge {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -12185,6 +13024,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<Charge> for super::Charge {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12214,6 +13054,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::Charge> for Charge {
             fn from(value: super::Charge) -> Self {
                 Self {
@@ -12241,6 +13082,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CompleteAPaymentIntentBody {
             confirm: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -12252,6 +13094,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CompleteAPaymentIntentBody {
             fn default() -> Self {
                 Self {
@@ -12263,6 +13106,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CompleteAPaymentIntentBody {
             pub fn confirm<T>(mut self, value: T) -> Self
             where
@@ -12294,6 +13138,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CompleteAPaymentIntentBody>
         for super::CompleteAPaymentIntentBody {
             type Error = super::error::ConversionError;
@@ -12307,6 +13152,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CompleteAPaymentIntentBody>
         for CompleteAPaymentIntentBody {
             fn from(value: super::CompleteAPaymentIntentBody) -> Self {
@@ -12318,6 +13164,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CompleteAPaymentIntentBodyPaymentMethodDetails {
             pse: ::std::result::Result<
                 ::std::option::Option<
@@ -12327,6 +13174,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CompleteAPaymentIntentBodyPaymentMethodDetails {
             fn default() -> Self {
                 Self {
@@ -12335,6 +13183,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CompleteAPaymentIntentBodyPaymentMethodDetails {
             pub fn pse<T>(mut self, value: T) -> Self
             where
@@ -12354,6 +13203,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CompleteAPaymentIntentBodyPaymentMethodDetails>
         for super::CompleteAPaymentIntentBodyPaymentMethodDetails {
             type Error = super::error::ConversionError;
@@ -12364,6 +13214,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CompleteAPaymentIntentBodyPaymentMethodDetails>
         for CompleteAPaymentIntentBodyPaymentMethodDetails {
             fn from(
@@ -12374,6 +13225,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
             password: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12397,6 +13249,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default
         for CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
             fn default() -> Self {
@@ -12410,6 +13263,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
             pub fn password<T>(mut self, value: T) -> Self
             where
@@ -12477,6 +13331,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CompleteAPaymentIntentBodyPaymentMethodDetailsPse>
         for super::CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
             type Error = super::error::ConversionError;
@@ -12493,6 +13348,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<
             super::CompleteAPaymentIntentBodyPaymentMethodDetailsPse,
         > for CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
@@ -12510,6 +13366,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(any(feature = "core", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
         pub struct CompleteARequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             session: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -12519,6 +13376,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "core", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
         impl ::std::default::Default for CompleteARequestBody {
             fn default() -> Self {
                 Self {
@@ -12529,6 +13387,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
         impl CompleteARequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -12568,6 +13427,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
         impl ::std::convert::TryFrom<CompleteARequestBody>
         for super::CompleteARequestBody {
             type Error = super::error::ConversionError;
@@ -12582,6 +13442,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
         impl ::std::convert::From<super::CompleteARequestBody> for CompleteARequestBody {
             fn from(value: super::CompleteARequestBody) -> Self {
                 Self {
@@ -12593,6 +13454,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(any(feature = "banking", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
         pub struct CompleteRequestBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             save_data: ::std::result::Result<
@@ -12606,6 +13468,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
         impl ::std::default::Default for CompleteRequestBody {
             fn default() -> Self {
                 Self {
@@ -12617,6 +13480,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
         impl CompleteRequestBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -12668,6 +13532,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
         impl ::std::convert::TryFrom<CompleteRequestBody>
         for super::CompleteRequestBody {
             type Error = super::error::ConversionError;
@@ -12683,6 +13548,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
         impl ::std::convert::From<super::CompleteRequestBody> for CompleteRequestBody {
             fn from(value: super::CompleteRequestBody) -> Self {
                 Self {
@@ -12695,6 +13561,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewBankAccountBodyBrazilOfpi {
             details: ::std::result::Result<
                 super::CreateANewBankAccountBodyBrazilOfpiDetails,
@@ -12707,6 +13574,7 @@ pub mod types {
             institution: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateANewBankAccountBodyBrazilOfpi {
             fn default() -> Self {
                 Self {
@@ -12717,6 +13585,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewBankAccountBodyBrazilOfpi {
             pub fn details<T>(mut self, value: T) -> Self
             where
@@ -12760,6 +13629,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewBankAccountBodyBrazilOfpi>
         for super::CreateANewBankAccountBodyBrazilOfpi {
             type Error = super::error::ConversionError;
@@ -12774,6 +13644,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewBankAccountBodyBrazilOfpi>
         for CreateANewBankAccountBodyBrazilOfpi {
             fn from(value: super::CreateANewBankAccountBodyBrazilOfpi) -> Self {
@@ -12786,6 +13657,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewBankAccountBodyBrazilOfpiDetails {
             account_type: ::std::result::Result<
                 ::std::option::Option<
@@ -12811,6 +13683,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateANewBankAccountBodyBrazilOfpiDetails {
             fn default() -> Self {
                 Self {
@@ -12823,6 +13696,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewBankAccountBodyBrazilOfpiDetails {
             pub fn account_type<T>(mut self, value: T) -> Self
             where
@@ -12892,6 +13766,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewBankAccountBodyBrazilOfpiDetails>
         for super::CreateANewBankAccountBodyBrazilOfpiDetails {
             type Error = super::error::ConversionError;
@@ -12908,6 +13783,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewBankAccountBodyBrazilOfpiDetails>
         for CreateANewBankAccountBodyBrazilOfpiDetails {
             fn from(value: super::CreateANewBankAccountBodyBrazilOfpiDetails) -> Self {
@@ -12922,6 +13798,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewBankAccountBodyBrazilOfpiHolder {
             information: ::std::result::Result<
                 super::HolderInformation,
@@ -12933,6 +13810,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateANewBankAccountBodyBrazilOfpiHolder {
             fn default() -> Self {
                 Self {
@@ -12942,6 +13820,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewBankAccountBodyBrazilOfpiHolder {
             pub fn information<T>(mut self, value: T) -> Self
             where
@@ -12971,6 +13850,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewBankAccountBodyBrazilOfpiHolder>
         for super::CreateANewBankAccountBodyBrazilOfpiHolder {
             type Error = super::error::ConversionError;
@@ -12984,6 +13864,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewBankAccountBodyBrazilOfpiHolder>
         for CreateANewBankAccountBodyBrazilOfpiHolder {
             fn from(value: super::CreateANewBankAccountBodyBrazilOfpiHolder) -> Self {
@@ -12995,6 +13876,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewBankAccountBodyColombiaPse {
             holder: ::std::result::Result<
                 super::CreateANewBankAccountBodyColombiaPseHolder,
@@ -13007,6 +13889,7 @@ pub mod types {
             providers: ::std::result::Result<super::Providers, ::std::string::String>,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateANewBankAccountBodyColombiaPse {
             fn default() -> Self {
                 Self {
@@ -13017,6 +13900,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewBankAccountBodyColombiaPse {
             pub fn holder<T>(mut self, value: T) -> Self
             where
@@ -13060,6 +13944,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewBankAccountBodyColombiaPse>
         for super::CreateANewBankAccountBodyColombiaPse {
             type Error = super::error::ConversionError;
@@ -13074,6 +13959,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewBankAccountBodyColombiaPse>
         for CreateANewBankAccountBodyColombiaPse {
             fn from(value: super::CreateANewBankAccountBodyColombiaPse) -> Self {
@@ -13086,6 +13972,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewBankAccountBodyColombiaPseHolder {
             information: ::std::result::Result<
                 super::CreateANewBankAccountBodyColombiaPseHolderInformation,
@@ -13097,6 +13984,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateANewBankAccountBodyColombiaPseHolder {
             fn default() -> Self {
                 Self {
@@ -13106,6 +13994,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewBankAccountBodyColombiaPseHolder {
             pub fn information<T>(mut self, value: T) -> Self
             where
@@ -13137,6 +14026,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewBankAccountBodyColombiaPseHolder>
         for super::CreateANewBankAccountBodyColombiaPseHolder {
             type Error = super::error::ConversionError;
@@ -13150,6 +14040,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewBankAccountBodyColombiaPseHolder>
         for CreateANewBankAccountBodyColombiaPseHolder {
             fn from(value: super::CreateANewBankAccountBodyColombiaPseHolder) -> Self {
@@ -13161,10 +14052,12 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewBankAccountBodyColombiaPseHolderInformation {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default
         for CreateANewBankAccountBodyColombiaPseHolderInformation {
             fn default() -> Self {
@@ -13174,6 +14067,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewBankAccountBodyColombiaPseHolderInformation {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -13189,6 +14083,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<
             CreateANewBankAccountBodyColombiaPseHolderInformation,
         > for super::CreateANewBankAccountBodyColombiaPseHolderInformation {
@@ -13200,6 +14095,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<
             super::CreateANewBankAccountBodyColombiaPseHolderInformation,
         > for CreateANewBankAccountBodyColombiaPseHolderInformation {
@@ -13211,6 +14107,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewCustomerBody {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13240,6 +14137,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateANewCustomerBody {
             fn default() -> Self {
                 Self {
@@ -13259,6 +14157,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewCustomerBody {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -13360,6 +14259,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewCustomerBody>
         for super::CreateANewCustomerBody {
             type Error = super::error::ConversionError;
@@ -13379,6 +14279,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewCustomerBody>
         for CreateANewCustomerBody {
             fn from(value: super::CreateANewCustomerBody) -> Self {
@@ -13396,6 +14297,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewPaymentIntentBody {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<
@@ -13423,6 +14325,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateANewPaymentIntentBody {
             fn default() -> Self {
                 Self {
@@ -13441,6 +14344,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewPaymentIntentBody {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -13540,6 +14444,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewPaymentIntentBody>
         for super::CreateANewPaymentIntentBody {
             type Error = super::error::ConversionError;
@@ -13558,6 +14463,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewPaymentIntentBody>
         for CreateANewPaymentIntentBody {
             fn from(value: super::CreateANewPaymentIntentBody) -> Self {
@@ -13574,6 +14480,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateANewPaymentIntentBodyPaymentMethodDetails {
             pse: ::std::result::Result<
                 super::PaymentMethodDetailsPse,
@@ -13581,6 +14488,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default
         for CreateANewPaymentIntentBodyPaymentMethodDetails {
             fn default() -> Self {
@@ -13590,6 +14498,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateANewPaymentIntentBodyPaymentMethodDetails {
             pub fn pse<T>(mut self, value: T) -> Self
             where
@@ -13605,6 +14514,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateANewPaymentIntentBodyPaymentMethodDetails>
         for super::CreateANewPaymentIntentBodyPaymentMethodDetails {
             type Error = super::error::ConversionError;
@@ -13615,6 +14525,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateANewPaymentIntentBodyPaymentMethodDetails>
         for CreateANewPaymentIntentBodyPaymentMethodDetails {
             fn from(
@@ -13625,6 +14536,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateAPaymentLinkBodyBrazilOfpi {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<
@@ -13659,6 +14571,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateAPaymentLinkBodyBrazilOfpi {
             fn default() -> Self {
                 Self {
@@ -13678,6 +14591,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateAPaymentLinkBodyBrazilOfpi {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -13789,6 +14703,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateAPaymentLinkBodyBrazilOfpi>
         for super::CreateAPaymentLinkBodyBrazilOfpi {
             type Error = super::error::ConversionError;
@@ -13808,6 +14723,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateAPaymentLinkBodyBrazilOfpi>
         for CreateAPaymentLinkBodyBrazilOfpi {
             fn from(value: super::CreateAPaymentLinkBodyBrazilOfpi) -> Self {
@@ -13825,6 +14741,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             open_finance: ::std::result::Result<
                 super::PaymentMethodDetailsOpenFinance,
@@ -13832,6 +14749,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default
         for CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             fn default() -> Self {
@@ -13841,6 +14759,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
@@ -13856,6 +14775,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<
             CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
         > for super::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
@@ -13869,6 +14789,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<
             super::CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails,
         > for CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails {
@@ -13882,6 +14803,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CreateAPaymentLinkBodyColombiaPse {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<
@@ -13916,6 +14838,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CreateAPaymentLinkBodyColombiaPse {
             fn default() -> Self {
                 Self {
@@ -13933,6 +14856,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CreateAPaymentLinkBodyColombiaPse {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -14044,6 +14968,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CreateAPaymentLinkBodyColombiaPse>
         for super::CreateAPaymentLinkBodyColombiaPse {
             type Error = super::error::ConversionError;
@@ -14063,6 +14988,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CreateAPaymentLinkBodyColombiaPse>
         for CreateAPaymentLinkBodyColombiaPse {
             fn from(value: super::CreateAPaymentLinkBodyColombiaPse) -> Self {
@@ -14080,6 +15006,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct CreditCardData {
             bill_amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -14103,6 +15030,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for CreditCardData {
             fn default() -> Self {
                 Self {
@@ -14115,6 +15043,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl CreditCardData {
             pub fn bill_amount<T>(mut self, value: T) -> Self
             where
@@ -14182,6 +15111,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<CreditCardData> for super::CreditCardData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14197,6 +15127,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::CreditCardData> for CreditCardData {
             fn from(value: super::CreditCardData) -> Self {
                 Self {
@@ -14210,6 +15141,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct CreditCardsMetrics {
             num_accounts: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -14225,6 +15157,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for CreditCardsMetrics {
             fn default() -> Self {
                 Self {
@@ -14235,6 +15168,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl CreditCardsMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
@@ -14278,6 +15212,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<CreditCardsMetrics> for super::CreditCardsMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14291,6 +15226,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::CreditCardsMetrics> for CreditCardsMetrics {
             fn from(value: super::CreditCardsMetrics) -> Self {
                 Self {
@@ -14302,6 +15238,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct CreditData {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -14345,6 +15282,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for CreditData {
             fn default() -> Self {
                 Self {
@@ -14362,6 +15300,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl CreditData {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -14497,6 +15436,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<CreditData> for super::CreditData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14517,6 +15457,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::CreditData> for CreditData {
             fn from(value: super::CreditData) -> Self {
                 Self {
@@ -14535,6 +15476,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct Customer {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14582,6 +15524,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for Customer {
             fn default() -> Self {
                 Self {
@@ -14600,6 +15543,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl Customer {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -14737,6 +15681,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<Customer> for super::Customer {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14758,6 +15703,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::Customer> for Customer {
             fn from(value: super::Customer) -> Self {
                 Self {
@@ -14777,6 +15723,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CustomerBankAccount {
             customer: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -14804,6 +15751,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CustomerBankAccount {
             fn default() -> Self {
                 Self {
@@ -14817,6 +15765,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CustomerBankAccount {
             pub fn customer<T>(mut self, value: T) -> Self
             where
@@ -14894,6 +15843,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CustomerBankAccount>
         for super::CustomerBankAccount {
             type Error = super::error::ConversionError;
@@ -14911,6 +15861,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CustomerBankAccount> for CustomerBankAccount {
             fn from(value: super::CustomerBankAccount) -> Self {
                 Self {
@@ -14925,6 +15876,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CustomerBankAccountDetails {
             account_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14936,6 +15888,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CustomerBankAccountDetails {
             fn default() -> Self {
                 Self {
@@ -14945,6 +15898,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CustomerBankAccountDetails {
             pub fn account_type<T>(mut self, value: T) -> Self
             where
@@ -14972,6 +15926,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CustomerBankAccountDetails>
         for super::CustomerBankAccountDetails {
             type Error = super::error::ConversionError;
@@ -14985,6 +15940,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CustomerBankAccountDetails>
         for CustomerBankAccountDetails {
             fn from(value: super::CustomerBankAccountDetails) -> Self {
@@ -14996,6 +15952,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct CustomersPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -15015,6 +15972,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for CustomersPage {
             fn default() -> Self {
                 Self {
@@ -15026,6 +15984,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl CustomersPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -15077,6 +16036,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<CustomersPage> for super::CustomersPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15091,6 +16051,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::CustomersPage> for CustomersPage {
             fn from(value: super::CustomersPage) -> Self {
                 Self {
@@ -15103,6 +16064,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Details {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15138,6 +16100,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Details {
             fn default() -> Self {
                 Self {
@@ -15153,6 +16116,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Details {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -15256,6 +16220,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Details> for super::Details {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15274,6 +16239,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Details> for Details {
             fn from(value: super::Details) -> Self {
                 Self {
@@ -15290,6 +16256,12 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))
+            )
+        )]
         pub struct DocumentId {
             document_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15301,6 +16273,12 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))
+            )
+        )]
         impl ::std::default::Default for DocumentId {
             fn default() -> Self {
                 Self {
@@ -15310,6 +16288,12 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))
+            )
+        )]
         impl DocumentId {
             pub fn document_number<T>(mut self, value: T) -> Self
             where
@@ -15339,6 +16323,12 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))
+            )
+        )]
         impl ::std::convert::TryFrom<DocumentId> for super::DocumentId {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15351,6 +16341,12 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(any(feature = "banking", feature = "employment", feature = "fiscal"))
+            )
+        )]
         impl ::std::convert::From<super::DocumentId> for DocumentId {
             fn from(value: super::DocumentId) -> Self {
                 Self {
@@ -15361,6 +16357,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct DocumentInformation {
             form_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15380,6 +16377,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for DocumentInformation {
             fn default() -> Self {
                 Self {
@@ -15391,6 +16389,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl DocumentInformation {
             pub fn form_number<T>(mut self, value: T) -> Self
             where
@@ -15442,6 +16441,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<DocumentInformation>
         for super::DocumentInformation {
             type Error = super::error::ConversionError;
@@ -15457,6 +16457,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::DocumentInformation> for DocumentInformation {
             fn from(value: super::DocumentInformation) -> Self {
                 Self {
@@ -15469,6 +16470,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct EconomicActivity {
             economic_activity: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15492,6 +16494,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for EconomicActivity {
             fn default() -> Self {
                 Self {
@@ -15504,6 +16507,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl EconomicActivity {
             pub fn economic_activity<T>(mut self, value: T) -> Self
             where
@@ -15573,6 +16577,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<EconomicActivity> for super::EconomicActivity {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15588,6 +16593,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::EconomicActivity> for EconomicActivity {
             fn from(value: super::EconomicActivity) -> Self {
                 Self {
@@ -15601,6 +16607,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub struct EmploymentRecord {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -15644,6 +16651,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::default::Default for EmploymentRecord {
             fn default() -> Self {
                 Self {
@@ -15661,6 +16669,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl EmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -15798,6 +16807,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::TryFrom<EmploymentRecord> for super::EmploymentRecord {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15818,6 +16828,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::From<super::EmploymentRecord> for EmploymentRecord {
             fn from(value: super::EmploymentRecord) -> Self {
                 Self {
@@ -15836,6 +16847,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub struct EmploymentRecordEmploymentRecord {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -15883,6 +16895,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::default::Default for EmploymentRecordEmploymentRecord {
             fn default() -> Self {
                 Self {
@@ -15901,6 +16914,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl EmploymentRecordEmploymentRecord {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -16052,6 +17066,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::TryFrom<EmploymentRecordEmploymentRecord>
         for super::EmploymentRecordEmploymentRecord {
             type Error = super::error::ConversionError;
@@ -16074,6 +17089,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::From<super::EmploymentRecordEmploymentRecord>
         for EmploymentRecordEmploymentRecord {
             fn from(value: super::EmploymentRecordEmploymentRecord) -> Self {
@@ -16094,6 +17110,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub struct EmploymentRecordsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -16113,6 +17130,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::default::Default for EmploymentRecordsPage {
             fn default() -> Self {
                 Self {
@@ -16124,6 +17142,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl EmploymentRecordsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -16175,6 +17194,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::TryFrom<EmploymentRecordsPage>
         for super::EmploymentRecordsPage {
             type Error = super::error::ConversionError;
@@ -16190,6 +17210,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::From<super::EmploymentRecordsPage>
         for EmploymentRecordsPage {
             fn from(value: super::EmploymentRecordsPage) -> Self {
@@ -16203,6 +17224,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub struct EmploymentStatusUpdate {
             base_salary: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -16218,6 +17240,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::default::Default for EmploymentStatusUpdate {
             fn default() -> Self {
                 Self {
@@ -16228,6 +17251,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl EmploymentStatusUpdate {
             pub fn base_salary<T>(mut self, value: T) -> Self
             where
@@ -16269,6 +17293,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::TryFrom<EmploymentStatusUpdate>
         for super::EmploymentStatusUpdate {
             type Error = super::error::ConversionError;
@@ -16283,6 +17308,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::From<super::EmploymentStatusUpdate>
         for EmploymentStatusUpdate {
             fn from(value: super::EmploymentStatusUpdate) -> Self {
@@ -16295,6 +17321,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub struct EnrichTransaction {
             account_category: ::std::result::Result<
                 super::EnrichTransactionAccountCategory,
@@ -16339,6 +17366,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::default::Default for EnrichTransaction {
             fn default() -> Self {
                 Self {
@@ -16365,6 +17393,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl EnrichTransaction {
             pub fn account_category<T>(mut self, value: T) -> Self
             where
@@ -16508,6 +17537,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::TryFrom<EnrichTransaction> for super::EnrichTransaction {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16529,6 +17559,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::From<super::EnrichTransaction> for EnrichTransaction {
             fn from(value: super::EnrichTransaction) -> Self {
                 Self {
@@ -16548,6 +17579,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub struct Entitlements {
             entitled_to_company_benefits: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -16567,6 +17599,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::default::Default for Entitlements {
             fn default() -> Self {
                 Self {
@@ -16578,6 +17611,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl Entitlements {
             pub fn entitled_to_company_benefits<T>(mut self, value: T) -> Self
             where
@@ -16635,6 +17669,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::TryFrom<Entitlements> for super::Entitlements {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16649,6 +17684,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::From<super::Entitlements> for Entitlements {
             fn from(value: super::Entitlements) -> Self {
                 Self {
@@ -16661,6 +17697,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct EquityStatement {
             accounts_documents_and_finance_leases_receivable: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -16700,6 +17737,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for EquityStatement {
             fn default() -> Self {
                 Self {
@@ -16722,6 +17760,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl EquityStatement {
             pub fn accounts_documents_and_finance_leases_receivable<T>(
                 mut self,
@@ -16854,6 +17893,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<EquityStatement> for super::EquityStatement {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16876,6 +17916,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::EquityStatement> for EquityStatement {
             fn from(value: super::EquityStatement) -> Self {
                 Self {
@@ -16911,6 +17952,24 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "enrichment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "payments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         pub struct Error {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16942,6 +18001,24 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "enrichment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "payments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
@@ -16963,6 +18040,24 @@ pub mod types {
                 feature = "mock",
                 feature = "payments",
                 feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "enrichment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "payments",
+                        feature = "receivables"
+                    )
+                )
             )
         )]
         impl Error {
@@ -17028,6 +18123,24 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "enrichment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "payments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17054,6 +18167,24 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "enrichment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "payments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::From<super::Error> for Error {
             fn from(value: super::Error) -> Self {
                 Self {
@@ -17073,6 +18204,21 @@ pub mod types {
                 feature = "fiscal",
                 feature = "investments",
                 feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
             )
         )]
         pub struct ErrorOrMfaTokenRequired {
@@ -17119,6 +18265,21 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::default::Default for ErrorOrMfaTokenRequired {
             fn default() -> Self {
                 Self {
@@ -17141,6 +18302,21 @@ pub mod types {
                 feature = "fiscal",
                 feature = "investments",
                 feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
             )
         )]
         impl ErrorOrMfaTokenRequired {
@@ -17255,6 +18431,21 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::TryFrom<ErrorOrMfaTokenRequired>
         for super::ErrorOrMfaTokenRequired {
             type Error = super::error::ConversionError;
@@ -17283,6 +18474,21 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::From<super::ErrorOrMfaTokenRequired>
         for ErrorOrMfaTokenRequired {
             fn from(value: super::ErrorOrMfaTokenRequired) -> Self {
@@ -17300,6 +18506,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct Feature {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17311,6 +18518,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for Feature {
             fn default() -> Self {
                 Self {
@@ -17320,6 +18528,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl Feature {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -17347,6 +18556,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<Feature> for super::Feature {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17359,6 +18569,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::Feature> for Feature {
             fn from(value: super::Feature) -> Self {
                 Self {
@@ -17370,6 +18581,18 @@ pub mod types {
         #[derive(Clone, Debug)]
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
         )]
         pub struct Fee {
             type_: ::std::result::Result<
@@ -17384,6 +18607,18 @@ pub mod types {
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::default::Default for Fee {
             fn default() -> Self {
                 Self {
@@ -17394,6 +18629,18 @@ pub mod types {
         }
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
         )]
         impl Fee {
             pub fn type_<T>(mut self, value: T) -> Self
@@ -17424,6 +18671,18 @@ pub mod types {
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::TryFrom<Fee> for super::Fee {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17438,6 +18697,18 @@ pub mod types {
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::From<super::Fee> for Fee {
             fn from(value: super::Fee) -> Self {
                 Self {
@@ -17448,6 +18719,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "employment", feature = "investments"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(feature = "employment", feature = "investments")))
+        )]
         pub struct File {
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17459,6 +18734,10 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "employment", feature = "investments"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(feature = "employment", feature = "investments")))
+        )]
         impl ::std::default::Default for File {
             fn default() -> Self {
                 Self {
@@ -17468,6 +18747,10 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "employment", feature = "investments"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(feature = "employment", feature = "investments")))
+        )]
         impl File {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -17495,6 +18778,10 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "employment", feature = "investments"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(feature = "employment", feature = "investments")))
+        )]
         impl ::std::convert::TryFrom<File> for super::File {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17507,6 +18794,10 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "employment", feature = "investments"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(feature = "employment", feature = "investments")))
+        )]
         impl ::std::convert::From<super::File> for File {
             fn from(value: super::File) -> Self {
                 Self {
@@ -17517,6 +18808,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         pub struct FormField {
             label: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17556,6 +18848,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl ::std::default::Default for FormField {
             fn default() -> Self {
                 Self {
@@ -17572,6 +18865,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl FormField {
             pub fn label<T>(mut self, value: T) -> Self
             where
@@ -17685,6 +18979,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl ::std::convert::TryFrom<FormField> for super::FormField {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17704,6 +18999,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl ::std::convert::From<super::FormField> for FormField {
             fn from(value: super::FormField) -> Self {
                 Self {
@@ -17721,6 +19017,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct FundsData {
             balance: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -17744,6 +19041,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for FundsData {
             fn default() -> Self {
                 Self {
@@ -17756,6 +19054,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl FundsData {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -17821,6 +19120,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<FundsData> for super::FundsData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17836,6 +19136,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::FundsData> for FundsData {
             fn from(value: super::FundsData) -> Self {
                 Self {
@@ -17849,6 +19150,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct GrossIncome {
             capital_income: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -17868,6 +19170,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for GrossIncome {
             fn default() -> Self {
                 Self {
@@ -17879,6 +19182,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl GrossIncome {
             pub fn capital_income<T>(mut self, value: T) -> Self
             where
@@ -17936,6 +19240,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<GrossIncome> for super::GrossIncome {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17950,6 +19255,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::GrossIncome> for GrossIncome {
             fn from(value: super::GrossIncome) -> Self {
                 Self {
@@ -17962,6 +19268,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct Holder {
             information: ::std::result::Result<
                 ::std::option::Option<super::Information>,
@@ -17973,6 +19280,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for Holder {
             fn default() -> Self {
                 Self {
@@ -17982,6 +19290,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl Holder {
             pub fn information<T>(mut self, value: T) -> Self
             where
@@ -18009,6 +19318,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<Holder> for super::Holder {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18021,6 +19331,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::Holder> for Holder {
             fn from(value: super::Holder) -> Self {
                 Self {
@@ -18031,6 +19342,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct HolderInformation {
             first_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18054,6 +19366,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for HolderInformation {
             fn default() -> Self {
                 Self {
@@ -18068,6 +19381,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl HolderInformation {
             pub fn first_name<T>(mut self, value: T) -> Self
             where
@@ -18133,6 +19447,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<HolderInformation> for super::HolderInformation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18148,6 +19463,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::HolderInformation> for HolderInformation {
             fn from(value: super::HolderInformation) -> Self {
                 Self {
@@ -18161,6 +19477,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         pub struct Income {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -18248,6 +19565,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl ::std::default::Default for Income {
             fn default() -> Self {
                 Self {
@@ -18276,6 +19594,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl Income {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -18569,6 +19888,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl ::std::convert::TryFrom<Income> for super::Income {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18603,6 +19923,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl ::std::convert::From<super::Income> for Income {
             fn from(value: super::Income) -> Self {
                 Self {
@@ -18640,6 +19961,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         pub struct IncomeStream {
             account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18711,6 +20033,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl ::std::default::Default for IncomeStream {
             fn default() -> Self {
                 Self {
@@ -18735,6 +20058,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl IncomeStream {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -18960,6 +20284,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl ::std::convert::TryFrom<IncomeStream> for super::IncomeStream {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18987,6 +20312,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         impl ::std::convert::From<super::IncomeStream> for IncomeStream {
             fn from(value: super::IncomeStream) -> Self {
                 Self {
@@ -19012,6 +20338,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct IncomesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -19031,6 +20358,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for IncomesPage {
             fn default() -> Self {
                 Self {
@@ -19042,6 +20370,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl IncomesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -19093,6 +20422,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<IncomesPage> for super::IncomesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19107,6 +20437,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::IncomesPage> for IncomesPage {
             fn from(value: super::IncomesPage) -> Self {
                 Self {
@@ -19119,6 +20450,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct Information {
             first_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19142,6 +20474,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for Information {
             fn default() -> Self {
                 Self {
@@ -19154,6 +20487,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl Information {
             pub fn first_name<T>(mut self, value: T) -> Self
             where
@@ -19219,6 +20553,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<Information> for super::Information {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19234,6 +20569,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::Information> for Information {
             fn from(value: super::Information) -> Self {
                 Self {
@@ -19247,6 +20583,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct Institution {
             country_codes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -19307,6 +20644,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for Institution {
             fn default() -> Self {
                 Self {
@@ -19329,6 +20667,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl Institution {
             pub fn country_codes<T>(mut self, value: T) -> Self
             where
@@ -19512,6 +20851,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<Institution> for super::Institution {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19537,6 +20877,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::Institution> for Institution {
             fn from(value: super::Institution) -> Self {
                 Self {
@@ -19560,6 +20901,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct InstitutionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -19579,6 +20921,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for InstitutionsPage {
             fn default() -> Self {
                 Self {
@@ -19590,6 +20933,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl InstitutionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -19641,6 +20985,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<InstitutionsPage> for super::InstitutionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19655,6 +21000,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::InstitutionsPage> for InstitutionsPage {
             fn from(value: super::InstitutionsPage) -> Self {
                 Self {
@@ -19667,6 +21013,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub struct Instrument {
             average_acquisition_price: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -19734,6 +21081,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::default::Default for Instrument {
             fn default() -> Self {
                 Self {
@@ -19757,6 +21105,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl Instrument {
             pub fn average_acquisition_price<T>(mut self, value: T) -> Self
             where
@@ -19958,6 +21307,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::convert::TryFrom<Instrument> for super::Instrument {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19984,6 +21334,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::convert::From<super::Instrument> for Instrument {
             fn from(value: super::Instrument) -> Self {
                 Self {
@@ -20010,6 +21361,18 @@ pub mod types {
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         pub struct InterestRate {
             index: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -20031,6 +21394,18 @@ pub mod types {
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::default::Default for InterestRate {
             fn default() -> Self {
                 Self {
@@ -20043,6 +21418,18 @@ pub mod types {
         }
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
         )]
         impl InterestRate {
             pub fn index<T>(mut self, value: T) -> Self
@@ -20097,6 +21484,18 @@ pub mod types {
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::TryFrom<InterestRate> for super::InterestRate {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20113,6 +21512,18 @@ pub mod types {
         #[cfg(
             any(feature = "banking", feature = "investments", feature = "receivables")
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::From<super::InterestRate> for InterestRate {
             fn from(value: super::InterestRate) -> Self {
                 Self {
@@ -20125,6 +21536,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Invoice {
             cancelation_status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -20300,6 +21712,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Invoice {
             fn default() -> Self {
                 Self {
@@ -20350,6 +21763,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Invoice {
             pub fn cancelation_status<T>(mut self, value: T) -> Self
             where
@@ -20917,6 +22331,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Invoice> for super::Invoice {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20970,6 +22385,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Invoice> for Invoice {
             fn from(value: super::Invoice) -> Self {
                 Self {
@@ -21021,6 +22437,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct InvoiceDetail {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -21076,6 +22493,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for InvoiceDetail {
             fn default() -> Self {
                 Self {
@@ -21096,6 +22514,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl InvoiceDetail {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -21267,6 +22686,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<InvoiceDetail> for super::InvoiceDetail {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21290,6 +22710,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::InvoiceDetail> for InvoiceDetail {
             fn from(value: super::InvoiceDetail) -> Self {
                 Self {
@@ -21311,6 +22732,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct InvoicesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -21330,6 +22752,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for InvoicesPage {
             fn default() -> Self {
                 Self {
@@ -21341,6 +22764,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl InvoicesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -21392,6 +22816,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<InvoicesPage> for super::InvoicesPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21406,6 +22831,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::InvoicesPage> for InvoicesPage {
             fn from(value: super::InvoicesPage) -> Self {
                 Self {
@@ -21418,6 +22844,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct LastError {
             error_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -21429,6 +22856,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for LastError {
             fn default() -> Self {
                 Self {
@@ -21438,6 +22866,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl LastError {
             pub fn error_code<T>(mut self, value: T) -> Self
             where
@@ -21465,6 +22894,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<LastError> for super::LastError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21477,6 +22907,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::LastError> for LastError {
             fn from(value: super::LastError) -> Self {
                 Self {
@@ -21487,6 +22918,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct Link {
             access_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -21530,6 +22962,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for Link {
             fn default() -> Self {
                 Self {
@@ -21547,6 +22980,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl Link {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -21676,6 +23110,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<Link> for super::Link {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21696,6 +23131,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::Link> for Link {
             fn from(value: super::Link) -> Self {
                 Self {
@@ -21714,6 +23150,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct LinksPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -21733,6 +23170,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for LinksPage {
             fn default() -> Self {
                 Self {
@@ -21744,6 +23182,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl LinksPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -21795,6 +23234,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<LinksPage> for super::LinksPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21809,6 +23249,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::LinksPage> for LinksPage {
             fn from(value: super::LinksPage) -> Self {
                 Self {
@@ -21821,6 +23262,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct LoanData {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -21916,6 +23358,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for LoanData {
             fn default() -> Self {
                 Self {
@@ -21946,6 +23389,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl LoanData {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -22257,6 +23701,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<LoanData> for super::LoanData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22291,6 +23736,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::LoanData> for LoanData {
             fn from(value: super::LoanData) -> Self {
                 Self {
@@ -22324,6 +23770,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct LoansMetrics {
             num_accounts: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -22343,6 +23790,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for LoansMetrics {
             fn default() -> Self {
                 Self {
@@ -22354,6 +23802,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl LoansMetrics {
             pub fn num_accounts<T>(mut self, value: T) -> Self
             where
@@ -22411,6 +23860,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<LoansMetrics> for super::LoansMetrics {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22426,6 +23876,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::LoansMetrics> for LoansMetrics {
             fn from(value: super::LoansMetrics) -> Self {
                 Self {
@@ -22440,6 +23891,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "enrichment",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         pub struct Merchant {
             logo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22455,6 +23918,18 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "enrichment",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::default::Default for Merchant {
             fn default() -> Self {
                 Self {
@@ -22465,6 +23940,18 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "enrichment",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl Merchant {
             pub fn logo<T>(mut self, value: T) -> Self
             where
@@ -22504,6 +23991,18 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "enrichment",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::TryFrom<Merchant> for super::Merchant {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22517,6 +24016,18 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "enrichment", feature = "receivables"))]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "enrichment",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::From<super::Merchant> for Merchant {
             fn from(value: super::Merchant) -> Self {
                 Self {
@@ -22536,6 +24047,22 @@ pub mod types {
                 feature = "investments",
                 feature = "mock",
                 feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
             )
         )]
         pub struct MfaTokenRequired {
@@ -22579,6 +24106,22 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::default::Default for MfaTokenRequired {
             fn default() -> Self {
                 Self {
@@ -22601,6 +24144,22 @@ pub mod types {
                 feature = "investments",
                 feature = "mock",
                 feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
             )
         )]
         impl MfaTokenRequired {
@@ -22704,6 +24263,22 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::TryFrom<MfaTokenRequired> for super::MfaTokenRequired {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22731,6 +24306,22 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::From<super::MfaTokenRequired> for MfaTokenRequired {
             fn from(value: super::MfaTokenRequired) -> Self {
                 Self {
@@ -22746,6 +24337,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct NextStep {
             open_finance_display_confirmation_required: ::std::result::Result<
                 ::std::option::Option<super::OpenFinanceDisplayConfirmationRequired>,
@@ -22805,6 +24397,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for NextStep {
             fn default() -> Self {
                 Self {
@@ -22828,6 +24421,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl NextStep {
             pub fn open_finance_display_confirmation_required<T>(
                 mut self,
@@ -23057,6 +24651,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<NextStep> for super::NextStep {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23091,6 +24686,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::NextStep> for NextStep {
             fn from(value: super::NextStep) -> Self {
                 Self {
@@ -23133,6 +24729,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct NumberOfInstallments {
             paid: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -23144,6 +24741,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for NumberOfInstallments {
             fn default() -> Self {
                 Self {
@@ -23153,6 +24751,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl NumberOfInstallments {
             pub fn paid<T>(mut self, value: T) -> Self
             where
@@ -23180,6 +24779,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<NumberOfInstallments>
         for super::NumberOfInstallments {
             type Error = super::error::ConversionError;
@@ -23193,6 +24793,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::NumberOfInstallments> for NumberOfInstallments {
             fn from(value: super::NumberOfInstallments) -> Self {
                 Self {
@@ -23203,6 +24804,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Obligation {
             end_date: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -23222,6 +24824,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Obligation {
             fn default() -> Self {
                 Self {
@@ -23233,6 +24836,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Obligation {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
@@ -23288,6 +24892,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Obligation> for super::Obligation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23302,6 +24907,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Obligation> for Obligation {
             fn from(value: super::Obligation) -> Self {
                 Self {
@@ -23314,6 +24920,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct OpenFinance {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -23333,6 +24940,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for OpenFinance {
             fn default() -> Self {
                 Self {
@@ -23344,6 +24952,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl OpenFinance {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -23399,6 +25008,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<OpenFinance> for super::OpenFinance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23413,6 +25023,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::OpenFinance> for OpenFinance {
             fn from(value: super::OpenFinance) -> Self {
                 Self {
@@ -23425,6 +25036,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct OpenFinanceDisplayConfirmationRequired {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<
@@ -23446,6 +25058,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for OpenFinanceDisplayConfirmationRequired {
             fn default() -> Self {
                 Self {
@@ -23457,6 +25070,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl OpenFinanceDisplayConfirmationRequired {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -23520,6 +25134,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<OpenFinanceDisplayConfirmationRequired>
         for super::OpenFinanceDisplayConfirmationRequired {
             type Error = super::error::ConversionError;
@@ -23535,6 +25150,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::OpenFinanceDisplayConfirmationRequired>
         for OpenFinanceDisplayConfirmationRequired {
             fn from(value: super::OpenFinanceDisplayConfirmationRequired) -> Self {
@@ -23548,6 +25164,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -23575,6 +25192,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default
         for OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             fn default() -> Self {
@@ -23589,6 +25207,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -23668,6 +25287,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<
             OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount,
         > for super::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -23686,6 +25306,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<
             super::OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount,
         > for OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount {
@@ -23704,6 +25325,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct OpenFinanceDisplayPaymentMethodInformation {
             institutions: ::std::result::Result<
                 ::std::vec::Vec<super::PaymentsInstitution>,
@@ -23711,6 +25333,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for OpenFinanceDisplayPaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -23719,6 +25342,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl OpenFinanceDisplayPaymentMethodInformation {
             pub fn institutions<T>(mut self, value: T) -> Self
             where
@@ -23734,6 +25358,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<OpenFinanceDisplayPaymentMethodInformation>
         for super::OpenFinanceDisplayPaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -23746,6 +25371,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::OpenFinanceDisplayPaymentMethodInformation>
         for OpenFinanceDisplayPaymentMethodInformation {
             fn from(value: super::OpenFinanceDisplayPaymentMethodInformation) -> Self {
@@ -23756,6 +25382,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct Owner {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23807,6 +25434,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for Owner {
             fn default() -> Self {
                 Self {
@@ -23826,6 +25454,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl Owner {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -23979,6 +25608,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<Owner> for super::Owner {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24001,6 +25631,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::Owner> for Owner {
             fn from(value: super::Owner) -> Self {
                 Self {
@@ -24021,6 +25652,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct OwnersPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -24040,6 +25672,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for OwnersPage {
             fn default() -> Self {
                 Self {
@@ -24051,6 +25684,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl OwnersPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -24102,6 +25736,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<OwnersPage> for super::OwnersPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24116,6 +25751,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::OwnersPage> for OwnersPage {
             fn from(value: super::OwnersPage) -> Self {
                 Self {
@@ -24128,6 +25764,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Payment {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -24179,6 +25816,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Payment {
             fn default() -> Self {
                 Self {
@@ -24198,6 +25836,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Payment {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -24359,6 +25998,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Payment> for super::Payment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24381,6 +26021,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Payment> for Payment {
             fn from(value: super::Payment) -> Self {
                 Self {
@@ -24401,6 +26042,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentIntent {
             allowed_payment_method_types: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -24484,6 +26126,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentIntent {
             fn default() -> Self {
                 Self {
@@ -24511,6 +26154,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentIntent {
             pub fn allowed_payment_method_types<T>(mut self, value: T) -> Self
             where
@@ -24772,6 +26416,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentIntent> for super::PaymentIntent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24802,6 +26447,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentIntent> for PaymentIntent {
             fn from(value: super::PaymentIntent) -> Self {
                 Self {
@@ -24830,6 +26476,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentIntentsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -24849,6 +26496,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentIntentsPage {
             fn default() -> Self {
                 Self {
@@ -24860,6 +26508,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentIntentsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -24911,6 +26560,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentIntentsPage> for super::PaymentIntentsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24925,6 +26575,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentIntentsPage> for PaymentIntentsPage {
             fn from(value: super::PaymentIntentsPage) -> Self {
                 Self {
@@ -24937,6 +26588,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentLink {
             access_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -24984,6 +26636,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentLink {
             fn default() -> Self {
                 Self {
@@ -25002,6 +26655,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentLink {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -25145,6 +26799,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentLink> for super::PaymentLink {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25166,6 +26821,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentLink> for PaymentLink {
             fn from(value: super::PaymentLink) -> Self {
                 Self {
@@ -25185,6 +26841,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentLinksPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -25204,6 +26861,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentLinksPage {
             fn default() -> Self {
                 Self {
@@ -25215,6 +26873,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentLinksPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -25266,6 +26925,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentLinksPage> for super::PaymentLinksPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25280,6 +26940,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentLinksPage> for PaymentLinksPage {
             fn from(value: super::PaymentLinksPage) -> Self {
                 Self {
@@ -25292,6 +26953,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentMethodDetails {
             open_finance: ::std::result::Result<
                 ::std::option::Option<super::OpenFinance>,
@@ -25303,6 +26965,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentMethodDetails {
             fn default() -> Self {
                 Self {
@@ -25312,6 +26975,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentMethodDetails {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
@@ -25339,6 +27003,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentMethodDetails>
         for super::PaymentMethodDetails {
             type Error = super::error::ConversionError;
@@ -25352,6 +27017,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentMethodDetails> for PaymentMethodDetails {
             fn from(value: super::PaymentMethodDetails) -> Self {
                 Self {
@@ -25362,6 +27028,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentMethodDetailsOpenFinance {
             beneficiary_bank_account: ::std::result::Result<
                 ::uuid::Uuid,
@@ -25373,6 +27040,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentMethodDetailsOpenFinance {
             fn default() -> Self {
                 Self {
@@ -25384,6 +27052,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentMethodDetailsOpenFinance {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -25413,6 +27082,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentMethodDetailsOpenFinance>
         for super::PaymentMethodDetailsOpenFinance {
             type Error = super::error::ConversionError;
@@ -25426,6 +27096,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentMethodDetailsOpenFinance>
         for PaymentMethodDetailsOpenFinance {
             fn from(value: super::PaymentMethodDetailsOpenFinance) -> Self {
@@ -25437,6 +27108,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentMethodDetailsPse {
             belvo_flow: ::std::result::Result<bool, ::std::string::String>,
             beneficiary_bank_account: ::std::result::Result<
@@ -25449,6 +27121,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentMethodDetailsPse {
             fn default() -> Self {
                 Self {
@@ -25461,6 +27134,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentMethodDetailsPse {
             pub fn belvo_flow<T>(mut self, value: T) -> Self
             where
@@ -25502,6 +27176,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentMethodDetailsPse>
         for super::PaymentMethodDetailsPse {
             type Error = super::error::ConversionError;
@@ -25516,6 +27191,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentMethodDetailsPse>
         for PaymentMethodDetailsPse {
             fn from(value: super::PaymentMethodDetailsPse) -> Self {
@@ -25528,6 +27204,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentMethodInformation {
             open_finance: ::std::result::Result<
                 ::std::option::Option<super::PaymentMethodInformationOpenFinance>,
@@ -25539,6 +27216,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -25548,6 +27226,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentMethodInformation {
             pub fn open_finance<T>(mut self, value: T) -> Self
             where
@@ -25579,6 +27258,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentMethodInformation>
         for super::PaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -25592,6 +27272,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentMethodInformation>
         for PaymentMethodInformation {
             fn from(value: super::PaymentMethodInformation) -> Self {
@@ -25603,6 +27284,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentMethodInformationOpenFinance {
             end_to_end_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25618,6 +27300,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentMethodInformationOpenFinance {
             fn default() -> Self {
                 Self {
@@ -25628,6 +27311,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentMethodInformationOpenFinance {
             pub fn end_to_end_id<T>(mut self, value: T) -> Self
             where
@@ -25669,6 +27353,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentMethodInformationOpenFinance>
         for super::PaymentMethodInformationOpenFinance {
             type Error = super::error::ConversionError;
@@ -25683,6 +27368,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentMethodInformationOpenFinance>
         for PaymentMethodInformationOpenFinance {
             fn from(value: super::PaymentMethodInformationOpenFinance) -> Self {
@@ -25695,6 +27381,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentMethodInformationPse {
             bank_payment_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25710,6 +27397,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentMethodInformationPse {
             fn default() -> Self {
                 Self {
@@ -25720,6 +27408,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentMethodInformationPse {
             pub fn bank_payment_id<T>(mut self, value: T) -> Self
             where
@@ -25763,6 +27452,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentMethodInformationPse>
         for super::PaymentMethodInformationPse {
             type Error = super::error::ConversionError;
@@ -25777,6 +27467,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentMethodInformationPse>
         for PaymentMethodInformationPse {
             fn from(value: super::PaymentMethodInformationPse) -> Self {
@@ -25789,6 +27480,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentsInstitution {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -25836,6 +27528,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentsInstitution {
             fn default() -> Self {
                 Self {
@@ -25854,6 +27547,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentsInstitution {
             pub fn active<T>(mut self, value: T) -> Self
             where
@@ -25987,6 +27681,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentsInstitution>
         for super::PaymentsInstitution {
             type Error = super::error::ConversionError;
@@ -26009,6 +27704,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentsInstitution> for PaymentsInstitution {
             fn from(value: super::PaymentsInstitution) -> Self {
                 Self {
@@ -26028,6 +27724,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentsInstitutionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -26047,6 +27744,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentsInstitutionsPage {
             fn default() -> Self {
                 Self {
@@ -26058,6 +27756,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentsInstitutionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -26109,6 +27808,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentsInstitutionsPage>
         for super::PaymentsInstitutionsPage {
             type Error = super::error::ConversionError;
@@ -26124,6 +27824,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentsInstitutionsPage>
         for PaymentsInstitutionsPage {
             fn from(value: super::PaymentsInstitutionsPage) -> Self {
@@ -26137,6 +27838,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentsTransaction {
             amount: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -26184,6 +27886,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentsTransaction {
             fn default() -> Self {
                 Self {
@@ -26202,6 +27905,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentsTransaction {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -26343,6 +28047,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentsTransaction>
         for super::PaymentsTransaction {
             type Error = super::error::ConversionError;
@@ -26365,6 +28070,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentsTransaction> for PaymentsTransaction {
             fn from(value: super::PaymentsTransaction) -> Self {
                 Self {
@@ -26384,6 +28090,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentsTransactionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -26403,6 +28110,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentsTransactionsPage {
             fn default() -> Self {
                 Self {
@@ -26414,6 +28122,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentsTransactionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -26465,6 +28174,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentsTransactionsPage>
         for super::PaymentsTransactionsPage {
             type Error = super::error::ConversionError;
@@ -26480,6 +28190,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentsTransactionsPage>
         for PaymentsTransactionsPage {
             fn from(value: super::PaymentsTransactionsPage) -> Self {
@@ -26493,11 +28204,13 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PaymentsWay {
             form_id: ::std::result::Result<i64, ::std::string::String>,
             terminal_id: ::std::result::Result<i64, ::std::string::String>,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PaymentsWay {
             fn default() -> Self {
                 Self {
@@ -26507,6 +28220,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PaymentsWay {
             pub fn form_id<T>(mut self, value: T) -> Self
             where
@@ -26534,6 +28248,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PaymentsWay> for super::PaymentsWay {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26546,6 +28261,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PaymentsWay> for PaymentsWay {
             fn from(value: super::PaymentsWay) -> Self {
                 Self {
@@ -26556,6 +28272,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Payroll {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -26591,6 +28308,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Payroll {
             fn default() -> Self {
                 Self {
@@ -26606,6 +28324,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Payroll {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -26713,6 +28432,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Payroll> for super::Payroll {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26731,6 +28451,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Payroll> for Payroll {
             fn from(value: super::Payroll) -> Self {
                 Self {
@@ -26747,6 +28468,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct PensionIncomeStatement {
             net_pension_income: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -26758,6 +28480,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for PensionIncomeStatement {
             fn default() -> Self {
                 Self {
@@ -26767,6 +28490,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl PensionIncomeStatement {
             pub fn net_pension_income<T>(mut self, value: T) -> Self
             where
@@ -26798,6 +28522,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<PensionIncomeStatement>
         for super::PensionIncomeStatement {
             type Error = super::error::ConversionError;
@@ -26811,6 +28536,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::PensionIncomeStatement>
         for PensionIncomeStatement {
             fn from(value: super::PensionIncomeStatement) -> Self {
@@ -26822,6 +28548,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub struct PersonalData {
             birth_date: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -26853,6 +28580,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::default::Default for PersonalData {
             fn default() -> Self {
                 Self {
@@ -26867,6 +28595,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl PersonalData {
             pub fn birth_date<T>(mut self, value: T) -> Self
             where
@@ -26956,6 +28685,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::TryFrom<PersonalData> for super::PersonalData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26973,6 +28703,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::From<super::PersonalData> for PersonalData {
             fn from(value: super::PersonalData) -> Self {
                 Self {
@@ -26988,6 +28719,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub struct Portfolio {
             balance_gross: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -27023,6 +28755,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::default::Default for Portfolio {
             fn default() -> Self {
                 Self {
@@ -27038,6 +28771,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl Portfolio {
             pub fn balance_gross<T>(mut self, value: T) -> Self
             where
@@ -27135,6 +28869,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::convert::TryFrom<Portfolio> for super::Portfolio {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27153,6 +28888,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::convert::From<super::Portfolio> for Portfolio {
             fn from(value: super::Portfolio) -> Self {
                 Self {
@@ -27169,6 +28905,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub struct PortfoliosPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -27188,6 +28925,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::default::Default for PortfoliosPage {
             fn default() -> Self {
                 Self {
@@ -27199,6 +28937,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl PortfoliosPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -27250,6 +28989,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::convert::TryFrom<PortfoliosPage> for super::PortfoliosPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27264,6 +29004,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         impl ::std::convert::From<super::PortfoliosPage> for PortfoliosPage {
             fn from(value: super::PortfoliosPage) -> Self {
                 Self {
@@ -27276,6 +29017,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct Providers {
             payments_way: ::std::result::Result<
                 ::std::option::Option<super::PaymentsWay>,
@@ -27283,6 +29025,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for Providers {
             fn default() -> Self {
                 Self {
@@ -27291,6 +29034,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl Providers {
             pub fn payments_way<T>(mut self, value: T) -> Self
             where
@@ -27306,6 +29050,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<Providers> for super::Providers {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27317,6 +29062,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::Providers> for Providers {
             fn from(value: super::Providers) -> Self {
                 Self {
@@ -27326,6 +29072,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct Pse {
             belvo_flow: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -27357,6 +29104,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for Pse {
             fn default() -> Self {
                 Self {
@@ -27371,6 +29119,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl Pse {
             pub fn belvo_flow<T>(mut self, value: T) -> Self
             where
@@ -27464,6 +29213,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<Pse> for super::Pse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27481,6 +29231,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::Pse> for Pse {
             fn from(value: super::Pse) -> Self {
                 Self {
@@ -27496,6 +29247,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PseDisplayCredentialsRequired {
             payer_institution: ::std::result::Result<
                 ::std::option::Option<super::PaymentsInstitution>,
@@ -27503,6 +29255,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PseDisplayCredentialsRequired {
             fn default() -> Self {
                 Self {
@@ -27511,6 +29264,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PseDisplayCredentialsRequired {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
@@ -27530,6 +29284,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PseDisplayCredentialsRequired>
         for super::PseDisplayCredentialsRequired {
             type Error = super::error::ConversionError;
@@ -27542,6 +29297,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PseDisplayCredentialsRequired>
         for PseDisplayCredentialsRequired {
             fn from(value: super::PseDisplayCredentialsRequired) -> Self {
@@ -27552,6 +29308,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PseDisplayCustomerBankAccounts {
             beneficiary_bank_account: ::std::result::Result<
                 ::std::option::Option<super::BeneficiaryBankAccount>,
@@ -27563,6 +29320,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PseDisplayCustomerBankAccounts {
             fn default() -> Self {
                 Self {
@@ -27572,6 +29330,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PseDisplayCustomerBankAccounts {
             pub fn beneficiary_bank_account<T>(mut self, value: T) -> Self
             where
@@ -27605,6 +29364,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PseDisplayCustomerBankAccounts>
         for super::PseDisplayCustomerBankAccounts {
             type Error = super::error::ConversionError;
@@ -27618,6 +29378,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PseDisplayCustomerBankAccounts>
         for PseDisplayCustomerBankAccounts {
             fn from(value: super::PseDisplayCustomerBankAccounts) -> Self {
@@ -27629,6 +29390,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PseDisplayNeedsRedirect {
             payer_institution: ::std::result::Result<
                 ::std::option::Option<super::FormField>,
@@ -27636,6 +29398,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PseDisplayNeedsRedirect {
             fn default() -> Self {
                 Self {
@@ -27644,6 +29407,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PseDisplayNeedsRedirect {
             pub fn payer_institution<T>(mut self, value: T) -> Self
             where
@@ -27661,6 +29425,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PseDisplayNeedsRedirect>
         for super::PseDisplayNeedsRedirect {
             type Error = super::error::ConversionError;
@@ -27673,6 +29438,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PseDisplayNeedsRedirect>
         for PseDisplayNeedsRedirect {
             fn from(value: super::PseDisplayNeedsRedirect) -> Self {
@@ -27683,6 +29449,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct PseDisplayPaymentMethodInformation {
             customer_bank_accounts: ::std::result::Result<
                 ::std::vec::Vec<super::CustomerBankAccount>,
@@ -27694,6 +29461,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for PseDisplayPaymentMethodInformation {
             fn default() -> Self {
                 Self {
@@ -27703,6 +29471,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl PseDisplayPaymentMethodInformation {
             pub fn customer_bank_accounts<T>(mut self, value: T) -> Self
             where
@@ -27732,6 +29501,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<PseDisplayPaymentMethodInformation>
         for super::PseDisplayPaymentMethodInformation {
             type Error = super::error::ConversionError;
@@ -27745,6 +29515,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::PseDisplayPaymentMethodInformation>
         for PseDisplayPaymentMethodInformation {
             fn from(value: super::PseDisplayPaymentMethodInformation) -> Self {
@@ -27756,6 +29527,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct PublicIdentification {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -27767,6 +29539,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for PublicIdentification {
             fn default() -> Self {
                 Self {
@@ -27776,6 +29549,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl PublicIdentification {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -27803,6 +29577,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<PublicIdentification>
         for super::PublicIdentification {
             type Error = super::error::ConversionError;
@@ -27816,6 +29591,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::PublicIdentification> for PublicIdentification {
             fn from(value: super::PublicIdentification) -> Self {
                 Self {
@@ -27826,6 +29602,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct ReceivablesData {
             anticipated: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -27845,6 +29622,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for ReceivablesData {
             fn default() -> Self {
                 Self {
@@ -27856,6 +29634,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ReceivablesData {
             pub fn anticipated<T>(mut self, value: T) -> Self
             where
@@ -27909,6 +29688,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<ReceivablesData> for super::ReceivablesData {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27923,6 +29703,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::ReceivablesData> for ReceivablesData {
             fn from(value: super::ReceivablesData) -> Self {
                 Self {
@@ -27935,6 +29716,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RecurringExpense {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -27978,6 +29760,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RecurringExpense {
             fn default() -> Self {
                 Self {
@@ -27995,6 +29778,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RecurringExpense {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -28124,6 +29908,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RecurringExpense> for super::RecurringExpense {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28144,6 +29929,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RecurringExpense> for RecurringExpense {
             fn from(value: super::RecurringExpense) -> Self {
                 Self {
@@ -28162,6 +29948,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RecurringExpenseTransaction {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -28177,6 +29964,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RecurringExpenseTransaction {
             fn default() -> Self {
                 Self {
@@ -28187,6 +29975,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RecurringExpenseTransaction {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -28228,6 +30017,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RecurringExpenseTransaction>
         for super::RecurringExpenseTransaction {
             type Error = super::error::ConversionError;
@@ -28242,6 +30032,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RecurringExpenseTransaction>
         for RecurringExpenseTransaction {
             fn from(value: super::RecurringExpenseTransaction) -> Self {
@@ -28254,6 +30045,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RecurringExpensesPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -28273,6 +30065,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RecurringExpensesPage {
             fn default() -> Self {
                 Self {
@@ -28284,6 +30077,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RecurringExpensesPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -28335,6 +30129,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RecurringExpensesPage>
         for super::RecurringExpensesPage {
             type Error = super::error::ConversionError;
@@ -28350,6 +30145,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RecurringExpensesPage>
         for RecurringExpensesPage {
             fn from(value: super::RecurringExpensesPage) -> Self {
@@ -28363,6 +30159,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Regimen {
             end_date: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -28378,6 +30175,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Regimen {
             fn default() -> Self {
                 Self {
@@ -28388,6 +30186,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Regimen {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
@@ -28431,6 +30230,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Regimen> for super::Regimen {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28444,6 +30244,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Regimen> for Regimen {
             fn from(value: super::Regimen) -> Self {
                 Self {
@@ -28455,6 +30256,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct RegisterANewLinkBody {
             access_mode: ::std::result::Result<
                 ::std::option::Option<super::RegisterANewLinkBodyAccessMode>,
@@ -28514,6 +30316,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for RegisterANewLinkBody {
             fn default() -> Self {
                 Self {
@@ -28535,6 +30338,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl RegisterANewLinkBody {
             pub fn access_mode<T>(mut self, value: T) -> Self
             where
@@ -28712,6 +30516,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<RegisterANewLinkBody>
         for super::RegisterANewLinkBody {
             type Error = super::error::ConversionError;
@@ -28737,6 +30542,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::RegisterANewLinkBody> for RegisterANewLinkBody {
             fn from(value: super::RegisterANewLinkBody) -> Self {
                 Self {
@@ -28759,6 +30565,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct RelatedDocument {
             amount_paid: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -28790,6 +30597,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for RelatedDocument {
             fn default() -> Self {
                 Self {
@@ -28804,6 +30612,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl RelatedDocument {
             pub fn amount_paid<T>(mut self, value: T) -> Self
             where
@@ -28901,6 +30710,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<RelatedDocument> for super::RelatedDocument {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28918,6 +30728,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::RelatedDocument> for RelatedDocument {
             fn from(value: super::RelatedDocument) -> Self {
                 Self {
@@ -28933,6 +30744,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct ReportingId {
             reporting_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -28944,6 +30756,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for ReportingId {
             fn default() -> Self {
                 Self {
@@ -28953,6 +30766,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ReportingId {
             pub fn reporting_type<T>(mut self, value: T) -> Self
             where
@@ -28984,6 +30798,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<ReportingId> for super::ReportingId {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28996,6 +30811,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::ReportingId> for ReportingId {
             fn from(value: super::ReportingId) -> Self {
                 Self {
@@ -29006,6 +30822,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct RetainedTax {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -29029,6 +30846,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for RetainedTax {
             fn default() -> Self {
                 Self {
@@ -29041,6 +30859,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl RetainedTax {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -29110,6 +30929,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<RetainedTax> for super::RetainedTax {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29125,6 +30945,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::RetainedTax> for RetainedTax {
             fn from(value: super::RetainedTax) -> Self {
                 Self {
@@ -29138,6 +30959,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct RetentionBreakdown {
             base_amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -29157,6 +30979,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for RetentionBreakdown {
             fn default() -> Self {
                 Self {
@@ -29168,6 +30991,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl RetentionBreakdown {
             pub fn base_amount<T>(mut self, value: T) -> Self
             where
@@ -29223,6 +31047,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<RetentionBreakdown> for super::RetentionBreakdown {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29237,6 +31062,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::RetentionBreakdown> for RetentionBreakdown {
             fn from(value: super::RetentionBreakdown) -> Self {
                 Self {
@@ -29249,6 +31075,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RetrieveBalancesForALinkBody {
             account: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -29273,6 +31100,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RetrieveBalancesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -29286,6 +31114,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RetrieveBalancesForALinkBody {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -29361,6 +31190,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RetrieveBalancesForALinkBody>
         for super::RetrieveBalancesForALinkBody {
             type Error = super::error::ConversionError;
@@ -29378,6 +31208,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RetrieveBalancesForALinkBody>
         for RetrieveBalancesForALinkBody {
             fn from(value: super::RetrieveBalancesForALinkBody) -> Self {
@@ -29393,6 +31224,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
         pub struct RetrieveBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -29405,6 +31237,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
         impl ::std::default::Default for RetrieveBody {
             fn default() -> Self {
                 Self {
@@ -29415,6 +31248,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
         impl RetrieveBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -29454,6 +31288,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
         impl ::std::convert::TryFrom<RetrieveBody> for super::RetrieveBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29467,6 +31302,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
         impl ::std::convert::From<super::RetrieveBody> for RetrieveBody {
             fn from(value: super::RetrieveBody) -> Self {
                 Self {
@@ -29478,6 +31314,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(any(feature = "banking", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
         pub struct RetrieveForALinkBody {
             link: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             save_data: ::std::result::Result<
@@ -29490,6 +31327,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
         impl ::std::default::Default for RetrieveForALinkBody {
             fn default() -> Self {
                 Self {
@@ -29500,6 +31338,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
         impl RetrieveForALinkBody {
             pub fn link<T>(mut self, value: T) -> Self
             where
@@ -29539,6 +31378,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
         impl ::std::convert::TryFrom<RetrieveForALinkBody>
         for super::RetrieveForALinkBody {
             type Error = super::error::ConversionError;
@@ -29553,6 +31393,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
         impl ::std::convert::From<super::RetrieveForALinkBody> for RetrieveForALinkBody {
             fn from(value: super::RetrieveForALinkBody) -> Self {
                 Self {
@@ -29564,6 +31405,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RetrieveIncomesForALinkBody {
             allowed_income_types: ::std::result::Result<
                 ::std::vec::Vec<
@@ -29596,6 +31438,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RetrieveIncomesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -29610,6 +31453,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RetrieveIncomesForALinkBody {
             pub fn allowed_income_types<T>(mut self, value: T) -> Self
             where
@@ -29713,6 +31557,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RetrieveIncomesForALinkBody>
         for super::RetrieveIncomesForALinkBody {
             type Error = super::error::ConversionError;
@@ -29731,6 +31576,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RetrieveIncomesForALinkBody>
         for RetrieveIncomesForALinkBody {
             fn from(value: super::RetrieveIncomesForALinkBody) -> Self {
@@ -29747,6 +31593,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct RetrieveInvoicesForALinkBody {
             attach_xml: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -29771,6 +31618,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for RetrieveInvoicesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -29784,6 +31632,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl RetrieveInvoicesForALinkBody {
             pub fn attach_xml<T>(mut self, value: T) -> Self
             where
@@ -29859,6 +31708,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<RetrieveInvoicesForALinkBody>
         for super::RetrieveInvoicesForALinkBody {
             type Error = super::error::ConversionError;
@@ -29876,6 +31726,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::RetrieveInvoicesForALinkBody>
         for RetrieveInvoicesForALinkBody {
             fn from(value: super::RetrieveInvoicesForALinkBody) -> Self {
@@ -29891,6 +31742,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         pub struct RetrieveReceivableTransactionsForALinkBody {
             date_from: ::std::result::Result<
                 ::chrono::naive::NaiveDate,
@@ -29911,6 +31763,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         impl ::std::default::Default for RetrieveReceivableTransactionsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -29923,6 +31776,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         impl RetrieveReceivableTransactionsForALinkBody {
             pub fn date_from<T>(mut self, value: T) -> Self
             where
@@ -29986,6 +31840,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         impl ::std::convert::TryFrom<RetrieveReceivableTransactionsForALinkBody>
         for super::RetrieveReceivableTransactionsForALinkBody {
             type Error = super::error::ConversionError;
@@ -30002,6 +31857,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         impl ::std::convert::From<super::RetrieveReceivableTransactionsForALinkBody>
         for RetrieveReceivableTransactionsForALinkBody {
             fn from(value: super::RetrieveReceivableTransactionsForALinkBody) -> Self {
@@ -30016,6 +31872,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RetrieveRecurringExpensesForALinkBody {
             date_from: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -30036,6 +31893,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RetrieveRecurringExpensesForALinkBody {
             fn default() -> Self {
                 Self {
@@ -30048,6 +31906,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RetrieveRecurringExpensesForALinkBody {
             pub fn date_from<T>(mut self, value: T) -> Self
             where
@@ -30115,6 +31974,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RetrieveRecurringExpensesForALinkBody>
         for super::RetrieveRecurringExpensesForALinkBody {
             type Error = super::error::ConversionError;
@@ -30131,6 +31991,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RetrieveRecurringExpensesForALinkBody>
         for RetrieveRecurringExpensesForALinkBody {
             fn from(value: super::RetrieveRecurringExpensesForALinkBody) -> Self {
@@ -30145,6 +32006,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct RetrieveTaxDeclarationsForALinkBody {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -30162,6 +32024,7 @@ pub mod types {
             year_to: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for RetrieveTaxDeclarationsForALinkBody {
             fn default() -> Self {
                 Self {
@@ -30174,6 +32037,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl RetrieveTaxDeclarationsForALinkBody {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -30237,6 +32101,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<RetrieveTaxDeclarationsForALinkBody>
         for super::RetrieveTaxDeclarationsForALinkBody {
             type Error = super::error::ConversionError;
@@ -30253,6 +32118,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::RetrieveTaxDeclarationsForALinkBody>
         for RetrieveTaxDeclarationsForALinkBody {
             fn from(value: super::RetrieveTaxDeclarationsForALinkBody) -> Self {
@@ -30267,6 +32133,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct RetrieveTaxReturnsForALinkBodyMonthly {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -30288,6 +32155,7 @@ pub mod types {
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for RetrieveTaxReturnsForALinkBodyMonthly {
             fn default() -> Self {
                 Self {
@@ -30301,6 +32169,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl RetrieveTaxReturnsForALinkBodyMonthly {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -30376,6 +32245,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBodyMonthly>
         for super::RetrieveTaxReturnsForALinkBodyMonthly {
             type Error = super::error::ConversionError;
@@ -30393,6 +32263,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::RetrieveTaxReturnsForALinkBodyMonthly>
         for RetrieveTaxReturnsForALinkBodyMonthly {
             fn from(value: super::RetrieveTaxReturnsForALinkBodyMonthly) -> Self {
@@ -30408,6 +32279,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct RetrieveTaxReturnsForALinkBodyYearly {
             attach_pdf: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -30426,6 +32298,7 @@ pub mod types {
             year_to: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for RetrieveTaxReturnsForALinkBodyYearly {
             fn default() -> Self {
                 Self {
@@ -30439,6 +32312,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl RetrieveTaxReturnsForALinkBodyYearly {
             pub fn attach_pdf<T>(mut self, value: T) -> Self
             where
@@ -30514,6 +32388,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<RetrieveTaxReturnsForALinkBodyYearly>
         for super::RetrieveTaxReturnsForALinkBodyYearly {
             type Error = super::error::ConversionError;
@@ -30531,6 +32406,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::RetrieveTaxReturnsForALinkBodyYearly>
         for RetrieveTaxReturnsForALinkBodyYearly {
             fn from(value: super::RetrieveTaxReturnsForALinkBodyYearly) -> Self {
@@ -30546,6 +32422,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RetrieveTransactionsForALinkResponse {
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -30553,6 +32430,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RetrieveTransactionsForALinkResponse {
             fn default() -> Self {
                 Self {
@@ -30561,6 +32439,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RetrieveTransactionsForALinkResponse {
             pub fn request_id<T>(mut self, value: T) -> Self
             where
@@ -30576,6 +32455,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RetrieveTransactionsForALinkResponse>
         for super::RetrieveTransactionsForALinkResponse {
             type Error = super::error::ConversionError;
@@ -30588,6 +32468,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RetrieveTransactionsForALinkResponse>
         for RetrieveTransactionsForALinkResponse {
             fn from(value: super::RetrieveTransactionsForALinkResponse) -> Self {
@@ -30598,6 +32479,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RiskInsight {
             accounts: ::std::result::Result<
                 ::std::vec::Vec<::uuid::Uuid>,
@@ -30637,6 +32519,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RiskInsight {
             fn default() -> Self {
                 Self {
@@ -30653,6 +32536,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RiskInsight {
             pub fn accounts<T>(mut self, value: T) -> Self
             where
@@ -30780,6 +32664,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RiskInsight> for super::RiskInsight {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -30799,6 +32684,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RiskInsight> for RiskInsight {
             fn from(value: super::RiskInsight) -> Self {
                 Self {
@@ -30816,6 +32702,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct RiskInsightsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -30835,6 +32722,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for RiskInsightsPage {
             fn default() -> Self {
                 Self {
@@ -30846,6 +32734,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl RiskInsightsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -30897,6 +32786,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<RiskInsightsPage> for super::RiskInsightsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -30911,6 +32801,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::RiskInsightsPage> for RiskInsightsPage {
             fn from(value: super::RiskInsightsPage) -> Self {
                 Self {
@@ -30923,6 +32814,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct SecretKey {
             id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -30934,6 +32826,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for SecretKey {
             fn default() -> Self {
                 Self {
@@ -30943,6 +32836,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl SecretKey {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -30968,6 +32862,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<SecretKey> for super::SecretKey {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -30980,6 +32875,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::SecretKey> for SecretKey {
             fn from(value: super::SecretKey) -> Self {
                 Self {
@@ -30990,6 +32886,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct SecretKeysPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -31009,6 +32906,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::default::Default for SecretKeysPage {
             fn default() -> Self {
                 Self {
@@ -31020,6 +32918,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl SecretKeysPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -31071,6 +32970,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::TryFrom<SecretKeysPage> for super::SecretKeysPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -31085,6 +32985,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::convert::From<super::SecretKeysPage> for SecretKeysPage {
             fn from(value: super::SecretKeysPage) -> Self {
                 Self {
@@ -31097,6 +32998,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub struct SocialSecuritySummary {
             weeks_contributed: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -31112,6 +33014,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::default::Default for SocialSecuritySummary {
             fn default() -> Self {
                 Self {
@@ -31122,6 +33025,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl SocialSecuritySummary {
             pub fn weeks_contributed<T>(mut self, value: T) -> Self
             where
@@ -31167,6 +33071,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::TryFrom<SocialSecuritySummary>
         for super::SocialSecuritySummary {
             type Error = super::error::ConversionError;
@@ -31181,6 +33086,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         impl ::std::convert::From<super::SocialSecuritySummary>
         for SocialSecuritySummary {
             fn from(value: super::SocialSecuritySummary) -> Self {
@@ -31193,6 +33099,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxAssessment {
             balance_payable: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -31248,6 +33155,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxAssessment {
             fn default() -> Self {
                 Self {
@@ -31270,6 +33178,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxAssessment {
             pub fn balance_payable<T>(mut self, value: T) -> Self
             where
@@ -31454,6 +33363,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxAssessment> for super::TaxAssessment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -31479,6 +33389,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxAssessment> for TaxAssessment {
             fn from(value: super::TaxAssessment) -> Self {
                 Self {
@@ -31504,6 +33415,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxComplianceStatus {
             collected_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -31535,6 +33447,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxComplianceStatus {
             fn default() -> Self {
                 Self {
@@ -31549,6 +33462,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxComplianceStatus {
             pub fn collected_at<T>(mut self, value: T) -> Self
             where
@@ -31640,6 +33554,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxComplianceStatus>
         for super::TaxComplianceStatus {
             type Error = super::error::ConversionError;
@@ -31658,6 +33573,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxComplianceStatus> for TaxComplianceStatus {
             fn from(value: super::TaxComplianceStatus) -> Self {
                 Self {
@@ -31673,6 +33589,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxComplianceStatusPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -31692,6 +33609,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxComplianceStatusPage {
             fn default() -> Self {
                 Self {
@@ -31703,6 +33621,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxComplianceStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -31754,6 +33673,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxComplianceStatusPage>
         for super::TaxComplianceStatusPage {
             type Error = super::error::ConversionError;
@@ -31769,6 +33689,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxComplianceStatusPage>
         for TaxComplianceStatusPage {
             fn from(value: super::TaxComplianceStatusPage) -> Self {
@@ -31782,6 +33703,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxDeclaration {
             annual_costs_and_deductions_statement: ::std::result::Result<
                 ::std::option::Option<super::AnnualCostsAndDeductionsStatement>,
@@ -31837,6 +33759,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxDeclaration {
             fn default() -> Self {
                 Self {
@@ -31857,6 +33780,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxDeclaration {
             pub fn annual_costs_and_deductions_statement<T>(mut self, value: T) -> Self
             where
@@ -32046,6 +33970,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxDeclaration> for super::TaxDeclaration {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -32070,6 +33995,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxDeclaration> for TaxDeclaration {
             fn from(value: super::TaxDeclaration) -> Self {
                 Self {
@@ -32093,6 +34019,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxDeclarationsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -32112,6 +34039,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxDeclarationsPage {
             fn default() -> Self {
                 Self {
@@ -32123,6 +34051,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxDeclarationsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -32174,6 +34103,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxDeclarationsPage>
         for super::TaxDeclarationsPage {
             type Error = super::error::ConversionError;
@@ -32189,6 +34119,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxDeclarationsPage> for TaxDeclarationsPage {
             fn from(value: super::TaxDeclarationsPage) -> Self {
                 Self {
@@ -32201,6 +34132,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxPayerInformation {
             company_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -32236,6 +34168,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxPayerInformation {
             fn default() -> Self {
                 Self {
@@ -32251,6 +34184,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxPayerInformation {
             pub fn company_name<T>(mut self, value: T) -> Self
             where
@@ -32356,6 +34290,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxPayerInformation>
         for super::TaxPayerInformation {
             type Error = super::error::ConversionError;
@@ -32375,6 +34310,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxPayerInformation> for TaxPayerInformation {
             fn from(value: super::TaxPayerInformation) -> Self {
                 Self {
@@ -32391,6 +34327,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxRetention {
             cancelled_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -32478,6 +34415,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxRetention {
             fn default() -> Self {
                 Self {
@@ -32506,6 +34444,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxRetention {
             pub fn cancelled_at<T>(mut self, value: T) -> Self
             where
@@ -32783,6 +34722,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxRetention> for super::TaxRetention {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -32814,6 +34754,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxRetention> for TaxRetention {
             fn from(value: super::TaxRetention) -> Self {
                 Self {
@@ -32843,6 +34784,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxRetentionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -32862,6 +34804,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxRetentionsPage {
             fn default() -> Self {
                 Self {
@@ -32873,6 +34816,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxRetentionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -32924,6 +34868,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxRetentionsPage> for super::TaxRetentionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -32938,6 +34883,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxRetentionsPage> for TaxRetentionsPage {
             fn from(value: super::TaxRetentionsPage) -> Self {
                 Self {
@@ -32950,6 +34896,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxReturn {
             cifras_cierre_ejercicio: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -33073,6 +35020,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxReturn {
             fn default() -> Self {
                 Self {
@@ -33110,6 +35058,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxReturn {
             pub fn cifras_cierre_ejercicio<T>(mut self, value: T) -> Self
             where
@@ -33565,6 +35514,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxReturn> for super::TaxReturn {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -33610,6 +35560,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxReturn> for TaxReturn {
             fn from(value: super::TaxReturn) -> Self {
                 Self {
@@ -33658,6 +35609,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxReturnsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -33677,6 +35629,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxReturnsPage {
             fn default() -> Self {
                 Self {
@@ -33688,6 +35641,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxReturnsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -33739,6 +35693,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxReturnsPage> for super::TaxReturnsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -33753,6 +35708,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxReturnsPage> for TaxReturnsPage {
             fn from(value: super::TaxReturnsPage) -> Self {
                 Self {
@@ -33765,6 +35721,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxStatus {
             address: ::std::result::Result<
                 ::std::option::Option<super::Address>,
@@ -33828,6 +35785,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxStatus {
             fn default() -> Self {
                 Self {
@@ -33850,6 +35808,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxStatus {
             pub fn address<T>(mut self, value: T) -> Self
             where
@@ -34045,6 +36004,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxStatus> for super::TaxStatus {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34070,6 +36030,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxStatus> for TaxStatus {
             fn from(value: super::TaxStatus) -> Self {
                 Self {
@@ -34093,6 +36054,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxStatusPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -34112,6 +36074,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxStatusPage {
             fn default() -> Self {
                 Self {
@@ -34123,6 +36086,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxStatusPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -34174,6 +36138,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxStatusPage> for super::TaxStatusPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34188,6 +36153,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxStatusPage> for TaxStatusPage {
             fn from(value: super::TaxStatusPage) -> Self {
                 Self {
@@ -34200,6 +36166,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct TaxStatusTaxPayerInformation {
             commercial_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -34251,6 +36218,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for TaxStatusTaxPayerInformation {
             fn default() -> Self {
                 Self {
@@ -34270,6 +36238,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl TaxStatusTaxPayerInformation {
             pub fn commercial_name<T>(mut self, value: T) -> Self
             where
@@ -34431,6 +36400,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<TaxStatusTaxPayerInformation>
         for super::TaxStatusTaxPayerInformation {
             type Error = super::error::ConversionError;
@@ -34454,6 +36424,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::TaxStatusTaxPayerInformation>
         for TaxStatusTaxPayerInformation {
             fn from(value: super::TaxStatusTaxPayerInformation) -> Self {
@@ -34485,6 +36456,22 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         pub struct TokenGenerationData {
             expects_user_input: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -34514,6 +36501,22 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::default::Default for TokenGenerationData {
             fn default() -> Self {
                 Self {
@@ -34533,6 +36536,22 @@ pub mod types {
                 feature = "investments",
                 feature = "mock",
                 feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
             )
         )]
         impl TokenGenerationData {
@@ -34598,6 +36617,22 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::TryFrom<TokenGenerationData>
         for super::TokenGenerationData {
             type Error = super::error::ConversionError;
@@ -34623,6 +36658,22 @@ pub mod types {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         impl ::std::convert::From<super::TokenGenerationData> for TokenGenerationData {
             fn from(value: super::TokenGenerationData) -> Self {
                 Self {
@@ -34635,6 +36686,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct Transaction {
             account: ::std::result::Result<
                 ::std::option::Option<super::Account>,
@@ -34738,6 +36790,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for Transaction {
             fn default() -> Self {
                 Self {
@@ -34770,6 +36823,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl Transaction {
             pub fn account<T>(mut self, value: T) -> Self
             where
@@ -35091,6 +37145,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<Transaction> for super::Transaction {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -35126,6 +37181,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::Transaction> for Transaction {
             fn from(value: super::Transaction) -> Self {
                 Self {
@@ -35159,6 +37215,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub struct TransactionsMetrics {
             max_incoming_amount_1m: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -35270,6 +37327,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::default::Default for TransactionsMetrics {
             fn default() -> Self {
                 Self {
@@ -35304,6 +37362,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl TransactionsMetrics {
             pub fn max_incoming_amount_1m<T>(mut self, value: T) -> Self
             where
@@ -35685,6 +37744,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::TryFrom<TransactionsMetrics>
         for super::TransactionsMetrics {
             type Error = super::error::ConversionError;
@@ -35723,6 +37783,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::convert::From<super::TransactionsMetrics> for TransactionsMetrics {
             fn from(value: super::TransactionsMetrics) -> Self {
                 Self {
@@ -35758,6 +37819,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         pub struct TransactionsPage {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -35777,6 +37839,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::default::Default for TransactionsPage {
             fn default() -> Self {
                 Self {
@@ -35788,6 +37851,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl TransactionsPage {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -35839,6 +37903,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::TryFrom<TransactionsPage> for super::TransactionsPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -35853,6 +37918,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         impl ::std::convert::From<super::TransactionsPage> for TransactionsPage {
             fn from(value: super::TransactionsPage) -> Self {
                 Self {
@@ -35865,6 +37931,7 @@ pub mod types {
         }
         #[derive(Clone)]
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub struct UpdateALinksCredentialsBody {
             certificate: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -35892,6 +37959,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::default::Default for UpdateALinksCredentialsBody {
             fn default() -> Self {
                 Self {
@@ -35905,6 +37973,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl UpdateALinksCredentialsBody {
             pub fn certificate<T>(mut self, value: T) -> Self
             where
@@ -35980,6 +38049,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::TryFrom<UpdateALinksCredentialsBody>
         for super::UpdateALinksCredentialsBody {
             type Error = super::error::ConversionError;
@@ -35997,6 +38067,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::convert::From<super::UpdateALinksCredentialsBody>
         for UpdateALinksCredentialsBody {
             fn from(value: super::UpdateALinksCredentialsBody) -> Self {
@@ -36012,6 +38083,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         pub struct Value {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -36035,6 +38107,7 @@ pub mod types {
             >,
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl ::std::default::Default for Value {
             fn default() -> Self {
                 Self {
@@ -36047,6 +38120,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl Value {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -36112,6 +38186,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl ::std::convert::TryFrom<Value> for super::Value {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36127,6 +38202,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         impl ::std::convert::From<super::Value> for Value {
             fn from(value: super::Value) -> Self {
                 Self {
@@ -36140,6 +38216,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub struct VerifyIncomesBody {
             allowed_income_types: ::std::result::Result<
                 ::std::vec::Vec<super::VerifyIncomesBodyAllowedIncomeTypesItem>,
@@ -36167,6 +38244,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::default::Default for VerifyIncomesBody {
             fn default() -> Self {
                 Self {
@@ -36180,6 +38258,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl VerifyIncomesBody {
             pub fn allowed_income_types<T>(mut self, value: T) -> Self
             where
@@ -36267,6 +38346,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::TryFrom<VerifyIncomesBody> for super::VerifyIncomesBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36283,6 +38363,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         impl ::std::convert::From<super::VerifyIncomesBody> for VerifyIncomesBody {
             fn from(value: super::VerifyIncomesBody) -> Self {
                 Self {
@@ -36297,6 +38378,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub struct Warnings {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -36308,6 +38390,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::default::Default for Warnings {
             fn default() -> Self {
                 Self {
@@ -36317,6 +38400,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl Warnings {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -36344,6 +38428,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::TryFrom<Warnings> for super::Warnings {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36356,6 +38441,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         impl ::std::convert::From<super::Warnings> for Warnings {
             fn from(value: super::Warnings) -> Self {
                 Self {
@@ -36365,6 +38451,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::fmt::Debug for CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteAPaymentIntentBodyPaymentMethodDetailsPse")
@@ -36377,6 +38464,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "core", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
         impl ::std::fmt::Debug for CompleteARequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteARequestBody")
@@ -36387,6 +38475,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
         impl ::std::fmt::Debug for CompleteRequestBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteRequestBody")
@@ -36398,6 +38487,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::fmt::Debug for PaymentLink {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("PaymentLink")
@@ -36416,6 +38506,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::fmt::Debug for Pse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("Pse")
@@ -36430,6 +38521,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::fmt::Debug for RegisterANewLinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RegisterANewLinkBody")
@@ -36451,6 +38543,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveBalancesForALinkBody")
@@ -36464,6 +38557,7 @@ pub mod types {
             }
         }
         #[cfg(any(feature = "banking", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
         impl ::std::fmt::Debug for RetrieveForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveForALinkBody")
@@ -36474,6 +38568,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveIncomesForALinkBody")
@@ -36488,6 +38583,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         impl ::std::fmt::Debug for RetrieveReceivableTransactionsForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveReceivableTransactionsForALinkBody")
@@ -36500,6 +38596,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RetrieveRecurringExpensesForALinkBody")
@@ -36512,6 +38609,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         impl ::std::fmt::Debug for SecretKey {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("SecretKey")
@@ -36521,6 +38619,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("UpdateALinksCredentialsBody")
@@ -36570,6 +38669,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub enum RetrieveTransactionsForALinkSuccess {
         ///The body of a `200 OK` response.
         Ok(::std::vec::Vec<Transaction>),
@@ -36579,6 +38679,7 @@ pub mod types {
         Accepted(RetrieveTransactionsForALinkResponse),
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl RetrieveTransactionsForALinkSuccess {
         /// The HTTP status this body came with.
         pub fn status(&self) -> u16 {
@@ -36590,6 +38691,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl super::resumable::FromResume<::std::vec::Vec<Transaction>>
     for RetrieveTransactionsForALinkSuccess {
         #[allow(unused_variables)]
@@ -36601,6 +38703,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl super::resumable::FromResume<RetrieveTransactionsForALinkResponse>
     for RetrieveTransactionsForALinkSuccess {
         #[allow(unused_variables)]
@@ -36634,6 +38737,7 @@ pub mod types {
         Ok(value.unwrap_or_default())
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Debug for CompleteAPaymentIntentBodyPaymentMethodDetailsPse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteAPaymentIntentBodyPaymentMethodDetailsPse")
@@ -36646,6 +38750,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "core", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
     impl ::std::fmt::Debug for CompleteARequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteARequestBody")
@@ -36656,6 +38761,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "banking", feature = "fiscal"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
     impl ::std::fmt::Debug for CompleteRequestBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteRequestBody")
@@ -36667,6 +38773,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Debug for PaymentLink {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("PaymentLink")
@@ -36685,6 +38792,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Debug for Pse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("Pse")
@@ -36699,6 +38807,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::fmt::Debug for RegisterANewLinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RegisterANewLinkBody")
@@ -36720,6 +38829,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::fmt::Debug for RetrieveBalancesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveBalancesForALinkBody")
@@ -36733,6 +38843,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "banking", feature = "investments"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
     impl ::std::fmt::Debug for RetrieveForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveForALinkBody")
@@ -36743,6 +38854,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::fmt::Debug for RetrieveIncomesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveIncomesForALinkBody")
@@ -36757,6 +38869,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl ::std::fmt::Debug for RetrieveReceivableTransactionsForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveReceivableTransactionsForALinkBody")
@@ -36769,6 +38882,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl ::std::fmt::Debug for RetrieveRecurringExpensesForALinkBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RetrieveRecurringExpensesForALinkBody")
@@ -36781,6 +38895,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl ::std::fmt::Debug for SecretKey {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("SecretKey")
@@ -36790,6 +38905,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl ::std::fmt::Debug for UpdateALinksCredentialsBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("UpdateALinksCredentialsBody")
@@ -36803,6 +38919,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl crate::pagination::Page for AccountsPage {
         type Item = Account;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36813,6 +38930,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl crate::pagination::Page for BalancesPage {
         type Item = Balance;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36823,6 +38941,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl crate::pagination::Page for BankAccountsPage {
         type Item = BankAccount;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36833,6 +38952,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl crate::pagination::Page for CustomersPage {
         type Item = Customer;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36843,6 +38963,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl crate::pagination::Page for EmploymentRecordsPage {
         type Item = EmploymentRecord;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36853,6 +38974,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl crate::pagination::Page for IncomesPage {
         type Item = Income;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36863,6 +38985,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl crate::pagination::Page for InstitutionsPage {
         type Item = Institution;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36873,6 +38996,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl crate::pagination::Page for InvoicesPage {
         type Item = Invoice;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36883,6 +39007,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl crate::pagination::Page for LinksPage {
         type Item = Link;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36893,6 +39018,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl crate::pagination::Page for OwnersPage {
         type Item = Owner;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36903,6 +39029,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl crate::pagination::Page for PaymentIntentsPage {
         type Item = PaymentIntent;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36913,6 +39040,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl crate::pagination::Page for PaymentLinksPage {
         type Item = PaymentLink;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36923,6 +39051,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl crate::pagination::Page for PaymentsInstitutionsPage {
         type Item = PaymentsInstitution;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36933,6 +39062,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl crate::pagination::Page for PaymentsTransactionsPage {
         type Item = PaymentsTransaction;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36943,6 +39073,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl crate::pagination::Page for PortfoliosPage {
         type Item = Portfolio;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36953,6 +39084,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl crate::pagination::Page for RecurringExpensesPage {
         type Item = RecurringExpense;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36963,6 +39095,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl crate::pagination::Page for RiskInsightsPage {
         type Item = RiskInsight;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36973,6 +39106,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl crate::pagination::Page for SecretKeysPage {
         type Item = SecretKey;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36983,6 +39117,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl crate::pagination::Page for TaxComplianceStatusPage {
         type Item = TaxComplianceStatus;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -36993,6 +39128,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl crate::pagination::Page for TaxDeclarationsPage {
         type Item = TaxDeclaration;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -37003,6 +39139,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl crate::pagination::Page for TaxRetentionsPage {
         type Item = TaxRetention;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -37013,6 +39150,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl crate::pagination::Page for TaxReturnsPage {
         type Item = TaxReturn;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -37023,6 +39161,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl crate::pagination::Page for TaxStatusPage {
         type Item = TaxStatus;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -37033,6 +39172,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "banking", feature = "receivables"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
     impl crate::pagination::Page for TransactionsPage {
         type Item = Transaction;
         fn next_page(&self) -> ::std::option::Option<&str> {
@@ -37290,6 +39430,7 @@ let response = client.list_all_accounts()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn list_all_accounts(&self) -> builder::ListAllAccounts<'_> {
         builder::ListAllAccounts::new(self)
     }
@@ -37432,6 +39573,7 @@ let response = client.retrieve_accounts_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn retrieve_accounts_for_a_link(&self) -> builder::RetrieveAccountsForALink<'_> {
         builder::RetrieveAccountsForALink::new(self)
     }
@@ -37575,6 +39717,7 @@ let response = client.complete_an_accounts_request()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn complete_an_accounts_request(
         &self,
     ) -> builder::CompleteAnAccountsRequest<'_> {
@@ -37686,6 +39829,7 @@ let response = client.get_an_accounts_details()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn get_an_accounts_details(&self) -> builder::GetAnAccountsDetails<'_> {
         builder::GetAnAccountsDetails::new(self)
     }
@@ -37712,6 +39856,7 @@ let response = client.delete_an_account()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn delete_an_account(&self) -> builder::DeleteAnAccount<'_> {
         builder::DeleteAnAccount::new(self)
     }
@@ -37882,6 +40027,7 @@ let response = client.list_all_balances()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn list_all_balances(&self) -> builder::ListAllBalances<'_> {
         builder::ListAllBalances::new(self)
     }
@@ -38034,6 +40180,7 @@ let response = client.retrieve_balances_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn retrieve_balances_for_a_link(&self) -> builder::RetrieveBalancesForALink<'_> {
         builder::RetrieveBalancesForALink::new(self)
     }
@@ -38184,6 +40331,7 @@ let response = client.complete_a_balances_request()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn complete_a_balances_request(&self) -> builder::CompleteABalancesRequest<'_> {
         builder::CompleteABalancesRequest::new(self)
     }
@@ -38300,6 +40448,7 @@ let response = client.get_a_balances_details()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn get_a_balances_details(&self) -> builder::GetABalancesDetails<'_> {
         builder::GetABalancesDetails::new(self)
     }
@@ -38326,6 +40475,7 @@ let response = client.delete_a_balance()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn delete_a_balance(&self) -> builder::DeleteABalance<'_> {
         builder::DeleteABalance::new(self)
     }
@@ -38402,6 +40552,7 @@ let response = client.categorize_transactions()
     .await;
 ```*/
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub fn categorize_transactions(&self) -> builder::CategorizeTransactions<'_> {
         builder::CategorizeTransactions::new(self)
     }
@@ -38485,6 +40636,7 @@ let response = client.list_all_employment_records()
     .await;
 ```*/
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub fn list_all_employment_records(&self) -> builder::ListAllEmploymentRecords<'_> {
         builder::ListAllEmploymentRecords::new(self)
     }
@@ -38595,6 +40747,7 @@ let response = client.retrieve_employment_record_details()
     .await;
 ```*/
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub fn retrieve_employment_record_details(
         &self,
     ) -> builder::RetrieveEmploymentRecordDetails<'_> {
@@ -38674,6 +40827,7 @@ let response = client.get_an_employment_records_details()
     .await;
 ```*/
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub fn get_an_employment_records_details(
         &self,
     ) -> builder::GetAnEmploymentRecordsDetails<'_> {
@@ -38702,6 +40856,7 @@ let response = client.delete_an_employment_record()
     .await;
 ```*/
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub fn delete_an_employment_record(&self) -> builder::DeleteAnEmploymentRecord<'_> {
         builder::DeleteAnEmploymentRecord::new(self)
     }
@@ -38800,6 +40955,7 @@ let response = client.verify_incomes()
     .await;
 ```*/
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub fn verify_incomes(&self) -> builder::VerifyIncomes<'_> {
         builder::VerifyIncomes::new(self)
     }
@@ -38887,6 +41043,7 @@ let response = client.list_all_incomes()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn list_all_incomes(&self) -> builder::ListAllIncomes<'_> {
         builder::ListAllIncomes::new(self)
     }
@@ -38997,6 +41154,7 @@ let response = client.retrieve_incomes_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn retrieve_incomes_for_a_link(&self) -> builder::RetrieveIncomesForALink<'_> {
         builder::RetrieveIncomesForALink::new(self)
     }
@@ -39104,6 +41262,7 @@ let response = client.complete_an_incomes_request()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn complete_an_incomes_request(&self) -> builder::CompleteAnIncomesRequest<'_> {
         builder::CompleteAnIncomesRequest::new(self)
     }
@@ -39177,6 +41336,7 @@ let response = client.get_an_incomes_details()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn get_an_incomes_details(&self) -> builder::GetAnIncomesDetails<'_> {
         builder::GetAnIncomesDetails::new(self)
     }
@@ -39203,6 +41363,7 @@ let response = client.delete_an_income()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn delete_an_income(&self) -> builder::DeleteAnIncome<'_> {
         builder::DeleteAnIncome::new(self)
     }
@@ -39295,6 +41456,7 @@ let response = client.list_all_institutions()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn list_all_institutions(&self) -> builder::ListAllInstitutions<'_> {
         builder::ListAllInstitutions::new(self)
     }
@@ -39359,6 +41521,7 @@ let response = client.get_an_institutions_details()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn get_an_institutions_details(&self) -> builder::GetAnInstitutionsDetails<'_> {
         builder::GetAnInstitutionsDetails::new(self)
     }
@@ -39560,6 +41723,7 @@ let response = client.list_all_invoices()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn list_all_invoices(&self) -> builder::ListAllInvoices<'_> {
         builder::ListAllInvoices::new(self)
     }
@@ -39721,6 +41885,7 @@ let response = client.retrieve_invoices_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn retrieve_invoices_for_a_link(&self) -> builder::RetrieveInvoicesForALink<'_> {
         builder::RetrieveInvoicesForALink::new(self)
     }
@@ -39896,6 +42061,7 @@ let response = client.complete_an_invoices_request()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn complete_an_invoices_request(
         &self,
     ) -> builder::CompleteAnInvoicesRequest<'_> {
@@ -40039,6 +42205,7 @@ let response = client.get_an_invoices_details()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn get_an_invoices_details(&self) -> builder::GetAnInvoicesDetails<'_> {
         builder::GetAnInvoicesDetails::new(self)
     }
@@ -40065,6 +42232,7 @@ let response = client.delete_an_invoice()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn delete_an_invoice(&self) -> builder::DeleteAnInvoice<'_> {
         builder::DeleteAnInvoice::new(self)
     }
@@ -40154,6 +42322,7 @@ let response = client.list_all_links()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn list_all_links(&self) -> builder::ListAllLinks<'_> {
         builder::ListAllLinks::new(self)
     }
@@ -40243,6 +42412,7 @@ let response = client.register_a_new_link()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn register_a_new_link(&self) -> builder::RegisterANewLink<'_> {
         builder::RegisterANewLink::new(self)
     }
@@ -40321,6 +42491,7 @@ let response = client.complete_a_links_request()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn complete_a_links_request(&self) -> builder::CompleteALinksRequest<'_> {
         builder::CompleteALinksRequest::new(self)
     }
@@ -40366,6 +42537,7 @@ let response = client.get_a_links_details()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn get_a_links_details(&self) -> builder::GetALinksDetails<'_> {
         builder::GetALinksDetails::new(self)
     }
@@ -40449,6 +42621,7 @@ let response = client.update_a_links_credentials()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn update_a_links_credentials(&self) -> builder::UpdateALinksCredentials<'_> {
         builder::UpdateALinksCredentials::new(self)
     }
@@ -40475,6 +42648,7 @@ let response = client.delete_a_link()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn delete_a_link(&self) -> builder::DeleteALink<'_> {
         builder::DeleteALink::new(self)
     }
@@ -40553,6 +42727,7 @@ let response = client.change_a_links_access_mode()
     .await;
 ```*/
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub fn change_a_links_access_mode(&self) -> builder::ChangeALinksAccessMode<'_> {
         builder::ChangeALinksAccessMode::new(self)
     }
@@ -40630,6 +42805,7 @@ let response = client.list_all_owners()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn list_all_owners(&self) -> builder::ListAllOwners<'_> {
         builder::ListAllOwners::new(self)
     }
@@ -40712,6 +42888,7 @@ let response = client.retrieve_owners_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn retrieve_owners_for_a_link(&self) -> builder::RetrieveOwnersForALink<'_> {
         builder::RetrieveOwnersForALink::new(self)
     }
@@ -40795,6 +42972,7 @@ let response = client.complete_an_owners_request()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn complete_an_owners_request(&self) -> builder::CompleteAnOwnersRequest<'_> {
         builder::CompleteAnOwnersRequest::new(self)
     }
@@ -40844,6 +43022,7 @@ let response = client.get_an_owners_details()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn get_an_owners_details(&self) -> builder::GetAnOwnersDetails<'_> {
         builder::GetAnOwnersDetails::new(self)
     }
@@ -40870,6 +43049,7 @@ let response = client.delete_an_owner()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn delete_an_owner(&self) -> builder::DeleteAnOwner<'_> {
         builder::DeleteAnOwner::new(self)
     }
@@ -41010,6 +43190,7 @@ let response = client.list_all_recurring_expenses()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn list_all_recurring_expenses(&self) -> builder::ListAllRecurringExpenses<'_> {
         builder::ListAllRecurringExpenses::new(self)
     }
@@ -41167,6 +43348,7 @@ let response = client.retrieve_recurring_expenses_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn retrieve_recurring_expenses_for_a_link(
         &self,
     ) -> builder::RetrieveRecurringExpensesForALink<'_> {
@@ -41325,6 +43507,7 @@ let response = client.complete_a_recurring_expenses_request()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn complete_a_recurring_expenses_request(
         &self,
     ) -> builder::CompleteARecurringExpensesRequest<'_> {
@@ -41449,6 +43632,7 @@ let response = client.get_a_recurring_expenses_details()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn get_a_recurring_expenses_details(
         &self,
     ) -> builder::GetARecurringExpensesDetails<'_> {
@@ -41477,6 +43661,7 @@ let response = client.delete_a_recurring_expense()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn delete_a_recurring_expense(&self) -> builder::DeleteARecurringExpense<'_> {
         builder::DeleteARecurringExpense::new(self)
     }
@@ -41592,6 +43777,7 @@ let response = client.list_all_risk_insights()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn list_all_risk_insights(&self) -> builder::ListAllRiskInsights<'_> {
         builder::ListAllRiskInsights::new(self)
     }
@@ -41726,6 +43912,7 @@ let response = client.retrieve_risk_insights_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn retrieve_risk_insights_for_a_link(
         &self,
     ) -> builder::RetrieveRiskInsightsForALink<'_> {
@@ -41863,6 +44050,7 @@ let response = client.complete_a_risk_insights_request()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn complete_a_risk_insights_request(
         &self,
     ) -> builder::CompleteARiskInsightsRequest<'_> {
@@ -41966,6 +44154,7 @@ let response = client.get_a_risk_insights_details()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn get_a_risk_insights_details(&self) -> builder::GetARiskInsightsDetails<'_> {
         builder::GetARiskInsightsDetails::new(self)
     }
@@ -41992,6 +44181,7 @@ let response = client.delete_a_risk_insight()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn delete_a_risk_insight(&self) -> builder::DeleteARiskInsight<'_> {
         builder::DeleteARiskInsight::new(self)
     }
@@ -42058,6 +44248,7 @@ let response = client.list_all_tax_compliance_statuses()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn list_all_tax_compliance_statuses(
         &self,
     ) -> builder::ListAllTaxComplianceStatuses<'_> {
@@ -42119,6 +44310,7 @@ let response = client.retrieve_tax_compliance_statuses_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn retrieve_tax_compliance_statuses_for_a_link(
         &self,
     ) -> builder::RetrieveTaxComplianceStatusesForALink<'_> {
@@ -42163,6 +44355,7 @@ let response = client.get_details_about_a_tax_compliance_status()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn get_details_about_a_tax_compliance_status(
         &self,
     ) -> builder::GetDetailsAboutATaxComplianceStatus<'_> {
@@ -42191,6 +44384,7 @@ let response = client.delete_a_tax_compliance_status()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn delete_a_tax_compliance_status(
         &self,
     ) -> builder::DeleteATaxComplianceStatus<'_> {
@@ -42348,6 +44542,7 @@ let response = client.list_all_tax_declarations()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn list_all_tax_declarations(&self) -> builder::ListAllTaxDeclarations<'_> {
         builder::ListAllTaxDeclarations::new(self)
     }
@@ -42494,6 +44689,7 @@ let response = client.retrieve_tax_declarations_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn retrieve_tax_declarations_for_a_link(
         &self,
     ) -> builder::RetrieveTaxDeclarationsForALink<'_> {
@@ -42615,6 +44811,7 @@ let response = client.get_a_tax_declarations_details()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn get_a_tax_declarations_details(
         &self,
     ) -> builder::GetATaxDeclarationsDetails<'_> {
@@ -42643,6 +44840,7 @@ let response = client.delete_a_tax_declaration()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn delete_a_tax_declaration(&self) -> builder::DeleteATaxDeclaration<'_> {
         builder::DeleteATaxDeclaration::new(self)
     }
@@ -42723,6 +44921,7 @@ let response = client.list_all_tax_retentions()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn list_all_tax_retentions(&self) -> builder::ListAllTaxRetentions<'_> {
         builder::ListAllTaxRetentions::new(self)
     }
@@ -42803,6 +45002,7 @@ let response = client.retrieve_tax_retentions_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn retrieve_tax_retentions_for_a_link(
         &self,
     ) -> builder::RetrieveTaxRetentionsForALink<'_> {
@@ -42865,6 +45065,7 @@ let response = client.get_a_tax_retentions_details()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn get_a_tax_retentions_details(&self) -> builder::GetATaxRetentionsDetails<'_> {
         builder::GetATaxRetentionsDetails::new(self)
     }
@@ -42891,6 +45092,7 @@ let response = client.delete_a_tax_retention()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn delete_a_tax_retention(&self) -> builder::DeleteATaxRetention<'_> {
         builder::DeleteATaxRetention::new(self)
     }
@@ -42996,6 +45198,7 @@ let response = client.list_all_tax_returns()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn list_all_tax_returns(&self) -> builder::ListAllTaxReturns<'_> {
         builder::ListAllTaxReturns::new(self)
     }
@@ -43089,6 +45292,7 @@ let response = client.retrieve_tax_returns_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn retrieve_tax_returns_for_a_link(
         &self,
     ) -> builder::RetrieveTaxReturnsForALink<'_> {
@@ -43156,6 +45360,7 @@ let response = client.get_a_tax_returns_details()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn get_a_tax_returns_details(&self) -> builder::GetATaxReturnsDetails<'_> {
         builder::GetATaxReturnsDetails::new(self)
     }
@@ -43182,6 +45387,7 @@ let response = client.delete_a_tax_return()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn delete_a_tax_return(&self) -> builder::DeleteATaxReturn<'_> {
         builder::DeleteATaxReturn::new(self)
     }
@@ -43292,6 +45498,7 @@ let response = client.list_all_tax_statuses()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn list_all_tax_statuses(&self) -> builder::ListAllTaxStatuses<'_> {
         builder::ListAllTaxStatuses::new(self)
     }
@@ -43395,6 +45602,7 @@ let response = client.retrieve_tax_statuses_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn retrieve_tax_statuses_for_a_link(
         &self,
     ) -> builder::RetrieveTaxStatusesForALink<'_> {
@@ -43483,6 +45691,7 @@ let response = client.get_details_about_a_tax_status()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn get_details_about_a_tax_status(
         &self,
     ) -> builder::GetDetailsAboutATaxStatus<'_> {
@@ -43511,6 +45720,7 @@ let response = client.delete_a_tax_status()
     .await;
 ```*/
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub fn delete_a_tax_status(&self) -> builder::DeleteATaxStatus<'_> {
         builder::DeleteATaxStatus::new(self)
     }
@@ -43761,6 +45971,7 @@ let response = client.list_all_transactions()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn list_all_transactions(&self) -> builder::ListAllTransactions<'_> {
         builder::ListAllTransactions::new(self)
     }
@@ -43941,6 +46152,7 @@ let response = client.retrieve_transactions_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn retrieve_transactions_for_a_link(
         &self,
     ) -> builder::RetrieveTransactionsForALink<'_> {
@@ -44113,6 +46325,7 @@ let response = client.complete_a_transactions_request()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn complete_a_transactions_request(
         &self,
     ) -> builder::CompleteATransactionsRequest<'_> {
@@ -44251,6 +46464,7 @@ let response = client.get_a_transactions_details()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn get_a_transactions_details(&self) -> builder::GetATransactionsDetails<'_> {
         builder::GetATransactionsDetails::new(self)
     }
@@ -44277,6 +46491,7 @@ let response = client.delete_a_transaction()
     .await;
 ```*/
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub fn delete_a_transaction(&self) -> builder::DeleteATransaction<'_> {
         builder::DeleteATransaction::new(self)
     }
@@ -44365,6 +46580,7 @@ let response = client.list_all_portfolios()
     .await;
 ```*/
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub fn list_all_portfolios(&self) -> builder::ListAllPortfolios<'_> {
         builder::ListAllPortfolios::new(self)
     }
@@ -44466,6 +46682,7 @@ let response = client.retrieve_portfolios_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub fn retrieve_portfolios_for_a_link(
         &self,
     ) -> builder::RetrievePortfoliosForALink<'_> {
@@ -44569,6 +46786,7 @@ let response = client.complete_a_portfolios_request()
     .await;
 ```*/
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub fn complete_a_portfolios_request(
         &self,
     ) -> builder::CompleteAPortfoliosRequest<'_> {
@@ -44639,6 +46857,7 @@ let response = client.get_a_portfolios_details()
     .await;
 ```*/
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub fn get_a_portfolios_details(&self) -> builder::GetAPortfoliosDetails<'_> {
         builder::GetAPortfoliosDetails::new(self)
     }
@@ -44665,6 +46884,7 @@ let response = client.delete_a_portfolio()
     .await;
 ```*/
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub fn delete_a_portfolio(&self) -> builder::DeleteAPortfolio<'_> {
         builder::DeleteAPortfolio::new(self)
     }
@@ -44747,6 +46967,7 @@ let response = client.list_all_bank_accounts()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn list_all_bank_accounts(&self) -> builder::ListAllBankAccounts<'_> {
         builder::ListAllBankAccounts::new(self)
     }
@@ -44824,6 +47045,7 @@ let response = client.create_a_new_bank_account()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn create_a_new_bank_account(&self) -> builder::CreateANewBankAccount<'_> {
         builder::CreateANewBankAccount::new(self)
     }
@@ -44874,6 +47096,7 @@ let response = client.get_details_about_a_bank_account()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn get_details_about_a_bank_account(
         &self,
     ) -> builder::GetDetailsAboutABankAccount<'_> {
@@ -44940,6 +47163,7 @@ let response = client.list_all_customers()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn list_all_customers(&self) -> builder::ListAllCustomers<'_> {
         builder::ListAllCustomers::new(self)
     }
@@ -45002,6 +47226,7 @@ let response = client.create_a_new_customer()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn create_a_new_customer(&self) -> builder::CreateANewCustomer<'_> {
         builder::CreateANewCustomer::new(self)
     }
@@ -45044,6 +47269,7 @@ let response = client.get_details_about_a_customer()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn get_details_about_a_customer(&self) -> builder::GetDetailsAboutACustomer<'_> {
         builder::GetDetailsAboutACustomer::new(self)
     }
@@ -45120,6 +47346,7 @@ let response = client.list_all_payment_institutions()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn list_all_payment_institutions(
         &self,
     ) -> builder::ListAllPaymentInstitutions<'_> {
@@ -45178,6 +47405,7 @@ let response = client.get_details_about_a_payment_institution()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn get_details_about_a_payment_institution(
         &self,
     ) -> builder::GetDetailsAboutAPaymentInstitution<'_> {
@@ -45536,6 +47764,7 @@ let response = client.list_all_payment_intents()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn list_all_payment_intents(&self) -> builder::ListAllPaymentIntents<'_> {
         builder::ListAllPaymentIntents::new(self)
     }
@@ -45875,6 +48104,7 @@ let response = client.create_a_new_payment_intent()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn create_a_new_payment_intent(&self) -> builder::CreateANewPaymentIntent<'_> {
         builder::CreateANewPaymentIntent::new(self)
     }
@@ -46191,6 +48421,7 @@ let response = client.get_details_about_a_payment_intent()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn get_details_about_a_payment_intent(
         &self,
     ) -> builder::GetDetailsAboutAPaymentIntent<'_> {
@@ -46533,6 +48764,7 @@ let response = client.complete_a_payment_intent()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn complete_a_payment_intent(&self) -> builder::CompleteAPaymentIntent<'_> {
         builder::CompleteAPaymentIntent::new(self)
     }
@@ -46601,6 +48833,7 @@ let response = client.list_all_payment_links()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn list_all_payment_links(&self) -> builder::ListAllPaymentLinks<'_> {
         builder::ListAllPaymentLinks::new(self)
     }
@@ -46955,6 +49188,7 @@ let response = client.create_a_payment_link()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn create_a_payment_link(&self) -> builder::CreateAPaymentLink<'_> {
         builder::CreateAPaymentLink::new(self)
     }
@@ -47284,6 +49518,7 @@ let response = client.get_details_about_a_payment_link()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn get_details_about_a_payment_link(
         &self,
     ) -> builder::GetDetailsAboutAPaymentLink<'_> {
@@ -47319,6 +49554,7 @@ let response = client.list_all_secret_keys()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn list_all_secret_keys(&self) -> builder::ListAllSecretKeys<'_> {
         builder::ListAllSecretKeys::new(self)
     }
@@ -47358,6 +49594,7 @@ let response = client.request_api_keys()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn request_api_keys(&self) -> builder::RequestApiKeys<'_> {
         builder::RequestApiKeys::new(self)
     }
@@ -47448,6 +49685,7 @@ let response = client.list_all_payment_transactions()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn list_all_payment_transactions(
         &self,
     ) -> builder::ListAllPaymentTransactions<'_> {
@@ -47492,6 +49730,7 @@ let response = client.get_details_about_a_payment_transaction()
     .await;
 ```*/
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub fn get_details_about_a_payment_transaction(
         &self,
     ) -> builder::GetDetailsAboutAPaymentTransaction<'_> {
@@ -47587,6 +49826,7 @@ let response = client.list_all_receivable_transactions()
     .await;
 ```*/
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub fn list_all_receivable_transactions(
         &self,
     ) -> builder::ListAllReceivableTransactions<'_> {
@@ -47681,6 +49921,7 @@ let response = client.retrieve_receivable_transactions_for_a_link()
     .await;
 ```*/
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub fn retrieve_receivable_transactions_for_a_link(
         &self,
     ) -> builder::RetrieveReceivableTransactionsForALink<'_> {
@@ -47748,6 +49989,7 @@ let response = client.get_a_receivable_transactions_details()
     .await;
 ```*/
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub fn get_a_receivable_transactions_details(
         &self,
     ) -> builder::GetAReceivableTransactionsDetails<'_> {
@@ -47776,6 +50018,7 @@ let response = client.delete_a_receivable_transaction()
     .await;
 ```*/
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub fn delete_a_receivable_transaction(
         &self,
     ) -> builder::DeleteAReceivableTransaction<'_> {
@@ -47796,6 +50039,7 @@ pub mod builder {
 [`Client::list_all_accounts`]: super::Client::list_all_accounts*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct ListAllAccounts<'a> {
         client: &'a super::Client,
         balance_available: Result<Option<::std::string::String>, String>,
@@ -47838,6 +50082,7 @@ pub mod builder {
         type_: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> ListAllAccounts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48684,6 +50929,7 @@ pub mod builder {
 [`Client::retrieve_accounts_for_a_link`]: super::Client::retrieve_accounts_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveAccountsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -48691,6 +50937,7 @@ pub mod builder {
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> RetrieveAccountsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48845,6 +51092,7 @@ pub mod builder {
 [`Client::complete_an_accounts_request`]: super::Client::complete_an_accounts_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CompleteAnAccountsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -48852,6 +51100,7 @@ pub mod builder {
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> CompleteAnAccountsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49004,6 +51253,7 @@ pub mod builder {
 [`Client::get_an_accounts_details`]: super::Client::get_an_accounts_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct GetAnAccountsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -49011,6 +51261,7 @@ pub mod builder {
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> GetAnAccountsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49128,11 +51379,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_an_account`]: super::Client::delete_an_account*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct DeleteAnAccount<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> DeleteAnAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49213,6 +51466,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_balances`]: super::Client::list_all_balances*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct ListAllBalances<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -49245,6 +51499,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         value_date_range: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> ListAllBalances<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49834,6 +52089,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_balances_for_a_link`]: super::Client::retrieve_balances_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveBalancesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -49841,6 +52097,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveBalancesForALinkBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> RetrieveBalancesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49997,6 +52254,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_a_balances_request`]: super::Client::complete_a_balances_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CompleteABalancesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -50004,6 +52262,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> CompleteABalancesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50156,6 +52415,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_balances_details`]: super::Client::get_a_balances_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct GetABalancesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -50163,6 +52423,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> GetABalancesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50280,11 +52541,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_balance`]: super::Client::delete_a_balance*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct DeleteABalance<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> DeleteABalance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50365,11 +52628,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::categorize_transactions`]: super::Client::categorize_transactions*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct CategorizeTransactions<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CategorizeTransactionsBody, String>,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl<'a> CategorizeTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50484,6 +52749,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_employment_records`]: super::Client::list_all_employment_records*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct ListAllEmploymentRecords<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -50492,6 +52758,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl<'a> ListAllEmploymentRecords<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50612,6 +52879,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_employment_record_details`]: super::Client::retrieve_employment_record_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct RetrieveEmploymentRecordDetails<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -50619,6 +52887,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveBody, String>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl<'a> RetrieveEmploymentRecordDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50769,6 +53038,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_an_employment_records_details`]: super::Client::get_an_employment_records_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct GetAnEmploymentRecordsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -50776,6 +53046,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl<'a> GetAnEmploymentRecordsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50894,11 +53165,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_an_employment_record`]: super::Client::delete_an_employment_record*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     pub struct DeleteAnEmploymentRecord<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "employment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
     impl<'a> DeleteAnEmploymentRecord<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50980,11 +53253,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::verify_incomes`]: super::Client::verify_incomes*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     pub struct VerifyIncomes<'a> {
         client: &'a super::Client,
         body: Result<types::builder::VerifyIncomesBody, String>,
     }
     #[cfg(feature = "enrichment")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
     impl<'a> VerifyIncomes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51095,6 +53370,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_incomes`]: super::Client::list_all_incomes*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct ListAllIncomes<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -51107,6 +53383,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> ListAllIncomes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51304,6 +53581,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_incomes_for_a_link`]: super::Client::retrieve_incomes_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveIncomesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -51311,6 +53589,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveIncomesForALinkBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> RetrieveIncomesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51467,6 +53746,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_an_incomes_request`]: super::Client::complete_an_incomes_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CompleteAnIncomesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -51474,6 +53754,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> CompleteAnIncomesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51626,6 +53907,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_an_incomes_details`]: super::Client::get_an_incomes_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct GetAnIncomesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -51633,6 +53915,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> GetAnIncomesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51750,11 +54033,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_an_income`]: super::Client::delete_an_income*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct DeleteAnIncome<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> DeleteAnIncome<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51835,6 +54120,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_institutions`]: super::Client::list_all_institutions*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct ListAllInstitutions<'a> {
         client: &'a super::Client,
         country_code: Result<Option<::std::string::String>, String>,
@@ -51854,6 +54140,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         website: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> ListAllInstitutions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52192,6 +54479,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_an_institutions_details`]: super::Client::get_an_institutions_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct GetAnInstitutionsDetails<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
@@ -52199,6 +54487,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> GetAnInstitutionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52314,6 +54603,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_invoices`]: super::Client::list_all_invoices*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct ListAllInvoices<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -52349,6 +54639,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type_in: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> ListAllInvoices<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53045,6 +55336,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_invoices_for_a_link`]: super::Client::retrieve_invoices_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveInvoicesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -53052,6 +55344,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveInvoicesForALinkBody, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> RetrieveInvoicesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53201,6 +55494,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_an_invoices_request`]: super::Client::complete_an_invoices_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct CompleteAnInvoicesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -53208,6 +55502,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> CompleteAnInvoicesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53360,6 +55655,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_an_invoices_details`]: super::Client::get_an_invoices_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct GetAnInvoicesDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -53367,6 +55663,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> GetAnInvoicesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53484,11 +55781,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_an_invoice`]: super::Client::delete_an_invoice*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct DeleteAnInvoice<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> DeleteAnInvoice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53569,6 +55868,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_links`]: super::Client::list_all_links*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct ListAllLinks<'a> {
         client: &'a super::Client,
         access_mode: Result<Option<::std::string::String>, String>,
@@ -53596,6 +55896,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         status_in: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> ListAllLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54112,6 +56413,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::register_a_new_link`]: super::Client::register_a_new_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct RegisterANewLink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -54119,6 +56421,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RegisterANewLinkBody, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> RegisterANewLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54265,6 +56568,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_a_links_request`]: super::Client::complete_a_links_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct CompleteALinksRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -54272,6 +56576,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteARequestBody, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> CompleteALinksRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54418,6 +56723,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_links_details`]: super::Client::get_a_links_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct GetALinksDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -54425,6 +56731,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> GetALinksDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54539,6 +56846,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::update_a_links_credentials`]: super::Client::update_a_links_credentials*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct UpdateALinksCredentials<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -54547,6 +56855,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::UpdateALinksCredentialsBody, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> UpdateALinksCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54720,11 +57029,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_link`]: super::Client::delete_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct DeleteALink<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> DeleteALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54805,6 +57116,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::change_a_links_access_mode`]: super::Client::change_a_links_access_mode*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     pub struct ChangeALinksAccessMode<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -54813,6 +57125,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::ChangeALinksAccessModeBody, String>,
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> ChangeALinksAccessMode<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54986,6 +57299,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_owners`]: super::Client::list_all_owners*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct ListAllOwners<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -55005,6 +57319,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> ListAllOwners<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55354,6 +57669,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_owners_for_a_link`]: super::Client::retrieve_owners_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveOwnersForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -55361,6 +57677,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> RetrieveOwnersForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55515,6 +57832,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_an_owners_request`]: super::Client::complete_an_owners_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CompleteAnOwnersRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -55522,6 +57840,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> CompleteAnOwnersRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55674,6 +57993,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_an_owners_details`]: super::Client::get_an_owners_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct GetAnOwnersDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -55681,6 +58001,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> GetAnOwnersDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55795,11 +58116,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_an_owner`]: super::Client::delete_an_owner*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct DeleteAnOwner<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> DeleteAnOwner<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55880,6 +58203,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_recurring_expenses`]: super::Client::list_all_recurring_expenses*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct ListAllRecurringExpenses<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -55894,6 +58218,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> ListAllRecurringExpenses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56126,6 +58451,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_recurring_expenses_for_a_link`]: super::Client::retrieve_recurring_expenses_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveRecurringExpensesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -56133,6 +58459,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveRecurringExpensesForALinkBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> RetrieveRecurringExpensesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56289,6 +58616,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_a_recurring_expenses_request`]: super::Client::complete_a_recurring_expenses_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CompleteARecurringExpensesRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -56296,6 +58624,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> CompleteARecurringExpensesRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56448,6 +58777,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_recurring_expenses_details`]: super::Client::get_a_recurring_expenses_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct GetARecurringExpensesDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
@@ -56455,6 +58785,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> GetARecurringExpensesDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56574,11 +58905,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_recurring_expense`]: super::Client::delete_a_recurring_expense*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct DeleteARecurringExpense<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> DeleteARecurringExpense<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56661,6 +58994,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_risk_insights`]: super::Client::list_all_risk_insights*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct ListAllRiskInsights<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -56673,6 +59007,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> ListAllRiskInsights<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56870,6 +59205,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_risk_insights_for_a_link`]: super::Client::retrieve_risk_insights_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveRiskInsightsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -56877,6 +59213,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> RetrieveRiskInsightsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57031,6 +59368,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_a_risk_insights_request`]: super::Client::complete_a_risk_insights_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CompleteARiskInsightsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -57038,6 +59376,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> CompleteARiskInsightsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57190,6 +59529,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_risk_insights_details`]: super::Client::get_a_risk_insights_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct GetARiskInsightsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -57197,6 +59537,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> GetARiskInsightsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57315,11 +59656,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_risk_insight`]: super::Client::delete_a_risk_insight*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct DeleteARiskInsight<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> DeleteARiskInsight<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57401,6 +59744,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_tax_compliance_statuses`]: super::Client::list_all_tax_compliance_statuses*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct ListAllTaxComplianceStatuses<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -57418,6 +59762,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> ListAllTaxComplianceStatuses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57724,6 +60069,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_tax_compliance_statuses_for_a_link`]: super::Client::retrieve_tax_compliance_statuses_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxComplianceStatusesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -57731,6 +60077,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveBody, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> RetrieveTaxComplianceStatusesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57874,6 +60221,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_tax_compliance_status`]: super::Client::get_details_about_a_tax_compliance_status*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct GetDetailsAboutATaxComplianceStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -57881,6 +60229,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> GetDetailsAboutATaxComplianceStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57999,11 +60348,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_tax_compliance_status`]: super::Client::delete_a_tax_compliance_status*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct DeleteATaxComplianceStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> DeleteATaxComplianceStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58085,6 +60436,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_tax_declarations`]: super::Client::list_all_tax_declarations*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct ListAllTaxDeclarations<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -58108,6 +60460,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         year_range: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> ListAllTaxDeclarations<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58522,6 +60875,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_tax_declarations_for_a_link`]: super::Client::retrieve_tax_declarations_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxDeclarationsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -58529,6 +60883,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveTaxDeclarationsForALinkBody, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> RetrieveTaxDeclarationsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58678,6 +61033,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_tax_declarations_details`]: super::Client::get_a_tax_declarations_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct GetATaxDeclarationsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -58685,6 +61041,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> GetATaxDeclarationsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58803,11 +61160,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_tax_declaration`]: super::Client::delete_a_tax_declaration*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct DeleteATaxDeclaration<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> DeleteATaxDeclaration<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58889,6 +61248,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_tax_retentions`]: super::Client::list_all_tax_retentions*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct ListAllTaxRetentions<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -58904,6 +61264,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> ListAllTaxRetentions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59174,6 +61535,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_tax_retentions_for_a_link`]: super::Client::retrieve_tax_retentions_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxRetentionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -59181,6 +61543,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveInvoicesForALinkBody, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> RetrieveTaxRetentionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59330,6 +61693,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_tax_retentions_details`]: super::Client::get_a_tax_retentions_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct GetATaxRetentionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -59337,6 +61701,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> GetATaxRetentionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59455,11 +61820,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_tax_retention`]: super::Client::delete_a_tax_retention*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct DeleteATaxRetention<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> DeleteATaxRetention<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59541,6 +61908,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_tax_returns`]: super::Client::list_all_tax_returns*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct ListAllTaxReturns<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -59566,6 +61934,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         tipo_declaracion_in: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> ListAllTaxReturns<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60040,6 +62409,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_tax_returns_for_a_link`]: super::Client::retrieve_tax_returns_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxReturnsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -60047,6 +62417,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::RetrieveTaxReturnsForALinkBody, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> RetrieveTaxReturnsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60176,6 +62547,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_tax_returns_details`]: super::Client::get_a_tax_returns_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct GetATaxReturnsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -60183,6 +62555,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> GetATaxReturnsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60300,11 +62673,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_tax_return`]: super::Client::delete_a_tax_return*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct DeleteATaxReturn<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> DeleteATaxReturn<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60385,6 +62760,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_tax_statuses`]: super::Client::list_all_tax_statuses*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct ListAllTaxStatuses<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -60402,6 +62778,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> ListAllTaxStatuses<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60708,6 +63085,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_tax_statuses_for_a_link`]: super::Client::retrieve_tax_statuses_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct RetrieveTaxStatusesForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -60715,6 +63093,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveBody, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> RetrieveTaxStatusesForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60858,6 +63237,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_tax_status`]: super::Client::get_details_about_a_tax_status*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct GetDetailsAboutATaxStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -60865,6 +63245,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> GetDetailsAboutATaxStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60982,11 +63363,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_tax_status`]: super::Client::delete_a_tax_status*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     pub struct DeleteATaxStatus<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "fiscal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
     impl<'a> DeleteATaxStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -61067,6 +63450,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_transactions`]: super::Client::list_all_transactions*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct ListAllTransactions<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -61129,6 +63513,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         value_date_range: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> ListAllTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -62401,6 +64786,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_transactions_for_a_link`]: super::Client::retrieve_transactions_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct RetrieveTransactionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -62412,6 +64798,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveBalancesForALinkBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> RetrieveTransactionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -62618,6 +65005,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_a_transactions_request`]: super::Client::complete_a_transactions_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct CompleteATransactionsRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -62625,6 +65013,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteRequestBody, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> CompleteATransactionsRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -62777,6 +65166,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_transactions_details`]: super::Client::get_a_transactions_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct GetATransactionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -62784,6 +65174,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> GetATransactionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -62901,11 +65292,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_transaction`]: super::Client::delete_a_transaction*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     pub struct DeleteATransaction<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> DeleteATransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -62986,6 +65379,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_portfolios`]: super::Client::list_all_portfolios*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct ListAllPortfolios<'a> {
         client: &'a super::Client,
         created_at_gt: Result<Option<::std::string::String>, String>,
@@ -63001,6 +65395,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page_size: Result<Option<i64>, String>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl<'a> ListAllPortfolios<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -63265,6 +65660,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_portfolios_for_a_link`]: super::Client::retrieve_portfolios_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct RetrievePortfoliosForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -63272,6 +65668,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveForALinkBody, String>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl<'a> RetrievePortfoliosForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -63419,6 +65816,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_a_portfolios_request`]: super::Client::complete_a_portfolios_request*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct CompleteAPortfoliosRequest<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -63426,6 +65824,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::CompleteARequestBody, String>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl<'a> CompleteAPortfoliosRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -63573,6 +65972,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_portfolios_details`]: super::Client::get_a_portfolios_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct GetAPortfoliosDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -63580,6 +65980,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl<'a> GetAPortfoliosDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -63698,11 +66099,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_portfolio`]: super::Client::delete_a_portfolio*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     pub struct DeleteAPortfolio<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl<'a> DeleteAPortfolio<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -63784,6 +66187,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_bank_accounts`]: super::Client::list_all_bank_accounts*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct ListAllBankAccounts<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -63803,6 +66207,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         providers: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ListAllBankAccounts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -64154,11 +66559,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::create_a_new_bank_account`]: super::Client::create_a_new_bank_account*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewBankAccount<'a> {
         client: &'a super::Client,
         body: Result<types::CreateANewBankAccountBody, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> CreateANewBankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -64253,11 +66660,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_bank_account`]: super::Client::get_details_about_a_bank_account*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct GetDetailsAboutABankAccount<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> GetDetailsAboutABankAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -64342,6 +66751,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_customers`]: super::Client::list_all_customers*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct ListAllCustomers<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -64356,6 +66766,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         search: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ListAllCustomers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -64614,11 +67025,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::create_a_new_customer`]: super::Client::create_a_new_customer*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewCustomer<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewCustomerBody, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> CreateANewCustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -64724,11 +67137,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_customer`]: super::Client::get_details_about_a_customer*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct GetDetailsAboutACustomer<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> GetDetailsAboutACustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -64813,6 +67228,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_payment_institutions`]: super::Client::list_all_payment_institutions*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct ListAllPaymentInstitutions<'a> {
         client: &'a super::Client,
         country: Result<Option<::std::string::String>, String>,
@@ -64826,6 +67242,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         page: Result<Option<i64>, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ListAllPaymentInstitutions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -65064,11 +67481,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_payment_institution`]: super::Client::get_details_about_a_payment_institution*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct GetDetailsAboutAPaymentInstitution<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> GetDetailsAboutAPaymentInstitution<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -65153,6 +67572,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_payment_intents`]: super::Client::list_all_payment_intents*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct ListAllPaymentIntents<'a> {
         client: &'a super::Client,
         amount: Result<Option<::std::string::String>, String>,
@@ -65176,6 +67596,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         status_in: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ListAllPaymentIntents<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -65600,11 +68021,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::create_a_new_payment_intent`]: super::Client::create_a_new_payment_intent*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateANewPaymentIntent<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateANewPaymentIntentBody, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> CreateANewPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -65719,11 +68142,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_payment_intent`]: super::Client::get_details_about_a_payment_intent*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct GetDetailsAboutAPaymentIntent<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> GetDetailsAboutAPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -65808,12 +68233,14 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::complete_a_payment_intent`]: super::Client::complete_a_payment_intent*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CompleteAPaymentIntent<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         body: Result<types::builder::CompleteAPaymentIntentBody, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> CompleteAPaymentIntent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -65933,6 +68360,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_payment_links`]: super::Client::list_all_payment_links*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct ListAllPaymentLinks<'a> {
         client: &'a super::Client,
         created_at: Result<Option<::std::string::String>, String>,
@@ -65948,6 +68376,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         status: Result<Option<types::ListAllPaymentLinksStatus>, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ListAllPaymentLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -66219,11 +68648,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::create_a_payment_link`]: super::Client::create_a_payment_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct CreateAPaymentLink<'a> {
         client: &'a super::Client,
         body: Result<types::CreateAPaymentLinkBody, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> CreateAPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -66317,11 +68748,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_payment_link`]: super::Client::get_details_about_a_payment_link*/
     #[derive(Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct GetDetailsAboutAPaymentLink<'a> {
         client: &'a super::Client,
         access_token: Result<::std::string::String, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> GetDetailsAboutAPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -66407,10 +68840,12 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_secret_keys`]: super::Client::list_all_secret_keys*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct ListAllSecretKeys<'a> {
         client: &'a super::Client,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ListAllSecretKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -66467,10 +68902,12 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::request_api_keys`]: super::Client::request_api_keys*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct RequestApiKeys<'a> {
         client: &'a super::Client,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> RequestApiKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -66534,6 +68971,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_payment_transactions`]: super::Client::list_all_payment_transactions*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct ListAllPaymentTransactions<'a> {
         client: &'a super::Client,
         amount: Result<Option<::std::string::String>, String>,
@@ -66561,6 +68999,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         transaction_type: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ListAllPaymentTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -67063,11 +69502,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_details_about_a_payment_transaction`]: super::Client::get_details_about_a_payment_transaction*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct GetDetailsAboutAPaymentTransaction<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> GetDetailsAboutAPaymentTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -67152,6 +69593,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::list_all_receivable_transactions`]: super::Client::list_all_receivable_transactions*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub struct ListAllReceivableTransactions<'a> {
         client: &'a super::Client,
         account: Result<Option<::uuid::Uuid>, String>,
@@ -67175,6 +69617,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         value_date_range: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl<'a> ListAllReceivableTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -67607,6 +70050,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::retrieve_receivable_transactions_for_a_link`]: super::Client::retrieve_receivable_transactions_for_a_link*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub struct RetrieveReceivableTransactionsForALink<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
@@ -67614,6 +70058,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         body: Result<types::builder::RetrieveReceivableTransactionsForALinkBody, String>,
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl<'a> RetrieveReceivableTransactionsForALink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -67763,6 +70208,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::get_a_receivable_transactions_details`]: super::Client::get_a_receivable_transactions_details*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub struct GetAReceivableTransactionsDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
@@ -67770,6 +70216,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         omit: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl<'a> GetAReceivableTransactionsDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -67888,11 +70335,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
 [`Client::delete_a_receivable_transaction`]: super::Client::delete_a_receivable_transaction*/
     #[derive(Debug, Clone)]
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     pub struct DeleteAReceivableTransaction<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
     #[cfg(feature = "receivables")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
     impl<'a> DeleteAReceivableTransaction<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -67970,6 +70419,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> super::resumable::ResumableOp for RetrieveAccountsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_accounts_for_a_link",
@@ -68008,6 +70458,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> super::resumable::ResumableOp for RetrieveBalancesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_balances_for_a_link",
@@ -68048,6 +70499,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> super::resumable::ResumableOp for RetrieveIncomesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_incomes_for_a_link",
@@ -68088,6 +70540,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> super::resumable::ResumableOp for RegisterANewLink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "register_a_new_link",
@@ -68126,6 +70579,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> super::resumable::ResumableOp for UpdateALinksCredentials<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "update_a_links_credentials",
@@ -68166,6 +70620,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "core")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
     impl<'a> super::resumable::ResumableOp for ChangeALinksAccessMode<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "change_a_links_access_mode",
@@ -68206,6 +70661,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> super::resumable::ResumableOp for RetrieveOwnersForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_owners_for_a_link",
@@ -68244,6 +70700,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> super::resumable::ResumableOp for RetrieveRecurringExpensesForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_recurring_expenses_for_a_link",
@@ -68284,6 +70741,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> super::resumable::ResumableOp for RetrieveRiskInsightsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_risk_insights_for_a_link",
@@ -68322,6 +70780,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "banking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
     impl<'a> super::resumable::ResumableOp for RetrieveTransactionsForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_transactions_for_a_link",
@@ -68362,6 +70821,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "investments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
     impl<'a> super::resumable::ResumableOp for RetrievePortfoliosForALink<'a> {
         const PAIR: super::resumable::Resumable = super::resumable::Resumable {
             retrieve: "retrieve_portfolios_for_a_link",
@@ -68400,6 +70860,7 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         }
     }
     #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     impl<'a> ::std::fmt::Debug for GetDetailsAboutAPaymentLink<'a> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("GetDetailsAboutAPaymentLink")
@@ -68440,6 +70901,7 @@ pub mod resumable {
     /// Every pair, in spec order.
     pub const RESUMABLE: &[Resumable] = &[
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         Resumable {
             retrieve: "retrieve_accounts_for_a_link",
             method: "POST",
@@ -68448,6 +70910,7 @@ pub mod resumable {
             resume_path: "/api/accounts/",
         },
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         Resumable {
             retrieve: "retrieve_balances_for_a_link",
             method: "POST",
@@ -68456,6 +70919,7 @@ pub mod resumable {
             resume_path: "/api/balances/",
         },
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         Resumable {
             retrieve: "retrieve_incomes_for_a_link",
             method: "POST",
@@ -68464,6 +70928,7 @@ pub mod resumable {
             resume_path: "/api/incomes/",
         },
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         Resumable {
             retrieve: "register_a_new_link",
             method: "POST",
@@ -68472,6 +70937,7 @@ pub mod resumable {
             resume_path: "/api/links/",
         },
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         Resumable {
             retrieve: "update_a_links_credentials",
             method: "PUT",
@@ -68480,6 +70946,7 @@ pub mod resumable {
             resume_path: "/api/links/",
         },
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         Resumable {
             retrieve: "change_a_links_access_mode",
             method: "PATCH",
@@ -68488,6 +70955,7 @@ pub mod resumable {
             resume_path: "/api/links/",
         },
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         Resumable {
             retrieve: "retrieve_owners_for_a_link",
             method: "POST",
@@ -68496,6 +70964,7 @@ pub mod resumable {
             resume_path: "/api/owners/",
         },
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         Resumable {
             retrieve: "retrieve_recurring_expenses_for_a_link",
             method: "POST",
@@ -68504,6 +70973,7 @@ pub mod resumable {
             resume_path: "/api/recurring-expenses/",
         },
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         Resumable {
             retrieve: "retrieve_risk_insights_for_a_link",
             method: "POST",
@@ -68512,6 +70982,7 @@ pub mod resumable {
             resume_path: "/api/risk-insights/",
         },
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         Resumable {
             retrieve: "retrieve_transactions_for_a_link",
             method: "POST",
@@ -68520,6 +70991,7 @@ pub mod resumable {
             resume_path: "/api/transactions/",
         },
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         Resumable {
             retrieve: "retrieve_portfolios_for_a_link",
             method: "POST",
@@ -68998,6 +71470,7 @@ pub mod decode {
     /// the client was generated from, and how it is typed.
     pub static RESPONSES: &[(&str, u16, &str, Node)] = &[
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_accounts",
             200u16,
@@ -69005,6 +71478,7 @@ pub mod decode {
             Node::Ref("AccountsPage"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_accounts",
             401u16,
@@ -69012,6 +71486,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_accounts_for_a_link",
             200u16,
@@ -69019,6 +71494,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Account")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_accounts_for_a_link",
             201u16,
@@ -69026,6 +71502,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Account")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_accounts_for_a_link",
             400u16,
@@ -69033,6 +71510,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_accounts_for_a_link",
             401u16,
@@ -69040,6 +71518,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_accounts_for_a_link",
             408u16,
@@ -69047,6 +71526,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_accounts_for_a_link",
             428u16,
@@ -69054,6 +71534,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_accounts_for_a_link",
             500u16,
@@ -69061,6 +71542,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_accounts_request",
             200u16,
@@ -69068,6 +71550,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Account")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_accounts_request",
             201u16,
@@ -69075,6 +71558,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Account")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_accounts_request",
             400u16,
@@ -69082,6 +71566,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_accounts_request",
             401u16,
@@ -69089,6 +71574,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_accounts_request",
             408u16,
@@ -69096,6 +71582,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_accounts_request",
             428u16,
@@ -69103,6 +71590,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_accounts_request",
             500u16,
@@ -69110,6 +71598,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_accounts_details",
             200u16,
@@ -69117,6 +71606,7 @@ pub mod decode {
             Node::Ref("Account"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_accounts_details",
             401u16,
@@ -69124,6 +71614,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_accounts_details",
             404u16,
@@ -69131,6 +71622,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_an_account",
             401u16,
@@ -69138,6 +71630,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_an_account",
             404u16,
@@ -69145,6 +71638,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_balances",
             200u16,
@@ -69152,6 +71646,7 @@ pub mod decode {
             Node::Ref("BalancesPage"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_balances",
             401u16,
@@ -69159,6 +71654,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_balances_for_a_link",
             200u16,
@@ -69166,6 +71662,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Balance")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_balances_for_a_link",
             201u16,
@@ -69173,6 +71670,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Balance")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_balances_for_a_link",
             400u16,
@@ -69180,6 +71678,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_balances_for_a_link",
             401u16,
@@ -69187,6 +71686,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_balances_for_a_link",
             408u16,
@@ -69194,6 +71694,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_balances_for_a_link",
             428u16,
@@ -69201,6 +71702,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_balances_for_a_link",
             500u16,
@@ -69208,6 +71710,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_balances_request",
             200u16,
@@ -69215,6 +71718,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Balance")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_balances_request",
             201u16,
@@ -69222,6 +71726,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Balance")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_balances_request",
             400u16,
@@ -69229,6 +71734,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_balances_request",
             401u16,
@@ -69236,6 +71742,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_balances_request",
             408u16,
@@ -69243,6 +71750,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_balances_request",
             428u16,
@@ -69250,6 +71758,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_balances_request",
             500u16,
@@ -69257,6 +71766,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_balances_details",
             200u16,
@@ -69264,6 +71774,7 @@ pub mod decode {
             Node::Ref("Balance"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_balances_details",
             401u16,
@@ -69271,6 +71782,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_balances_details",
             404u16,
@@ -69278,6 +71790,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_balance",
             401u16,
@@ -69285,6 +71798,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_balance",
             404u16,
@@ -69292,6 +71806,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "categorize_transactions",
             200u16,
@@ -69299,6 +71814,7 @@ pub mod decode {
             Node::Ref("Categorization"),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "categorize_transactions",
             400u16,
@@ -69306,6 +71822,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "categorize_transactions",
             401u16,
@@ -69313,6 +71830,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "categorize_transactions",
             403u16,
@@ -69320,6 +71838,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "categorize_transactions",
             500u16,
@@ -69327,6 +71846,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "list_all_employment_records",
             200u16,
@@ -69334,6 +71854,7 @@ pub mod decode {
             Node::Ref("EmploymentRecordsPage"),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "list_all_employment_records",
             401u16,
@@ -69341,6 +71862,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "retrieve_employment_record_details",
             200u16,
@@ -69348,6 +71870,7 @@ pub mod decode {
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "retrieve_employment_record_details",
             201u16,
@@ -69355,6 +71878,7 @@ pub mod decode {
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "retrieve_employment_record_details",
             400u16,
@@ -69362,6 +71886,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "retrieve_employment_record_details",
             401u16,
@@ -69369,6 +71894,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "retrieve_employment_record_details",
             408u16,
@@ -69376,6 +71902,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "retrieve_employment_record_details",
             428u16,
@@ -69383,6 +71910,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "retrieve_employment_record_details",
             500u16,
@@ -69390,6 +71918,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "get_an_employment_records_details",
             200u16,
@@ -69397,6 +71926,7 @@ pub mod decode {
             Node::Ref("EmploymentRecord"),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "get_an_employment_records_details",
             401u16,
@@ -69404,6 +71934,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "get_an_employment_records_details",
             404u16,
@@ -69411,6 +71942,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "delete_an_employment_record",
             401u16,
@@ -69418,6 +71950,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "delete_an_employment_record",
             404u16,
@@ -69425,6 +71958,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "verify_incomes",
             200u16,
@@ -69432,6 +71966,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Income")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "verify_incomes",
             400u16,
@@ -69439,6 +71974,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "verify_incomes",
             401u16,
@@ -69446,6 +71982,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "verify_incomes",
             403u16,
@@ -69453,6 +71990,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "verify_incomes",
             500u16,
@@ -69460,6 +71998,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_incomes",
             200u16,
@@ -69467,6 +72006,7 @@ pub mod decode {
             Node::Ref("IncomesPage"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_incomes",
             401u16,
@@ -69474,6 +72014,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_incomes_for_a_link",
             200u16,
@@ -69481,6 +72022,7 @@ pub mod decode {
             Node::Ref("Income"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_incomes_for_a_link",
             201u16,
@@ -69488,6 +72030,7 @@ pub mod decode {
             Node::Ref("Income"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_incomes_for_a_link",
             400u16,
@@ -69495,6 +72038,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_incomes_for_a_link",
             401u16,
@@ -69502,6 +72046,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_incomes_for_a_link",
             408u16,
@@ -69509,6 +72054,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_incomes_for_a_link",
             428u16,
@@ -69516,6 +72062,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_incomes_for_a_link",
             500u16,
@@ -69523,6 +72070,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_incomes_request",
             200u16,
@@ -69530,6 +72078,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Income")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_incomes_request",
             201u16,
@@ -69537,6 +72086,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Income")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_incomes_request",
             400u16,
@@ -69544,6 +72094,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_incomes_request",
             401u16,
@@ -69551,6 +72102,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_incomes_request",
             408u16,
@@ -69558,6 +72110,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_incomes_request",
             428u16,
@@ -69565,6 +72118,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_incomes_request",
             500u16,
@@ -69572,6 +72126,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_incomes_details",
             200u16,
@@ -69579,6 +72134,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Income")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_incomes_details",
             401u16,
@@ -69586,6 +72142,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_incomes_details",
             404u16,
@@ -69593,6 +72150,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_an_income",
             401u16,
@@ -69600,6 +72158,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_an_income",
             404u16,
@@ -69607,6 +72166,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "list_all_institutions",
             200u16,
@@ -69614,6 +72174,7 @@ pub mod decode {
             Node::Ref("InstitutionsPage"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "list_all_institutions",
             401u16,
@@ -69621,6 +72182,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "get_an_institutions_details",
             200u16,
@@ -69628,6 +72190,7 @@ pub mod decode {
             Node::Ref("Institution"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "get_an_institutions_details",
             401u16,
@@ -69635,6 +72198,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "get_an_institutions_details",
             404u16,
@@ -69642,6 +72206,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_invoices",
             200u16,
@@ -69649,6 +72214,7 @@ pub mod decode {
             Node::Ref("InvoicesPage"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_invoices",
             401u16,
@@ -69656,6 +72222,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_invoices_for_a_link",
             200u16,
@@ -69663,6 +72230,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Invoice")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_invoices_for_a_link",
             201u16,
@@ -69670,6 +72238,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Invoice")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_invoices_for_a_link",
             400u16,
@@ -69677,6 +72246,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_invoices_for_a_link",
             401u16,
@@ -69684,6 +72254,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_invoices_for_a_link",
             408u16,
@@ -69691,6 +72262,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_invoices_for_a_link",
             500u16,
@@ -69698,6 +72270,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "complete_an_invoices_request",
             200u16,
@@ -69705,6 +72278,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Invoice")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "complete_an_invoices_request",
             201u16,
@@ -69712,6 +72286,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Invoice")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "complete_an_invoices_request",
             400u16,
@@ -69719,6 +72294,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "complete_an_invoices_request",
             401u16,
@@ -69726,6 +72302,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "complete_an_invoices_request",
             408u16,
@@ -69733,6 +72310,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "complete_an_invoices_request",
             428u16,
@@ -69740,6 +72318,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "complete_an_invoices_request",
             500u16,
@@ -69747,6 +72326,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_an_invoices_details",
             200u16,
@@ -69754,6 +72334,7 @@ pub mod decode {
             Node::Ref("Invoice"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_an_invoices_details",
             401u16,
@@ -69761,6 +72342,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_an_invoices_details",
             404u16,
@@ -69768,6 +72350,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_an_invoice",
             401u16,
@@ -69775,6 +72358,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_an_invoice",
             404u16,
@@ -69782,6 +72366,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "list_all_links",
             200u16,
@@ -69789,6 +72374,7 @@ pub mod decode {
             Node::Ref("LinksPage"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "list_all_links",
             401u16,
@@ -69796,6 +72382,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "register_a_new_link",
             201u16,
@@ -69803,6 +72390,7 @@ pub mod decode {
             Node::Ref("Link"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "register_a_new_link",
             400u16,
@@ -69810,6 +72398,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "register_a_new_link",
             401u16,
@@ -69817,6 +72406,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "register_a_new_link",
             428u16,
@@ -69824,6 +72414,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "register_a_new_link",
             500u16,
@@ -69831,6 +72422,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "complete_a_links_request",
             200u16,
@@ -69838,6 +72430,7 @@ pub mod decode {
             Node::Ref("Link"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "complete_a_links_request",
             400u16,
@@ -69845,6 +72438,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "complete_a_links_request",
             401u16,
@@ -69852,6 +72446,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "complete_a_links_request",
             428u16,
@@ -69859,6 +72454,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "complete_a_links_request",
             500u16,
@@ -69866,6 +72462,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "get_a_links_details",
             200u16,
@@ -69873,6 +72470,7 @@ pub mod decode {
             Node::Ref("Link"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "get_a_links_details",
             401u16,
@@ -69880,6 +72478,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "get_a_links_details",
             404u16,
@@ -69887,6 +72486,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "update_a_links_credentials",
             200u16,
@@ -69894,6 +72494,7 @@ pub mod decode {
             Node::Ref("Link"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "update_a_links_credentials",
             400u16,
@@ -69901,6 +72502,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "update_a_links_credentials",
             401u16,
@@ -69908,6 +72510,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "update_a_links_credentials",
             404u16,
@@ -69915,6 +72518,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "update_a_links_credentials",
             428u16,
@@ -69922,6 +72526,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "update_a_links_credentials",
             500u16,
@@ -69929,6 +72534,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "delete_a_link",
             401u16,
@@ -69936,6 +72542,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "delete_a_link",
             404u16,
@@ -69943,6 +72550,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "change_a_links_access_mode",
             200u16,
@@ -69950,6 +72558,7 @@ pub mod decode {
             Node::Ref("Link"),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "change_a_links_access_mode",
             400u16,
@@ -69957,6 +72566,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "change_a_links_access_mode",
             401u16,
@@ -69964,6 +72574,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "change_a_links_access_mode",
             404u16,
@@ -69971,6 +72582,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "change_a_links_access_mode",
             428u16,
@@ -69978,6 +72590,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         (
             "change_a_links_access_mode",
             500u16,
@@ -69985,6 +72598,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_owners",
             200u16,
@@ -69992,6 +72606,7 @@ pub mod decode {
             Node::Ref("OwnersPage"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_owners",
             401u16,
@@ -69999,6 +72614,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_owners_for_a_link",
             200u16,
@@ -70006,6 +72622,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Owner")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_owners_for_a_link",
             201u16,
@@ -70013,6 +72630,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Owner")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_owners_for_a_link",
             400u16,
@@ -70020,6 +72638,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_owners_for_a_link",
             401u16,
@@ -70027,6 +72646,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_owners_for_a_link",
             408u16,
@@ -70034,6 +72654,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_owners_for_a_link",
             428u16,
@@ -70041,6 +72662,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_owners_for_a_link",
             500u16,
@@ -70048,6 +72670,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_owners_request",
             200u16,
@@ -70055,6 +72678,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Owner")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_owners_request",
             201u16,
@@ -70062,6 +72686,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Owner")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_owners_request",
             400u16,
@@ -70069,6 +72694,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_owners_request",
             401u16,
@@ -70076,6 +72702,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_owners_request",
             408u16,
@@ -70083,6 +72710,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_owners_request",
             428u16,
@@ -70090,6 +72718,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_an_owners_request",
             500u16,
@@ -70097,6 +72726,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_owners_details",
             200u16,
@@ -70104,6 +72734,7 @@ pub mod decode {
             Node::Ref("Owner"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_owners_details",
             401u16,
@@ -70111,6 +72742,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_an_owners_details",
             404u16,
@@ -70118,6 +72750,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_an_owner",
             401u16,
@@ -70125,6 +72758,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_an_owner",
             404u16,
@@ -70132,6 +72766,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_recurring_expenses",
             200u16,
@@ -70139,6 +72774,7 @@ pub mod decode {
             Node::Ref("RecurringExpensesPage"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_recurring_expenses",
             401u16,
@@ -70146,6 +72782,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_recurring_expenses_for_a_link",
             200u16,
@@ -70153,6 +72790,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_recurring_expenses_for_a_link",
             201u16,
@@ -70160,6 +72798,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_recurring_expenses_for_a_link",
             400u16,
@@ -70167,6 +72806,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_recurring_expenses_for_a_link",
             401u16,
@@ -70174,6 +72814,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_recurring_expenses_for_a_link",
             408u16,
@@ -70181,6 +72822,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_recurring_expenses_for_a_link",
             428u16,
@@ -70188,6 +72830,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_recurring_expenses_for_a_link",
             500u16,
@@ -70195,6 +72838,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_recurring_expenses_request",
             200u16,
@@ -70202,6 +72846,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_recurring_expenses_request",
             201u16,
@@ -70209,6 +72854,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_recurring_expenses_request",
             400u16,
@@ -70216,6 +72862,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_recurring_expenses_request",
             401u16,
@@ -70223,6 +72870,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_recurring_expenses_request",
             408u16,
@@ -70230,6 +72878,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_recurring_expenses_request",
             428u16,
@@ -70237,6 +72886,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_recurring_expenses_request",
             500u16,
@@ -70244,6 +72894,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_recurring_expenses_details",
             200u16,
@@ -70251,6 +72902,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_recurring_expenses_details",
             401u16,
@@ -70258,6 +72910,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_recurring_expenses_details",
             404u16,
@@ -70265,6 +72918,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_recurring_expense",
             401u16,
@@ -70272,6 +72926,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_recurring_expense",
             404u16,
@@ -70279,6 +72934,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_risk_insights",
             200u16,
@@ -70286,6 +72942,7 @@ pub mod decode {
             Node::Ref("RiskInsightsPage"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_risk_insights",
             401u16,
@@ -70293,6 +72950,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_risk_insights_for_a_link",
             200u16,
@@ -70300,6 +72958,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RiskInsight")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_risk_insights_for_a_link",
             201u16,
@@ -70307,6 +72966,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RiskInsight")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_risk_insights_for_a_link",
             400u16,
@@ -70314,6 +72974,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_risk_insights_for_a_link",
             401u16,
@@ -70321,6 +72982,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_risk_insights_for_a_link",
             408u16,
@@ -70328,6 +72990,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_risk_insights_for_a_link",
             428u16,
@@ -70335,6 +72998,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_risk_insights_for_a_link",
             500u16,
@@ -70342,6 +73006,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_risk_insights_request",
             200u16,
@@ -70349,6 +73014,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RiskInsight")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_risk_insights_request",
             201u16,
@@ -70356,6 +73022,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RiskInsight")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_risk_insights_request",
             400u16,
@@ -70363,6 +73030,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_risk_insights_request",
             401u16,
@@ -70370,6 +73038,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_risk_insights_request",
             408u16,
@@ -70377,6 +73046,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_risk_insights_request",
             428u16,
@@ -70384,6 +73054,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_risk_insights_request",
             500u16,
@@ -70391,6 +73062,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_risk_insights_details",
             200u16,
@@ -70398,6 +73070,7 @@ pub mod decode {
             Node::Array(&Node::Ref("RiskInsight")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_risk_insights_details",
             401u16,
@@ -70405,6 +73078,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_risk_insights_details",
             404u16,
@@ -70412,6 +73086,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_risk_insight",
             401u16,
@@ -70419,6 +73094,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_risk_insight",
             404u16,
@@ -70426,6 +73102,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_compliance_statuses",
             200u16,
@@ -70433,6 +73110,7 @@ pub mod decode {
             Node::Ref("TaxComplianceStatusPage"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_compliance_statuses",
             401u16,
@@ -70440,6 +73118,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             200u16,
@@ -70447,6 +73126,7 @@ pub mod decode {
             Node::Ref("TaxComplianceStatus"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             201u16,
@@ -70454,6 +73134,7 @@ pub mod decode {
             Node::Ref("TaxComplianceStatus"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             400u16,
@@ -70461,6 +73142,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             401u16,
@@ -70468,6 +73150,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             408u16,
@@ -70475,6 +73158,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_compliance_statuses_for_a_link",
             500u16,
@@ -70482,6 +73166,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_details_about_a_tax_compliance_status",
             200u16,
@@ -70489,6 +73174,7 @@ pub mod decode {
             Node::Ref("TaxComplianceStatus"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_details_about_a_tax_compliance_status",
             401u16,
@@ -70496,6 +73182,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_details_about_a_tax_compliance_status",
             404u16,
@@ -70503,6 +73190,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_compliance_status",
             401u16,
@@ -70510,6 +73198,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_compliance_status",
             404u16,
@@ -70517,6 +73206,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_declarations",
             200u16,
@@ -70524,6 +73214,7 @@ pub mod decode {
             Node::Ref("TaxDeclarationsPage"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_declarations",
             401u16,
@@ -70531,6 +73222,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_declarations_for_a_link",
             200u16,
@@ -70538,6 +73230,7 @@ pub mod decode {
             Node::Array(&Node::Ref("TaxDeclaration")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_declarations_for_a_link",
             201u16,
@@ -70545,6 +73238,7 @@ pub mod decode {
             Node::Array(&Node::Ref("TaxDeclaration")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_declarations_for_a_link",
             400u16,
@@ -70552,6 +73246,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_declarations_for_a_link",
             401u16,
@@ -70559,6 +73254,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_declarations_for_a_link",
             408u16,
@@ -70566,6 +73262,7 @@ pub mod decode {
             Node::Ref("Error"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_declarations_for_a_link",
             500u16,
@@ -70573,6 +73270,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_declarations_details",
             200u16,
@@ -70580,6 +73278,7 @@ pub mod decode {
             Node::Ref("TaxDeclaration"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_declarations_details",
             401u16,
@@ -70587,6 +73286,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_declarations_details",
             404u16,
@@ -70594,6 +73294,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_declaration",
             401u16,
@@ -70601,6 +73302,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_declaration",
             404u16,
@@ -70608,6 +73310,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_retentions",
             200u16,
@@ -70615,6 +73318,7 @@ pub mod decode {
             Node::Ref("TaxRetentionsPage"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_retentions",
             401u16,
@@ -70622,6 +73326,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_retentions_for_a_link",
             200u16,
@@ -70629,6 +73334,7 @@ pub mod decode {
             Node::Array(&Node::Ref("TaxRetention")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_retentions_for_a_link",
             201u16,
@@ -70636,6 +73342,7 @@ pub mod decode {
             Node::Array(&Node::Ref("TaxRetention")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_retentions_for_a_link",
             400u16,
@@ -70643,6 +73350,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_retentions_for_a_link",
             401u16,
@@ -70650,6 +73358,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_retentions_for_a_link",
             408u16,
@@ -70657,6 +73366,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_retentions_for_a_link",
             500u16,
@@ -70664,6 +73374,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_retentions_details",
             200u16,
@@ -70671,6 +73382,7 @@ pub mod decode {
             Node::Ref("TaxRetention"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_retentions_details",
             401u16,
@@ -70678,6 +73390,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_retentions_details",
             404u16,
@@ -70685,6 +73398,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_retention",
             401u16,
@@ -70692,6 +73406,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_retention",
             404u16,
@@ -70699,6 +73414,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_returns",
             200u16,
@@ -70706,6 +73422,7 @@ pub mod decode {
             Node::Ref("TaxReturnsPage"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_returns",
             401u16,
@@ -70713,6 +73430,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_returns_for_a_link",
             200u16,
@@ -70720,6 +73438,7 @@ pub mod decode {
             Node::Array(&Node::Ref("TaxReturn")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_returns_for_a_link",
             201u16,
@@ -70727,6 +73446,7 @@ pub mod decode {
             Node::Array(&Node::Ref("TaxReturn")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_returns_for_a_link",
             400u16,
@@ -70734,6 +73454,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_returns_for_a_link",
             401u16,
@@ -70741,6 +73462,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_returns_for_a_link",
             408u16,
@@ -70748,6 +73470,7 @@ pub mod decode {
             Node::Ref("Error"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_returns_for_a_link",
             500u16,
@@ -70755,6 +73478,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_returns_details",
             200u16,
@@ -70762,6 +73486,7 @@ pub mod decode {
             Node::Ref("TaxReturn"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_returns_details",
             401u16,
@@ -70769,6 +73494,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_a_tax_returns_details",
             404u16,
@@ -70776,6 +73502,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_return",
             401u16,
@@ -70783,6 +73510,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_return",
             404u16,
@@ -70790,6 +73518,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_statuses",
             200u16,
@@ -70797,6 +73526,7 @@ pub mod decode {
             Node::Ref("TaxStatusPage"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "list_all_tax_statuses",
             401u16,
@@ -70804,6 +73534,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_statuses_for_a_link",
             200u16,
@@ -70811,6 +73542,7 @@ pub mod decode {
             Node::Ref("TaxStatus"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_statuses_for_a_link",
             201u16,
@@ -70818,6 +73550,7 @@ pub mod decode {
             Node::Ref("TaxStatus"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_statuses_for_a_link",
             400u16,
@@ -70825,6 +73558,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_statuses_for_a_link",
             401u16,
@@ -70832,6 +73566,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_statuses_for_a_link",
             408u16,
@@ -70839,6 +73574,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "retrieve_tax_statuses_for_a_link",
             500u16,
@@ -70846,6 +73582,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_details_about_a_tax_status",
             200u16,
@@ -70853,6 +73590,7 @@ pub mod decode {
             Node::Ref("TaxStatus"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_details_about_a_tax_status",
             401u16,
@@ -70860,6 +73598,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "get_details_about_a_tax_status",
             404u16,
@@ -70867,6 +73606,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_status",
             401u16,
@@ -70874,6 +73614,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "delete_a_tax_status",
             404u16,
@@ -70881,6 +73622,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_transactions",
             200u16,
@@ -70888,6 +73630,7 @@ pub mod decode {
             Node::Ref("TransactionsPage"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "list_all_transactions",
             401u16,
@@ -70895,6 +73638,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             200u16,
@@ -70902,6 +73646,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Transaction")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             201u16,
@@ -70909,6 +73654,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Transaction")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             202u16,
@@ -70916,6 +73662,7 @@ pub mod decode {
             Node::Ref("RetrieveTransactionsForALinkResponse"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             400u16,
@@ -70923,6 +73670,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             401u16,
@@ -70930,6 +73678,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             408u16,
@@ -70937,6 +73686,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             428u16,
@@ -70944,6 +73694,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "retrieve_transactions_for_a_link",
             500u16,
@@ -70951,6 +73702,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_transactions_request",
             200u16,
@@ -70958,6 +73710,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Transaction")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_transactions_request",
             201u16,
@@ -70965,6 +73718,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Transaction")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_transactions_request",
             400u16,
@@ -70972,6 +73726,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_transactions_request",
             401u16,
@@ -70979,6 +73734,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_transactions_request",
             408u16,
@@ -70986,6 +73742,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_transactions_request",
             428u16,
@@ -70993,6 +73750,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "complete_a_transactions_request",
             500u16,
@@ -71000,6 +73758,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_transactions_details",
             200u16,
@@ -71007,6 +73766,7 @@ pub mod decode {
             Node::Ref("Transaction"),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_transactions_details",
             401u16,
@@ -71014,6 +73774,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "get_a_transactions_details",
             404u16,
@@ -71021,6 +73782,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_transaction",
             401u16,
@@ -71028,6 +73790,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "delete_a_transaction",
             404u16,
@@ -71035,6 +73798,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "list_all_portfolios",
             200u16,
@@ -71042,6 +73806,7 @@ pub mod decode {
             Node::Ref("PortfoliosPage"),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "list_all_portfolios",
             401u16,
@@ -71049,6 +73814,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "retrieve_portfolios_for_a_link",
             200u16,
@@ -71056,6 +73822,7 @@ pub mod decode {
             Node::Ref("Portfolio"),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "retrieve_portfolios_for_a_link",
             201u16,
@@ -71063,6 +73830,7 @@ pub mod decode {
             Node::Ref("Portfolio"),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "retrieve_portfolios_for_a_link",
             400u16,
@@ -71070,6 +73838,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "retrieve_portfolios_for_a_link",
             401u16,
@@ -71077,6 +73846,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "retrieve_portfolios_for_a_link",
             428u16,
@@ -71084,6 +73854,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "retrieve_portfolios_for_a_link",
             500u16,
@@ -71091,6 +73862,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "complete_a_portfolios_request",
             200u16,
@@ -71098,6 +73870,7 @@ pub mod decode {
             Node::Ref("Portfolio"),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "complete_a_portfolios_request",
             201u16,
@@ -71105,6 +73878,7 @@ pub mod decode {
             Node::Ref("Portfolio"),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "complete_a_portfolios_request",
             400u16,
@@ -71112,6 +73886,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "complete_a_portfolios_request",
             401u16,
@@ -71119,6 +73894,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "complete_a_portfolios_request",
             428u16,
@@ -71126,6 +73902,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "complete_a_portfolios_request",
             500u16,
@@ -71133,6 +73910,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "get_a_portfolios_details",
             200u16,
@@ -71140,6 +73918,7 @@ pub mod decode {
             Node::Ref("Portfolio"),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "get_a_portfolios_details",
             401u16,
@@ -71147,6 +73926,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "get_a_portfolios_details",
             404u16,
@@ -71154,6 +73934,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "delete_a_portfolio",
             401u16,
@@ -71161,6 +73942,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         (
             "delete_a_portfolio",
             404u16,
@@ -71168,6 +73950,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_bank_accounts",
             200u16,
@@ -71175,6 +73958,7 @@ pub mod decode {
             Node::Ref("BankAccountsPage"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_bank_accounts",
             401u16,
@@ -71182,6 +73966,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_bank_account",
             201u16,
@@ -71189,6 +73974,7 @@ pub mod decode {
             Node::Ref("BankAccount"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_bank_account",
             400u16,
@@ -71196,6 +73982,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_bank_account",
             401u16,
@@ -71203,6 +73990,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_bank_account",
             408u16,
@@ -71210,6 +73998,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_bank_account",
             500u16,
@@ -71217,6 +74006,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_bank_account",
             200u16,
@@ -71224,6 +74014,7 @@ pub mod decode {
             Node::Ref("BankAccount"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_bank_account",
             401u16,
@@ -71231,6 +74022,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_bank_account",
             404u16,
@@ -71238,6 +74030,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_customers",
             200u16,
@@ -71245,6 +74038,7 @@ pub mod decode {
             Node::Ref("CustomersPage"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_customers",
             401u16,
@@ -71252,6 +74046,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_customer",
             201u16,
@@ -71259,6 +74054,7 @@ pub mod decode {
             Node::Ref("Customer"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_customer",
             400u16,
@@ -71266,6 +74062,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_customer",
             401u16,
@@ -71273,6 +74070,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_customer",
             500u16,
@@ -71280,6 +74078,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_customer",
             200u16,
@@ -71287,6 +74086,7 @@ pub mod decode {
             Node::Ref("Customer"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_customer",
             401u16,
@@ -71294,6 +74094,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_customer",
             404u16,
@@ -71301,6 +74102,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_institutions",
             200u16,
@@ -71308,6 +74110,7 @@ pub mod decode {
             Node::Ref("PaymentsInstitutionsPage"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_institutions",
             401u16,
@@ -71315,6 +74118,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_institution",
             200u16,
@@ -71322,6 +74126,7 @@ pub mod decode {
             Node::Ref("PaymentsInstitution"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_institution",
             401u16,
@@ -71329,6 +74134,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_institution",
             404u16,
@@ -71336,6 +74142,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_intents",
             200u16,
@@ -71343,6 +74150,7 @@ pub mod decode {
             Node::Ref("PaymentIntentsPage"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_intents",
             401u16,
@@ -71350,6 +74158,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_payment_intent",
             201u16,
@@ -71357,6 +74166,7 @@ pub mod decode {
             Node::Ref("PaymentIntent"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_payment_intent",
             400u16,
@@ -71364,6 +74174,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_payment_intent",
             401u16,
@@ -71371,6 +74182,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_payment_intent",
             408u16,
@@ -71378,6 +74190,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_new_payment_intent",
             500u16,
@@ -71385,6 +74198,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_intent",
             200u16,
@@ -71392,6 +74206,7 @@ pub mod decode {
             Node::Ref("PaymentIntent"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_intent",
             401u16,
@@ -71399,6 +74214,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_intent",
             404u16,
@@ -71406,6 +74222,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "complete_a_payment_intent",
             200u16,
@@ -71413,6 +74230,7 @@ pub mod decode {
             Node::Ref("PaymentIntent"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "complete_a_payment_intent",
             400u16,
@@ -71420,6 +74238,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "complete_a_payment_intent",
             404u16,
@@ -71427,6 +74246,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_links",
             200u16,
@@ -71434,6 +74254,7 @@ pub mod decode {
             Node::Ref("PaymentLinksPage"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_links",
             401u16,
@@ -71441,6 +74262,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_payment_link",
             201u16,
@@ -71448,6 +74270,7 @@ pub mod decode {
             Node::Ref("PaymentLink"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_payment_link",
             400u16,
@@ -71455,6 +74278,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_payment_link",
             401u16,
@@ -71462,6 +74286,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_payment_link",
             408u16,
@@ -71469,6 +74294,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "create_a_payment_link",
             500u16,
@@ -71476,6 +74302,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_link",
             200u16,
@@ -71483,6 +74310,7 @@ pub mod decode {
             Node::Ref("PaymentLink"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_link",
             401u16,
@@ -71490,6 +74318,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_link",
             404u16,
@@ -71497,6 +74326,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_secret_keys",
             200u16,
@@ -71504,6 +74334,7 @@ pub mod decode {
             Node::Ref("SecretKeysPage"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_secret_keys",
             401u16,
@@ -71511,6 +74342,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "request_api_keys",
             201u16,
@@ -71518,6 +74350,7 @@ pub mod decode {
             Node::Array(&Node::Ref("SecretKey")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "request_api_keys",
             400u16,
@@ -71525,6 +74358,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "request_api_keys",
             408u16,
@@ -71532,6 +74366,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_transactions",
             200u16,
@@ -71539,6 +74374,7 @@ pub mod decode {
             Node::Ref("PaymentsTransactionsPage"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "list_all_payment_transactions",
             401u16,
@@ -71546,6 +74382,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_transaction",
             200u16,
@@ -71553,6 +74390,7 @@ pub mod decode {
             Node::Ref("PaymentsTransaction"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_transaction",
             401u16,
@@ -71560,6 +74398,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "get_details_about_a_payment_transaction",
             404u16,
@@ -71567,6 +74406,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "list_all_receivable_transactions",
             200u16,
@@ -71574,6 +74414,7 @@ pub mod decode {
             Node::Ref("TransactionsPage"),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "list_all_receivable_transactions",
             401u16,
@@ -71581,6 +74422,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "retrieve_receivable_transactions_for_a_link",
             200u16,
@@ -71588,6 +74430,7 @@ pub mod decode {
             Node::Ref("Transaction"),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "retrieve_receivable_transactions_for_a_link",
             201u16,
@@ -71595,6 +74438,7 @@ pub mod decode {
             Node::Ref("Transaction"),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "retrieve_receivable_transactions_for_a_link",
             400u16,
@@ -71602,6 +74446,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "retrieve_receivable_transactions_for_a_link",
             401u16,
@@ -71609,6 +74454,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "retrieve_receivable_transactions_for_a_link",
             428u16,
@@ -71616,6 +74462,7 @@ pub mod decode {
             Node::Array(&Node::Ref("MfaTokenRequired")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "retrieve_receivable_transactions_for_a_link",
             500u16,
@@ -71623,6 +74470,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "get_a_receivable_transactions_details",
             200u16,
@@ -71630,6 +74478,7 @@ pub mod decode {
             Node::Ref("Transaction"),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "get_a_receivable_transactions_details",
             401u16,
@@ -71637,6 +74486,7 @@ pub mod decode {
             Node::Ref("Error"),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "get_a_receivable_transactions_details",
             404u16,
@@ -71644,6 +74494,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "delete_a_receivable_transaction",
             401u16,
@@ -71651,6 +74502,7 @@ pub mod decode {
             Node::Array(&Node::Ref("Error")),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "delete_a_receivable_transaction",
             404u16,
@@ -71662,508 +74514,708 @@ pub mod decode {
     /// reject a value of the right JSON kind, sorted; `[]` stands for an array's items.
     pub static PROPERTIES: &[(&str, &str, Node)] = &[
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "balance", Node::Ref("AccountBalance")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "collected_at", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "created_at", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "credit_data", Node::Ref("CreditData")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "funds_data", Node::Array(&Node::Ref("FundsData"))),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "id", Node::Format("uuid")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "institution", Node::Ref("AccountInstitution")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "last_accessed_at", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "loan_data", Node::Ref("LoanData")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Account", "receivables_data", Node::Ref("ReceivablesData")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("AccountsPage", "count", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("AccountsPage", "results", Node::Array(&Node::Ref("Account"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Address", "between_street", Node::Array(&Node::Ref("BetweenStreet"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("AnnualIncomeStatement", "annual_totals", Node::Ref("AnnualTotals")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("AnnualIncomeStatement", "gross_income", Node::Ref("GrossIncome")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("AnnualIncomeStatement", "net_income", Node::Ref("GrossIncome")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("AnnualIncomeStatement", "non_taxable_income", Node::Ref("GrossIncome")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Balance", "account", Node::Ref("Account")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Balance", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Balance", "id", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Balance", "value_date", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesMetrics", "days_balance_below_0_1m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesMetrics", "days_balance_below_0_1w", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesMetrics", "days_balance_below_0_3m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesMetrics", "days_balance_below_x_1m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesMetrics", "days_balance_below_x_1w", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesMetrics", "days_balance_below_x_3m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesPage", "count", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("BalancesPage", "results", Node::Array(&Node::Ref("Balance"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccount", "created_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccount", "created_by", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccount", "customer", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccount", "details", Node::Ref("BankAccountDetails")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccount", "holder", Node::Ref("Holder")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccount", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccount", "institution", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccountsPage", "count", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BankAccountsPage", "results", Node::Array(&Node::Ref("BankAccount"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BeneficiaryBankAccount", "holder", Node::Ref("BeneficiaryBankAccountHolder")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BeneficiaryBankAccount", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("BeneficiaryBankAccount", "institution", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "BeneficiaryBankAccountHolder",
             "Information",
             Node::Ref("BeneficiaryBankAccountHolderInformation"),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "Categorization",
             "transactions",
             Node::Array(&Node::Ref("CategorizationTransaction")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizationTransaction", "mcc", Node::Integer),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizationTransaction", "merchant", Node::Ref("Merchant")),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizationTransaction", "value_date", Node::Format("date")),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "CategorizeTransactionsBody",
             "transactions",
             Node::Array(&Node::Ref("CategorizeTransactionsBodyTransaction")),
         ),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizeTransactionsBodyTransaction", "account_category", Node::Enum),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizeTransactionsBodyTransaction", "account_holder_type", Node::Enum),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizeTransactionsBodyTransaction", "mcc", Node::Integer),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizeTransactionsBodyTransaction", "type", Node::Enum),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("CategorizeTransactionsBodyTransaction", "value_date", Node::Format("date")),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("ChangeALinksAccessModeBody", "access_mode", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "beneficiary", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "created_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "created_by", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "customer", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "payment_intent", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "payment_method_details", Node::Ref("PaymentMethodDetails")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "payment_method_information", Node::Ref("PaymentMethodInformation")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "transactions", Node::Array(&Node::Ref("PaymentsTransaction"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Charge", "updated_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CompleteAPaymentIntentBody",
             "payment_method_details",
             Node::Ref("CompleteAPaymentIntentBodyPaymentMethodDetails"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CompleteAPaymentIntentBodyPaymentMethodDetails",
             "pse",
             Node::Ref("CompleteAPaymentIntentBodyPaymentMethodDetailsPse"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CompleteAPaymentIntentBodyPaymentMethodDetailsPse",
             "payer_bank_account",
             Node::Format("uuid"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CompleteAPaymentIntentBodyPaymentMethodDetailsPse",
             "payer_institution",
             Node::Format("uuid"),
         ),
         #[cfg(any(feature = "core", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "investments"))))]
         ("CompleteARequestBody", "link", Node::Format("uuid")),
         #[cfg(any(feature = "banking", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "fiscal"))))]
         ("CompleteRequestBody", "link", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewBankAccountBodyBrazilOfpi",
             "details",
             Node::Ref("CreateANewBankAccountBodyBrazilOfpiDetails"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewBankAccountBodyBrazilOfpi",
             "holder",
             Node::Ref("CreateANewBankAccountBodyBrazilOfpiHolder"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewBankAccountBodyBrazilOfpi", "institution", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewBankAccountBodyBrazilOfpiDetails", "account_type", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewBankAccountBodyBrazilOfpiDetails", "country", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewBankAccountBodyBrazilOfpiHolder",
             "information",
             Node::Ref("HolderInformation"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewBankAccountBodyBrazilOfpiHolder", "type", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewBankAccountBodyColombiaPse",
             "holder",
             Node::Ref("CreateANewBankAccountBodyColombiaPseHolder"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewBankAccountBodyColombiaPse", "providers", Node::Ref("Providers")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewBankAccountBodyColombiaPseHolder",
             "information",
             Node::Ref("CreateANewBankAccountBodyColombiaPseHolderInformation"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewBankAccountBodyColombiaPseHolder", "type", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewCustomerBody", "country", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewCustomerBody", "customer_type", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewCustomerBody", "identifier_type", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewPaymentIntentBody",
             "allowed_payment_method_types",
             Node::Array(&Node::Enum),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewPaymentIntentBody", "customer", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewPaymentIntentBody",
             "payment_method_details",
             Node::Ref("CreateANewPaymentIntentBodyPaymentMethodDetails"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateANewPaymentIntentBody", "provider", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateANewPaymentIntentBodyPaymentMethodDetails",
             "pse",
             Node::Ref("PaymentMethodDetailsPse"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateAPaymentLinkBodyBrazilOfpi",
             "allowed_payment_method_types",
             Node::Array(&Node::Enum),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateAPaymentLinkBodyBrazilOfpi", "callback_urls", Node::Ref("CallbackUrls")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateAPaymentLinkBodyBrazilOfpi",
             "payment_method_details",
             Node::Ref("CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateAPaymentLinkBodyBrazilOfpi", "provider", Node::Enum),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateAPaymentLinkBodyBrazilOfpiPaymentMethodDetails",
             "open_finance",
             Node::Ref("PaymentMethodDetailsOpenFinance"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateAPaymentLinkBodyColombiaPse",
             "allowed_payment_method_types",
             Node::Array(&Node::Enum),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateAPaymentLinkBodyColombiaPse",
             "callback_urls",
             Node::Ref("CallbackUrls"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "CreateAPaymentLinkBodyColombiaPse",
             "payment_method_details",
             Node::Ref("CreateANewPaymentIntentBodyPaymentMethodDetails"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CreateAPaymentLinkBodyColombiaPse", "provider", Node::Enum),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("CreditCardData", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("CreditCardsMetrics", "num_accounts", Node::Integer),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("CreditData", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Customer", "created_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Customer", "created_by", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Customer", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CustomerBankAccount", "customer", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CustomerBankAccount", "details", Node::Ref("CustomerBankAccountDetails")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CustomerBankAccount", "holder", Node::Ref("Holder")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CustomerBankAccount", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CustomerBankAccount", "institution", Node::Ref("PaymentsInstitution")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CustomersPage", "count", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("CustomersPage", "results", Node::Array(&Node::Ref("Customer"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Details", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("DocumentInformation", "year", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("EconomicActivity", "end_date", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("EconomicActivity", "initial_date", Node::Format("date")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecord", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecord", "created_at", Node::Format("date-time")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "EmploymentRecord",
             "employment_records",
             Node::Array(&Node::Ref("EmploymentRecordEmploymentRecord")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecord", "files", Node::Array(&Node::Ref("File"))),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecord", "id", Node::Format("uuid")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecord", "link", Node::Format("uuid")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecord", "personal_data", Node::Ref("PersonalData")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecord", "report_date", Node::Format("date")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "EmploymentRecord",
             "social_security_summary",
             Node::Ref("SocialSecuritySummary"),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecordEmploymentRecord", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "EmploymentRecordEmploymentRecord",
             "employment_status_updates",
             Node::Array(&Node::Ref("EmploymentStatusUpdate")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecordEmploymentRecord", "end_date", Node::Format("date")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecordEmploymentRecord", "start_date", Node::Format("date")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecordEmploymentRecord", "weeks_employed", Node::Integer),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentRecordsPage", "count", Node::Integer),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         (
             "EmploymentRecordsPage",
             "results",
             Node::Array(&Node::Ref("EmploymentRecord")),
         ),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("EmploymentStatusUpdate", "update_date", Node::Format("date")),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("EnrichTransaction", "account_category", Node::Enum),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("EnrichTransaction", "account_holder_id", Node::Format("uuid")),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("EnrichTransaction", "account_holder_type", Node::Enum),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("EnrichTransaction", "type", Node::Enum),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("EnrichTransaction", "value_date", Node::Format("date")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("Entitlements", "valid_until", Node::Format("date")),
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         ("FormField", "length", Node::Integer),
         #[cfg(any(feature = "core", feature = "payments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "core", feature = "payments"))))]
         ("FormField", "values", Node::Array(&Node::Ref("Value"))),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         (
             "FundsData",
             "public_identifications",
             Node::Array(&Node::Ref("PublicIdentification")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Holder", "information", Node::Ref("Information")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("HolderInformation", "identifier_type", Node::Enum),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("Income", "created_at", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("Income", "first_transaction_date", Node::Format("date")),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("Income", "id", Node::Format("uuid")),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("Income", "income_streams", Node::Array(&Node::Ref("IncomeStream"))),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("Income", "last_transaction_date", Node::Format("date")),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("Income", "link", Node::Format("uuid")),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("Income", "number_of_income_streams", Node::Integer),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("IncomeStream", "full_periods", Node::Integer),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("IncomeStream", "last_income_date", Node::Format("date")),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("IncomeStream", "lookback_periods", Node::Integer),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("IncomeStream", "number_of_incomes", Node::Integer),
         #[cfg(any(feature = "banking", feature = "enrichment"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "enrichment"))))]
         ("IncomeStream", "periods_with_income", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("IncomesPage", "count", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("IncomesPage", "results", Node::Array(&Node::Ref("Income"))),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Institution", "country_codes", Node::Array(&Node::Other)),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Institution", "features", Node::Array(&Node::Ref("Feature"))),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Institution", "form_fields", Node::Array(&Node::Ref("FormField"))),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Institution", "id", Node::Integer),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Institution", "resources", Node::Array(&Node::Other)),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("InstitutionsPage", "count", Node::Integer),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("InstitutionsPage", "results", Node::Array(&Node::Ref("Institution"))),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Instrument", "fees", Node::Array(&Node::Ref("Fee"))),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Instrument", "id", Node::Format("uuid")),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Instrument", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Instrument", "open_date", Node::Format("date")),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Instrument", "public_id", Node::Array(&Node::Ref("File"))),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Instrument", "redemption_conditions", Node::Array(&Node::Ref("File"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "cancelation_update_date", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "certification_date", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "created_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "expiration_date", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "id", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "invoice_date", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "invoice_details", Node::Array(&Node::Ref("InvoiceDetail"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "payments", Node::Array(&Node::Ref("Payment"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "payroll", Node::Ref("Payroll")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "receiver_details", Node::Ref("Details")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "sender_details", Node::Ref("Details")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Invoice", "warnings", Node::Ref("Warnings")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("InvoiceDetail", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("InvoiceDetail", "retained_taxes", Node::Array(&Node::Ref("RetainedTax"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("InvoicesPage", "count", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("InvoicesPage", "results", Node::Array(&Node::Ref("Invoice"))),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Link", "created_at", Node::Format("date-time")),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Link", "created_by", Node::Format("uuid")),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Link", "id", Node::Format("uuid")),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("Link", "last_accessed_at", Node::Format("date-time")),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("LinksPage", "count", Node::Integer),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("LinksPage", "results", Node::Array(&Node::Ref("Link"))),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("LoanData", "collected_at", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("LoanData", "contract_end_date", Node::Format("date")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("LoanData", "contract_start_date", Node::Format("date")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("LoanData", "fees", Node::Array(&Node::Ref("Fee"))),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("LoanData", "interest_rates", Node::Array(&Node::Ref("InterestRate"))),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("LoanData", "number_of_installments_outstanding", Node::Integer),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("LoanData", "number_of_installments_total", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("LoansMetrics", "num_accounts", Node::Integer),
         #[cfg(
             any(
@@ -72174,6 +75226,22 @@ pub mod decode {
                 feature = "investments",
                 feature = "mock",
                 feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
             )
         )]
         ("MfaTokenRequired", "expiry", Node::Integer),
@@ -72188,6 +75256,22 @@ pub mod decode {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         ("MfaTokenRequired", "link", Node::Format("uuid")),
         #[cfg(
             any(
@@ -72200,642 +75284,892 @@ pub mod decode {
                 feature = "receivables"
             )
         )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
         ("MfaTokenRequired", "token_generation_data", Node::Ref("TokenGenerationData")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "open_finance_display_confirmation_required",
             Node::Ref("OpenFinanceDisplayConfirmationRequired"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "open_finance_display_needs_redirect",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "open_finance_display_payment_failed",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "open_finance_display_payment_method_information",
             Node::Ref("OpenFinanceDisplayPaymentMethodInformation"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "open_finance_display_payment_processing",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "open_finance_display_payment_succeeded",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "pse_display_confirmation_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "pse_display_credentials_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "pse_display_customer_bank_accounts",
             Node::Ref("PseDisplayCustomerBankAccounts"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("NextStep", "pse_display_needs_redirect", Node::Ref("PseDisplayNeedsRedirect")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "pse_display_payment_method_information",
             Node::Ref("PseDisplayPaymentMethodInformation"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "NextStep",
             "pse_display_token_required",
             Node::Ref("PseDisplayCredentialsRequired"),
         ),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("NumberOfInstallments", "paid", Node::Integer),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("NumberOfInstallments", "total", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Obligation", "end_date", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Obligation", "initial_date", Node::Format("date")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("OpenFinance", "beneficiary_bank_account", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("OpenFinance", "payer_institution", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "beneficiary_bank_account",
             Node::Ref("OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "payer_identifier",
             Node::Format("uuid"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequired",
             "payer_institution",
             Node::Ref("PaymentsInstitution"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "created_at",
             Node::Format("date-time"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "created_by",
             Node::Format("uuid"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "details",
             Node::Ref("BankAccountDetails"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "holder",
             Node::Ref("Holder"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "id",
             Node::Format("uuid"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayConfirmationRequiredBeneficiaryBankAccount",
             "institution",
             Node::Ref("PaymentsInstitution"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "OpenFinanceDisplayPaymentMethodInformation",
             "institutions",
             Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Owner", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Owner", "created_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Owner", "document_id", Node::Ref("DocumentId")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Owner", "id", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("Owner", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("OwnersPage", "count", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("OwnersPage", "results", Node::Array(&Node::Ref("Owner"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Payment", "date", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Payment", "related_documents", Node::Array(&Node::Ref("RelatedDocument"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "allowed_payment_method_types", Node::Array(&Node::Other)),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "charges", Node::Array(&Node::Ref("Charge"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "created_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "created_by", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "customer", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "last_error", Node::Ref("LastError")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "next_step", Node::Ref("NextStep")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "payment_method_details", Node::Ref("PaymentMethodDetails")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PaymentIntent",
             "payment_method_information",
             Node::Ref("PaymentMethodInformation"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntent", "updated_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntentsPage", "count", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentIntentsPage", "results", Node::Array(&Node::Ref("PaymentIntent"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLink", "callback_urls", Node::Ref("CallbackUrls")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLink", "created_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLink", "created_by", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLink", "expires_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLink", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLink", "updated_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLinksPage", "count", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentLinksPage", "results", Node::Array(&Node::Ref("PaymentLink"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentMethodDetails", "open_finance", Node::Ref("OpenFinance")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentMethodDetails", "pse", Node::Ref("Pse")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PaymentMethodDetailsOpenFinance",
             "beneficiary_bank_account",
             Node::Format("uuid"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentMethodDetailsPse", "beneficiary_bank_account", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PaymentMethodInformation",
             "open_finance",
             Node::Ref("PaymentMethodInformationOpenFinance"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentMethodInformation", "pse", Node::Ref("PaymentMethodInformationPse")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsInstitution", "form_fields", Node::Array(&Node::Ref("FormField"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsInstitution", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsInstitutionsPage", "count", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PaymentsInstitutionsPage",
             "results",
             Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsTransaction", "beneficiary", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsTransaction", "created_at", Node::Format("date-time")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsTransaction", "created_by", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsTransaction", "customer", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsTransaction", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsTransaction", "payment_intent", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsTransactionsPage", "count", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PaymentsTransactionsPage",
             "results",
             Node::Array(&Node::Ref("PaymentsTransaction")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsWay", "form_id", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PaymentsWay", "terminal_id", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Payroll", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Payroll", "date_from", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Payroll", "date_to", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Payroll", "days", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Payroll", "payment_date", Node::Format("date")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("PersonalData", "birth_date", Node::Format("date")),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("PersonalData", "document_ids", Node::Array(&Node::Ref("DocumentId"))),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("PersonalData", "entitlements", Node::Ref("Entitlements")),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Portfolio", "id", Node::Format("uuid")),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("Portfolio", "instruments", Node::Array(&Node::Ref("Instrument"))),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("PortfoliosPage", "count", Node::Integer),
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         ("PortfoliosPage", "results", Node::Array(&Node::Ref("Portfolio"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Providers", "payments_way", Node::Ref("PaymentsWay")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Pse", "beneficiary_bank_account", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Pse", "payer_bank_account", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("Pse", "payer_institution", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PseDisplayCredentialsRequired",
             "payer_institution",
             Node::Ref("PaymentsInstitution"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PseDisplayCustomerBankAccounts",
             "beneficiary_bank_account",
             Node::Ref("BeneficiaryBankAccount"),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PseDisplayCustomerBankAccounts",
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("PseDisplayNeedsRedirect", "payer_institution", Node::Ref("FormField")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PseDisplayPaymentMethodInformation",
             "customer_bank_accounts",
             Node::Array(&Node::Ref("CustomerBankAccount")),
         ),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         (
             "PseDisplayPaymentMethodInformation",
             "institutions",
             Node::Array(&Node::Ref("PaymentsInstitution")),
         ),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("ReceivablesData", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RecurringExpense", "account", Node::Ref("Account")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RecurringExpense", "days_since_last_transaction", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RecurringExpense", "id", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "RecurringExpense",
             "transactions",
             Node::Array(&Node::Ref("RecurringExpenseTransaction")),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RecurringExpenseTransaction", "value_date", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RecurringExpensesPage", "count", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "RecurringExpensesPage",
             "results",
             Node::Array(&Node::Ref("RecurringExpense")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Regimen", "end_date", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("Regimen", "initial_date", Node::Format("date")),
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         ("RegisterANewLinkBody", "access_mode", Node::Enum),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RelatedDocument", "partiality_number", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetainedTax", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveBalancesForALinkBody", "account", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveBalancesForALinkBody", "date_from", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveBalancesForALinkBody", "date_to", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveBalancesForALinkBody", "link", Node::Format("uuid")),
         #[cfg(any(feature = "employment", feature = "fiscal"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "employment", feature = "fiscal"))))]
         ("RetrieveBody", "link", Node::Format("uuid")),
         #[cfg(any(feature = "banking", feature = "investments"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "investments"))))]
         ("RetrieveForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         (
             "RetrieveIncomesForALinkBody",
             "allowed_income_types",
             Node::Array(&Node::Enum),
         ),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveIncomesForALinkBody", "date_from", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveIncomesForALinkBody", "date_to", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveIncomesForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveIncomesForALinkBody", "minimum_confidence_level", Node::Enum),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveInvoicesForALinkBody", "date_from", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveInvoicesForALinkBody", "date_to", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveInvoicesForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveInvoicesForALinkBody", "type", Node::Enum),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         (
             "RetrieveReceivableTransactionsForALinkBody",
             "date_from",
             Node::Format("date"),
         ),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         ("RetrieveReceivableTransactionsForALinkBody", "date_to", Node::Format("date")),
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         ("RetrieveReceivableTransactionsForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveRecurringExpensesForALinkBody", "date_from", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveRecurringExpensesForALinkBody", "date_to", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RetrieveRecurringExpensesForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveTaxDeclarationsForALinkBody", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveTaxReturnsForALinkBodyMonthly", "date_from", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveTaxReturnsForALinkBodyMonthly", "date_to", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveTaxReturnsForALinkBodyMonthly", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("RetrieveTaxReturnsForALinkBodyYearly", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "accounts", Node::Array(&Node::Format("uuid"))),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "balances_metrics", Node::Ref("BalancesMetrics")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "cashflow_metrics", Node::Ref("CashflowMetrics")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "created_at", Node::Format("date-time")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "credit_cards_metrics", Node::Ref("CreditCardsMetrics")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "id", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "link", Node::Format("uuid")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "loans_metrics", Node::Ref("LoansMetrics")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsight", "transactions_metrics", Node::Ref("TransactionsMetrics")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsightsPage", "count", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("RiskInsightsPage", "results", Node::Array(&Node::Ref("RiskInsight"))),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("SecretKey", "id", Node::Format("uuid")),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("SecretKeysPage", "count", Node::Integer),
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         ("SecretKeysPage", "results", Node::Array(&Node::Ref("SecretKey"))),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("SocialSecuritySummary", "weeks_contributed", Node::Integer),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("SocialSecuritySummary", "weeks_redeemed", Node::Integer),
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         ("SocialSecuritySummary", "weeks_reinstated", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxComplianceStatus", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxComplianceStatus", "created_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxComplianceStatus", "id", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxComplianceStatusPage", "count", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "TaxComplianceStatusPage",
             "results",
             Node::Array(&Node::Ref("TaxComplianceStatus")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "TaxDeclaration",
             "annual_costs_and_deductions_statement",
             Node::Ref("AnnualCostsAndDeductionsStatement"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "TaxDeclaration",
             "annual_income_statement",
             Node::Ref("AnnualIncomeStatement"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "created_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "date_issued", Node::Format("date")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "document_information", Node::Ref("DocumentInformation")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "equity_statement", Node::Ref("EquityStatement")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "id", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "TaxDeclaration",
             "pension_income_statement",
             Node::Ref("PensionIncomeStatement"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "tax_assessment", Node::Ref("TaxAssessment")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclaration", "tax_payer_information", Node::Ref("TaxPayerInformation")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclarationsPage", "count", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxDeclarationsPage", "results", Node::Array(&Node::Ref("TaxDeclaration"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxPayerInformation", "document_id", Node::Ref("DocumentId")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxPayerInformation", "reporting_id", Node::Ref("ReportingId")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "cancelled_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "certified_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "code", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "created_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "id", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "invoice_identification", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "issued_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetention", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "TaxRetention",
             "retention_breakdown",
             Node::Array(&Node::Ref("RetentionBreakdown")),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetentionsPage", "count", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxRetentionsPage", "results", Node::Array(&Node::Ref("TaxRetention"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxReturn", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxReturn", "created_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxReturn", "id", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxReturn", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxReturnsPage", "count", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxReturnsPage", "results", Node::Array(&Node::Ref("TaxReturn"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "address", Node::Ref("Address")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "collected_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "created_at", Node::Format("date-time")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "economic_activity", Node::Array(&Node::Ref("EconomicActivity"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "id", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "link", Node::Format("uuid")),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "obligations", Node::Array(&Node::Ref("Obligation"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatus", "regimens", Node::Array(&Node::Ref("Regimen"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "TaxStatus",
             "tax_payer_information",
             Node::Ref("TaxStatusTaxPayerInformation"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatusPage", "count", Node::Integer),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatusPage", "results", Node::Array(&Node::Ref("TaxStatus"))),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         (
             "TaxStatusTaxPayerInformation",
             "last_status_change_date",
             Node::Format("date"),
         ),
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         ("TaxStatusTaxPayerInformation", "start_operations_date", Node::Format("date")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "account", Node::Ref("Account")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "accounting_date", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "collected_at", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "created_at", Node::Format("date-time")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "credit_card_data", Node::Ref("CreditCardData")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "fees", Node::Array(&Node::Ref("Fee"))),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "id", Node::Format("uuid")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "merchant", Node::Ref("Merchant")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "number_of_installments", Node::Ref("NumberOfInstallments")),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("Transaction", "value_date", Node::Format("date")),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_incoming_transactions_1m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_incoming_transactions_1w", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_incoming_transactions_3m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_outgoing_transactions_1m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_outgoing_transactions_1w", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_outgoing_transactions_3m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_transactions_1m", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_transactions_1w", Node::Integer),
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         ("TransactionsMetrics", "num_transactions_3m", Node::Integer),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("TransactionsPage", "count", Node::Integer),
         #[cfg(any(feature = "banking", feature = "receivables"))]
+        #[cfg_attr(docsrs, doc(cfg(any(feature = "banking", feature = "receivables"))))]
         ("TransactionsPage", "results", Node::Array(&Node::Ref("Transaction"))),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("VerifyIncomesBody", "allowed_income_types", Node::Array(&Node::Enum)),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("VerifyIncomesBody", "date_from", Node::Format("date")),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("VerifyIncomesBody", "date_to", Node::Format("date")),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         ("VerifyIncomesBody", "minimum_confidence_level", Node::Enum),
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         (
             "VerifyIncomesBody",
             "transactions",
@@ -72852,11 +76186,13 @@ pub mod mock_operations {
     impl crate::mock::MockServer {
         ///Mocks `list_all_accounts`: `GET /api/accounts/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn list_all_accounts(&self) -> crate::mock::Expect<'_, types::AccountsPage> {
             crate::mock::Expect::new(self, "GET", "/api/accounts/", 200u16)
         }
         ///Mocks `retrieve_accounts_for_a_link`: `POST /api/accounts/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn retrieve_accounts_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
@@ -72864,6 +76200,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_an_accounts_request`: `PATCH /api/accounts/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn complete_an_accounts_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Account>> {
@@ -72871,6 +76208,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_an_accounts_details`: `GET /api/accounts/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn get_an_accounts_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Account> {
@@ -72878,16 +76216,19 @@ pub mod mock_operations {
         }
         ///Mocks `delete_an_account`: `DELETE /api/accounts/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn delete_an_account(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/accounts/{id}/", 204u16)
         }
         ///Mocks `list_all_balances`: `GET /api/balances/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn list_all_balances(&self) -> crate::mock::Expect<'_, types::BalancesPage> {
             crate::mock::Expect::new(self, "GET", "/api/balances/", 200u16)
         }
         ///Mocks `retrieve_balances_for_a_link`: `POST /api/balances/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn retrieve_balances_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
@@ -72895,6 +76236,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_a_balances_request`: `PATCH /api/balances/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn complete_a_balances_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Balance>> {
@@ -72902,16 +76244,19 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_balances_details`: `GET /api/balances/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn get_a_balances_details(&self) -> crate::mock::Expect<'_, types::Balance> {
             crate::mock::Expect::new(self, "GET", "/api/balances/{id}/", 200u16)
         }
         ///Mocks `delete_a_balance`: `DELETE /api/balances/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn delete_a_balance(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/balances/{id}/", 204u16)
         }
         ///Mocks `categorize_transactions`: `POST /api/categorization/`, answered 200 by `respond`.
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub fn categorize_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::Categorization> {
@@ -72919,6 +76264,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_employment_records`: `GET /api/employment-records/`, answered 200 by `respond`.
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub fn list_all_employment_records(
             &self,
         ) -> crate::mock::Expect<'_, types::EmploymentRecordsPage> {
@@ -72926,6 +76272,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_employment_record_details`: `POST /api/employment-records/`, answered 200 by `respond`.
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub fn retrieve_employment_record_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::EmploymentRecord>> {
@@ -72933,6 +76280,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_an_employment_records_details`: `GET /api/employment-records/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub fn get_an_employment_records_details(
             &self,
         ) -> crate::mock::Expect<'_, types::EmploymentRecord> {
@@ -72945,6 +76293,7 @@ pub mod mock_operations {
         }
         ///Mocks `delete_an_employment_record`: `DELETE /api/employment-records/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "employment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "employment")))]
         pub fn delete_an_employment_record(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -72955,6 +76304,7 @@ pub mod mock_operations {
         }
         ///Mocks `verify_incomes`: `POST /api/enrich/incomes/`, answered 200 by `respond`.
         #[cfg(feature = "enrichment")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "enrichment")))]
         pub fn verify_incomes(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
@@ -72962,11 +76312,13 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_incomes`: `GET /api/incomes/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn list_all_incomes(&self) -> crate::mock::Expect<'_, types::IncomesPage> {
             crate::mock::Expect::new(self, "GET", "/api/incomes/", 200u16)
         }
         ///Mocks `retrieve_incomes_for_a_link`: `POST /api/incomes/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn retrieve_incomes_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Income> {
@@ -72974,6 +76326,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_an_incomes_request`: `PATCH /api/incomes/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn complete_an_incomes_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
@@ -72981,6 +76334,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_an_incomes_details`: `GET /api/incomes/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn get_an_incomes_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Income>> {
@@ -72988,11 +76342,13 @@ pub mod mock_operations {
         }
         ///Mocks `delete_an_income`: `DELETE /api/incomes/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn delete_an_income(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/incomes/{id}/", 204u16)
         }
         ///Mocks `list_all_institutions`: `GET /api/institutions/`, answered 200 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn list_all_institutions(
             &self,
         ) -> crate::mock::Expect<'_, types::InstitutionsPage> {
@@ -73000,6 +76356,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_an_institutions_details`: `GET /api/institutions/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn get_an_institutions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Institution> {
@@ -73007,11 +76364,13 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_invoices`: `GET /api/invoices/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn list_all_invoices(&self) -> crate::mock::Expect<'_, types::InvoicesPage> {
             crate::mock::Expect::new(self, "GET", "/api/invoices/", 200u16)
         }
         ///Mocks `retrieve_invoices_for_a_link`: `POST /api/invoices/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn retrieve_invoices_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Invoice>> {
@@ -73019,6 +76378,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_an_invoices_request`: `PATCH /api/invoices/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn complete_an_invoices_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Invoice>> {
@@ -73026,6 +76386,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_an_invoices_details`: `GET /api/invoices/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn get_an_invoices_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Invoice> {
@@ -73033,31 +76394,37 @@ pub mod mock_operations {
         }
         ///Mocks `delete_an_invoice`: `DELETE /api/invoices/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn delete_an_invoice(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/invoices/{id}/", 204u16)
         }
         ///Mocks `list_all_links`: `GET /api/links/`, answered 200 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn list_all_links(&self) -> crate::mock::Expect<'_, types::LinksPage> {
             crate::mock::Expect::new(self, "GET", "/api/links/", 200u16)
         }
         ///Mocks `register_a_new_link`: `POST /api/links/`, answered 201 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn register_a_new_link(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "POST", "/api/links/", 201u16)
         }
         ///Mocks `complete_a_links_request`: `PATCH /api/links/`, answered 200 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn complete_a_links_request(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "PATCH", "/api/links/", 200u16)
         }
         ///Mocks `get_a_links_details`: `GET /api/links/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn get_a_links_details(&self) -> crate::mock::Expect<'_, types::Link> {
             crate::mock::Expect::new(self, "GET", "/api/links/{id}/", 200u16)
         }
         ///Mocks `update_a_links_credentials`: `PUT /api/links/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn update_a_links_credentials(
             &self,
         ) -> crate::mock::Expect<'_, types::Link> {
@@ -73065,11 +76432,13 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_link`: `DELETE /api/links/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn delete_a_link(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/links/{id}/", 204u16)
         }
         ///Mocks `change_a_links_access_mode`: `PATCH /api/links/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "core")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "core")))]
         pub fn change_a_links_access_mode(
             &self,
         ) -> crate::mock::Expect<'_, types::Link> {
@@ -73077,11 +76446,13 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_owners`: `GET /api/owners/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn list_all_owners(&self) -> crate::mock::Expect<'_, types::OwnersPage> {
             crate::mock::Expect::new(self, "GET", "/api/owners/", 200u16)
         }
         ///Mocks `retrieve_owners_for_a_link`: `POST /api/owners/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn retrieve_owners_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
@@ -73089,6 +76460,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_an_owners_request`: `PATCH /api/owners/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn complete_an_owners_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Owner>> {
@@ -73096,16 +76468,19 @@ pub mod mock_operations {
         }
         ///Mocks `get_an_owners_details`: `GET /api/owners/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn get_an_owners_details(&self) -> crate::mock::Expect<'_, types::Owner> {
             crate::mock::Expect::new(self, "GET", "/api/owners/{id}/", 200u16)
         }
         ///Mocks `delete_an_owner`: `DELETE /api/owners/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn delete_an_owner(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/owners/{id}/", 204u16)
         }
         ///Mocks `list_all_recurring_expenses`: `GET /api/recurring-expenses/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn list_all_recurring_expenses(
             &self,
         ) -> crate::mock::Expect<'_, types::RecurringExpensesPage> {
@@ -73113,6 +76488,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_recurring_expenses_for_a_link`: `POST /api/recurring-expenses/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn retrieve_recurring_expenses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
@@ -73120,6 +76496,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_a_recurring_expenses_request`: `PATCH /api/recurring-expenses/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn complete_a_recurring_expenses_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
@@ -73127,6 +76504,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_recurring_expenses_details`: `GET /api/recurring-expenses/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn get_a_recurring_expenses_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RecurringExpense>> {
@@ -73139,6 +76517,7 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_recurring_expense`: `DELETE /api/recurring-expenses/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn delete_a_recurring_expense(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -73149,6 +76528,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_risk_insights`: `GET /api/risk-insights/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn list_all_risk_insights(
             &self,
         ) -> crate::mock::Expect<'_, types::RiskInsightsPage> {
@@ -73156,6 +76536,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_risk_insights_for_a_link`: `POST /api/risk-insights/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn retrieve_risk_insights_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
@@ -73163,6 +76544,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_a_risk_insights_request`: `PATCH /api/risk-insights/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn complete_a_risk_insights_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
@@ -73170,6 +76552,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_risk_insights_details`: `GET /api/risk-insights/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn get_a_risk_insights_details(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::RiskInsight>> {
@@ -73177,11 +76560,13 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_risk_insight`: `DELETE /api/risk-insights/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn delete_a_risk_insight(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/risk-insights/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_compliance_statuses`: `GET /api/tax-compliance-status/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn list_all_tax_compliance_statuses(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatusPage> {
@@ -73189,6 +76574,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_tax_compliance_statuses_for_a_link`: `POST /api/tax-compliance-status/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn retrieve_tax_compliance_statuses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatus> {
@@ -73196,6 +76582,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_details_about_a_tax_compliance_status`: `GET /api/tax-compliance-status/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn get_details_about_a_tax_compliance_status(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxComplianceStatus> {
@@ -73208,6 +76595,7 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_tax_compliance_status`: `DELETE /api/tax-compliance-status/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn delete_a_tax_compliance_status(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -73218,6 +76606,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_tax_declarations`: `GET /api/tax-declarations/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn list_all_tax_declarations(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxDeclarationsPage> {
@@ -73225,6 +76614,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_tax_declarations_for_a_link`: `POST /api/tax-declarations/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn retrieve_tax_declarations_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxDeclaration>> {
@@ -73232,6 +76622,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_tax_declarations_details`: `GET /api/tax-declarations/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn get_a_tax_declarations_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxDeclaration> {
@@ -73239,6 +76630,7 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_tax_declaration`: `DELETE /api/tax-declarations/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn delete_a_tax_declaration(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -73249,6 +76641,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_tax_retentions`: `GET /api/tax-retentions/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn list_all_tax_retentions(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxRetentionsPage> {
@@ -73256,6 +76649,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_tax_retentions_for_a_link`: `POST /api/tax-retentions/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn retrieve_tax_retentions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxRetention>> {
@@ -73263,6 +76657,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_tax_retentions_details`: `GET /api/tax-retentions/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn get_a_tax_retentions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxRetention> {
@@ -73270,11 +76665,13 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_tax_retention`: `DELETE /api/tax-retentions/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn delete_a_tax_retention(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-retentions/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_returns`: `GET /api/tax-returns/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn list_all_tax_returns(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxReturnsPage> {
@@ -73282,6 +76679,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_tax_returns_for_a_link`: `POST /api/tax-returns/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn retrieve_tax_returns_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::TaxReturn>> {
@@ -73289,6 +76687,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_tax_returns_details`: `GET /api/tax-returns/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn get_a_tax_returns_details(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxReturn> {
@@ -73296,11 +76695,13 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_tax_return`: `DELETE /api/tax-returns/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn delete_a_tax_return(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-returns/{id}/", 204u16)
         }
         ///Mocks `list_all_tax_statuses`: `GET /api/tax-status/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn list_all_tax_statuses(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatusPage> {
@@ -73308,6 +76709,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_tax_statuses_for_a_link`: `POST /api/tax-status/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn retrieve_tax_statuses_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatus> {
@@ -73315,6 +76717,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_details_about_a_tax_status`: `GET /api/tax-status/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn get_details_about_a_tax_status(
             &self,
         ) -> crate::mock::Expect<'_, types::TaxStatus> {
@@ -73322,11 +76725,13 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_tax_status`: `DELETE /api/tax-status/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "fiscal")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fiscal")))]
         pub fn delete_a_tax_status(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/tax-status/{id}/", 204u16)
         }
         ///Mocks `list_all_transactions`: `GET /api/transactions/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn list_all_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::TransactionsPage> {
@@ -73334,6 +76739,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_transactions_for_a_link`: `POST /api/transactions/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn retrieve_transactions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::RetrieveTransactionsForALinkSuccess> {
@@ -73342,6 +76748,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_a_transactions_request`: `PATCH /api/transactions/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn complete_a_transactions_request(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::Transaction>> {
@@ -73349,6 +76756,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_transactions_details`: `GET /api/transactions/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn get_a_transactions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
@@ -73356,11 +76764,13 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_transaction`: `DELETE /api/transactions/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "banking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "banking")))]
         pub fn delete_a_transaction(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(self, "DELETE", "/api/transactions/{id}/", 204u16)
         }
         ///Mocks `list_all_portfolios`: `GET /investments/portfolios/`, answered 200 by `respond`.
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub fn list_all_portfolios(
             &self,
         ) -> crate::mock::Expect<'_, types::PortfoliosPage> {
@@ -73368,6 +76778,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_portfolios_for_a_link`: `POST /investments/portfolios/`, answered 200 by `respond`.
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub fn retrieve_portfolios_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
@@ -73375,6 +76786,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_a_portfolios_request`: `PATCH /investments/portfolios/`, answered 200 by `respond`.
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub fn complete_a_portfolios_request(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
@@ -73382,6 +76794,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_portfolios_details`: `GET /investments/portfolios/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub fn get_a_portfolios_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Portfolio> {
@@ -73394,6 +76807,7 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_portfolio`: `DELETE /investments/portfolios/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "investments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "investments")))]
         pub fn delete_a_portfolio(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,
@@ -73404,6 +76818,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_bank_accounts`: `GET /payments/bank-accounts/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn list_all_bank_accounts(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccountsPage> {
@@ -73411,6 +76826,7 @@ pub mod mock_operations {
         }
         ///Mocks `create_a_new_bank_account`: `POST /payments/bank-accounts/`, answered 201 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn create_a_new_bank_account(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccount> {
@@ -73418,6 +76834,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_details_about_a_bank_account`: `GET /payments/bank-accounts/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn get_details_about_a_bank_account(
             &self,
         ) -> crate::mock::Expect<'_, types::BankAccount> {
@@ -73430,6 +76847,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_customers`: `GET /payments/customers/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn list_all_customers(
             &self,
         ) -> crate::mock::Expect<'_, types::CustomersPage> {
@@ -73437,11 +76855,13 @@ pub mod mock_operations {
         }
         ///Mocks `create_a_new_customer`: `POST /payments/customers/`, answered 201 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn create_a_new_customer(&self) -> crate::mock::Expect<'_, types::Customer> {
             crate::mock::Expect::new(self, "POST", "/payments/customers/", 201u16)
         }
         ///Mocks `get_details_about_a_customer`: `GET /payments/customers/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn get_details_about_a_customer(
             &self,
         ) -> crate::mock::Expect<'_, types::Customer> {
@@ -73449,6 +76869,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_payment_institutions`: `GET /payments/institutions/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn list_all_payment_institutions(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsInstitutionsPage> {
@@ -73456,6 +76877,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_details_about_a_payment_institution`: `GET /payments/institutions/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn get_details_about_a_payment_institution(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsInstitution> {
@@ -73463,6 +76885,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_payment_intents`: `GET /payments/payment-intents/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn list_all_payment_intents(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntentsPage> {
@@ -73470,6 +76893,7 @@ pub mod mock_operations {
         }
         ///Mocks `create_a_new_payment_intent`: `POST /payments/payment-intents/`, answered 201 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn create_a_new_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
@@ -73477,6 +76901,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_details_about_a_payment_intent`: `GET /payments/payment-intents/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn get_details_about_a_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
@@ -73489,6 +76914,7 @@ pub mod mock_operations {
         }
         ///Mocks `complete_a_payment_intent`: `PATCH /payments/payment-intents/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn complete_a_payment_intent(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentIntent> {
@@ -73501,6 +76927,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_payment_links`: `GET /payments/payment-links/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn list_all_payment_links(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLinksPage> {
@@ -73508,6 +76935,7 @@ pub mod mock_operations {
         }
         ///Mocks `create_a_payment_link`: `POST /payments/payment-links/`, answered 201 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn create_a_payment_link(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLink> {
@@ -73515,6 +76943,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_details_about_a_payment_link`: `GET /payments/payment-links/{access_token}/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn get_details_about_a_payment_link(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentLink> {
@@ -73527,6 +76956,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_secret_keys`: `GET /payments/secret-keys/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn list_all_secret_keys(
             &self,
         ) -> crate::mock::Expect<'_, types::SecretKeysPage> {
@@ -73534,6 +76964,7 @@ pub mod mock_operations {
         }
         ///Mocks `request_api_keys`: `POST /payments/secret-keys/`, answered 201 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn request_api_keys(
             &self,
         ) -> crate::mock::Expect<'_, ::std::vec::Vec<types::SecretKey>> {
@@ -73541,6 +76972,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_payment_transactions`: `GET /payments/transactions/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn list_all_payment_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsTransactionsPage> {
@@ -73548,6 +76980,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_details_about_a_payment_transaction`: `GET /payments/transactions/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub fn get_details_about_a_payment_transaction(
             &self,
         ) -> crate::mock::Expect<'_, types::PaymentsTransaction> {
@@ -73555,6 +76988,7 @@ pub mod mock_operations {
         }
         ///Mocks `list_all_receivable_transactions`: `GET /receivables/transactions/`, answered 200 by `respond`.
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         pub fn list_all_receivable_transactions(
             &self,
         ) -> crate::mock::Expect<'_, types::TransactionsPage> {
@@ -73562,6 +76996,7 @@ pub mod mock_operations {
         }
         ///Mocks `retrieve_receivable_transactions_for_a_link`: `POST /receivables/transactions/`, answered 200 by `respond`.
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         pub fn retrieve_receivable_transactions_for_a_link(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
@@ -73569,6 +77004,7 @@ pub mod mock_operations {
         }
         ///Mocks `get_a_receivable_transactions_details`: `GET /receivables/transactions/{id}/`, answered 200 by `respond`.
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         pub fn get_a_receivable_transactions_details(
             &self,
         ) -> crate::mock::Expect<'_, types::Transaction> {
@@ -73581,6 +77017,7 @@ pub mod mock_operations {
         }
         ///Mocks `delete_a_receivable_transaction`: `DELETE /receivables/transactions/{id}/`, answered 204 by `respond`.
         #[cfg(feature = "receivables")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receivables")))]
         pub fn delete_a_receivable_transaction(&self) -> crate::mock::Expect<'_, ()> {
             crate::mock::Expect::new(
                 self,

@@ -125,6 +125,8 @@
 //!   operation.
 
 #![warn(missing_docs)]
+// docs.rs builds every feature and shows, on each item, the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 #[allow(clippy::all)]

@@ -10,8 +10,11 @@
 //!   (a `ResumableOp` impl names both of its pair's builders; a `RESPONSES` entry its operation).
 //!
 //! A type no operation reaches is compiled when what it names is. The features a product needs
-//! besides its own (a pair whose resume operation belongs to another product) are returned, for
-//! the crate's `[features]` table.
+//! besides its own are returned, for the crate's `[features]` table: a pair whose resume
+//! operation belongs to another product, and a resource another product's requests name (a
+//! `link` parameter or body field names the `links` tag's product: a product whose calls take
+//! a link is no use without the calls that make one). Every `#[cfg]` has its
+//! `#[cfg_attr(docsrs, doc(cfg(..)))]`, so rustdoc says which feature an item needs.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -145,7 +148,70 @@ pub(crate) fn gate_by_product(
     for item in &mut file.items {
         gate_item(item, &gates, Scope::Top);
     }
-    features_with_dependencies(&products, &gates, resumable)
+    let mut features = features_with_dependencies(&products, &gates, resumable);
+    add_named_resources(spec, &products, &mut features);
+    features
+}
+
+/// Adds to each product the other products whose resource its requests name: a parameter or
+/// top-level body field that is the singular of another product's tag (`link` of `links`).
+fn add_named_resources(
+    spec: &OpenAPI,
+    products: &[(String, Vec<String>)],
+    features: &mut Features,
+) {
+    let owner: BTreeMap<String, &str> = products
+        .iter()
+        .flat_map(|(f, tags)| {
+            tags.iter()
+                .map(move |t| (crate::naming::singular(t), f.as_str()))
+        })
+        .collect();
+    let product_of: BTreeMap<&str, &str> = products
+        .iter()
+        .flat_map(|(f, tags)| tags.iter().map(move |t| (t.as_str(), f.as_str())))
+        .collect();
+    for (_, _, op) in spec.operations() {
+        let Some(product) = op.tags.first().and_then(|t| product_of.get(t.as_str())) else {
+            continue;
+        };
+        for name in requested_names(spec, op) {
+            let Some(other) = owner.get(&name).filter(|o| **o != *product) else {
+                continue;
+            };
+            if let Some((_, needs)) = features.iter_mut().find(|(f, _)| f == product) {
+                if !needs.iter().any(|n| n == other) {
+                    needs.push((*other).to_owned());
+                    needs.sort();
+                }
+            }
+        }
+    }
+}
+
+/// The names of an operation's parameters and of its JSON body's top-level properties.
+fn requested_names(spec: &OpenAPI, op: &openapiv3::Operation) -> Vec<String> {
+    let mut names: Vec<String> = op
+        .parameters
+        .iter()
+        .filter_map(|p| p.as_item())
+        .map(|p| p.parameter_data_ref().name.clone())
+        .collect();
+    let body = op.request_body.as_ref().and_then(|b| b.as_item());
+    let schema = body.and_then(|b| b.content.get("application/json")?.schema.as_ref());
+    let schema = match schema {
+        Some(openapiv3::ReferenceOr::Reference { reference }) => reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|n| spec.components.as_ref()?.schemas.get(n)?.as_item()),
+        Some(openapiv3::ReferenceOr::Item(s)) => Some(s),
+        None => None,
+    };
+    if let Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(o))) =
+        schema.map(|s| &s.schema_kind)
+    {
+        names.extend(o.properties.keys().cloned());
+    }
+    names
 }
 
 /// Each product with the products its pairs' resume operations belong to.
@@ -502,6 +568,7 @@ fn push_cfg(attrs: &mut Vec<syn::Attribute>, need: Need) {
         }
     };
     attrs.push(syn::parse_quote!(#[cfg(#condition)]));
+    attrs.push(syn::parse_quote!(#[cfg_attr(docsrs, doc(cfg(#condition)))]));
 }
 
 #[cfg(test)]
