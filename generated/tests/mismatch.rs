@@ -68,14 +68,14 @@ async fn a_value_that_does_not_fit_is_named_with_its_path_and_the_overlay_fix() 
 
 /// The error text of listing accounts when Belvo answers `page`.
 async fn list_accounts_error(page: serde_json::Value) -> String {
-    let server = serve("GET", "/api/accounts/", 200, page).await;
-    client(&server)
-        .list_all_accounts()
-        .send()
-        .await
-        .map_err(Error::from)
-        .expect_err("a page that does not fit")
-        .to_string()
+    list_accounts_failure(200, page).await.to_string()
+}
+
+/// The error of listing accounts from a server that answers `status` with `body`.
+async fn list_accounts_failure(status: u16, body: serde_json::Value) -> Error {
+    let server = serve("GET", "/api/accounts/", status, body).await;
+    let result = client(&server).list_all_accounts().send().await;
+    Error::from(result.expect_err("an answer that does not fit"))
 }
 
 fn assert_mentions(text: &str, expected: &[&str]) {
@@ -147,14 +147,7 @@ async fn an_error_answer_of_another_shape_keeps_its_status() {
         ),
         (json!("upstream timed out"), None),
     ] {
-        let server = serve("GET", "/api/accounts/", 401, body.clone()).await;
-        let error = Error::from(
-            client(&server)
-                .list_all_accounts()
-                .send()
-                .await
-                .unwrap_err(),
-        );
+        let error = list_accounts_failure(401, body.clone()).await;
         assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
         assert_eq!(error.body(), Some(&body));
         assert_eq!(error.message(), message);
@@ -172,14 +165,7 @@ async fn an_error_answer_of_another_shape_keeps_its_status() {
 async fn an_error_answer_prints_neither_headers_nor_body() {
     let body = json!([{"message": "", "code": "invalid", "request_id": "r-1",
         "field": "account_number 4057068115181"}]);
-    let server = serve("GET", "/api/accounts/", 401, body).await;
-    let error = Error::from(
-        client(&server)
-            .list_all_accounts()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = list_accounts_failure(401, body).await;
     let debug = format!("{error:?}");
     assert!(!debug.contains("req-7f3a"), "a header in {debug}");
     assert!(

@@ -149,10 +149,13 @@ fn check_on_stale_product_features() {
     let copy = copy_of_pipeline("check-features");
     let path = copy.join(PIPELINE[4]);
     let committed = read(&path);
-    assert!(committed.contains("\nbanking = []\n"), "{committed}");
+    assert!(
+        committed.contains("\nbanking = [\"core\"]\n"),
+        "{committed}"
+    );
     std::fs::write(
         &path,
-        committed.replace("\nbanking = []\n", "\nbanking = [\"fiscal\"]\n"),
+        committed.replace("\nbanking = [\"core\"]\n", "\nbanking = [\"fiscal\"]\n"),
     )
     .unwrap();
     let out = xtask(&copy, &["check"]);
