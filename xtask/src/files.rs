@@ -64,6 +64,18 @@ pub fn read(path: &Path) -> Result<String> {
     decode(bytes, &path.display().to_string())
 }
 
+/// A file that may not exist yet (a first release's changelog): `None` when it is absent, its
+/// text when it reads (an empty file is empty text), and an error for anything else. Never an
+/// empty string for a file that could not be read: a command that rewrites the file would
+/// otherwise drop what it held.
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Ok(meta) if meta.is_file() && meta.len() == 0 => Ok(Some(String::new())),
+        _ => read(path).map(Some),
+    }
+}
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The one decoder of every input (collections, specs, overlays, files and git revisions

@@ -38,13 +38,13 @@ pub fn run(args: Args) -> Result<()> {
     let manifest = files::read(&root.join(MANIFEST))?;
     let manifest = crate::manifest::with_package_version(&manifest, &plan.next.to_string())
         .with_context(|| format!("updating {MANIFEST}"))?;
-    let changelog = files::read(&root.join(CHANGELOG)).unwrap_or_default();
+    let changelog = files::read_optional(&root.join(CHANGELOG))?.unwrap_or_default();
     let changelog = prepend_entry(&changelog, &plan.next, &args.base, &review.report)?;
     let mut outputs = vec![
         (root.join(MANIFEST), manifest),
         (root.join(CHANGELOG), changelog),
     ];
-    if let Ok(lock) = files::read(&root.join(LOCK)) {
+    if let Some(lock) = files::read_optional(&root.join(LOCK))? {
         outputs.push((
             root.join(LOCK),
             crate::manifest::with_lock_version(&lock, PACKAGE, &plan.next.to_string())

@@ -344,3 +344,29 @@ fn release_writes_the_version_and_the_changelog_entry() {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+/// A changelog that cannot be read (not UTF-8) stops `release` with an error naming it, and
+/// nothing is written: it is never taken for an empty file, whose rewrite would drop every
+/// earlier entry.
+#[test]
+fn release_refuses_an_unreadable_changelog() {
+    let dir = scratch("release-unreadable");
+    pull_request_commit(&dir, false);
+    let changelog = dir.join("generated/CHANGELOG.md");
+    let bytes = b"# Changelog\n\n## 0.1.0\n\xff\xfe not UTF-8\n".to_vec();
+    std::fs::write(&changelog, &bytes).unwrap();
+    let manifest = std::fs::read(dir.join("generated/Cargo.toml")).unwrap();
+    let out = xtask(&dir, &["release", "HEAD~1"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("CHANGELOG.md"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&changelog).unwrap(), bytes);
+    assert_eq!(
+        std::fs::read(dir.join("generated/Cargo.toml")).unwrap(),
+        manifest
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
