@@ -3401,7 +3401,7 @@ pub mod types {
         }
     }
     ///`ErrorOrMfaTokenRequired`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[cfg(
         any(
             feature = "banking",
@@ -4931,7 +4931,7 @@ pub mod types {
         }
     }
     ///The institution asks for a one-time token before the request can go on.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[cfg(
         any(
             feature = "banking",
@@ -5015,7 +5015,7 @@ pub mod types {
         }
     }
     ///`NextStep`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[cfg(feature = "payments")]
     #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
     pub struct NextStep {
@@ -18195,7 +18195,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         #[cfg(
             any(
                 feature = "banking",
@@ -24037,7 +24037,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         #[cfg(
             any(
                 feature = "banking",
@@ -24335,7 +24335,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         #[cfg(feature = "payments")]
         #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
         pub struct NextStep {
@@ -38458,7 +38458,7 @@ pub mod types {
                     .field("password", &"<redacted>")
                     .field("payer_bank_account", &self.payer_bank_account)
                     .field("payer_institution", &self.payer_institution)
-                    .field("payer_token", &self.payer_token)
+                    .field("payer_token", &"<redacted>")
                     .field("username", &self.username)
                     .finish()
             }
@@ -38469,7 +38469,7 @@ pub mod types {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CompleteARequestBody")
                     .field("link", &self.link)
-                    .field("session", &self.session)
+                    .field("session", &"<redacted>")
                     .field("token", &"<redacted>")
                     .finish()
             }
@@ -38481,8 +38481,139 @@ pub mod types {
                 f.debug_struct("CompleteRequestBody")
                     .field("link", &self.link)
                     .field("save_data", &self.save_data)
-                    .field("session", &self.session)
+                    .field("session", &"<redacted>")
                     .field("token", &"<redacted>")
+                    .finish()
+            }
+        }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
+        impl ::std::fmt::Debug for ErrorOrMfaTokenRequired {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ErrorOrMfaTokenRequired")
+                    .field("code", &self.code)
+                    .field("expiry", &self.expiry)
+                    .field("field", &self.field)
+                    .field("link", &self.link)
+                    .field("message", &self.message)
+                    .field("request_id", &self.request_id)
+                    .field("session", &"<redacted>")
+                    .field("token_generation_data", &"<redacted>")
+                    .finish()
+            }
+        }
+        #[cfg(
+            any(
+                feature = "banking",
+                feature = "core",
+                feature = "employment",
+                feature = "fiscal",
+                feature = "investments",
+                feature = "mock",
+                feature = "receivables"
+            )
+        )]
+        #[cfg_attr(
+            docsrs,
+            doc(
+                cfg(
+                    any(
+                        feature = "banking",
+                        feature = "core",
+                        feature = "employment",
+                        feature = "fiscal",
+                        feature = "investments",
+                        feature = "mock",
+                        feature = "receivables"
+                    )
+                )
+            )
+        )]
+        impl ::std::fmt::Debug for MfaTokenRequired {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("MfaTokenRequired")
+                    .field("code", &self.code)
+                    .field("expiry", &self.expiry)
+                    .field("link", &self.link)
+                    .field("message", &self.message)
+                    .field("request_id", &self.request_id)
+                    .field("session", &"<redacted>")
+                    .field("token_generation_data", &"<redacted>")
+                    .finish()
+            }
+        }
+        #[cfg(feature = "payments")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
+        impl ::std::fmt::Debug for NextStep {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("NextStep")
+                    .field(
+                        "open_finance_display_confirmation_required",
+                        &self.open_finance_display_confirmation_required,
+                    )
+                    .field(
+                        "open_finance_display_needs_redirect",
+                        &self.open_finance_display_needs_redirect,
+                    )
+                    .field(
+                        "open_finance_display_payment_failed",
+                        &self.open_finance_display_payment_failed,
+                    )
+                    .field(
+                        "open_finance_display_payment_method_information",
+                        &self.open_finance_display_payment_method_information,
+                    )
+                    .field(
+                        "open_finance_display_payment_processing",
+                        &self.open_finance_display_payment_processing,
+                    )
+                    .field(
+                        "open_finance_display_payment_succeeded",
+                        &self.open_finance_display_payment_succeeded,
+                    )
+                    .field(
+                        "pse_display_confirmation_required",
+                        &self.pse_display_confirmation_required,
+                    )
+                    .field("pse_display_credentials_required", &"<redacted>")
+                    .field(
+                        "pse_display_customer_bank_accounts",
+                        &self.pse_display_customer_bank_accounts,
+                    )
+                    .field(
+                        "pse_display_needs_redirect",
+                        &self.pse_display_needs_redirect,
+                    )
+                    .field(
+                        "pse_display_payment_method_information",
+                        &self.pse_display_payment_method_information,
+                    )
+                    .field("pse_display_token_required", &"<redacted>")
+                    .field("ready_to_confirm", &self.ready_to_confirm)
+                    .field("type_", &self.type_)
                     .finish()
             }
         }
@@ -38527,12 +38658,12 @@ pub mod types {
                 f.debug_struct("RegisterANewLinkBody")
                     .field("access_mode", &self.access_mode)
                     .field("certificate", &"<redacted>")
-                    .field("credentials_storage", &self.credentials_storage)
+                    .field("credentials_storage", &"<redacted>")
                     .field("external_id", &self.external_id)
                     .field("fetch_historical", &self.fetch_historical)
                     .field("institution", &self.institution)
                     .field("password", &"<redacted>")
-                    .field("password2", &self.password2)
+                    .field("password2", &"<redacted>")
                     .field("private_key", &"<redacted>")
                     .field("token", &"<redacted>")
                     .field("username", &self.username)
@@ -38625,7 +38756,7 @@ pub mod types {
                 f.debug_struct("UpdateALinksCredentialsBody")
                     .field("certificate", &"<redacted>")
                     .field("password", &"<redacted>")
-                    .field("password2", &self.password2)
+                    .field("password2", &"<redacted>")
                     .field("private_key", &"<redacted>")
                     .field("token", &"<redacted>")
                     .field("username_type", &self.username_type)
@@ -38744,7 +38875,7 @@ pub mod types {
                 .field("password", &"<redacted>")
                 .field("payer_bank_account", &self.payer_bank_account)
                 .field("payer_institution", &self.payer_institution)
-                .field("payer_token", &self.payer_token)
+                .field("payer_token", &"<redacted>")
                 .field("username", &self.username)
                 .finish()
         }
@@ -38755,7 +38886,7 @@ pub mod types {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CompleteARequestBody")
                 .field("link", &self.link)
-                .field("session", &self.session)
+                .field("session", &"<redacted>")
                 .field("token", &"<redacted>")
                 .finish()
         }
@@ -38767,8 +38898,136 @@ pub mod types {
             f.debug_struct("CompleteRequestBody")
                 .field("link", &self.link)
                 .field("save_data", &self.save_data)
-                .field("session", &self.session)
+                .field("session", &"<redacted>")
                 .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "receivables"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
+    impl ::std::fmt::Debug for ErrorOrMfaTokenRequired {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ErrorOrMfaTokenRequired")
+                .field("code", &self.code)
+                .field("expiry", &self.expiry)
+                .field("field", &self.field)
+                .field("link", &self.link)
+                .field("message", &self.message)
+                .field("request_id", &self.request_id)
+                .field("session", &"<redacted>")
+                .field("token_generation_data", &"<redacted>")
+                .finish()
+        }
+    }
+    #[cfg(
+        any(
+            feature = "banking",
+            feature = "core",
+            feature = "employment",
+            feature = "fiscal",
+            feature = "investments",
+            feature = "mock",
+            feature = "receivables"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "banking",
+                    feature = "core",
+                    feature = "employment",
+                    feature = "fiscal",
+                    feature = "investments",
+                    feature = "mock",
+                    feature = "receivables"
+                )
+            )
+        )
+    )]
+    impl ::std::fmt::Debug for MfaTokenRequired {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MfaTokenRequired")
+                .field("code", &self.code)
+                .field("expiry", &self.expiry)
+                .field("link", &self.link)
+                .field("message", &self.message)
+                .field("request_id", &self.request_id)
+                .field("session", &"<redacted>")
+                .field("token_generation_data", &"<redacted>")
+                .finish()
+        }
+    }
+    #[cfg(feature = "payments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
+    impl ::std::fmt::Debug for NextStep {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("NextStep")
+                .field(
+                    "open_finance_display_confirmation_required",
+                    &self.open_finance_display_confirmation_required,
+                )
+                .field(
+                    "open_finance_display_needs_redirect",
+                    &self.open_finance_display_needs_redirect,
+                )
+                .field(
+                    "open_finance_display_payment_failed",
+                    &self.open_finance_display_payment_failed,
+                )
+                .field(
+                    "open_finance_display_payment_method_information",
+                    &self.open_finance_display_payment_method_information,
+                )
+                .field(
+                    "open_finance_display_payment_processing",
+                    &self.open_finance_display_payment_processing,
+                )
+                .field(
+                    "open_finance_display_payment_succeeded",
+                    &self.open_finance_display_payment_succeeded,
+                )
+                .field(
+                    "pse_display_confirmation_required",
+                    &self.pse_display_confirmation_required,
+                )
+                .field("pse_display_credentials_required", &"<redacted>")
+                .field(
+                    "pse_display_customer_bank_accounts",
+                    &self.pse_display_customer_bank_accounts,
+                )
+                .field("pse_display_needs_redirect", &self.pse_display_needs_redirect)
+                .field(
+                    "pse_display_payment_method_information",
+                    &self.pse_display_payment_method_information,
+                )
+                .field("pse_display_token_required", &"<redacted>")
+                .field("ready_to_confirm", &self.ready_to_confirm)
+                .field("type_", &self.type_)
                 .finish()
         }
     }
@@ -38813,12 +39072,12 @@ pub mod types {
             f.debug_struct("RegisterANewLinkBody")
                 .field("access_mode", &self.access_mode)
                 .field("certificate", &"<redacted>")
-                .field("credentials_storage", &self.credentials_storage)
+                .field("credentials_storage", &"<redacted>")
                 .field("external_id", &self.external_id)
                 .field("fetch_historical", &self.fetch_historical)
                 .field("institution", &self.institution)
                 .field("password", &"<redacted>")
-                .field("password2", &self.password2)
+                .field("password2", &"<redacted>")
                 .field("private_key", &"<redacted>")
                 .field("token", &"<redacted>")
                 .field("username", &self.username)
@@ -38911,7 +39170,7 @@ pub mod types {
             f.debug_struct("UpdateALinksCredentialsBody")
                 .field("certificate", &"<redacted>")
                 .field("password", &"<redacted>")
-                .field("password2", &self.password2)
+                .field("password2", &"<redacted>")
                 .field("private_key", &"<redacted>")
                 .field("token", &"<redacted>")
                 .field("username_type", &self.username_type)
@@ -71327,19 +71586,8 @@ pub mod decode {
             }
         }
     }
-    /// Property names whose values are never shown in an error.
-    const SECRET_WORDS: &[&str] = &[
-        "password",
-        "secret",
-        "token",
-        "session",
-        "private_key",
-        "certificate",
-        "credential",
-        "api_key",
-        "apikey",
-        "authorization",
-    ];
+    /// Whether a property's value is never shown in an error: its name holds one of the
+    /// generator's `SECRET_WORDS` (emitted into this module beside this code).
     fn is_secret(key: Option<&str>) -> bool {
         key.is_some_and(|k| {
             let k = k.to_ascii_lowercase();
@@ -71466,6 +71714,20 @@ pub mod decode {
             },
         )
     }
+    /// Words whose presence in a name marks its value as a secret (the generator's list):
+    /// such values are never shown by a decode error, nor by a generated type's `Debug`.
+    pub const SECRET_WORDS: &[&str] = &[
+        "password",
+        "secret",
+        "token",
+        "session",
+        "private_key",
+        "certificate",
+        "credential",
+        "api_key",
+        "apikey",
+        "authorization",
+    ];
     /// For each operation id and status with a JSON body: where its schema is in the spec
     /// the client was generated from, and how it is typed.
     pub static RESPONSES: &[(&str, u16, &str, Node)] = &[

@@ -30,3 +30,48 @@ fn credential_fields_are_redacted_in_debug() {
     let printed = format!("{request:?}");
     assert!(!printed.contains("hunter2-password"), "{printed}");
 }
+
+/// Every generated struct with a field whose name holds a secret word (the generator's one
+/// list, `decode::SECRET_WORDS`) prints `<redacted>` for it: checked over the whole generated
+/// source, so a new body with a `session` or `api_key` cannot slip through.
+#[test]
+fn every_secret_named_field_is_redacted() {
+    let source = include_str!("../src/generated.rs");
+    let secret = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        belvo::decode::SECRET_WORDS.iter().any(|w| name.contains(w))
+    };
+    let mut checked = 0;
+    for chunk in source.split("pub struct ").skip(1) {
+        let name: String = chunk
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        // A struct's fields end at its first closing brace: none of them holds a brace.
+        let Some((head, rest)) = chunk.split_once('{') else {
+            continue;
+        };
+        if head.contains(';') {
+            continue;
+        }
+        let fields = rest
+            .lines()
+            .take_while(|l| l.trim() != "}")
+            .filter_map(|l| {
+                let l = l.trim().strip_prefix("pub ")?;
+                l.split_once(':')
+                    .map(|(f, _)| f.trim().trim_start_matches("r#").to_owned())
+            });
+        for field in fields.filter(|f| secret(f)) {
+            let redacted = format!(".field(\"{field}\", &\"<redacted>\")");
+            let debug = format!("impl ::std::fmt::Debug for {name} ");
+            let shown = source.split(&debug).skip(1).any(|imp| {
+                let body = imp.split(".finish()").next().unwrap_or("");
+                body.contains(&redacted)
+            });
+            assert!(shown, "`{name}.{field}` is not redacted in its Debug");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} secret fields found");
+}

@@ -20,6 +20,7 @@ pub mod normalize;
 mod options;
 pub mod params;
 pub mod resumable;
+mod secrets;
 mod text;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -64,10 +64,12 @@ pub(crate) fn route_decoding(
     let template = syn::parse_file(TEMPLATE).map_err(|e| format!("decode template: {e}"))?;
     let (inner_attrs, items) = (template.attrs, template.items);
     let tables = tables(spec, normalized);
+    let secret_words = crate::client::secrets::secret_words_item();
     file.items.push(syn::parse_quote! {
         pub mod decode {
             #(#inner_attrs)*
             #(#items)*
+            #secret_words
             #tables
         }
     });

@@ -4,19 +4,7 @@
 
 use quote::quote;
 
-/// Field names whose values are credentials; `Debug` of a generated type never shows them.
-const SECRET_FIELDS: &[&str] = &[
-    "password",
-    "secret",
-    "secret_password",
-    "token",
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "api_key",
-    "private_key",
-    "certificate",
-];
+use crate::client::secrets::is_secret_name;
 
 /// Gives every struct with a credential field (`password`, `token`, …), in every module of
 /// the generated file, a `Debug` that prints `<redacted>` for those fields instead of the
@@ -48,7 +36,7 @@ fn redacting_debug(s: &mut syn::ItemStruct) -> Option<syn::Item> {
     let is_secret = |f: &syn::Field| {
         f.ident
             .as_ref()
-            .is_some_and(|i| SECRET_FIELDS.contains(&i.to_string().trim_start_matches("r#")))
+            .is_some_and(|i| is_secret_name(i.to_string().trim_start_matches("r#")))
     };
     if !fields.named.iter().any(is_secret) || !remove_derive(&mut s.attrs, "Debug") {
         return None;
