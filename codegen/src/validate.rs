@@ -26,6 +26,14 @@ pub fn validate(doc: &Value) -> Result<OpenAPI, String> {
         Some(version) => return Err(format!("`openapi: {version}` is not 3.0.x")),
         None => return Err("`openapi` is missing or not a string".into()),
     }
+    // Typed `openapiv3` reads such a key as an extension, and the path would vanish.
+    let paths = doc.get("paths").and_then(Value::as_object).into_iter().flatten();
+    if let Some((path, _)) = paths
+        .filter(|(path, _)| !path.starts_with("x-"))
+        .find(|(path, _)| !path.starts_with('/'))
+    {
+        return Err(format!("path `{path}` does not start with `/`"));
+    }
     let spec = crate::read_openapi(crate::OpenApiSource::Json(doc)).map_err(|e| e.0)?;
     let mut at = String::new();
     structure(doc, doc, &mut at)?;
@@ -198,6 +206,20 @@ fn operations(spec: &OpenAPI) -> Result<(), String> {
         let template = template_names(path);
         for (method, op) in item.iter() {
             let here = format!("{} {path}", method.to_ascii_uppercase());
+            if op.responses.responses.is_empty() && op.responses.default.is_none() {
+                return Err(format!("{here}: `responses` lists no response"));
+            }
+            let mut unique = BTreeSet::new();
+            for p in &op.parameters {
+                let data = parameter(spec, p).map_err(|e| format!("{here}: {e}"))?;
+                let key = (location(data), &data.parameter_data_ref().name);
+                if !unique.insert(key) {
+                    return Err(format!(
+                        "{here}: {} parameter `{}` is declared twice",
+                        key.0, key.1
+                    ));
+                }
+            }
             if let Some(id) = &op.operation_id {
                 if let Some(first) = ids.insert(id, here.clone()) {
                     return Err(format!(
@@ -246,6 +268,16 @@ fn parameter<'a>(
             .and_then(|name| spec.components.as_ref()?.parameters.get(name))
             .and_then(ReferenceOr::as_item)
             .ok_or_else(|| format!("parameter `$ref: {reference}` is not a parameter component")),
+    }
+}
+
+/// Where a parameter is sent, as OpenAPI spells it.
+fn location(p: &Parameter) -> &'static str {
+    match p {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
     }
 }
 
@@ -343,6 +375,26 @@ mod tests {
                     json!({}),
                 ),
                 "operationId `x` is used by both GET /a and GET /b",
+            ),
+            (
+                doc(json!({"a": get("a", json!([]))}), json!({})),
+                "path `a` does not start with `/`",
+            ),
+            (
+                doc(
+                    json!({"/a": {"get": {"operationId": "a", "responses": {}}}}),
+                    json!({}),
+                ),
+                "GET /a: `responses` lists no response",
+            ),
+            (
+                doc(
+                    json!({"/a": get("a", json!([
+                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {"name": "q", "in": "query", "schema": {"type": "integer"}}]))}),
+                    json!({}),
+                ),
+                "GET /a: query parameter `q` is declared twice",
             ),
         ];
         for (d, expected) in cases {

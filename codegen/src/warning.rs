@@ -21,6 +21,7 @@
 //! | `W012` | `DescriptionUnreadable` | convert | a collection description of another shape: left out |
 //! | `W013` | `ShapeTooDeep` | convert | a JSON example nested deeper than inference looks: any JSON below |
 //! | `W014` | `ContractContradictsExample` | convert | a stated contract (required, allowed values, a documented field) the examples contradict |
+//! | `W015` | `EmptyPathSegment` | convert | an empty segment inside a path (`/a//b`): dropped, so the request may share another's operation |
 //! | `W101` | `PathIsRef` | client | a path item given as `$ref`: dropped |
 //! | `W102` | `MalformedPathTemplate` | client | a path with an unbalanced `{…}` template: dropped |
 //! | `W103` | `DuplicatePath` | client | a path that is another once given its leading `/`: dropped |
@@ -50,6 +51,7 @@
 //! | `W127` | `ResumableNeedsBuilder` | client | MFA pairs with the positional interface: only `RESUMABLE` emitted |
 //! | `W128` | `SchemaNotTyped` | client | a schema that, once tidied, `openapiv3` does not read: any JSON |
 //! | `W129` | `MockMethodMissing` | client | an operation whose builder the mock pass cannot read: no typed mock method |
+//! | `W130` | `EnumVariantsCollide` | client | string enum values with one Rust variant name (`a-b`, `a_b`): a plain string |
 
 use std::fmt;
 
@@ -105,6 +107,8 @@ codes! {
     /// A stated contract (`(Required)`, a value list, a field table row) that the examples
     /// or the entry's own flags contradict.
     ContractContradictsExample = "W014";
+    /// An empty segment inside a request's path (`/a//b`).
+    EmptyPathSegment = "W015";
 
     /// A path item given as `$ref`.
     PathIsRef = "W101";
@@ -164,6 +168,8 @@ codes! {
     SchemaNotTyped = "W128";
     /// An operation whose builder the mock pass cannot read.
     MockMethodMissing = "W129";
+    /// String enum values that typify would give one Rust variant name.
+    EnumVariantsCollide = "W130";
 }
 
 impl fmt::Display for Code {

@@ -327,6 +327,14 @@ fn an_overlay_leaving_an_invalid_document_names_the_action() {
             "  - target: $.paths['/links'].get\n    update: {operationId: get_link}\n",
             "operationId `get_link` is used by both",
         ),
+        (
+            "  - target: $.paths\n    update: {'users': {get: {operationId: u, responses: {'200': {description: OK}}}}}\n",
+            "path `users` does not start with `/`",
+        ),
+        (
+            "  - target: $.paths\n    update: {'/users': {get: {operationId: u, responses: {}}}}\n",
+            "GET /users: `responses` lists no response",
+        ),
     ] {
         let text = overlay_with(&format!("{harmless}{breaking}{also_harmless}"));
         let mut doc = sound_document();

@@ -131,3 +131,72 @@ fn examples_deeper_than_inference_looks_are_reported() {
         );
     }
 }
+
+/// A JSON body serde cannot read (a number beyond f64, a lone surrogate) is typed as any
+/// value and said so, in a saved response as in a request body; a readable one is not.
+#[test]
+fn unreadable_json_bodies_are_reported_in_responses_too() {
+    let with_response = |body: &str| {
+        let text = collection(json!({}), json!({"method": "GET", "url": "https://h/a"}));
+        let mut c: Value = serde_json::from_str(&text).unwrap();
+        c["item"][0]["item"][0]["response"] = json!([{"name": "ok", "code": 200, "body": body,
+            "header": [{"key": "Content-Type", "value": "application/json"}]}]);
+        c.to_string()
+    };
+    let not_json = vec![(Code::BodyNotJson, Location::Item("F/r".into()))];
+    for (body, expected) in [
+        (r#"{"n": 1e309}"#, not_json.clone()),
+        (r#"{"s": "\ud800"}"#, not_json),
+        (r#"{"n": 1e308, "s": "\ud83e\udd80"}"#, vec![]),
+    ] {
+        assert_eq!(warnings(&with_response(body)), expected, "{body}");
+    }
+}
+
+/// Distinct request paths stay distinct operations: braces that name no parameter stay in the
+/// path, percent-encoded as a client sends them, and the one normalisation that joins two
+/// paths (a doubled `/`) is warned about. Before, `/a/{/b`, `/a/}/b` and `/a/:{}/b` all
+/// became `/a/b`, and several requests one operation, silently.
+#[test]
+fn odd_paths_never_merge_requests_silently() {
+    let raw = [
+        "/a/b", "/a/{/b", "/a/}/b", "/a/:{}/b", "/a/{}/b", "/a/{{}}/b", "/a/}{/b", "/a/{x/b",
+        "/a/x}/b", "/a/{{/b", "/a/}}/b", "/a/{x}/c", "/a//d",
+    ];
+    let items: Vec<Value> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            json!({"name": format!("r{i}"), "request": {"method": "GET",
+                   "url": {"raw": format!("https://h{path}"), "host": ["h"],
+                           "path": path.trim_start_matches('/').split('/').collect::<Vec<_>>()}}})
+        })
+        .collect();
+    let text = json!({"info": {"name": "t", "schema":
+        "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": items})
+    .to_string();
+    let conversion = codegen::convert(&text).unwrap();
+    let paths: Vec<&String> = conversion.document["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    let warned: Vec<_> = conversion
+        .warnings
+        .iter()
+        .map(|w| (w.code, w.location.clone()))
+        .collect();
+    // `/a//d` is read as `/a/d`, a path of its own here, and the dropped segment is said.
+    assert_eq!(paths.len(), raw.len(), "{paths:#?}");
+    assert_eq!(
+        warned,
+        [(Code::EmptyPathSegment, Location::Item("r12".into()))]
+    );
+    for path in &paths {
+        let bare = path.replace(|c: char| c != '{' && c != '}', "");
+        assert!(
+            bare.is_empty() || bare.chars().collect::<Vec<_>>().chunks(2).all(|p| p == ['{', '}']),
+            "unbalanced template `{path}`"
+        );
+    }
+}

@@ -5,8 +5,9 @@
 //! spec we generate from (converted from Postman) could get wrong.
 //!
 //! Prism is `$PRISM_BIN`, else `tools/prism/node_modules/.bin/prism` (`cargo xtask test`
-//! installs it; by hand: `npm ci --prefix tools/prism`). Without Prism or `../shared` the
-//! test says so and passes, unless `REQUIRE_TEST_TOOLS` is set.
+//! installs it; by hand: `npm ci --prefix tools/prism`). Without Prism or `../shared` a plain
+//! `cargo test` lists the tests as ignored, with the reason (`examples/build.rs`);
+//! `cargo xtask test` installs Prism and runs ignored tests too.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -13,12 +13,10 @@
 //!
 //! Belvo's error bodies are lists of `{request_id, message, code, field}` (one per problem);
 //! a multi-factor challenge (428) may come as one object. Both are read into
-//! [`ErrorDetail`]s. The published spec documents no request-id response header, so
-//! [`Error::request_id`] is taken from the body only. Two other places also read a header,
-//! since a server may send one: a body that fails to decode
-//! ([`decode::Mismatch`](crate::decode::Mismatch)) takes its id from an `x-request-id` or
-//! `request-id` header first, then from the body; the MFA flow
-//! ([`MfaError`](crate::mfa::MfaError)) from the body first, then from `x-request-id`.
+//! [`ErrorDetail`]s. Every request id (of an API error, a decode mismatch, an MFA error, a
+//! trace span) is read by one function, [`decode::request_id`](crate::decode::request_id):
+//! an `x-request-id` or `request-id` header (the published spec documents none, but a
+//! server may send one), else the body's.
 
 use std::fmt;
 
@@ -196,6 +194,7 @@ pub struct ApiError {
     headers: HeaderMap,
     body: Option<serde_json::Value>,
     details: Vec<ErrorDetail>,
+    request_id: Option<String>,
     /// Where the body departs from the operation's documented error shape, when it does.
     mismatch: Option<Box<Mismatch>>,
 }
@@ -205,6 +204,7 @@ impl ApiError {
         let details = body.as_ref().map(details_of).unwrap_or_default();
         ApiError {
             status,
+            request_id: crate::decode::request_id(&headers, body.as_ref()),
             headers,
             body,
             details,
@@ -244,9 +244,10 @@ impl ApiError {
         &self.details
     }
 
-    /// Belvo's id of the failed request: the first one the body gives.
+    /// Belvo's id of the failed request: a request-id header, else the first one the body
+    /// gives ([`decode::request_id`](crate::decode::request_id)).
     pub fn request_id(&self) -> Option<&str> {
-        self.details.iter().find_map(|d| d.request_id.as_deref())
+        self.request_id.as_deref()
     }
 
     /// The error code of the first problem that has one.
@@ -389,17 +390,11 @@ pub enum ConfigError {
 /// else the `request_id` of an error body that [`buffer_error_body`] read.
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(crate) fn response_request_id(response: &reqwest::Response) -> Option<String> {
-    let headers = response.headers();
-    let header = ["x-request-id", "request-id"]
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok());
-    if let Some(id) = header {
-        return Some(id.to_owned());
-    }
-    let body = response.extensions().get::<BufferedBody>()?;
-    details_of(&body_value(&body.0))
-        .into_iter()
-        .find_map(|d| d.request_id)
+    let body = response
+        .extensions()
+        .get::<BufferedBody>()
+        .map(|b| body_value(&b.0));
+    crate::decode::request_id(response.headers(), body.as_ref())
 }
 
 /// The body of an error answer, kept in the response's extensions by [`buffer_error_body`].

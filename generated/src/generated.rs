@@ -71617,20 +71617,34 @@ pub mod decode {
             }
         }
     }
-    /// The id the API gave the response: a request-id header, else a `request_id` in the body
-    /// (an object, or the first of a list).
-    fn request_id(
+    /// The id the API gave the response, read here once for every part of the client (decode
+    /// errors, API errors, the MFA flow, tracing): an `x-request-id` or `request-id` header, else
+    /// the `request_id` of the body (an object, or the first item of a list that has one; a
+    /// number is read as its text).
+    pub fn request_id(
         headers: &reqwest::header::HeaderMap,
-        json: Option<&serde_json::Value>,
+        body: Option<&serde_json::Value>,
     ) -> Option<String> {
-        for name in ["x-request-id", "request-id"] {
-            if let Some(id) = headers.get(name).and_then(|v| v.to_str().ok()) {
-                return Some(id.to_owned());
+        fn of(body: &serde_json::Value) -> Option<String> {
+            match body {
+                serde_json::Value::Object(o) => {
+                    match o.get("request_id")? {
+                        serde_json::Value::String(s) => Some(s.clone()),
+                        serde_json::Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().find_map(of),
+                _ => None,
             }
         }
-        let json = json?;
-        let holder = json.get(0).unwrap_or(json);
-        holder.get("request_id").and_then(serde_json::Value::as_str).map(str::to_owned)
+        let header = ["x-request-id", "request-id"]
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok());
+        match header {
+            Some(id) => Some(id.to_owned()),
+            None => of(body?),
+        }
     }
     /// The overlay actions that would make `value` fit at `target`, when one change does.
     fn action(

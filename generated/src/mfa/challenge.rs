@@ -231,15 +231,6 @@ pub(crate) fn looks_like_challenge(body: &Value) -> bool {
     })
 }
 
-/// The `request_id` of an error body (object or list of objects), if any.
-pub(crate) fn request_id_of(body: &Value) -> Option<String> {
-    match body {
-        Value::Object(o) => o.get("request_id").and_then(text),
-        Value::Array(items) => items.iter().find_map(request_id_of),
-        _ => None,
-    }
-}
-
 /// Reads a challenge from a 428 body received at `received_at`. `Err` says why it cannot be
 /// resumed, without quoting the body (it holds the session).
 pub(crate) fn parse(
@@ -384,7 +375,6 @@ mod tests {
         ] {
             let _ = parse(&body, op(), 1, at());
             let _ = looks_like_challenge(&body);
-            let _ = request_id_of(&body);
         }
         let past = parse(&json!({"session": "s", "expiry": -5}), op(), 1, at()).unwrap();
         assert!(past.is_expired());

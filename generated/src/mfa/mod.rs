@@ -59,6 +59,7 @@ mod provider;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
+use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -67,7 +68,8 @@ pub use self::error::{BoxError, MfaError};
 pub use self::provider::TokenProvider;
 pub use crate::resumable::{FromResume, Resumable, ResumableOp, RESUMABLE};
 
-use self::challenge::{looks_like_challenge, now, request_id_of};
+use self::challenge::{looks_like_challenge, now};
+use crate::decode::request_id;
 use crate::trace::MfaSpan;
 use crate::{Client, OperationError, ResponseValue};
 
@@ -399,12 +401,11 @@ async fn classify<E: Serialize>(
         OperationError::ErrorResponse(rv)
             if rv.status() == reqwest::StatusCode::PRECONDITION_REQUIRED =>
         {
-            let header_id = header_request_id(rv.headers());
             match serde_json::to_value(&*rv) {
-                Ok(body) => received.challenge(&body, Some(rv.status()), header_id),
+                Ok(body) => received.challenge(&body, Some(rv.status()), rv.headers()),
                 Err(e) => Classified::Invalid {
                     status: Some(rv.status()),
-                    request_id: header_id,
+                    request_id: request_id(rv.headers(), None),
                     reason: format!("the 428 body cannot be read: {e}"),
                 },
             }
@@ -413,9 +414,11 @@ async fn classify<E: Serialize>(
         // the status is lost, so the body must show itself to be a challenge.
         OperationError::InvalidResponsePayload(bytes, e) => {
             match serde_json::from_slice::<Value>(&bytes) {
-                Ok(body) if looks_like_challenge(&body) => received.challenge(&body, None, None),
+                Ok(body) if looks_like_challenge(&body) => {
+                    received.challenge(&body, None, &HeaderMap::new())
+                }
                 Ok(body) => Classified::Other {
-                    request_id: request_id_of(&body),
+                    request_id: request_id(&HeaderMap::new(), Some(&body)),
                     error: OperationError::InvalidResponsePayload(bytes, e),
                 },
                 Err(_) => Classified::Other {
@@ -431,14 +434,11 @@ async fn classify<E: Serialize>(
             received.undeclared_428(response).await
         }
         OperationError::ErrorResponse(rv) => Classified::Other {
-            request_id: serde_json::to_value(&*rv)
-                .ok()
-                .and_then(|body| request_id_of(&body))
-                .or_else(|| header_request_id(rv.headers())),
+            request_id: request_id(rv.headers(), serde_json::to_value(&*rv).ok().as_ref()),
             error: OperationError::ErrorResponse(rv),
         },
         OperationError::UnexpectedResponse(response) => Classified::Other {
-            request_id: header_request_id(response.headers()),
+            request_id: request_id(response.headers(), None),
             error: OperationError::UnexpectedResponse(response),
         },
         error => Classified::Other {
@@ -456,19 +456,21 @@ struct Received<'a> {
 }
 
 impl Received<'_> {
-    /// `body` as a challenge, or why it is not one (with the request id of the body, else of
-    /// the header).
+    /// `body` as a challenge, or why it is not one, with the answer's request id.
     fn challenge<E>(
         &self,
         body: &Value,
         status: Option<reqwest::StatusCode>,
-        header_id: Option<String>,
+        headers: &HeaderMap,
     ) -> Classified<E> {
         match challenge::parse(body, self.operation.clone(), self.round, self.at) {
-            Ok(c) => Classified::Challenge(c),
+            Ok(mut c) => {
+                c.request_id = request_id(headers, Some(body));
+                Classified::Challenge(c)
+            }
             Err(reason) => Classified::Invalid {
                 status,
-                request_id: request_id_of(body).or(header_id),
+                request_id: request_id(headers, Some(body)),
                 reason,
             },
         }
@@ -477,10 +479,11 @@ impl Received<'_> {
     /// A 428 the spec does not declare, so progenitor left its body unread.
     async fn undeclared_428<E>(&self, response: reqwest::Response) -> Classified<E> {
         let status = response.status();
-        let header_id = header_request_id(response.headers());
+        let headers = response.headers().clone();
+        let header_id = request_id(&headers, None);
         match response.bytes().await {
             Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
-                Ok(body) => self.challenge(&body, Some(status), header_id),
+                Ok(body) => self.challenge(&body, Some(status), &headers),
                 Err(e) => Classified::Invalid {
                     status: Some(status),
                     request_id: header_id,
@@ -493,13 +496,6 @@ impl Received<'_> {
             },
         }
     }
-}
-
-fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 /// `text` with every non-empty secret replaced.
