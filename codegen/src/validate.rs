@@ -27,7 +27,11 @@ pub fn validate(doc: &Value) -> Result<OpenAPI, String> {
         None => return Err("`openapi` is missing or not a string".into()),
     }
     // Typed `openapiv3` reads such a key as an extension, and the path would vanish.
-    let paths = doc.get("paths").and_then(Value::as_object).into_iter().flatten();
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
     if let Some((path, _)) = paths
         .filter(|(path, _)| !path.starts_with("x-"))
         .find(|(path, _)| !path.starts_with('/'))

@@ -1270,7 +1270,12 @@ fn many_requests_sharing_a_shape_are_linear() {
             })
             .collect();
         let conversion = convert_large(&collection(json!([]), json!(items))).unwrap();
-        assert_eq!(conversion.document["paths"].as_object().map_or(0, |p| p.len()), n);
+        assert_eq!(
+            conversion.document["paths"]
+                .as_object()
+                .map_or(0, |p| p.len()),
+            n
+        );
     };
     assert_linear("requests sharing a shape", 4_000, convert);
 }

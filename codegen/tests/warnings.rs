@@ -160,8 +160,19 @@ fn unreadable_json_bodies_are_reported_in_responses_too() {
 #[test]
 fn odd_paths_never_merge_requests_silently() {
     let raw = [
-        "/a/b", "/a/{/b", "/a/}/b", "/a/:{}/b", "/a/{}/b", "/a/{{}}/b", "/a/}{/b", "/a/{x/b",
-        "/a/x}/b", "/a/{{/b", "/a/}}/b", "/a/{x}/c", "/a//d",
+        "/a/b",
+        "/a/{/b",
+        "/a/}/b",
+        "/a/:{}/b",
+        "/a/{}/b",
+        "/a/{{}}/b",
+        "/a/}{/b",
+        "/a/{x/b",
+        "/a/x}/b",
+        "/a/{{/b",
+        "/a/}}/b",
+        "/a/{x}/c",
+        "/a//d",
     ];
     let items: Vec<Value> = raw
         .iter()
@@ -195,7 +206,12 @@ fn odd_paths_never_merge_requests_silently() {
     for path in &paths {
         let bare = path.replace(|c: char| c != '{' && c != '}', "");
         assert!(
-            bare.is_empty() || bare.chars().collect::<Vec<_>>().chunks(2).all(|p| p == ['{', '}']),
+            bare.is_empty()
+                || bare
+                    .chars()
+                    .collect::<Vec<_>>()
+                    .chunks(2)
+                    .all(|p| p == ['{', '}']),
             "unbalanced template `{path}`"
         );
     }

@@ -37,8 +37,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// OpenAPI document in its JSON form.
 pub fn document(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<serde_json::Value> {
     let text = files::read(collection)?;
-    let conversion =
-        codegen::convert(&text).with_context(|| format!("converting {}", collection.display()))?;
+    let conversion = codegen::convert_owned(text)
+        .with_context(|| format!("converting {}", collection.display()))?;
     crate::print_warnings(&conversion.warnings);
     let mut document = conversion.document;
     if let Some(overlay) = overlay {

@@ -197,7 +197,7 @@ pub fn touch(path: &Path) -> Result<()> {
 
 /// Writes `contents` to `path` as [`write_all`] does for several files.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    write_all(&[(path.to_path_buf(), contents.to_owned())])
+    write_all(&[(path.to_path_buf(), contents)])
 }
 
 /// Writes every file or none. Each regular file is first written in full to a temporary file
@@ -205,22 +205,24 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
 /// (a hard link) until all are in place, so a failure half-way puts back the files already
 /// replaced and removes those that did not exist. Special files ([`Target::Direct`]) are
 /// written last, and a failure there also puts the renamed files back.
-pub fn write_all(files: &[(PathBuf, String)]) -> Result<()> {
+pub fn write_all<S: AsRef<str>>(files: &[(PathBuf, S)]) -> Result<()> {
     write_all_with(files, |from, to| std::fs::rename(from, to))
 }
 
 /// [`write_all`] with the rename as a parameter, so the tests can make one fail.
-fn write_all_with(
-    files: &[(PathBuf, String)],
+fn write_all_with<S: AsRef<str>>(
+    files: &[(PathBuf, S)],
     mut rename: impl FnMut(&Path, &Path) -> std::io::Result<()>,
 ) -> Result<()> {
     let mut staged = Vec::new();
     let mut direct = Vec::new();
     for (path, contents) in files {
         let result = match target(path) {
-            Ok(Target::Replace(real)) => stage(&real, contents).map(|tmp| staged.push((real, tmp))),
+            Ok(Target::Replace(real)) => {
+                stage(&real, contents.as_ref()).map(|tmp| staged.push((real, tmp)))
+            }
             Ok(Target::Direct(real)) => {
-                direct.push((real, contents));
+                direct.push((real, contents.as_ref()));
                 Ok(())
             }
             Err(err) => Err(err),

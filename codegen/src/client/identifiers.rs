@@ -29,7 +29,9 @@ pub(crate) fn enum_variants_distinct(values: &[&str]) -> bool {
         || distinct(
             values
                 .iter()
-                .map(|v| variant(&v.replace(|c| c == '_' || !unicode_ident::is_xid_continue(c), "X")))
+                .map(|v| {
+                    variant(&v.replace(|c| c == '_' || !unicode_ident::is_xid_continue(c), "X"))
+                })
                 .collect(),
         )
 }

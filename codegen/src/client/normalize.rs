@@ -1670,7 +1670,9 @@ fn tidy_enum(obj: &mut serde_json::Map<String, Value>, notes: &mut Vec<Note>) {
     obj.remove("enum");
     notes.push((
         Code::EnumVariantsCollide,
-        format!("enum values {listed} cannot all have distinct Rust variant names; typed as a string"),
+        format!(
+            "enum values {listed} cannot all have distinct Rust variant names; typed as a string"
+        ),
     ));
 }
 

@@ -309,7 +309,10 @@ fn prepare<'a>(
             warnings.push(Warning::new(
                 Code::EmptyPathSegment,
                 Location::Item(request.item_path()),
-                format!("empty segment {} of the path dropped (a doubled `/`)", i + 1),
+                format!(
+                    "empty segment {} of the path dropped (a doubled `/`)",
+                    i + 1
+                ),
             ));
         }
     }
@@ -408,7 +411,11 @@ fn template(
                     // `{}` and `{{}}` name nothing: they stay in the path as the encoded text
                     // a client sends, so the request keeps a path of its own.
                     out.push_str(open);
-                    out.push_str(if c == CLOSE { LITERAL_CLOSE2 } else { LITERAL_CLOSE });
+                    out.push_str(if c == CLOSE {
+                        LITERAL_CLOSE2
+                    } else {
+                        LITERAL_CLOSE
+                    });
                 } else {
                     out.push('{');
                     out.push_str(&name);
