@@ -152,6 +152,8 @@ struct View<'a> {
     pattern: Option<String>,
     /// The discriminator's property and mapping, as one text.
     discriminator: Option<String>,
+    /// `readOnly`: a value the server sends and ignores in requests.
+    read_only: bool,
 }
 
 /// Records the bounds a schema sets; `None`s are left out.
@@ -228,6 +230,7 @@ fn view<'a>(
 ) -> View<'a> {
     let mut v = View {
         nullable: schema.schema_data.nullable,
+        read_only: schema.schema_data.read_only,
         discriminator: schema.schema_data.discriminator.as_ref().map(|d| {
             let mapping: BTreeMap<_, _> = d.mapping.iter().collect();
             format!("{} {mapping:?}", d.property_name)
@@ -454,6 +457,12 @@ pub(super) enum Difference {
         old: Option<String>,
         new: Option<String>,
     },
+    /// An array gained or lost its `items` schema: the element type, as Rust names it, on each
+    /// side (`None`: no `items`, so any JSON value).
+    ItemsChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
     /// The discriminator's property or mapping changed.
     DiscriminatorChanged {
         old: Option<String>,
@@ -474,6 +483,7 @@ impl Difference {
             Difference::BoundTightened { old, new, .. }
             | Difference::BoundRelaxed { old, new, .. }
             | Difference::PatternChanged { old, new }
+            | Difference::ItemsChanged { old, new }
             | Difference::DiscriminatorChanged { old, new } => (old.clone(), new.clone()),
             _ => (None, None),
         }
@@ -489,6 +499,8 @@ pub(super) struct SchemaChange {
     pub difference: Difference,
     pub old_pointer: String,
     pub new_pointer: String,
+    /// Whether the change is at or under a `readOnly` schema.
+    pub read_only: bool,
 }
 
 /// Lists the changes from `old` (in `old_doc`) to `new` (in `new_doc`).
@@ -502,6 +514,7 @@ pub(super) fn compare<'a>(
         old_doc,
         new_doc,
         visiting: Vec::new(),
+        read_only: 0,
         budget: Cell::new(WORK_BUDGET),
         out: Vec::new(),
     };
@@ -515,6 +528,8 @@ struct Walk<'a> {
     /// Component pairs being compared on the way down: meeting one again means a recursive
     /// schema, already being compared one level up.
     visiting: Vec<(&'a str, &'a str)>,
+    /// How many `readOnly` schemas enclose the place being compared.
+    read_only: usize,
     budget: Cell<usize>,
     out: Vec<SchemaChange>,
 }
@@ -534,6 +549,7 @@ impl<'a> Walk<'a> {
             difference,
             old_pointer: old.to_owned(),
             new_pointer: new.to_owned(),
+            read_only: self.read_only > 0,
         });
     }
 
@@ -575,6 +591,13 @@ impl<'a> Walk<'a> {
 
     /// Compares two views; `at` holds their pointers (old, new).
     fn views(&mut self, o: View<'a>, n: View<'a>, path: &str, at: (&str, &str)) {
+        let read_only = o.read_only || n.read_only;
+        self.read_only += usize::from(read_only);
+        self.compare_views(o, n, path, at);
+        self.read_only -= usize::from(read_only);
+    }
+
+    fn compare_views(&mut self, o: View<'a>, n: View<'a>, path: &str, at: (&str, &str)) {
         let (op, np) = at;
         if o.kind != n.kind {
             // Nothing below a changed type can be compared meaningfully.
@@ -601,8 +624,21 @@ impl<'a> Walk<'a> {
         self.constraints(&o, &n, path, at);
         self.properties(&o, &n, path, at);
 
-        if let (Some(old_items), Some(new_items)) = (&o.items, &n.items) {
-            self.schema(old_items, new_items, format!("{path}[]"));
+        match (&o.items, &n.items) {
+            (Some(old_items), Some(new_items)) => {
+                self.schema(old_items, new_items, format!("{path}[]"));
+            }
+            // `items` left out means any JSON value: the element type becomes
+            // `serde_json::Value`, or stops being it.
+            (Some(items), None) if o.kind == "array" => {
+                let old = Some(element_type(self.old_doc, items));
+                self.push(path, Difference::ItemsChanged { old, new: None }, op, np);
+            }
+            (None, Some(items)) if n.kind == "array" => {
+                let new = Some(element_type(self.new_doc, items));
+                self.push(path, Difference::ItemsChanged { old: None, new }, op, np);
+            }
+            _ => {}
         }
         if let (Some(old_values), Some(new_values)) = (&o.additional, &n.additional) {
             self.schema(old_values, new_values, format!("{path}{{}}"));
@@ -756,4 +792,32 @@ impl<'a> Walk<'a> {
             }
         }
     }
+}
+
+/// The Rust type typify gives an array's elements, as a reviewer reads it: the component's
+/// type name, or the type of an inline scalar (`String`, `i64`, …); an inline object or
+/// composite gets a generated name, shown as "an inline type".
+fn element_type(doc: &OpenAPI, items: &At<'_>) -> String {
+    let resolved = resolve(doc, items);
+    if let Some(name) = resolved.name {
+        return crate::client::identifiers::rust_name(
+            name,
+            crate::client::identifiers::Case::Pascal,
+        );
+    }
+    let Ok(schema) = resolved.schema else {
+        return "serde_json::Value".to_owned();
+    };
+    let kind = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "i64",
+        SchemaKind::Type(Type::Number(_)) => "f64",
+        SchemaKind::Type(Type::Boolean(_)) => "bool",
+        SchemaKind::Any(any) if any.typ.as_deref() == Some("string") => "String",
+        SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() => {
+            "serde_json::Value"
+        }
+        _ => "an inline type",
+    };
+    kind.to_owned()
 }

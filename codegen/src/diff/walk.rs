@@ -2,17 +2,19 @@
 //! template and method), its security, parameters, request body and responses. Each difference
 //! becomes a [`Change`] under one rule of [`super::rules`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use openapiv3::{
     OpenAPI, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
-    Response, SecurityRequirement, SecurityScheme, StatusCode,
+    Response, SecurityRequirement, StatusCode,
 };
 
 use super::change::{code, Change, Scope, State};
 use super::rules::{self as r, Rule};
 use super::schema::{self, pointer_join, At, Difference, SchemaChange};
-use crate::openapi_util::{component_name, is_json, path_shape, resolve_ref};
+use super::security::{self, scheme_signature};
+use super::verdict::{client_media, describe, schema_rule, Side};
+use crate::openapi_util::{component_name, is_json, mime, path_shape, resolve_ref};
 
 /// Collects changes by scope while walking.
 pub(super) struct Walk<'a> {
@@ -70,6 +72,20 @@ impl<'a> Walk<'a> {
         let (old_names, new_names) = (names(&old_schemes), names(&new_schemes));
         let what = ("security scheme", SCHEMES);
         self.presence(&scope, what, &old_names, &new_names, (removed, added));
+        // A scheme no requirement named gave the client nothing to send: its removal is
+        // reported, not breaking.
+        let used = security::used_schemes(old);
+        let changes = self.groups.get_mut(&Scope::Document).into_iter().flatten();
+        for change in changes {
+            let unused = change
+                .old
+                .value
+                .as_deref()
+                .is_some_and(|n| !used.contains(n));
+            if change.rule == r::SECURITY_SCHEME_REMOVED && unused {
+                change.rule = r::SECURITY_SCHEME_REMOVED_UNUSED;
+            }
+        }
         for (name, old_sig) in &old_schemes {
             let Some(new_sig) = new_schemes.get(name).filter(|new_sig| *new_sig != old_sig) else {
                 continue;
@@ -220,30 +236,8 @@ impl<'a> Walk<'a> {
         what: &str,
         (old_at, new_at): (State, State),
     ) {
-        let (old, new) = (alternatives(old), alternatives(new));
-        let mut add =
-            |rule, message| self.add(scope, rule, message, old_at.clone(), new_at.clone());
-        let open = |alts: &BTreeSet<String>| alts.is_empty() || alts.contains("");
-        match (open(&old), open(&new)) {
-            (true, false) => {
-                let message = format!("{what} now requires {}", list(&new));
-                add(r::API_SECURITY_ADDED, message);
-            }
-            (false, true) => {
-                let message = format!("{what} no longer requires {}", list(&old));
-                add(r::API_SECURITY_REMOVED, message);
-            }
-            (false, false) => {
-                for alt in old.difference(&new) {
-                    let message = format!("{what} no longer accepts {}", code(alt));
-                    add(r::API_SECURITY_ALTERNATIVE_REMOVED, message);
-                }
-                for alt in new.difference(&old) {
-                    let message = format!("{what} now also accepts {}", code(alt));
-                    add(r::API_SECURITY_ALTERNATIVE_ADDED, message);
-                }
-            }
-            (true, true) => {}
+        for (rule, message) in security::compare(old, new, what) {
+            self.add(scope, rule, message, old_at.clone(), new_at.clone());
         }
     }
 
@@ -416,7 +410,8 @@ impl<'a> Walk<'a> {
         let (Some(old), Some(new)) = (old, new) else {
             return;
         };
-        if old.media != new.media {
+        let kind = (client_media(old.media, side), client_media(new.media, side));
+        if kind.0 != kind.1 {
             let message = format!(
                 "{subject} media type changed from {} to {}",
                 code(old.media),
@@ -425,7 +420,7 @@ impl<'a> Walk<'a> {
             let os = State::at(&old.content).with(Some(old.media));
             let ns = State::at(&new.content).with(Some(new.media));
             self.add(scope, media_rule, message, os, ns);
-        } else if let (Some(os), Some(ns)) = (old.schema, new.schema) {
+        } else if let (true, Some(os), Some(ns)) = (kind.0.typed(), old.schema, new.schema) {
             let changes = schema::compare(self.old, self.new, os, ns);
             self.schema_changes(scope, side, subject, changes);
         }
@@ -501,15 +496,20 @@ impl<'a> Walk<'a> {
     }
 
     fn same_body(&self, old: &Option<Body<'a>>, new: &Option<Body<'a>>) -> bool {
-        match (old, new) {
+        let (Some(o), Some(n)) = (old, new) else {
+            return old.is_none() && new.is_none();
+        };
+        let kind = client_media(o.media, Side::Response);
+        if kind != client_media(n.media, Side::Response) {
+            return false;
+        }
+        match (&o.schema, &n.schema) {
+            // A body the client reads as bytes is the same whatever its schema says.
+            _ if !kind.typed() => true,
+            (Some(os), Some(ns)) => {
+                schema::compare(self.old, self.new, os.clone(), ns.clone()).is_empty()
+            }
             (None, None) => true,
-            (Some(o), Some(n)) if o.media == n.media => match (&o.schema, &n.schema) {
-                (Some(os), Some(ns)) => {
-                    schema::compare(self.old, self.new, os.clone(), ns.clone()).is_empty()
-                }
-                (None, None) => true,
-                _ => false,
-            },
             _ => false,
         }
     }
@@ -527,7 +527,7 @@ impl<'a> Walk<'a> {
         changes: Vec<SchemaChange>,
     ) {
         for change in changes {
-            let rule = schema_rule(side, change.path.is_empty(), &change.difference);
+            let rule = schema_rule(side, &change);
             let message = describe(subject, &change);
             let (old_value, new_value) = change.difference.values();
             let (mut os, mut ns) = (State::at(change.old_pointer), State::at(change.new_pointer));
@@ -565,119 +565,6 @@ impl Pair {
 
 /// Named elements of a document (servers by URL, schemes, schemas) with their pointers.
 type Named<'a> = BTreeMap<&'a str, String>;
-
-/// Which way a schema's values travel, which decides whether a change breaks the client.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Parameter,
-    Request,
-    Response,
-}
-
-fn schema_rule(side: Side, at_root: bool, difference: &Difference) -> Rule {
-    use Difference::*;
-    match (side, difference) {
-        (Side::Parameter, TypeChanged { .. }) if at_root => r::REQUEST_PARAMETER_TYPE_CHANGED,
-        (Side::Parameter, FormatChanged { .. }) if at_root => r::REQUEST_PARAMETER_FORMAT_CHANGED,
-        (Side::Parameter, EnumValueRemoved(_)) if at_root => {
-            r::REQUEST_PARAMETER_ENUM_VALUE_REMOVED
-        }
-        (Side::Parameter, EnumValueAdded(_)) if at_root => r::REQUEST_PARAMETER_ENUM_VALUE_ADDED,
-        (Side::Parameter | Side::Request, d) => match d {
-            TypeChanged { .. } => r::REQUEST_PROPERTY_TYPE_CHANGED,
-            FormatChanged { .. } => r::REQUEST_PROPERTY_FORMAT_CHANGED,
-            BecameNullable => r::REQUEST_PROPERTY_BECAME_NULLABLE,
-            BecameNotNullable => r::REQUEST_PROPERTY_BECAME_NOT_NULLABLE,
-            EnumValueAdded(_) => r::REQUEST_PROPERTY_ENUM_VALUE_ADDED,
-            EnumValueRemoved(_) => r::REQUEST_PROPERTY_ENUM_VALUE_REMOVED,
-            PropertyAdded { required: true } => r::REQUEST_PROPERTY_ADDED_REQUIRED,
-            PropertyAdded { required: false } => r::REQUEST_PROPERTY_ADDED,
-            PropertyRemoved => r::REQUEST_PROPERTY_REMOVED,
-            BecameRequired => r::REQUEST_PROPERTY_BECAME_REQUIRED,
-            BecameOptional => r::REQUEST_PROPERTY_BECAME_OPTIONAL,
-            VariantAdded { .. } => r::REQUEST_PROPERTY_VARIANT_ADDED,
-            VariantRemoved { .. } => r::REQUEST_PROPERTY_VARIANT_REMOVED,
-            EnumAdded => r::REQUEST_PROPERTY_ENUM_ADDED,
-            EnumRemoved => r::REQUEST_PROPERTY_ENUM_REMOVED,
-            BoundTightened { .. } => r::REQUEST_PROPERTY_BOUND_TIGHTENED,
-            BoundRelaxed { .. } => r::REQUEST_PROPERTY_BOUND_RELAXED,
-            PatternChanged { new: None, .. } => r::REQUEST_PROPERTY_PATTERN_REMOVED,
-            PatternChanged { .. } => r::REQUEST_PROPERTY_PATTERN_CHANGED,
-            DiscriminatorChanged { .. } => r::REQUEST_PROPERTY_DISCRIMINATOR_CHANGED,
-        },
-        (Side::Response, d) => match d {
-            TypeChanged { .. } => r::RESPONSE_PROPERTY_TYPE_CHANGED,
-            FormatChanged { .. } => r::RESPONSE_PROPERTY_FORMAT_CHANGED,
-            BecameNullable => r::RESPONSE_PROPERTY_BECAME_NULLABLE,
-            BecameNotNullable => r::RESPONSE_PROPERTY_BECAME_NOT_NULLABLE,
-            EnumValueAdded(_) => r::RESPONSE_PROPERTY_ENUM_VALUE_ADDED,
-            EnumValueRemoved(_) => r::RESPONSE_PROPERTY_ENUM_VALUE_REMOVED,
-            PropertyAdded { .. } => r::RESPONSE_PROPERTY_ADDED,
-            PropertyRemoved => r::RESPONSE_PROPERTY_REMOVED,
-            BecameRequired => r::RESPONSE_PROPERTY_BECAME_REQUIRED,
-            BecameOptional => r::RESPONSE_PROPERTY_BECAME_OPTIONAL,
-            VariantAdded { .. } => r::RESPONSE_PROPERTY_VARIANT_ADDED,
-            VariantRemoved { .. } => r::RESPONSE_PROPERTY_VARIANT_REMOVED,
-            EnumAdded => r::RESPONSE_PROPERTY_ENUM_ADDED,
-            EnumRemoved => r::RESPONSE_PROPERTY_ENUM_REMOVED,
-            BoundTightened { .. } | BoundRelaxed { .. } => r::RESPONSE_PROPERTY_BOUND_CHANGED,
-            PatternChanged { .. } => r::RESPONSE_PROPERTY_PATTERN_CHANGED,
-            DiscriminatorChanged { .. } => r::RESPONSE_PROPERTY_DISCRIMINATOR_CHANGED,
-        },
-    }
-}
-
-/// One line of text for a schema change, e.g. "`200` response property `results[].id` removed".
-fn describe(subject: &str, change: &SchemaChange) -> String {
-    let what = if change.path.is_empty() {
-        subject.to_owned()
-    } else {
-        format!("{subject} property {}", code(&change.path))
-    };
-    let none = |f: &Option<String>| f.as_deref().map_or_else(|| "(none)".into(), code);
-    match &change.difference {
-        Difference::TypeChanged { old, new } => {
-            format!("{what} type changed from {} to {}", code(old), code(new))
-        }
-        Difference::FormatChanged { old, new } => {
-            format!("{what} format changed from {} to {}", none(old), none(new))
-        }
-        Difference::BecameNullable => format!("{what} became nullable"),
-        Difference::BecameNotNullable => format!("{what} is no longer nullable"),
-        Difference::EnumValueAdded(v) => format!("{what} gained enum value {}", code(v)),
-        Difference::EnumValueRemoved(v) => format!("{what} lost enum value {}", code(v)),
-        Difference::PropertyAdded { required: true } => format!("{what} added (required)"),
-        Difference::PropertyAdded { required: false } => format!("{what} added"),
-        Difference::PropertyRemoved => format!("{what} removed"),
-        Difference::BecameRequired => format!("{what} became required"),
-        Difference::BecameOptional => format!("{what} became optional"),
-        Difference::VariantAdded { keyword, label } => {
-            format!("{what} gained {keyword} variant {}", code(label))
-        }
-        Difference::VariantRemoved { keyword, label } => {
-            format!("{what} lost {keyword} variant {}", code(label))
-        }
-        Difference::EnumAdded => format!("{what} became an enum"),
-        Difference::EnumRemoved => format!("{what} is no longer an enum"),
-        Difference::BoundTightened { keyword, old, new }
-        | Difference::BoundRelaxed { keyword, old, new } => format!(
-            "{what} {} changed from {} to {}",
-            code(keyword),
-            none(old),
-            none(new)
-        ),
-        Difference::PatternChanged { old, new } => {
-            format!("{what} pattern changed from {} to {}", none(old), none(new))
-        }
-        Difference::DiscriminatorChanged { old, new } => {
-            format!(
-                "{what} discriminator changed from {} to {}",
-                none(old),
-                none(new)
-            )
-        }
-    }
-}
 
 /// One operation of a document.
 struct Op<'a> {
@@ -736,73 +623,6 @@ fn operations(doc: &OpenAPI) -> BTreeMap<(String, &str), Op<'_>> {
         }
     }
     ops
-}
-
-fn alternatives(requirements: Option<&[SecurityRequirement]>) -> BTreeSet<String> {
-    requirements
-        .unwrap_or_default()
-        .iter()
-        .map(|requirement| {
-            let mut schemes: Vec<String> = requirement
-                .iter()
-                .map(|(name, scopes)| {
-                    if scopes.is_empty() {
-                        name.clone()
-                    } else {
-                        format!("{name}[{}]", scopes.join(", "))
-                    }
-                })
-                .collect();
-            schemes.sort();
-            schemes.join(" + ")
-        })
-        .collect()
-}
-
-fn list(alternatives: &BTreeSet<String>) -> String {
-    let items: Vec<String> = alternatives.iter().map(|a| code(a)).collect();
-    items.join(" or ")
-}
-
-/// What matters about a security scheme to a client: how the credential is sent.
-fn scheme_signature(doc: &OpenAPI, scheme: &ReferenceOr<SecurityScheme>) -> Option<String> {
-    let scheme = resolve(scheme, |name| {
-        doc.components
-            .as_ref()?
-            .security_schemes
-            .get(component_name(name, "securitySchemes")?.as_ref())
-    })?;
-    Some(match scheme {
-        SecurityScheme::APIKey { location, name, .. } => {
-            let location = serde_json::to_value(location).ok()?;
-            format!("API key in {} {}", location.as_str()?, code(name))
-        }
-        SecurityScheme::HTTP { scheme, .. } => {
-            format!("HTTP {}", code(&scheme.to_ascii_lowercase()))
-        }
-        SecurityScheme::OAuth2 { flows, .. } => {
-            let mut urls = Vec::new();
-            if let Some(f) = &flows.implicit {
-                urls.push(format!("implicit {}", f.authorization_url));
-            }
-            if let Some(f) = &flows.password {
-                urls.push(format!("password {}", f.token_url));
-            }
-            if let Some(f) = &flows.client_credentials {
-                urls.push(format!("client credentials {}", f.token_url));
-            }
-            if let Some(f) = &flows.authorization_code {
-                urls.push(format!("authorization code {}", f.token_url));
-            }
-            format!("OAuth2 ({})", urls.join(", "))
-        }
-        SecurityScheme::OpenIDConnect {
-            open_id_connect_url,
-            ..
-        } => {
-            format!("OpenID Connect {}", code(open_id_connect_url))
-        }
-    })
 }
 
 /// How many `$ref`s in a row the walk follows to a parameter, body, response or scheme.
@@ -905,6 +725,8 @@ fn request_body<'a>(
     Some((found, target_pointer(body, site)))
 }
 
+const FORM: &str = "application/x-www-form-urlencoded";
+
 /// A body: its media type, schema (if it has one) and the pointer of its `content` entry.
 #[derive(Clone)]
 struct Body<'a> {
@@ -914,7 +736,7 @@ struct Body<'a> {
 }
 
 /// The media type a generated client uses: `application/json` when offered, else another JSON
-/// one (`openapi_util::is_json`, the rule every stage uses), else the first one. `owner` is
+/// one (`openapi_util::is_json`, the rule every stage uses), else a form, else the first one. `owner` is
 /// the pointer of the object whose `content` this is.
 fn main_media<'a>(
     content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
@@ -924,6 +746,7 @@ fn main_media<'a>(
         .iter()
         .find(|(m, _)| m.as_str() == "application/json")
         .or_else(|| content.iter().find(|(m, _)| is_json(m)))
+        .or_else(|| content.iter().find(|(m, _)| mime(m) == FORM))
         .or_else(|| content.first())?;
     let at = pointer_join(owner, &["content", media]);
     let schema = value
