@@ -197,7 +197,9 @@
 #![doc = include_str!("semver-judge.md")]
 
 mod change;
+mod difference;
 mod lines;
+mod parts;
 pub mod rules;
 mod rust;
 mod schema;
