@@ -200,6 +200,7 @@ mod change;
 mod difference;
 mod lines;
 mod parts;
+mod read;
 pub mod rules;
 mod rust;
 mod schema;
@@ -217,6 +218,7 @@ use change::code;
 pub use change::RustChange;
 pub use change::{Change, Scope, State};
 pub use lines::YamlLines;
+pub use read::{read, Read};
 pub use rules::Rule;
 pub use rust::compare as compare_clients;
 pub use version::{Bump, Version};
@@ -230,9 +232,13 @@ pub enum ParseError {
     /// Another major/minor version of OpenAPI, whose schemas this diff would misread.
     #[error("`openapi: {0}` is not supported (expected 3.0.x)")]
     Version(String),
+    /// A construct the lenient reader ([`read`]) cannot lower to OpenAPI 3.0 without changing
+    /// what it says; the message names it and its JSON pointer.
+    #[error("not read: {0}")]
+    Unsupported(String),
 }
 
-/// Reads an OpenAPI 3.0 document from YAML or JSON text.
+/// Reads an OpenAPI 3.0 document from YAML or JSON text, strictly ([`read`] is lenient).
 pub fn parse(text: &str) -> Result<OpenAPI, ParseError> {
     let doc = crate::read_openapi(crate::OpenApiSource::Text(text))
         .map_err(|err| ParseError::Syntax(err.0))?;
