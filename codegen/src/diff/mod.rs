@@ -195,6 +195,7 @@
 //! rows of each kind against a new run.
 //!
 #![doc = include_str!("semver-judge.md")]
+#![doc = include_str!("oasdiff-err.md")]
 
 mod change;
 mod difference;
