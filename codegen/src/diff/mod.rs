@@ -219,25 +219,10 @@ use change::code;
 pub use change::RustChange;
 pub use change::{Change, Scope, State};
 pub use lines::YamlLines;
-pub use read::{read, Read};
+pub use read::{read, ParseError, Read};
 pub use rules::Rule;
 pub use rust::compare as compare_clients;
 pub use version::{Bump, Version};
-
-/// Why a text could not be read as an OpenAPI 3.0 document.
-#[derive(Debug, thiserror::Error)]
-pub enum ParseError {
-    /// Not YAML/JSON, or not shaped like an OpenAPI document; the message has the position.
-    #[error("{0}")]
-    Syntax(String),
-    /// Another major/minor version of OpenAPI, whose schemas this diff would misread.
-    #[error("`openapi: {0}` is not supported (expected 3.0.x)")]
-    Version(String),
-    /// A construct the lenient reader ([`read`]) cannot lower to OpenAPI 3.0 without changing
-    /// what it says; the message names it and its JSON pointer.
-    #[error("not read: {0}")]
-    Unsupported(String),
-}
 
 /// Reads an OpenAPI 3.0 document from YAML or JSON text, strictly ([`read`] is lenient).
 pub fn parse(text: &str) -> Result<OpenAPI, ParseError> {

@@ -14,8 +14,22 @@
 
 use serde_json::{Map, Value};
 
-use super::ParseError;
 use crate::openapi_util::push_pointer_segment;
+
+/// Why a text could not be read as an OpenAPI 3.0 document.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not YAML/JSON, or not shaped like an OpenAPI document; the message has the position.
+    #[error("{0}")]
+    Syntax(String),
+    /// Another major/minor version of OpenAPI, whose schemas this diff would misread.
+    #[error("`openapi: {0}` is not supported (expected 3.0.x)")]
+    Version(String),
+    /// A construct the lenient reader ([`read`]) cannot lower to OpenAPI 3.0 without changing
+    /// what it says; the message names it and its JSON pointer.
+    #[error("not read: {0}")]
+    Unsupported(String),
+}
 
 /// A document as read, and what was tolerated on the way (one line each, with where).
 #[derive(Debug, Clone)]
