@@ -53,27 +53,38 @@ pub struct Specs {
     pub new: (String, String, openapiv3::OpenAPI),
     /// The new spec's path as annotations name it (relative to the repository root).
     pub new_file: String,
+    /// What the lenient reader accepted in either spec (`codegen::diff::read`), each line
+    /// naming the spec.
+    pub tolerated: Vec<String>,
 }
 
 impl Specs {
     /// Reads and parses `old` and `new`, each given as (label, text).
     pub fn parse(old: (String, String), new: (String, String), new_file: String) -> Result<Self> {
-        let parse = |(label, text): (String, String)| {
-            let doc = codegen::diff::parse(&text)
+        let mut tolerated = Vec::new();
+        let mut parse = |(label, text): (String, String)| {
+            let read = codegen::diff::read(&text)
                 .with_context(|| format!("reading {label} as OpenAPI"))?;
-            anyhow::Ok((label, text, doc))
+            tolerated.extend(read.tolerated.iter().map(|t| format!("{label}: {t}")));
+            anyhow::Ok((label, text, read.document))
         };
+        let (old, new) = (parse(old)?, parse(new)?);
         Ok(Specs {
-            old: parse(old)?,
-            new: parse(new)?,
+            old,
+            new,
             new_file,
+            tolerated,
         })
     }
 
     /// The report in `format`.
     pub fn render(&self, report: &codegen::diff::Report, format: Format) -> String {
         match format {
-            Format::Markdown => report.to_markdown(),
+            Format::Markdown => {
+                let mut text = report.to_markdown();
+                text.push_str(&tolerated_markdown(&self.tolerated));
+                text
+            }
             Format::Json => {
                 let mut text = serde_json::to_string_pretty(&report.to_json())
                     .expect("a JSON value serialises");
@@ -159,4 +170,22 @@ pub fn file_at_revision(revision: &str, path: &str) -> Result<(String, String)> 
     }
     let text = files::decode(output.stdout, &label)?;
     Ok((label, text))
+}
+
+/// What the lenient reader accepted, as a Markdown section ("" when nothing was): a reviewer
+/// should know the report stands on a reading a strict OpenAPI 3.0 reader would refuse.
+pub fn tolerated_markdown(tolerated: &[String]) -> String {
+    if tolerated.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n### Read leniently\n\n");
+    // A hand-edited spec can have hundreds; the first ones say what kind.
+    const SHOWN: usize = 20;
+    for line in tolerated.iter().take(SHOWN) {
+        out.push_str(&format!("- {line}\n"));
+    }
+    if tolerated.len() > SHOWN {
+        out.push_str(&format!("- and {} more\n", tolerated.len() - SHOWN));
+    }
+    out
 }

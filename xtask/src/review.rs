@@ -73,6 +73,8 @@ pub struct Review {
     pub base: String,
     pub report: codegen::diff::Report,
     pub plan: crate::release::Plan,
+    /// What the lenient reader accepted in either spec.
+    pub tolerated: Vec<String>,
 }
 
 /// Compares `spec/openapi.yaml` at `base` with the working tree's.
@@ -91,6 +93,7 @@ pub fn review(base: &str) -> Result<Review> {
         base: base.to_owned(),
         report,
         plan,
+        tolerated: specs.tolerated,
     })
 }
 
@@ -120,6 +123,7 @@ impl Review {
             return body;
         }
         body.push_str(&self.report.to_markdown());
+        body.push_str(&crate::diff::tolerated_markdown(&self.tolerated));
         let plan = &self.plan;
         body.push_str(&format!(
             "\n**Version**: the `belvo` crate goes from {} (at `{}`) to **{}** ({}); \

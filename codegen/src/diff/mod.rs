@@ -70,6 +70,8 @@
 //! | `api-security-removed` | no | credentials are no longer necessary |
 //! | `api-security-alternative-added` | no | a new way to authenticate is accepted |
 //! | `api-security-alternative-removed` | yes | a way to authenticate is no longer accepted |
+//! | `api-security-scope-added` | yes | an OAuth scope is asked for where it was not: a token granted before may lack it |
+//! | `api-security-scope-removed` | no | an OAuth scope is no longer asked for (a token with more scopes still works) |
 //! | `request-parameter-added-required` | yes | a new required parameter |
 //! | `request-parameter-added` | no | a new optional parameter |
 //! | `request-parameter-removed` | yes | a parameter disappears (its setter goes with it) |
@@ -86,13 +88,13 @@
 //! | `request-body-removed` | yes | the request body disappears |
 //! | `request-body-became-required` | yes | the request body becomes required |
 //! | `request-body-became-optional` | no | the request body becomes optional |
-//! | `request-body-media-type-changed` | yes | the body's media type changes (JSON preferred when several) |
+//! | `request-body-media-type-changed` | yes | the body changes kind as the client sends it: JSON (any JSON media type, parameters ignored: `application/vnd.x+json; charset=utf-8` is `application/json`), form, bytes, text, or one the client stage drops (XML, multipart) |
 //! | `request-property-added-required` | yes | a new required property in a request body or parameter |
 //! | `request-property-added` | no | a new optional property in a request |
 //! | `request-property-removed` | yes | a request property disappears |
 //! | `request-property-became-required` | yes | † a request property becomes required |
 //! | `request-property-became-optional` | no | a request property becomes optional |
-//! | `request-property-type-changed` | yes | † a request value's type changes |
+//! | `request-property-type-changed` | yes | † a request value's type changes, or an array gains or loses its `items` (`Vec<Item>` ↔ `Vec<serde_json::Value>`) |
 //! | `request-property-format-changed` | yes | † a request value's format changes |
 //! | `request-property-became-nullable` | no | a request value may now be null |
 //! | `request-property-became-not-nullable` | yes | a request value may no longer be null |
@@ -106,7 +108,10 @@
 //! | `request-property-bound-relaxed` | no | such a bound allows more values, or disappears |
 //! | `request-property-pattern-changed` | yes | a request value's `pattern` appears or changes |
 //! | `request-property-pattern-removed` | no | a request value's `pattern` disappears |
+//! | `request-property-pattern-relaxed` | no | a request value's `pattern` becomes one that allows any value (`''`, `.*`, `^.*$`, `.+` where the old one required a character) or an alternation with the old one as a branch |
+//! | `request-property-read-only-constraint-changed` | no | a bound, `pattern` or enum value of a `readOnly` request value changes: the server ignores what a client sends there |
 //! | `request-property-discriminator-changed` | yes | a request `oneOf`'s discriminator property or mapping changes (the tag the client writes) |
+//! | `request-property-discriminator-added-or-removed` | no | a request `oneOf` gains or loses its discriminator (progenitor 0.15 ignores `discriminator`: the generated type is the same) |
 //! | `response-success-status-added` | no | a new 2xx whose body is one the operation already returns |
 //! | `response-success-status-added-new-type` | yes | a new 2xx with another body: the generated return type changes |
 //! | `response-success-status-removed` | yes | a 2xx response disappears |
@@ -114,12 +119,12 @@
 //! | `response-error-status-removed` | no | a non-2xx response disappears |
 //! | `response-body-added` | no | a response without a body gets one |
 //! | `response-body-removed` | yes | a response loses its body |
-//! | `response-media-type-changed` | yes | a response's media type changes (JSON preferred when several) |
+//! | `response-media-type-changed` | yes | a response changes kind as the client reads it: JSON (any JSON media type, parameters ignored) or bytes (every other type; what a body read as bytes holds is not compared) |
 //! | `response-property-added` | no | a new response property |
 //! | `response-property-removed` | yes | a response property disappears |
 //! | `response-property-became-optional` | yes | † a required response property becomes optional |
 //! | `response-property-became-required` | no | an optional response property becomes required |
-//! | `response-property-type-changed` | yes | † a response value's type changes |
+//! | `response-property-type-changed` | yes | † a response value's type changes, or an array gains or loses its `items` (as above) |
 //! | `response-property-format-changed` | yes | † a response value's format changes |
 //! | `response-property-became-nullable` | yes | † a response value may now be null |
 //! | `response-property-became-not-nullable` | no | a response value is no longer null |
@@ -132,11 +137,13 @@
 //! | `response-property-bound-changed` | no | a response value's bound changes (the client stage drops validation keywords, so no bound is enforced on what it reads) |
 //! | `response-property-pattern-changed` | no | a response value's `pattern` changes (not enforced by the client, as above) |
 //! | `response-property-discriminator-changed` | yes | a response `oneOf`'s discriminator changes (the tag the client reads) |
+//! | `response-property-discriminator-added-or-removed` | no | a response `oneOf` gains or loses its discriminator (as above) |
 //! | `server-added` | no | a server URL appears (the client takes its base URL as an argument) |
 //! | `server-removed` | no | a server URL disappears |
 //! | `security-scheme-added` | no | a security scheme appears |
-//! | `security-scheme-removed` | yes | a security scheme disappears |
-//! | `security-scheme-changed` | yes | a scheme sends its credential differently (type, location, name, HTTP scheme, OAuth2 URLs) |
+//! | `security-scheme-removed` | yes | a security scheme that a requirement names disappears |
+//! | `security-scheme-removed-unused` | no | a security scheme that no requirement names disappears |
+//! | `security-scheme-changed` | yes | a scheme sends its credential differently (type, location, name, HTTP scheme, OAuth2 token URLs; not `authorizationUrl`, which the user's browser visits) |
 //! | `component-schema-added` | no | a schema appears in `components` |
 //! | `component-schema-removed` | yes | a schema leaves `components` (its generated type goes with it) |
 //!
@@ -164,8 +171,9 @@
 //!   and sends only what the caller sets (the server rules are reported, not breaking);
 //! - path parameters renamed: operations are matched with parameter names erased, so a rename
 //!   shows as a parameter removed and one added (both under their own rules);
-//! - security scopes: an OAuth2 requirement's scopes are part of the alternative the
-//!   `api-security-alternative-*` rules compare.
+//! - security scopes: compared scheme by scheme within an alternative
+//!   (`api-security-scope-*`): a scope no longer asked for changes nothing for a caller whose
+//!   token has it.
 //!
 //! Also not compared: an operation's `$ref` path items to other files.
 //!
@@ -187,12 +195,18 @@
 //! rows of each kind against a new run.
 //!
 #![doc = include_str!("semver-judge.md")]
+#![doc = include_str!("oasdiff-err.md")]
 
 mod change;
+mod difference;
 mod lines;
+mod parts;
+mod read;
 pub mod rules;
 mod rust;
 mod schema;
+mod security;
+mod verdict;
 mod version;
 mod walk;
 
@@ -205,22 +219,12 @@ use change::code;
 pub use change::RustChange;
 pub use change::{Change, Scope, State};
 pub use lines::YamlLines;
+pub use read::{read, ParseError, Read};
 pub use rules::Rule;
 pub use rust::compare as compare_clients;
 pub use version::{Bump, Version};
 
-/// Why a text could not be read as an OpenAPI 3.0 document.
-#[derive(Debug, thiserror::Error)]
-pub enum ParseError {
-    /// Not YAML/JSON, or not shaped like an OpenAPI document; the message has the position.
-    #[error("{0}")]
-    Syntax(String),
-    /// Another major/minor version of OpenAPI, whose schemas this diff would misread.
-    #[error("`openapi: {0}` is not supported (expected 3.0.x)")]
-    Version(String),
-}
-
-/// Reads an OpenAPI 3.0 document from YAML or JSON text.
+/// Reads an OpenAPI 3.0 document from YAML or JSON text, strictly ([`read`] is lenient).
 pub fn parse(text: &str) -> Result<OpenAPI, ParseError> {
     let doc = crate::read_openapi(crate::OpenApiSource::Text(text))
         .map_err(|err| ParseError::Syntax(err.0))?;

@@ -38,6 +38,10 @@ rules! {
     API_SECURITY_ALTERNATIVE_ADDED = "api-security-alternative-added", false;
     /// A way to authenticate is no longer accepted.
     API_SECURITY_ALTERNATIVE_REMOVED = "api-security-alternative-removed", true;
+    /// An OAuth scope is asked for where it was not.
+    API_SECURITY_SCOPE_ADDED = "api-security-scope-added", true;
+    /// An OAuth scope is no longer asked for.
+    API_SECURITY_SCOPE_REMOVED = "api-security-scope-removed", false;
 
     /// A new required parameter.
     REQUEST_PARAMETER_ADDED_REQUIRED = "request-parameter-added-required", true;
@@ -113,8 +117,14 @@ rules! {
     REQUEST_PROPERTY_PATTERN_CHANGED = "request-property-pattern-changed", true;
     /// A request value's `pattern` is gone.
     REQUEST_PROPERTY_PATTERN_REMOVED = "request-property-pattern-removed", false;
+    /// A request value's `pattern` now allows every value the old one did.
+    REQUEST_PROPERTY_PATTERN_RELAXED = "request-property-pattern-relaxed", false;
+    /// A bound, `pattern` or enum of a `readOnly` request value changed.
+    REQUEST_PROPERTY_READ_ONLY_CONSTRAINT_CHANGED = "request-property-read-only-constraint-changed", false;
     /// A request `oneOf`'s discriminator changed.
     REQUEST_PROPERTY_DISCRIMINATOR_CHANGED = "request-property-discriminator-changed", true;
+    /// A request `oneOf` gained or lost its discriminator.
+    REQUEST_PROPERTY_DISCRIMINATOR_ADDED_OR_REMOVED = "request-property-discriminator-added-or-removed", false;
 
     /// A new 2xx response whose body the client already decodes.
     RESPONSE_SUCCESS_STATUS_ADDED = "response-success-status-added", false;
@@ -167,6 +177,8 @@ rules! {
     RESPONSE_PROPERTY_PATTERN_CHANGED = "response-property-pattern-changed", false;
     /// A response `oneOf`'s discriminator changed.
     RESPONSE_PROPERTY_DISCRIMINATOR_CHANGED = "response-property-discriminator-changed", true;
+    /// A response `oneOf` gained or lost its discriminator.
+    RESPONSE_PROPERTY_DISCRIMINATOR_ADDED_OR_REMOVED = "response-property-discriminator-added-or-removed", false;
 
     /// A new server URL.
     SERVER_ADDED = "server-added", false;
@@ -176,6 +188,8 @@ rules! {
     SECURITY_SCHEME_ADDED = "security-scheme-added", false;
     /// A security scheme is gone.
     SECURITY_SCHEME_REMOVED = "security-scheme-removed", true;
+    /// A security scheme no requirement named is gone.
+    SECURITY_SCHEME_REMOVED_UNUSED = "security-scheme-removed-unused", false;
     /// A security scheme now works differently.
     SECURITY_SCHEME_CHANGED = "security-scheme-changed", true;
     /// A new schema in `components`.

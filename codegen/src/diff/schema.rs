@@ -13,6 +13,7 @@ use openapiv3::{
 };
 use serde::Serialize;
 
+pub(super) use super::difference::{Difference, SchemaChange};
 use crate::openapi_util::component_name;
 
 /// Longest `$ref` chain followed, deepest nesting of components compared, deepest `allOf`
@@ -152,6 +153,8 @@ struct View<'a> {
     pattern: Option<String>,
     /// The discriminator's property and mapping, as one text.
     discriminator: Option<String>,
+    /// `readOnly`: a value the server sends and ignores in requests.
+    read_only: bool,
 }
 
 /// Records the bounds a schema sets; `None`s are left out.
@@ -228,6 +231,7 @@ fn view<'a>(
 ) -> View<'a> {
     let mut v = View {
         nullable: schema.schema_data.nullable,
+        read_only: schema.schema_data.read_only,
         discriminator: schema.schema_data.discriminator.as_ref().map(|d| {
             let mapping: BTreeMap<_, _> = d.mapping.iter().collect();
             format!("{} {mapping:?}", d.property_name)
@@ -403,94 +407,6 @@ fn merge_all_of<'a>(
     }
 }
 
-/// What differs at one place of a schema (a field path), before a rule gives it a direction
-/// and a breaking flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Difference {
-    TypeChanged {
-        old: String,
-        new: String,
-    },
-    FormatChanged {
-        old: Option<String>,
-        new: Option<String>,
-    },
-    BecameNullable,
-    BecameNotNullable,
-    EnumValueAdded(String),
-    EnumValueRemoved(String),
-    PropertyAdded {
-        required: bool,
-    },
-    PropertyRemoved,
-    BecameRequired,
-    BecameOptional,
-    VariantAdded {
-        keyword: String,
-        label: String,
-    },
-    VariantRemoved {
-        keyword: String,
-        label: String,
-    },
-    /// An enum where there was none (an open value became closed).
-    EnumAdded,
-    /// No enum where there was one.
-    EnumRemoved,
-    /// A bound allows fewer values (`maxLength` 100 → 50, a `minimum` appears).
-    BoundTightened {
-        keyword: &'static str,
-        old: Option<String>,
-        new: Option<String>,
-    },
-    /// A bound allows more values.
-    BoundRelaxed {
-        keyword: &'static str,
-        old: Option<String>,
-        new: Option<String>,
-    },
-    /// The `pattern` appeared, changed or disappeared.
-    PatternChanged {
-        old: Option<String>,
-        new: Option<String>,
-    },
-    /// The discriminator's property or mapping changed.
-    DiscriminatorChanged {
-        old: Option<String>,
-        new: Option<String>,
-    },
-}
-
-impl Difference {
-    /// The value before and after, for a difference of one value.
-    pub(super) fn values(&self) -> (Option<String>, Option<String>) {
-        match self {
-            Difference::TypeChanged { old, new } => (Some(old.clone()), Some(new.clone())),
-            Difference::FormatChanged { old, new } => (old.clone(), new.clone()),
-            Difference::EnumValueAdded(v) => (None, Some(v.clone())),
-            Difference::EnumValueRemoved(v) => (Some(v.clone()), None),
-            Difference::VariantAdded { label, .. } => (None, Some(label.clone())),
-            Difference::VariantRemoved { label, .. } => (Some(label.clone()), None),
-            Difference::BoundTightened { old, new, .. }
-            | Difference::BoundRelaxed { old, new, .. }
-            | Difference::PatternChanged { old, new }
-            | Difference::DiscriminatorChanged { old, new } => (old.clone(), new.clone()),
-            _ => (None, None),
-        }
-    }
-}
-
-/// One change, at a field path relative to the compared schema (`""` for the schema itself),
-/// with the JSON pointers of the schemas it concerns in each document: for a property that
-/// appears or disappears, the side that lacks it points at the object that would hold it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct SchemaChange {
-    pub path: String,
-    pub difference: Difference,
-    pub old_pointer: String,
-    pub new_pointer: String,
-}
-
 /// Lists the changes from `old` (in `old_doc`) to `new` (in `new_doc`).
 pub(super) fn compare<'a>(
     old_doc: &'a OpenAPI,
@@ -502,6 +418,7 @@ pub(super) fn compare<'a>(
         old_doc,
         new_doc,
         visiting: Vec::new(),
+        read_only: 0,
         budget: Cell::new(WORK_BUDGET),
         out: Vec::new(),
     };
@@ -515,6 +432,8 @@ struct Walk<'a> {
     /// Component pairs being compared on the way down: meeting one again means a recursive
     /// schema, already being compared one level up.
     visiting: Vec<(&'a str, &'a str)>,
+    /// How many `readOnly` schemas enclose the place being compared.
+    read_only: usize,
     budget: Cell<usize>,
     out: Vec<SchemaChange>,
 }
@@ -534,6 +453,7 @@ impl<'a> Walk<'a> {
             difference,
             old_pointer: old.to_owned(),
             new_pointer: new.to_owned(),
+            read_only: self.read_only > 0,
         });
     }
 
@@ -575,6 +495,13 @@ impl<'a> Walk<'a> {
 
     /// Compares two views; `at` holds their pointers (old, new).
     fn views(&mut self, o: View<'a>, n: View<'a>, path: &str, at: (&str, &str)) {
+        let read_only = o.read_only || n.read_only;
+        self.read_only += usize::from(read_only);
+        self.compare_views(o, n, path, at);
+        self.read_only -= usize::from(read_only);
+    }
+
+    fn compare_views(&mut self, o: View<'a>, n: View<'a>, path: &str, at: (&str, &str)) {
         let (op, np) = at;
         if o.kind != n.kind {
             // Nothing below a changed type can be compared meaningfully.
@@ -601,8 +528,21 @@ impl<'a> Walk<'a> {
         self.constraints(&o, &n, path, at);
         self.properties(&o, &n, path, at);
 
-        if let (Some(old_items), Some(new_items)) = (&o.items, &n.items) {
-            self.schema(old_items, new_items, format!("{path}[]"));
+        match (&o.items, &n.items) {
+            (Some(old_items), Some(new_items)) => {
+                self.schema(old_items, new_items, format!("{path}[]"));
+            }
+            // `items` left out means any JSON value: the element type becomes
+            // `serde_json::Value`, or stops being it.
+            (Some(items), None) if o.kind == "array" => {
+                let old = Some(element_type(self.old_doc, items));
+                self.push(path, Difference::ItemsChanged { old, new: None }, op, np);
+            }
+            (None, Some(items)) if n.kind == "array" => {
+                let new = Some(element_type(self.new_doc, items));
+                self.push(path, Difference::ItemsChanged { old: None, new }, op, np);
+            }
+            _ => {}
         }
         if let (Some(old_values), Some(new_values)) = (&o.additional, &n.additional) {
             self.schema(old_values, new_values, format!("{path}{{}}"));
@@ -756,4 +696,32 @@ impl<'a> Walk<'a> {
             }
         }
     }
+}
+
+/// The Rust type typify gives an array's elements, as a reviewer reads it: the component's
+/// type name, or the type of an inline scalar (`String`, `i64`, …); an inline object or
+/// composite gets a generated name, shown as "an inline type".
+fn element_type(doc: &OpenAPI, items: &At<'_>) -> String {
+    let resolved = resolve(doc, items);
+    if let Some(name) = resolved.name {
+        return crate::client::identifiers::rust_name(
+            name,
+            crate::client::identifiers::Case::Pascal,
+        );
+    }
+    let Ok(schema) = resolved.schema else {
+        return "serde_json::Value".to_owned();
+    };
+    let kind = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "i64",
+        SchemaKind::Type(Type::Number(_)) => "f64",
+        SchemaKind::Type(Type::Boolean(_)) => "bool",
+        SchemaKind::Any(any) if any.typ.as_deref() == Some("string") => "String",
+        SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() => {
+            "serde_json::Value"
+        }
+        _ => "an inline type",
+    };
+    kind.to_owned()
 }

@@ -2,17 +2,18 @@
 //! template and method), its security, parameters, request body and responses. Each difference
 //! becomes a [`Change`] under one rule of [`super::rules`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
-    Response, SecurityRequirement, SecurityScheme, StatusCode,
-};
+use openapiv3::{OpenAPI, Operation, SecurityRequirement};
 
 use super::change::{code, Change, Scope, State};
+use super::parts::{
+    class, is_success, main_media, operations, parameters, request_body, responses, Body, Op, Param,
+};
 use super::rules::{self as r, Rule};
-use super::schema::{self, pointer_join, At, Difference, SchemaChange};
-use crate::openapi_util::{component_name, is_json, path_shape, resolve_ref};
+use super::schema::{self, pointer_join, Difference, SchemaChange};
+use super::security::{self, scheme_signature};
+use super::verdict::{client_media, describe, schema_rule, Side};
 
 /// Collects changes by scope while walking.
 pub(super) struct Walk<'a> {
@@ -70,6 +71,20 @@ impl<'a> Walk<'a> {
         let (old_names, new_names) = (names(&old_schemes), names(&new_schemes));
         let what = ("security scheme", SCHEMES);
         self.presence(&scope, what, &old_names, &new_names, (removed, added));
+        // A scheme no requirement named gave the client nothing to send: its removal is
+        // reported, not breaking.
+        let used = security::used_schemes(old);
+        let changes = self.groups.get_mut(&Scope::Document).into_iter().flatten();
+        for change in changes {
+            let unused = change
+                .old
+                .value
+                .as_deref()
+                .is_some_and(|n| !used.contains(n));
+            if change.rule == r::SECURITY_SCHEME_REMOVED && unused {
+                change.rule = r::SECURITY_SCHEME_REMOVED_UNUSED;
+            }
+        }
         for (name, old_sig) in &old_schemes {
             let Some(new_sig) = new_schemes.get(name).filter(|new_sig| *new_sig != old_sig) else {
                 continue;
@@ -220,30 +235,8 @@ impl<'a> Walk<'a> {
         what: &str,
         (old_at, new_at): (State, State),
     ) {
-        let (old, new) = (alternatives(old), alternatives(new));
-        let mut add =
-            |rule, message| self.add(scope, rule, message, old_at.clone(), new_at.clone());
-        let open = |alts: &BTreeSet<String>| alts.is_empty() || alts.contains("");
-        match (open(&old), open(&new)) {
-            (true, false) => {
-                let message = format!("{what} now requires {}", list(&new));
-                add(r::API_SECURITY_ADDED, message);
-            }
-            (false, true) => {
-                let message = format!("{what} no longer requires {}", list(&old));
-                add(r::API_SECURITY_REMOVED, message);
-            }
-            (false, false) => {
-                for alt in old.difference(&new) {
-                    let message = format!("{what} no longer accepts {}", code(alt));
-                    add(r::API_SECURITY_ALTERNATIVE_REMOVED, message);
-                }
-                for alt in new.difference(&old) {
-                    let message = format!("{what} now also accepts {}", code(alt));
-                    add(r::API_SECURITY_ALTERNATIVE_ADDED, message);
-                }
-            }
-            (true, true) => {}
+        for (rule, message) in security::compare(old, new, what) {
+            self.add(scope, rule, message, old_at.clone(), new_at.clone());
         }
     }
 
@@ -416,7 +409,8 @@ impl<'a> Walk<'a> {
         let (Some(old), Some(new)) = (old, new) else {
             return;
         };
-        if old.media != new.media {
+        let kind = (client_media(old.media, side), client_media(new.media, side));
+        if kind.0 != kind.1 {
             let message = format!(
                 "{subject} media type changed from {} to {}",
                 code(old.media),
@@ -425,7 +419,7 @@ impl<'a> Walk<'a> {
             let os = State::at(&old.content).with(Some(old.media));
             let ns = State::at(&new.content).with(Some(new.media));
             self.add(scope, media_rule, message, os, ns);
-        } else if let (Some(os), Some(ns)) = (old.schema, new.schema) {
+        } else if let (true, Some(os), Some(ns)) = (kind.0.typed(), old.schema, new.schema) {
             let changes = schema::compare(self.old, self.new, os, ns);
             self.schema_changes(scope, side, subject, changes);
         }
@@ -501,15 +495,20 @@ impl<'a> Walk<'a> {
     }
 
     fn same_body(&self, old: &Option<Body<'a>>, new: &Option<Body<'a>>) -> bool {
-        match (old, new) {
+        let (Some(o), Some(n)) = (old, new) else {
+            return old.is_none() && new.is_none();
+        };
+        let kind = client_media(o.media, Side::Response);
+        if kind != client_media(n.media, Side::Response) {
+            return false;
+        }
+        match (&o.schema, &n.schema) {
+            // A body the client reads as bytes is the same whatever its schema says.
+            _ if !kind.typed() => true,
+            (Some(os), Some(ns)) => {
+                schema::compare(self.old, self.new, os.clone(), ns.clone()).is_empty()
+            }
             (None, None) => true,
-            (Some(o), Some(n)) if o.media == n.media => match (&o.schema, &n.schema) {
-                (Some(os), Some(ns)) => {
-                    schema::compare(self.old, self.new, os.clone(), ns.clone()).is_empty()
-                }
-                (None, None) => true,
-                _ => false,
-            },
             _ => false,
         }
     }
@@ -527,7 +526,7 @@ impl<'a> Walk<'a> {
         changes: Vec<SchemaChange>,
     ) {
         for change in changes {
-            let rule = schema_rule(side, change.path.is_empty(), &change.difference);
+            let rule = schema_rule(side, &change);
             let message = describe(subject, &change);
             let (old_value, new_value) = change.difference.values();
             let (mut os, mut ns) = (State::at(change.old_pointer), State::at(change.new_pointer));
@@ -565,423 +564,3 @@ impl Pair {
 
 /// Named elements of a document (servers by URL, schemes, schemas) with their pointers.
 type Named<'a> = BTreeMap<&'a str, String>;
-
-/// Which way a schema's values travel, which decides whether a change breaks the client.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Parameter,
-    Request,
-    Response,
-}
-
-fn schema_rule(side: Side, at_root: bool, difference: &Difference) -> Rule {
-    use Difference::*;
-    match (side, difference) {
-        (Side::Parameter, TypeChanged { .. }) if at_root => r::REQUEST_PARAMETER_TYPE_CHANGED,
-        (Side::Parameter, FormatChanged { .. }) if at_root => r::REQUEST_PARAMETER_FORMAT_CHANGED,
-        (Side::Parameter, EnumValueRemoved(_)) if at_root => {
-            r::REQUEST_PARAMETER_ENUM_VALUE_REMOVED
-        }
-        (Side::Parameter, EnumValueAdded(_)) if at_root => r::REQUEST_PARAMETER_ENUM_VALUE_ADDED,
-        (Side::Parameter | Side::Request, d) => match d {
-            TypeChanged { .. } => r::REQUEST_PROPERTY_TYPE_CHANGED,
-            FormatChanged { .. } => r::REQUEST_PROPERTY_FORMAT_CHANGED,
-            BecameNullable => r::REQUEST_PROPERTY_BECAME_NULLABLE,
-            BecameNotNullable => r::REQUEST_PROPERTY_BECAME_NOT_NULLABLE,
-            EnumValueAdded(_) => r::REQUEST_PROPERTY_ENUM_VALUE_ADDED,
-            EnumValueRemoved(_) => r::REQUEST_PROPERTY_ENUM_VALUE_REMOVED,
-            PropertyAdded { required: true } => r::REQUEST_PROPERTY_ADDED_REQUIRED,
-            PropertyAdded { required: false } => r::REQUEST_PROPERTY_ADDED,
-            PropertyRemoved => r::REQUEST_PROPERTY_REMOVED,
-            BecameRequired => r::REQUEST_PROPERTY_BECAME_REQUIRED,
-            BecameOptional => r::REQUEST_PROPERTY_BECAME_OPTIONAL,
-            VariantAdded { .. } => r::REQUEST_PROPERTY_VARIANT_ADDED,
-            VariantRemoved { .. } => r::REQUEST_PROPERTY_VARIANT_REMOVED,
-            EnumAdded => r::REQUEST_PROPERTY_ENUM_ADDED,
-            EnumRemoved => r::REQUEST_PROPERTY_ENUM_REMOVED,
-            BoundTightened { .. } => r::REQUEST_PROPERTY_BOUND_TIGHTENED,
-            BoundRelaxed { .. } => r::REQUEST_PROPERTY_BOUND_RELAXED,
-            PatternChanged { new: None, .. } => r::REQUEST_PROPERTY_PATTERN_REMOVED,
-            PatternChanged { .. } => r::REQUEST_PROPERTY_PATTERN_CHANGED,
-            DiscriminatorChanged { .. } => r::REQUEST_PROPERTY_DISCRIMINATOR_CHANGED,
-        },
-        (Side::Response, d) => match d {
-            TypeChanged { .. } => r::RESPONSE_PROPERTY_TYPE_CHANGED,
-            FormatChanged { .. } => r::RESPONSE_PROPERTY_FORMAT_CHANGED,
-            BecameNullable => r::RESPONSE_PROPERTY_BECAME_NULLABLE,
-            BecameNotNullable => r::RESPONSE_PROPERTY_BECAME_NOT_NULLABLE,
-            EnumValueAdded(_) => r::RESPONSE_PROPERTY_ENUM_VALUE_ADDED,
-            EnumValueRemoved(_) => r::RESPONSE_PROPERTY_ENUM_VALUE_REMOVED,
-            PropertyAdded { .. } => r::RESPONSE_PROPERTY_ADDED,
-            PropertyRemoved => r::RESPONSE_PROPERTY_REMOVED,
-            BecameRequired => r::RESPONSE_PROPERTY_BECAME_REQUIRED,
-            BecameOptional => r::RESPONSE_PROPERTY_BECAME_OPTIONAL,
-            VariantAdded { .. } => r::RESPONSE_PROPERTY_VARIANT_ADDED,
-            VariantRemoved { .. } => r::RESPONSE_PROPERTY_VARIANT_REMOVED,
-            EnumAdded => r::RESPONSE_PROPERTY_ENUM_ADDED,
-            EnumRemoved => r::RESPONSE_PROPERTY_ENUM_REMOVED,
-            BoundTightened { .. } | BoundRelaxed { .. } => r::RESPONSE_PROPERTY_BOUND_CHANGED,
-            PatternChanged { .. } => r::RESPONSE_PROPERTY_PATTERN_CHANGED,
-            DiscriminatorChanged { .. } => r::RESPONSE_PROPERTY_DISCRIMINATOR_CHANGED,
-        },
-    }
-}
-
-/// One line of text for a schema change, e.g. "`200` response property `results[].id` removed".
-fn describe(subject: &str, change: &SchemaChange) -> String {
-    let what = if change.path.is_empty() {
-        subject.to_owned()
-    } else {
-        format!("{subject} property {}", code(&change.path))
-    };
-    let none = |f: &Option<String>| f.as_deref().map_or_else(|| "(none)".into(), code);
-    match &change.difference {
-        Difference::TypeChanged { old, new } => {
-            format!("{what} type changed from {} to {}", code(old), code(new))
-        }
-        Difference::FormatChanged { old, new } => {
-            format!("{what} format changed from {} to {}", none(old), none(new))
-        }
-        Difference::BecameNullable => format!("{what} became nullable"),
-        Difference::BecameNotNullable => format!("{what} is no longer nullable"),
-        Difference::EnumValueAdded(v) => format!("{what} gained enum value {}", code(v)),
-        Difference::EnumValueRemoved(v) => format!("{what} lost enum value {}", code(v)),
-        Difference::PropertyAdded { required: true } => format!("{what} added (required)"),
-        Difference::PropertyAdded { required: false } => format!("{what} added"),
-        Difference::PropertyRemoved => format!("{what} removed"),
-        Difference::BecameRequired => format!("{what} became required"),
-        Difference::BecameOptional => format!("{what} became optional"),
-        Difference::VariantAdded { keyword, label } => {
-            format!("{what} gained {keyword} variant {}", code(label))
-        }
-        Difference::VariantRemoved { keyword, label } => {
-            format!("{what} lost {keyword} variant {}", code(label))
-        }
-        Difference::EnumAdded => format!("{what} became an enum"),
-        Difference::EnumRemoved => format!("{what} is no longer an enum"),
-        Difference::BoundTightened { keyword, old, new }
-        | Difference::BoundRelaxed { keyword, old, new } => format!(
-            "{what} {} changed from {} to {}",
-            code(keyword),
-            none(old),
-            none(new)
-        ),
-        Difference::PatternChanged { old, new } => {
-            format!("{what} pattern changed from {} to {}", none(old), none(new))
-        }
-        Difference::DiscriminatorChanged { old, new } => {
-            format!(
-                "{what} discriminator changed from {} to {}",
-                none(old),
-                none(new)
-            )
-        }
-    }
-}
-
-/// One operation of a document.
-struct Op<'a> {
-    path: &'a str,
-    method: &'a str,
-    item: &'a PathItem,
-    op: &'a Operation,
-}
-
-impl Op<'_> {
-    fn scope(&self) -> Scope {
-        Scope::Operation {
-            path: self.path.to_owned(),
-            method: self.method.to_ascii_uppercase(),
-            operation_id: self.op.operation_id.clone(),
-        }
-    }
-
-    fn pointer(&self) -> String {
-        pointer_join("/paths", &[self.path, self.method])
-    }
-}
-
-/// Where the item that `r` stands for is written: the component a local `$ref` names (its
-/// first hop), else `site`, where `r` itself is.
-fn target_pointer<T>(r: &ReferenceOr<T>, site: &str) -> String {
-    match r {
-        ReferenceOr::Reference { reference } => match reference.strip_prefix('#') {
-            Some(pointer) if pointer.starts_with('/') => pointer.to_owned(),
-            _ => site.to_owned(),
-        },
-        ReferenceOr::Item(_) => site.to_owned(),
-    }
-}
-
-/// Operations keyed by path template with parameter names blanked (`/links/{}`), so that
-/// renaming a path parameter shows as a parameter change, not as a removed operation.
-fn operations(doc: &OpenAPI) -> BTreeMap<(String, &str), Op<'_>> {
-    let mut ops = BTreeMap::new();
-    for (path, item) in &doc.paths.paths {
-        // A `$ref` path item points outside the document, which this diff does not read.
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        let key = path_shape(path);
-        for (method, op) in item.iter() {
-            ops.insert(
-                (key.clone(), method),
-                Op {
-                    path,
-                    method,
-                    item,
-                    op,
-                },
-            );
-        }
-    }
-    ops
-}
-
-fn alternatives(requirements: Option<&[SecurityRequirement]>) -> BTreeSet<String> {
-    requirements
-        .unwrap_or_default()
-        .iter()
-        .map(|requirement| {
-            let mut schemes: Vec<String> = requirement
-                .iter()
-                .map(|(name, scopes)| {
-                    if scopes.is_empty() {
-                        name.clone()
-                    } else {
-                        format!("{name}[{}]", scopes.join(", "))
-                    }
-                })
-                .collect();
-            schemes.sort();
-            schemes.join(" + ")
-        })
-        .collect()
-}
-
-fn list(alternatives: &BTreeSet<String>) -> String {
-    let items: Vec<String> = alternatives.iter().map(|a| code(a)).collect();
-    items.join(" or ")
-}
-
-/// What matters about a security scheme to a client: how the credential is sent.
-fn scheme_signature(doc: &OpenAPI, scheme: &ReferenceOr<SecurityScheme>) -> Option<String> {
-    let scheme = resolve(scheme, |name| {
-        doc.components
-            .as_ref()?
-            .security_schemes
-            .get(component_name(name, "securitySchemes")?.as_ref())
-    })?;
-    Some(match scheme {
-        SecurityScheme::APIKey { location, name, .. } => {
-            let location = serde_json::to_value(location).ok()?;
-            format!("API key in {} {}", location.as_str()?, code(name))
-        }
-        SecurityScheme::HTTP { scheme, .. } => {
-            format!("HTTP {}", code(&scheme.to_ascii_lowercase()))
-        }
-        SecurityScheme::OAuth2 { flows, .. } => {
-            let mut urls = Vec::new();
-            if let Some(f) = &flows.implicit {
-                urls.push(format!("implicit {}", f.authorization_url));
-            }
-            if let Some(f) = &flows.password {
-                urls.push(format!("password {}", f.token_url));
-            }
-            if let Some(f) = &flows.client_credentials {
-                urls.push(format!("client credentials {}", f.token_url));
-            }
-            if let Some(f) = &flows.authorization_code {
-                urls.push(format!("authorization code {}", f.token_url));
-            }
-            format!("OAuth2 ({})", urls.join(", "))
-        }
-        SecurityScheme::OpenIDConnect {
-            open_id_connect_url,
-            ..
-        } => {
-            format!("OpenID Connect {}", code(open_id_connect_url))
-        }
-    })
-}
-
-/// How many `$ref`s in a row the walk follows to a parameter, body, response or scheme.
-const MAX_REF_FOLLOWS: usize = 31;
-
-/// Follows a chain of local `$ref`s to an item; `None` when a reference does not resolve.
-fn resolve<'a, T>(
-    start: &'a ReferenceOr<T>,
-    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
-) -> Option<&'a T> {
-    resolve_ref(start, MAX_REF_FOLLOWS, lookup)
-}
-
-/// A parameter after `$ref` resolution.
-struct Param<'a> {
-    location: &'static str,
-    name: &'a str,
-    required: bool,
-    schema: Option<At<'a>>,
-    pointer: String,
-    /// How the value is serialised: `style` and `explode`, defaults filled in.
-    style: String,
-}
-
-/// The parameters that apply to an operation (path-level ones, overridden by the operation's
-/// own), keyed by location and name; header names are case-insensitive.
-fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(&'static str, String), Param<'a>> {
-    let mut params = BTreeMap::new();
-    let op_pointer = op.pointer();
-    let path_level = op.item.parameters.iter().enumerate().map(|(i, p)| {
-        let site = pointer_join("/paths", &[op.path, "parameters", &i.to_string()]);
-        (site, p)
-    });
-    let own = op.op.parameters.iter().enumerate().map(|(i, p)| {
-        let site = pointer_join(&op_pointer, &["parameters", &i.to_string()]);
-        (site, p)
-    });
-    for (site, p) in path_level.chain(own) {
-        let pointer = target_pointer(p, &site);
-        let Some(p) = resolve(p, |name| {
-            doc.components
-                .as_ref()?
-                .parameters
-                .get(component_name(name, "parameters")?.as_ref())
-        }) else {
-            continue;
-        };
-        let (location, style) = match p {
-            Parameter::Query { style, .. } => ("query", serde_json::to_value(style)),
-            Parameter::Header { style, .. } => ("header", serde_json::to_value(style)),
-            Parameter::Path { style, .. } => ("path", serde_json::to_value(style)),
-            Parameter::Cookie { style, .. } => ("cookie", serde_json::to_value(style)),
-        };
-        let style = style.ok().and_then(|s| s.as_str().map(str::to_owned));
-        let style = style.unwrap_or_default();
-        let data = p.parameter_data_ref();
-        // OpenAPI: `explode` defaults to true for `form` only.
-        let explode = data.explode.unwrap_or(style == "form");
-        let style = format!("{style}, explode: {explode}");
-        let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                Some(At::new(schema, pointer_join(&pointer, &["schema"])))
-            }
-            ParameterSchemaOrContent::Content(content) => {
-                main_media(content, &pointer).and_then(|body| body.schema)
-            }
-        };
-        let key = if location == "header" {
-            data.name.to_ascii_lowercase()
-        } else {
-            data.name.clone()
-        };
-        let param = Param {
-            location,
-            name: &data.name,
-            // Path parameters are required whatever the document says.
-            required: data.required || location == "path",
-            schema,
-            pointer,
-            style,
-        };
-        params.insert((location, key), param);
-    }
-    params
-}
-
-/// The request body and where it is written, given the pointer of the operation's
-/// `requestBody`.
-fn request_body<'a>(
-    doc: &'a OpenAPI,
-    body: &'a ReferenceOr<RequestBody>,
-    site: &str,
-) -> Option<(&'a RequestBody, String)> {
-    let found = resolve(body, |name| {
-        doc.components
-            .as_ref()?
-            .request_bodies
-            .get(component_name(name, "requestBodies")?.as_ref())
-    })?;
-    Some((found, target_pointer(body, site)))
-}
-
-/// A body: its media type, schema (if it has one) and the pointer of its `content` entry.
-#[derive(Clone)]
-struct Body<'a> {
-    media: &'a str,
-    schema: Option<At<'a>>,
-    content: String,
-}
-
-/// The media type a generated client uses: `application/json` when offered, else another JSON
-/// one (`openapi_util::is_json`, the rule every stage uses), else the first one. `owner` is
-/// the pointer of the object whose `content` this is.
-fn main_media<'a>(
-    content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
-    owner: &str,
-) -> Option<Body<'a>> {
-    let (media, value) = content
-        .iter()
-        .find(|(m, _)| m.as_str() == "application/json")
-        .or_else(|| content.iter().find(|(m, _)| is_json(m)))
-        .or_else(|| content.first())?;
-    let at = pointer_join(owner, &["content", media]);
-    let schema = value
-        .schema
-        .as_ref()
-        .map(|s| At::new(s, pointer_join(&at, &["schema"])));
-    Some(Body {
-        media: media.as_str(),
-        schema,
-        content: at,
-    })
-}
-
-/// Responses by status (`200`, `4XX`, `default`), each with where it is written and its main
-/// body if any; `site` is the pointer of the operation's `responses`.
-fn responses<'a>(
-    doc: &'a OpenAPI,
-    op: &'a Operation,
-    site: &str,
-) -> BTreeMap<String, (String, Option<Body<'a>>)> {
-    let lookup = |name: &str| -> Option<&'a ReferenceOr<Response>> {
-        doc.components
-            .as_ref()?
-            .responses
-            .get(component_name(name, "responses")?.as_ref())
-    };
-    let statuses = op.responses.responses.iter().map(|(status, response)| {
-        let status = match status {
-            StatusCode::Code(code) => code.to_string(),
-            StatusCode::Range(range) => format!("{range}XX"),
-        };
-        (status, response)
-    });
-    let default = op
-        .responses
-        .default
-        .iter()
-        .map(|response| ("default".to_owned(), response));
-    statuses
-        .chain(default)
-        .map(|(status, response)| {
-            let at = target_pointer(response, &pointer_join(site, &[&status]));
-            let body = resolve(response, lookup).and_then(|r| main_media(&r.content, &at));
-            (status, (at, body))
-        })
-        .collect()
-}
-
-/// `2xx` codes and the `2XX` range; `default` counts as an error response.
-fn is_success(status: &str) -> bool {
-    status.starts_with('2')
-}
-
-/// "success" or "error", as messages name a response's class.
-fn class(status: &str) -> &'static str {
-    if is_success(status) {
-        "success"
-    } else {
-        "error"
-    }
-}
