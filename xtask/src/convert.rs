@@ -37,8 +37,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// OpenAPI document in its JSON form.
 pub fn document(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<serde_json::Value> {
     let text = files::read(collection)?;
-    let conversion =
-        codegen::convert(&text).with_context(|| format!("converting {}", collection.display()))?;
+    document_from(&text, &collection.display().to_string(), overlay)
+}
+
+/// [`document`] for a collection given as text; `what` names it in errors.
+pub fn document_from(
+    text: &str,
+    what: &str,
+    overlay: Option<&Path>,
+) -> anyhow::Result<serde_json::Value> {
+    let conversion = codegen::convert(text).with_context(|| format!("converting {what}"))?;
     crate::print_warnings(&conversion.warnings);
     let mut document = conversion.document;
     if let Some(overlay) = overlay {
