@@ -213,34 +213,46 @@ async fn a_changed_collection_opens_one_pull_request_then_updates_it() {
     assert_eq!(sent["body"], text(&review.stdout));
     assert!(text(&review.stdout).contains("`api-removed`"));
 
-    // A second run finds the open pull request and updates it.
+    second_run_updates_the_open_pull_request(&dir, &server).await;
+    std::fs::remove_dir_all(remote).unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A second run of the same change finds the open pull request of `api-pull` and updates it.
+async fn second_run_updates_the_open_pull_request(dir: &Path, server: &MockServer) {
     server.reset().await;
-    postman_serves(&server, &collection_without_a_request()).await;
+    postman_serves(server, &collection_without_a_request()).await;
     let open = json!([{"number": 9, "state": "open", "head": {"ref": "api-pull"}}]);
     Mock::given(method("GET"))
         .and(path(PULLS))
         .respond_with(ResponseTemplate::new(200).set_body_json(open))
-        .mount(&server)
+        .mount(server)
         .await;
     Mock::given(method("PATCH"))
         .and(path(format!("{PULLS}/9")))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"number": 9})))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(201))
         .expect(0)
-        .mount(&server)
+        .mount(server)
         .await;
-    let out = pull(&dir, &server, &["--open-pr"]).await;
+    let out = pull(dir, server, &["--open-pr"]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("updated pull request #9"));
     assert_no_secret(&out);
     server.verify().await;
-    assert_clean(&dir);
-    std::fs::remove_dir_all(remote).unwrap();
-    std::fs::remove_dir_all(dir).unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let patch = requests.iter().find(|r| r.method.as_str() == "PATCH");
+    let sent: Value = serde_json::from_slice(&patch.unwrap().body).unwrap();
+    assert!(sent["title"].as_str().unwrap().contains("0.2.0 (breaking)"));
+    assert!(sent["body"]
+        .as_str()
+        .unwrap()
+        .starts_with("<!-- belvo-spec-review -->"));
+    assert_clean(dir);
 }
 
 /// The committed collection, from Postman's API or a file: nothing written, no pull request.
@@ -313,18 +325,15 @@ fn cut_short_server() -> String {
     format!("http://{address}")
 }
 
-/// Every refusal: exit 1, the reason in words, no file changed, no secret shown.
-#[tokio::test(flavor = "multi_thread")]
-async fn refusals_change_nothing_and_say_why() {
-    let dir = scratch("refusals");
-    let committed = serde_json::to_string(&json!({"collection": committed_collection()})).unwrap();
+/// Postman's refusals and bad answers, each with the words its error must contain.
+fn refusals(committed: &str) -> Vec<(ResponseTemplate, &'static str)> {
     let unconvertible = json!({"collection": {
         "info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
         "item": [{"name": "Get user", "request": {"method": "GET",
             "url": {"raw": "https://x/u", "query": [{"key": 5}]}}}]
     }});
     let postman_error = |message: &str| json!({"error": {"name": "e", "message": message}});
-    let cases: Vec<(ResponseTemplate, &str)> = vec![
+    vec![
         (
             ResponseTemplate::new(401).set_body_json(postman_error(&format!("bad key {KEY}"))),
             "Postman refused the key in POSTMAN_API_KEY",
@@ -353,7 +362,15 @@ async fn refusals_change_nothing_and_say_why() {
             ResponseTemplate::new(200).set_body_json(unconvertible),
             "does not convert; nothing was written",
         ),
-    ];
+    ]
+}
+
+/// Every refusal: exit 1, the reason in words, no file changed, no secret shown.
+#[tokio::test(flavor = "multi_thread")]
+async fn refusals_change_nothing_and_say_why() {
+    let dir = scratch("refusals");
+    let committed = serde_json::to_string(&json!({"collection": committed_collection()})).unwrap();
+    let cases = refusals(&committed);
     for (response, expected) in cases {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
