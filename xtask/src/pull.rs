@@ -28,7 +28,7 @@ pub const SOURCE_FILE: &str = "spec/source.toml";
 #[derive(clap::Args)]
 pub struct Args {
     /// Fetch the collection with this UID through Postman's API (key from POSTMAN_API_KEY;
-    /// API base from POSTMAN_API_URL, default https://api.getpostman.com).
+    /// API base from POSTMAN_API_URL, default `https://api.getpostman.com`).
     #[arg(long, value_name = "UID", conflicts_with = "from")]
     postman: Option<String>,
     /// Read the collection from an HTTP(S) URL or a local file.
