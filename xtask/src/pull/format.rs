@@ -39,8 +39,8 @@ pub fn collection(text: &str, what: &str) -> Result<Value> {
 }
 
 /// `collection` as text in the committed file's form: objects' keys in the order the
-/// committed file has them (new keys after, in the fetched order), its indentation, and its
-/// final newline. Without a committed file: two spaces and a final newline.
+/// committed file has them (new keys after, in the fetched order; a new list element takes
+/// the order of the element at its position), its indentation, and its final newline. Without a committed file: two spaces and a final newline.
 pub fn render(mut collection: Value, committed: Option<&str>) -> String {
     let old = committed.and_then(|text| serde_json::from_str::<Value>(text).ok());
     if let Some(old) = &old {
@@ -133,7 +133,7 @@ mod tests {
         let text = render(value, Some(committed));
         let expected = "{\n    \"info\": {\n        \"schema\": \"collection/v2.1\",\n        \
                         \"name\": \"A\"\n    },\n    \"item\": [\n        {\n            \
-                        \"request\": \"GET /a\",\n            \"name\": \"a\"\n        },\n        \
+                        \"name\": \"a\",\n            \"request\": \"GET /a\"\n        },\n        \
                         {\n            \"name\": \"b\",\n            \"request\": \"GET /b\"\n        \
                         }\n    ]\n}\n";
         assert_eq!(text, expected);
