@@ -37,8 +37,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// OpenAPI document in its JSON form.
 pub fn document(collection: &Path, overlay: Option<&Path>) -> anyhow::Result<serde_json::Value> {
     let text = files::read(collection)?;
-    let conversion = codegen::convert_owned(text)
-        .with_context(|| format!("converting {}", collection.display()))?;
+    finish(
+        codegen::convert_owned(text),
+        &collection.display().to_string(),
+        overlay,
+    )
+}
+
+/// [`document`] for a collection given as text; `what` names it in errors.
+pub fn document_from(
+    text: &str,
+    what: &str,
+    overlay: Option<&Path>,
+) -> anyhow::Result<serde_json::Value> {
+    finish(codegen::convert(text), what, overlay)
+}
+
+/// Prints the conversion's warnings and applies the overlay, if any.
+fn finish(
+    conversion: Result<codegen::Conversion, codegen::ConvertError>,
+    what: &str,
+    overlay: Option<&Path>,
+) -> anyhow::Result<serde_json::Value> {
+    let conversion = conversion.with_context(|| format!("converting {what}"))?;
     crate::print_warnings(&conversion.warnings);
     let mut document = conversion.document;
     if let Some(overlay) = overlay {

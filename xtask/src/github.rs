@@ -1,53 +1,72 @@
-//! The GitHub REST API calls of `cargo xtask review --post`: find the pull request's comment
-//! that carries a marker, update it, or create it. The token is sent only as a sensitive
-//! header and never appears in an error or a log line.
+//! The GitHub REST API calls of `cargo xtask review --post` (find the pull request's comment
+//! that carries a marker, update it, or create it) and of `cargo xtask pull --open-pr` (find
+//! the open pull request of a branch, update it, or open it). The token is sent only as a
+//! sensitive header and never appears in an error or a log line.
 
 use anyhow::{anyhow, bail, Context, Result};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use serde_json::{json, Value};
 
-/// Where to post: API base URL, `owner/name`, pull request number, and the token.
-pub struct Target {
+/// A repository on GitHub's REST API: API base URL, `owner/name`, and the token. No `Debug`,
+/// so the token cannot reach a log line by formatting.
+pub struct Repo {
     pub api: String,
-    pub repo: String,
-    pub pull: u64,
+    pub name: String,
     token: String,
 }
 
-impl Target {
+impl Repo {
     /// From the workflow's environment: `GITHUB_TOKEN`, `GITHUB_REPOSITORY`, `GITHUB_API_URL`
-    /// (default `https://api.github.com`); the pull request number from the event file.
-    pub fn from_env(pull: Option<u64>) -> Result<Self> {
+    /// (default `https://api.github.com`). `flag` is the option that needs them, for errors.
+    pub fn from_env(flag: &str) -> Result<Self> {
         let token = std::env::var("GITHUB_TOKEN")
             .ok()
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| anyhow!("--post needs GITHUB_TOKEN in the environment"))?;
-        let repo = std::env::var("GITHUB_REPOSITORY").unwrap_or_default();
+            .ok_or_else(|| anyhow!("{flag} needs GITHUB_TOKEN in the environment"))?;
+        let name = std::env::var("GITHUB_REPOSITORY").unwrap_or_default();
         let valid = |part: &str| {
             !part.is_empty()
                 && part
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         };
-        if !matches!(repo.split_once('/'), Some((o, n)) if valid(o) && valid(n)) {
-            bail!("--post needs GITHUB_REPOSITORY as `owner/name` (found {repo:?})");
+        if !matches!(name.split_once('/'), Some((o, n)) if valid(o) && valid(n)) {
+            bail!("{flag} needs GITHUB_REPOSITORY as `owner/name` (found {name:?})");
         }
+        let api = std::env::var("GITHUB_API_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| "https://api.github.com".into());
+        Ok(Repo {
+            api: api.trim_end_matches('/').to_owned(),
+            name,
+            token,
+        })
+    }
+
+    /// The repository's owner (the part before the slash, checked by `from_env`).
+    fn owner(&self) -> &str {
+        self.name.split_once('/').map_or("", |(owner, _)| owner)
+    }
+}
+
+/// Where to post a comment: the repository and the pull request number.
+pub struct Target {
+    pub repo: Repo,
+    pub pull: u64,
+}
+
+impl Target {
+    /// [`Repo::from_env`], and the pull request number from the event file.
+    pub fn from_env(pull: Option<u64>) -> Result<Self> {
+        let repo = Repo::from_env("--post")?;
         let pull = pull.ok_or_else(|| {
             anyhow!(
                 "--post needs a pull request: GITHUB_EVENT_PATH must name a pull_request \
                  event's file (with `pull_request.number`)"
             )
         })?;
-        let api = std::env::var("GITHUB_API_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-            .unwrap_or_else(|| "https://api.github.com".into());
-        Ok(Target {
-            api: api.trim_end_matches('/').to_owned(),
-            repo,
-            pull,
-            token,
-        })
+        Ok(Target { repo, pull })
     }
 }
 
@@ -70,13 +89,9 @@ impl std::fmt::Display for Action {
 /// Updates the pull request's first comment whose body starts with `marker` to `body`, or
 /// creates one.
 pub fn upsert_comment(target: &Target, marker: &str, body: &str) -> Result<Action> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the HTTP runtime")?;
-    runtime.block_on(async {
-        let client = client(target)?;
-        let (api, repo, pull) = (&target.api, &target.repo, target.pull);
+    block_on(async {
+        let client = client(&target.repo)?;
+        let (api, repo, pull) = (&target.repo.api, &target.repo.name, target.pull);
         let existing = find_comment(&client, target, marker).await?;
         let payload = json!({ "body": body });
         match existing {
@@ -94,8 +109,17 @@ pub fn upsert_comment(target: &Target, marker: &str, body: &str) -> Result<Actio
     })
 }
 
-fn client(target: &Target) -> Result<reqwest::Client> {
-    let mut auth = HeaderValue::from_str(&format!("Bearer {}", target.token))
+/// Runs one batch of API calls on a runtime of its own (the commands are synchronous).
+fn block_on<T>(calls: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the HTTP runtime")?
+        .block_on(calls)
+}
+
+fn client(repo: &Repo) -> Result<reqwest::Client> {
+    let mut auth = HeaderValue::from_str(&format!("Bearer {}", repo.token))
         .map_err(|_| anyhow!("GITHUB_TOKEN holds characters a header cannot carry"))?;
     auth.set_sensitive(true);
     let mut headers = HeaderMap::new();
@@ -126,7 +150,7 @@ async fn find_comment(
     for page in 1..=100 {
         let url = format!(
             "{}/repos/{}/issues/{}/comments?per_page=100&page={page}",
-            target.api, target.repo, target.pull
+            target.repo.api, target.repo.name, target.pull
         );
         let comments = send(client.get(&url), "listing the comments").await?;
         let Some(comments) = comments.as_array() else {
@@ -148,6 +172,60 @@ async fn find_comment(
         }
     }
     Ok(None)
+}
+
+/// A pull request to open, or to update when one from `head` is already open.
+pub struct PullRequest<'a> {
+    /// The branch with the changes.
+    pub head: &'a str,
+    /// The branch they are to be merged into.
+    pub base: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+}
+
+/// Updates the title and body of the open pull request from `pr.head`, or opens one; its
+/// number and what was done. One branch has at most one open pull request, so a second run
+/// never adds another.
+pub fn upsert_pull(repo: &Repo, pr: &PullRequest) -> Result<(Action, u64)> {
+    block_on(async {
+        let client = client(repo)?;
+        let (api, name) = (&repo.api, &repo.name);
+        let url = format!(
+            "{api}/repos/{name}/pulls?state=open&head={}:{}&per_page=100",
+            repo.owner(),
+            pr.head
+        );
+        let open = send(client.get(&url), "listing the open pull requests").await?;
+        let Some(open) = open.as_array() else {
+            bail!("listing the open pull requests: the answer is not a JSON list");
+        };
+        // The filter is GitHub's; checked here too, since a pull request of another branch
+        // must never be overwritten.
+        let existing = open
+            .iter()
+            .find(|p| p["head"]["ref"] == pr.head && p["state"] != "closed")
+            .and_then(|p| p["number"].as_u64());
+        if let Some(number) = existing {
+            let url = format!("{api}/repos/{name}/pulls/{number}");
+            let payload = json!({ "title": pr.title, "body": pr.body });
+            send(
+                client.patch(&url).json(&payload),
+                "updating the pull request",
+            )
+            .await?;
+            return Ok((Action::Updated, number));
+        }
+        let url = format!("{api}/repos/{name}/pulls");
+        let payload = json!({
+            "title": pr.title, "body": pr.body, "head": pr.head, "base": pr.base,
+        });
+        let created = send(client.post(&url).json(&payload), "opening the pull request").await?;
+        let number = created["number"]
+            .as_u64()
+            .ok_or_else(|| anyhow!("opening the pull request: the answer has no number"))?;
+        Ok((Action::Created, number))
+    })
 }
 
 /// Sends a request; a non-2xx answer is an error with its status and GitHub's message (never

@@ -16,6 +16,7 @@ mod diff;
 mod files;
 mod github;
 mod manifest;
+mod pull;
 mod regen;
 mod release;
 mod review;
@@ -39,6 +40,10 @@ enum Command {
     /// Convert spec/belvo.postman_collection.json into spec/openapi.yaml and regenerate the
     /// client in generated/.
     Regen,
+    /// Fetch the collection (Postman's API, a URL or a file; spec/source.toml or the
+    /// command line says which), write it and what `regen` writes from it; with `--open-pr`,
+    /// open or update the pull request of the change.
+    Pull(pull::Args),
     /// Fail with a diff when spec/openapi.yaml or generated/ is not what `regen` would write.
     Check,
     /// Convert any Postman collection into an OpenAPI 3.0.3 document.
@@ -69,6 +74,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Regen => regen::run(files::Mode::Write),
         Command::Check => regen::run(files::Mode::Check),
+        Command::Pull(args) => pull::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Client(args) => client::run(args),
         Command::Diff(args) => diff::run(args),

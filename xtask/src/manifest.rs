@@ -11,6 +11,11 @@
 use anyhow::Context;
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
+/// The `belvo` crate's manifest, relative to the project root. Here rather than in `release`,
+/// so that `regen` (which writes its features) does not depend on `release`, which depends on
+/// `review`, which runs `regen`.
+pub const MANIFEST: &str = "generated/Cargo.toml";
+
 /// Written before `full`, so that a reader knows where the product list comes from.
 const NOTE: &str = "\n# Products of the Belvo API (the spec's `x-tagGroups`), written by `cargo xtask regen`:\n# `full` enables all of them, and is on by default.\n";
 

@@ -48,9 +48,22 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
 /// Every file the pipeline produces, with its contents.
 /// `check` stays quiet about generator notes: they are printed when the outputs are written.
 pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    let collection = root.join(COLLECTION);
+    let text = files::read(&collection)?;
+    outputs_from(root, &text, &collection.display().to_string(), mode)
+}
+
+/// [`outputs`] for a collection given as text (`what` names it in errors): `pull` converts a
+/// fetched collection before writing anything, the collection file included.
+pub fn outputs_from(
+    root: &std::path::Path,
+    collection: &str,
+    what: &str,
+    mode: Mode,
+) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let overlay = root.join(OVERLAY);
     let overlay = overlay.exists().then_some(overlay.as_path());
-    let document = crate::convert::document(&root.join(COLLECTION), overlay)?;
+    let document = crate::convert::document_from(collection, what, overlay)?;
     let yaml = codegen::to_yaml(&document);
     let spec = codegen::read_openapi(codegen::OpenApiSource::Json(&document))
         .map_err(|e| anyhow::anyhow!("the spec is not OpenAPI 3.0: {e}"))?;
@@ -59,7 +72,7 @@ pub fn outputs(root: &std::path::Path, mode: Mode) -> anyhow::Result<Vec<(PathBu
     if mode == Mode::Write {
         crate::print_warnings(&client.warnings);
     }
-    let manifest_path = root.join(crate::release::MANIFEST);
+    let manifest_path = root.join(crate::manifest::MANIFEST);
     let manifest = crate::manifest::with_products(&files::read(&manifest_path)?, &client.features)?;
     Ok(vec![
         (root.join(SPEC), yaml),

@@ -11,7 +11,7 @@ use codegen::diff::{Bump, Report, Version};
 
 use crate::files::{self, project_root};
 
-pub const MANIFEST: &str = "generated/Cargo.toml";
+pub use crate::manifest::MANIFEST;
 pub const CHANGELOG: &str = "generated/CHANGELOG.md";
 const LOCK: &str = "Cargo.lock";
 /// The crate released.
