@@ -334,3 +334,95 @@ fn each_product_alone_builds_warning_free() {
         }
     }
 }
+
+/// The committed crate, not a fixture: every operation method of `generated.rs` is gated by
+/// its own product's feature, and building one product (its features as `generated/Cargo.toml`
+/// closes them) leaves out every operation of the products it does not enable. A crate whose
+/// methods were not gated would compile in every combination and fail here.
+#[test]
+fn the_committed_crate_leaves_out_other_products_operations() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    let spec: Value = codegen::from_yaml(&read("spec/openapi.yaml")).unwrap();
+    let code = read("generated/src/generated.rs");
+    let product_of_tag: std::collections::BTreeMap<&str, &str> = spec["x-tagGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| {
+            let product = g["name"].as_str().unwrap();
+            g["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |t| (t.as_str().unwrap(), product))
+        })
+        .collect();
+    // Each operation's product, from its tag, and the feature gating its method.
+    let mut operations = Vec::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|o| o["operationId"].is_string())
+        {
+            let id = op["operationId"].as_str().unwrap();
+            let product = product_of_tag[op["tags"][0].as_str().unwrap()];
+            let at = code
+                .find(&format!("\n    pub fn {id}("))
+                .unwrap_or_else(|| panic!("no method `{id}`"));
+            let gate = code[..at].lines().rev().take(3).find_map(|l| {
+                l.trim()
+                    .strip_prefix("#[cfg(feature = \"")?
+                    .strip_suffix("\")]")
+            });
+            assert_eq!(gate, Some(product), "`{id}` is gated by {gate:?}");
+            operations.push((id.to_owned(), product));
+        }
+    }
+    let enabled = feature_closure(&read("generated/Cargo.toml"), "banking");
+    let (kept, left_out): (Vec<_>, Vec<_>) = operations
+        .iter()
+        .partition(|(_, product)| enabled.contains(*product));
+    assert!(enabled.contains("core"), "banking needs links: {enabled:?}");
+    assert!(kept.iter().any(|(id, _)| id.contains("link")), "{kept:?}");
+    assert!(
+        kept.iter().any(|(id, _)| id.contains("account")),
+        "{kept:?}"
+    );
+    assert!(
+        left_out.iter().any(|(id, _)| id.contains("invoice")),
+        "{left_out:?}"
+    );
+    assert!(left_out
+        .iter()
+        .all(|(_, p)| !["banking", "core"].contains(p)));
+}
+
+/// The features `feature` enables, itself included, by the `[features]` table of a manifest.
+fn feature_closure(manifest: &str, feature: &str) -> std::collections::BTreeSet<String> {
+    let table: std::collections::BTreeMap<&str, Vec<&str>> = manifest
+        .split("[features]")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| {
+            let (name, list) = l.split_once(" = ")?;
+            let items = list.trim_matches(['[', ']']).split(',');
+            Some((
+                name.trim(),
+                items.map(|i| i.trim().trim_matches('"')).collect(),
+            ))
+        })
+        .collect();
+    let mut enabled = std::collections::BTreeSet::new();
+    let mut todo = vec![feature];
+    while let Some(f) = todo.pop() {
+        if !f.is_empty() && enabled.insert(f.to_owned()) {
+            todo.extend(table.get(f).into_iter().flatten());
+        }
+    }
+    enabled
+}

@@ -44,12 +44,24 @@ pub struct Args {
     /// Keep the converted specs and the converters' stderr in the temporary directory.
     #[arg(long)]
     keep_outputs: bool,
+    /// Also convert generated collections of 50k and 200k requests sharing one response
+    /// shape and the Belvo collection replicated to 10k requests (`bench_inputs`), and
+    /// report how time grows with size and peak memory against input size.
+    #[arg(long)]
+    scale: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let inputs = inputs(&project_root()?.join("..").join("shared"))?;
-
+    let shared = project_root()?.join("..").join("shared");
+    let mut inputs = inputs(&shared)?;
     let scratch = Scratch::new(args.keep_outputs)?;
+    if args.scale {
+        eprintln!("bench: writing the scale inputs");
+        inputs.extend(crate::bench_inputs::write(
+            &scratch.dir,
+            &shared.join(INPUTS[0]),
+        )?);
+    }
     let ours = Converter::Ours(build_ours(&scratch.dir)?);
     let peer = Converter::Peer(ensure_peer()?);
     let peer_label = peer_label();
@@ -75,6 +87,7 @@ pub fn run(args: Args) -> Result<()> {
         // The warm-up (first sample) is judged with the rest but not timed.
         table.push(Row {
             input: format!("{} ({:.1} MB)", file_name(input), file_mb(input)),
+            bytes: std::fs::metadata(input).map_or(0, |m| m.len()),
             ours: (
                 ours.outcome(input, &scratch.dir, &ours_runs),
                 Stats::of(&ours_runs[1..]),
@@ -85,7 +98,11 @@ pub fn run(args: Args) -> Result<()> {
             ),
         });
     }
-    crate::files::write_stdout(&markdown(&table, &peer_label, args.runs, floor_kib))?;
+    let mut report = markdown(&table, &peer_label, args.runs, floor_kib);
+    if args.scale {
+        report.push_str(&scale_lines(&table));
+    }
+    crate::files::write_stdout(&report)?;
     if args.keep_outputs {
         eprintln!("bench: outputs kept in {}", scratch.dir.display());
     }
@@ -304,6 +321,8 @@ pub(crate) fn median(mut values: Vec<Duration>) -> Duration {
 
 struct Row {
     input: String,
+    /// The input's size in bytes.
+    bytes: u64,
     ours: (String, Stats),
     peer: (String, Stats),
 }
@@ -350,6 +369,39 @@ fn markdown(rows: &[Row], peer_label: &str, runs: u32, floor_kib: Option<u64>) -
             ratio(ours.min.as_secs_f64(), peer.min.as_secs_f64()),
             ratio(ours.median_cpu.as_secs_f64(), peer.median_cpu.as_secs_f64()),
             ratio(ours.max_rss_kib as f64, peer.max_rss_kib as f64)
+        ));
+    }
+    out
+}
+
+/// How time grows from the smallest to the largest shared-shape input (linear is the size
+/// ratio, 4), and each scale input's peak memory against its size, for both converters.
+fn scale_lines(rows: &[Row]) -> String {
+    let find = |prefix: &str| rows.iter().filter(|r| r.input.starts_with(prefix));
+    let mut out = String::from(
+        "
+Scale:
+",
+    );
+    let shared: Vec<&Row> = find("shared-shape-").collect();
+    if let (Some(small), Some(large)) = (shared.first(), shared.last()) {
+        let growth = |a: &Stats, b: &Stats| b.median.as_secs_f64() / a.median.as_secs_f64();
+        out.push_str(&format!(
+            "- time from {} to {} ({:.1}× the input): ours {:.2}×, peer {:.2}×\n",
+            small.input,
+            large.input,
+            large.bytes as f64 / small.bytes as f64,
+            growth(&small.ours.1, &large.ours.1),
+            growth(&small.peer.1, &large.peer.1),
+        ));
+    }
+    for row in find("shared-shape-").chain(find("belvo-x")) {
+        let times = |kib: u64| kib as f64 * 1024.0 / row.bytes as f64;
+        out.push_str(&format!(
+            "- {}: peak memory {:.1}× the input (ours), {:.1}× (peer)\n",
+            row.input,
+            times(row.ours.1.max_rss_kib),
+            times(row.peer.1.max_rss_kib),
         ));
     }
     out

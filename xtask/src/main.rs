@@ -10,6 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod bench_build;
+mod bench_inputs;
 mod client;
 mod convert;
 mod diff;

@@ -39,6 +39,11 @@ pub struct Args {
     /// GITHUB_REPOSITORY, GITHUB_API_URL), with the review comment as its body.
     #[arg(long)]
     open_pr: bool,
+    /// With no source on the command line nor in spec/source.toml, say so and succeed
+    /// instead of failing: the scheduled workflow of a checkout that has not chosen its
+    /// source yet does nothing.
+    #[arg(long)]
+    skip_without_source: bool,
     /// The first retry's wait in milliseconds, doubled for each next one (a server's
     /// `Retry-After` replaces it).
     #[arg(long, value_name = "MS", default_value_t = 2000, hide = true)]
@@ -47,7 +52,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let root = files::project_root()?;
-    let source = source(&root, &args)?;
+    let Some(source) = source(&root, &args)? else {
+        if args.skip_without_source {
+            eprintln!("pull: {NO_SOURCE}; nothing to pull");
+            return Ok(());
+        }
+        bail!("{NO_SOURCE}: pass --postman UID or --from URL|FILE, or set one there");
+    };
     // What `--open-pr` needs is checked before the fetch, so a misconfigured workflow fails
     // before it spends the API's rate limit.
     let github = args.open_pr.then(|| pr::Prepared::new(&root)).transpose()?;
@@ -94,25 +105,21 @@ fn relative<'a>(root: &Path, path: &'a Path) -> &'a Path {
     path.strip_prefix(root).unwrap_or(path)
 }
 
-/// The command line's source, else the committed file's.
-fn source(root: &Path, args: &Args) -> Result<Source> {
+const NO_SOURCE: &str =
+    "no source to pull from: spec/source.toml sets neither `postman` (a collection UID) nor `from`";
+
+/// The command line's source, else the committed file's, if either sets one.
+fn source(root: &Path, args: &Args) -> Result<Option<Source>> {
     if let Some(uid) = &args.postman {
         fetch::check_uid(uid)?;
-        return Ok(Source::Postman(uid.clone()));
+        return Ok(Some(Source::Postman(uid.clone())));
     }
     if let Some(from) = &args.from {
-        return Ok(location(from, Path::new(".")));
+        return Ok(Some(location(from, Path::new("."))));
     }
     let path = root.join(SOURCE_FILE);
     let text = files::read_optional(&path)?.unwrap_or_default();
-    committed_source(&text, root)
-        .with_context(|| format!("reading {SOURCE_FILE}"))?
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "no source to pull from: pass --postman UID or --from URL|FILE, or set \
-                 `postman` (a collection UID) or `from` in {SOURCE_FILE}"
-            )
-        })
+    committed_source(&text, root).with_context(|| format!("reading {SOURCE_FILE}"))
 }
 
 /// The source `spec/source.toml` sets: `postman = "UID"`, else `from = "URL or FILE"` (a

@@ -416,7 +416,13 @@ async fn refusals_change_nothing_and_say_why() {
     let out = xtask(&dir, &["pull", "--postman", UID], &[]);
     assert!(text(&out.stderr).contains("--postman needs POSTMAN_API_KEY"));
     let out = xtask(&dir, &["pull"], &[]);
+    assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no source to pull from"));
+    // The scheduled workflow's form succeeds, saying there is nothing to pull.
+    let out = xtask(&dir, &["pull", "--open-pr", "--skip-without-source"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("nothing to pull"));
+    assert_clean(&dir);
     std::fs::remove_file(truncated).unwrap();
     std::fs::remove_dir_all(remote_of(&dir)).unwrap();
     std::fs::remove_dir_all(dir).unwrap();

@@ -17,13 +17,15 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xtask");
 const COLLECTION: &str = "spec/belvo.postman_collection.json";
-const PIPELINE: [&str; 6] = [
+const PIPELINE: [&str; 7] = [
     COLLECTION,
     "spec/overlay.yaml",
     "spec/openapi.yaml",
     "generated/src/generated.rs",
     "generated/Cargo.toml",
     "generated/CHANGELOG.md",
+    // `release` moves the crate's entry here too.
+    "Cargo.lock",
 ];
 const TOKEN: &str = "ghs_secret-token-never-shown";
 
@@ -309,6 +311,12 @@ fn release_writes_the_version_and_the_changelog_entry() {
         assert!(
             manifest.contains(&format!("\nversion = \"{next}\"\n")),
             "{manifest}"
+        );
+        // The lock file follows, so a `cargo build --locked` of the release passes.
+        let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap();
+        assert!(
+            lock.contains(&format!("name = \"belvo\"\nversion = \"{next}\"\n")),
+            "the lock's belvo entry is not {next}"
         );
         let changelog = std::fs::read_to_string(dir.join("generated/CHANGELOG.md")).unwrap();
         let new_entry = changelog.find(&format!("\n## {next}\n")).expect(&changelog);

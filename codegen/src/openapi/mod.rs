@@ -283,6 +283,31 @@ fn prepare<'a>(
     if let Some(port) = &url.port {
         server = format!("{server}:{port}");
     }
+    let (path, path_params) = path_of(request, &resolve, warnings)?;
+    let path_shape = path_shape(&path);
+    let tables = request
+        .description
+        .as_deref()
+        .filter(|d| d.contains('|'))
+        .map(contract::read_tables)
+        .unwrap_or_default();
+    Ok(Some(Prepared {
+        request,
+        path,
+        path_shape,
+        path_params,
+        server,
+        tables,
+    }))
+}
+
+/// A request's path as an OpenAPI template, with its parameters in order of first use.
+fn path_of(
+    request: &Request,
+    resolve: &impl Fn(&str, String) -> Result<(String, Vec<String>), ConvertError>,
+    warnings: &mut Vec<Warning>,
+) -> Result<(String, Vec<String>), ConvertError> {
+    let url = &request.url;
     let mut segments = Vec::new();
     // Parameters in order of first use; the set keeps a path of many parameters linear.
     let mut path_params: Vec<String> = Vec::new();
@@ -320,21 +345,7 @@ fn prepare<'a>(
     if path.contains("//") {
         path = path.replace("//", "/");
     }
-    let path_shape = path_shape(&path);
-    let tables = request
-        .description
-        .as_deref()
-        .filter(|d| d.contains('|'))
-        .map(contract::read_tables)
-        .unwrap_or_default();
-    Ok(Some(Prepared {
-        request,
-        path,
-        path_shape,
-        path_params,
-        server,
-        tables,
-    }))
+    Ok((path, path_params))
 }
 
 /// How many characters resolving `{{variables}}` may add to a URL part. Variables may name
@@ -350,8 +361,6 @@ fn template(
     text: &str,
     variables: &BTreeMap<String, String>,
 ) -> Result<(String, Vec<String>), String> {
-    const OPEN: char = '\u{1}';
-    const CLOSE: char = '\u{2}';
     let mut s = text.to_string();
     // A variable may name itself, or two each other; Postman stops such loops, and so do we.
     let mut budget = 64;
@@ -374,6 +383,12 @@ fn template(
         }
         s.replace_range(start..end + 2, &replacement);
     }
+    Ok(parameters_of(&s))
+}
+
+/// The template of a text whose unresolved variables are marked `OPEN name CLOSE` (and
+/// `{name}` already), with the parameters' names; see [`template`].
+fn parameters_of(s: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(s.len());
     let mut names = Vec::new();
     // The opening brace(s) as written and the name read since, while inside a parameter, and
@@ -435,8 +450,13 @@ fn template(
         // An unclosed brace is text, not a parameter.
         out.push_str(&since_open);
     }
-    Ok((out, names))
+    (out, names)
 }
+
+/// Marks of an unresolved `{{variable}}` between [`template`]'s two passes: characters no
+/// URL holds.
+const OPEN: char = '\u{1}';
+const CLOSE: char = '\u{2}';
 
 /// Braces that open or close no parameter, as a client percent-encodes them in a path: a
 /// template may not hold them bare, and dropping them would merge distinct paths.
