@@ -742,7 +742,7 @@ fn unwrapped<'a>(at: &At<'a>) -> At<'a> {
 /// The Rust type typify gives an array's elements, as a reviewer reads it: the component's
 /// type name, or the type of an inline scalar (`String`, `i64`, …); an inline object or
 /// composite gets a generated name, shown as "an inline type".
-fn element_type(doc: &OpenAPI, items: &At<'_>) -> String {
+pub(super) fn element_type(doc: &OpenAPI, items: &At<'_>) -> String {
     let resolved = resolve(doc, items);
     if let Some(name) = resolved.name {
         return crate::client::identifiers::rust_name(

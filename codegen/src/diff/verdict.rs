@@ -144,7 +144,7 @@ pub(super) fn describe(subject: &str, change: &SchemaChange) -> String {
     };
     match &change.difference {
         Difference::TypeChanged { old, new } => {
-            format!("{what} type changed from {} to {}", code(old), code(new))
+            format!("{what} type changed from {} to {}", rust(old), rust(new))
         }
         Difference::FormatChanged { old, new } => {
             format!("{what} format changed from {} to {}", none(old), none(new))
@@ -189,10 +189,6 @@ pub(super) fn describe(subject: &str, change: &SchemaChange) -> String {
             )
         }
         Difference::TypeRenamed { old, new } => {
-            let rust = |t: &str| match t {
-                "an inline type" => t.to_owned(),
-                _ => code(t),
-            };
             format!(
                 "{what} moved into, out of or between `components`: the Rust type changes \
                  from {} to {}",
@@ -207,6 +203,15 @@ pub(super) fn describe(subject: &str, change: &SchemaChange) -> String {
                 none(new)
             )
         }
+    }
+}
+
+/// A type as a message shows it: in code, except "an inline type" (which typify names after
+/// where the schema is written).
+fn rust(t: &str) -> String {
+    match t {
+        "an inline type" => t.to_owned(),
+        _ => code(t),
     }
 }
 
