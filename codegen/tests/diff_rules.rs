@@ -5,8 +5,10 @@
 //!
 //! The cases are the ones where comparing the documents' text would mislead: media types that
 //! are one JSON body to the client, patterns that only allow more, bodies the client reads as
-//! bytes, constraints the server ignores, security changes no caller can notice, and an array
-//! whose element type changes without its `type` changing.
+//! bytes, constraints the server ignores, security changes no caller can notice, an array
+//! whose element type changes without its `type` changing, a JSON body gaining or losing its
+//! schema, and a schema that moves into or between `components` unchanged while its Rust type
+//! is renamed.
 
 mod support;
 
@@ -72,6 +74,22 @@ const CASES: &[(&str, &[&str], bool)] = &[
     (
         "array_items_added",
         &["request-property-type-changed"],
+        true,
+    ),
+    (
+        "json_body_schema_added",
+        &[
+            "request-property-type-changed",
+            "response-property-type-changed",
+        ],
+        true,
+    ),
+    (
+        "schema_moved_to_component",
+        &[
+            "request-property-type-changed",
+            "response-property-type-changed",
+        ],
         true,
     ),
 ];

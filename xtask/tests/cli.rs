@@ -240,6 +240,46 @@ fn diff_against_git_revisions() {
     std::fs::remove_dir_all(copy).unwrap();
 }
 
+/// `diff` of specs a strict OpenAPI 3.0 reader refuses: what was tolerated is listed under
+/// the report ("Read leniently", each line naming the spec and where), the changes are still
+/// judged; a construct that cannot be lowered is refused naming it and where it is.
+#[test]
+fn diff_lists_what_was_read_leniently() {
+    let dir = tempdir("diff-lenient");
+    let old = "openapi: 3.0.3\ninfo:\n  title: t\npaths:\n  /a:\n    get:\n      \
+               operationId: GetA\n      responses:\n        '200':\n          content:\n";
+    let new = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '2'\npaths:\n  /a:\n    get:\n      \
+               operationId: GetA\n";
+    std::fs::write(dir.join("old.yaml"), old).unwrap();
+    std::fs::write(dir.join("new.yaml"), new).unwrap();
+    let out = xtask(&dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "### Read leniently",
+        "- old.yaml: `/info` has no `version`: read as empty",
+        "- old.yaml: `/paths/~1a/get/responses/200` has no `description`: read as empty",
+        "- old.yaml: `/paths/~1a/get/responses/200/content` is empty: read as none",
+        "- new.yaml: `/paths/~1a/get` has no `responses`: read as none",
+        "`response-success-status-removed`",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    let strict = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
+    std::fs::write(dir.join("strict.yaml"), strict).unwrap();
+    let out = xtask(&dir, &["diff", "strict.yaml", "strict.yaml"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Read leniently"));
+    let refused = "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\ncomponents:\n  \
+                   schemas:\n    S:\n      if:\n        type: string\n";
+    std::fs::write(dir.join("refused.yaml"), refused).unwrap();
+    let out = xtask(&dir, &["diff", "strict.yaml", "refused.yaml"]);
+    assert_fails(
+        &out,
+        &["refused.yaml", "`if` at `/components/schemas/S/if`"],
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// `diff --format`: JSON is the library's documented form (the same as its snapshot), GitHub
 /// annotations name the spec file and the line of the change, an unknown format is refused.
 #[test]

@@ -58,6 +58,12 @@ pub(super) enum Difference {
         old: Option<String>,
         new: Option<String>,
     },
+    /// The schema moved into, out of or between `components` (an inline enum became
+    /// `$ref: UserRole`): the Rust type typify names, on each side, changes.
+    TypeRenamed {
+        old: String,
+        new: String,
+    },
     /// The discriminator's property or mapping changed.
     DiscriminatorChanged {
         old: Option<String>,
@@ -69,7 +75,9 @@ impl Difference {
     /// The value before and after, for a difference of one value.
     pub(super) fn values(&self) -> (Option<String>, Option<String>) {
         match self {
-            Difference::TypeChanged { old, new } => (Some(old.clone()), Some(new.clone())),
+            Difference::TypeChanged { old, new } | Difference::TypeRenamed { old, new } => {
+                (Some(old.clone()), Some(new.clone()))
+            }
             Difference::FormatChanged { old, new } => (old.clone(), new.clone()),
             Difference::EnumValueAdded(v) => (None, Some(v.clone())),
             Difference::EnumValueRemoved(v) => (Some(v.clone()), None),

@@ -94,7 +94,7 @@
 //! | `request-property-removed` | yes | a request property disappears |
 //! | `request-property-became-required` | yes | † a request property becomes required |
 //! | `request-property-became-optional` | no | a request property becomes optional |
-//! | `request-property-type-changed` | yes | † a request value's type changes, or an array gains or loses its `items` (`Vec<Item>` ↔ `Vec<serde_json::Value>`) |
+//! | `request-property-type-changed` | yes | † a request value's type changes, an array gains or loses its `items` (`Vec<Item>` ↔ `Vec<serde_json::Value>`), a JSON body gains or loses its schema (`serde_json::Value` ↔ the schema's type), or its schema moves into, out of or between `components` (typify names a component's type after it and an inline one after where it is written: an inline enum becoming `$ref: UserRole` renames the Rust type) |
 //! | `request-property-format-changed` | yes | † a request value's format changes |
 //! | `request-property-became-nullable` | no | a request value may now be null |
 //! | `request-property-became-not-nullable` | yes | a request value may no longer be null |
@@ -124,7 +124,7 @@
 //! | `response-property-removed` | yes | a response property disappears |
 //! | `response-property-became-optional` | yes | † a required response property becomes optional |
 //! | `response-property-became-required` | no | an optional response property becomes required |
-//! | `response-property-type-changed` | yes | † a response value's type changes, or an array gains or loses its `items` (as above) |
+//! | `response-property-type-changed` | yes | † a response value's type changes, an array gains or loses its `items`, or its schema moves into, out of or between `components` (as above) |
 //! | `response-property-format-changed` | yes | † a response value's format changes |
 //! | `response-property-became-nullable` | yes | † a response value may now be null |
 //! | `response-property-became-not-nullable` | no | a response value is no longer null |

@@ -4,7 +4,13 @@
 //!
 //! Tolerated: an operation without `responses` (read as none), a response without
 //! `description` (read as empty), YAML keys that are not text (`examples: {0: …}`, read as
-//! `"0"`). OpenAPI 3.1 documents, and 3.0 ones that borrow 3.1's `type: [x, "null"]`, are
+//! `"0"`), an empty value where a map or list of named things belongs (`paths:`, `responses:`,
+//! `content:`, `properties:`, `parameters:`, …, read as none), `info` without `version`
+//! (read as empty: nothing generated depends on it), an OAuth flow without `scopes` (read
+//! as none) and links that name no operation (left out: nothing is generated for links). A
+//! parameter without `schema` or `content` is refused: its type is unknown.
+//!
+//! OpenAPI 3.1 documents, and 3.0 ones that borrow 3.1's `type: [x, "null"]`, are
 //! lowered to 3.0: a `type` array with `"null"` becomes `nullable`, `const` a one-value
 //! `enum`, a `{type: "null"}` branch of `oneOf`/`anyOf` `nullable`, numeric
 //! `exclusiveMinimum`/`exclusiveMaximum` the 3.0 pair, schema `examples` and annotations are
@@ -74,7 +80,8 @@ pub fn read(text: &str) -> Result<Read, ParseError> {
     }
     lenient.v31 = v31;
     lenient.walk(&mut value, &mut String::new(), "")?;
-    lenient.operations(&mut value);
+    lenient.operations(&mut value)?;
+    lenient.document(&mut value);
     let document = crate::read_openapi(crate::OpenApiSource::Json(&value))
         .map_err(|e| ParseError::Syntax(e.0))?;
     Ok(Read {
@@ -103,6 +110,11 @@ const MAPS: &[&str] = &[
     "variables",
     "scopes",
 ];
+
+/// Keys whose value is a list of things; empty (`parameters:` with nothing after it) it is
+/// read as an empty list. `security` is not one: an empty list there means "no credentials",
+/// unlike a missing one.
+const LISTS: &[&str] = &["parameters", "required", "tags", "servers"];
 
 /// Keys whose values are data, not OpenAPI: never rewritten.
 const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "value"];
@@ -252,6 +264,7 @@ impl Lenient {
                 // a list of values in a 3.1 schema: only the map is kept.
                 let in_map = MAPS.contains(&parent);
                 if !in_map {
+                    self.empty_values(object, at);
                     self.schema(object, at)?;
                 }
                 for (key, item) in object.iter_mut() {
@@ -265,6 +278,30 @@ impl Lenient {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Empty values (YAML `key:` with nothing after it) where a map or list of named things
+    /// belongs, read as none: the document names nothing there. Other empty values are left
+    /// to the reader (`example: null` is a value).
+    fn empty_values(&mut self, object: &mut Map<String, Value>, at: &str) {
+        for (key, item) in object.iter_mut() {
+            if !item.is_null() || DATA.contains(&key.as_str()) {
+                continue;
+            }
+            // `parameters` is a list, except in `components`, where it is a map.
+            let list = LISTS.contains(&key.as_str()) && !at.ends_with("/components");
+            let empty = if list {
+                Value::Array(Vec::new())
+            } else if MAPS.contains(&key.as_str()) {
+                Value::Object(Map::new())
+            } else {
+                continue;
+            };
+            let mut here = at.to_owned();
+            push_pointer_segment(&mut here, key);
+            self.notes.push(format!("`{here}` is empty: read as none"));
+            *item = empty;
+        }
     }
 
     /// Lowers one object that may be a schema: 3.1's forms to 3.0's, or a refusal.
@@ -326,36 +363,40 @@ impl Lenient {
         Ok(())
     }
 
-    /// Operations without `responses` and responses without `description`, filled in.
-    fn operations(&mut self, doc: &mut Value) {
+    /// Operations without `responses` and responses without `description`, filled in;
+    /// parameters without a type refused.
+    fn operations(&mut self, doc: &mut Value) -> Result<(), ParseError> {
         let mut at = String::from("/paths");
-        let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-            return;
-        };
-        for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for (method, op) in item.iter_mut() {
-                let Some(op) = op
-                    .as_object_mut()
-                    .filter(|_| METHODS.contains(&method.as_str()))
-                else {
+        if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+            for (path, item) in paths.iter_mut() {
+                let Some(item) = item.as_object_mut() else {
                     continue;
                 };
                 let len = at.len();
                 push_pointer_segment(&mut at, path);
-                push_pointer_segment(&mut at, method);
-                if !op.contains_key("responses") {
-                    self.notes
-                        .push(format!("`{at}` has no `responses`: read as none"));
-                    op.insert("responses".into(), Value::Object(Map::new()));
-                }
-                at.push_str("/responses");
-                if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-                    self.descriptions(responses, &at);
+                typed_parameters(item.get("parameters"), &at)?;
+                for (method, op) in item.iter_mut() {
+                    let Some(op) = op
+                        .as_object_mut()
+                        .filter(|_| METHODS.contains(&method.as_str()))
+                    else {
+                        continue;
+                    };
+                    let len = at.len();
+                    push_pointer_segment(&mut at, method);
+                    typed_parameters(op.get("parameters"), &at)?;
+                    self.responses(op, &mut at);
+                    at.truncate(len);
                 }
                 at.truncate(len);
+            }
+        }
+        if let Some(parameters) = doc.pointer("/components/parameters") {
+            let parameters = parameters.as_object().into_iter().flat_map(|p| p.iter());
+            for (name, parameter) in parameters {
+                let mut here = String::from("/components/parameters");
+                push_pointer_segment(&mut here, name);
+                typed_parameter(parameter, &here)?;
             }
         }
         if let Some(responses) = doc
@@ -364,6 +405,79 @@ impl Lenient {
         {
             self.descriptions(responses, "/components/responses");
         }
+        Ok(())
+    }
+
+    /// An operation (at `at`) without `responses`, or with responses without `description`.
+    fn responses(&mut self, op: &mut Map<String, Value>, at: &mut String) {
+        if !op.contains_key("responses") {
+            self.notes
+                .push(format!("`{at}` has no `responses`: read as none"));
+            op.insert("responses".into(), Value::Object(Map::new()));
+        }
+        at.push_str("/responses");
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            self.descriptions(responses, at);
+        }
+    }
+
+    /// `info` without `version`, OAuth flows without `scopes`: neither changes a generated
+    /// item, so each is read as empty.
+    fn document(&mut self, doc: &mut Value) {
+        if let Some(info) = doc.get_mut("info").and_then(Value::as_object_mut) {
+            if !info.contains_key("version") {
+                self.notes
+                    .push("`/info` has no `version`: read as empty".into());
+                info.insert("version".into(), Value::String(String::new()));
+            }
+        }
+        if let Some(links) = doc
+            .pointer_mut("/components/links")
+            .and_then(Value::as_object_mut)
+        {
+            self.links(links, "/components/links");
+        }
+        let Some(schemes) = doc
+            .pointer_mut("/components/securitySchemes")
+            .and_then(Value::as_object_mut)
+        else {
+            return;
+        };
+        for (name, scheme) in schemes.iter_mut() {
+            let flows = scheme.get_mut("flows").and_then(Value::as_object_mut);
+            for (flow, body) in flows.into_iter().flat_map(|f| f.iter_mut()) {
+                let Some(body) = body.as_object_mut() else {
+                    continue;
+                };
+                if !body.contains_key("scopes") {
+                    let mut here = String::from("/components/securitySchemes");
+                    push_pointer_segment(&mut here, name);
+                    push_pointer_segment(&mut here, "flows");
+                    push_pointer_segment(&mut here, flow);
+                    self.notes
+                        .push(format!("`{here}` has no `scopes`: read as none"));
+                    body.insert("scopes".into(), Value::Object(Map::new()));
+                }
+            }
+        }
+    }
+
+    /// Links that name no operation (neither `operationId` nor `operationRef`) left out: a
+    /// 3.0 reader needs one, and nothing is generated for links.
+    fn links(&mut self, links: &mut Map<String, Value>, at: &str) {
+        links.retain(|name, link| {
+            let names_one = ["operationId", "operationRef", "$ref"]
+                .iter()
+                .any(|k| link.get(*k).is_some());
+            if !names_one {
+                let mut here = at.to_owned();
+                push_pointer_segment(&mut here, name);
+                self.notes.push(format!(
+                    "`{here}` names no operation: left out (nothing is generated for links)"
+                ));
+            }
+            names_one
+        });
     }
 
     fn descriptions(&mut self, responses: &mut Map<String, Value>, at: &str) {
@@ -371,11 +485,16 @@ impl Lenient {
             let Some(response) = response.as_object_mut() else {
                 continue;
             };
+            let mut here = at.to_owned();
+            push_pointer_segment(&mut here, status);
+            if let Some(links) = response.get_mut("links").and_then(Value::as_object_mut) {
+                let mut at = here.clone();
+                push_pointer_segment(&mut at, "links");
+                self.links(links, &at);
+            }
             if response.contains_key("$ref") || response.contains_key("description") {
                 continue;
             }
-            let mut here = at.to_owned();
-            push_pointer_segment(&mut here, status);
             self.notes
                 .push(format!("`{here}` has no `description`: read as empty"));
             response.insert("description".into(), Value::String(String::new()));
@@ -400,6 +519,38 @@ fn null_branch(object: &mut Map<String, Value>, keyword: &str) {
         object.insert("allOf".into(), Value::Array(vec![only]));
     }
     object.insert("nullable".into(), Value::Bool(true));
+}
+
+/// Each parameter of a `parameters` list (of the object at `at`) has a type.
+fn typed_parameters(list: Option<&Value>, at: &str) -> Result<(), ParseError> {
+    let Some(Value::Array(list)) = list else {
+        return Ok(());
+    };
+    for (i, parameter) in list.iter().enumerate() {
+        let mut here = at.to_owned();
+        push_pointer_segment(&mut here, "parameters");
+        push_pointer_segment(&mut here, &i.to_string());
+        typed_parameter(parameter, &here)?;
+    }
+    Ok(())
+}
+
+/// A parameter (at `at`) has a `schema` or a `content`, or is a `$ref`: without either its
+/// type, and so the generated setter, is unknown.
+fn typed_parameter(parameter: &Value, at: &str) -> Result<(), ParseError> {
+    let Some(object) = parameter.as_object() else {
+        return Ok(());
+    };
+    if ["$ref", "schema", "content"]
+        .iter()
+        .any(|k| object.contains_key(*k))
+    {
+        return Ok(());
+    }
+    let name = object.get("name").and_then(Value::as_str).unwrap_or("?");
+    Err(ParseError::Unsupported(format!(
+        "the parameter `{name}` at `{at}` has neither `schema` nor `content`: its type is unknown"
+    )))
 }
 
 fn refuse(at: &str, keyword: &str, what: &str) -> ParseError {

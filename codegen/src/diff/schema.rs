@@ -461,6 +461,7 @@ impl<'a> Walk<'a> {
         if self.visiting.len() >= MAX_DEPTH || path.len() > 4 * 1024 || !spend(&self.budget) {
             return;
         }
+        self.renamed(old, new, &path);
         let old = resolve(self.old_doc, old);
         let new = resolve(self.new_doc, new);
         let pair = old.name.zip(new.name);
@@ -491,6 +492,22 @@ impl<'a> Walk<'a> {
         if pair.is_some() {
             self.visiting.pop();
         }
+    }
+
+    /// A schema that moved into, out of or between `components` changes the name of its
+    /// generated type (typify names a component's type after it, an inline one after where it
+    /// is written, and spells an inline scalar as a plain Rust type), whatever its content.
+    fn renamed(&mut self, old: &At<'a>, new: &At<'a>, path: &str) {
+        let (old, new) = (unwrapped(old), unwrapped(new));
+        let (o, n) = (resolve(self.old_doc, &old), resolve(self.new_doc, &new));
+        if o.name == n.name || o.schema.is_err() || n.schema.is_err() {
+            return;
+        }
+        let difference = Difference::TypeRenamed {
+            old: element_type(self.old_doc, &old),
+            new: element_type(self.new_doc, &new),
+        };
+        self.push(path, difference, &old.pointer, &new.pointer);
     }
 
     /// Compares two views; `at` holds their pointers (old, new).
@@ -698,10 +715,34 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// `at`, or the one part of an `allOf` that only wraps it (`allOf: [$ref]`, the OpenAPI 3.0
+/// idiom for a nullable reference): typify gives both the part's type.
+fn unwrapped<'a>(at: &At<'a>) -> At<'a> {
+    if let SchemaRef::Item(schema) = at.schema {
+        let parts = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => Some(all_of),
+            SchemaKind::Any(a)
+                if a.typ.is_none()
+                    && a.properties.is_empty()
+                    && a.items.is_none()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty() =>
+            {
+                Some(&a.all_of)
+            }
+            _ => None,
+        };
+        if let Some([part]) = parts.map(Vec::as_slice) {
+            return at.child(part, &["allOf", "0"]);
+        }
+    }
+    at.clone()
+}
+
 /// The Rust type typify gives an array's elements, as a reviewer reads it: the component's
 /// type name, or the type of an inline scalar (`String`, `i64`, …); an inline object or
 /// composite gets a generated name, shown as "an inline type".
-fn element_type(doc: &OpenAPI, items: &At<'_>) -> String {
+pub(super) fn element_type(doc: &OpenAPI, items: &At<'_>) -> String {
     let resolved = resolve(doc, items);
     if let Some(name) = resolved.name {
         return crate::client::identifiers::rust_name(
@@ -713,11 +754,22 @@ fn element_type(doc: &OpenAPI, items: &At<'_>) -> String {
         return "serde_json::Value".to_owned();
     };
     let kind = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "String",
+        // typify names an inline enum after where it is written.
+        SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty() => "an inline type",
+        SchemaKind::Type(Type::String(t)) => match format_name(&t.format).as_deref() {
+            Some("uuid") => "uuid::Uuid",
+            Some("date-time") => "chrono::DateTime<chrono::offset::Utc>",
+            Some("date") => "chrono::naive::NaiveDate",
+            _ => "String",
+        },
         SchemaKind::Type(Type::Integer(_)) => "i64",
         SchemaKind::Type(Type::Number(_)) => "f64",
         SchemaKind::Type(Type::Boolean(_)) => "bool",
-        SchemaKind::Any(any) if any.typ.as_deref() == Some("string") => "String",
+        SchemaKind::Any(any)
+            if any.typ.as_deref() == Some("string") && any.enumeration.is_empty() =>
+        {
+            "String"
+        }
         SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() => {
             "serde_json::Value"
         }

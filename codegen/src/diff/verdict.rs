@@ -64,14 +64,16 @@ pub(super) fn schema_rule(side: Side, change: &SchemaChange) -> Rule {
         return r::REQUEST_PROPERTY_READ_ONLY_CONSTRAINT_CHANGED;
     }
     match (side, difference) {
-        (Side::Parameter, TypeChanged { .. }) if at_root => r::REQUEST_PARAMETER_TYPE_CHANGED,
+        (Side::Parameter, TypeChanged { .. } | TypeRenamed { .. }) if at_root => {
+            r::REQUEST_PARAMETER_TYPE_CHANGED
+        }
         (Side::Parameter, FormatChanged { .. }) if at_root => r::REQUEST_PARAMETER_FORMAT_CHANGED,
         (Side::Parameter, EnumValueRemoved(_)) if at_root => {
             r::REQUEST_PARAMETER_ENUM_VALUE_REMOVED
         }
         (Side::Parameter, EnumValueAdded(_)) if at_root => r::REQUEST_PARAMETER_ENUM_VALUE_ADDED,
         (Side::Parameter | Side::Request, d) => match d {
-            TypeChanged { .. } => r::REQUEST_PROPERTY_TYPE_CHANGED,
+            TypeChanged { .. } | TypeRenamed { .. } => r::REQUEST_PROPERTY_TYPE_CHANGED,
             FormatChanged { .. } => r::REQUEST_PROPERTY_FORMAT_CHANGED,
             BecameNullable => r::REQUEST_PROPERTY_BECAME_NULLABLE,
             BecameNotNullable => r::REQUEST_PROPERTY_BECAME_NOT_NULLABLE,
@@ -102,7 +104,7 @@ pub(super) fn schema_rule(side: Side, change: &SchemaChange) -> Rule {
             ItemsChanged { .. } => r::REQUEST_PROPERTY_TYPE_CHANGED,
         },
         (Side::Response, d) => match d {
-            TypeChanged { .. } => r::RESPONSE_PROPERTY_TYPE_CHANGED,
+            TypeChanged { .. } | TypeRenamed { .. } => r::RESPONSE_PROPERTY_TYPE_CHANGED,
             FormatChanged { .. } => r::RESPONSE_PROPERTY_FORMAT_CHANGED,
             BecameNullable => r::RESPONSE_PROPERTY_BECAME_NULLABLE,
             BecameNotNullable => r::RESPONSE_PROPERTY_BECAME_NOT_NULLABLE,
@@ -142,7 +144,7 @@ pub(super) fn describe(subject: &str, change: &SchemaChange) -> String {
     };
     match &change.difference {
         Difference::TypeChanged { old, new } => {
-            format!("{what} type changed from {} to {}", code(old), code(new))
+            format!("{what} type changed from {} to {}", rust(old), rust(new))
         }
         Difference::FormatChanged { old, new } => {
             format!("{what} format changed from {} to {}", none(old), none(new))
@@ -186,6 +188,14 @@ pub(super) fn describe(subject: &str, change: &SchemaChange) -> String {
                 code(&new_items)
             )
         }
+        Difference::TypeRenamed { old, new } => {
+            format!(
+                "{what} moved into, out of or between `components`: the Rust type changes \
+                 from {} to {}",
+                rust(old),
+                rust(new)
+            )
+        }
         Difference::DiscriminatorChanged { old, new } => {
             format!(
                 "{what} discriminator changed from {} to {}",
@@ -193,6 +203,15 @@ pub(super) fn describe(subject: &str, change: &SchemaChange) -> String {
                 none(new)
             )
         }
+    }
+}
+
+/// A type as a message shows it: in code, except "an inline type" (which typify names after
+/// where the schema is written).
+fn rust(t: &str) -> String {
+    match t {
+        "an inline type" => t.to_owned(),
+        _ => code(t),
     }
 }
 

@@ -419,8 +419,29 @@ impl<'a> Walk<'a> {
             let os = State::at(&old.content).with(Some(old.media));
             let ns = State::at(&new.content).with(Some(new.media));
             self.add(scope, media_rule, message, os, ns);
-        } else if let (true, Some(os), Some(ns)) = (kind.0.typed(), old.schema, new.schema) {
-            let changes = schema::compare(self.old, self.new, os, ns);
+        } else if kind.0.typed() {
+            let changes = match (old.schema, new.schema) {
+                (Some(os), Some(ns)) => schema::compare(self.old, self.new, os, ns),
+                (None, None) => Vec::new(),
+                // A JSON body without a schema is any JSON value to the client stage.
+                (os, ns) => {
+                    let rust = |doc, s: &Option<_>| match s {
+                        Some(s) => schema::element_type(doc, s),
+                        None => "serde_json::Value".to_owned(),
+                    };
+                    let difference = Difference::TypeChanged {
+                        old: rust(self.old, &os),
+                        new: rust(self.new, &ns),
+                    };
+                    vec![SchemaChange {
+                        path: String::new(),
+                        difference,
+                        old_pointer: old.content,
+                        new_pointer: new.content,
+                        read_only: false,
+                    }]
+                }
+            };
             self.schema_changes(scope, side, subject, changes);
         }
     }
