@@ -10,7 +10,6 @@
 //! `cargo xtask test` installs Prism and runs ignored tests too.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod support;
@@ -96,27 +95,6 @@ impl Outcomes {
         }
     }
 }
-
-/// A copy of `spec` (in the temporary directory, never in the project) without its `pattern`s
-/// written in typographic quotes (`‘^(\\d+)([mhd])$’`, Belvo's payment links): no string
-/// matches them, and Prism dies writing such a non-Latin-1 pattern into the `sl-violations`
-/// header of its answer. Nor the `pattern` of a number (`Transaction.amount`, a JSON Schema
-/// keyword for strings only), from which dynamic Prism makes a string where the spec says a
-/// number. The rest of the document is Belvo's, byte for byte.
-pub fn without_broken_patterns(spec: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(spec).expect("Belvo's spec is readable");
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("pattern: ‘"))
-        .filter(|line| !line.trim_start().starts_with(NUMBER_PATTERN))
-        .collect();
-    let copy = std::env::temp_dir().join(format!("belvo-openapi-{}.yaml", std::process::id()));
-    std::fs::write(&copy, kept.join("\n") + "\n").expect("writing the copy for Prism");
-    copy
-}
-
-/// The one `pattern` Belvo's spec puts on a number, as its line starts.
-const NUMBER_PATTERN: &str = "pattern: ^\\d{1,15}";
 
 /// The messages of Prism's `sl-violations` header about the request. Those about the response
 /// judge Belvo's own examples (several miss a required field), not the client.
@@ -204,7 +182,7 @@ async fn every_operation_against_dynamic_prism() {
 async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
     let (bin, spec) = support::tools();
     let started = Instant::now();
-    let copy = without_broken_patterns(&spec);
+    let copy = support::without_broken_patterns(&spec);
     let prism = Prism::start_with(&bin, &copy, mode);
     // Prism has read it once it listens.
     let _ = std::fs::remove_file(&copy);

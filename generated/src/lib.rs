@@ -162,3 +162,15 @@ pub use pagination::Page;
 pub use progenitor_client::Error as OperationError;
 pub use retry::RetryPolicy;
 pub use runtime::{ClientBuilder, Credentials, Environment};
+
+/// The Rust examples of the workspace's README, compiled by `cargo test --doc` (and run where
+/// they need no network), so that a user who copies one gets code that builds. They use every
+/// product and the mock, which the crate's dev-dependency on itself turns on.
+#[cfg(all(doctest, feature = "full", feature = "mock"))]
+#[doc = include_str!("../../README.md")]
+pub struct WorkspaceReadme;
+
+/// The crate's own README (its page on a registry), compiled like the workspace's.
+#[cfg(all(doctest, feature = "full", feature = "mock"))]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadme;

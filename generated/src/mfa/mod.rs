@@ -176,6 +176,32 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
     }
 
     /// Runs the flow and says which request the data answers.
+    ///
+    /// Awaiting the flow itself gives the request's success type, so it needs the resume's
+    /// body to convert into it ([`FromResume`]); where the spec gives the two unrelated
+    /// types (Belvo's `POST /api/incomes/` answers one income, its `PATCH` a list), the flow
+    /// is no future, and this is the way to run it:
+    ///
+    /// ```compile_fail,E0277
+    /// # async fn incomes(client: belvo::Client, link: uuid::Uuid) {
+    /// # use belvo::MfaExt;
+    /// # let ask = |_: &belvo::mfa::Challenge| async { Ok::<_, String>(belvo::mfa::Token::new("1")) };
+    /// // error[E0277]: `WithMfa<'_, RetrieveIncomesForALink<'_>, _>` is not a future
+    /// let incomes = client.retrieve_incomes_for_a_link().body_map(|b| b.link(link)).with_mfa(&ask).await;
+    /// # }
+    /// ```
+    ///
+    /// ```no_run
+    /// # async fn incomes(client: belvo::Client, link: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use belvo::MfaExt;
+    /// use belvo::mfa::Outcome;
+    /// # let ask = |_: &belvo::mfa::Challenge| async { Ok::<_, String>(belvo::mfa::Token::new("1")) };
+    /// match client.retrieve_incomes_for_a_link().body_map(|b| b.link(link)).with_mfa(&ask).outcome().await? {
+    ///     Outcome::Retrieved(income) => println!("{:?}", income.id),
+    ///     Outcome::Resumed(incomes) => println!("{} incomes", incomes.len()),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn outcome(self) -> Result<Outcome<R::Output, R::ResumeOutput>, ErrorOf<R>> {
         let span = MfaSpan::flow(R::PAIR.retrieve);
         let mut rounds = 0;
