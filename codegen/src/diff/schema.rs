@@ -23,7 +23,7 @@ use crate::openapi_util::component_name;
 const MAX_REF_HOPS: usize = 32;
 const MAX_DEPTH: usize = 64;
 const MAX_ALL_OF_DEPTH: usize = 16;
-const WORK_BUDGET: usize = 200_000;
+const WORK_BUDGET: usize = 50_000;
 
 /// Takes one unit of work from `budget`; false once it is spent.
 fn spend(budget: &Cell<usize>) -> bool {
