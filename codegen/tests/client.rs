@@ -558,6 +558,76 @@ fn fixture_client_with_separate_tags_builds() {
     assert_builds("mini-tags", &code);
 }
 
+/// Generic and concrete uses of each pair's flow type, appended to the mini client whose
+/// balances resume answers a list of the request's one balance, and whose links resume
+/// answers an unrelated type.
+const FLOW_DRIVER: &str = r#"
+/// The flow's one type, whichever request of pair `R` answered.
+pub fn flow_of<R: resumable::ResumableOp>(
+    retrieved: Option<R::Output>,
+    resumed: R::ResumeOutput,
+) -> R::FlowOutput {
+    match retrieved {
+        Some(body) => R::from_retrieved(200, body),
+        None => R::from_resumed(200, resumed),
+    }
+}
+
+pub fn one_balance_is_a_list(b: types::Balance) -> Vec<types::Balance> {
+    <builder::RetrieveBalancesForALink<'_> as resumable::ResumableOp>::from_retrieved(201, b)
+}
+
+pub fn link_resumed(b: types::Balance) -> resumable::Either<types::Link, types::Balance> {
+    <builder::RegisterANewLink<'_> as resumable::ResumableOp>::from_resumed(200, b)
+}
+"#;
+
+/// The mini fixture with the balances request answering one balance (its resume still a
+/// list) and the links resume answering a balance, unrelated to a link.
+fn mini_with_other_resume_types() -> OpenAPI {
+    let response = |schema: &str| {
+        format!("{{ description: OK, content: {{ application/json: {{ schema: {schema} }} }} }}")
+    };
+    let balance = r##"{ $ref: "#/components/schemas/Balance" }"##;
+    let list = r##"{ type: array, items: { $ref: "#/components/schemas/Balance" } }"##;
+    let edits = [
+        (format!("schema: {list}"), format!("schema: {balance}")),
+        (
+            "\"200\": *balances\n        \"201\": *balances".to_owned(),
+            format!("\"200\": {0}\n        \"201\": {0}", response(list)),
+        ),
+        (
+            "\"200\": *link\n        \"400\": *errors\n        \"401\": *errors\n        \"428\""
+                .to_owned(),
+            format!(
+                "\"200\": {}\n        \"400\": *errors\n        \"401\": *errors\n        \"428\"",
+                response(balance)
+            ),
+        ),
+    ];
+    let yaml = std::fs::read_to_string(fixture("mini.yaml")).unwrap();
+    parse(&edits.iter().fold(yaml, |yaml, (from, to)| {
+        assert_eq!(yaml.matches(from.as_str()).count(), 1, "{from}");
+        yaml.replace(from.as_str(), to)
+    }))
+}
+
+#[test]
+fn flows_whose_resume_answers_another_type_build() {
+    let code = generate(&mini_with_other_resume_types(), &ClientOptions::default())
+        .unwrap()
+        .code;
+    for needle in [
+        "type FlowOutput = ::std::vec::Vec<types::Balance>;",
+        "::std::vec![body]",
+        "type FlowOutput = super::resumable::Either<types::Link, types::Balance>;",
+        "pub enum Either<T, U> {",
+    ] {
+        assert!(code.contains(needle), "missing: {needle}");
+    }
+    assert_builds_with("mini-flows", &code, &format!("{MFA_DRIVER}{FLOW_DRIVER}"));
+}
+
 #[test]
 #[cfg_attr(no_shared, ignore = "../shared is absent")]
 fn belvo_published_client_builds() {

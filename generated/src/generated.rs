@@ -70692,6 +70692,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::Account>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = ::std::vec::Vec<types::Account>;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -70731,6 +70738,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::Balance>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = ::std::vec::Vec<types::Balance>;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -70772,6 +70786,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::Income>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = ::std::vec::Vec<types::Income>;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            ::std::vec![body]
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -70813,6 +70834,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Link;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = types::Link;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -70852,6 +70880,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Link;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = types::Link;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -70893,6 +70928,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Link;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = types::Link;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -70934,6 +70976,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::Owner>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = ::std::vec::Vec<types::Owner>;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -70973,6 +71022,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::RecurringExpense>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = ::std::vec::Vec<types::RecurringExpense>;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -71014,6 +71070,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::RiskInsight>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = ::std::vec::Vec<types::RiskInsight>;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -71053,6 +71116,15 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteRequestBody;
         type ResumeOutput = ::std::vec::Vec<types::Transaction>;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = types::RetrieveTransactionsForALinkSuccess;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            <types::RetrieveTransactionsForALinkSuccess as super::resumable::FromResume<
+                ::std::vec::Vec<types::Transaction>,
+            >>::from_resume(status, body)
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -71094,6 +71166,13 @@ Required: `send()` fails, before anything is sent, when it is not set.*/
         type ResumeBody = types::CompleteARequestBody;
         type ResumeOutput = types::Portfolio;
         type ResumeError = ::std::vec::Vec<types::ErrorOrMfaTokenRequired>;
+        type FlowOutput = types::Portfolio;
+        fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+            body
+        }
+        fn from_resumed(_status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+            body
+        }
         fn client(&self) -> &super::Client {
             self.client
         }
@@ -71293,6 +71372,15 @@ pub mod resumable {
         type ResumeBody: ::serde::de::DeserializeOwned + Send;
         /// Success body of the resume.
         type ResumeOutput;
+        /// What the whole flow answers, whichever request succeeded: `Output` when the
+        /// resume's body converts into it ([`FromResume`]); a list of `Output` when the
+        /// resume answers a list of it (the request's one item becomes a list of one);
+        /// else `Either` of the two.
+        type FlowOutput;
+        /// The retrieve's success `body`, received with `status`, as the flow's.
+        fn from_retrieved(status: u16, body: Self::Output) -> Self::FlowOutput;
+        /// The resume's success `body`, received with `status`, as the flow's.
+        fn from_resumed(status: u16, body: Self::ResumeOutput) -> Self::FlowOutput;
         /// Error body of the resume (it may answer 428 again).
         type ResumeError: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
         /// Sends the request as built.

@@ -1,6 +1,6 @@
 //! The MFA resume flow over loopback, against wiremock: rounds, limits, deadlines, challenges
 //! without input, wrong tokens, link registration, stored challenges, both 428 body shapes,
-//! and that no secret reaches `Debug` or an error message.
+//! incomes (one income, then a list), and that no secret reaches `Debug` or an error message.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -655,6 +655,60 @@ async fn resume_with_another_success_type() {
         Outcome::Resumed(incomes) => assert_eq!(incomes.len(), 2),
         Outcome::Retrieved(_) => panic!("expected the resume's answer"),
     }
+}
+
+const INCOME_A: &str = "0d3ffb69-f83b-456e-ad8e-208d0998d71d";
+const INCOME_B: &str = "1e4ffb69-f83b-456e-ad8e-208d0998d71e";
+
+/// Mounts `POST /api/incomes/` answering `status` with `body`, and a `PATCH` answering two
+/// incomes to the token `1234`, expected `resumes` times.
+async fn mount_incomes(server: &MockServer, status: u16, body: Value, resumes: u64) {
+    Mock::given(method("POST"))
+        .and(path("/api/incomes/"))
+        .respond_with(answer(status, body))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/api/incomes/"))
+        .and(body_partial_json(json!({"session": "s1", "token": "1234"})))
+        .respond_with(answer(201, json!([{"id": INCOME_A}, {"id": INCOME_B}])))
+        .expect(resumes)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn awaiting_the_incomes_flow_gives_a_list() {
+    // The request answers one income and its resume a list: awaited, both are a list.
+    let incomes = |server: MockServer| async move {
+        let provider = Recorder::new(&["1234"]);
+        let answer = client(&server)
+            .retrieve_incomes_for_a_link()
+            .body(types::builder::RetrieveIncomesForALinkBody::default().link(link()))
+            .with_mfa(&provider)
+            .await
+            .unwrap();
+        let status = answer.status().as_u16();
+        let ids: Vec<String> = answer
+            .into_inner()
+            .into_iter()
+            .map(|income| income.id.map(|id| id.to_string()).unwrap_or_default())
+            .collect();
+        (status, ids)
+    };
+
+    let server = MockServer::start().await;
+    mount_incomes(&server, 428, listed(challenge("s1", 600, true)), 1).await;
+    let (status, ids) = incomes(server).await;
+    assert_eq!(status, 201);
+    assert_eq!(ids, [INCOME_A, INCOME_B]);
+
+    let server = MockServer::start().await;
+    mount_incomes(&server, 201, json!({"id": INCOME_A}), 0).await;
+    let (status, ids) = incomes(server).await;
+    assert_eq!(status, 201);
+    assert_eq!(ids, [INCOME_A]);
 }
 
 #[tokio::test]

@@ -113,11 +113,12 @@ impl<T> Outcome<T, T> {
 /// implements the generated [`ResumableOp`]).
 pub trait MfaExt: ResumableOp {
     /// Sends the request and answers challenges with `provider` until the data comes back.
-    /// Await it for the same `ResponseValue` as `send()`, whichever request succeeded: a
-    /// resume's body becomes the request's success type through [`FromResume`] (the variant
-    /// of its status, for a type of one variant per status). Where no such conversion exists
-    /// (Belvo's `POST /api/incomes/` answers one income, its `PATCH` a list), use
-    /// [`WithMfa::outcome`].
+    /// Await it for a `ResponseValue` of the flow's type ([`ResumableOp::FlowOutput`]),
+    /// whichever request succeeded: the request's success type, which a resume's body
+    /// becomes through [`FromResume`] (the variant of its status, for a type of one variant
+    /// per status); or, where the resume answers a list of it (Belvo's `POST /api/incomes/`
+    /// answers one income, its `PATCH` a list), that list, the request's one item as a list
+    /// of one. [`WithMfa::outcome`] says which request the data answers.
     fn with_mfa<P: TokenProvider>(self, provider: &P) -> WithMfa<'_, Self, P> {
         WithMfa {
             op: self,
@@ -175,21 +176,27 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
         self
     }
 
-    /// Runs the flow and says which request the data answers.
+    /// Runs the flow and says which request the data answers, each in its own type.
     ///
-    /// Awaiting the flow itself gives the request's success type, so it needs the resume's
-    /// body to convert into it ([`FromResume`]); where the spec gives the two unrelated
-    /// types (Belvo's `POST /api/incomes/` answers one income, its `PATCH` a list), the flow
-    /// is no future, and this is the way to run it:
+    /// Awaiting the flow itself gives one type whichever request succeeded; for Belvo's
+    /// `POST /api/incomes/`, which answers one income while its `PATCH` answers a list, that
+    /// is the list (the one income becomes a list of one):
     ///
-    /// ```compile_fail,E0277
-    /// # async fn incomes(client: belvo::Client, link: uuid::Uuid) {
+    /// ```no_run
+    /// # async fn incomes(client: belvo::Client, link: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
     /// # use belvo::MfaExt;
     /// # let ask = |_: &belvo::mfa::Challenge| async { Ok::<_, String>(belvo::mfa::Token::new("1")) };
-    /// // error[E0277]: `WithMfa<'_, RetrieveIncomesForALink<'_>, _>` is not a future
-    /// let incomes = client.retrieve_incomes_for_a_link().body_map(|b| b.link(link)).with_mfa(&ask).await;
-    /// # }
+    /// let incomes: Vec<belvo::types::Income> = client
+    ///     .retrieve_incomes_for_a_link()
+    ///     .body_map(|b| b.link(link))
+    ///     .with_mfa(&ask)
+    ///     .await?
+    ///     .into_inner();
+    /// println!("{} incomes", incomes.len());
+    /// # Ok(()) }
     /// ```
+    ///
+    /// Where it matters which request answered, `outcome()` keeps the two types apart:
     ///
     /// ```no_run
     /// # async fn incomes(client: belvo::Client, link: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
@@ -259,25 +266,27 @@ impl<'p, R: ResumableOp, P: TokenProvider> WithMfa<'p, R, P> {
 impl<'p, R, P> IntoFuture for WithMfa<'p, R, P>
 where
     R: ResumableOp + 'p,
-    R::Output: FromResume<R::ResumeOutput> + Send + 'p,
+    R::Output: Send + 'p,
     R::ResumeOutput: Send + 'p,
     P: TokenProvider,
 {
-    type Output = Result<ResponseValue<R::Output>, ErrorOf<R>>;
+    type Output = Result<ResponseValue<R::FlowOutput>, ErrorOf<R>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'p>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             Ok(match self.outcome().await? {
-                Outcome::Retrieved(v) => v,
-                Outcome::Resumed(v) => {
-                    let (status, headers) = (v.status(), v.headers().clone());
-                    let body = R::Output::from_resume(status.as_u16(), v.into_inner());
-                    ResponseValue::new(body, status, headers)
-                }
+                Outcome::Retrieved(v) => with_body(v, R::from_retrieved),
+                Outcome::Resumed(v) => with_body(v, R::from_resumed),
             })
         })
     }
+}
+
+/// `v` with its body converted by `convert`, given the status; status and headers are kept.
+fn with_body<T, U>(v: ResponseValue<T>, convert: impl FnOnce(u16, T) -> U) -> ResponseValue<U> {
+    let (status, headers) = (v.status(), v.headers().clone());
+    ResponseValue::new(convert(status.as_u16(), v.into_inner()), status, headers)
 }
 
 /// Resumes `challenge` with `token` (`None` for a challenge that expects no input) through

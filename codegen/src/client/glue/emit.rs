@@ -10,9 +10,11 @@
 //!     `PATCH`), `client(&self)` (the client the request was built on, so a helper
 //!     chained onto a builder can resume without being handed the client again) and
 //!     `request_body(&self)` (the body as JSON, for what a resume repeats), plus
-//!     associated types for their bodies, outputs and error bodies. The impls are placed
-//!     inside progenitor's `mod builder`, the only place that may read a builder's client. A
-//!     handwritten MFA extension can then write one generic loop:
+//!     associated types for their bodies, outputs and error bodies, and `FlowOutput`, the
+//!     one type a whole flow answers (`from_retrieved`, `from_resumed`: the request's type,
+//!     a list of it when the resume answers a list, else `Either` of the two). The impls
+//!     are placed inside progenitor's `mod builder`, the only place that may read a
+//!     builder's client. A handwritten MFA extension can then write one generic loop:
 //!     `R::retrieve(req)`, on a 428 `ErrorResponse` read the challenge from the error body
 //!     (`Serialize`), ask for the token, build `R::ResumeBody` from JSON (`Deserialize`),
 //!     `R::resume(client, body)`, and repeat while it answers 428.
@@ -28,7 +30,8 @@ use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
-use super::builders::Builder;
+use super::builders::{generic_args, Builder};
+use super::status_variants;
 use crate::client::identifiers::{rust_name, Case};
 use crate::client::options::{ClientOptions, Interface};
 use crate::client::resumable::ResumablePair;
@@ -50,7 +53,7 @@ pub(crate) fn emit(
     }];
     let mut impls = Vec::new();
     if opts.mfa_glue {
-        let (module, pair_impls) = resumable_module(file, pairs, opts, warnings);
+        let (module, pair_impls) = resumable_module(spec, file, pairs, opts, warnings);
         items.push(module);
         impls = pair_impls;
     }
@@ -66,14 +69,16 @@ pub(crate) fn emit(
 /// The `resumable` module (the table of pairs and the trait), and one impl per usable pair,
 /// to be placed in `mod builder`.
 fn resumable_module(
+    spec: &OpenAPI,
     file: &syn::File,
     pairs: &[ResumablePair],
     opts: &ClientOptions,
     warnings: &mut Vec<Warning>,
 ) -> (syn::Item, Vec<syn::Item>) {
     let entries: Vec<TokenStream> = pairs.iter().map(table_entry).collect();
-    let impls = resumable_impls(file, pairs, &entries, opts, warnings);
+    let (impls, needs_either) = resumable_impls(spec, file, pairs, &entries, opts, warnings);
     let trait_def = has_resumable_traits(opts).then(resumable_op_trait);
+    let either = needs_either.then(either_type);
     let module = syn::parse_quote! {
         /// Operations that may answer `428 Precondition Required` (a multi-factor challenge)
         /// and the `PATCH` that resumes each; found in the spec by the generator. The
@@ -103,6 +108,8 @@ fn resumable_module(
             pub const RESUMABLE: &[Resumable] = &[#(#entries),*];
 
             #trait_def
+
+            #either
         }
     };
     (module, impls)
@@ -128,20 +135,25 @@ fn table_entry(p: &ResumablePair) -> TokenStream {
     }
 }
 
-/// A `ResumableOp` impl per pair (builder interface only); a pair whose builders cannot be
-/// read gets a warning instead.
+/// A `ResumableOp` impl per pair (builder interface only), and whether one of them answers
+/// `Either`; a pair whose builders cannot be read gets a warning instead.
 fn resumable_impls(
+    spec: &OpenAPI,
     file: &syn::File,
     pairs: &[ResumablePair],
     entries: &[TokenStream],
     opts: &ClientOptions,
     warnings: &mut Vec<Warning>,
-) -> Vec<syn::Item> {
+) -> (Vec<syn::Item>, bool) {
     let mut impls = Vec::new();
+    let mut needs_either = false;
     if opts.interface == Interface::Builder {
         for (pair, entry) in pairs.iter().zip(entries) {
-            match pair_impl(file, pair, entry) {
-                Ok(tokens) => impls.push(syn::parse_quote!(#tokens)),
+            match pair_impl(spec, file, pair, entry) {
+                Ok((tokens, flow)) => {
+                    needs_either |= flow == Flow::Either;
+                    impls.push(syn::parse_quote!(#tokens));
+                }
                 Err(why) => warnings.push(Warning::new(
                     Code::ResumableImplMissing,
                     Location::operation(&pair.method, &pair.path),
@@ -159,7 +171,7 @@ fn resumable_impls(
             "`ResumableOp` impls need the builder interface; only `RESUMABLE` is emitted",
         ));
     }
-    impls
+    (impls, needs_either)
 }
 
 /// Whether `emit` gives the client the `ResumableOp` and `FromResume` traits.
@@ -207,6 +219,15 @@ fn resumable_op_trait() -> TokenStream {
             type ResumeBody: ::serde::de::DeserializeOwned + Send;
             /// Success body of the resume.
             type ResumeOutput;
+            /// What the whole flow answers, whichever request succeeded: `Output` when the
+            /// resume's body converts into it ([`FromResume`]); a list of `Output` when the
+            /// resume answers a list of it (the request's one item becomes a list of one);
+            /// else `Either` of the two.
+            type FlowOutput;
+            /// The retrieve's success `body`, received with `status`, as the flow's.
+            fn from_retrieved(status: u16, body: Self::Output) -> Self::FlowOutput;
+            /// The resume's success `body`, received with `status`, as the flow's.
+            fn from_resumed(status: u16, body: Self::ResumeOutput) -> Self::FlowOutput;
             /// Error body of the resume (it may answer 428 again).
             type ResumeError: ::serde::Serialize + ::std::fmt::Debug + Send + Sync + 'static;
             /// Sends the request as built.
@@ -226,12 +247,14 @@ fn resumable_op_trait() -> TokenStream {
     }
 }
 
-/// The `ResumableOp` impl for one pair, with types read from progenitor's builders.
+/// The `ResumableOp` impl for one pair, with types read from progenitor's builders, and how
+/// its flow answers one type.
 fn pair_impl(
+    spec: &OpenAPI,
     file: &syn::File,
     pair: &ResumablePair,
     entry: &TokenStream,
-) -> Result<TokenStream, String> {
+) -> Result<(TokenStream, Flow), String> {
     if pair.resume_needs_params {
         return Err("the resume needs parameters besides its body".to_owned());
     }
@@ -256,10 +279,12 @@ fn pair_impl(
         None => quote!(None),
     };
     let (resume_ty, resume_output, resume_error) = (&resume.ty, &resume.output, &resume.error);
+    let flow = Flow::of(spec, output, resume_output);
+    let flow_items = flow.items(output, resume_output);
     // Emitted inside `mod builder`: types read from the builders' signatures resolve there
     // as they are, and `self.client` is readable. The resume builder is started with `new`
     // rather than a `Client` method, which may live in a tag's extension trait.
-    Ok(quote! {
+    let tokens = quote! {
         impl<'a> super::resumable::ResumableOp for #ty<'a> {
             const PAIR: super::resumable::Resumable = super::resumable::#entry;
             type Output = #output;
@@ -267,6 +292,7 @@ fn pair_impl(
             type ResumeBody = #resume_body;
             type ResumeOutput = #resume_output;
             type ResumeError = #resume_error;
+            #flow_items
             fn client(&self) -> &super::Client {
                 self.client
             }
@@ -289,5 +315,93 @@ fn pair_impl(
                 #resume_ty::new(client).body(body).send()
             }
         }
-    })
+    };
+    Ok((tokens, flow))
+}
+
+/// How the flow of a pair answers one type whichever request succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    /// Both requests answer the same type.
+    Same,
+    /// The resume answers one of the shapes of the request's per-status success enum, which
+    /// takes it through `FromResume`.
+    Converted,
+    /// The resume answers a list of the request's type (Belvo's incomes: one income, then a
+    /// list): the flow answers the list, so awaiting it needs no `match`.
+    List,
+    /// Unrelated types: the flow answers `Either` of them rather than having no type.
+    Either,
+}
+
+impl Flow {
+    fn of(spec: &OpenAPI, output: &syn::Type, resume_output: &syn::Type) -> Self {
+        let text = |t: &syn::Type| t.to_token_stream().to_string();
+        if text(output) == text(resume_output) {
+            Flow::Same
+        } else if status_variants::takes(spec, output, resume_output) {
+            Flow::Converted
+        } else if generic_args(resume_output, "Vec")
+            .is_some_and(|args| matches!(args[..], [item] if text(item) == text(output)))
+        {
+            Flow::List
+        } else {
+            Flow::Either
+        }
+    }
+
+    /// `FlowOutput`, `from_retrieved` and `from_resumed` of the pair's impl.
+    fn items(self, output: &syn::Type, resume_output: &syn::Type) -> TokenStream {
+        let either = quote!(super::resumable::Either);
+        let (flow_output, retrieved, resumed) = match self {
+            Flow::Same => (quote!(#output), quote!(body), quote!(body)),
+            Flow::Converted => (
+                quote!(#output),
+                quote!(body),
+                quote!(<#output as super::resumable::FromResume<#resume_output>>::from_resume(
+                    status, body
+                )),
+            ),
+            Flow::List => (
+                quote!(#resume_output),
+                quote!(::std::vec![body]),
+                quote!(body),
+            ),
+            Flow::Either => (
+                quote!(#either<#output, #resume_output>),
+                quote!(#either::Retrieved(body)),
+                quote!(#either::Resumed(body)),
+            ),
+        };
+        // Only a per-status enum's conversion reads the resume's status.
+        let status = if self == Flow::Converted {
+            quote!(status)
+        } else {
+            quote!(_status)
+        };
+        quote! {
+            type FlowOutput = #flow_output;
+            fn from_retrieved(_status: u16, body: Self::Output) -> Self::FlowOutput {
+                #retrieved
+            }
+            fn from_resumed(#status: u16, body: Self::ResumeOutput) -> Self::FlowOutput {
+                #resumed
+            }
+        }
+    }
+}
+
+/// The flow output of a pair whose request and resume answer unrelated types; emitted only
+/// when such a pair exists.
+fn either_type() -> TokenStream {
+    quote! {
+        /// What a flow answers when its request and its resume answer unrelated types.
+        #[derive(Clone, Debug)]
+        pub enum Either<T, U> {
+            /// The request succeeded without a challenge.
+            Retrieved(T),
+            /// A resume succeeded.
+            Resumed(U),
+        }
+    }
 }

@@ -95,6 +95,22 @@ fn synthetics(spec: &OpenAPI) -> Result<Synthetics, String> {
     Ok(found)
 }
 
+/// Whether `output`, a success type as `mod builder` spells it (`types::{Op}Success`), is a
+/// synthetic type of `spec` with a variant whose body is `body` (spelled the same way), so
+/// that this pass gives it `FromResume<body>`.
+pub(crate) fn takes(spec: &OpenAPI, output: &syn::Type, body: &syn::Type) -> bool {
+    let (Some(name), Ok(synthetics)) = (super::builders::last_ident(output), synthetics(spec))
+    else {
+        return false;
+    };
+    let body = quote!(#body).to_string();
+    synthetics.get(&name.to_string()).is_some_and(|variants| {
+        variants
+            .iter()
+            .any(|v| body_type(&v.schema, &quote!(types::)).is_ok_and(|ty| ty.to_string() == body))
+    })
+}
+
 /// The Rust type of a variant's body, with `prefix` (`types::`, or nothing inside `mod
 /// types`) before component names.
 fn body_type(schema: &Value, prefix: &TokenStream) -> Result<TokenStream, String> {
