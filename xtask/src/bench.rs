@@ -378,11 +378,7 @@ fn markdown(rows: &[Row], peer_label: &str, runs: u32, floor_kib: Option<u64>) -
 /// ratio, 4), and each scale input's peak memory against its size, for both converters.
 fn scale_lines(rows: &[Row]) -> String {
     let find = |prefix: &'static str| rows.iter().filter(move |r| r.input.starts_with(prefix));
-    let mut out = String::from(
-        "
-Scale:
-",
-    );
+    let mut out = String::from("\nScale:\n");
     let shared: Vec<&Row> = find("shared-shape-").collect();
     if let (Some(small), Some(large)) = (shared.first(), shared.last()) {
         let growth = |a: &Stats, b: &Stats| b.median.as_secs_f64() / a.median.as_secs_f64();
