@@ -377,7 +377,8 @@ fn markdown(rows: &[Row], peer_label: &str, runs: u32, floor_kib: Option<u64>) -
 /// How time grows from the smallest to the largest shared-shape input (linear is the size
 /// ratio, 4), and each scale input's peak memory against its size, for both converters.
 fn scale_lines(rows: &[Row]) -> String {
-    let find = |prefix: &str| rows.iter().filter(|r| r.input.starts_with(prefix));
+    // The prefixes are literals: `'static` and `move` let the returned iterator outlive the call.
+    let find = |prefix: &'static str| rows.iter().filter(move |r| r.input.starts_with(prefix));
     let mut out = String::from(
         "
 Scale:
