@@ -104,6 +104,15 @@ fn page<T, P>(
 /// token request before the balances and before the incomes.
 async fn scripted(link: Uuid) -> MockServer {
     let server = MockServer::start().await;
+    mount_links(&server, link).await;
+    mount_accounts(&server).await;
+    mount_transactions(&server).await;
+    mount_token_requests(&server, link).await;
+    server
+}
+
+/// One page of links, holding `link`.
+async fn mount_links(server: &MockServer, link: Uuid) {
     let linked = types::Link {
         id: Some(link),
         ..Default::default()
@@ -113,9 +122,12 @@ async fn scripted(link: Uuid) -> MockServer {
         next,
         ..Default::default()
     };
-    let links = page(&server, "/api/links/", None, vec![linked], links);
+    let links = page(server, "/api/links/", None, vec![linked], links);
     server.list_all_links().respond(links).await;
+}
 
+/// Two pages of accounts.
+async fn mount_accounts(server: &MockServer) {
     let account = |name: &str| types::Account {
         name: Some(name.into()),
         ..Default::default()
@@ -126,7 +138,7 @@ async fn scripted(link: Uuid) -> MockServer {
         ..Default::default()
     };
     let second = page(
-        &server,
+        server,
         "/api/accounts/",
         None,
         vec![account("savings")],
@@ -139,14 +151,17 @@ async fn scripted(link: Uuid) -> MockServer {
         .respond(second)
         .await;
     let first = page(
-        &server,
+        server,
         "/api/accounts/",
         Some("page=2"),
         vec![account("checking")],
         accounts,
     );
     server.list_all_accounts().respond(first).await;
+}
 
+/// Two pages of transactions.
+async fn mount_transactions(server: &MockServer) {
     let spent = |amount| types::Transaction {
         amount: Some(amount),
         ..Default::default()
@@ -157,7 +172,7 @@ async fn scripted(link: Uuid) -> MockServer {
         ..Default::default()
     };
     let second = page(
-        &server,
+        server,
         "/api/transactions/",
         None,
         vec![spent(2.5)],
@@ -170,14 +185,17 @@ async fn scripted(link: Uuid) -> MockServer {
         .await;
     let first = vec![spent(10.0), spent(-4.0)];
     let first = page(
-        &server,
+        server,
         "/api/transactions/",
         Some("page=2"),
         first,
         transactions,
     );
     server.list_all_transactions().respond(first).await;
+}
 
+/// The balances after two token challenges, the incomes after one.
+async fn mount_token_requests(server: &MockServer, link: Uuid) {
     let balance = types::Balance {
         current_balance: Some(42.0),
         ..Default::default()
@@ -187,7 +205,6 @@ async fn scripted(link: Uuid) -> MockServer {
     let incomes = vec![types::Income::default(), types::Income::default()];
     let mfa = server.mfa::<builder::RetrieveIncomesForALink>().link(link);
     mfa.then_respond(incomes).await;
-    server
 }
 
 #[tokio::test]

@@ -195,18 +195,36 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
     .build()
     .unwrap();
 
-    let id = Uuid::parse_str("0d3ffb69-f83b-456e-ad8e-208d0998d71d").unwrap();
-    let link = Uuid::parse_str("30cb4806-6e00-48a4-91c9-ca55968576c8").unwrap();
-    let from = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-    let to = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
     let mut out = Outcomes {
         checked: BTreeSet::new(),
         failures: Vec::new(),
         prism_fails,
     };
     let c = &client;
-
     // Grouped by the arguments they take.
+    call_lists(&mut out, c).await;
+    call_by_id(&mut out, c).await;
+    call_retrieves(&mut out, c).await;
+    call_dated_retrieves(&mut out, c).await;
+    call_link_bodies(&mut out, c).await;
+    call_enrichment(&mut out, c).await;
+    call_payments(&mut out, c).await;
+    assert_every_operation_passed(&out, started);
+}
+
+/// The id every `{id}` path parameter gets.
+fn id() -> Uuid {
+    Uuid::parse_str("0d3ffb69-f83b-456e-ad8e-208d0998d71d").unwrap()
+}
+
+/// The link every body or query that names one gets.
+fn link() -> Uuid {
+    Uuid::parse_str("30cb4806-6e00-48a4-91c9-ca55968576c8").unwrap()
+}
+
+/// The lists, which take no argument but the transactions' link.
+async fn call_lists(out: &mut Outcomes, c: &Client) {
+    let link = link();
     call_each!(
         out,
         c,
@@ -238,6 +256,12 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
         list_all_payment_transactions,
     );
     call!(out, c.list_all_transactions().link(link.to_string()));
+}
+
+/// The details and deletes of one resource, by id (the institution's id is a number, the
+/// payment link's an access token).
+async fn call_by_id(out: &mut Outcomes, c: &Client) {
+    let id = id();
     call_each!(
         out,
         c,
@@ -288,8 +312,13 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
         c.get_details_about_a_payment_link()
             .access_token("cHJvZF9wYXltZW50X2xpbms")
     );
+}
 
-    // Retrieves and their resumes (PATCH).
+/// Retrieves and their resumes (PATCH), with a link and sometimes a period or a session.
+async fn call_retrieves(out: &mut Outcomes, c: &Client) {
+    let link = link();
+    let from = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
     call_each!(
         out,
         c,
@@ -326,6 +355,11 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
         complete_a_portfolios_request,
         complete_an_invoices_request,
     );
+}
+
+/// Retrieves whose bodies carry a type or a year besides the link, or are a one-of.
+async fn call_dated_retrieves(out: &mut Outcomes, c: &Client) {
+    let link = link();
     call!(
         out,
         c.retrieve_receivable_transactions_for_a_link()
@@ -363,8 +397,11 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
         c.retrieve_tax_declarations_for_a_link()
             .body_map(|b| b.link(link).year_from("2022").year_to("2023"))
     );
+}
 
-    // Links' own bodies.
+/// Links' own bodies.
+async fn call_link_bodies(out: &mut Outcomes, c: &Client) {
+    let id = id();
     call!(
         out,
         c.register_a_new_link().body_map(|b| {
@@ -386,8 +423,10 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
             .id(id)
             .body_map(|b| b.access_mode(types::ChangeALinksAccessModeBodyAccessMode::Recurrent))
     );
+}
 
-    // enrichment
+/// Enrichment: categorization and income verification of one transaction.
+async fn call_enrichment(out: &mut Outcomes, c: &Client) {
     let transactions = json!({"language": "pt", "transactions": [{
         "transaction_id": "3CWE4927CF15355",
         "account_holder_type": "INDIVIDUAL",
@@ -411,8 +450,11 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
         c.verify_incomes()
             .body(typed::<types::VerifyIncomesBody>(&transactions))
     );
+}
 
-    // payments
+/// Payments: customers, bank accounts, payment links and intents.
+async fn call_payments(out: &mut Outcomes, c: &Client) {
+    let id = id();
     call!(
         out,
         c.create_a_new_customer()
@@ -477,7 +519,10 @@ async fn every_operation(mode: &[&str], prism_fails: &'static [&'static str]) {
                 }}
             })))
     );
+}
 
+/// Every operation of the generated client was called, and none failed.
+fn assert_every_operation_passed(out: &Outcomes, started: Instant) {
     let all = generated_operations();
     let checked: BTreeSet<String> = out.checked.iter().map(|s| s.to_string()).collect();
     let untested: Vec<&String> = all.difference(&checked).collect();

@@ -59,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ..ClientOptions::default()
     };
     let client = generate(&spec, &opts).context("generating the client")?;
-    crate::print_warnings(&client.warnings);
+    crate::warnings::print(&client.warnings);
     // Everything is computed before the first write, and written all or none.
     let crate_files: Vec<(PathBuf, String)> =
         standalone_crate(&name, &spec.info.title, COMMAND, &client.code)
@@ -85,7 +85,7 @@ fn load_spec(text: &str) -> anyhow::Result<openapiv3::OpenAPI> {
             return Ok(codegen::read_openapi(OpenApiSource::Json(&value))?);
         }
         let conversion = codegen::convert(text)?;
-        crate::print_warnings(&conversion.warnings);
+        crate::warnings::print(&conversion.warnings);
         return Ok(conversion.spec()?);
     }
     let value: serde_json::Value = codegen::from_yaml(text).context("neither JSON nor YAML")?;

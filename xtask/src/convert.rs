@@ -60,7 +60,7 @@ fn finish(
     overlay: Option<&Path>,
 ) -> anyhow::Result<serde_json::Value> {
     let conversion = conversion.with_context(|| format!("converting {what}"))?;
-    crate::print_warnings(&conversion.warnings);
+    crate::warnings::print(&conversion.warnings);
     let mut document = conversion.document;
     if let Some(overlay) = overlay {
         let overlay_text = files::read(overlay)?;

@@ -70,7 +70,7 @@ pub fn outputs_from(
     let client = codegen::client::generate(&spec, &client_options())
         .map_err(|e| anyhow::anyhow!("generating the client from {SPEC}: {e}"))?;
     if mode == Mode::Write {
-        crate::print_warnings(&client.warnings);
+        crate::warnings::print(&client.warnings);
     }
     let manifest_path = root.join(crate::manifest::MANIFEST);
     let manifest = crate::manifest::with_products(&files::read(&manifest_path)?, &client.features)?;

@@ -72,7 +72,7 @@ pub fn run(args: Args) -> Result<()> {
 pub struct Review {
     pub base: String,
     pub report: codegen::diff::Report,
-    pub plan: crate::release::Plan,
+    pub plan: crate::plan::Plan,
     /// What the lenient reader accepted in either spec.
     pub tolerated: Vec<String>,
 }
@@ -88,7 +88,7 @@ pub fn review(base: &str) -> Result<Review> {
     if !report.is_empty() {
         report.attach_rust(rust_impact(base, &specs.old.2)?);
     }
-    let plan = crate::release::Plan::new(base, &report)?;
+    let plan = crate::plan::Plan::new(base, &report)?;
     Ok(Review {
         base: base.to_owned(),
         report,

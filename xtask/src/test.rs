@@ -67,7 +67,7 @@ pub fn run() -> Result<()> {
 /// (a team's tests), and no product at all. The library only; its tests and examples call
 /// every product.
 fn product_features(root: &Path) -> Result<()> {
-    let manifest = crate::files::read(&root.join(crate::release::MANIFEST))?;
+    let manifest = crate::files::read(&root.join(crate::manifest::MANIFEST))?;
     let mut products = crate::manifest::products(&manifest)?;
     products.push("full".to_owned());
     let with_mock = products.iter().map(|p| format!("{p},mock"));

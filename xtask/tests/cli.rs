@@ -445,21 +445,30 @@ fn stdout_errors_are_errors_and_a_closed_pipe_is_quiet() {
 fn client_out_never_clobbers() {
     let dir = tempdir("client");
     std::fs::write(dir.join("tiny.json"), TINY).unwrap();
-    let files = ["Cargo.toml", "src/lib.rs", "src/generated.rs"];
+    client_out_writes_new_empty_and_its_own_directories(&dir);
+    client_out_refuses_other_directories_unless_forced(&dir);
+    client_out_failing_half_way_keeps_the_files(&dir);
+    client_out_refuses_a_name_that_is_no_crate_name(&dir);
+    std::fs::remove_dir_all(dir).unwrap();
+}
 
-    assert_ok(&xtask(&dir, &["client", "tiny.json", "--out", "new"]));
+/// A new directory, an empty one, and one written before (written again, with the new name).
+fn client_out_writes_new_empty_and_its_own_directories(dir: &Path) {
+    assert_ok(&xtask(dir, &["client", "tiny.json", "--out", "new"]));
     assert!(read(&dir.join("new/Cargo.toml")).contains("name = \"tiny\""));
     std::fs::create_dir(dir.join("empty")).unwrap();
-    assert_ok(&xtask(&dir, &["client", "tiny.json", "--out", "empty"]));
-    // Written before: written again, with the new name.
+    assert_ok(&xtask(dir, &["client", "tiny.json", "--out", "empty"]));
     let out = xtask(
-        &dir,
+        dir,
         &["client", "tiny.json", "--out", "new", "--name", "again"],
     );
     assert_ok(&out);
     assert!(read(&dir.join("new/Cargo.toml")).contains("name = \"again\""));
+}
 
-    // Hand-written crates, and a directory with anything else in it.
+/// Hand-written crates, and a directory with anything else in it: refused without `--force`,
+/// untouched; a file is no directory; `--force` writes beside what is there.
+fn client_out_refuses_other_directories_unless_forced(dir: &Path) {
     let own = dir.join("own");
     std::fs::create_dir_all(own.join("src")).unwrap();
     std::fs::write(own.join("Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
@@ -468,7 +477,7 @@ fn client_out_never_clobbers() {
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
     for out_dir in ["own", "other"] {
-        let out = xtask(&dir, &["client", "tiny.json", "--out", out_dir]);
+        let out = xtask(dir, &["client", "tiny.json", "--out", out_dir]);
         assert_fails(
             &out,
             &["is not empty and is not a crate written by", "--force"],
@@ -481,17 +490,20 @@ fn client_out_never_clobbers() {
     assert_eq!(read(&own.join("src/lib.rs")), "// mine\n");
     assert!(!other.join("Cargo.toml").exists());
     assert_fails(
-        &xtask(&dir, &["client", "tiny.json", "--out", "tiny.json"]),
+        &xtask(dir, &["client", "tiny.json", "--out", "tiny.json"]),
         &["is not a directory"],
     );
     assert_ok(&xtask(
-        &dir,
+        dir,
         &["client", "tiny.json", "--out", "other", "--force"],
     ));
     assert!(read(&other.join("Cargo.toml")).starts_with("# @generated"));
     assert_eq!(read(&other.join("notes.txt")), "mine");
+}
 
-    // The last file cannot be written: the first two stay as they were.
+/// The last file cannot be written: the first two stay as they were.
+fn client_out_failing_half_way_keeps_the_files(dir: &Path) {
+    let files = ["Cargo.toml", "src/lib.rs", "src/generated.rs"];
     let before: Vec<String> = files[..2]
         .iter()
         .map(|f| read(&dir.join("new").join(f)))
@@ -499,7 +511,7 @@ fn client_out_never_clobbers() {
     std::fs::remove_file(dir.join("new/src/generated.rs")).unwrap();
     std::fs::create_dir_all(dir.join("new/src/generated.rs/x")).unwrap();
     let out = xtask(
-        &dir,
+        dir,
         &["client", "tiny.json", "--out", "new", "--name", "third"],
     );
     assert_fails(&out, &["generated.rs is a directory"]);
@@ -508,10 +520,12 @@ fn client_out_never_clobbers() {
         .map(|f| read(&dir.join("new").join(f)))
         .collect();
     assert_eq!(before, after);
+}
 
-    // A name that is not a crate name: refused with the rule, nothing written.
+/// A name that is not a crate name: refused with the rule, nothing written.
+fn client_out_refuses_a_name_that_is_no_crate_name(dir: &Path) {
     let out = xtask(
-        &dir,
+        dir,
         &[
             "client",
             "tiny.json",
@@ -526,7 +540,6 @@ fn client_out_never_clobbers() {
         &["--name `my.client`: `.` is not allowed; a crate name is"],
     );
     assert!(!dir.join("named").exists());
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// Every input is read the same way: a BOM is accepted, an empty file is called empty, and

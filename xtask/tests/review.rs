@@ -183,110 +183,10 @@ fn review_of_stale_outputs_fails_with_the_fix() {
 async fn post_creates_then_updates_one_comment() {
     let dir = scratch("post");
     pull_request_commit(&dir, true);
-    let server = MockServer::start().await;
-    let event = event_file(&dir, &["api-breaking-accepted"]);
-    let uri = server.uri();
-    let env = [
-        ("GITHUB_TOKEN", TOKEN),
-        ("GITHUB_REPOSITORY", "acme/belvo-client"),
-        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
-        ("GITHUB_API_URL", uri.as_str()),
-    ];
-    let run = |dir: PathBuf, env: Vec<(String, String)>| {
-        tokio::task::spawn_blocking(move || {
-            let env: Vec<(&str, &str)> =
-                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            xtask(&dir, &["review", "HEAD~1", "--post"], &env)
-        })
-    };
-    let owned: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let comments = "/repos/acme/belvo-client/issues/7/comments";
-    let bearer = format!("Bearer {TOKEN}");
-
-    // First run: no comment yet, so one is created.
-    Mock::given(method("GET"))
-        .and(path(comments))
-        .and(query_param("page", "1"))
-        .and(header("authorization", bearer.as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": 1, "body": "LGTM"}
-        ])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(comments))
-        .and(header("authorization", bearer.as_str()))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 42})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let out = run(dir.clone(), owned.clone()).await.unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("created the review comment on pull request #7"));
-    let body = text(&out.stdout);
-    let posted: Vec<Value> = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.method.as_str() == "POST")
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect();
-    assert_eq!(posted, [json!({"body": body})]);
-    server.verify().await;
-
-    // Second run: the comment with the marker is found and updated, none is added.
-    server.reset().await;
-    Mock::given(method("GET"))
-        .and(path(comments))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": 1, "body": "LGTM"},
-            {"id": 42, "body": body.clone()}
-        ])))
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path("/repos/acme/belvo-client/issues/comments/42"))
-        .and(header("authorization", bearer.as_str()))
-        .and(body_json(json!({"body": body})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201))
-        .expect(0)
-        .mount(&server)
-        .await;
-    let out = run(dir.clone(), owned.clone()).await.unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("updated the review comment"));
-    server.verify().await;
-    for output in [text(&out.stdout), text(&out.stderr)] {
-        assert!(!output.contains(TOKEN));
-    }
-
-    // GitHub refuses: the error says what and why, never the token.
-    server.reset().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
-        )
-        .mount(&server)
-        .await;
-    let out = run(dir.clone(), owned).await.unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert!(
-        err.contains("listing the comments: GitHub answered 401 Unauthorized: Bad credentials"),
-        "{err}"
-    );
-    assert!(!err.contains(TOKEN) && !text(&out.stdout).contains(TOKEN));
-
+    let post = Posting::new(&dir).await;
+    let body = first_post_creates_the_comment(&post).await;
+    second_post_updates_it(&post, &body).await;
+    refused_post_says_why_without_the_token(&post).await;
     // Without a token or a repository, `--post` says what it needs.
     let out = xtask(
         &dir,
@@ -295,6 +195,142 @@ async fn post_creates_then_updates_one_comment() {
     );
     assert!(text(&out.stderr).contains("--post needs GITHUB_TOKEN"));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The pull request's comments on the loopback GitHub API.
+const COMMENTS: &str = "/repos/acme/belvo-client/issues/7/comments";
+
+/// `review --post` of one scratch repository against a loopback GitHub API, with the
+/// variables of a pull request labelled `api-breaking-accepted`.
+struct Posting {
+    dir: PathBuf,
+    server: MockServer,
+    env: Vec<(String, String)>,
+    bearer: String,
+}
+
+impl Posting {
+    async fn new(dir: &Path) -> Posting {
+        let server = MockServer::start().await;
+        let event = event_file(dir, &["api-breaking-accepted"]);
+        let env = [
+            ("GITHUB_TOKEN", TOKEN),
+            ("GITHUB_REPOSITORY", "acme/belvo-client"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("GITHUB_API_URL", server.uri().as_str()),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        Posting {
+            dir: dir.to_path_buf(),
+            server,
+            env,
+            bearer: format!("Bearer {TOKEN}"),
+        }
+    }
+
+    /// Runs `review HEAD~1 --post` off the async runtime, which serves the mock meanwhile.
+    async fn run(&self) -> Output {
+        let dir = self.dir.clone();
+        let env = self.env.clone();
+        tokio::task::spawn_blocking(move || {
+            let env: Vec<(&str, &str)> =
+                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            xtask(&dir, &["review", "HEAD~1", "--post"], &env)
+        })
+        .await
+        .unwrap()
+    }
+}
+
+/// First run: no comment yet, so one is created; returns its body.
+async fn first_post_creates_the_comment(post: &Posting) -> String {
+    Mock::given(method("GET"))
+        .and(path(COMMENTS))
+        .and(query_param("page", "1"))
+        .and(header("authorization", post.bearer.as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 1, "body": "LGTM"}
+        ])))
+        .expect(1)
+        .mount(&post.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(COMMENTS))
+        .and(header("authorization", post.bearer.as_str()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 42})))
+        .expect(1)
+        .mount(&post.server)
+        .await;
+    let out = post.run().await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("created the review comment on pull request #7"));
+    let body = text(&out.stdout);
+    let posted: Vec<Value> = post
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(posted, [json!({"body": body})]);
+    post.server.verify().await;
+    body
+}
+
+/// Second run: the comment with the marker is found and updated, none is added.
+async fn second_post_updates_it(post: &Posting, body: &str) {
+    post.server.reset().await;
+    Mock::given(method("GET"))
+        .and(path(COMMENTS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 1, "body": "LGTM"},
+            {"id": 42, "body": body}
+        ])))
+        .mount(&post.server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/repos/acme/belvo-client/issues/comments/42"))
+        .and(header("authorization", post.bearer.as_str()))
+        .and(body_json(json!({"body": body})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42})))
+        .expect(1)
+        .mount(&post.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(0)
+        .mount(&post.server)
+        .await;
+    let out = post.run().await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("updated the review comment"));
+    post.server.verify().await;
+    for output in [text(&out.stdout), text(&out.stderr)] {
+        assert!(!output.contains(TOKEN));
+    }
+}
+
+/// GitHub refuses: the error says what and why, never the token.
+async fn refused_post_says_why_without_the_token(post: &Posting) {
+    post.server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
+        )
+        .mount(&post.server)
+        .await;
+    let out = post.run().await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("listing the comments: GitHub answered 401 Unauthorized: Bad credentials"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN) && !text(&out.stdout).contains(TOKEN));
 }
 
 /// `release BASE`: the version at BASE moved by the report (minor for a breaking change below

@@ -99,7 +99,7 @@ fn commit_and_push(root: &Path, changed: &[PathBuf], title: &str) -> Result<()> 
 }
 
 /// The pull request's title: the version the crate would get, and whether it breaks.
-fn title(plan: &crate::release::Plan) -> String {
+fn title(plan: &crate::plan::Plan) -> String {
     match plan.bump {
         Bump::None => format!(
             "Postman collection update: no API change, belvo stays {}",
