@@ -12,6 +12,7 @@ mod deep;
 mod parameters;
 mod prepare;
 mod responses;
+mod scalar;
 mod security;
 mod tags;
 

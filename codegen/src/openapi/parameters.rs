@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use indexmap::IndexMap;
 use serde_json::{json, Value};
 
-use super::components::{self};
 use super::contract::{self, Stated};
 use super::prepare::parameter_name;
 use super::prepare::Prepared;
+use super::scalar;
 use crate::infer::{JsonType, Shape};
 use crate::openapi_util::object;
 use crate::postman::{Auth, KeyValue, Request};
@@ -170,7 +170,7 @@ fn optional_parameters(
         param["required"] = json!(stated.required == Some(true));
         if !stated.values.is_empty() {
             let values: Vec<&str> = stated.values.iter().map(String::as_str).collect();
-            components::restrict(&mut schema, &values);
+            scalar::restrict(&mut schema, &values);
         }
         let example = values
             .iter()
@@ -271,5 +271,5 @@ fn is_transport_header(key: &str, request: &Request) -> bool {
 
 /// Schema of a scalar parameter; objects never occur here, so no components are involved.
 fn scalar_schema(shape: &Shape) -> Value {
-    components::scalar_schema(&shape.kind).unwrap_or_else(|| json!({"type": "string"}))
+    scalar::scalar_schema(&shape.kind).unwrap_or_else(|| json!({"type": "string"}))
 }
