@@ -8,10 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::components::{Components, Context};
 use super::contract::{self, Fields, Stated};
-use super::deep::depth;
-use super::deep::parse_json;
-use super::deep::warn_if_cut;
-use super::deep::MAX_EXAMPLE_DEPTH;
+use super::deep::{depth, parse_json, warn_if_cut, MAX_EXAMPLE_DEPTH};
 use super::prepare::Prepared;
 use crate::infer::{JsonType, Shape};
 use crate::naming::{self};

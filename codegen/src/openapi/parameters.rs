@@ -8,8 +8,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Value};
 
 use super::contract::{self, Stated};
-use super::prepare::parameter_name;
-use super::prepare::Prepared;
+use super::prepare::{parameter_name, Prepared};
 use super::scalar;
 use crate::infer::{JsonType, Shape};
 use crate::openapi_util::object;

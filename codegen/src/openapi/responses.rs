@@ -5,14 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::bodies::content_type_of;
-use super::bodies::media_type_for;
+use super::bodies::{content_type_of, media_type_for};
 use super::components::{Components, Context};
 use super::contract::{Fields, Stated};
-use super::deep::depth;
-use super::deep::parse_json;
-use super::deep::shape_cut;
-use super::deep::MAX_EXAMPLE_DEPTH;
+use super::deep::{depth, parse_json, shape_cut, MAX_EXAMPLE_DEPTH};
 use super::prepare::Prepared;
 use crate::infer::{JsonType, Shape};
 use crate::naming::{self, Namer};

@@ -2,17 +2,11 @@
 //! removed, the result validated, and, when it is not valid, the first action after which it
 //! turned invalid found by bisection.
 
-use super::model::Action;
-use super::model::ActionOutcome;
-use super::model::ActionRef;
-use super::model::Overlay;
-use super::model::OverlayError;
-use super::model::OverlayReport;
-use super::target::locate;
-use super::target::pointer;
-use super::target::Step;
 use serde_json::Value;
 use serde_json_path::JsonPath;
+
+use super::model::{Action, ActionOutcome, ActionRef, Overlay, OverlayError, OverlayReport};
+use super::target::{locate, pointer, Step};
 
 impl Overlay {
     /// Applies the actions in order to `doc`.

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::model::Overlay;
-use super::model::OverlayError;
 use serde_json::Value;
+
+use super::model::{Overlay, OverlayError};
 
 impl Overlay {
     /// Parses and validates an overlay document (YAML or JSON).

@@ -4,8 +4,7 @@
 use serde_json::Value;
 
 use super::model::Auth;
-use super::walker::scalar_text;
-use super::walker::Walker;
+use super::walker::{scalar_text, Walker};
 use crate::warning::{Code, Location};
 
 impl Walker {

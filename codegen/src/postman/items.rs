@@ -5,13 +5,8 @@
 use postman_collection::v2_1_0 as pm;
 use serde_json::Value;
 
-use super::model::description_union;
-use super::model::KeyValue;
-use super::model::RequestBody;
-use super::model::SavedResponse;
-use super::model::Url;
-use super::walker::scalar_text;
-use super::walker::Walker;
+use super::model::{description_union, KeyValue, RequestBody, SavedResponse, Url};
+use super::walker::{scalar_text, Walker};
 use crate::status;
 use crate::warning::{Code, Location};
 

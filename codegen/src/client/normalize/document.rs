@@ -10,8 +10,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr, Schema};
 use serde_json::{json, Value};
 
-use super::normalizer::Normalizer;
-use super::normalizer::SCHEMA_PREFIX;
+use super::normalizer::{Normalizer, SCHEMA_PREFIX};
 use crate::client::identifiers::{rust_name, Case};
 use crate::openapi_util::{component_name, operations_mut, read_openapi, OpenApiSource};
 use crate::warning::{Code, Location};

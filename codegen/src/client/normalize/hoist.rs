@@ -4,8 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::normalizer::Normalizer;
-use super::normalizer::SCHEMA_PREFIX;
+use super::normalizer::{Normalizer, SCHEMA_PREFIX};
 use crate::client::identifiers::{rust_name, Case};
 
 impl Normalizer {

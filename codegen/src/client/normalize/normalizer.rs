@@ -8,12 +8,7 @@ use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::{json, Value};
 
-use super::schema::any_schema;
-use super::schema::or_any;
-use super::schema::schema_json;
-use super::schema::tidy_schema;
-use super::schema::to_schema;
-use super::schema::Note;
+use super::schema::{any_schema, or_any, schema_json, tidy_schema, to_schema, Note};
 use crate::client::identifiers::{rust_name, Case};
 use crate::warning::{Code, Location, Warning};
 

@@ -8,8 +8,7 @@ use openapiv3::{
 };
 use serde_json::json;
 
-use super::normalizer::Normalizer;
-use super::normalizer::MAX_REF_FOLLOWS;
+use super::normalizer::{Normalizer, MAX_REF_FOLLOWS};
 use super::schema::string_schema;
 use super::untagged::UntaggedKind;
 use crate::openapi_util::{component_name, parameter_data_mut, resolve_ref};

@@ -5,8 +5,7 @@ use indexmap::IndexMap;
 use openapiv3::{Operation, ReferenceOr, RequestBody};
 use serde_json::json;
 
-use super::normalizer::Normalizer;
-use super::normalizer::MAX_REF_FOLLOWS;
+use super::normalizer::{Normalizer, MAX_REF_FOLLOWS};
 use crate::openapi_util::{component_name, is_json, mime, resolve_ref};
 use crate::warning::Code;
 

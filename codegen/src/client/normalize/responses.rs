@@ -6,13 +6,8 @@ use indexmap::IndexMap;
 use openapiv3::{MediaType, Operation, ReferenceOr, Response, Schema, StatusCode};
 use serde_json::{json, Value};
 
-use super::normalizer::Normalizer;
-use super::normalizer::MAX_REF_FOLLOWS;
-use super::normalizer::SCHEMA_PREFIX;
-use super::schema::or_any;
-use super::schema::schema_json;
-use super::schema::tidy_schema;
-use super::schema::Note;
+use super::normalizer::{Normalizer, MAX_REF_FOLLOWS, SCHEMA_PREFIX};
+use super::schema::{or_any, schema_json, tidy_schema, Note};
 use crate::client::identifiers::{rust_name, Case};
 use crate::openapi_util::{component_name, is_json, resolve_ref};
 use crate::warning::Code;

@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use indexmap::IndexMap;
 use serde_json::{json, Value};
 
-use super::normalizer::Normalizer;
-use super::normalizer::SCHEMA_PREFIX;
+use super::normalizer::{Normalizer, SCHEMA_PREFIX};
 use super::schema::strip_docs;
 use crate::client::identifiers::{rust_name, Case};
 use crate::openapi_util::component_name;

@@ -7,11 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use super::nodes::Components;
-use super::nodes::Node;
-use super::schemas::collect_pending;
-use super::schemas::replace_pending;
-use super::schemas::strip_descriptions;
+use super::nodes::{Components, Node};
+use super::schemas::{collect_pending, replace_pending, strip_descriptions};
 use crate::infer::{Format, JsonType, Shape};
 
 impl Components {

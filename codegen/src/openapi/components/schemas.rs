@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::nodes::Components;
-use super::nodes::PENDING;
+use super::nodes::{Components, PENDING};
 use crate::infer::{JsonType, Shape};
 use crate::openapi::contract::Stated;
 use crate::openapi::scalar::restrict;
