@@ -6,6 +6,7 @@
 //! - `belvo-xN`: the Belvo collection's requests replicated to N, each copy in its own folder
 //!   `copyK` under paths prefixed `/vK` (so none merge), as real APIs' versioned copies look.
 
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -16,66 +17,80 @@ pub const SHARED_SHAPE_SIZES: [usize; 2] = [50_000, 200_000];
 /// Request count of the replicated Belvo collection.
 pub const BELVO_COPIES: usize = 10_000;
 
-/// Writes every scale input into `dir`; their paths, smallest first.
+/// Writes every scale input into `dir`; their paths, smallest first. Each is written item by
+/// item, so the benchmark's own peak memory, a floor under what it can read of its children's
+/// (`ru_maxrss`), stays far below the converters'.
 pub fn write(dir: &Path, belvo: &Path) -> Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for n in SHARED_SHAPE_SIZES {
         let path = dir.join(format!("shared-shape-{n}.json"));
-        write_json(&path, &shared_shape(n))?;
+        let info = json!({"name": format!("shared shape {n}"), "schema": SCHEMA});
+        write_collection(&path, &info, (0..n).map(shared_shape_item))?;
         paths.push(path);
     }
     let text = crate::files::read(belvo)?;
     let collection: Value =
         serde_json::from_str(&text).with_context(|| format!("reading {}", belvo.display()))?;
     let path = dir.join(format!("belvo-x{BELVO_COPIES}.json"));
-    write_json(&path, &replicated(collection, BELVO_COPIES))?;
+    write_collection(
+        &path,
+        &collection["info"],
+        replicas(&collection, BELVO_COPIES),
+    )?;
     paths.push(path);
     Ok(paths)
 }
 
-fn write_json(path: &Path, value: &Value) -> Result<()> {
+const SCHEMA: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
+
+/// Writes `{"info": info, "item": [items…]}` to `path`, one item at a time.
+fn write_collection(path: &Path, info: &Value, items: impl Iterator<Item = Value>) -> Result<()> {
     let file =
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    serde_json::to_writer(std::io::BufWriter::new(file), value)
-        .with_context(|| format!("writing {}", path.display()))
+    let mut out = BufWriter::new(file);
+    let mut write = || -> std::io::Result<()> {
+        write!(out, "{{\"info\":")?;
+        serde_json::to_writer(&mut out, info)?;
+        write!(out, ",\"item\":[")?;
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                write!(out, ",")?;
+            }
+            serde_json::to_writer(&mut out, &item)?;
+        }
+        write!(out, "]}}")?;
+        out.flush()
+    };
+    write().with_context(|| format!("writing {}", path.display()))
 }
 
-/// `n` GET requests of distinct paths with one saved 200 each, all of one shape.
-pub fn shared_shape(n: usize) -> Value {
-    let body = json!({"id": "9f1c2a", "name": "Item", "amount": 12.5, "tags": ["x"],
-                      "owner": {"id": "u1", "email": "owner@example.com"}})
-    .to_string();
-    let items: Vec<Value> = (0..n)
-        .map(|i| {
-            json!({"name": format!("Get thing {i}"),
-                   "request": {"method": "GET", "url": {
-                       "raw": format!("https://api.example.com/r{i}/things"),
-                       "protocol": "https", "host": ["api", "example", "com"],
-                       "path": [format!("r{i}"), "things"]}},
-                   "response": [{"name": "ok", "code": 200, "status": "OK", "body": body,
-                                 "header": [{"key": "Content-Type", "value": "application/json"}]}]})
-        })
-        .collect();
-    json!({"info": {"name": format!("shared shape {n}"),
-                    "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
-           "item": items})
+/// Request `i` of a shared-shape input: a GET of its own path with one saved 200, whose body
+/// has the same shape in every request.
+fn shared_shape_item(i: usize) -> Value {
+    let body = r#"{"id":"9f1c2a","name":"Item","amount":12.5,"tags":["x"],"owner":{"id":"u1","email":"owner@example.com"}}"#;
+    json!({"name": format!("Get thing {i}"),
+           "request": {"method": "GET", "url": {
+               "raw": format!("https://api.example.com/r{i}/things"),
+               "protocol": "https", "host": ["api", "example", "com"],
+               "path": [format!("r{i}"), "things"]}},
+           "response": [{"name": "ok", "code": 200, "status": "OK", "body": body,
+                         "header": [{"key": "Content-Type", "value": "application/json"}]}]})
 }
 
-/// `collection` with its requests repeated until there are `n`, copy K in folder `copyK`
-/// with its paths under `/vK`.
-pub fn replicated(mut collection: Value, n: usize) -> Value {
+/// The folders of `collection` with its requests repeated until there are `n`: copy K in
+/// folder `copyK`, its paths under `/vK`. One folder is built at a time.
+fn replicas(collection: &Value, n: usize) -> impl Iterator<Item = Value> {
     let mut requests = Vec::new();
     collect_requests(&collection["item"], &mut requests);
-    let mut folders = Vec::new();
-    let mut made = 0;
-    while made < n && !requests.is_empty() {
-        let k = folders.len();
-        let copies: Vec<Value> = requests.iter().take(n - made).map(|r| copy(r, k)).collect();
-        made += copies.len();
-        folders.push(json!({"name": format!("copy{k}"), "item": copies}));
-    }
-    collection["item"] = Value::Array(folders);
-    collection
+    let per_copy = requests.len().max(1);
+    (0..n.div_ceil(per_copy)).map(move |k| {
+        let copies: Vec<Value> = requests
+            .iter()
+            .take(n - k * per_copy)
+            .map(|r| copy(r, k))
+            .collect();
+        json!({"name": format!("copy{k}"), "item": copies})
+    })
 }
 
 fn collect_requests(items: &Value, out: &mut Vec<Value>) {
@@ -114,8 +129,7 @@ mod tests {
         let c = json!({"info": {}, "item": [{"name": "F", "item": [
             {"name": "a", "request": {"url": {"path": ["api", "a"], "raw": "x"}}},
             {"name": "b", "request": {"url": "https://h/api/b"}}]}]});
-        let r = replicated(c, 5);
-        let folders = r["item"].as_array().unwrap();
+        let folders: Vec<Value> = replicas(&c, 5).collect();
         assert_eq!(folders.len(), 3);
         assert_eq!(folders[2]["item"].as_array().unwrap().len(), 1);
         assert_eq!(folders[1]["item"][0]["request"]["url"]["path"][0], "v1");
@@ -124,6 +138,15 @@ mod tests {
             "https://h/v1/api/b"
         );
         assert_eq!(folders[1]["item"][1]["name"], "b 1");
-        assert_eq!(shared_shape(3)["item"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn written_collections_read_back_whole() {
+        let path = std::env::temp_dir().join(format!("bench-inputs-{}.json", std::process::id()));
+        write_collection(&path, &json!({"name": "t"}), (0..3).map(shared_shape_item)).unwrap();
+        let back: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(back["item"].as_array().unwrap().len(), 3);
+        assert_eq!(back["item"][2]["request"]["url"]["path"][0], "r2");
     }
 }
