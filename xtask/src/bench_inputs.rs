@@ -48,7 +48,7 @@ fn write_collection(path: &Path, info: &Value, items: impl Iterator<Item = Value
     let file =
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = BufWriter::new(file);
-    let mut write = || -> std::io::Result<()> {
+    let write = || -> std::io::Result<()> {
         write!(out, "{{\"info\":")?;
         serde_json::to_writer(&mut out, info)?;
         write!(out, ",\"item\":[")?;
