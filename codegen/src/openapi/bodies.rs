@@ -51,7 +51,7 @@ pub(super) fn request_body(
         let Some(body) = &r.request.body else {
             continue;
         };
-        let (media_type, shape, example, fixed) = body_media(r.request, body, warnings);
+        let (media_type, shape, example, fixed) = body_media(&r.request, body, warnings);
         let mut fields = contract::body_fields(&r.tables, &entry_statements(body));
         if let Some(example) = example.as_ref().filter(|_| !fields.is_empty()) {
             contract::check_example(&mut fields, example, &r.request.item_path(), warnings);
@@ -177,7 +177,7 @@ fn qualifier(title: &str) -> Option<&str> {
 
 /// The title of an operation: the requests' shared title when they differ only in a
 /// parenthesised qualifier (alternatives of one body), else the first request's.
-pub(super) fn title<'a>(group: &[Prepared<'a>]) -> &'a str {
+pub(super) fn title<'a>(group: &'a [Prepared]) -> &'a str {
     let first = group[0].request.name.as_str();
     let base = |name: &'a str| match qualifier(name) {
         Some(q) => name.trim_end()[..name.trim_end().len() - q.len() - 3].trim_end(),

@@ -34,15 +34,20 @@ use security::{most_common_auth, scopes, SecuritySchemes, Servers};
 use tags::{entity_name, scope_name, tag_groups, tag_of};
 
 /// Builds the document for a parsed collection, returning it as JSON together with warnings.
-pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertError> {
+pub fn build(mut collection: Collection) -> Result<(Value, Vec<Warning>), ConvertError> {
     let mut warnings = collection.warnings.clone();
-    let mut requests: Vec<Prepared> = Vec::with_capacity(collection.requests.len());
-    for r in &collection.requests {
+    // The requests move into their groups, each freed once its operation is built: a large
+    // collection's request bodies and saved responses need not outlive their operation.
+    let all = std::mem::take(&mut collection.requests);
+    let folders: Vec<Vec<String>> = all.iter().map(|r| r.folders.clone()).collect();
+    let default_auth = most_common_auth(&all);
+    let mut requests: Vec<Prepared> = Vec::with_capacity(all.len());
+    for r in all {
         requests.extend(prepare(r, &collection.variables, &mut warnings)?);
     }
     requests.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
-    let mut parts = Parts::new(most_common_auth(&collection.requests), warnings);
+    let mut parts = Parts::new(default_auth, warnings);
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     // Canonical order: by path shape, then method.
     for group in operation_groups(requests).into_values() {
@@ -52,7 +57,7 @@ pub fn build(collection: Collection) -> Result<(Value, Vec<Warning>), ConvertErr
             .or_default()
             .insert(method, Value::Object(op));
     }
-    Ok(parts.document(&collection, paths))
+    Ok(parts.document(&collection, &folders, paths))
 }
 
 /// One operation per method and path shape, keyed so that they come in canonical order.
@@ -110,7 +115,7 @@ impl Parts {
             format!("{method}_{}", naming::operation_id(&first.path)),
         ]);
         let mut op = Map::new();
-        if let Some(tag) = tag_of(first.request) {
+        if let Some(tag) = tag_of(&first.request.folders) {
             self.tags.insert(tag.clone());
             op.insert("tags".into(), json!([tag]));
         }
@@ -156,6 +161,7 @@ impl Parts {
     fn document(
         mut self,
         collection: &Collection,
+        folders: &[Vec<String>],
         paths: BTreeMap<String, Map<String, Value>>,
     ) -> (Value, Vec<Warning>) {
         let paths: Map<String, Value> = paths
@@ -171,7 +177,7 @@ impl Parts {
         if !self.tags.is_empty() {
             document["tags"] = self.tags.iter().map(|t| json!({"name": t})).collect();
         }
-        if let Some(groups) = tag_groups(&collection.requests, &self.tags) {
+        if let Some(groups) = tag_groups(folders, &self.tags) {
             document["x-tagGroups"] = groups;
         }
         let schemas = self.components.finish(&mut document);

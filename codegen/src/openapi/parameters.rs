@@ -47,7 +47,7 @@ pub(super) fn parameters(group: &[Prepared], warnings: &mut Vec<Warning>) -> Vec
         ),
         ("header", group.iter().map(|r| &r.request.headers).collect()),
     ] {
-        let seen = union_of_lists(location, &lists, group[0].request);
+        let seen = union_of_lists(location, &lists, &group[0].request);
         out.extend(optional_parameters(location, seen, &group[0], warnings));
     }
     out
@@ -134,7 +134,7 @@ fn optional_parameters(
     first: &Prepared,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Value> {
-    let request = first.request;
+    let request = &first.request;
     let mut out = Vec::new();
     for (_, (values, repeats)) in seen {
         let name = values[0].key.trim();

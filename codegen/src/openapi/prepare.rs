@@ -15,8 +15,10 @@ const METHODS: [&str; 8] = [
 ];
 
 /// A request with its URL resolved against the collection variables.
-pub(super) struct Prepared<'a> {
-    pub(super) request: &'a Request,
+pub(super) struct Prepared {
+    /// Owned, so that a large collection's requests are freed group by group as their
+    /// operations are built.
+    pub(super) request: Request,
     /// OpenAPI path template, e.g. `/api/links/{id}/`.
     pub(super) path: String,
     /// The template with parameter names erased, to group `:id` and `:linkId` together.
@@ -27,7 +29,7 @@ pub(super) struct Prepared<'a> {
     pub(super) tables: Tables,
 }
 
-impl Prepared<'_> {
+impl Prepared {
     pub(super) fn sort_key(&self) -> (&str, usize, &str, &[String]) {
         (
             &self.path_shape,
@@ -45,11 +47,11 @@ pub(super) fn method_rank(method: &str) -> usize {
         .unwrap_or(METHODS.len())
 }
 
-pub(super) fn prepare<'a>(
-    request: &'a Request,
+pub(super) fn prepare(
+    request: Request,
     variables: &BTreeMap<String, String>,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<Prepared<'a>>, ConvertError> {
+) -> Result<Option<Prepared>, ConvertError> {
     if method_rank(&request.method) == METHODS.len() {
         warnings.push(Warning::new(
             Code::UnsupportedMethod,
@@ -77,7 +79,7 @@ pub(super) fn prepare<'a>(
     if let Some(port) = &url.port {
         server = format!("{server}:{port}");
     }
-    let (path, path_params) = path_of(request, &resolve, warnings)?;
+    let (path, path_params) = path_of(&request, &resolve, warnings)?;
     let path_shape = path_shape(&path);
     let tables = request
         .description

@@ -36,7 +36,7 @@ pub(super) fn responses(
     }
     let mut out = Map::new();
     for (code, list) in by_code {
-        let media = saved_media(&list, group[0].request, warnings);
+        let media = saved_media(&list, &group[0].request, warnings);
         let mut response = json!({ "description": reason(code) });
         if !media.is_empty() {
             let mut content = Map::new();

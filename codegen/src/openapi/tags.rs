@@ -5,12 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use crate::postman::Request;
-
-/// The tag of a request: its innermost folder that is not a path parameter (`{id}`, `:id`).
-pub(super) fn tag_of(request: &Request) -> Option<String> {
-    request
-        .folders
+/// The tag of a request in `folders`: its innermost folder that is not a path parameter
+/// (`{id}`, `:id`).
+pub(super) fn tag_of(folders: &[String]) -> Option<String> {
+    folders
         .iter()
         .rev()
         .find(|f| !is_parameter_folder(f))
@@ -23,13 +21,13 @@ pub(super) fn tag_of(request: &Request) -> Option<String> {
 /// top-level folders belongs to the first by name, so that each operation has one group (the
 /// client stage makes each group a Cargo feature). `None` when no tag folder is nested in
 /// another, so a flat collection's document has no such key.
-pub(super) fn tag_groups(requests: &[Request], tags: &BTreeSet<String>) -> Option<Value> {
+pub(super) fn tag_groups(folders: &[Vec<String>], tags: &BTreeSet<String>) -> Option<Value> {
     let mut tops: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut nested = false;
-    for request in requests {
-        let Some(tag) = tag_of(request) else { continue };
+    for folders in folders {
+        let Some(tag) = tag_of(folders) else { continue };
         let Some(tag) = tags.get(&tag) else { continue };
-        let top = request.folders.iter().find(|f| !is_parameter_folder(f));
+        let top = folders.iter().find(|f| !is_parameter_folder(f));
         let Some(top) = top else { continue };
         nested |= top != tag;
         tops.entry(tag).or_default().insert(top);
