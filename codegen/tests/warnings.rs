@@ -25,6 +25,15 @@ fn warnings(text: &str) -> Vec<(Code, Location)> {
         .collect()
 }
 
+/// A collection of one GET request with one saved JSON response whose body is `body`.
+fn with_response(body: &str) -> String {
+    let text = collection(json!({}), json!({"method": "GET", "url": "https://h/a"}));
+    let mut c: Value = serde_json::from_str(&text).unwrap();
+    c["item"][0]["item"][0]["response"] = json!([{"name": "ok", "code": 200, "body": body,
+        "header": [{"key": "Content-Type", "value": "application/json"}]}]);
+    c.to_string()
+}
+
 fn graphql(variables: &str) -> Value {
     json!({"method": "POST", "url": "https://h/graphql",
            "body": {"mode": "graphql", "graphql": {"query": "{ a }", "variables": variables}}})
@@ -111,13 +120,6 @@ fn examples_deeper_than_inference_looks_are_reported() {
         json!({"method": "POST", "url": "https://h/a",
                "body": {"mode": "raw", "raw": body, "options": {"raw": {"language": "json"}}}})
     };
-    let with_response = |body: &str| {
-        let text = collection(json!({}), json!({"method": "GET", "url": "https://h/a"}));
-        let mut c: Value = serde_json::from_str(&text).unwrap();
-        c["item"][0]["item"][0]["response"] = json!([{"name": "ok", "code": 200, "body": body,
-            "header": [{"key": "Content-Type", "value": "application/json"}]}]);
-        c.to_string()
-    };
     let limit = codegen::infer::MAX_DEPTH;
     let cut = vec![(Code::ShapeTooDeep, Location::Item("F/r".into()))];
     for (levels, expected) in [(limit, vec![]), (limit + 1, cut.clone()), (40, cut)] {
@@ -136,13 +138,6 @@ fn examples_deeper_than_inference_looks_are_reported() {
 /// value and said so, in a saved response as in a request body; a readable one is not.
 #[test]
 fn unreadable_json_bodies_are_reported_in_responses_too() {
-    let with_response = |body: &str| {
-        let text = collection(json!({}), json!({"method": "GET", "url": "https://h/a"}));
-        let mut c: Value = serde_json::from_str(&text).unwrap();
-        c["item"][0]["item"][0]["response"] = json!([{"name": "ok", "code": 200, "body": body,
-            "header": [{"key": "Content-Type", "value": "application/json"}]}]);
-        c.to_string()
-    };
     let not_json = vec![(Code::BodyNotJson, Location::Item("F/r".into()))];
     for (body, expected) in [
         (r#"{"n": 1e309}"#, not_json.clone()),

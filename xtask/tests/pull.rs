@@ -13,20 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
-use support::{git, project_copy, tempdir};
+use support::{git, project_copy, tempdir, COLLECTION, PIPELINE};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xtask");
-const COLLECTION: &str = "spec/belvo.postman_collection.json";
-const PIPELINE: [&str; 6] = [
-    COLLECTION,
-    "spec/overlay.yaml",
-    "spec/openapi.yaml",
-    "generated/src/generated.rs",
-    "generated/Cargo.toml",
-    "generated/CHANGELOG.md",
-];
 const KEY: &str = "PMAK-secret-key-never-shown";
 const TOKEN: &str = "ghs_secret-token-never-shown";
 const UID: &str = "12345678-0a1b2c3d-4e5f";

@@ -11,22 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
-use support::{git, project_copy, repo_root};
+use support::{git, project_copy, repo_root, COLLECTION, PIPELINE};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xtask");
-const COLLECTION: &str = "spec/belvo.postman_collection.json";
-const PIPELINE: [&str; 7] = [
-    COLLECTION,
-    "spec/overlay.yaml",
-    "spec/openapi.yaml",
-    "generated/src/generated.rs",
-    "generated/Cargo.toml",
-    "generated/CHANGELOG.md",
-    // `release` moves the crate's entry here too.
-    "Cargo.lock",
-];
 const TOKEN: &str = "ghs_secret-token-never-shown";
 
 /// A fresh git repository holding the project's pipeline files, committed as the base.

@@ -4,6 +4,24 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The committed collection, relative to the checkout.
+#[allow(dead_code)] // Not every test crate that includes this module reads it.
+pub const COLLECTION: &str = "spec/belvo.postman_collection.json";
+
+/// What `regen`, `review`, `release` and `pull` read and write: a scratch checkout for their
+/// tests holds these.
+#[allow(dead_code)]
+pub const PIPELINE: [&str; 7] = [
+    COLLECTION,
+    "spec/overlay.yaml",
+    "spec/openapi.yaml",
+    "generated/src/generated.rs",
+    "generated/Cargo.toml",
+    "generated/CHANGELOG.md",
+    // `release` moves the crate's entry here too.
+    "Cargo.lock",
+];
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
